@@ -1,0 +1,42 @@
+# The two commands: `make serve` and `make test`. Both set up everything first:
+# .venv with pinned dependencies, node_modules from the lock file, the JS bundle.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := .make
+WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
+JS_SOURCES := $(shell find js -name '*.js' -o -name '*.mjs')
+BUNDLE := src/flow_codeblock/js_dist/bootstrap.js
+
+.PHONY: serve test build setup clean bench
+
+setup: $(STAMP)/venv $(BUNDLE)
+
+$(STAMP)/venv: pyproject.toml constraints.txt
+	@mkdir -p $(STAMP)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	@touch $@
+
+$(STAMP)/npm: package.json package-lock.json
+	@mkdir -p $(STAMP)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(BUNDLE): $(STAMP)/npm $(JS_SOURCES)
+	node js/build.mjs
+
+build: $(BUNDLE)
+
+serve: setup
+	LOG_FORMAT=$${LOG_FORMAT:-json} $(BIN)/codeblock serve --workers $(WORKERS)
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules $(STAMP) src/flow_codeblock/js_dist

@@ -1,0 +1,63 @@
+'use strict';
+// Entry point of the V8 side: builds the environment a code block sees, then
+// records its shape so every execution can be undone (lib/internal/isolation.js).
+// The host evaluates this bundle once per runtime, after putting a notification
+// function at globalThis.__flowNotify and before calling __flowInit(token, options).
+
+import { configureConsole, makeConsole } from './lib/internal/console.js';
+import { failExecution, installHost, isLive } from './lib/internal/execution.js';
+import { hiddenIntrinsics, track, trackedCount } from './lib/internal/isolation.js';
+import { installBufferAccounting } from './lib/internal/memory.js';
+import { configureModules, registerModule } from './lib/internal/modules.js';
+import { ObjectDefineProperty, PromisePrototypeThen, PromiseResolve, TypeError_ } from './lib/internal/primordials.js';
+import * as timers from './lib/internal/timers.js';
+
+const global = globalThis;
+
+function defineGlobal(name, value) {
+  ObjectDefineProperty(global, name, { value, writable: true, enumerable: false, configurable: true });
+}
+
+function queueMicrotask(callback) {
+  if (typeof callback !== 'function') {
+    const err = new TypeError_(`The "callback" argument must be of type function. Received ${typeof callback}`);
+    err.code = 'ERR_INVALID_ARG_TYPE';
+    throw err;
+  }
+  PromisePrototypeThen(PromiseResolve(), () => {
+    try { callback(); } catch (err) { failExecution(err); }
+  });
+}
+
+function init(token, options) {
+  const notify = global.__flowNotify;
+  delete global.__flowNotify;
+  delete global.__flowInit;
+
+  configureConsole(options.console);
+  timers.configureTimers({ onError: failExecution, isLive });
+  installBufferAccounting(global);
+
+  defineGlobal('global', global);
+  defineGlobal('console', makeConsole());
+  for (const name of ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate']) {
+    defineGlobal(name, timers[name]);
+  }
+  defineGlobal('queueMicrotask', queueMicrotask);
+
+  registerModule('timers', () => ({
+    setTimeout: timers.setTimeout, setInterval: timers.setInterval, setImmediate: timers.setImmediate,
+    clearTimeout: timers.clearTimeout, clearInterval: timers.clearInterval, clearImmediate: timers.clearImmediate,
+  }));
+  configureModules({ onFirstLoad: (exports) => track([exports]) });
+
+  installHost(global, token, notify);
+  global.__flow.configure(token, JSON.stringify(options.limits));
+  track([global, ...hiddenIntrinsics()]);
+  return JSON.stringify(trackedCount());
+}
+
+ObjectDefineProperty(global, '__flowInit', {
+  value: (token, optionsJson) => init(token, JSON.parse(optionsJson)),
+  writable: true, enumerable: false, configurable: true,
+});

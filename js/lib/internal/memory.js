@@ -1,0 +1,159 @@
+'use strict';
+// ArrayBuffer memory lives outside V8's heap, so the heap limit does not bound it.
+// Every constructor that allocates a backing store (ArrayBuffer, SharedArrayBuffer,
+// the typed arrays) is wrapped in a Proxy whose construct trap charges the bytes to
+// the current execution's budget before they are allocated. Species lookups
+// (slice, map, filter, ...) go through the same Proxy because each prototype's
+// `constructor` points at it. Bytes are returned to the budget when the buffer is
+// garbage collected.
+
+import {
+  FinalizationRegistry_, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, Proxy_,
+  RangeError_, ReflectConstruct, ReflectGetPrototypeOf, ReflectApply,
+} from './primordials.js';
+
+const budget = { limit: 128 * 1024 * 1024, used: 0, generation: 0 };
+const released = new FinalizationRegistry_((held) => {
+  if (held.generation === budget.generation) budget.used -= held.bytes;
+});
+
+const kMemoryLimit = Symbol('kMemoryLimit');
+
+class ArrayBufferLimitError extends RangeError_ {
+  constructor(requested) {
+    super(`Array buffer memory limit exceeded: allocating ${requested} bytes would pass ` +
+      `the limit of ${budget.limit} bytes per execution`);
+    this[kMemoryLimit] = true;
+  }
+}
+ObjectDefineProperty(ArrayBufferLimitError.prototype, 'name', { value: 'RangeError' });
+
+function charge(bytes) {
+  if (!(bytes > 0)) return;
+  if (budget.used + bytes > budget.limit) throw new ArrayBufferLimitError(bytes);
+  budget.used += bytes;
+}
+
+function track(buffer, bytes) {
+  if (bytes > 0) released.register(buffer, { bytes, generation: budget.generation });
+}
+
+const ArrayBufferOriginal = ArrayBuffer;
+const SharedArrayBufferOriginal = SharedArrayBuffer;
+const byteLengthOfBuffer = ObjectGetOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+const sharedByteLength = ObjectGetOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get;
+const TypedArray = ReflectGetPrototypeOf(Uint8Array);
+const typedBuffer = ObjectGetOwnPropertyDescriptor(TypedArray.prototype, 'buffer').get;
+const typedByteLength = ObjectGetOwnPropertyDescriptor(TypedArray.prototype, 'byteLength').get;
+
+function isBuffer(value) {
+  if (value === null || typeof value !== 'object') return false;
+  try { ReflectApply(byteLengthOfBuffer, value, []); return true; } catch { /* not one */ }
+  try { ReflectApply(sharedByteLength, value, []); return true; } catch { return false; }
+}
+
+function requestedBufferBytes(args) {
+  const max = args[1] !== null && typeof args[1] === 'object' ? args[1].maxByteLength : undefined;
+  const n = max !== undefined ? +max : +args[0];
+  return n > 0 ? n : 0;
+}
+
+function wrapBufferConstructor(Original) {
+  const proxy = new Proxy_(Original, {
+    construct(target, args, newTarget) {
+      const bytes = requestedBufferBytes(args);
+      charge(bytes);
+      let buffer;
+      try {
+        buffer = ReflectConstruct(target, args, newTarget === proxy ? target : newTarget);
+      } catch (err) {
+        budget.used -= bytes;
+        throw err;
+      }
+      track(buffer, bytes);
+      return buffer;
+    },
+  });
+  ObjectDefineProperty(Original.prototype, 'constructor', {
+    value: proxy, writable: true, enumerable: false, configurable: true,
+  });
+  return proxy;
+}
+
+function wrapTypedArray(Original) {
+  const bytesPerElement = Original.BYTES_PER_ELEMENT;
+  const proxy = new Proxy_(Original, {
+    construct(target, args, newTarget) {
+      const first = args[0];
+      const realTarget = newTarget === proxy ? target : newTarget;
+      if (isBuffer(first)) return ReflectConstruct(target, args, realTarget); // a view
+      // A numeric length is charged before allocating; anything else (array-like,
+      // iterable, typed array) is charged by the length of what was built.
+      if (typeof first !== 'object' || first === null) {
+        const bytes = (+first > 0 ? +first : 0) * bytesPerElement;
+        charge(bytes);
+        let array;
+        try {
+          array = ReflectConstruct(target, args, realTarget);
+        } catch (err) {
+          budget.used -= bytes;
+          throw err;
+        }
+        track(ReflectApply(typedBuffer, array, []), bytes);
+        return array;
+      }
+      const array = ReflectConstruct(target, args, realTarget);
+      const bytes = ReflectApply(typedByteLength, array, []);
+      charge(bytes);
+      track(ReflectApply(typedBuffer, array, []), bytes);
+      return array;
+    },
+  });
+  ObjectDefineProperty(Original.prototype, 'constructor', {
+    value: proxy, writable: true, enumerable: false, configurable: true,
+  });
+  return proxy;
+}
+
+const TYPED_ARRAYS = [
+  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
+  'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
+];
+
+// Replaces the global constructors with their accounting proxies.
+function installBufferAccounting(global) {
+  global.ArrayBuffer = wrapBufferConstructor(ArrayBufferOriginal);
+  global.SharedArrayBuffer = wrapBufferConstructor(SharedArrayBufferOriginal);
+  for (const name of TYPED_ARRAYS) {
+    if (typeof global[name] === 'function') global[name] = wrapTypedArray(global[name]);
+  }
+  // transfer() allocates a new backing store of the requested length.
+  for (const method of ['transfer', 'transferToFixedLength']) {
+    const original = ArrayBufferOriginal.prototype[method];
+    if (typeof original !== 'function') continue;
+    ObjectDefineProperty(ArrayBufferOriginal.prototype, method, {
+      value: {
+        [method](newLength) {
+          const bytes = newLength === undefined ? ReflectApply(byteLengthOfBuffer, this, []) : +newLength;
+          charge(bytes);
+          const result = ReflectApply(original, this, arguments);
+          track(result, bytes);
+          return result;
+        },
+      }[method],
+      writable: true, enumerable: false, configurable: true,
+    });
+  }
+}
+
+function resetBufferBudget(limit) {
+  budget.limit = limit;
+  budget.used = 0;
+  budget.generation++;
+}
+
+function isMemoryLimitError(err) {
+  try { return err !== null && typeof err === 'object' && err[kMemoryLimit] === true; } catch { return false; }
+}
+
+export { installBufferAccounting, resetBufferBudget, isMemoryLimitError, budget as bufferBudget };

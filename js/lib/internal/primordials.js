@@ -1,0 +1,84 @@
+'use strict';
+// Copies of the built-ins the layer relies on, taken before any user code runs
+// (the same idea as Node's lib/internal/per_context/primordials.js). User code may
+// patch Array.prototype, JSON, Promise... inside its own execution; the layer must
+// keep working while it finishes that execution and restores the originals.
+
+const { apply: ReflectApply, ownKeys: ReflectOwnKeys, construct: ReflectConstruct,
+  getPrototypeOf: ReflectGetPrototypeOf, setPrototypeOf: ReflectSetPrototypeOf,
+  defineProperty: ReflectDefineProperty, deleteProperty: ReflectDeleteProperty } = Reflect;
+const { bind, call } = Function.prototype;
+// uncurryThis(fn)(thisArg, ...args): bound once, immune to later patches of .call.
+const uncurryThis = bind.bind(call);
+
+export {
+  ReflectApply, ReflectOwnKeys, ReflectConstruct, ReflectGetPrototypeOf,
+  ReflectSetPrototypeOf, ReflectDefineProperty, ReflectDeleteProperty, uncurryThis,
+};
+
+export const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+export const ObjectIsExtensible = Object.isExtensible;
+export const ObjectIs = Object.is;
+export const ObjectFreeze = Object.freeze;
+export const ObjectCreate = Object.create;
+export const ObjectDefineProperty = Object.defineProperty;
+export const ObjectPrototypeToString = uncurryThis(Object.prototype.toString);
+export const ObjectPrototypeHasOwnProperty = uncurryThis(Object.prototype.hasOwnProperty);
+export const ObjectKeys = Object.keys;
+
+export const ArrayIsArray = Array.isArray;
+export const ArrayPrototypeJoin = uncurryThis(Array.prototype.join);
+
+export const StringPrototypeSlice = uncurryThis(String.prototype.slice);
+export const StringPrototypeSplit = uncurryThis(String.prototype.split);
+export const StringPrototypeIndexOf = uncurryThis(String.prototype.indexOf);
+export const StringPrototypeIncludes = uncurryThis(String.prototype.includes);
+export const StringPrototypeCharCodeAt = uncurryThis(String.prototype.charCodeAt);
+export const StringPrototypeStartsWith = uncurryThis(String.prototype.startsWith);
+export const StringPrototypeReplace = uncurryThis(String.prototype.replace);
+export const RegExpPrototypeExec = uncurryThis(RegExp.prototype.exec);
+export const String_ = String;
+export const NumberIsFinite = Number.isFinite;
+export const NumberParseInt = Number.parseInt;
+export const MathMax = Math.max;
+export const MathMin = Math.min;
+
+export const JSONStringify = JSON.stringify;
+export const JSONParse = JSON.parse;
+
+export const FunctionPrototypeToString = uncurryThis(Function.prototype.toString);
+
+export const Promise_ = Promise;
+export const PromiseResolve = Promise.resolve.bind(Promise);
+export const PromisePrototypeThen = uncurryThis(Promise.prototype.then);
+
+export const SafeMap = Map;
+export const SafeSet = Set;
+export const MapPrototypeGet = uncurryThis(Map.prototype.get);
+export const MapPrototypeSet = uncurryThis(Map.prototype.set);
+export const MapPrototypeHas = uncurryThis(Map.prototype.has);
+export const MapPrototypeDelete = uncurryThis(Map.prototype.delete);
+export const MapPrototypeClear = uncurryThis(Map.prototype.clear);
+export const MapPrototypeForEach = uncurryThis(Map.prototype.forEach);
+export const SetPrototypeAdd = uncurryThis(Set.prototype.add);
+export const SetPrototypeHas = uncurryThis(Set.prototype.has);
+export const SetPrototypeClear = uncurryThis(Set.prototype.clear);
+export const SetPrototypeForEach = uncurryThis(Set.prototype.forEach);
+export const WeakMap_ = WeakMap;
+export const WeakMapPrototypeGet = uncurryThis(WeakMap.prototype.get);
+export const WeakMapPrototypeSet = uncurryThis(WeakMap.prototype.set);
+
+export const ErrorCaptureStackTrace = Error.captureStackTrace;
+export const Error_ = Error;
+export const RangeError_ = RangeError;
+export const TypeError_ = TypeError;
+export const Symbol_ = Symbol;
+export const SymbolToPrimitive = Symbol.toPrimitive;
+export const SymbolToStringTag = Symbol.toStringTag;
+export const FinalizationRegistry_ = FinalizationRegistry;
+export const Proxy_ = Proxy;
+export const Int32Array_ = Int32Array;
+export const SharedArrayBuffer_ = SharedArrayBuffer;
+export const AtomicsWaitAsync = Atomics.waitAsync;
+export const AtomicsNotify = Atomics.notify;
+export const DateNow = Date.now;

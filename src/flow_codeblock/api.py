@@ -1,0 +1,212 @@
+"""HTTP API (ASGI, Starlette): request parsing, response shaping, status codes.
+
+Contract (DESIGN.md section 3, compatible with Flow-CodeBlock clients):
+POST /flow/codeblock {"input": {...}, "codebase64": "..."} (alias codeBase64,
+optional "timeout" in ms) -> {"success", "result" | "error", "executionId",
+"timing": {"executionTime", "totalTime"}, "timestamp", "logs"?}.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from . import __version__
+from .config import Settings, get_settings
+from .errors import CodeBlockError, ErrorType, ExecutionFailure
+from .executor import ExecutionRequest, ExecutionResult
+from .logs import configure_logging
+from .service import Service
+
+__all__ = ["create_app", "render_result"]
+
+log = logging.getLogger("flow_codeblock.request")
+
+
+class JSONBytes(Response):
+    media_type = "application/json"
+
+
+def _timestamp() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def render_result(result: ExecutionResult, total_ms: float) -> tuple[int, bytes]:
+    """The response status and body of an execution (shared by the API and the CLI)."""
+    timing = {"executionTime": round(result.execution_ms, 3), "totalTime": round(total_ms, 3)}
+    body: dict[str, Any]
+    if result.ok:
+        body = {
+            "success": True,
+            # Passed through as produced by JSON.stringify in V8, never re-encoded.
+            "result": orjson.Fragment(result.result_json or "null"),
+            "executionId": result.execution_id,
+            "timing": timing,
+            "timestamp": _timestamp(),
+        }
+        status = 200
+    else:
+        error = result.error or CodeBlockError(ErrorType.INTERNAL, "unknown failure")
+        body = {
+            "success": False,
+            "error": error.to_dict(),
+            "executionId": result.execution_id,
+            "timing": timing,
+            "timestamp": _timestamp(),
+        }
+        status = error.type.http_status
+    if result.logs is not None:
+        body["logs"] = result.logs
+    return status, orjson.dumps(body)
+
+
+def _error_response(failure: ExecutionFailure, started: float) -> Response:
+    total_ms = (time.perf_counter() - started) * 1000
+    body = {
+        "success": False,
+        "error": failure.error.to_dict(),
+        "timing": {"executionTime": 0, "totalTime": round(total_ms, 3)},
+        "timestamp": _timestamp(),
+    }
+    headers = {"Retry-After": str(max(1, round(failure.retry_after)))} if failure.retry_after else None
+    return JSONBytes(orjson.dumps(body), status_code=failure.error.type.http_status, headers=headers)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> ExecutionFailure:
+    return ExecutionFailure.of(ErrorType.PAYLOAD_TOO_LARGE, f"request body is over the limit of {limit} bytes")
+
+
+def _invalid(message: str) -> ExecutionFailure:
+    return ExecutionFailure.of(ErrorType.VALIDATION, message)
+
+
+def parse_request(body: bytes) -> ExecutionRequest:
+    """Validates the request fields (types and presence; the executor checks content)."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise _invalid(f"request body is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise _invalid("request body must be a JSON object")
+    code = data.get("codebase64", data.get("codeBase64"))
+    if code is None:
+        raise _invalid("missing field: codebase64 (base64 of the JavaScript code)")
+    if not isinstance(code, str):
+        raise _invalid("codebase64 must be a string")
+    payload = data.get("input", {})
+    if payload is None:
+        payload = {}
+    timeout = data.get("timeout")
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+            raise _invalid("timeout must be a positive number of milliseconds")
+        timeout = max(1, int(timeout))
+    return ExecutionRequest(code_base64=code, input=payload, timeout_ms=timeout)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    service = Service(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await service.start()
+        log.info("service ready", extra={"version": __version__, "pool": settings.runtime_pool_size})
+        try:
+            yield
+        finally:
+            await service.stop()
+            log.info("service stopped")
+
+    async def codeblock(request: Request) -> Response:
+        started = time.perf_counter()
+        try:
+            execution = parse_request(await _read_body(request, settings.body_limit))
+        except ExecutionFailure as failure:
+            _log_request(request, failure.error.type.http_status, started, None, failure.error)
+            return _error_response(failure, started)
+        result = await service.executor.execute(execution)
+        if result.retry_after is not None:
+            failure = ExecutionFailure(result.error, retry_after=result.retry_after)  # type: ignore[arg-type]
+            _log_request(request, 429, started, result.execution_id, result.error)
+            return _error_response(failure, started)
+        status, body = render_result(result, (time.perf_counter() - started) * 1000)
+        _log_request(request, status, started, result.execution_id, result.error)
+        background = BackgroundTask(result.after) if result.after else None
+        return JSONBytes(body, status_code=status, background=background)
+
+    async def health(request: Request) -> Response:
+        return JSONBytes(b'{"status":"ok"}')
+
+    async def limits(request: Request) -> Response:
+        return JSONBytes(orjson.dumps({
+            "maxCodeLength": settings.max_code_length,
+            "maxInputSize": settings.max_input_size,
+            "maxResultSize": settings.max_result_size,
+            "maxBodySize": settings.body_limit,
+            "executionTimeoutMs": settings.execution_timeout_ms,
+            "runtimeMemoryLimitMb": settings.runtime_memory_limit_mb,
+            "arrayBufferLimitMb": settings.array_buffer_limit_mb,
+            "allowConsole": settings.allow_console,
+            "maxConsoleEntries": settings.max_console_entries,
+            "maxConsoleBytes": settings.max_console_bytes,
+            "runtimePoolSize": settings.runtime_pool_size,
+            "maxConcurrentExecutions": settings.max_concurrent_executions,
+        }))
+
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error", extra={"path": request.url.path})
+        failure = ExecutionFailure.of(ErrorType.INTERNAL, "internal error in the service; please retry")
+        return _error_response(failure, time.perf_counter())
+
+    return Starlette(
+        routes=[
+            Route("/flow/codeblock", codeblock, methods=["POST"]),
+            Route("/health", health, methods=["GET"]),
+            Route("/flow/limits", limits, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+        exception_handlers={Exception: internal_error},
+    )
+
+
+def _log_request(
+    request: Request, status: int, started: float, execution_id: str | None, error: CodeBlockError | None
+) -> None:
+    log.info(
+        "request",
+        extra={
+            "method": request.method,
+            "path": request.url.path,
+            "status": status,
+            "ms": round((time.perf_counter() - started) * 1000, 3),
+            "executionId": execution_id,
+            "errorType": error.type.value if error else None,
+        },
+    )

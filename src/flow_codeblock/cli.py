@@ -1,0 +1,103 @@
+"""The `codeblock` command: `serve` the API, or `run` one code block locally."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import sys
+import time
+from pathlib import Path
+
+import orjson
+
+from .config import ConfigError, Settings, load_settings
+from .logs import configure_logging
+
+__all__ = ["main"]
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    configure_logging(settings.log_level, settings.log_format)
+    uvicorn.run(
+        "flow_codeblock.api:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers or settings.workers,
+        loop="uvloop",
+        http="httptools",
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=int(settings.shutdown_drain_timeout_s) or None,
+    )
+    return 0
+
+
+async def _run_once(settings: Settings, code: str, input_value: object, timeout: int | None) -> tuple[int, bytes]:
+    from .api import render_result
+    from .executor import ExecutionRequest
+    from .service import Service
+
+    service = Service(settings)
+    await service.start()
+    try:
+        started = time.perf_counter()
+        request = ExecutionRequest(
+            code_base64=base64.b64encode(code.encode()).decode(), input=input_value, timeout_ms=timeout
+        )
+        result = await service.executor.execute(request)
+        status, body = render_result(result, (time.perf_counter() - started) * 1000)
+        if result.after is not None:
+            await result.after()
+        return status, body
+    finally:
+        await service.stop()
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    configure_logging("warning", "text")
+    try:
+        code = Path(args.file).read_text(encoding="utf-8") if args.file != "-" else sys.stdin.read()
+    except OSError as exc:
+        print(f"codeblock: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        input_value = orjson.loads(args.input)
+    except orjson.JSONDecodeError as exc:
+        print(f"codeblock: --input is not valid JSON: {exc}", file=sys.stderr)
+        return 2
+    status, body = asyncio.run(_run_once(settings, code, input_value, args.timeout))
+    sys.stdout.write(orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2).decode() + "\n")
+    return 0 if status == 200 else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="codeblock", description="Run JavaScript code blocks in sandboxed V8.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="start the HTTP service")
+    serve.add_argument("--host", help="address to bind (default: HOST or 0.0.0.0)")
+    serve.add_argument("--port", type=int, help="port (default: PORT or 3002)")
+    serve.add_argument("--workers", type=int, help="worker processes (default: WORKERS or 1)")
+
+    run = commands.add_parser("run", help="execute one code block and print the API's JSON response")
+    run.add_argument("file", help="JavaScript file (the body of an async function), or - for stdin")
+    run.add_argument("--input", default="{}", help="input as JSON (default: {})")
+    run.add_argument("--timeout", type=int, help="timeout in ms (capped by EXECUTION_TIMEOUT_MS)")
+
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"codeblock: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        return _serve(args, settings)
+    return _run(args, settings)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

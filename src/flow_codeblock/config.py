@@ -1,0 +1,83 @@
+"""Settings from environment variables, validated at start with clear errors."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["ConfigError", "Settings", "get_settings", "load_settings"]
+
+MiB = 1024 * 1024
+
+
+class ConfigError(ValueError):
+    """A setting has a bad value; the message names the variable and what it accepts."""
+
+
+class Settings(BaseSettings):
+    """Every setting, read from the environment variable of the same (upper-case) name."""
+
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", frozen=True)
+
+    # HTTP server
+    host: str = "0.0.0.0"
+    port: int = Field(3002, ge=1, le=65535)
+    workers: int = Field(1, ge=1, le=64)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["json", "text"] = "json"
+
+    # Request limits (defaults as Flow-CodeBlock)
+    max_code_length: int = Field(65535, ge=1, le=10 * MiB, description="characters of decoded code")
+    max_input_size: int = Field(2 * MiB, ge=2, le=256 * MiB, description="bytes of input JSON")
+    max_result_size: int = Field(5 * MiB, ge=16, le=256 * MiB, description="bytes of result JSON")
+    max_body_size: int | None = Field(None, ge=1024, description="bytes; default derived from the two above")
+    execution_timeout_ms: int = Field(5000, ge=10, le=600_000)
+
+    # Per-runtime memory
+    runtime_memory_limit_mb: int = Field(128, ge=16, le=4096, description="V8 heap hard limit")
+    array_buffer_limit_mb: int = Field(128, ge=1, le=4096, description="ArrayBuffer bytes per execution")
+
+    # Console capture
+    allow_console: bool = True
+    max_console_entries: int = Field(100, ge=0, le=100_000)
+    max_console_bytes: int = Field(64 * 1024, ge=0, le=16 * MiB)
+
+    # Pool
+    runtime_pool_size: int = Field(4, ge=1, le=1000)
+    max_concurrent_executions: int = Field(200, ge=1, le=100_000)
+    acquire_timeout_ms: int = Field(5000, ge=1, le=600_000)
+    reset_timeout_ms: int = Field(1000, ge=10, le=60_000)
+    shutdown_drain_timeout_s: float = Field(10.0, ge=0, le=3600)
+
+    @model_validator(mode="after")
+    def _derived(self) -> Settings:
+        if self.max_body_size is None:
+            # base64 of the longest code (4 bytes per character at worst) plus the input.
+            body = self.max_input_size + (self.max_code_length * 4 * 4) // 3 + 64 * 1024
+            object.__setattr__(self, "max_body_size", body)
+        return self
+
+    @property
+    def body_limit(self) -> int:
+        assert self.max_body_size is not None
+        return self.max_body_size
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Reads the environment (plus `overrides`), raising ConfigError on a bad value."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+            problems.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
+        raise ConfigError("invalid configuration: " + "; ".join(problems)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

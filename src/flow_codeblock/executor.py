@@ -1,0 +1,175 @@
+"""One execution: decode, validate, wrap, lease a runtime, run with limits, release.
+
+The executor knows nothing of HTTP; the API and the CLI both call `Executor.execute`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hashlib
+import logging
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from .analysis import analyse
+from .config import Settings
+from .errors import CodeBlockError, ErrorType, ExecutionFailure
+from .pool import RuntimePool
+from .runtime import CodeBlock, Runtime
+
+__all__ = ["ExecutionRequest", "ExecutionResult", "Executor"]
+
+log = logging.getLogger(__name__)
+_BLOCK_CACHE_SIZE = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionRequest:
+    code_base64: str
+    input: Any
+    timeout_ms: int | None = None
+
+
+@dataclass(slots=True)
+class ExecutionResult:
+    execution_id: str
+    ok: bool
+    result_json: str | None
+    error: CodeBlockError | None
+    logs: list[dict[str, str]] | None
+    execution_ms: float
+    # Work to run after the response is sent (reset and release of the runtime).
+    after: Callable[[], Awaitable[None]] | None = None
+    retry_after: float | None = None
+
+
+class Executor:
+    def __init__(self, settings: Settings, pool: RuntimePool) -> None:
+        self._settings = settings
+        self._pool = pool
+        self._blocks: OrderedDict[str, CodeBlock] = OrderedDict()
+
+    async def execute(self, request: ExecutionRequest) -> ExecutionResult:
+        execution_id = str(uuid.uuid4())
+        try:
+            block = self._compile(self._decode(request.code_base64))
+            input_json = self._input_json(request.input)
+            timeout_ms = self._timeout_ms(request.timeout_ms)
+        except ExecutionFailure as failure:
+            return _failed(execution_id, failure)
+
+        loop = asyncio.get_running_loop()
+        try:
+            runtime = await self._pool.acquire(self._settings.acquire_timeout_ms / 1000)
+        except ExecutionFailure as failure:
+            return _failed(execution_id, failure)
+        # The deadline starts once a runtime is ours: queueing is not the code's time.
+        deadline = loop.time() + timeout_ms / 1000
+        try:
+            outcome = await runtime.execute(block, input_json, deadline, timeout_ms)
+        except BaseException:
+            self._pool.retire(runtime, "executor_error")
+            raise
+        logs = outcome.logs if self._settings.allow_console else None
+        return ExecutionResult(
+            execution_id=execution_id,
+            ok=outcome.ok,
+            result_json=outcome.result_json,
+            error=outcome.error,
+            logs=logs,
+            execution_ms=outcome.execution_ms,
+            after=lambda: self._finish(runtime, outcome.retire_reason),
+        )
+
+    # -- validation -------------------------------------------------------------------
+
+    def _decode(self, code_base64: str) -> str:
+        try:
+            raw = base64.b64decode(code_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ExecutionFailure.of(ErrorType.VALIDATION, "codebase64 is not valid base64") from None
+        try:
+            code = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ExecutionFailure.of(ErrorType.VALIDATION, "the decoded code is not valid UTF-8") from None
+        if not code.strip():
+            raise ExecutionFailure.of(ErrorType.VALIDATION, "the code is empty")
+        if len(code) > self._settings.max_code_length:
+            raise ExecutionFailure.of(
+                ErrorType.VALIDATION,
+                f"the code is {len(code)} characters long, over the limit of {self._settings.max_code_length}",
+            )
+        return code
+
+    def _compile(self, code: str) -> CodeBlock:
+        key = hashlib.sha256(code.encode()).hexdigest()
+        block = self._blocks.get(key)
+        if block is not None:
+            self._blocks.move_to_end(key)
+            return block
+        facts = analyse(code)
+        if not facts.has_return:
+            raise ExecutionFailure.of(
+                ErrorType.VALIDATION,
+                "the code has no return statement: a code block must return its result, e.g. `return { ok: true };`",
+            )
+        block = CodeBlock.wrap(code, key, is_async=facts.uses_await)
+        self._blocks[key] = block
+        if len(self._blocks) > _BLOCK_CACHE_SIZE:
+            self._blocks.popitem(last=False)
+        return block
+
+    def _input_json(self, value: Any) -> str:
+        if not isinstance(value, dict):
+            raise ExecutionFailure.of(ErrorType.VALIDATION, "input must be a JSON object")
+        try:
+            data = orjson.dumps(value)
+        except (TypeError, orjson.JSONEncodeError) as exc:
+            raise ExecutionFailure.of(ErrorType.VALIDATION, f"input is not serialisable as JSON: {exc}") from None
+        if len(data) > self._settings.max_input_size:
+            raise ExecutionFailure.of(
+                ErrorType.VALIDATION,
+                f"input is {len(data)} bytes of JSON, over the limit of {self._settings.max_input_size}",
+            )
+        return data.decode()
+
+    def _timeout_ms(self, requested: int | None) -> int:
+        limit = self._settings.execution_timeout_ms
+        if requested is None:
+            return limit
+        return min(requested, limit)
+
+    # -- after the response -----------------------------------------------------------
+
+    async def _finish(self, runtime: Runtime, retire_reason: str | None) -> None:
+        started = time.perf_counter()
+        if retire_reason is None:
+            retire_reason = await runtime.reset(self._settings.reset_timeout_ms / 1000)
+        if retire_reason is None:
+            self._pool.release(runtime)
+        else:
+            self._pool.retire(runtime, retire_reason)
+        log.debug(
+            "runtime reset",
+            extra={"runtime": runtime.id, "ms": round((time.perf_counter() - started) * 1000, 3), "retired": retire_reason},
+        )
+
+
+def _failed(execution_id: str, failure: ExecutionFailure) -> ExecutionResult:
+    return ExecutionResult(
+        execution_id=execution_id,
+        ok=False,
+        result_json=None,
+        error=failure.error,
+        logs=None,
+        execution_ms=0.0,
+        retry_after=failure.retry_after,
+    )

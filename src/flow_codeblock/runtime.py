@@ -1,0 +1,342 @@
+"""One V8 runtime: the bootstrapped JavaScript environment and the execution protocol.
+
+A Runtime owns one Isolate (engine.py). It evaluates the bootstrap bundle once, then
+for each execution: defines the code block (once per runtime per distinct code),
+runs it, waits for it to settle when it is asynchronous, and finally resets the
+shared objects after the response has gone out. Anything that leaves the runtime
+in doubt (a deadline hit, the heap limit, an unrepairable change) marks it for
+retirement; the pool replaces it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Final
+
+import orjson
+
+from .engine import EngineClosed, Isolate, JSResult, ResultKind
+from .errors import CodeBlockError, ErrorType
+
+__all__ = ["CodeBlock", "Outcome", "Runtime", "RuntimeOptions", "load_bootstrap"]
+
+USER_SCRIPT: Final = "codeblock.js"
+_MEMORY_POLL_S: Final = 0.05
+# How long past its deadline we wait for V8 to acknowledge a termination before
+# treating the isolate as stuck.
+_TERMINATION_GRACE_S: Final = 0.5
+_MAX_DEFINED_BLOCKS: Final = 256
+_ids = itertools.count(1)
+
+_ERROR_HEAD = re.compile(r"^(?:<anonymous>|codeblock\.js):(\d+): (\w+): (.*)$")
+
+
+def load_bootstrap() -> str:
+    """The bundled bootstrap (built by `make`, see js/build.mjs)."""
+    path = resources.files("flow_codeblock") / "js_dist" / "bootstrap.js"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RuntimeError(
+            "the JavaScript bundle is missing: run `make build` (or `make serve` / `make test`)"
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeOptions:
+    heap_limit_bytes: int
+    array_buffer_limit_bytes: int
+    max_result_bytes: int
+    console_enabled: bool
+    max_console_entries: int
+    max_console_bytes: int
+
+    def bootstrap_options(self) -> str:
+        return orjson.dumps({
+            "console": {
+                "enabled": self.console_enabled,
+                "maxEntries": self.max_console_entries,
+                "maxBytes": self.max_console_bytes,
+            },
+            "limits": {
+                "maxResultBytes": self.max_result_bytes,
+                "maxArrayBufferBytes": self.array_buffer_limit_bytes,
+            },
+        }).decode()
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    """A validated code block, wrapped once and shared by every runtime."""
+
+    code: str
+    key: str  # identity of the code (sha256), the per-runtime definition cache key
+    function_source: str  # `function (input, require, module, exports) {\n<code>\n}`
+    function_length: int  # in UTF-16 code units, as Function.prototype.toString counts
+    line_count: int
+
+    @classmethod
+    def wrap(cls, code: str, key: str, *, is_async: bool) -> CodeBlock:
+        head = "async function" if is_async else "function"
+        # The user's line 1 is line 2 of the script (js/lib/internal/result.js LINE_OFFSET).
+        source = f"{head} (input, require, module, exports) {{\n{code}\n}}"
+        return cls(
+            code=code,
+            key=key,
+            function_source=source,
+            function_length=len(source.encode("utf-16-le")) // 2,
+            line_count=code.count("\n") + 1,
+        )
+
+
+@dataclass(slots=True)
+class Outcome:
+    """The end of one execution on a runtime."""
+
+    ok: bool
+    result_json: str | None = None
+    error: CodeBlockError | None = None
+    logs: list[dict[str, str]] = field(default_factory=list)
+    execution_ms: float = 0.0
+    retire_reason: str | None = None  # set when the runtime must not be reused
+
+
+class Runtime:
+    """A bootstrapped V8 runtime. One execution at a time; the pool enforces that."""
+
+    def __init__(self, isolate: Isolate, token: str, options: RuntimeOptions) -> None:
+        self.id = next(_ids)
+        self._isolate = isolate
+        self._token = token
+        self._options = options
+        self._defined: dict[str, int] = {}
+        self._next_block_id = itertools.count(1)
+        self._settled: asyncio.Future[None] | None = None
+        now = time.monotonic()
+        self.created_at = now
+        self.last_used_at = now
+        self.execution_count = 0
+        self.error_count = 0
+        self.timeout_count = 0
+        self.tracked_objects = 0
+
+    # -- life cycle -------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, options: RuntimeOptions, loop: asyncio.AbstractEventLoop, bootstrap: str) -> Runtime:
+        """Builds and bootstraps a runtime. Blocking (~10 ms): call it off the event loop."""
+        holder: list[Runtime] = []
+        isolate = Isolate(
+            heap_limit_bytes=options.heap_limit_bytes,
+            loop=loop,
+            on_notify=lambda: holder[0]._on_notify() if holder else None,
+        )
+        try:
+            token = secrets.token_hex(16)
+            loaded = isolate.eval_blocking(bootstrap, timeout=30)
+            if loaded.kind is not ResultKind.VALUE:
+                raise RuntimeError(f"bootstrap failed: {loaded.kind.value}: {loaded.text}")
+            init = isolate.eval_blocking(
+                f"__flowInit({_js_string(token)}, {_js_string(options.bootstrap_options())})", timeout=30
+            )
+            if init.kind is not ResultKind.VALUE:
+                raise RuntimeError(f"bootstrap init failed: {init.kind.value}: {init.text}")
+        except BaseException:
+            isolate.close()
+            raise
+        runtime = cls(isolate, token, options)
+        runtime.tracked_objects = int(orjson.loads(init.text).get("objects", 0))
+        holder.append(runtime)
+        return runtime
+
+    def close(self) -> None:
+        """Frees the isolate. Blocking: call it off the event loop."""
+        self._isolate.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._isolate.closed
+
+    def heap_stats(self) -> dict[str, Any]:
+        """V8 heap statistics. Blocking: call it off the event loop while idle."""
+        result = self._isolate.heap_stats()
+        return orjson.loads(result.text) if result.text else {}
+
+    # -- execution --------------------------------------------------------------------
+
+    async def execute(self, block: CodeBlock, input_json: str, deadline: float, timeout_ms: int) -> Outcome:
+        """Runs `block` with `input_json` (JSON text) until it settles or `deadline`
+        (loop time) passes."""
+        started = time.perf_counter()
+        self.execution_count += 1
+        self.last_used_at = time.monotonic()
+        outcome = await self._execute(block, input_json, deadline, timeout_ms)
+        outcome.execution_ms = (time.perf_counter() - started) * 1000
+        if not outcome.ok:
+            self.error_count += 1
+            if outcome.error is not None and outcome.error.type is ErrorType.TIMEOUT:
+                self.timeout_count += 1
+        return outcome
+
+    async def _execute(self, block: CodeBlock, input_json: str, deadline: float, timeout_ms: int) -> Outcome:
+        block_id = self._defined.get(block.key)
+        if block_id is None:
+            block_id = next(self._next_block_id)
+            source = (
+                f"__flow.define({_js_string(self._token)}, {block_id}, {block.function_length}, "
+                f"{block.function_source});\n//# sourceURL={USER_SCRIPT}"
+            )
+            defined = await self._eval_until(source, deadline)
+            if defined.kind is ResultKind.VALUE:
+                self._defined[block.key] = block_id
+            elif defined.kind in (ResultKind.PARSE_ERROR, ResultKind.EXCEPTION):
+                return Outcome(ok=False, error=_syntax_error(defined.text, block))
+            else:
+                return self._abnormal(defined, timeout_ms)
+
+        loop = asyncio.get_running_loop()
+        self._settled = loop.create_future()
+        try:
+            started = await self._eval_until(
+                f"__flow.run({_js_string(self._token)}, {block_id}, {_js_string(input_json)})", deadline
+            )
+            if started.kind is not ResultKind.VALUE:
+                return self._abnormal(started, timeout_ms)
+            if started.text:
+                return _read_payload(started.text)
+            settled = await self._wait_settled(self._settled, deadline)
+            if settled is not None:
+                return self._abnormal(settled, timeout_ms)
+            taken = await self._eval_until(f"__flow.take({_js_string(self._token)})", deadline)
+            if taken.kind is not ResultKind.VALUE or not taken.text:
+                return self._abnormal(taken, timeout_ms)
+            return _read_payload(taken.text)
+        finally:
+            self._settled = None
+
+    async def reset(self, timeout_s: float) -> str | None:
+        """Undoes what the last execution changed. Returns None when the runtime is
+        clean again, or the reason it must be retired."""
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        result = await self._eval_until(f"__flow.reset({_js_string(self._token)})", deadline)
+        if result.kind is not ResultKind.VALUE:
+            return f"reset_{result.kind.value}"
+        if result.text.startswith("clean:"):
+            if len(self._defined) >= _MAX_DEFINED_BLOCKS:
+                return "code_cache_full"
+            return None
+        return "dirty"
+
+    # -- internals --------------------------------------------------------------------
+
+    def _on_notify(self) -> None:
+        if self._settled is not None and not self._settled.done():
+            self._settled.set_result(None)
+
+    async def _eval_until(self, source: str, deadline: float) -> JSResult:
+        """Evaluates `source`, terminating it at `deadline`. An isolate that does not
+        acknowledge the termination is reported as TERMINATED (and will be retired)."""
+        loop = asyncio.get_running_loop()
+        try:
+            task_id, future = self._isolate.eval(source)
+        except EngineClosed:
+            return JSResult(ResultKind.ENGINE_ERROR, "the runtime was closed")
+        timer = loop.call_at(deadline, self._isolate.cancel, task_id)
+        try:
+            remaining = deadline - loop.time() + _TERMINATION_GRACE_S
+            return await asyncio.wait_for(asyncio.shield(future), max(remaining, 0.001))
+        except TimeoutError:
+            return JSResult(ResultKind.TERMINATED, "the runtime did not stop at its deadline")
+        except EngineClosed:
+            return JSResult(ResultKind.ENGINE_ERROR, "the runtime was closed")
+        finally:
+            timer.cancel()
+
+    async def _wait_settled(self, settled: asyncio.Future[None], deadline: float) -> JSResult | None:
+        """Waits for the settle notification. Code after an `await` cannot be
+        interrupted in place, so at the deadline the runtime is given up instead."""
+        loop = asyncio.get_running_loop()
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return JSResult(ResultKind.TERMINATED, "deadline passed while pending")
+            done, _ = await asyncio.wait((settled,), timeout=min(remaining, _MEMORY_POLL_S))
+            if done:
+                return None
+            if self._isolate.memory_limit_reached():
+                return JSResult(ResultKind.OUT_OF_MEMORY, "")
+
+    def _abnormal(self, result: JSResult, timeout_ms: int) -> Outcome:
+        kind = result.kind
+        if kind is ResultKind.TERMINATED:
+            if self._isolate.memory_limit_reached():
+                return _memory_outcome(self._options)
+            return Outcome(
+                ok=False,
+                error=CodeBlockError(ErrorType.TIMEOUT, f"Execution timed out after {timeout_ms} ms"),
+                retire_reason="timeout",
+            )
+        if kind is ResultKind.OUT_OF_MEMORY:
+            return _memory_outcome(self._options)
+        return Outcome(
+            ok=False,
+            error=CodeBlockError(ErrorType.INTERNAL, "The runtime failed unexpectedly; please retry"),
+            retire_reason=f"engine_{kind.value}",
+        )
+
+
+def _memory_outcome(options: RuntimeOptions) -> Outcome:
+    limit_mb = options.heap_limit_bytes // (1024 * 1024)
+    return Outcome(
+        ok=False,
+        error=CodeBlockError(
+            ErrorType.MEMORY_LIMIT, f"Execution ran out of memory: the heap limit is {limit_mb} MB"
+        ),
+        retire_reason="memory",
+    )
+
+
+def _js_string(text: str) -> str:
+    """`text` as a JavaScript string literal (JSON is a subset of JS since ES2019)."""
+    return orjson.dumps(text).decode()
+
+
+def _read_payload(payload: str) -> Outcome:
+    """Parses the framing of js/lib/internal/execution.js: tag, logs JSON, newline, body."""
+    tag = payload[0]
+    newline = payload.index("\n")
+    logs = orjson.loads(payload[1:newline])
+    body = payload[newline + 1 :]
+    if tag == "R":
+        return Outcome(ok=True, result_json=body, logs=logs)
+    return Outcome(ok=False, error=CodeBlockError.from_js(orjson.loads(body)), logs=logs)
+
+
+def _syntax_error(message: str, block: CodeBlock) -> CodeBlockError:
+    """Maps V8's compile error text to the user's line and column.
+
+    V8 reports `<anonymous>:LINE: SyntaxError: msg`, then the source line and a
+    caret line pointing at the column.
+    """
+    lines = message.split("\n")
+    head = _ERROR_HEAD.match(lines[0]) if lines else None
+    if head is None:
+        return CodeBlockError(ErrorType.SYNTAX, message.strip() or "Invalid code", name="SyntaxError")
+    script_line, name, text = int(head.group(1)), head.group(2), head.group(3)
+    user_line = script_line - 1
+    column = None
+    if 1 <= user_line <= block.line_count:
+        if len(lines) > 2 and "^" in lines[2]:
+            column = lines[2].index("^") + 1
+    else:  # reported on a wrapper line (e.g. "Unexpected end of input")
+        user_line = min(max(user_line, 1), block.line_count)
+    kind = ErrorType.SYNTAX if name == "SyntaxError" else ErrorType.RUNTIME
+    return CodeBlockError(
+        kind, text, line=user_line, column=column, name=name, stack=f"{name}: {text}\n    at {USER_SCRIPT}:{user_line}:{column or 1}"
+    )
