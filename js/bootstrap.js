@@ -5,7 +5,8 @@
 // function at globalThis.__flowNotify and before calling __flowInit(token, options).
 
 import { configureConsole, makeConsole } from './lib/internal/console.js';
-import { failExecution, installHost, isLive } from './lib/internal/execution.js';
+import { installAsyncSourceGates } from './lib/internal/async_sources.js';
+import { failExecution, installHost } from './lib/internal/execution.js';
 import { hiddenIntrinsics, track, trackedCount } from './lib/internal/isolation.js';
 import { installBufferAccounting } from './lib/internal/memory.js';
 import { configureModules, registerModule } from './lib/internal/modules.js';
@@ -35,8 +36,9 @@ function init(token, options) {
   delete global.__flowInit;
 
   configureConsole(options.console);
-  timers.configureTimers({ onError: failExecution, isLive });
+  timers.configureTimers({ onError: failExecution });
   installBufferAccounting(global);
+  installAsyncSourceGates(global);
 
   defineGlobal('global', global);
   defineGlobal('console', makeConsole());

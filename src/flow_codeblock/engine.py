@@ -112,7 +112,8 @@ def v8_version() -> str:
 
 
 def _decode(raw: ctypes._Pointer) -> tuple[JSResult, bool]:  # type: ignore[type-arg]
-    """Reads a BinaryValue; returns the result and whether `raw` may be freed now."""
+    """Reads a BinaryValue; returns the result and whether it is a primitive (an
+    object arrives as a handle, reported here as a None value)."""
     contents = raw.contents
     typ = contents.type
     if typ == _T_STR:
@@ -195,6 +196,8 @@ class Isolate:
         self._waiters: deque[_AsyncWaiter | _BlockingWaiter] = deque()
         self._lock = threading.Lock()
         self._closed = False
+        self._keep_object = False
+        self._kept_object: ctypes._Pointer | None = None  # type: ignore[type-arg]
         # The ctypes callback must outlive the context: keep a reference.
         self._callback = _mr_dll.mr_callback_func(self._on_v8_callback)
         self._ctx = self._dll.mr_init_context(self._callback)
@@ -214,11 +217,11 @@ class Isolate:
                 except RuntimeError:
                     pass
             return
-        result, free = _decode(raw)
-        if free:
-            self._dll.mr_free_value(self._ctx, raw)
+        result, is_primitive = _decode(raw)
+        if not is_primitive and self._keep_object:
+            self._kept_object = raw  # the set-up path asked for this object handle
         else:
-            self._pending_object = raw  # only the set-up path asks for objects
+            self._dll.mr_free_value(self._ctx, raw)
         with self._lock:
             waiter = self._waiters.popleft() if self._waiters else None
         if waiter is not None:
@@ -229,8 +232,12 @@ class Isolate:
 
     def _install_notify(self) -> None:
         notify_fn = self._dll.mr_make_js_callback(self._ctx, _NOTIFY_CALLBACK_ID)
-        self.eval_blocking("globalThis", timeout=5.0)
-        global_obj = self._pending_object
+        self._keep_object = True
+        try:
+            self.eval_blocking("globalThis", timeout=5.0)
+        finally:
+            self._keep_object = False
+        global_obj, self._kept_object = self._kept_object, None
         key = self._alloc_string("__flowNotify")
         status = self._dll.mr_set_object_item(self._ctx, global_obj, key, notify_fn)
         for handle in (status, key, global_obj, notify_fn):

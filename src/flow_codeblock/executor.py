@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import functools
 import hashlib
 import logging
 import time
@@ -86,7 +87,7 @@ class Executor:
             error=outcome.error,
             logs=logs,
             execution_ms=outcome.execution_ms,
-            after=lambda: self._finish(runtime, outcome.retire_reason),
+            after=functools.partial(self._finish, runtime, outcome.retire_reason),
         )
 
     # -- validation -------------------------------------------------------------------

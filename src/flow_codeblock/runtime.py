@@ -186,28 +186,31 @@ class Runtime:
 
     async def _execute(self, block: CodeBlock, input_json: str, deadline: float, timeout_ms: int) -> Outcome:
         block_id = self._defined.get(block.key)
+        claim_length = 0
         if block_id is None:
-            block_id = next(self._next_block_id)
-            source = (
-                f"__flow.define({_js_string(self._token)}, {block_id}, {block.function_length}, "
-                f"{block.function_source});\n//# sourceURL={USER_SCRIPT}"
+            # Assignment keeps the user's function last in the script, so V8 reports
+            # syntax errors as it would for the code alone ("Unexpected end of input").
+            defined = await self._eval_until(
+                f"__flow.sink = {block.function_source}\n//# sourceURL={USER_SCRIPT}", deadline
             )
-            defined = await self._eval_until(source, deadline)
-            if defined.kind is ResultKind.VALUE:
-                self._defined[block.key] = block_id
-            elif defined.kind in (ResultKind.PARSE_ERROR, ResultKind.EXCEPTION):
+            if defined.kind in (ResultKind.PARSE_ERROR, ResultKind.EXCEPTION):
                 return Outcome(ok=False, error=_syntax_error(defined.text, block))
-            else:
+            if defined.kind is not ResultKind.VALUE:
                 return self._abnormal(defined, timeout_ms)
+            block_id = next(self._next_block_id)
+            claim_length = block.function_length
 
         loop = asyncio.get_running_loop()
         self._settled = loop.create_future()
         try:
             started = await self._eval_until(
-                f"__flow.run({_js_string(self._token)}, {block_id}, {_js_string(input_json)})", deadline
+                f"__flow.run({_js_string(self._token)}, {block_id}, {_js_string(input_json)}, {claim_length})",
+                deadline,
             )
             if started.kind is not ResultKind.VALUE:
                 return self._abnormal(started, timeout_ms)
+            if claim_length and not started.text.startswith("D"):
+                self._defined[block.key] = block_id
             if started.text:
                 return _read_payload(started.text)
             settled = await self._wait_settled(self._settled, deadline)
@@ -315,7 +318,7 @@ def _read_payload(payload: str) -> Outcome:
     body = payload[newline + 1 :]
     if tag == "R":
         return Outcome(ok=True, result_json=body, logs=logs)
-    return Outcome(ok=False, error=CodeBlockError.from_js(orjson.loads(body)), logs=logs)
+    return Outcome(ok=False, error=CodeBlockError.from_js(orjson.loads(body)), logs=logs)  # tags E and D
 
 
 def _syntax_error(message: str, block: CodeBlock) -> CodeBlockError:

@@ -1,7 +1,11 @@
 'use strict';
 // One execution of a code block, driven by the host through `__flow`:
-//   define(token, id, length, fn)  registers the compiled code block `id`;
-//   run(token, id, inputJson)      starts it; returns the result payload when it
+//   sink = fn                      (an assignment, so the user's function is the
+//                                  last thing in the script and V8 reports syntax
+//                                  errors exactly as for the code alone);
+//   run(token, id, inputJson, n)   with n > 0, first registers the function in the
+//                                  sink as code block `id` (n = its source length);
+//                                  then starts it; returns the result payload when it
 //                                  finished synchronously, or '' when it is pending,
 //                                  in which case the host is notified on settlement
 //                                  and collects the payload with take(token);
@@ -14,6 +18,8 @@ import { takeLogs } from './console.js';
 import { restore } from './isolation.js';
 import { resetBufferBudget } from './memory.js';
 import { require } from './modules.js';
+import { releaseWaits } from './async_sources.js';
+import { beginExecution, endExecution, isLive } from './state.js';
 import {
   ArrayPrototypeJoin, FunctionPrototypeToString, JSONParse, JSONStringify, MapPrototypeGet,
   MapPrototypeHas, MapPrototypeSet, ObjectDefineProperty, ObjectFreeze, PromisePrototypeThen,
@@ -24,7 +30,7 @@ import { cancelAll } from './timers.js';
 
 const compiled = new SafeMap();
 const settings = { maxResultBytes: 5 * 1024 * 1024, maxArrayBufferBytes: 128 * 1024 * 1024 };
-const state = { token: null, notify: null, settled: true, pending: false, payload: null };
+const state = { token: null, notify: null, pending: false, payload: null, sink: null };
 
 function checkToken(token) {
   if (state.token === null || token !== state.token) throw new Error('not available to code blocks');
@@ -64,7 +70,8 @@ function flatJson(record) {
 
 // Payload framing read by the host (runtime.py): one tag character, the logs as
 // JSON (never containing a raw newline), a newline, then the result JSON text
-// (tag R) or the error record (tag E). The result text is passed on untouched.
+// (tag R) or the error record (tag E, or D when the code block could not even be
+// defined). The result text is passed on untouched.
 function frame(tag, body) {
   return `${tag}${logsJson()}\n${body}`;
 }
@@ -93,9 +100,9 @@ function successPayload(value) {
 }
 
 function settle(payload) {
-  if (state.settled) return payload;
-  state.settled = true;
+  if (!endExecution()) return payload;
   cancelAll();
+  releaseWaits();
   if (state.pending) {
     state.payload = payload;
     state.notify();
@@ -106,10 +113,23 @@ function settle(payload) {
 // A failure outside the awaited chain (a throwing timer or microtask callback)
 // fails the execution, as an uncaught exception would end a Node process.
 function failExecution(err) {
-  if (!state.settled) settle(failurePayload(err));
+  if (isLive()) settle(failurePayload(err));
 }
 
-function isLive() { return !state.settled; }
+// Takes the function assigned to the sink as code block `id`.
+function claim(id, expectedLength) {
+  const fn = state.sink;
+  state.sink = null;
+  if (typeof fn !== 'function') throw new Error('no code block function to define');
+  // Code that closes the wrapper early (`}; ...; x = function () {`) leaves a
+  // function shorter than the code sent: refuse it.
+  if (FunctionPrototypeToString(fn).length !== expectedLength) {
+    throw new SyntaxError("Unexpected token '}'");
+  }
+  if (MapPrototypeHas(compiled, id)) throw new Error(`code block ${id} is already defined`);
+  MapPrototypeSet(compiled, id, fn);
+  return fn;
+}
 
 function isThenable(value) {
   if (value instanceof Promise_) return true;
@@ -126,24 +146,22 @@ const host = {
     return 'ok';
   },
 
-  define(token, id, expectedLength, fn) {
+  run(token, id, inputJson, expectedLength) {
     checkToken(token);
-    // The wrapper is text; code that closes it early (`}); ...`) leaves a shorter
-    // function. Refusing it here stops the script before anything after it runs.
-    if (FunctionPrototypeToString(fn).length !== expectedLength) {
-      throw new SyntaxError('Unexpected end of the code block: it closes the function it runs in');
+    if (isLive()) throw new Error('an execution is already running');
+    let fn;
+    if (expectedLength > 0) {
+      try {
+        fn = claim(id, expectedLength);
+      } catch (err) {
+        // Tag D: like E, and tells the host that `id` was not defined.
+        return frame('D', flatJson(describeError(err)));
+      }
+    } else {
+      fn = MapPrototypeGet(compiled, id);
+      if (fn === undefined) throw new Error(`code block ${id} is not defined`);
     }
-    if (MapPrototypeHas(compiled, id)) throw new Error(`code block ${id} is already defined`);
-    MapPrototypeSet(compiled, id, fn);
-    return 'ok';
-  },
-
-  run(token, id, inputJson) {
-    checkToken(token);
-    if (!state.settled) throw new Error('an execution is already running');
-    const fn = MapPrototypeGet(compiled, id);
-    if (fn === undefined) throw new Error(`code block ${id} is not defined`);
-    state.settled = false;
+    beginExecution();
     state.pending = false;
     state.payload = null;
     resetBufferBudget(settings.maxArrayBufferBytes);
@@ -164,8 +182,8 @@ const host = {
     if (!thenable) return settle(successPayload(returned));
     state.pending = true;
     PromisePrototypeThen(PromiseResolve(returned),
-      (value) => { if (!state.settled) settle(successPayload(value)); },
-      (err) => { if (!state.settled) settle(failurePayload(err)); });
+      (value) => { if (isLive()) settle(successPayload(value)); },
+      (err) => { if (isLive()) settle(failurePayload(err)); });
     return '';
   },
 
@@ -178,9 +196,11 @@ const host = {
 
   reset(token) {
     checkToken(token);
-    state.settled = true;
+    endExecution();
     cancelAll();
+    releaseWaits();
     takeLogs();
+    state.sink = null;
     try {
       return `clean:${restore()}`;
     } catch (problem) {
@@ -192,9 +212,16 @@ const host = {
 function installHost(global, token, notify) {
   state.token = token;
   state.notify = notify;
+  const api = {};
+  for (const name of ['configure', 'run', 'take', 'reset']) {
+    ObjectDefineProperty(api, name, { value: host[name], enumerable: true });
+  }
+  ObjectDefineProperty(api, 'sink', {
+    set(fn) { state.sink = fn; }, get() { return undefined; }, enumerable: true,
+  });
   ObjectDefineProperty(global, '__flow', {
-    value: ObjectFreeze({ ...host }), writable: false, enumerable: false, configurable: false,
+    value: ObjectFreeze(api), writable: false, enumerable: false, configurable: false,
   });
 }
 
-export { installHost, failExecution, isLive };
+export { installHost, failExecution };

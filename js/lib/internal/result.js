@@ -105,7 +105,7 @@ function isErrorObject(value) {
 // Classifies a thrown value into {type, name, message, line, column, stack}.
 function describeError(thrown) {
   if (!isErrorObject(thrown)) {
-    return { type: 'RuntimeError', name: 'Error', message: `Uncaught ${safeString(thrown)}` };
+    return { type: 'RuntimeError', message: safeString(thrown) };
   }
   const { name, message, stack } = readErrorFields(thrown);
   let type = errorTypeOf(thrown);

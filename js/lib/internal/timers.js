@@ -4,6 +4,7 @@
 // execution settles, `cancelAll()` wakes and discards every pending wait so nothing
 // from it can run during a later execution on the same runtime.
 
+import { currentSerial, isLive } from './state.js';
 import {
   AtomicsNotify, AtomicsWaitAsync, Int32Array_, NumberIsFinite, PromisePrototypeThen,
   SafeSet, SetPrototypeAdd, SetPrototypeClear, SetPrototypeForEach, SharedArrayBuffer_, SymbolToPrimitive,
@@ -16,7 +17,6 @@ const pending = new SafeSet();
 const setDelete = Set.prototype.delete;
 let nextId = 1;
 let onError = null; // (err) => void, installed by the execution module
-let isLive = () => true;
 
 function invalidCallback(callback) {
   const err = new TypeError_(
@@ -50,6 +50,7 @@ class Timeout {
     this._repeat = repeat ? after : null;
     this._destroyed = false;
     this._id = nextId++;
+    this._serial = currentSerial();
     this._cell = new Int32Array_(new SharedArrayBuffer_(4));
     this._ref = true;
   }
@@ -67,6 +68,7 @@ class Immediate {
     this._argv = args;
     this._destroyed = false;
     this._id = nextId++;
+    this._serial = currentSerial();
     this._cell = new Int32Array_(new SharedArrayBuffer_(4));
   }
   ref() { return this; }
@@ -81,7 +83,7 @@ function arm(timer, delay) {
   SetPrototypeAdd(pending, timer);
   const result = AtomicsWaitAsync(timer._cell, 0, 0, delay);
   const fire = () => {
-    if (timer._destroyed || timer._generation !== generation || !isLive()) return;
+    if (timer._destroyed || timer._generation !== generation || !isLive(timer._serial)) return;
     run(timer);
   };
   if (result.async) PromisePrototypeThen(result.value, fire);
@@ -168,7 +170,6 @@ function cancelAll() {
 
 function configureTimers(handlers) {
   onError = handlers.onError;
-  isLive = handlers.isLive;
 }
 
 export {

@@ -1,0 +1,71 @@
+'use strict';
+// Task sources plain V8 offers besides our timers: Atomics.waitAsync,
+// FinalizationRegistry callbacks and asynchronous WebAssembly compilation. Each is
+// gated so that its continuation runs only while the execution that started it is
+// live: nothing from one execution can run during (or between) later ones.
+
+import { currentSerial, isLive } from './state.js';
+import {
+  AtomicsNotify, AtomicsWaitAsync, FinalizationRegistry_, ObjectDefineProperty, PromisePrototypeThen,
+  Promise_, ReflectApply,
+} from './primordials.js';
+
+let waits = []; // [typedArray, index] of the current execution's pending waits
+
+function gate(promise, serial) {
+  return new Promise_((resolve, reject) => {
+    PromisePrototypeThen(promise,
+      (value) => { if (isLive(serial)) resolve(value); },
+      (error) => { if (isLive(serial)) reject(error); });
+  });
+}
+
+function waitAsync(typedArray, index, value, timeout) {
+  const result = AtomicsWaitAsync(typedArray, index, value, timeout);
+  if (!result.async) return result;
+  waits[waits.length] = [typedArray, index];
+  return { async: true, value: gate(result.value, currentSerial()) };
+}
+
+// Wakes every wait the ending execution left pending (their gated promises stay
+// pending forever, so no user continuation runs).
+function releaseWaits() {
+  const pending = waits;
+  waits = [];
+  for (let i = 0; i < pending.length; i++) {
+    try { AtomicsNotify(pending[i][0], pending[i][1]); } catch { /* not notifiable */ }
+  }
+}
+
+function makeFinalizationRegistry() {
+  return class FinalizationRegistry extends FinalizationRegistry_ {
+    constructor(cleanup) {
+      const serial = currentSerial();
+      super(typeof cleanup === 'function'
+        ? (held) => { if (isLive(serial)) cleanup(held); }
+        : cleanup);
+    }
+  };
+}
+
+function installAsyncSourceGates(global) {
+  ObjectDefineProperty(global.Atomics, 'waitAsync', {
+    value: waitAsync, writable: true, enumerable: false, configurable: true,
+  });
+  ObjectDefineProperty(global, 'FinalizationRegistry', {
+    value: makeFinalizationRegistry(), writable: true, enumerable: false, configurable: true,
+  });
+  const wasm = global.WebAssembly;
+  if (wasm) {
+    for (const name of ['compile', 'instantiate', 'compileStreaming', 'instantiateStreaming']) {
+      const original = wasm[name];
+      if (typeof original !== 'function') continue;
+      ObjectDefineProperty(wasm, name, {
+        value: { [name](...args) { return gate(ReflectApply(original, wasm, args), currentSerial()); } }[name],
+        writable: true, enumerable: false, configurable: true,
+      });
+    }
+  }
+}
+
+export { installAsyncSourceGates, releaseWaits };
