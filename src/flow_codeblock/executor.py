@@ -122,7 +122,7 @@ class Executor:
                 ErrorType.VALIDATION,
                 "the code has no return statement: a code block must return its result, e.g. `return { ok: true };`",
             )
-        block = CodeBlock.wrap(code, key, is_async=facts.uses_await)
+        block = CodeBlock.wrap(code, key, is_async=facts.uses_await, stray_brace=facts.stray_brace)
         self._blocks[key] = block
         if len(self._blocks) > _BLOCK_CACHE_SIZE:
             self._blocks.popitem(last=False)

@@ -80,9 +80,12 @@ class CodeBlock:
     function_source: str  # `function (input, require, module, exports) {\n<code>\n}`
     function_length: int  # in UTF-16 code units, as Function.prototype.toString counts
     line_count: int
+    stray_brace: tuple[int, int] | None = None  # see analysis.CodeFacts
 
     @classmethod
-    def wrap(cls, code: str, key: str, *, is_async: bool) -> CodeBlock:
+    def wrap(
+        cls, code: str, key: str, *, is_async: bool, stray_brace: tuple[int, int] | None = None
+    ) -> CodeBlock:
         head = "async function" if is_async else "function"
         # The user's line 1 is line 2 of the script (js/lib/internal/result.js LINE_OFFSET).
         source = f"{head} (input, require, module, exports) {{\n{code}\n}}"
@@ -92,6 +95,7 @@ class CodeBlock:
             function_source=source,
             function_length=len(source.encode("utf-16-le")) // 2,
             line_count=code.count("\n") + 1,
+            stray_brace=stray_brace,
         )
 
 
@@ -209,7 +213,9 @@ class Runtime:
             )
             if started.kind is not ResultKind.VALUE:
                 return self._abnormal(started, timeout_ms)
-            if claim_length and not started.text.startswith("D"):
+            if started.text.startswith("D"):  # the wrapper was closed early
+                return Outcome(ok=False, error=_stray_brace_error(block) or _read_payload(started.text).error)
+            if claim_length:
                 self._defined[block.key] = block_id
             if started.text:
                 return _read_payload(started.text)
@@ -321,11 +327,23 @@ def _read_payload(payload: str) -> Outcome:
     return Outcome(ok=False, error=CodeBlockError.from_js(orjson.loads(body)), logs=logs)  # tags E and D
 
 
+def _stray_brace_error(block: CodeBlock) -> CodeBlockError | None:
+    if block.stray_brace is None:
+        return None
+    line, column = block.stray_brace
+    text = "Unexpected token '}'"
+    return CodeBlockError(
+        ErrorType.SYNTAX, text, line=line, column=column, name="SyntaxError",
+        stack=f"SyntaxError: {text}\n    at {USER_SCRIPT}:{line}:{column}",
+    )
+
+
 def _syntax_error(message: str, block: CodeBlock) -> CodeBlockError:
     """Maps V8's compile error text to the user's line and column.
 
     V8 reports `<anonymous>:LINE: SyntaxError: msg`, then the source line and a
-    caret line pointing at the column.
+    caret line pointing at the column. A stray `}` before that point closed the
+    wrapper function: report it as Node would for the code alone.
     """
     lines = message.split("\n")
     head = _ERROR_HEAD.match(lines[0]) if lines else None
@@ -334,12 +352,15 @@ def _syntax_error(message: str, block: CodeBlock) -> CodeBlockError:
     script_line, name, text = int(head.group(1)), head.group(2), head.group(3)
     user_line = script_line - 1
     column = None
-    if 1 <= user_line <= block.line_count:
-        if len(lines) > 2 and "^" in lines[2]:
-            column = lines[2].index("^") + 1
-    else:  # reported on a wrapper line (e.g. "Unexpected end of input")
+    on_wrapper = not 1 <= user_line <= block.line_count
+    if on_wrapper:  # reported on a wrapper line (e.g. "Unexpected end of input")
         user_line = min(max(user_line, 1), block.line_count)
+    elif len(lines) > 2 and "^" in lines[2]:
+        column = lines[2].index("^") + 1
     kind = ErrorType.SYNTAX if name == "SyntaxError" else ErrorType.RUNTIME
+    stray = block.stray_brace
+    if stray is not None and (on_wrapper or stray <= (user_line, column or 1)):
+        return _stray_brace_error(block)  # type: ignore[return-value]
     return CodeBlockError(
         kind, text, line=user_line, column=column, name=name, stack=f"{name}: {text}\n    at {USER_SCRIPT}:{user_line}:{column or 1}"
     )

@@ -1,0 +1,50 @@
+"""The static checks made by parsing the code block."""
+
+from __future__ import annotations
+
+import pytest
+
+from flow_codeblock.analysis import analyse
+
+
+@pytest.mark.parametrize(
+    ("code", "has_return", "uses_await"),
+    [
+        ("return 1", True, False),
+        ("return", True, False),
+        ("if (a) { return 1 }", True, False),
+        ("try { x() } catch { return 2 } finally {}", True, False),
+        ("switch (a) { case 1: return 1 }", True, False),
+        ("for (const x of y) { if (x) return x }", True, False),
+        ("const f = () => { return 1 }; f()", False, False),
+        ("function f() { return 1 }", False, False),
+        ("const o = { m() { return 1 } }", False, False),
+        ("class A { m() { return 1 } static { } }", False, False),
+        ("const g = function* () { return 1 }", False, False),
+        ("// return 1\nconst x = 1", False, False),
+        ("const s = 'return 1'", False, False),
+        ("const t = `return ${1}`", False, False),
+        ("/* return */ const r = /return/", False, False),
+        ("await x; return 1", True, True),
+        ("for await (const v of it) {} return 1", True, True),
+        ("const f = async () => { await x }; return f", True, False),
+        ("async function g() { await 1 } return g()", True, False),
+        ("return await Promise.all([a(), b()])", True, True),
+        ("return input?.a ?? 1", True, False),
+        ("label: { break label } return 1", True, False),
+        ("const {a, ...rest} = input; return rest", True, False),
+        ("return x => x ** 2", True, False),
+    ],
+)
+def test_return_and_await_detection(code: str, has_return: bool, uses_await: bool) -> None:
+    facts = analyse(code)
+    assert facts.parsed_cleanly
+    assert (facts.has_return, facts.uses_await) == (has_return, uses_await)
+
+
+@pytest.mark.parametrize("code", ["let x = ;", "return {a: 1", "}); evil(); (function () {"])
+def test_unparseable_code_is_left_to_v8(code: str) -> None:
+    facts = analyse(code)
+    assert not facts.parsed_cleanly
+    # Treated as async with a return, so V8 reports the real SyntaxError.
+    assert facts.has_return and facts.uses_await

@@ -1,0 +1,123 @@
+"""The direct mini-racer binding (engine.py), exercised against real V8."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+
+from flow_codeblock.engine import EngineClosed, Isolate, ResultKind, init_engine
+from flow_codeblock.service import v8_flags
+from flow_codeblock.config import load_settings
+
+MiB = 1024 * 1024
+
+
+@pytest.fixture(scope="module", autouse=True)
+def engine() -> None:
+    init_engine(v8_flags(load_settings()))
+
+
+async def new_isolate(notes: asyncio.Queue[int] | None = None, heap_mb: int = 64) -> Isolate:
+    loop = asyncio.get_running_loop()
+    on_notify = (lambda: notes.put_nowait(1)) if notes is not None else None
+    return await asyncio.to_thread(Isolate, heap_limit_bytes=heap_mb * MiB, loop=loop, on_notify=on_notify)
+
+
+async def test_values_and_errors() -> None:
+    iso = await new_isolate()
+    try:
+        cases = {
+            "1 + 2": (ResultKind.VALUE, 3),
+            "'a' + 'b'": (ResultKind.VALUE, "ab"),
+            "1.5": (ResultKind.VALUE, 1.5),
+            "true": (ResultKind.VALUE, True),
+            "null": (ResultKind.VALUE, None),
+            "undefined": (ResultKind.VALUE, None),
+            "({})": (ResultKind.VALUE, None),  # objects are freed, not returned
+        }
+        for code, expected in cases.items():
+            _, future = iso.eval(code)
+            result = await future
+            assert (result.kind, result.value) == expected, code
+        _, future = iso.eval("throw new TypeError('x')")
+        result = await future
+        assert result.kind is ResultKind.EXCEPTION and "TypeError: x" in result.text
+        _, future = iso.eval("let = ;")
+        assert (await future).kind is ResultKind.PARSE_ERROR
+        _, future = iso.eval("eval('1')")
+        assert "Code generation from strings disallowed" in (await future).text
+    finally:
+        await asyncio.to_thread(iso.close)
+
+
+async def test_results_arrive_in_order() -> None:
+    iso = await new_isolate()
+    try:
+        futures = [iso.eval(f"{i}")[1] for i in range(200)]
+        assert [(await f).value for f in futures] == list(range(200))
+    finally:
+        await asyncio.to_thread(iso.close)
+
+
+async def test_cancel_terminates_a_loop_and_the_isolate_stays_usable() -> None:
+    iso = await new_isolate()
+    try:
+        task_id, future = iso.eval("while (true) {}")
+        asyncio.get_running_loop().call_later(0.05, iso.cancel, task_id)
+        assert (await asyncio.wait_for(future, 5)).kind is ResultKind.TERMINATED
+        _, future = iso.eval("6 * 7")
+        assert (await future).value == 42
+    finally:
+        await asyncio.to_thread(iso.close)
+
+
+async def test_notification_reaches_the_event_loop() -> None:
+    notes: asyncio.Queue[int] = asyncio.Queue()
+    iso = await new_isolate(notes)
+    try:
+        _, future = iso.eval("Promise.resolve().then(() => __flowNotify()); 'posted'")
+        assert (await future).value == "posted"
+        assert await asyncio.wait_for(notes.get(), 5) == 1
+    finally:
+        await asyncio.to_thread(iso.close)
+
+
+async def test_heap_limit_and_flag() -> None:
+    iso = await new_isolate(heap_mb=32)
+    try:
+        assert not iso.memory_limit_reached()
+        _, future = iso.eval("const a = []; while (true) a.push(new Array(1e4).fill(1.5));")
+        assert (await asyncio.wait_for(future, 30)).kind is ResultKind.OUT_OF_MEMORY
+        assert iso.memory_limit_reached()
+    finally:
+        await asyncio.to_thread(iso.close)
+
+
+async def test_close_while_stuck_after_await() -> None:
+    iso = await new_isolate()
+    _, future = iso.eval("(async () => { await null; while (true) {} })(); 'started'")
+    assert (await future).value == "started"
+    _, stuck = iso.eval("1")
+    await asyncio.sleep(0.05)
+    assert not stuck.done()  # V8 is busy in the microtask and cannot answer
+    started = time.perf_counter()
+    await asyncio.to_thread(iso.close)
+    assert time.perf_counter() - started < 5
+    with pytest.raises(EngineClosed):
+        await stuck
+    with pytest.raises(EngineClosed):
+        iso.eval("1")
+
+
+async def test_heap_stats_and_blocking_eval() -> None:
+    iso = await new_isolate()
+    try:
+        assert iso.eval_blocking("typeof globalThis", timeout=5).value == "object"
+        stats = json.loads((await asyncio.to_thread(iso.heap_stats)).text)
+        assert stats["used_heap_size"] > 0
+        assert stats["total_heap_size"] >= stats["used_heap_size"]
+    finally:
+        await asyncio.to_thread(iso.close)

@@ -1,0 +1,149 @@
+"""Nothing from one execution is observable in the next on the same runtime.
+
+These use a service with a single runtime, so consecutive executions share it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import CodeBlockClient
+
+PROBE = """
+return {
+  leaked: typeof globalThis.leaked,
+  implicit: typeof implicitGlobal,
+  arraySum: typeof [].sum,
+  objectExtra: typeof ({}).extra,
+  mapResult: [1, 2].map(x => x * 2),
+  jsonType: typeof JSON.stringify,
+  mathMax: Math.max(1, 3),
+  stringUpper: 'a'.toUpperCase(),
+  promiseThen: typeof Promise.prototype.then,
+  consoleLog: typeof console.log,
+  setTimeoutType: typeof setTimeout,
+  dateNow: typeof Date.now(),
+  errorLimit: Error.stackTraceLimit,
+  prepare: typeof Error.prepareStackTrace,
+  uint8: new Uint8Array(2).length,
+  arrayProto: Object.getPrototypeOf([]) === Array.prototype,
+  symbolIterator: [...[1, 2]].length,
+};
+"""
+
+CLEAN = {
+    "leaked": "undefined",
+    "implicit": "undefined",
+    "arraySum": "undefined",
+    "objectExtra": "undefined",
+    "mapResult": [2, 4],
+    "jsonType": "function",
+    "mathMax": 3,
+    "stringUpper": "A",
+    "promiseThen": "function",
+    "consoleLog": "function",
+    "setTimeoutType": "function",
+    "dateNow": "number",
+    "errorLimit": 10,
+    "prepare": "undefined",
+    "uint8": 2,
+    "arrayProto": True,
+    "symbolIterator": 2,
+}
+
+TAMPERING = [
+    "globalThis.leaked = 1; return 1",
+    "implicitGlobal = 'sloppy'; return 1",
+    "Array.prototype.sum = function () { return 0 }; return [].sum()",
+    "Object.prototype.extra = 1; return ({}).extra",
+    "Array.prototype.map = function () { return 'hacked' }; return [1].map(x => x)",
+    "delete JSON.stringify; return typeof JSON.stringify",
+    "JSON.stringify = () => 'x'; return 1",
+    "Math.max = () => -1; return Math.max(1, 2)",
+    "String.prototype.toUpperCase = function () { return 'no' }; return 'a'.toUpperCase()",
+    "delete Promise.prototype.then; return 1",
+    "console.log = null; return 1",
+    "globalThis.setTimeout = undefined; return 1",
+    "Date.now = () => 'frozen'; return Date.now()",
+    "Error.stackTraceLimit = 0; Error.prepareStackTrace = () => 'x'; return 1",
+    "Object.setPrototypeOf(Array.prototype, null); return 1",
+    "Array.prototype[Symbol.iterator] = function* () { yield 'x' }; return [...[1]]",
+    "Object.defineProperty(globalThis, 'leaked', { value: 1, enumerable: true, configurable: true }); return 1",
+    "Uint8Array.prototype.fill = null; return 1",
+    "Object.defineProperty(Object.prototype, 'extra', { get() { return 'trap' }, configurable: true }); return 1",
+]
+
+
+@pytest.mark.parametrize("tamper", TAMPERING)
+def test_tampering_is_undone(cb1: CodeBlockClient, tamper: str) -> None:
+    assert cb1.ok(PROBE) == CLEAN
+    status, _ = cb1.run(tamper)
+    assert status in (200, 400)
+    assert cb1.ok(PROBE) == CLEAN
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        # What cannot be undone retires the runtime; the next execution gets a fresh one.
+        "Object.freeze(Array.prototype); return 1",
+        "Object.preventExtensions(globalThis); return 1",
+        "Object.defineProperty(globalThis, 'stuck', { value: 1, configurable: false }); return 1",
+        "Object.seal(Math); Math.max = () => 0; return 1",
+    ],
+)
+def test_unrepairable_tampering_retires_the_runtime(cb1: CodeBlockClient, tamper: str) -> None:
+    assert cb1.run(tamper)[0] == 200
+    assert cb1.ok(PROBE + "//" + tamper) == CLEAN
+    assert cb1.ok("return [Object.isFrozen(Array.prototype), Object.isExtensible(globalThis), typeof stuck]") == [
+        False, True, "undefined"]
+
+
+def test_pending_timers_do_not_fire_in_the_next_execution(cb1: CodeBlockClient) -> None:
+    cb1.ok("setTimeout(() => { globalThis.fromTimer = 'leaked' }, 30); "
+           "setInterval(() => { globalThis.fromInterval = 'leaked' }, 10); return 1")
+    code = "await new Promise(r => setTimeout(r, 100)); return [typeof fromTimer, typeof fromInterval]"
+    assert cb1.ok(code) == ["undefined", "undefined"]
+
+
+def test_raw_wait_async_does_not_run_in_the_next_execution(cb1: CodeBlockClient) -> None:
+    cb1.ok("const cell = new Int32Array(new SharedArrayBuffer(4));\n"
+           "Atomics.waitAsync(cell, 0, 0, 30).value.then(() => { globalThis.fromWait = 1 }); return 1")
+    assert cb1.ok("await new Promise(r => setTimeout(r, 100)); return typeof fromWait") == "undefined"
+
+
+def test_finalization_callbacks_do_not_run_in_the_next_execution(cb1: CodeBlockClient) -> None:
+    cb1.ok("const reg = new FinalizationRegistry(() => { globalThis.fromFinalizer = 1 });\n"
+           "for (let i = 0; i < 1000; i++) reg.register({ big: new Array(1000) }, i); return 1")
+    code = "const junk = []; for (let i = 0; i < 2e5; i++) junk.push({ i });\n" \
+           "await new Promise(r => setTimeout(r, 50)); return typeof fromFinalizer"
+    assert cb1.ok(code) == "undefined"
+
+
+def test_console_buffer_is_per_execution(cb1: CodeBlockClient) -> None:
+    _, first = cb1.run("console.log('first'); return 1")
+    _, second = cb1.run("console.log('second'); return 2")
+    assert [e["message"] for e in first["logs"]] == ["first"]
+    assert [e["message"] for e in second["logs"]] == ["second"]
+    # Logs written after the result settled are not carried into the next execution.
+    cb1.run("setTimeout(() => console.log('late'), 0); return 3")
+    _, fourth = cb1.run("return 4")
+    assert fourth["logs"] == []
+
+
+def test_user_cannot_drive_the_host_entry_points(cb1: CodeBlockClient) -> None:
+    error = cb1.error("return __flow.run('guess', 1, '{}', 0)")
+    assert "not available to code blocks" in error["message"]
+    assert cb1.ok("__flow.sink = () => 'evil'; return Object.isFrozen(__flow)") is True
+    assert cb1.ok("return 'fresh code runs its own function'") == "fresh code runs its own function"
+
+
+def test_local_state_is_fresh_each_time(cb1: CodeBlockClient) -> None:
+    code = "var v = (v || 0) + 1; globalThis.g = (globalThis.g || 0) + 1; return [v, g]"
+    assert cb1.ok(code) == [1, 1]
+    assert cb1.ok(code) == [1, 1]
+
+
+def test_module_exports_are_restored(cb1: CodeBlockClient) -> None:
+    cb1.ok("const t = require('timers'); t.setTimeout = 'patched'; t.extra = 1; return 1")
+    assert cb1.ok("const t = require('timers'); return [typeof t.setTimeout, 'extra' in t]") == ["function", False]

@@ -1,0 +1,116 @@
+"""Timeouts and memory limits end in their documented errors, and the service
+answers the next execution normally (the runtime is replaced, never reused broken)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from conftest import CodeBlockClient, Server
+
+FOLLOW_UP = "return { ok: true, sum: [1, 2, 3].reduce((a, b) => a + b) }"
+
+
+def assert_healthy(client: CodeBlockClient, server: Server) -> None:
+    assert client.ok(FOLLOW_UP) == {"ok": True, "sum": 6}
+    assert httpx.get(f"{server.url}/health").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "while (true) {}\nreturn 1",
+        "for (;;) { Math.random() }\nreturn 1",
+        "await null;\nwhile (true) {}\nreturn 1",
+        "await new Promise(r => setTimeout(r, 1));\nwhile (true) {}\nreturn 1",
+        "setTimeout(() => { while (true) {} }, 1);\nawait new Promise(() => {});\nreturn 1",
+        "return new Promise(() => {})",
+        "setInterval(() => {}, 1);\nawait new Promise(() => {});\nreturn 1",
+        "try { while (true) {} } finally { while (true) {} }\nreturn 1",
+        "Promise.resolve().then(function loop() { return Promise.resolve().then(loop) });\nawait new Promise(() => {});\nreturn 1",
+        "return { get x() { while (true) {} } }",
+        "const re = /^(a+)+$/;\nreturn re.test('a'.repeat(40) + 'b')",
+    ],
+)
+def test_timeouts(cb1: CodeBlockClient, single_runtime_server: Server, code: str) -> None:
+    status, body = cb1.run(code, timeout=300)
+    assert status == 400, body
+    assert body["error"]["type"] == "TimeoutError"
+    assert body["error"]["message"] == "Execution timed out after 300 ms"
+    assert 290 <= body["timing"]["executionTime"] < 2000
+    assert_healthy(cb1, single_runtime_server)
+
+
+def test_timeout_after_settle_in_microtasks_still_recovers(cb1: CodeBlockClient, single_runtime_server: Server) -> None:
+    # The result is ready, but a microtask loop keeps the runtime busy afterwards.
+    status, body = cb1.run("Promise.resolve().then(() => { while (true) {} });\nreturn 'answer'", timeout=300)
+    assert status in (200, 400)
+    if status == 400:
+        assert body["error"]["type"] == "TimeoutError"
+    assert_healthy(cb1, single_runtime_server)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "const a = [];\nwhile (true) a.push(new Array(1e5).fill(Math.random()));\nreturn 1",
+        "let s = 'x';\nwhile (true) s += s;\nreturn s.length",
+        "await null;\nconst a = [];\nwhile (true) a.push({ n: Math.random(), s: 'y'.repeat(100) });\nreturn 1",
+        "const m = new Map();\nfor (let i = 0; ; i++) m.set(i, [i, i, i]);\nreturn 1",
+    ],
+)
+def test_heap_limit(cb1: CodeBlockClient, single_runtime_server: Server, code: str) -> None:
+    status, body = cb1.run(code)
+    assert status == 400, body
+    error = body["error"]
+    # A string that outgrows V8's maximum length is a RangeError before the heap fills.
+    assert error["type"] in ("MemoryLimitError", "RangeError"), error
+    if error["type"] == "MemoryLimitError":
+        assert "heap limit is 128 MB" in error["message"]
+    assert_healthy(cb1, single_runtime_server)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "return new ArrayBuffer(1e9).byteLength",
+        "return new Uint8Array(2e8).length",
+        "return new Float64Array(5e7).length",
+        "return new SharedArrayBuffer(1e9).byteLength",
+        "const keep = [];\nfor (let i = 0; i < 100; i++) keep.push(new Uint8Array(10 * 1024 * 1024));\nreturn keep.length",
+        "const a = new Uint8Array(100 * 1024 * 1024);\nreturn [a.slice(), a.slice()].length",
+        "return new ArrayBuffer(8, { maxByteLength: 1e9 }).byteLength",
+        "return new ArrayBuffer(8).transfer(1e9).byteLength",
+        "return Uint8Array.from({ length: 2e8 }).length",
+    ],
+)
+def test_array_buffer_limit(cb1: CodeBlockClient, single_runtime_server: Server, code: str) -> None:
+    error = cb1.error(code)
+    assert error["type"] == "MemoryLimitError", error
+    assert "Array buffer memory limit exceeded" in error["message"] or "heap limit" in error["message"]
+    assert_healthy(cb1, single_runtime_server)
+
+
+def test_array_buffers_within_the_limit_work(cb1: CodeBlockClient) -> None:
+    code = """
+    const a = new Uint8Array(64 * 1024 * 1024);
+    a[0] = 7;
+    const view = new DataView(a.buffer);
+    const copy = a.subarray(0, 16);
+    let total = 0;
+    for (let i = 0; i < 200; i++) total += new Uint8Array(1024).length;  // small churn
+    return [a.length, view.getUint8(0), copy.length, total, a instanceof Uint8Array, ArrayBuffer.isView(a)];
+    """
+    assert cb1.ok(code) == [64 * 1024 * 1024, 7, 16, 204800, True, True]
+
+
+def test_array_buffer_budget_is_per_execution(cb1: CodeBlockClient) -> None:
+    code = "const a = new Uint8Array(100 * 1024 * 1024); return a.length"
+    for _ in range(3):
+        assert cb1.ok(code) == 100 * 1024 * 1024
+
+
+def test_deep_recursion_is_a_range_error(cb1: CodeBlockClient, single_runtime_server: Server) -> None:
+    error = cb1.error("const f = (n) => f(n + 1) + 1;\nreturn f(0);")
+    assert (error["type"], error["message"]) == ("RangeError", "Maximum call stack size exceeded")
+    assert_healthy(cb1, single_runtime_server)
