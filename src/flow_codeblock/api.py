@@ -31,7 +31,8 @@ from .service import Service
 
 __all__ = ["create_app", "render_result"]
 
-log = logging.getLogger("flow_codeblock.request")
+log = logging.getLogger("flow_codeblock.api")
+request_log = logging.getLogger("flow_codeblock.request")
 
 
 class JSONBytes(Response):
@@ -199,7 +200,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 def _log_request(
     request: Request, status: int, started: float, execution_id: str | None, error: CodeBlockError | None
 ) -> None:
-    log.info(
+    request_log.info(
         "request",
         extra={
             "method": request.method,
