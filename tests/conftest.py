@@ -121,7 +121,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def single_runtime_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One runtime only: consecutive executions are guaranteed to share it."""
-    srv = start_server(str(tmp_path_factory.mktemp("single")), runtime_pool_size=1, execution_timeout_ms=2000)
+    srv = start_server(str(tmp_path_factory.mktemp("single")), runtime_pool_size=1, min_runtime_pool_size=1,
+                       max_runtime_pool_size=1, execution_timeout_ms=2000)
     yield srv
     srv.stop()
 

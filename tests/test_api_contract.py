@@ -187,7 +187,7 @@ def test_wrong_method_and_unknown_path(cb: CodeBlockClient) -> None:
 
 
 def test_saturation_is_429_with_retry_after(tmp_path) -> None:
-    srv = start_server(str(tmp_path), runtime_pool_size=1, acquire_timeout_ms=200, execution_timeout_ms=3000)
+    srv = start_server(str(tmp_path), runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1, acquire_timeout_ms=200, execution_timeout_ms=3000)
     try:
         import concurrent.futures
 

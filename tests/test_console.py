@@ -49,7 +49,7 @@ def test_circular_values_do_not_break_logging(cb: CodeBlockClient) -> None:
 @pytest.fixture(scope="module")
 def small_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CodeBlockClient]:
     srv = start_server(str(tmp_path_factory.mktemp("console")), max_console_entries=3, max_console_bytes=50,
-                       runtime_pool_size=1)
+                       runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1)
     with srv.client() as http:
         yield CodeBlockClient(http)
     srv.stop()
@@ -70,7 +70,7 @@ def test_byte_limit(small_console: CodeBlockClient) -> None:
 
 
 def test_console_off(tmp_path) -> None:
-    srv = start_server(str(tmp_path), allow_console="false", runtime_pool_size=1)
+    srv = start_server(str(tmp_path), allow_console="false", runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1)
     try:
         with srv.client() as http:
             status, body = CodeBlockClient(http).run("console.log('hidden'); console.error('x'); return 'works'")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
@@ -27,7 +28,9 @@ from .config import Settings, get_settings
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
 from .executor import ExecutionRequest, ExecutionResult
 from .logs import configure_logging
-from .service import Service
+from . import metrics
+from .engine import v8_version
+from .service import Service, rss_bytes
 
 __all__ = ["create_app", "render_result"]
 
@@ -143,6 +146,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             await service.stop()
+            metrics.mark_process_dead(os.getpid())
             log.info("service stopped")
 
     async def codeblock(request: Request) -> Response:
@@ -165,6 +169,61 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def health(request: Request) -> Response:
         return JSONBytes(b'{"status":"ok"}')
 
+    def pool_info() -> dict[str, Any]:
+        stats = service.pool.stats()
+        return {
+            "size": stats.size,
+            "available": stats.idle,
+            "inUse": stats.in_use,
+            "waiting": stats.waiting,
+            "creating": stats.creating,
+            "minSize": stats.min_size,
+            "maxSize": stats.max_size,
+            "rebuiltTotal": stats.rebuilt_total,
+            "healthChecks": stats.checks_total,
+        }
+
+    async def flow_health(request: Request) -> Response:
+        """Readiness: 200 once the pool holds its minimum of runtimes, else 503."""
+        info = pool_info()
+        warm = info["size"] - info["creating"] >= info["minSize"]
+        body = {
+            "status": "healthy" if warm else "warming",
+            "timestamp": _timestamp(),
+            "uptime": round(service.uptime_s, 3),
+            "pid": os.getpid(),
+            "version": __version__,
+            "v8Version": v8_version(),
+            "pool": {**info, "warm": warm},
+            "memory": {"rss": rss_bytes(), "runtimeHeapLimit": settings.runtime_memory_limit_mb * 1024 * 1024},
+        }
+        return JSONBytes(orjson.dumps(body), status_code=200 if warm else 503)
+
+    async def flow_status(request: Request) -> Response:
+        stats = service.executor.stats
+        body = {
+            "status": "running",
+            "timestamp": _timestamp(),
+            "startTime": datetime.fromtimestamp(service.started_at, timezone.utc)
+            .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "uptime": round(service.uptime_s, 3),
+            "pid": os.getpid(),
+            "executions": {
+                "total": stats.total,
+                "successful": stats.succeeded,
+                "failed": stats.failed,
+                "successRate": round(stats.succeeded / stats.total, 4) if stats.total else None,
+                "averageExecutionTime": round(stats.execution_ms_total / stats.total, 3) if stats.total else None,
+                "byErrorType": stats.by_error_type,
+            },
+            "pool": pool_info(),
+            "memory": {"rss": rss_bytes()},
+        }
+        return JSONBytes(orjson.dumps(body))
+
+    async def prometheus(request: Request) -> Response:
+        return Response(metrics.render(), media_type=metrics.CONTENT_TYPE_LATEST)
+
     async def limits(request: Request) -> Response:
         return JSONBytes(orjson.dumps({
             "maxCodeLength": settings.max_code_length,
@@ -178,7 +237,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             "maxConsoleEntries": settings.max_console_entries,
             "maxConsoleBytes": settings.max_console_bytes,
             "runtimePoolSize": settings.runtime_pool_size,
+            "minRuntimePoolSize": settings.min_runtime_pool_size,
+            "maxRuntimePoolSize": settings.max_runtime_pool_size,
+            "runtimeIdleTimeoutMin": settings.runtime_idle_timeout_min,
+            "healthCheckIntervalS": settings.health_check_interval_s,
             "maxConcurrentExecutions": settings.max_concurrent_executions,
+            "acquireTimeoutMs": settings.acquire_timeout_ms,
         }))
 
     async def internal_error(request: Request, exc: Exception) -> Response:
@@ -191,6 +255,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/flow/codeblock", codeblock, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/flow/limits", limits, methods=["GET"]),
+            Route("/flow/health", flow_health, methods=["GET"]),
+            Route("/flow/status", flow_status, methods=["GET"]),
+            Route("/metrics", prometheus, methods=["GET"]),
         ],
         lifespan=lifespan,
         exception_handlers={Exception: internal_error},

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,12 +23,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     configure_logging(settings.log_level, settings.log_format)
+    workers = args.workers or settings.workers
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Workers write their metrics to files here; /metrics in any worker sums them.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="codeblock-metrics-")
     uvicorn.run(
         "flow_codeblock.api:create_app",
         factory=True,
         host=args.host or settings.host,
         port=args.port or settings.port,
-        workers=args.workers or settings.workers,
+        workers=workers,
         loop="uvloop",
         http="httptools",
         log_config=None,

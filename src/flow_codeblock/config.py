@@ -45,15 +45,30 @@ class Settings(BaseSettings):
     max_console_entries: int = Field(100, ge=0, le=100_000)
     max_console_bytes: int = Field(64 * 1024, ge=0, le=16 * MiB)
 
-    # Pool
-    runtime_pool_size: int = Field(4, ge=1, le=1000)
-    max_concurrent_executions: int = Field(200, ge=1, le=100_000)
+    # Pool (per worker process). A runtime costs ~10 ms to create and ~2 MB of RSS
+    # when idle (bench/runtime_cost.py), so a small warm pool that grows on demand
+    # is cheap; the maximum bounds the worst case of MAX x RUNTIME_MEMORY_LIMIT_MB.
+    runtime_pool_size: int = Field(4, ge=1, le=1000, description="initial runtimes")
+    min_runtime_pool_size: int = Field(2, ge=1, le=1000)
+    max_runtime_pool_size: int = Field(32, ge=1, le=1000)
+    runtime_idle_timeout_min: float = Field(5.0, gt=0, le=24 * 60)
+    health_check_interval_s: float = Field(30.0, gt=0, le=3600)
+    runtime_max_age_s: float = Field(3600.0, gt=0)
+    runtime_max_executions: int = Field(10_000, ge=1)
+    runtime_max_heap_growth_mb: int = Field(64, ge=1)
+    runtime_max_error_rate: float = Field(0.5, gt=0, le=1)
+    max_concurrent_executions: int = Field(200, ge=1, le=100_000, description="executions waiting for a runtime")
     acquire_timeout_ms: int = Field(5000, ge=1, le=600_000)
     reset_timeout_ms: int = Field(1000, ge=10, le=60_000)
     shutdown_drain_timeout_s: float = Field(10.0, ge=0, le=3600)
 
     @model_validator(mode="after")
     def _derived(self) -> Settings:
+        if self.min_runtime_pool_size > self.max_runtime_pool_size:
+            raise ValueError(
+                f"MIN_RUNTIME_POOL_SIZE ({self.min_runtime_pool_size}) is above "
+                f"MAX_RUNTIME_POOL_SIZE ({self.max_runtime_pool_size})"
+            )
         if self.max_body_size is None:
             # base64 of the longest code (4 bytes per character at worst) plus the input.
             body = self.max_input_size + (self.max_code_length * 4 * 4) // 3 + 64 * 1024
@@ -73,7 +88,7 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+            name = str(err["loc"][0]).upper() if err["loc"] else "SETTINGS"
             problems.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
         raise ConfigError("invalid configuration: " + "; ".join(problems)) from None
 

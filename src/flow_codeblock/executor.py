@@ -15,11 +15,12 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
+from . import metrics
 from .analysis import analyse
 from .config import Settings
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
@@ -52,13 +53,46 @@ class ExecutionResult:
     retry_after: float | None = None
 
 
+@dataclass
+class ExecutionStats:
+    """Counters of this process since start (for /flow/status)."""
+
+    total: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    by_error_type: dict[str, int] = field(default_factory=dict)
+    execution_ms_total: float = 0.0
+
+    def record(self, ok: bool, error_type: str | None, execution_ms: float) -> None:
+        self.total += 1
+        self.execution_ms_total += execution_ms
+        if ok:
+            self.succeeded += 1
+        else:
+            self.failed += 1
+            key = error_type or "unknown"
+            self.by_error_type[key] = self.by_error_type.get(key, 0) + 1
+
+
 class Executor:
     def __init__(self, settings: Settings, pool: RuntimePool) -> None:
         self._settings = settings
         self._pool = pool
         self._blocks: OrderedDict[str, CodeBlock] = OrderedDict()
+        self.stats = ExecutionStats()
 
     async def execute(self, request: ExecutionRequest) -> ExecutionResult:
+        result = await self._execute(request)
+        error_type = result.error.type.value if result.error else None
+        self.stats.record(result.ok, error_type, result.execution_ms)
+        metrics.executions_total.labels(
+            status="success" if result.ok else "error", error_type=error_type or ""
+        ).inc()
+        if result.execution_ms:
+            metrics.execution_duration_seconds.observe(result.execution_ms / 1000)
+        return result
+
+    async def _execute(self, request: ExecutionRequest) -> ExecutionResult:
         execution_id = str(uuid.uuid4())
         try:
             block = self._compile(self._decode(request.code_base64))
@@ -68,10 +102,13 @@ class Executor:
             return _failed(execution_id, failure)
 
         loop = asyncio.get_running_loop()
+        queued = time.perf_counter()
         try:
             runtime = await self._pool.acquire(self._settings.acquire_timeout_ms / 1000)
         except ExecutionFailure as failure:
             return _failed(execution_id, failure)
+        finally:
+            metrics.execution_queue_wait_seconds.observe(time.perf_counter() - queued)
         # The deadline starts once a runtime is ours: queueing is not the code's time.
         deadline = loop.time() + timeout_ms / 1000
         try:

@@ -1,9 +1,15 @@
-"""The runtime pool: a fixed set of bootstrapped runtimes shared by executions.
+"""The runtime pool and its health checker (DESIGN.md section 4).
 
-Bookkeeping lives on the event loop (no locks); creating and closing runtimes,
-which block for milliseconds, run in threads. Waiting executions are served in
-arrival order. A runtime that must not be reused is retired: closed in a thread
-and replaced, so the pool returns to its size without stalling requests.
+All bookkeeping lives on the event loop, so there is no lock: every method here
+runs on the loop and never blocks. Creating a runtime (~10 ms) and closing one
+(~0.5 ms) run in threads. A health check takes a snapshot, plans with the pure
+rules of health.py, and applies the plan in short synchronous steps; the longest
+such step is measured (`health_check_loop_block_seconds`) because it is the only
+time a check can delay a request.
+
+Executions wait in arrival order. A runtime that must not be reused is retired:
+taken out of service at once and replaced off the loop, so no request ever gets
+it and the pool returns to its size.
 """
 
 from __future__ import annotations
@@ -12,15 +18,22 @@ import asyncio
 import collections
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
+from . import metrics
 from .errors import ErrorType, ExecutionFailure
+from .health import Plan, PoolPolicy, RuntimeHealth, next_interval, plan
 from .runtime import Runtime
 
 __all__ = ["PoolStats", "RuntimePool"]
 
 log = logging.getLogger(__name__)
+
+# Heap statistics are read from at most this many idle runtimes per check, each
+# taken out of service for the few microseconds the read takes.
+_HEAP_SAMPLE_PER_CHECK = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +41,13 @@ class PoolStats:
     size: int
     idle: int
     in_use: int
+    maintenance: int
     waiting: int
     creating: int
-    retired_total: int
+    min_size: int
+    max_size: int
+    rebuilt_total: int
+    checks_total: int
 
 
 class RuntimePool:
@@ -38,63 +55,89 @@ class RuntimePool:
         self,
         factory: Callable[[], Runtime],
         *,
-        size: int,
+        policy: PoolPolicy,
+        initial: int,
         max_waiting: int,
+        check_interval_s: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._factory = factory
-        self._size = size
+        self.policy = policy
+        self._initial = min(max(initial, policy.min_size), policy.max_size)
         self._max_waiting = max_waiting
-        self._idle: collections.deque[Runtime] = collections.deque()
-        self._waiters: collections.deque[asyncio.Future[Runtime]] = collections.deque()
+        self._check_interval_s = check_interval_s
+        self._clock = clock
+        self._all: dict[int, Runtime] = {}
+        self._idle: collections.deque[Runtime] = collections.deque()  # least recently used on the left
         self._in_use: set[Runtime] = set()
+        self._maintenance: set[Runtime] = set()
+        self._doomed: dict[Runtime, str] = {}  # in use now, retired when released
+        self._waiters: collections.deque[asyncio.Future[Runtime]] = collections.deque()
         self._creating = 0
-        self._retired_total = 0
+        self._rebuilt_total = 0
+        self._checks_total = 0
         self._closing = False
-        self._background: set[asyncio.Task[None]] = set()
+        self._background: set[asyncio.Task[Any]] = set()
+        self._health_task: asyncio.Task[None] | None = None
+        self._heap_cursor = 0
 
     # -- life cycle -------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Creates the initial runtimes (in threads) and waits until they are ready."""
+    async def start(self, *, health_checks: bool = True) -> None:
+        """Creates the initial runtimes (in threads) and starts the health checker."""
         started = time.perf_counter()
-        runtimes = await asyncio.gather(*(asyncio.to_thread(self._factory) for _ in range(self._size)))
+        runtimes = await asyncio.gather(*(asyncio.to_thread(self._factory) for _ in range(self._initial)))
         for runtime in runtimes:
+            self._all[runtime.id] = runtime
             self._offer(runtime)
-        log.info("pool started", extra={"size": self._size, "ms": round((time.perf_counter() - started) * 1000, 1)})
+        self._publish_gauges()
+        if health_checks:
+            self._health_task = asyncio.ensure_future(self._health_loop())
+        log.info("pool started", extra={"size": self._initial, "ms": round((time.perf_counter() - started) * 1000, 1)})
 
     async def close(self, drain_timeout: float) -> None:
-        """Stops handing out runtimes, waits for in-use ones up to `drain_timeout`,
-        then closes everything."""
+        """Stops handing out runtimes, lets in-use ones finish up to `drain_timeout`,
+        then closes every runtime."""
         self._closing = True
+        if self._health_task is not None:
+            self._health_task.cancel()
         for waiter in self._waiters:
             if not waiter.done():
                 waiter.set_exception(_saturated("the service is shutting down", 1.0))
         self._waiters.clear()
         deadline = time.monotonic() + drain_timeout
-        while self._in_use and time.monotonic() < deadline:
+        while (self._in_use or self._creating) and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
-        if self._background:
-            await asyncio.wait(self._background, timeout=max(deadline - time.monotonic(), 0.1))
-        runtimes = list(self._idle) + list(self._in_use)
+        pending = [t for t in self._background if not t.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=max(deadline - time.monotonic(), 0.1))
+        runtimes = list(self._all.values())
+        self._all.clear()
         self._idle.clear()
         self._in_use.clear()
-        await asyncio.gather(*(asyncio.to_thread(r.close) for r in runtimes))
+        self._maintenance.clear()
+        if runtimes:
+            await asyncio.to_thread(lambda: [r.close() for r in runtimes])
+        self._publish_gauges()
 
     # -- leasing ----------------------------------------------------------------------
 
     async def acquire(self, timeout: float) -> Runtime:
-        """A runtime for one execution; ConcurrencyError when none frees up in time
-        or too many executions are already waiting."""
+        """A runtime for one execution. ConcurrencyError (429) when none frees up in
+        `timeout` or too many executions already wait."""
         if self._closing:
             raise _saturated("the service is shutting down", 1.0)
         if self._idle and not self._waiters:
-            runtime = self._idle.popleft()
+            runtime = self._idle.pop()  # most recently used: the rest can idle out
             self._in_use.add(runtime)
+            metrics.pool_in_use.set(len(self._in_use))
             return runtime
         if len(self._waiters) >= self._max_waiting:
-            raise _saturated(f"too many executions waiting ({len(self._waiters)})", 1.0)
+            raise _saturated(f"{len(self._waiters)} executions are already waiting", 1.0)
         waiter: asyncio.Future[Runtime] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
+        metrics.pool_waiting.set(len(self._waiters))
+        self._grow_on_demand()
         try:
             return await asyncio.wait_for(waiter, timeout)
         except TimeoutError:
@@ -103,33 +146,199 @@ class RuntimePool:
         except BaseException:
             self._reclaim(waiter)
             raise
+        finally:
+            metrics.pool_waiting.set(len(self._waiters))
 
     def release(self, runtime: Runtime) -> None:
-        """Returns a clean runtime for the next execution."""
+        """Returns a clean runtime after an execution."""
         self._in_use.discard(runtime)
+        reason = self._doomed.pop(runtime, None)
+        if reason is not None:
+            self.retire(runtime, reason)
+            return
+        if self._closing:
+            self._all.pop(runtime.id, None)
+            self._spawn(asyncio.to_thread(runtime.close))
+        else:
+            self._offer(runtime)
+        metrics.pool_in_use.set(len(self._in_use))
+
+    def retire(self, runtime: Runtime, reason: str) -> None:
+        """Takes `runtime` out of service now; closes and replaces it off the loop."""
+        self._take_out(runtime)
+        self._rebuilt_total += 1
+        metrics.runtime_rebuilt_total.labels(reason=reason).inc()
+        log.info("runtime retired", extra={"runtime": runtime.id, "reason": reason})
         if self._closing:
             self._spawn(asyncio.to_thread(runtime.close))
             return
-        self._offer(runtime)
-
-    def retire(self, runtime: Runtime, reason: str) -> None:
-        """Closes `runtime` and builds its replacement, both off the event loop."""
-        self._in_use.discard(runtime)
-        self._retired_total += 1
-        log.info("runtime retired", extra={"runtime": runtime.id, "reason": reason})
+        self._creating += 1
         self._spawn(self._replace(runtime))
+
+    # -- health -----------------------------------------------------------------------
+
+    async def check(self) -> Plan:
+        """One health check: sample heaps, snapshot, plan, apply."""
+        started = time.perf_counter()
+        longest = await self._sample_heaps()
+        step = time.perf_counter()
+        snapshot = self.snapshot()
+        decided = plan(
+            snapshot, creating=self._creating, waiting=len(self._waiters), policy=self.policy, now=self._clock()
+        )
+        self._apply(decided)
+        longest = max(longest, time.perf_counter() - step)
+        self._checks_total += 1
+        metrics.health_check_duration_seconds.observe(time.perf_counter() - started)
+        metrics.health_check_loop_block_seconds.observe(longest)
+        if not decided.empty:
+            log.info(
+                "health check",
+                extra={"rebuild": len(decided.rebuild), "release": len(decided.release), "grow": decided.grow,
+                       "size": self.size, "loop_block_ms": round(longest * 1000, 3)},
+            )
+        return decided
+
+    def snapshot(self) -> list[RuntimeHealth]:
+        busy = self._in_use | self._maintenance
+        return [
+            RuntimeHealth(
+                id=rt.id, created_at=rt.created_at, last_used_at=rt.last_used_at, executions=rt.execution_count,
+                errors=rt.error_count, timeouts=rt.timeout_count, busy=rt in busy or rt in self._doomed,
+                heap_used=rt.heap_used, heap_baseline=rt.heap_baseline,
+            )
+            for rt in self._all.values()
+        ]
+
+    @property
+    def size(self) -> int:
+        return len(self._all) + self._creating
 
     def stats(self) -> PoolStats:
         return PoolStats(
-            size=len(self._idle) + len(self._in_use) + self._creating,
-            idle=len(self._idle),
-            in_use=len(self._in_use),
-            waiting=len(self._waiters),
-            creating=self._creating,
-            retired_total=self._retired_total,
+            size=self.size, idle=len(self._idle), in_use=len(self._in_use), maintenance=len(self._maintenance),
+            waiting=len(self._waiters), creating=self._creating, min_size=self.policy.min_size,
+            max_size=self.policy.max_size, rebuilt_total=self._rebuilt_total, checks_total=self._checks_total,
         )
 
     # -- internals --------------------------------------------------------------------
+
+    async def _health_loop(self) -> None:
+        interval = self._check_interval_s
+        while not self._closing:
+            await asyncio.sleep(interval)
+            try:
+                await self.check()
+            except Exception:
+                log.exception("health check failed")
+            interval = next_interval(self._check_interval_s, len(self._in_use), self.size)
+
+    async def _sample_heaps(self) -> float:
+        """Reads V8 heap statistics of a few idle runtimes (rotating), off the loop.
+        Returns the longest synchronous step on the loop."""
+        step = time.perf_counter()
+        candidates = sorted(self._idle, key=lambda r: r.heap_measured_at)[:_HEAP_SAMPLE_PER_CHECK]
+        for runtime in candidates:
+            self._idle.remove(runtime)
+            self._maintenance.add(runtime)
+        longest = time.perf_counter() - step
+        if not candidates:
+            return longest
+        now = self._clock()
+        try:
+            await asyncio.to_thread(lambda: [r.measure_heap(now) for r in candidates])
+        except Exception:
+            log.exception("heap sampling failed")
+        step = time.perf_counter()
+        for runtime in candidates:
+            self._maintenance.discard(runtime)
+            if runtime.id in self._all:
+                self._offer(runtime)
+        return max(longest, time.perf_counter() - step)
+
+    def _apply(self, decided: Plan) -> None:
+        idle = set(self._idle)
+        for runtime_id, reason in decided.rebuild:
+            runtime = self._all.get(runtime_id)
+            if runtime is None:
+                continue
+            if runtime in idle:
+                self.retire(runtime, reason)
+            else:
+                self._doomed.setdefault(runtime, reason)
+        released = 0
+        for runtime_id in decided.release:
+            runtime = self._all.get(runtime_id)
+            if runtime is None or runtime not in idle or self.size <= self.policy.min_size:
+                continue
+            self._take_out(runtime)
+            self._spawn(asyncio.to_thread(runtime.close))
+            released += 1
+        if released:
+            metrics.pool_size_adjusted_total.labels(direction="down").inc(released)
+        if decided.grow:
+            self._grow(decided.grow)
+        self._publish_gauges()
+
+    def _grow_on_demand(self) -> None:
+        """An execution had to wait: grow now rather than at the next check."""
+        free = len(self._idle) + self._creating
+        if free >= len(self._waiters) or self.size >= self.policy.max_size:
+            return
+        self._grow(min(max(int(self.policy.grow_fraction * self.size + 0.999), self.policy.grow_min),
+                       self.policy.max_size - self.size))
+
+    def _grow(self, count: int) -> None:
+        count = min(count, self.policy.max_size - self.size)
+        if count <= 0 or self._closing:
+            return
+        self._creating += count
+        metrics.pool_size_adjusted_total.labels(direction="up").inc(count)
+        for _ in range(count):
+            self._spawn(self._create_one())
+
+    async def _create_one(self) -> None:
+        try:
+            runtime = await asyncio.to_thread(self._factory)
+        except Exception:
+            log.exception("runtime creation failed")
+            self._creating -= 1
+            return
+        self._creating -= 1
+        self._publish(runtime)
+
+    async def _replace(self, old: Runtime) -> None:
+        def close_and_create() -> Runtime:
+            old.close()
+            return self._factory()
+
+        try:
+            runtime = await asyncio.to_thread(close_and_create)
+        except Exception:
+            log.exception("runtime replacement failed")
+            self._creating -= 1
+            return
+        self._creating -= 1
+        self._publish(runtime)
+
+    def _publish(self, runtime: Runtime) -> None:
+        if self._closing:
+            self._spawn(asyncio.to_thread(runtime.close))
+            return
+        self._all[runtime.id] = runtime
+        self._offer(runtime)
+        self._publish_gauges()
+
+    def _take_out(self, runtime: Runtime) -> None:
+        self._all.pop(runtime.id, None)
+        self._in_use.discard(runtime)
+        self._maintenance.discard(runtime)
+        self._doomed.pop(runtime, None)
+        try:
+            self._idle.remove(runtime)
+        except ValueError:
+            pass
+        self._publish_gauges()
 
     def _offer(self, runtime: Runtime) -> None:
         while self._waiters:
@@ -141,7 +350,7 @@ class RuntimePool:
         self._idle.append(runtime)
 
     def _reclaim(self, waiter: asyncio.Future[Runtime]) -> None:
-        """The caller stopped waiting; if a runtime was handed over meanwhile, pass it on."""
+        """The caller stopped waiting; a runtime handed over meanwhile goes to the next."""
         try:
             self._waiters.remove(waiter)
         except ValueError:
@@ -151,25 +360,13 @@ class RuntimePool:
             self._in_use.discard(runtime)
             self._offer(runtime)
 
-    async def _replace(self, runtime: Runtime) -> None:
-        self._creating += 1
-        try:
-            await asyncio.to_thread(runtime.close)
-            if self._closing:
-                return
-            fresh = await asyncio.to_thread(self._factory)
-        except Exception:
-            log.exception("runtime replacement failed")
-            return
-        finally:
-            self._creating -= 1
-        if self._closing:
-            await asyncio.to_thread(fresh.close)
-        else:
-            self._offer(fresh)
+    def _publish_gauges(self) -> None:
+        metrics.pool_size.set(self.size)
+        metrics.pool_in_use.set(len(self._in_use))
+        metrics.pool_waiting.set(len(self._waiters))
 
-    def _spawn(self, coro: object) -> None:
-        task = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.ensure_future(coro)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 

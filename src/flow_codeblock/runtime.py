@@ -129,6 +129,9 @@ class Runtime:
         self.error_count = 0
         self.timeout_count = 0
         self.tracked_objects = 0
+        self.heap_baseline: int | None = None  # used heap right after bootstrap
+        self.heap_used: int | None = None  # last measured
+        self.heap_measured_at = 0.0
 
     # -- life cycle -------------------------------------------------------------------
 
@@ -156,6 +159,7 @@ class Runtime:
             raise
         runtime = cls(isolate, token, options)
         runtime.tracked_objects = int(orjson.loads(init.text).get("objects", 0))
+        runtime.heap_baseline = runtime.heap_used = int(runtime.heap_stats().get("used_heap_size", 0))
         holder.append(runtime)
         return runtime
 
@@ -171,6 +175,11 @@ class Runtime:
         """V8 heap statistics. Blocking: call it off the event loop while idle."""
         result = self._isolate.heap_stats()
         return orjson.loads(result.text) if result.text else {}
+
+    def measure_heap(self, now: float) -> None:
+        """Updates `heap_used`. Blocking: call it off the event loop while idle."""
+        self.heap_used = int(self.heap_stats().get("used_heap_size", 0))
+        self.heap_measured_at = now
 
     # -- execution --------------------------------------------------------------------
 

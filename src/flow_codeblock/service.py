@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from dataclasses import dataclass, field
 
+from . import metrics
 from .config import Settings
 from .engine import init_engine
 from .executor import Executor
+from .health import PoolPolicy
 from .pool import RuntimePool
 from .runtime import Runtime, RuntimeOptions, load_bootstrap
 
@@ -29,6 +32,18 @@ def v8_flags(settings: Settings) -> list[str]:
     ]
 
 
+def pool_policy(settings: Settings) -> PoolPolicy:
+    return PoolPolicy(
+        min_size=settings.min_runtime_pool_size,
+        max_size=settings.max_runtime_pool_size,
+        idle_timeout_s=settings.runtime_idle_timeout_min * 60,
+        max_error_rate=settings.runtime_max_error_rate,
+        max_age_s=settings.runtime_max_age_s,
+        max_executions=settings.runtime_max_executions,
+        max_heap_growth_bytes=settings.runtime_max_heap_growth_mb * MiB,
+    )
+
+
 def runtime_options(settings: Settings) -> RuntimeOptions:
     return RuntimeOptions(
         heap_limit_bytes=settings.runtime_memory_limit_mb * MiB,
@@ -46,6 +61,7 @@ class Service:
     pool: RuntimePool = field(init=False)
     executor: Executor = field(init=False)
     started_at: float = field(default_factory=time.time)
+    _lag_task: asyncio.Future[None] = field(init=False)
 
     async def start(self) -> None:
         # Must run on the main thread of the process (see engine.init_engine).
@@ -55,11 +71,38 @@ class Service:
         bootstrap = load_bootstrap()
         self.pool = RuntimePool(
             lambda: Runtime.create(options, loop, bootstrap),
-            size=self.settings.runtime_pool_size,
+            policy=pool_policy(self.settings),
+            initial=self.settings.runtime_pool_size,
             max_waiting=self.settings.max_concurrent_executions,
+            check_interval_s=self.settings.health_check_interval_s,
         )
         await self.pool.start()
         self.executor = Executor(self.settings, self.pool)
 
+        self._lag_task = asyncio.ensure_future(_watch_loop_lag())
+
     async def stop(self) -> None:
+        self._lag_task.cancel()
         await self.pool.close(self.settings.shutdown_drain_timeout_s)
+
+    @property
+    def uptime_s(self) -> float:
+        return time.time() - self.started_at
+
+
+def rss_bytes() -> int:
+    """Resident memory of this process."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+async def _watch_loop_lag(period_s: float = 0.1) -> None:
+    """Samples how late a timer fires: the event loop's responsiveness."""
+    loop = asyncio.get_running_loop()
+    while True:
+        expected = loop.time() + period_s
+        await asyncio.sleep(period_s)
+        metrics.event_loop_lag_seconds.observe(max(0.0, loop.time() - expected))

@@ -1,0 +1,140 @@
+"""The pool's health rules, as pure functions of a snapshot and a clock.
+
+The pool (pool.py) takes a snapshot of every runtime's health data on the event
+loop, calls `plan()` here, and applies the plan: rebuilds, releases and growth.
+Nothing here touches a runtime, so the rules are tested with a fake clock.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["Plan", "PoolPolicy", "RuntimeHealth", "next_interval", "plan"]
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeHealth:
+    """What the pool knows of one runtime at snapshot time."""
+
+    id: int
+    created_at: float
+    last_used_at: float
+    executions: int
+    errors: int
+    timeouts: int
+    busy: bool
+    heap_used: int | None = None  # bytes, last measured
+    heap_baseline: int | None = None  # bytes, right after bootstrap
+
+
+@dataclass(frozen=True, slots=True)
+class PoolPolicy:
+    min_size: int
+    max_size: int
+    idle_timeout_s: float
+    # A runtime whose executions fail this often is rebuilt (after enough executions).
+    max_error_rate: float = 0.5
+    error_rate_min_executions: int = 50
+    # Recycling: by age, by executions, and by heap growth since bootstrap.
+    max_age_s: float = 3600.0
+    max_executions: int = 10_000
+    max_heap_growth_bytes: int = 64 * 1024 * 1024
+    # Recycling is spread out: at most this share of the pool is rebuilt per pass.
+    max_rebuild_fraction: float = 0.1
+    # Growth: when fewer than `free_threshold` of the runtimes are free (or anyone
+    # waits), grow by `grow_fraction` of the pool, at least `grow_min`.
+    free_threshold: float = 0.1
+    grow_fraction: float = 0.2
+    grow_min: int = 5
+    # Shrinking: at most half of the idle-expired runtimes, at most this many per pass.
+    max_release_per_pass: int = 10
+
+    def __post_init__(self) -> None:
+        if not 0 < self.min_size <= self.max_size:
+            raise ValueError(f"need 0 < min_size <= max_size, got {self.min_size}, {self.max_size}")
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    rebuild: tuple[tuple[int, str], ...] = ()  # (runtime id, reason)
+    release: tuple[int, ...] = ()  # idle runtimes to close without replacement
+    grow: int = 0  # runtimes to create
+
+    @property
+    def empty(self) -> bool:
+        return not (self.rebuild or self.release or self.grow)
+
+
+def _rebuild_reason(rt: RuntimeHealth, policy: PoolPolicy, now: float) -> str | None:
+    if rt.executions >= policy.error_rate_min_executions and rt.errors / rt.executions > policy.max_error_rate:
+        return "error_rate"
+    if rt.heap_used is not None and rt.heap_baseline is not None:
+        if rt.heap_used - rt.heap_baseline > policy.max_heap_growth_bytes:
+            return "heap_growth"
+    if rt.executions >= policy.max_executions:
+        return "executions"
+    if now - rt.created_at >= policy.max_age_s:
+        return "age"
+    return None
+
+
+def plan(runtimes: Sequence[RuntimeHealth], *, creating: int, waiting: int, policy: PoolPolicy,
+         now: float) -> Plan:
+    """Decides one maintenance pass. `runtimes` are the live ones; `creating` are
+    being built; `waiting` executions wait for a runtime."""
+    size = len(runtimes) + creating
+
+    # 1. Rebuilds (replace one for one, so the size is unchanged). Error-rate rebuilds
+    # always happen; recycling is capped per pass so a cohort does not expire at once.
+    budget = max(1, math.floor(size * policy.max_rebuild_fraction))
+    rebuild: list[tuple[int, str]] = []
+    for rt in sorted(runtimes, key=lambda r: r.created_at):
+        reason = _rebuild_reason(rt, policy, now)
+        if reason is None:
+            continue
+        if reason != "error_rate":
+            if budget == 0:
+                continue
+            budget -= 1
+        rebuild.append((rt.id, reason))
+    rebuilding = {rid for rid, _ in rebuild}
+
+    # 2. Releases: idle past the timeout, least recently used first, never below min.
+    expired = sorted(
+        (rt for rt in runtimes
+         if not rt.busy and rt.id not in rebuilding and now - rt.last_used_at >= policy.idle_timeout_s),
+        key=lambda r: r.last_used_at,
+    )
+    release_count = min(
+        math.ceil(len(expired) / 2), policy.max_release_per_pass, max(size - policy.min_size, 0)
+    )
+    if waiting:
+        release_count = 0
+    release = tuple(rt.id for rt in expired[:release_count])
+
+    # 3. Growth: below min, or short of free runtimes; never above max.
+    remaining = size - len(release)
+    # Runtimes being built count as free: they will be within milliseconds.
+    free = sum(1 for rt in runtimes if not rt.busy and rt.id not in rebuilding) - len(release) + creating
+    grow = 0
+    if remaining < policy.min_size:
+        grow = policy.min_size - remaining
+    elif not release and (waiting > 0 or free < policy.free_threshold * remaining):
+        grow = max(math.ceil(policy.grow_fraction * remaining), policy.grow_min)
+    grow = max(0, min(grow, policy.max_size - remaining))
+    return Plan(rebuild=tuple(rebuild), release=release, grow=grow)
+
+
+def next_interval(base_s: float, in_use: int, size: int) -> float:
+    """Checks space out under load (the reference's adaptive interval): the pool is
+    busiest then, and growth on demand does not wait for a check anyway."""
+    if size <= 0:
+        return base_s
+    utilisation = in_use / size
+    if utilisation >= 0.9:
+        return base_s * 4
+    if utilisation >= 0.5:
+        return base_s * 2
+    return base_s
