@@ -7,7 +7,7 @@
 import { configureConsole, makeConsole } from './lib/internal/console.js';
 import { installAsyncSourceGates } from './lib/internal/async_sources.js';
 import { failExecution, installHost } from './lib/internal/execution.js';
-import { hiddenIntrinsics, track, trackedCount } from './lib/internal/isolation.js';
+import { hiddenIntrinsics, installChangeTracking, track, trackedCount } from './lib/internal/isolation.js';
 import { installBufferAccounting } from './lib/internal/memory.js';
 import { configureModules, registerModule } from './lib/internal/modules.js';
 import { ObjectDefineProperty, PromisePrototypeThen, PromiseResolve, TypeError_ } from './lib/internal/primordials.js';
@@ -39,6 +39,7 @@ function init(token, options) {
   timers.configureTimers({ onError: failExecution });
   installBufferAccounting(global);
   installAsyncSourceGates(global);
+  installChangeTracking(global);
 
   defineGlobal('global', global);
   defineGlobal('console', makeConsole());

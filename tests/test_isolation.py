@@ -28,6 +28,13 @@ return {
   uint8: new Uint8Array(2).length,
   arrayProto: Object.getPrototypeOf([]) === Array.prototype,
   symbolIterator: [...[1, 2]].length,
+  mapFnExtra: typeof [].map.extra,
+  mapFnName: [].map.name,
+  mapSize: new Map([[1, 1]]).size,
+  objectSymbols: Object.getOwnPropertySymbols(Object.prototype).length,
+  arrayStack: Object.prototype.hasOwnProperty.call(Array.prototype, 'stack'),
+  getterOnMath: Object.getOwnPropertyDescriptor(Math, 'PI').value,
+  hasMap: typeof Array.prototype.map,
 };
 """
 
@@ -49,6 +56,13 @@ CLEAN = {
     "uint8": 2,
     "arrayProto": True,
     "symbolIterator": 2,
+    "mapFnExtra": "undefined",
+    "mapFnName": "map",
+    "mapSize": 1,
+    "objectSymbols": 0,
+    "arrayStack": False,
+    "getterOnMath": 3.141592653589793,
+    "hasMap": "function",
 }
 
 TAMPERING = [
@@ -71,6 +85,18 @@ TAMPERING = [
     "Object.defineProperty(globalThis, 'leaked', { value: 1, enumerable: true, configurable: true }); return 1",
     "Uint8Array.prototype.fill = null; return 1",
     "Object.defineProperty(Object.prototype, 'extra', { get() { return 'trap' }, configurable: true }); return 1",
+    "delete Array.prototype.map; return 1",
+    "Array.prototype.map.extra = 1; return 1",
+    "Object.defineProperty([].map, 'name', { value: 'renamed' }); return 1",
+    "delete Array.prototype.map.name; return 1",
+    "delete Map.prototype.size; return 1",
+    "Object.prototype[Symbol.for('x')] = 1; return 1",
+    "Error.captureStackTrace(Array.prototype); return 1",
+    "Math.__defineGetter__('PI', () => 3); return Math.PI",
+    "Reflect.defineProperty(Math, 'PI', { value: 3 }); return 1",
+    "Object.defineProperties(JSON, { stringify: { value: null } }); return 1",
+    "const od = Object.defineProperty; od(Math, 'PI', { value: 4 }); return 1",
+    "Object.defineProperty(globalThis, 'Array', { get() { return null }, configurable: true }); return 1",
 ]
 
 

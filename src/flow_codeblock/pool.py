@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 # Heap statistics are read from at most this many idle runtimes per check, each
 # taken out of service for the few microseconds the read takes.
 _HEAP_SAMPLE_PER_CHECK = 16
+# How long an execution waits for a runtime before the pool grows on demand.
+_GROW_AFTER_WAIT_S = 0.005
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +139,9 @@ class RuntimePool:
         waiter: asyncio.Future[Runtime] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         metrics.pool_waiting.set(len(self._waiters))
-        self._grow_on_demand()
+        # A runtime is usually back within a millisecond (its reset runs right after
+        # the response); grow only when the wait is real.
+        grow_timer = asyncio.get_running_loop().call_later(_GROW_AFTER_WAIT_S, self._grow_on_demand)
         try:
             return await asyncio.wait_for(waiter, timeout)
         except TimeoutError:
@@ -147,6 +151,7 @@ class RuntimePool:
             self._reclaim(waiter)
             raise
         finally:
+            grow_timer.cancel()
             metrics.pool_waiting.set(len(self._waiters))
 
     def release(self, runtime: Runtime) -> None:
@@ -281,7 +286,9 @@ class RuntimePool:
         self._publish_gauges()
 
     def _grow_on_demand(self) -> None:
-        """An execution had to wait: grow now rather than at the next check."""
+        """Executions are waiting: grow now rather than at the next check."""
+        if self._closing:
+            return
         free = len(self._idle) + self._creating
         if free >= len(self._waiters) or self.size >= self.policy.max_size:
             return

@@ -1,0 +1,152 @@
+"""The pool's health rules (health.py) as pure functions with a fixed clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from flow_codeblock.health import Plan, PoolPolicy, RuntimeHealth, next_interval, plan
+
+NOW = 10_000.0
+MiB = 1024 * 1024
+
+
+def rt(id: int, *, age: float = 60, idle: float = 0, executions: int = 10, errors: int = 0, busy: bool = False,
+       heap_growth: int | None = None) -> RuntimeHealth:
+    return RuntimeHealth(
+        id=id, created_at=NOW - age, last_used_at=NOW - idle, executions=executions, errors=errors, timeouts=0,
+        busy=busy, heap_used=None if heap_growth is None else 10 * MiB + heap_growth,
+        heap_baseline=None if heap_growth is None else 10 * MiB,
+    )
+
+
+def policy(**kwargs: object) -> PoolPolicy:
+    base = {"min_size": 2, "max_size": 20, "idle_timeout_s": 300.0}
+    return PoolPolicy(**{**base, **kwargs})  # type: ignore[arg-type]
+
+
+def test_healthy_pool_needs_nothing() -> None:
+    runtimes = [rt(i) for i in range(4)]
+    assert plan(runtimes, creating=0, waiting=0, policy=policy(), now=NOW) == Plan()
+
+
+def test_error_rate_rebuild_needs_enough_executions() -> None:
+    runtimes = [rt(1, executions=100, errors=60), rt(2, executions=10, errors=10), rt(3), rt(4)]
+    decided = plan(runtimes, creating=0, waiting=0, policy=policy(), now=NOW)
+    assert decided.rebuild == ((1, "error_rate"),)
+
+
+@pytest.mark.parametrize(
+    ("runtime", "reason"),
+    [
+        (rt(1, age=4000), "age"),
+        (rt(1, executions=10_000), "executions"),
+        (rt(1, heap_growth=65 * MiB), "heap_growth"),
+    ],
+)
+def test_recycling_reasons(runtime: RuntimeHealth, reason: str) -> None:
+    decided = plan([runtime, rt(2), rt(3)], creating=0, waiting=0, policy=policy(), now=NOW)
+    assert decided.rebuild == ((1, reason),)
+    assert decided.release == () and decided.grow == 0
+
+
+def test_heap_growth_under_threshold_is_fine() -> None:
+    assert plan([rt(1, heap_growth=10 * MiB), rt(2), rt(3)], creating=0, waiting=0, policy=policy(), now=NOW).empty
+
+
+def test_recycling_is_spread_over_passes_but_errors_are_not() -> None:
+    old = [rt(i, age=4000 + i) for i in range(30)]
+    broken = [rt(100 + i, executions=100, errors=90) for i in range(5)]
+    decided = plan(old + broken, creating=0, waiting=0, policy=policy(max_size=100), now=NOW)
+    reasons = [reason for _, reason in decided.rebuild]
+    assert reasons.count("error_rate") == 5
+    assert reasons.count("age") == 3  # 10% of 35, the oldest first
+    assert [rid for rid, r in decided.rebuild if r == "age"] == [29, 28, 27]
+
+
+def test_idle_release_takes_half_of_expired_and_least_recently_used() -> None:
+    runtimes = [rt(i, idle=400 + i) for i in range(8)] + [rt(100, idle=1)]
+    decided = plan(runtimes, creating=0, waiting=0, policy=policy(), now=NOW)
+    assert decided.release == (7, 6, 5, 4)
+    assert decided.grow == 0
+
+
+def test_release_is_capped_per_pass() -> None:
+    runtimes = [rt(i, idle=1000) for i in range(60)]
+    decided = plan(runtimes, creating=0, waiting=0, policy=policy(max_size=100), now=NOW)
+    assert len(decided.release) == 10
+
+
+def test_release_never_goes_below_min() -> None:
+    runtimes = [rt(i, idle=1000) for i in range(3)]
+    decided = plan(runtimes, creating=0, waiting=0, policy=policy(min_size=2), now=NOW)
+    assert len(decided.release) == 1
+    assert plan(runtimes[:2], creating=0, waiting=0, policy=policy(min_size=2), now=NOW).release == ()
+
+
+def test_busy_runtimes_are_never_released() -> None:
+    runtimes = [rt(i, idle=1000, busy=True) for i in range(6)]
+    assert plan(runtimes, creating=0, waiting=0, policy=policy(), now=NOW).release == ()
+
+
+def test_no_release_while_executions_wait() -> None:
+    runtimes = [rt(i, idle=1000) for i in range(6)]
+    assert plan(runtimes, creating=0, waiting=1, policy=policy(), now=NOW).release == ()
+
+
+def test_grow_when_few_runtimes_are_free() -> None:
+    runtimes = [rt(i, busy=True) for i in range(30)] + [rt(99)]
+    decided = plan(runtimes, creating=0, waiting=0, policy=policy(max_size=100), now=NOW)
+    assert decided.grow == 7  # 20% of 31, rounded up
+
+
+def test_grow_at_least_the_minimum_batch_but_not_above_max() -> None:
+    runtimes = [rt(i, busy=True) for i in range(4)]
+    assert plan(runtimes, creating=0, waiting=0, policy=policy(), now=NOW).grow == 5
+    assert plan(runtimes, creating=0, waiting=0, policy=policy(max_size=6), now=NOW).grow == 2
+    full = [rt(i, busy=True) for i in range(20)]
+    assert plan(full, creating=0, waiting=5, policy=policy(), now=NOW).grow == 0
+
+
+def test_runtimes_being_created_count_as_free() -> None:
+    runtimes = [rt(i, busy=True) for i in range(10)]
+    assert plan(runtimes, creating=5, waiting=0, policy=policy(), now=NOW).grow == 0
+
+
+def test_grow_back_to_min() -> None:
+    decided = plan([rt(1)], creating=0, waiting=0, policy=policy(min_size=4), now=NOW)
+    assert decided.grow == 3
+
+
+def test_invalid_policy() -> None:
+    with pytest.raises(ValueError):
+        PoolPolicy(min_size=5, max_size=2, idle_timeout_s=1)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_plans_stay_within_bounds(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    pol = policy(min_size=rng.randint(1, 5), max_size=rng.randint(6, 40))
+    for _ in range(200):
+        n = rng.randint(0, pol.max_size)
+        creating = rng.randint(0, pol.max_size - n)
+        runtimes = [
+            rt(i, idle=rng.choice([0, 10, 1000]), busy=rng.random() < 0.5, age=rng.choice([10, 5000]),
+               executions=rng.randint(0, 200), errors=rng.randint(0, 200))
+            for i in range(n)
+        ]
+        decided = plan(runtimes, creating=creating, waiting=rng.randint(0, 3), policy=pol, now=NOW)
+        after = n + creating - len(decided.release) + decided.grow
+        assert after <= pol.max_size
+        if n + creating >= pol.min_size:
+            assert after >= pol.min_size
+        assert not set(decided.release) & {rid for rid, _ in decided.rebuild}
+        assert all(not runtimes[i].busy for i in decided.release)
+
+
+def test_interval_adapts_to_load() -> None:
+    assert next_interval(30, in_use=1, size=10) == 30
+    assert next_interval(30, in_use=6, size=10) == 60
+    assert next_interval(30, in_use=10, size=10) == 120
+    assert next_interval(30, in_use=0, size=0) == 30

@@ -1,0 +1,200 @@
+"""The runtime pool with real V8 runtimes, in process: bounds, rebuilds, order, drain."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+from prometheus_client import REGISTRY
+
+from flow_codeblock.config import load_settings
+from flow_codeblock.engine import init_engine
+from flow_codeblock.errors import ErrorType, ExecutionFailure
+from flow_codeblock.executor import ExecutionRequest, Executor
+from flow_codeblock.health import PoolPolicy
+from flow_codeblock.pool import RuntimePool
+from flow_codeblock.runtime import Runtime, load_bootstrap
+from flow_codeblock.service import runtime_options, v8_flags
+
+
+def b64(code: str) -> str:
+    return base64.b64encode(code.encode()).decode()
+
+
+def rebuilt(reason: str) -> float:
+    return REGISTRY.get_sample_value("runtime_rebuilt_total", {"reason": reason}) or 0.0
+
+
+@asynccontextmanager
+async def make_pool(*, initial: int = 2, health_checks: bool = False, max_waiting: int = 1000,
+                    **policy: object) -> AsyncIterator[tuple[RuntimePool, Executor]]:
+    settings = load_settings(execution_timeout_ms=2000, acquire_timeout_ms=10_000)
+    init_engine(v8_flags(settings))
+    loop = asyncio.get_running_loop()
+    options, bootstrap = runtime_options(settings), load_bootstrap()
+    pol = PoolPolicy(**{"min_size": 1, "max_size": 4, "idle_timeout_s": 300.0, **policy})  # type: ignore[arg-type]
+    pool = RuntimePool(lambda: Runtime.create(options, loop, bootstrap), policy=pol, initial=initial,
+                       max_waiting=max_waiting, check_interval_s=0.02)
+    await pool.start(health_checks=health_checks)
+    try:
+        yield pool, Executor(settings, pool)
+    finally:
+        await pool.close(5)
+
+
+async def run(executor: Executor, code: str, payload: dict | None = None) -> tuple[bool, object]:
+    """Runs one execution the way the API does, including the reset afterwards."""
+    import orjson
+
+    result = await executor.execute(ExecutionRequest(code_base64=b64(code), input=payload or {}))
+    if result.after is not None:
+        await result.after()
+    if result.ok:
+        return True, orjson.loads(result.result_json or "null")
+    return False, result.error.type.value if result.error else None
+
+
+async def test_random_load_never_leaves_bounds_and_loses_nothing() -> None:
+    async with make_pool(initial=2, health_checks=True, min_size=2, max_size=6, idle_timeout_s=0.05,
+                         max_executions=7) as (pool, executor):
+        seen_sizes: list[int] = []
+        stop = asyncio.Event()
+
+        async def monitor() -> None:
+            while not stop.is_set():
+                seen_sizes.append(pool.size)
+                await asyncio.sleep(0.001)
+
+        watcher = asyncio.ensure_future(monitor())
+        rng = random.Random(7)
+        code = "await new Promise(r => setTimeout(r, input.ms)); return input.id;"
+        ids: list[int] = []
+        next_id = 0
+        for _ in range(12):  # bursts of load separated by idle gaps
+            burst = rng.randint(1, 15)
+            batch = [{"id": next_id + i, "ms": rng.randint(0, 15)} for i in range(burst)]
+            next_id += burst
+            results = await asyncio.gather(*(run(executor, code, p) for p in batch))
+            assert all(ok for ok, _ in results), results
+            ids.extend(value for _, value in results)  # type: ignore[misc]
+            await asyncio.sleep(rng.choice([0, 0.02, 0.12]))
+        stop.set()
+        await watcher
+        assert sorted(ids) == list(range(next_id))  # every request answered once, with its own result
+        assert min(seen_sizes) >= 2 and max(seen_sizes) <= 6
+        assert max(seen_sizes) > 2, "the pool should have grown under load"
+        assert pool.stats().checks_total > 0
+
+
+async def test_grows_on_demand_without_waiting_for_a_check() -> None:
+    async with make_pool(initial=1, min_size=1, max_size=4) as (pool, executor):
+        code = "await new Promise(r => setTimeout(r, 150)); return input.id;"
+        results = await asyncio.gather(*(run(executor, code, {"id": i}) for i in range(4)))
+        assert [value for _, value in results] == [0, 1, 2, 3]
+        assert pool.size == 4
+        assert pool.stats().checks_total == 0
+
+
+async def test_timeout_and_memory_rebuild_the_runtime() -> None:
+    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
+        before_timeout, before_memory = rebuilt("timeout"), rebuilt("memory")
+        assert await run(executor, "while (true) {} return 1") == (False, "TimeoutError")
+        assert await run(executor, "const a = []; while (true) a.push(new Array(1e5).fill(1)); return 1") == (
+            False, "MemoryLimitError")
+        assert rebuilt("timeout") == before_timeout + 1
+        assert rebuilt("memory") == before_memory + 1
+        assert await run(executor, "return 'fresh'") == (True, "fresh")
+        assert pool.size == 1
+
+
+async def test_error_rate_rebuild_is_observable_in_metrics() -> None:
+    async with make_pool(initial=1, min_size=1, max_size=1, error_rate_min_executions=5,
+                         max_error_rate=0.5) as (pool, executor):
+        before = rebuilt("error_rate")
+        first = next(iter(pool._all.values()))
+        for _ in range(6):
+            assert (await run(executor, "throw new Error('x'); return 1"))[0] is False
+        decided = await pool.check()
+        assert decided.rebuild == ((first.id, "error_rate"),)
+        assert rebuilt("error_rate") == before + 1
+        assert await run(executor, "return 1") == (True, 1)
+        assert first.id not in pool._all
+
+
+async def test_recycling_and_shrinking_lose_no_request() -> None:
+    async with make_pool(initial=4, health_checks=True, min_size=1, max_size=4, idle_timeout_s=0.01,
+                         max_executions=3) as (pool, executor):
+        before = rebuilt("executions")
+        code = "await null; return input.id * 2;"
+        results = []
+        for start in range(0, 300, 20):
+            results += await asyncio.gather(*(run(executor, code, {"id": i}) for i in range(start, start + 20)))
+            await asyncio.sleep(0.03)  # let checks recycle and release
+        assert [value for _, value in results] == [i * 2 for i in range(300)]
+        assert rebuilt("executions") > before
+
+
+async def test_waiters_are_served_in_arrival_order() -> None:
+    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, _):
+        held = await pool.acquire(1)
+        order: list[int] = []
+
+        async def wait(i: int) -> None:
+            runtime = await pool.acquire(5)
+            order.append(i)
+            pool.release(runtime)
+
+        tasks = [asyncio.ensure_future(wait(i)) for i in range(6)]
+        await asyncio.sleep(0.05)
+        assert pool.stats().waiting == 6
+        pool.release(held)
+        await asyncio.gather(*tasks)
+        assert order == list(range(6))
+
+
+async def test_acquire_timeout_and_waiting_limit() -> None:
+    async with make_pool(initial=1, min_size=1, max_size=1, max_waiting=1) as (pool, _):
+        held = await pool.acquire(1)
+        with pytest.raises(ExecutionFailure) as timed_out:
+            await pool.acquire(0.05)
+        assert timed_out.value.error.type is ErrorType.CONCURRENCY
+        first = asyncio.ensure_future(pool.acquire(5))
+        await asyncio.sleep(0.01)
+        with pytest.raises(ExecutionFailure) as too_many:
+            await pool.acquire(5)
+        assert "already waiting" in too_many.value.error.message
+        pool.release(held)
+        pool.release(await first)
+
+
+async def test_a_cancelled_waiter_does_not_swallow_a_runtime() -> None:
+    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, _):
+        held = await pool.acquire(1)
+        waiter = asyncio.ensure_future(pool.acquire(5))
+        await asyncio.sleep(0.01)
+        waiter.cancel()
+        pool.release(held)  # handed to the waiter before its cancellation is processed
+        try:
+            # asyncio.wait_for returns a result that arrived with the cancellation
+            pool.release(await waiter)
+        except asyncio.CancelledError:
+            pass
+        runtime = await pool.acquire(0.5)  # either way, the runtime is available again
+        pool.release(runtime)
+        assert pool.stats().in_use == 0
+
+
+async def test_close_drains_in_flight_executions() -> None:
+    async with make_pool(initial=2, min_size=2, max_size=2) as (pool, executor):
+        code = "await new Promise(r => setTimeout(r, 200)); return input.id;"
+        running = [asyncio.ensure_future(run(executor, code, {"id": i})) for i in range(2)]
+        await asyncio.sleep(0.05)
+        await pool.close(drain_timeout=5)
+        assert [await task for task in running] == [(True, 0), (True, 1)]
+        with pytest.raises(ExecutionFailure):
+            await pool.acquire(0.1)
+        assert pool.size == 0
