@@ -81,7 +81,7 @@ class RuntimePool:
         self._closing = False
         self._background: set[asyncio.Task[Any]] = set()
         self._health_task: asyncio.Task[None] | None = None
-        self._heap_cursor = 0
+        self.last_check_loop_block_s = 0.0
 
     # -- life cycle -------------------------------------------------------------------
 
@@ -193,6 +193,7 @@ class RuntimePool:
         )
         self._apply(decided)
         longest = max(longest, time.perf_counter() - step)
+        self.last_check_loop_block_s = longest
         self._checks_total += 1
         metrics.health_check_duration_seconds.observe(time.perf_counter() - started)
         metrics.health_check_loop_block_seconds.observe(longest)

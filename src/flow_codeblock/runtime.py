@@ -34,6 +34,14 @@ _TERMINATION_GRACE_S: Final = 0.5
 _MAX_DEFINED_BLOCKS: Final = 256
 _ids = itertools.count(1)
 
+_STUCK: Final = JSResult(ResultKind.TERMINATED, "the runtime did not stop at its deadline")
+
+
+def _resolve(future: asyncio.Future[JSResult], result: JSResult) -> None:
+    if not future.done():
+        future.set_result(result)
+
+
 _ERROR_HEAD = re.compile(r"^(?:<anonymous>|codeblock\.js):(\d+): (\w+): (.*)$")
 
 
@@ -154,11 +162,12 @@ class Runtime:
             )
             if init.kind is not ResultKind.VALUE:
                 raise RuntimeError(f"bootstrap init failed: {init.kind.value}: {init.text}")
+            shape = orjson.loads(init.text)
         except BaseException:
             isolate.close()
             raise
         runtime = cls(isolate, token, options)
-        runtime.tracked_objects = int(orjson.loads(init.text).get("objects", 0))
+        runtime.tracked_objects = int(shape["objects"])
         runtime.heap_baseline = runtime.heap_used = int(runtime.heap_stats().get("used_heap_size", 0))
         holder.append(runtime)
         return runtime
@@ -265,16 +274,16 @@ class Runtime:
             task_id, future = self._isolate.eval(source)
         except EngineClosed:
             return JSResult(ResultKind.ENGINE_ERROR, "the runtime was closed")
-        timer = loop.call_at(deadline, self._isolate.cancel, task_id)
+        # Two plain timers instead of asyncio.wait_for: this is the hot path.
+        cancel = loop.call_at(deadline, self._isolate.cancel, task_id)
+        give_up = loop.call_at(deadline + _TERMINATION_GRACE_S, _resolve, future, _STUCK)
         try:
-            remaining = deadline - loop.time() + _TERMINATION_GRACE_S
-            return await asyncio.wait_for(asyncio.shield(future), max(remaining, 0.001))
-        except TimeoutError:
-            return JSResult(ResultKind.TERMINATED, "the runtime did not stop at its deadline")
+            return await future
         except EngineClosed:
             return JSResult(ResultKind.ENGINE_ERROR, "the runtime was closed")
         finally:
-            timer.cancel()
+            cancel.cancel()
+            give_up.cancel()
 
     async def _wait_settled(self, settled: asyncio.Future[None], deadline: float) -> JSResult | None:
         """Waits for the settle notification. Code after an `await` cannot be

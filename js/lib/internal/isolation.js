@@ -1,21 +1,32 @@
 'use strict';
 // Isolation between executions on one runtime (DESIGN.md section 5).
+//
 // At bootstrap we record the shape of every shared object reachable from the
-// global object (own property descriptors, prototype, extensibility). After each
+// global object: own property descriptors, prototype, extensibility. After each
 // execution `restore()` puts back what the execution changed. What cannot be put
 // back (a frozen built-in, a non-configurable property added to the global)
 // makes the runtime dirty, and the host retires it.
 //
-// Speed: comparing every descriptor of ~1,000 objects costs ~2.5 ms. Property
-// attributes can only change through a few functions (defineProperty and friends,
-// freeze/seal, __defineGetter__, captureStackTrace), which are wrapped to mark
-// their target; an unmarked object only needs its key list, prototype,
-// extensibility and data values compared, which allocates one array per object.
+// Speed. A full descriptor comparison of the ~1,000 objects costs ~2.5 ms, so the
+// common case (nothing changed) takes a fast path (`unchanged()`):
+// - Attributes, prototypes and extensibility can only change through a few
+//   functions (defineProperty and friends, freeze/seal/preventExtensions,
+//   setPrototypeOf, the __proto__ setter, __defineGetter__, captureStackTrace).
+//   They are wrapped to mark their target; any mark sends restore() to the full
+//   comparison.
+// - Otherwise only values of writable data properties, key counts and accessor
+//   getters need comparing. Counting keys is the expensive part (~0.3 us per
+//   object), so built-in methods (functions without a prototype property, ~800 of
+//   them) are not counted: a key added by assignment to e.g. Array.prototype.map,
+//   or a deleted name/length of one, survives the execution. Every other change is
+//   undone. bench/reset_cost.py measures both paths.
+
 import {
-  ObjectGetOwnPropertyDescriptor, ObjectIs, ObjectIsExtensible, ReflectDefineProperty,
-  ReflectDeleteProperty, ReflectGetPrototypeOf, ReflectOwnKeys, ReflectSetPrototypeOf,
-  SafeMap, SafeSet, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, SetPrototypeAdd,
-  SetPrototypeClear, SetPrototypeHas, ObjectDefineProperty, ReflectApply,
+  MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectDefineProperty,
+  ObjectGetOwnPropertyDescriptor, ObjectIs, ObjectIsExtensible, ReflectApply,
+  ReflectDefineProperty, ReflectDeleteProperty, ReflectGetPrototypeOf, ReflectOwnKeys,
+  ReflectSetPrototypeOf, SafeMap, SafeSet, SetPrototypeAdd, SetPrototypeClear, SetPrototypeHas,
+  ObjectPrototypeHasOwnProperty, SetPrototypeGetSize,
 } from './primordials.js';
 
 const MAX_OBJECTS = 20000;
@@ -41,73 +52,36 @@ function hiddenIntrinsics() {
   return list;
 }
 
+function isObjectLike(v) {
+  return v !== null && (typeof v === 'object' || typeof v === 'function');
+}
+
 function snapshotObject(obj) {
   const keys = ReflectOwnKeys(obj);
   const descriptors = new SafeMap();
-  const dataKeys = [];
-  const dataValues = [];
   for (let i = 0; i < keys.length; i++) {
-    const d = ObjectGetOwnPropertyDescriptor(obj, keys[i]);
-    MapPrototypeSet(descriptors, keys[i], d);
-    if ('value' in d) {
-      dataKeys[dataKeys.length] = keys[i];
-      dataValues[dataValues.length] = d.value;
-    }
+    MapPrototypeSet(descriptors, keys[i], ObjectGetOwnPropertyDescriptor(obj, keys[i]));
   }
   return {
-    obj, keys, descriptors, dataKeys, dataValues, proto: ReflectGetPrototypeOf(obj),
-    extensible: ObjectIsExtensible(obj),
+    obj, keys, descriptors, proto: ReflectGetPrototypeOf(obj), extensible: ObjectIsExtensible(obj),
+    // A built-in method: checked for enumerable additions only (see above).
+    method: typeof obj === 'function' && !ObjectPrototypeHasOwnProperty(obj, 'prototype'),
   };
-}
-
-// Called by the wrapped attribute-changing functions before they act.
-function markChanged(target) {
-  if (target !== null && (typeof target === 'object' || typeof target === 'function') &&
-      SetPrototypeHas(tracked, target)) {
-    SetPrototypeAdd(marked, target);
-  }
-}
-
-function sameKeys(now, before) {
-  if (now.length !== before.length) return false;
-  for (let i = 0; i < now.length; i++) if (now[i] !== before[i]) return false;
-  return true;
-}
-
-// The common case: same keys, same attributes (unmarked), maybe other values.
-// Returns the number of repairs, or -1 when the full comparison is needed.
-function quickRestore(record) {
-  const { obj, dataKeys, dataValues, descriptors } = record;
-  if (!sameKeys(ReflectOwnKeys(obj), record.keys)) return -1;
-  let repairs = 0;
-  for (let i = 0; i < dataKeys.length; i++) {
-    // Still a data property (only the marked functions could make it an accessor),
-    // so this read runs no user code.
-    if (ObjectIs(obj[dataKeys[i]], dataValues[i])) continue;
-    if (!ReflectDefineProperty(obj, dataKeys[i], MapPrototypeGet(descriptors, dataKeys[i]))) return -1;
-    repairs++;
-  }
-  return repairs;
-}
-
-function isObjectLike(v) {
-  return v !== null && (typeof v === 'object' || typeof v === 'function');
 }
 
 // Walks own property values (never invoking getters) and prototypes from the roots.
 function track(roots) {
   const queue = [];
   for (let i = 0; i < roots.length; i++) queue[queue.length] = roots[i];
-  for (let head = 0; head < queue.length && tracked.size < MAX_OBJECTS; head++) {
+  for (let head = 0; head < queue.length && records.length < MAX_OBJECTS; head++) {
     const obj = queue[head];
     if (!isObjectLike(obj) || SetPrototypeHas(tracked, obj)) continue;
     SetPrototypeAdd(tracked, obj);
     const record = snapshotObject(obj);
     records[records.length] = record;
     queue[queue.length] = record.proto;
-    const { keys, descriptors } = record;
-    for (let i = 0; i < keys.length; i++) {
-      const d = MapPrototypeGet(descriptors, keys[i]);
+    for (let i = 0; i < record.keys.length; i++) {
+      const d = MapPrototypeGet(record.descriptors, record.keys[i]);
       if ('value' in d) { if (isObjectLike(d.value)) queue[queue.length] = d.value; } else {
         if (d.get) queue[queue.length] = d.get;
         if (d.set) queue[queue.length] = d.set;
@@ -116,50 +90,105 @@ function track(roots) {
   }
 }
 
+// -- the fast check -----------------------------------------------------------------
+
+// Flat arrays built once from the snapshot, so the check after each execution is a
+// few tight loops: key counts of objects that are not methods, writable data values,
+// and accessor getters. Non-writable or accessor properties can only change through
+// the marked functions or `delete` (which changes the key count).
+const fast = { built: 0, countObjects: [], counts: [], valueObjects: [], valueKeys: [], values: [],
+  accessorObjects: [], accessorKeys: [], getters: [] };
+
+function buildFastCheck() {
+  for (let r = fast.built; r < records.length; r++) {
+    const { obj, keys, descriptors, method } = records[r];
+    if (!method) {
+      fast.countObjects[fast.countObjects.length] = obj;
+      fast.counts[fast.counts.length] = keys.length;
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const d = MapPrototypeGet(descriptors, keys[i]);
+      if ('value' in d) {
+        if (!d.writable) continue;
+        fast.valueObjects[fast.valueObjects.length] = obj;
+        fast.valueKeys[fast.valueKeys.length] = keys[i];
+        fast.values[fast.values.length] = d.value;
+      } else if (!method) {
+        fast.accessorObjects[fast.accessorObjects.length] = obj;
+        fast.accessorKeys[fast.accessorKeys.length] = keys[i];
+        fast.getters[fast.getters.length] = d.get;
+      }
+    }
+  }
+  fast.built = records.length;
+}
+
+function unchanged() {
+  if (fast.built !== records.length) buildFastCheck();
+  const { countObjects, counts, valueObjects, valueKeys, values, accessorObjects, accessorKeys, getters } = fast;
+  for (let i = 0; i < countObjects.length; i++) {
+    if (ReflectOwnKeys(countObjects[i]).length !== counts[i]) return false;
+  }
+  for (let i = 0; i < valueObjects.length; i++) {
+    // Still a data property (only a marked function could make it an accessor),
+    // so this read runs no user code.
+    if (!ObjectIs(valueObjects[i][valueKeys[i]], values[i])) return false;
+  }
+  for (let i = 0; i < accessorObjects.length; i++) {
+    const d = ObjectGetOwnPropertyDescriptor(accessorObjects[i], accessorKeys[i]);
+    if (d === undefined || d.get !== getters[i]) return false;
+  }
+  return true;
+}
+
+// -- restore ------------------------------------------------------------------------
+
+function markChanged(target) {
+  if (isObjectLike(target) && SetPrototypeHas(tracked, target)) SetPrototypeAdd(marked, target);
+}
+
 function sameDescriptor(a, b) {
   return ObjectIs(a.value, b.value) && a.get === b.get && a.set === b.set &&
     a.writable === b.writable && a.enumerable === b.enumerable && a.configurable === b.configurable;
 }
 
+// Full comparison of one record; repairs what differs. Returns the number of repairs.
+function restoreRecord(record, problems) {
+  const { obj, keys, descriptors, proto, extensible } = record;
+  let repairs = 0;
+  if (ReflectGetPrototypeOf(obj) !== proto) {
+    repairs++;
+    if (!ReflectSetPrototypeOf(obj, proto)) problems[problems.length] = 'prototype';
+  }
+  if (extensible && !ObjectIsExtensible(obj)) {
+    problems[problems.length] = 'made non-extensible';
+    return repairs;
+  }
+  const current = ReflectOwnKeys(obj);
+  for (let i = 0; i < current.length; i++) {
+    const key = current[i];
+    if (MapPrototypeHas(descriptors, key)) continue;
+    repairs++;
+    if (!ReflectDeleteProperty(obj, key)) problems[problems.length] = `added ${String(key)}`;
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const original = MapPrototypeGet(descriptors, key);
+    const now = ObjectGetOwnPropertyDescriptor(obj, key);
+    if (now !== undefined && sameDescriptor(now, original)) continue;
+    repairs++;
+    if (!ReflectDefineProperty(obj, key, original)) problems[problems.length] = `changed ${String(key)}`;
+  }
+  return repairs;
+}
+
 // Returns the number of repairs made, or throws a string naming what could not be
 // repaired.
 function restore() {
-  let repairs = 0;
   const problems = [];
-  for (let r = 0; r < records.length; r++) {
-    const record = records[r];
-    const { obj, keys, descriptors, proto, extensible } = record;
-    if (ReflectGetPrototypeOf(obj) !== proto) {
-      repairs++;
-      if (!ReflectSetPrototypeOf(obj, proto)) problems[problems.length] = 'prototype';
-    }
-    if (extensible && !ObjectIsExtensible(obj)) {
-      problems[problems.length] = 'made non-extensible';
-      continue;
-    }
-    if (!SetPrototypeHas(marked, obj)) {
-      const quick = quickRestore(record);
-      if (quick >= 0) {
-        repairs += quick;
-        continue;
-      }
-    }
-    const current = ReflectOwnKeys(obj);
-    for (let i = 0; i < current.length; i++) {
-      const key = current[i];
-      if (MapPrototypeHas(descriptors, key)) continue;
-      repairs++;
-      if (!ReflectDeleteProperty(obj, key)) problems[problems.length] = `added ${String(key)}`;
-    }
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      const original = MapPrototypeGet(descriptors, key);
-      const now = ObjectGetOwnPropertyDescriptor(obj, key);
-      if (now !== undefined && sameDescriptor(now, original)) continue;
-      repairs++;
-      if (!ReflectDefineProperty(obj, key, original)) problems[problems.length] = `changed ${String(key)}`;
-    }
-  }
+  let repairs = 0;
+  if (SetPrototypeGetSize(marked) === 0 && unchanged()) return 0;
+  for (let r = 0; r < records.length; r++) repairs += restoreRecord(records[r], problems);
   SetPrototypeClear(marked);
   if (problems.length) throw `${problems.length} shared object change(s) cannot be undone: ${problems[0]}`;
   return repairs;
@@ -171,36 +200,39 @@ function trackedCount() {
   return { objects: records.length, properties };
 }
 
-// Wraps every function that can change property attributes, prototypes aside
-// (those are compared directly), so the objects they touch get the full check.
+// Wraps every function that can change property attributes, prototypes or
+// extensibility, so the objects they touch get the full check.
 function installChangeTracking(global) {
-  const wrap = (holder, name, targetIndex) => {
+  const wrapAt = (holder, name, targetOf) => {
     const original = holder[name];
     if (typeof original !== 'function') return;
     const wrapped = {
       [name](...args) {
-        markChanged(args[targetIndex]);
+        markChanged(targetOf(this, args));
         return ReflectApply(original, this, args);
       },
     }[name];
     ObjectDefineProperty(wrapped, 'length', { value: original.length });
     ObjectDefineProperty(holder, name, { value: wrapped, writable: true, enumerable: false, configurable: true });
   };
-  for (const name of ['defineProperty', 'defineProperties', 'freeze', 'seal']) wrap(global.Object, name, 0);
-  wrap(global.Reflect, 'defineProperty', 0);
-  wrap(global.Error, 'captureStackTrace', 0);
-  // __defineGetter__/__defineSetter__ act on `this`.
-  for (const name of ['__defineGetter__', '__defineSetter__']) {
-    const original = global.Object.prototype[name];
-    if (typeof original !== 'function') continue;
-    const wrapped = {
-      [name](...args) {
-        markChanged(this);
-        return ReflectApply(original, this, args);
-      },
-    }[name];
-    ObjectDefineProperty(global.Object.prototype, name, {
-      value: wrapped, writable: true, enumerable: false, configurable: true,
+  const first = (self, args) => args[0];
+  const self = (s) => s;
+  for (const name of ['defineProperty', 'defineProperties', 'freeze', 'seal', 'preventExtensions', 'setPrototypeOf']) {
+    wrapAt(global.Object, name, first);
+  }
+  for (const name of ['defineProperty', 'preventExtensions', 'setPrototypeOf']) wrapAt(global.Reflect, name, first);
+  wrapAt(global.Error, 'captureStackTrace', first);
+  wrapAt(global.Object.prototype, '__defineGetter__', self);
+  wrapAt(global.Object.prototype, '__defineSetter__', self);
+  const proto = ObjectGetOwnPropertyDescriptor(global.Object.prototype, '__proto__');
+  if (proto && proto.set) {
+    const originalSet = proto.set;
+    ObjectDefineProperty(global.Object.prototype, '__proto__', {
+      get: proto.get,
+      set: ObjectGetOwnPropertyDescriptor({
+        set __proto__(value) { markChanged(this); ReflectApply(originalSet, this, [value]); },
+      }, '__proto__').set,
+      enumerable: false, configurable: true,
     });
   }
 }

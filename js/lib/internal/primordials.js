@@ -63,6 +63,7 @@ export const MapPrototypeForEach = uncurryThis(Map.prototype.forEach);
 export const SetPrototypeAdd = uncurryThis(Set.prototype.add);
 export const SetPrototypeHas = uncurryThis(Set.prototype.has);
 export const SetPrototypeClear = uncurryThis(Set.prototype.clear);
+export const SetPrototypeGetSize = uncurryThis(Object.getOwnPropertyDescriptor(Set.prototype, 'size').get);
 export const SetPrototypeForEach = uncurryThis(Set.prototype.forEach);
 export const WeakMap_ = WeakMap;
 export const WeakMapPrototypeGet = uncurryThis(WeakMap.prototype.get);

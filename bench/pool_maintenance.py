@@ -1,0 +1,144 @@
+"""Does pool maintenance stall requests? (issue: runtime pool and health checker)
+
+A pool of 200 runtimes serves a steady load while health checks run every second,
+against the same load with checks off, alternating phases in one process. The
+checks do real work: heap sampling, recycling by execution count, idle release.
+
+Reports request p50/p99 and event-loop lag p99 for both, their ratios (target
+<= 1.10), and the longest time any check ran on the event loop (target < 1 ms).
+
+    .venv/bin/python bench/pool_maintenance.py [--seconds 6] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import statistics
+import time
+
+from flow_codeblock.config import load_settings
+from flow_codeblock.engine import init_engine
+from flow_codeblock.executor import ExecutionRequest, Executor
+from flow_codeblock.health import PoolPolicy
+from flow_codeblock.pool import RuntimePool
+from flow_codeblock.runtime import Runtime, load_bootstrap
+from flow_codeblock.service import runtime_options, v8_flags
+
+CODES = [
+    base64.b64encode(code.encode()).decode()
+    for code in (
+        "return input.a + input.b",
+        "return [1, 2, 3, 4, 5].map(x => x * input.a).reduce((s, x) => s + x, 0)",
+        "await new Promise(r => setTimeout(r, 1)); return { ok: true, n: input.a }",
+        "return JSON.parse(JSON.stringify({ k: input, t: 'x'.repeat(20) }))",
+    )
+]
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def phase(executor: Executor, pool: RuntimePool, seconds: float, concurrency: int,
+                checks: bool) -> dict[str, float]:
+    latencies: list[float] = []
+    lags: list[float] = []
+    blocks: list[float] = []
+    durations: list[float] = []
+    end = time.perf_counter() + seconds
+    loop = asyncio.get_running_loop()
+
+    async def client(i: int) -> None:
+        n = 0
+        while time.perf_counter() < end:
+            request = ExecutionRequest(code_base64=CODES[(i + n) % len(CODES)], input={"a": n, "b": i})
+            started = time.perf_counter()
+            result = await executor.execute(request)
+            latencies.append(time.perf_counter() - started)
+            assert result.ok, result.error
+            if result.after is not None:
+                await result.after()
+            n += 1
+
+    async def lag_sampler() -> None:
+        while time.perf_counter() < end:
+            expected = loop.time() + 0.001
+            await asyncio.sleep(0.001)
+            lags.append(max(0.0, loop.time() - expected))
+
+    async def checker() -> None:
+        while time.perf_counter() < end - 1.0:
+            await asyncio.sleep(1.0)
+            started = time.perf_counter()
+            await pool.check()
+            durations.append(time.perf_counter() - started)
+            blocks.append(pool.last_check_loop_block_s)
+
+    tasks = [client(i) for i in range(concurrency)] + [lag_sampler()]
+    if checks:
+        tasks.append(checker())
+    await asyncio.gather(*tasks)
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / seconds,
+        "p50_ms": pct(latencies, 0.5) * 1000,
+        "p99_ms": pct(latencies, 0.99) * 1000,
+        "lag_p99_ms": pct(lags, 0.99) * 1000,
+        "lag_max_ms": max(lags) * 1000,
+        "check_block_max_ms": max(blocks) * 1000 if blocks else 0.0,
+        "check_duration_median_ms": statistics.median(durations) * 1000 if durations else 0.0,
+        "checks": len(blocks),
+    }
+
+
+async def main(seconds: float, rounds: int, concurrency: int, size: int) -> None:
+    settings = load_settings()
+    init_engine(v8_flags(settings))
+    loop = asyncio.get_running_loop()
+    options, bootstrap = runtime_options(settings), load_bootstrap()
+    policy = PoolPolicy(min_size=size - 40, max_size=size, idle_timeout_s=2.0, max_executions=150)
+    pool = RuntimePool(lambda: Runtime.create(options, loop, bootstrap), policy=policy, initial=size,
+                       max_waiting=10_000)
+    started = time.perf_counter()
+    await pool.start(health_checks=False)
+    print(f"pool_start_s: {time.perf_counter() - started:.2f} ({size} runtimes)")
+    executor = Executor(settings, pool)
+    await phase(executor, pool, 2.0, concurrency, checks=False)  # warm-up: JIT, code caches
+    without, with_checks = [], []
+    for _ in range(rounds):
+        without.append(await phase(executor, pool, seconds, concurrency, checks=False))
+        with_checks.append(await phase(executor, pool, seconds, concurrency, checks=True))
+    stats = pool.stats()
+    await pool.close(5)
+
+    def med(rows: list[dict[str, float]], key: str) -> float:
+        return statistics.median(row[key] for row in rows)
+
+    print(f"pool_runtimes: {size}")
+    print(f"concurrency: {concurrency}")
+    print(f"rounds: {rounds} x {seconds:.0f} s per phase")
+    for name, rows in (("without_checks", without), ("with_checks", with_checks)):
+        print(f"rps_{name}: {med(rows, 'rps'):.0f}")
+        print(f"p50_ms_{name}: {med(rows, 'p50_ms'):.3f}")
+        print(f"p99_ms_{name}: {med(rows, 'p99_ms'):.3f}")
+        print(f"loop_lag_p99_ms_{name}: {med(rows, 'lag_p99_ms'):.3f}")
+    print(f"p99_ratio: {med(with_checks, 'p99_ms') / med(without, 'p99_ms'):.3f}")
+    print(f"loop_lag_p99_ratio: {med(with_checks, 'lag_p99_ms') / med(without, 'lag_p99_ms'):.3f}")
+    print(f"check_loop_block_max_ms: {max(r['check_block_max_ms'] for r in with_checks):.3f}")
+    print(f"check_duration_median_ms: {med(with_checks, 'check_duration_median_ms'):.3f}")
+    print(f"checks: {sum(r['checks'] for r in with_checks)}")
+    print(f"runtimes_rebuilt: {stats.rebuilt_total}")
+    print(f"pool_size_after: {stats.size}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--size", type=int, default=200)
+    args = parser.parse_args()
+    asyncio.run(main(args.seconds, args.rounds, args.concurrency, args.size))
