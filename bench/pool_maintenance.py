@@ -1,13 +1,15 @@
 """Does pool maintenance stall requests? (issue: runtime pool and health checker)
 
-A pool of 200 runtimes serves a steady load while health checks run every second,
-against the same load with checks off, alternating phases in one process. The
-checks do real work: heap sampling, recycling by execution count, idle release.
+A pool of 200 runtimes serves a steady open-loop load (requests arrive at a fixed
+rate, as from many independent clients, so a stall shows up as queueing) while
+health checks run every second, against the same load with checks off, in
+alternating phases in one process. The checks do real work: heap sampling,
+recycling by execution count, idle release.
 
 Reports request p50/p99 and event-loop lag p99 for both, their ratios (target
 <= 1.10), and the longest time any check ran on the event loop (target < 1 ms).
 
-    .venv/bin/python bench/pool_maintenance.py [--seconds 6] [--rounds 3]
+    .venv/bin/python bench/pool_maintenance.py [--seconds 6] [--rounds 3] [--rate 400]
 """
 
 from __future__ import annotations
@@ -42,26 +44,34 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def phase(executor: Executor, pool: RuntimePool, seconds: float, concurrency: int,
+async def phase(executor: Executor, pool: RuntimePool, seconds: float, rate: float,
                 checks: bool) -> dict[str, float]:
     latencies: list[float] = []
     lags: list[float] = []
     blocks: list[float] = []
     durations: list[float] = []
-    end = time.perf_counter() + seconds
     loop = asyncio.get_running_loop()
+    end = time.perf_counter() + seconds
 
-    async def client(i: int) -> None:
+    async def one(n: int) -> None:
+        request = ExecutionRequest(code_base64=CODES[n % len(CODES)], input={"a": n, "b": 1})
+        started = time.perf_counter()
+        result = await executor.execute(request)
+        latencies.append(time.perf_counter() - started)
+        assert result.ok, result.error
+        if result.after is not None:
+            await result.after()
+
+    async def arrivals() -> None:
+        requests = []
         n = 0
+        start = loop.time()
         while time.perf_counter() < end:
-            request = ExecutionRequest(code_base64=CODES[(i + n) % len(CODES)], input={"a": n, "b": i})
-            started = time.perf_counter()
-            result = await executor.execute(request)
-            latencies.append(time.perf_counter() - started)
-            assert result.ok, result.error
-            if result.after is not None:
-                await result.after()
+            requests.append(asyncio.ensure_future(one(n)))
             n += 1
+            # Fixed schedule: late ticks are not skipped, so a stall creates a backlog.
+            await asyncio.sleep(max(0.0, start + n / rate - loop.time()))
+        await asyncio.gather(*requests)
 
     async def lag_sampler() -> None:
         while time.perf_counter() < end:
@@ -77,7 +87,7 @@ async def phase(executor: Executor, pool: RuntimePool, seconds: float, concurren
             durations.append(time.perf_counter() - started)
             blocks.append(pool.last_check_loop_block_s)
 
-    tasks = [client(i) for i in range(concurrency)] + [lag_sampler()]
+    tasks = [arrivals(), lag_sampler()]
     if checks:
         tasks.append(checker())
     await asyncio.gather(*tasks)
@@ -94,23 +104,23 @@ async def phase(executor: Executor, pool: RuntimePool, seconds: float, concurren
     }
 
 
-async def main(seconds: float, rounds: int, concurrency: int, size: int) -> None:
+async def main(seconds: float, rounds: int, rate: float, size: int) -> None:
     settings = load_settings()
     init_engine(v8_flags(settings))
     loop = asyncio.get_running_loop()
     options, bootstrap = runtime_options(settings), load_bootstrap()
-    policy = PoolPolicy(min_size=size - 40, max_size=size, idle_timeout_s=2.0, max_executions=150)
+    policy = PoolPolicy(min_size=size - 40, max_size=size, idle_timeout_s=2.0, max_executions=1000)
     pool = RuntimePool(lambda: Runtime.create(options, loop, bootstrap), policy=policy, initial=size,
                        max_waiting=10_000)
     started = time.perf_counter()
     await pool.start(health_checks=False)
     print(f"pool_start_s: {time.perf_counter() - started:.2f} ({size} runtimes)")
     executor = Executor(settings, pool)
-    await phase(executor, pool, 2.0, concurrency, checks=False)  # warm-up: JIT, code caches
+    await phase(executor, pool, 2.0, rate, checks=False)  # warm-up: JIT, code caches
     without, with_checks = [], []
     for _ in range(rounds):
-        without.append(await phase(executor, pool, seconds, concurrency, checks=False))
-        with_checks.append(await phase(executor, pool, seconds, concurrency, checks=True))
+        without.append(await phase(executor, pool, seconds, rate, checks=False))
+        with_checks.append(await phase(executor, pool, seconds, rate, checks=True))
     stats = pool.stats()
     await pool.close(5)
 
@@ -118,7 +128,7 @@ async def main(seconds: float, rounds: int, concurrency: int, size: int) -> None
         return statistics.median(row[key] for row in rows)
 
     print(f"pool_runtimes: {size}")
-    print(f"concurrency: {concurrency}")
+    print(f"arrival_rate_per_s: {rate:.0f}")
     print(f"rounds: {rounds} x {seconds:.0f} s per phase")
     for name, rows in (("without_checks", without), ("with_checks", with_checks)):
         print(f"rps_{name}: {med(rows, 'rps'):.0f}")
@@ -138,7 +148,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--rate", type=float, default=400.0)
     parser.add_argument("--size", type=int, default=200)
     args = parser.parse_args()
-    asyncio.run(main(args.seconds, args.rounds, args.concurrency, args.size))
+    asyncio.run(main(args.seconds, args.rounds, args.rate, args.size))

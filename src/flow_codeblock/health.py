@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Plan", "PoolPolicy", "RuntimeHealth", "next_interval", "plan"]
 
 
-@dataclass(frozen=True, slots=True)
-class RuntimeHealth:
-    """What the pool knows of one runtime at snapshot time."""
+class RuntimeHealth(NamedTuple):
+    """What the pool knows of one runtime at snapshot time (a tuple: a snapshot of
+    hundreds is taken on the event loop, and frozen dataclasses build 4x slower)."""
 
     id: int
     created_at: float

@@ -140,6 +140,7 @@ class Runtime:
         self.heap_baseline: int | None = None  # used heap right after bootstrap
         self.heap_used: int | None = None  # last measured
         self.heap_measured_at = 0.0
+        self.heap_measured_executions = 0
 
     # -- life cycle -------------------------------------------------------------------
 
@@ -189,6 +190,7 @@ class Runtime:
         """Updates `heap_used`. Blocking: call it off the event loop while idle."""
         self.heap_used = int(self.heap_stats().get("used_heap_size", 0))
         self.heap_measured_at = now
+        self.heap_measured_executions = self.execution_count
 
     # -- execution --------------------------------------------------------------------
 
