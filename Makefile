@@ -36,7 +36,8 @@ test: setup
 	$(BIN)/python -m pytest
 
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/runtime_cost.py
+	$(BIN)/python bench/pool_maintenance.py
 
 clean:
 	rm -rf $(VENV) node_modules $(STAMP) src/flow_codeblock/js_dist

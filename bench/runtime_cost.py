@@ -1,0 +1,71 @@
+"""What one V8 runtime costs: creation time, resident memory when idle, close time,
+and the reset after an execution. These figures set the pool defaults (config.py).
+
+    .venv/bin/python bench/runtime_cost.py [--count 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import time
+
+from flow_codeblock.config import load_settings
+from flow_codeblock.engine import init_engine
+from flow_codeblock.runtime import CodeBlock, Runtime, load_bootstrap
+from flow_codeblock.service import runtime_options, v8_flags
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+async def main(count: int) -> None:
+    settings = load_settings()
+    init_engine(v8_flags(settings))
+    loop = asyncio.get_running_loop()
+    options, bootstrap = runtime_options(settings), load_bootstrap()
+    warm = await asyncio.to_thread(Runtime.create, options, loop, bootstrap)  # first-use costs out of the way
+    before = rss_mb()
+    runtimes, create_ms = [], []
+    for _ in range(count):
+        started = time.perf_counter()
+        runtimes.append(await asyncio.to_thread(Runtime.create, options, loop, bootstrap))
+        create_ms.append((time.perf_counter() - started) * 1000)
+    after = rss_mb()
+
+    block = CodeBlock.wrap("return input.a + 1", "k", is_async=False)
+    reset_us, execute_us = [], []
+    runtime = runtimes[0]
+    for i in range(2000):
+        started = time.perf_counter()
+        outcome = await runtime.execute(block, '{"a": 1}', loop.time() + 5, 5000)
+        execute_us.append((time.perf_counter() - started) * 1e6)
+        assert outcome.ok
+        started = time.perf_counter()
+        assert await runtime.reset(1.0) is None
+        reset_us.append((time.perf_counter() - started) * 1e6)
+
+    close_ms = []
+    for runtime in runtimes + [warm]:
+        started = time.perf_counter()
+        await asyncio.to_thread(runtime.close)
+        close_ms.append((time.perf_counter() - started) * 1000)
+
+    print(f"runtimes: {count}")
+    print(f"create_ms_median: {statistics.median(create_ms):.2f}")
+    print(f"idle_rss_mb_per_runtime: {(after - before) / count:.2f}")
+    print(f"tracked_shared_objects: {warm.tracked_objects}")
+    print(f"execute_us_median: {statistics.median(execute_us[200:]):.0f}")
+    print(f"reset_us_median: {statistics.median(reset_us[200:]):.0f}")
+    print(f"close_ms_median: {statistics.median(close_ms):.2f}")
+    print(f"process_rss_mb: {after:.0f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=50)
+    asyncio.run(main(parser.parse_args().count))
