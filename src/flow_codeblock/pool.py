@@ -183,7 +183,7 @@ class RuntimePool:
             self._spawn(asyncio.to_thread(runtime.close))
             return
         self._creating += 1
-        self._spawn(self._replace(runtime))
+        self._spawn(self._create_one(replacing=runtime))
 
     # -- health -----------------------------------------------------------------------
 
@@ -329,28 +329,22 @@ class RuntimePool:
         for _ in range(count):
             self._spawn(self._create_one())
 
-    async def _create_one(self) -> None:
-        try:
-            runtime = await asyncio.to_thread(self._factory)
-        except Exception:
-            log.exception("runtime creation failed")
-            self._creating -= 1
-            return
-        self._creating -= 1
-        self._publish(runtime)
+    async def _create_one(self, replacing: Runtime | None = None) -> None:
+        """Builds a runtime in a thread (closing the one it replaces first) and
+        publishes it. `_creating` was raised by the caller."""
 
-    async def _replace(self, old: Runtime) -> None:
-        def close_and_create() -> Runtime:
-            old.close()
+        def build() -> Runtime:
+            if replacing is not None:
+                replacing.close()
             return self._factory()
 
         try:
-            runtime = await asyncio.to_thread(close_and_create)
+            runtime = await asyncio.to_thread(build)
         except Exception:
-            log.exception("runtime replacement failed")
-            self._creating -= 1
+            log.exception("runtime creation failed")
             return
-        self._creating -= 1
+        finally:
+            self._creating -= 1
         self._publish(runtime)
 
     def _publish(self, runtime: Runtime) -> None:
