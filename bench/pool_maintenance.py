@@ -25,7 +25,8 @@ from flow_codeblock.engine import init_engine
 from flow_codeblock.executor import ExecutionRequest, Executor
 from flow_codeblock.health import PoolPolicy
 from flow_codeblock.pool import RuntimePool
-from flow_codeblock.runtime import Runtime, load_bootstrap
+from flow_codeblock.bundles import load_bootstrap
+from flow_codeblock.runtime import Runtime
 from flow_codeblock.service import runtime_options, v8_flags
 
 CODES = [

@@ -11,6 +11,7 @@ import { hiddenIntrinsics, installChangeTracking, track, trackedCount } from './
 import { installBufferAccounting } from './lib/internal/memory.js';
 import { configureModules, registerModule } from './lib/internal/modules.js';
 import { ObjectDefineProperty, PromisePrototypeThen, PromiseResolve, TypeError_ } from './lib/internal/primordials.js';
+import { makeWebCrypto } from './lib/internal/random.js';
 import * as timers from './lib/internal/timers.js';
 
 const global = globalThis;
@@ -47,12 +48,13 @@ function init(token, options) {
     defineGlobal(name, timers[name]);
   }
   defineGlobal('queueMicrotask', queueMicrotask);
+  defineGlobal('crypto', makeWebCrypto());
 
   registerModule('timers', () => ({
     setTimeout: timers.setTimeout, setInterval: timers.setInterval, setImmediate: timers.setImmediate,
     clearTimeout: timers.clearTimeout, clearInterval: timers.clearInterval, clearImmediate: timers.clearImmediate,
   }));
-  configureModules({ onFirstLoad: (exports) => track([exports]) });
+  configureModules({ onFirstLoad: (exports) => track([exports]), known: options.modules });
 
   installHost(global, token, notify);
   global.__flow.configure(token, JSON.stringify(options.limits));

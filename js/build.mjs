@@ -1,13 +1,20 @@
-// Bundles the V8-side JavaScript (bootstrap + Node API layer) with esbuild.
+// Bundles the V8-side JavaScript with esbuild:
+// - bootstrap.js: the environment every runtime starts with (js/bootstrap.js);
+// - modules/<name>.js: one bundle per module users can require, as the body of a
+//   CommonJS factory; the host installs a module into a runtime the first time a
+//   code block that requires it runs there (runtime.py), and JS loads it lazily on
+//   the first require();
+// - modules.json: the manifest the host reads.
 // Output goes to src/flow_codeblock/js_dist/, which is build output and not committed.
 import { build } from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'src', 'flow_codeblock', 'js_dist');
-mkdirSync(outdir, { recursive: true });
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(join(outdir, 'modules'), { recursive: true });
 
 await build({
   entryPoints: [join(root, 'js', 'bootstrap.js')],
@@ -22,3 +29,48 @@ await build({
   logLevel: 'warning',
   footer: { js: '//# sourceURL=flow:bootstrap' },
 });
+
+// npm modules (pinned in package.json). `<prefix>/<name>` of an alias resolves to
+// the property <name> of the base module (lodash/get, date-fns/format), as the
+// packages' own per-function files do.
+const dayjsPlugins = readdirSync(join(root, 'node_modules', 'dayjs', 'plugin'))
+  .filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
+const dayjsLocales = ['zh-cn', 'zh-tw', 'zh-hk', 'zh', 'en', 'en-gb', 'ja', 'ko', 'de', 'fr', 'es', 'ru', 'pt-br'];
+const modules = {
+  'lodash': 'lodash',
+  'qs': 'qs',
+  'uuid': 'uuid',
+  'crypto-js': 'crypto-js',
+  'fast-xml-parser': 'fast-xml-parser',
+  'dayjs': 'dayjs',
+  'date-fns': 'date-fns',
+  'date-fns-tz': 'date-fns-tz',
+  ...Object.fromEntries(dayjsPlugins.map((p) => [`dayjs/plugin/${p}`, `dayjs/plugin/${p}.js`])),
+  ...Object.fromEntries(dayjsLocales.map((l) => [`dayjs/locale/${l}`, `dayjs/locale/${l}.js`])),
+};
+const aliases = { 'lodash/': 'lodash', 'date-fns/': 'date-fns' };
+// Node's core modules that a bundled library may require are resolved at run time
+// by the code block's require(), not bundled.
+const nodeBuiltins = ['buffer', 'crypto', 'events', 'util', 'url', 'querystring', 'string_decoder', 'stream',
+  'assert', 'timers', 'fs', 'path', 'os', 'http', 'https', 'net', 'zlib'];
+
+const manifest = { modules: {}, aliases };
+await Promise.all(Object.entries(modules).map(async ([name, target]) => {
+  const file = `${name.replaceAll('/', '__')}.js`;
+  await build({
+    stdin: { contents: `module.exports = require(${JSON.stringify(target)});`, resolveDir: root, loader: 'js' },
+    outfile: join(outdir, 'modules', file),
+    bundle: true,
+    format: 'cjs',
+    // Browser builds: they use web APIs (crypto.getRandomValues, TextEncoder) that
+    // the layer provides, instead of Node internals such as util.inspect.
+    platform: 'browser',
+    target: 'es2022',
+    external: nodeBuiltins.flatMap((b) => [b, `node:${b}`]),
+    legalComments: 'none',
+    minify: true,
+    logLevel: 'warning',
+  });
+  manifest.modules[name] = { file: `modules/${file}`, bytes: statSync(join(outdir, 'modules', file)).size };
+}));
+writeFileSync(join(outdir, 'modules.json'), JSON.stringify(manifest, null, 1));

@@ -37,6 +37,11 @@ class CodeFacts:
     uses_await: bool
     # (line, column), 1-based, column in UTF-16 code units as V8 counts them.
     stray_brace: tuple[int, int] | None = None
+    # Module names given as string literals to require(), import or import().
+    modules: tuple[str, ...] = ()
+    # The code with `import` declarations and `import()` rewritten for a function
+    # body (same line count), or None when there is nothing to rewrite.
+    rewritten: str | None = None
 
 
 def analyse(code: str) -> CodeFacts:
@@ -45,7 +50,8 @@ def analyse(code: str) -> CodeFacts:
     root = tree.root_node
     if root.has_error:
         return CodeFacts(
-            parsed_cleanly=False, has_return=True, uses_await=True, stray_brace=_stray_brace(root, source)
+            parsed_cleanly=False, has_return=True, uses_await=True, stray_brace=_stray_brace(root, source),
+            modules=_module_names(root, source),
         )
     has_return = uses_await = False
     stack: list[Node] = [root]
@@ -59,7 +65,88 @@ def analyse(code: str) -> CodeFacts:
         elif kind in ("await_expression", "await"):
             uses_await = True
         stack.extend(node.children)
-    return CodeFacts(parsed_cleanly=True, has_return=has_return, uses_await=uses_await)
+    return CodeFacts(
+        parsed_cleanly=True, has_return=has_return, uses_await=uses_await,
+        modules=_module_names(root, source), rewritten=_rewrite_imports(root, source),
+    )
+
+
+def _string_value(node: Node | None, source: bytes) -> str | None:
+    if node is None or node.type != "string":
+        return None
+    text = source[node.start_byte + 1 : node.end_byte - 1].decode(errors="replace")
+    return None if "\\" in text else text
+
+
+def _module_names(root: Node, source: bytes) -> tuple[str, ...]:
+    names: list[str] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        name = None
+        if node.type == "import_statement":
+            name = _string_value(node.child_by_field_name("source"), source)
+        elif node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            if callee is not None and args is not None and (
+                callee.type == "import" or (callee.type == "identifier" and source[callee.start_byte:callee.end_byte] == b"require")
+            ):
+                literal = [c for c in args.named_children]
+                if len(literal) == 1:
+                    name = _string_value(literal[0], source)
+        if name and name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def _import_replacement(node: Node, source: bytes) -> str:
+    """`import ... from 'm'` as declarations of the same bindings, on one line."""
+    spec = source[node.child_by_field_name("source").start_byte : node.child_by_field_name("source").end_byte]
+    module = f"require({spec.decode()})"
+    clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+    if clause is None:
+        return f"{module};"
+    parts = []
+    for part in clause.named_children:
+        text = source[part.start_byte : part.end_byte].decode()
+        if part.type == "identifier":
+            parts.append(f"{text} = __flowEsm.d({module})")
+        elif part.type == "namespace_import":
+            parts.append(f"{text.split()[-1]} = __flowEsm.ns({module})")
+        elif part.type == "named_imports":
+            names = []
+            for spec_node in part.named_children:
+                original = spec_node.child_by_field_name("name")
+                alias = spec_node.child_by_field_name("alias")
+                left = source[original.start_byte : original.end_byte].decode()
+                names.append(f"{left}: {source[alias.start_byte:alias.end_byte].decode()}" if alias else left)
+            parts.append(f"{{ {', '.join(names)} }} = __flowEsm.ns({module})")
+    return f"const {', '.join(parts)};"
+
+
+def _rewrite_imports(root: Node, source: bytes) -> str | None:
+    edits: list[tuple[int, int, bytes]] = []
+    for node in root.children:
+        if node.type == "import_statement":
+            text = _import_replacement(node, source)
+            newlines = source.count(b"\n", node.start_byte, node.end_byte)
+            edits.append((node.start_byte, node.end_byte, (text + "\n" * newlines).encode()))
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            if callee is not None and callee.type == "import":
+                edits.append((callee.start_byte, callee.end_byte, b"__flowEsm.dyn"))
+    if not edits:
+        return None
+    out = bytearray(source)
+    for start, end, text in sorted(edits, reverse=True):
+        out[start:end] = text
+    return out.decode()
 
 
 def _stray_brace(root: Node, source: bytes) -> tuple[int, int] | None:

@@ -22,6 +22,7 @@ import orjson
 
 from . import metrics
 from .analysis import analyse
+from .bundles import module_catalog
 from .config import Settings
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
 from .pool import RuntimePool
@@ -159,7 +160,11 @@ class Executor:
                 ErrorType.VALIDATION,
                 "the code has no return statement: a code block must return its result, e.g. `return { ok: true };`",
             )
-        block = CodeBlock.wrap(code, key, is_async=facts.uses_await, stray_brace=facts.stray_brace)
+        catalog = module_catalog()
+        modules = tuple(dict.fromkeys(m for m in map(catalog.resolve, facts.modules) if m is not None))
+        block = CodeBlock.wrap(
+            facts.rewritten or code, key, is_async=facts.uses_await, stray_brace=facts.stray_brace, modules=modules
+        )
         self._blocks[key] = block
         if len(self._blocks) > _BLOCK_CACHE_SIZE:
             self._blocks.popitem(last=False)

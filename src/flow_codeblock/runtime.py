@@ -16,15 +16,15 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any, Final
 
 import orjson
 
+from .bundles import ModuleCatalog
 from .engine import EngineClosed, Isolate, JSResult, ResultKind
 from .errors import CodeBlockError, ErrorType
 
-__all__ = ["CodeBlock", "Outcome", "Runtime", "RuntimeOptions", "load_bootstrap"]
+__all__ = ["CodeBlock", "Outcome", "Runtime", "RuntimeOptions"]
 
 USER_SCRIPT: Final = "codeblock.js"
 _MEMORY_POLL_S: Final = 0.05
@@ -45,17 +45,6 @@ def _resolve(future: asyncio.Future[JSResult], result: JSResult) -> None:
 _ERROR_HEAD = re.compile(r"^(?:<anonymous>|codeblock\.js):(\d+): (\w+): (.*)$")
 
 
-def load_bootstrap() -> str:
-    """The bundled bootstrap (built by `make`, see js/build.mjs)."""
-    path = resources.files("flow_codeblock") / "js_dist" / "bootstrap.js"
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RuntimeError(
-            "the JavaScript bundle is missing: run `make build` (or `make serve` / `make test`)"
-        ) from None
-
-
 @dataclass(frozen=True, slots=True)
 class RuntimeOptions:
     heap_limit_bytes: int
@@ -64,9 +53,11 @@ class RuntimeOptions:
     console_enabled: bool
     max_console_entries: int
     max_console_bytes: int
+    modules: ModuleCatalog
 
     def bootstrap_options(self) -> str:
         return orjson.dumps({
+            "modules": {"modules": self.modules.names, "aliases": self.modules.aliases},
             "console": {
                 "enabled": self.console_enabled,
                 "maxEntries": self.max_console_entries,
@@ -89,14 +80,17 @@ class CodeBlock:
     function_length: int  # in UTF-16 code units, as Function.prototype.toString counts
     line_count: int
     stray_brace: tuple[int, int] | None = None  # see analysis.CodeFacts
+    modules: tuple[str, ...] = ()  # npm modules to install before it runs
 
     @classmethod
     def wrap(
-        cls, code: str, key: str, *, is_async: bool, stray_brace: tuple[int, int] | None = None
+        cls, code: str, key: str, *, is_async: bool, stray_brace: tuple[int, int] | None = None,
+        modules: tuple[str, ...] = (),
     ) -> CodeBlock:
         head = "async function" if is_async else "function"
         # The user's line 1 is line 2 of the script (js/lib/internal/result.js LINE_OFFSET).
-        source = f"{head} (input, require, module, exports) {{\n{code}\n}}"
+        # __flowEsm carries the helpers that rewritten `import`s call (analysis.py).
+        source = f"{head} (input, require, module, exports, __flowEsm) {{\n{code}\n}}"
         return cls(
             code=code,
             key=key,
@@ -104,6 +98,7 @@ class CodeBlock:
             function_length=len(source.encode("utf-16-le")) // 2,
             line_count=code.count("\n") + 1,
             stray_brace=stray_brace,
+            modules=modules,
         )
 
 
@@ -128,6 +123,7 @@ class Runtime:
         self._token = token
         self._options = options
         self._defined: dict[str, int] = {}
+        self._installed: set[str] = set()  # npm modules defined in this runtime
         self._next_block_id = itertools.count(1)
         self._settled: asyncio.Future[None] | None = None
         now = time.monotonic()
@@ -209,6 +205,11 @@ class Runtime:
         return outcome
 
     async def _execute(self, block: CodeBlock, input_json: str, deadline: float, timeout_ms: int) -> Outcome:
+        for name in block.modules:
+            if name not in self._installed:
+                installed = await self._install_module(name, deadline)
+                if installed is not None:
+                    return self._abnormal(installed, timeout_ms)
         block_id = self._defined.get(block.key)
         claim_length = 0
         if block_id is None:
@@ -227,8 +228,10 @@ class Runtime:
         loop = asyncio.get_running_loop()
         self._settled = loop.create_future()
         try:
+            entropy = secrets.token_hex(32)  # keys the JS CSPRNG (js/lib/internal/random.js)
             started = await self._eval_until(
-                f"__flow.run({_js_string(self._token)}, {block_id}, {_js_string(input_json)}, {claim_length})",
+                f"__flow.run({_js_string(self._token)}, {block_id}, {_js_string(input_json)}, {claim_length}, "
+                f"'{entropy}')",
                 deadline,
             )
             if started.kind is not ResultKind.VALUE:
@@ -263,6 +266,20 @@ class Runtime:
         return "dirty"
 
     # -- internals --------------------------------------------------------------------
+
+    async def _install_module(self, name: str, deadline: float) -> JSResult | None:
+        """Defines an npm module bundle in this runtime (compiled now, run on first
+        require). Returns None on success, else the failed result."""
+        source = self._options.modules.source(name)
+        for step in (
+            f"__flow.sink = function (module, exports, require) {{\n{source}\n}}\n//# sourceURL=module:{name}",
+            f"__flow.defineModule({_js_string(self._token)}, {_js_string(name)})",
+        ):
+            result = await self._eval_until(step, deadline)
+            if result.kind is not ResultKind.VALUE:
+                return result
+        self._installed.add(name)
+        return None
 
     def _on_notify(self) -> None:
         if self._settled is not None and not self._settled.done():

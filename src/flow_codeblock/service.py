@@ -13,7 +13,8 @@ from .engine import init_engine
 from .executor import Executor
 from .health import PoolPolicy
 from .pool import RuntimePool
-from .runtime import Runtime, RuntimeOptions, load_bootstrap
+from .bundles import load_bootstrap, module_catalog
+from .runtime import Runtime, RuntimeOptions
 
 __all__ = ["Service", "v8_flags"]
 
@@ -52,6 +53,7 @@ def runtime_options(settings: Settings) -> RuntimeOptions:
         console_enabled=settings.allow_console,
         max_console_entries=settings.max_console_entries,
         max_console_bytes=settings.max_console_bytes,
+        modules=module_catalog(),
     )
 
 

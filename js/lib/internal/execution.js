@@ -17,7 +17,8 @@
 import { takeLogs } from './console.js';
 import { restore } from './isolation.js';
 import { resetBufferBudget } from './memory.js';
-import { require } from './modules.js';
+import { defineModule, esm, require } from './modules.js';
+import { seedRandom } from './random.js';
 import { releaseWaits } from './async_sources.js';
 import { beginExecution, endExecution, isLive } from './state.js';
 import {
@@ -146,7 +147,17 @@ const host = {
     return 'ok';
   },
 
-  run(token, id, inputJson, expectedLength) {
+  // Installs an npm module bundle (the function in the sink) under `name`.
+  defineModule(token, name) {
+    checkToken(token);
+    const factory = state.sink;
+    state.sink = null;
+    if (typeof factory !== 'function') throw new TypeError('no module factory to define');
+    defineModule(name, factory);
+    return 'ok';
+  },
+
+  run(token, id, inputJson, expectedLength, entropy) {
     checkToken(token);
     if (isLive()) throw new Error('an execution is already running');
     let fn;
@@ -162,6 +173,7 @@ const host = {
       if (fn === undefined) throw new Error(`code block ${id} is not defined`);
     }
     beginExecution();
+    seedRandom(entropy);
     state.pending = false;
     state.payload = null;
     resetBufferBudget(settings.maxArrayBufferBytes);
@@ -169,7 +181,7 @@ const host = {
     const module = { exports: {} };
     let returned;
     try {
-      returned = ReflectApply(fn, module.exports, [input, require, module, module.exports]);
+      returned = ReflectApply(fn, module.exports, [input, require, module, module.exports, esm]);
     } catch (err) {
       return settle(failurePayload(err));
     }
@@ -213,7 +225,7 @@ function installHost(global, token, notify) {
   state.token = token;
   state.notify = notify;
   const api = {};
-  for (const name of ['configure', 'run', 'take', 'reset']) {
+  for (const name of ['configure', 'defineModule', 'run', 'take', 'reset']) {
     ObjectDefineProperty(api, name, { value: host[name], enumerable: true });
   }
   ObjectDefineProperty(api, 'sink', {

@@ -2,12 +2,20 @@
 // require() for code blocks: a fixed registry of modules, loaded lazily on first
 // use and cached per runtime. Modules that would reach the host (file system,
 // processes, sockets) are refused with a SecurityError naming the module.
+//
+// Built-in modules register a loader at bootstrap. npm modules are installed by the
+// host (defineModule) into a runtime before the first code block that names them
+// runs there: require() is synchronous, so the host finds the names by parsing the
+// code (analysis.py) and installs their bundles ahead of time.
 
 import { SecurityError } from './errors.js';
 import {
-  ArrayPrototypeJoin, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, SafeMap,
-  StringPrototypeSlice, StringPrototypeStartsWith, TypeError_,
+  ArrayPrototypeJoin, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectKeys,
+  ObjectPrototypeHasOwnProperty, PromiseResolve, SafeMap, StringPrototypeSlice, StringPrototypeStartsWith,
+  TypeError_,
 } from './primordials.js';
+
+const PromiseReject = Promise.reject.bind(Promise);
 
 const FORBIDDEN = new Set([
   'fs', 'fs/promises', 'child_process', 'net', 'tls', 'http', 'https', 'http2', 'dgram', 'dns',
@@ -20,15 +28,50 @@ const setHas = Set.prototype.has;
 const loaders = new SafeMap(); // name -> () => exports
 const cache = new SafeMap(); // name -> exports
 let onFirstLoad = null; // (exports) => void: lets isolation track module objects
+let known = { modules: [], aliases: {} }; // npm modules the host can install
 
 function registerModule(name, loader) { MapPrototypeSet(loaders, name, loader); }
 
-function configureModules(options) { onFirstLoad = options.onFirstLoad; }
+function configureModules(options) {
+  onFirstLoad = options.onFirstLoad;
+  known = options.known;
+}
+
+// Installs an npm module bundle: `factory(module, exports, require)` runs on first require.
+function defineModule(name, factory) {
+  registerModule(name, () => {
+    const module = { exports: {} };
+    factory.call(module.exports, module, module.exports, require);
+    return module.exports;
+  });
+}
 
 function availableModules() {
   const names = [];
   for (const name of loaders.keys()) names[names.length] = name;
+  for (let i = 0; i < known.modules.length; i++) {
+    if (!MapPrototypeHas(loaders, known.modules[i])) names[names.length] = known.modules[i];
+  }
   return names.sort();
+}
+
+function notFound(id) {
+  const err = new Error(`Cannot find module '${id}'. Available modules: ` +
+    `${ArrayPrototypeJoin(availableModules(), ', ')}.`);
+  err.code = 'MODULE_NOT_FOUND';
+  return err;
+}
+
+// `lodash/get` -> property `get` of `lodash`, as the package's own files give.
+function resolveAlias(name) {
+  for (const prefix of ObjectKeys(known.aliases)) {
+    if (!StringPrototypeStartsWith(name, prefix)) continue;
+    const base = require(known.aliases[prefix]);
+    const member = StringPrototypeSlice(name, prefix.length);
+    if (member !== '' && ObjectPrototypeHasOwnProperty(base, member)) return base[member];
+    throw notFound(name);
+  }
+  return undefined;
 }
 
 function require(id) {
@@ -50,10 +93,15 @@ function require(id) {
   }
   const loader = MapPrototypeGet(loaders, name);
   if (loader === undefined) {
-    const err = new Error(`Cannot find module '${id}'. Available modules: ` +
-      `${ArrayPrototypeJoin(availableModules(), ', ')}.`);
-    err.code = 'MODULE_NOT_FOUND';
-    throw err;
+    const aliased = resolveAlias(name);
+    if (aliased !== undefined) return aliased;
+    if (known.modules.includes(name)) {
+      const err = new Error(`Module '${id}' was not prepared for this code block: require npm modules ` +
+        `with a string literal, e.g. require('${name}'), so the service can load them before the code runs.`);
+      err.code = 'MODULE_NOT_FOUND';
+      throw err;
+    }
+    throw notFound(id);
   }
   const exports = loader();
   MapPrototypeSet(cache, name, exports);
@@ -61,4 +109,28 @@ function require(id) {
   return exports;
 }
 
-export { require, registerModule, configureModules, availableModules };
+// ES module interop for code blocks written with import (rewritten by the host):
+// a CommonJS module's default export is module.exports; a namespace has the named
+// exports plus default.
+const esm = {
+  d(exports) { return exports !== null && typeof exports === 'object' && exports.__esModule ? exports.default : exports; },
+  ns(exports) {
+    if (exports !== null && typeof exports === 'object' && exports.__esModule) return exports;
+    const namespace = { __proto__: null };
+    if (exports !== null && (typeof exports === 'object' || typeof exports === 'function')) {
+      for (const key of ObjectKeys(exports)) namespace[key] = exports[key];
+    }
+    namespace.default = exports;
+    return namespace;
+  },
+  // import('x'): like require, but asynchronous and giving the namespace.
+  dyn(id) {
+    try {
+      return PromiseResolve(esm.ns(require(id)));
+    } catch (err) {
+      return PromiseReject(err);
+    }
+  },
+};
+
+export { require, registerModule, configureModules, availableModules, defineModule, esm };

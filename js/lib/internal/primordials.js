@@ -83,3 +83,4 @@ export const SharedArrayBuffer_ = SharedArrayBuffer;
 export const AtomicsWaitAsync = Atomics.waitAsync;
 export const AtomicsNotify = Atomics.notify;
 export const DateNow = Date.now;
+export const Uint8Array_ = Uint8Array;

@@ -1,0 +1,94 @@
+'use strict';
+// Cryptographically secure random bytes inside V8, from host entropy: the host
+// passes 32 fresh bytes from os.urandom with every execution, which key a ChaCha20
+// keystream (RFC 8439 block function). Math.random is never used.
+
+import { Uint8Array_ } from './primordials.js';
+
+const state = new Uint32Array(16);
+const block = new Uint32Array(16);
+const blockBytes = new Uint8Array(block.buffer);
+let available = 0; // unread bytes at the end of blockBytes
+
+function rotl(v, n) { return (v << n) | (v >>> (32 - n)); }
+
+function quarter(x, a, b, c, d) {
+  x[a] = (x[a] + x[b]) | 0; x[d] = rotl(x[d] ^ x[a], 16);
+  x[c] = (x[c] + x[d]) | 0; x[b] = rotl(x[b] ^ x[c], 12);
+  x[a] = (x[a] + x[b]) | 0; x[d] = rotl(x[d] ^ x[a], 8);
+  x[c] = (x[c] + x[d]) | 0; x[b] = rotl(x[b] ^ x[c], 7);
+}
+
+function nextBlock() {
+  block.set(state);
+  for (let i = 0; i < 10; i++) {
+    quarter(block, 0, 4, 8, 12); quarter(block, 1, 5, 9, 13); quarter(block, 2, 6, 10, 14); quarter(block, 3, 7, 11, 15);
+    quarter(block, 0, 5, 10, 15); quarter(block, 1, 6, 11, 12); quarter(block, 2, 7, 8, 13); quarter(block, 3, 4, 9, 14);
+  }
+  for (let i = 0; i < 16; i++) block[i] = (block[i] + state[i]) | 0;
+  state[12] = (state[12] + 1) | 0;
+  if (state[12] === 0) state[13] = (state[13] + 1) | 0;
+  available = 64;
+}
+
+// Keys the generator with 64 hex characters of host entropy.
+function seedRandom(hex) {
+  state[0] = 0x61707865; state[1] = 0x3320646e; state[2] = 0x79622d32; state[3] = 0x6b206574;
+  for (let i = 0; i < 8; i++) state[4 + i] = Number.parseInt(hex.slice(i * 8, i * 8 + 8), 16) | 0;
+  state[12] = 0; state[13] = 0; state[14] = 0; state[15] = 0;
+  available = 0;
+}
+
+function fillRandom(bytes) {
+  for (let i = 0; i < bytes.length; i++) {
+    if (available === 0) nextBlock();
+    bytes[i] = blockBytes[64 - available];
+    available--;
+  }
+  return bytes;
+}
+
+const INTEGER_ARRAYS = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
+  'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
+
+function domException(message, name) {
+  const err = new Error(message);
+  err.name = name;
+  return err;
+}
+
+// Web Crypto's crypto.getRandomValues.
+function getRandomValues(array) {
+  const tag = array !== null && typeof array === 'object' ? array[Symbol.toStringTag] : undefined;
+  if (!INTEGER_ARRAYS.includes(tag)) {
+    throw domException("The data argument must be an integer-type TypedArray", 'TypeMismatchError');
+  }
+  if (array.byteLength > 65536) {
+    throw domException(`The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536)`, 'QuotaExceededError');
+  }
+  fillRandom(new Uint8Array_(array.buffer, array.byteOffset, array.byteLength));
+  return array;
+}
+
+function randomUUID() {
+  const b = fillRandom(new Uint8Array_(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  let hex = '';
+  for (let i = 0; i < 16; i++) {
+    hex += (b[i] < 16 ? '0' : '') + b[i].toString(16);
+    if (i === 3 || i === 5 || i === 7 || i === 9) hex += '-';
+  }
+  return hex;
+}
+
+function makeWebCrypto() {
+  const crypto = {};
+  Object.defineProperty(crypto, 'getRandomValues', { value: getRandomValues, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(crypto, 'randomUUID', { value: randomUUID, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(crypto, Symbol.toStringTag, { value: 'Crypto', configurable: true });
+
+  return crypto;
+}
+
+export { seedRandom, fillRandom, makeWebCrypto, randomUUID };

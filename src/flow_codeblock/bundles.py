@@ -1,0 +1,70 @@
+"""The JavaScript bundles built by `make` (js/build.mjs): the bootstrap and the npm
+module bundles with their manifest. Read once per process."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+
+import orjson
+
+__all__ = ["ModuleCatalog", "load_bootstrap", "module_catalog"]
+
+
+def _dist() -> Traversable:
+    return resources.files("flow_codeblock") / "js_dist"
+
+
+def _read(path: Traversable) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RuntimeError(
+            "the JavaScript bundles are missing: run `make build` (or `make serve` / `make test`)"
+        ) from None
+
+
+@functools.cache
+def load_bootstrap() -> str:
+    return _read(_dist() / "bootstrap.js")
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleCatalog:
+    """npm modules a code block may require, and alias prefixes (`lodash/` -> lodash)."""
+
+    files: dict[str, str]
+    aliases: dict[str, str]
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self.files)
+
+    def resolve(self, specifier: str) -> str | None:
+        """The installable module behind `specifier`, or None (built-in or unknown)."""
+        name = specifier.removeprefix("node:")
+        if name in self.files:
+            return name
+        for prefix, base in self.aliases.items():
+            if name.startswith(prefix) and len(name) > len(prefix):
+                return base
+        return None
+
+    def source(self, name: str) -> str:
+        return _module_source(self.files[name])
+
+
+@functools.cache
+def _module_source(file: str) -> str:
+    return _read(_dist() / file)
+
+
+@functools.cache
+def module_catalog() -> ModuleCatalog:
+    manifest = orjson.loads(_read(_dist() / "modules.json"))
+    return ModuleCatalog(
+        files={name: entry["file"] for name, entry in manifest["modules"].items()},
+        aliases=dict(manifest["aliases"]),
+    )
