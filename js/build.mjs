@@ -48,7 +48,12 @@ const modules = {
   ...Object.fromEntries(dayjsPlugins.map((p) => [`dayjs/plugin/${p}`, `dayjs/plugin/${p}.js`])),
   ...Object.fromEntries(dayjsLocales.map((l) => [`dayjs/locale/${l}`, `dayjs/locale/${l}.js`])),
 };
-const aliases = { 'lodash/': 'lodash', 'date-fns/': 'date-fns' };
+// Alias kinds: 'member' gives the function itself (lodash/get), 'namespace' an
+// object holding it ({ format } = require('date-fns/format')), as each package does.
+const aliases = { 'lodash/': { base: 'lodash', kind: 'member' }, 'date-fns/': { base: 'date-fns', kind: 'namespace' } };
+// Bundles that must share another module's instance (dayjs locales register
+// themselves on the dayjs that code blocks use): kept external, installed first.
+const shared = (name) => (name.startsWith('dayjs/') ? ['dayjs'] : []);
 // Node's core modules that a bundled library may require are resolved at run time
 // by the code block's require(), not bundled.
 const nodeBuiltins = ['buffer', 'crypto', 'events', 'util', 'url', 'querystring', 'string_decoder', 'stream',
@@ -57,6 +62,7 @@ const nodeBuiltins = ['buffer', 'crypto', 'events', 'util', 'url', 'querystring'
 const manifest = { modules: {}, aliases };
 await Promise.all(Object.entries(modules).map(async ([name, target]) => {
   const file = `${name.replaceAll('/', '__')}.js`;
+  const requires = shared(name);
   await build({
     stdin: { contents: `module.exports = require(${JSON.stringify(target)});`, resolveDir: root, loader: 'js' },
     outfile: join(outdir, 'modules', file),
@@ -67,10 +73,17 @@ await Promise.all(Object.entries(modules).map(async ([name, target]) => {
     platform: 'browser',
     target: 'es2022',
     external: nodeBuiltins.flatMap((b) => [b, `node:${b}`]),
+    // Exactly the shared modules (esbuild's `external` would take their subpaths too).
+    plugins: [{
+      name: 'shared-modules',
+      setup(b) {
+        b.onResolve({ filter: /.*/ }, (args) => (requires.includes(args.path) ? { path: args.path, external: true } : undefined));
+      },
+    }],
     legalComments: 'none',
     minify: true,
     logLevel: 'warning',
   });
-  manifest.modules[name] = { file: `modules/${file}`, bytes: statSync(join(outdir, 'modules', file)).size };
+  manifest.modules[name] = { file: `modules/${file}`, bytes: statSync(join(outdir, 'modules', file)).size, requires };
 }));
 writeFileSync(join(outdir, 'modules.json'), JSON.stringify(manifest, null, 1));

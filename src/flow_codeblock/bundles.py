@@ -36,7 +36,8 @@ class ModuleCatalog:
     """npm modules a code block may require, and alias prefixes (`lodash/` -> lodash)."""
 
     files: dict[str, str]
-    aliases: dict[str, str]
+    aliases: dict[str, dict[str, str]]  # prefix -> {"base": module, "kind": "member" | "namespace"}
+    requires: dict[str, list[str]]  # module -> modules it shares and needs installed first
 
     @property
     def names(self) -> list[str]:
@@ -47,10 +48,25 @@ class ModuleCatalog:
         name = specifier.removeprefix("node:")
         if name in self.files:
             return name
-        for prefix, base in self.aliases.items():
+        for prefix, alias in self.aliases.items():
             if name.startswith(prefix) and len(name) > len(prefix):
-                return base
+                return alias["base"]
         return None
+
+    def install_order(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """`names` with what they require, each after its requirements."""
+        order: list[str] = []
+
+        def visit(name: str) -> None:
+            if name in order:
+                return
+            for dependency in self.requires.get(name, []):
+                visit(dependency)
+            order.append(name)
+
+        for name in names:
+            visit(name)
+        return tuple(order)
 
     def source(self, name: str) -> str:
         return _module_source(self.files[name])
@@ -67,4 +83,5 @@ def module_catalog() -> ModuleCatalog:
     return ModuleCatalog(
         files={name: entry["file"] for name, entry in manifest["modules"].items()},
         aliases=dict(manifest["aliases"]),
+        requires={name: list(entry.get("requires", [])) for name, entry in manifest["modules"].items()},
     )

@@ -15,7 +15,7 @@
 // drive these entry points.
 
 import { takeLogs } from './console.js';
-import { restore } from './isolation.js';
+import { resnapshot, restore } from './isolation.js';
 import { resetBufferBudget } from './memory.js';
 import { defineModule, esm, require } from './modules.js';
 import { seedRandom } from './random.js';
@@ -147,13 +147,18 @@ const host = {
     return 'ok';
   },
 
-  // Installs an npm module bundle (the function in the sink) under `name`.
+  // Installs an npm module bundle (the function in the sink) under `name` and
+  // initialises it now, between executions (the runtime was just reset), so that
+  // what its initialisation changes becomes part of the restored baseline.
   defineModule(token, name) {
     checkToken(token);
     const factory = state.sink;
     state.sink = null;
     if (typeof factory !== 'function') throw new TypeError('no module factory to define');
+    if (isLive()) throw new Error('modules are installed between executions');
     defineModule(name, factory);
+    require(name);
+    resnapshot();
     return 'ok';
   },
 

@@ -30,8 +30,9 @@ import {
 } from './primordials.js';
 
 const MAX_OBJECTS = 20000;
-const records = [];
-const tracked = new SafeSet();
+let records = [];
+let tracked = new SafeSet();
+const roots = [];
 const marked = new SafeSet(); // tracked objects whose attributes may have changed
 
 // Intrinsics that are not reachable as properties from the global object.
@@ -69,10 +70,13 @@ function snapshotObject(obj) {
   };
 }
 
-// Walks own property values (never invoking getters) and prototypes from the roots.
-function track(roots) {
+// Walks own property values (never invoking getters) and prototypes from `from`.
+function track(from) {
   const queue = [];
-  for (let i = 0; i < roots.length; i++) queue[queue.length] = roots[i];
+  for (let i = 0; i < from.length; i++) {
+    queue[queue.length] = from[i];
+    roots[roots.length] = from[i];
+  }
   for (let head = 0; head < queue.length && records.length < MAX_OBJECTS; head++) {
     const obj = queue[head];
     if (!isObjectLike(obj) || SetPrototypeHas(tracked, obj)) continue;
@@ -194,6 +198,21 @@ function restore() {
   return repairs;
 }
 
+// Takes the snapshot again from every root. Only when the state is known clean:
+// right after a module was initialised, outside any execution, so what its
+// initialisation changed (a dayjs locale registering itself on dayjs) is kept.
+function resnapshot() {
+  records = [];
+  tracked = new SafeSet();
+  SetPrototypeClear(marked);
+  fast.built = 0;
+  for (const key of ['countObjects', 'counts', 'valueObjects', 'valueKeys', 'values', 'accessorObjects',
+    'accessorKeys', 'getters']) fast[key] = [];
+  const from = roots.slice();
+  roots.length = 0;
+  track(from);
+}
+
 function trackedCount() {
   let properties = 0;
   for (let r = 0; r < records.length; r++) properties += records[r].keys.length;
@@ -237,4 +256,4 @@ function installChangeTracking(global) {
   }
 }
 
-export { track, restore, hiddenIntrinsics, trackedCount, installChangeTracking };
+export { track, restore, resnapshot, hiddenIntrinsics, trackedCount, installChangeTracking };

@@ -62,14 +62,20 @@ function notFound(id) {
   return err;
 }
 
-// `lodash/get` -> property `get` of `lodash`, as the package's own files give.
+// `lodash/get` -> the function `get` of lodash; `date-fns/format` -> an object
+// holding `format`: what each package's own per-function files give.
 function resolveAlias(name) {
   for (const prefix of ObjectKeys(known.aliases)) {
     if (!StringPrototypeStartsWith(name, prefix)) continue;
-    const base = require(known.aliases[prefix]);
+    const { base, kind } = known.aliases[prefix];
+    const exports = require(base);
     const member = StringPrototypeSlice(name, prefix.length);
-    if (member !== '' && ObjectPrototypeHasOwnProperty(base, member)) return base[member];
-    throw notFound(name);
+    if (member === '' || !ObjectPrototypeHasOwnProperty(exports, member)) throw notFound(name);
+    if (kind === 'member') return exports[member];
+    const namespace = {};
+    namespace[member] = exports[member];
+    MapPrototypeSet(cache, name, namespace);
+    return namespace;
   }
   return undefined;
 }
