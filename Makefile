@@ -37,6 +37,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python bench/runtime_cost.py
+	$(BIN)/python bench/module_cost.py
 	$(BIN)/python bench/pool_maintenance.py
 
 clean:
