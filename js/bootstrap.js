@@ -11,6 +11,9 @@ import { hiddenIntrinsics, installChangeTracking, track, trackedCount } from './
 import { installBufferAccounting } from './lib/internal/memory.js';
 import { configureModules, registerModule } from './lib/internal/modules.js';
 import { ObjectDefineProperty, PromisePrototypeThen, PromiseResolve, TypeError_ } from './lib/internal/primordials.js';
+import EventEmitter from 'events';
+import { makeBufferModule } from './lib/buffer.js';
+import { TextDecoder, TextEncoder, atob, btoa } from './lib/internal/encoding.js';
 import { makeWebCrypto } from './lib/internal/random.js';
 import * as timers from './lib/internal/timers.js';
 
@@ -42,7 +45,13 @@ function init(token, options) {
   installAsyncSourceGates(global);
   installChangeTracking(global);
 
+  const buffer = makeBufferModule(); // after the accounting: Buffers are charged
   defineGlobal('global', global);
+  defineGlobal('Buffer', buffer.Buffer);
+  defineGlobal('TextEncoder', TextEncoder);
+  defineGlobal('TextDecoder', TextDecoder);
+  defineGlobal('atob', atob);
+  defineGlobal('btoa', btoa);
   defineGlobal('console', makeConsole());
   for (const name of ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate']) {
     defineGlobal(name, timers[name]);
@@ -54,6 +63,8 @@ function init(token, options) {
     setTimeout: timers.setTimeout, setInterval: timers.setInterval, setImmediate: timers.setImmediate,
     clearTimeout: timers.clearTimeout, clearInterval: timers.clearInterval, clearImmediate: timers.clearImmediate,
   }));
+  registerModule('buffer', () => ({ ...buffer, atob, btoa }));
+  registerModule('events', () => EventEmitter);
   configureModules({ onFirstLoad: (exports) => track([exports]), known: options.modules });
 
   installHost(global, token, notify);

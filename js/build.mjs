@@ -22,8 +22,11 @@ await build({
   bundle: true,
   format: 'iife',
   platform: 'neutral',
+  mainFields: ['main', 'module'],
   target: 'es2022',
   legalComments: 'none',
+  // Function and class names are visible to users (Buffer.name, error stacks).
+  keepNames: true,
   // Readable output: bootstrap frames never reach users, but engineers read them.
   minify: false,
   logLevel: 'warning',

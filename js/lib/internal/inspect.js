@@ -28,6 +28,9 @@ function inspect(value, depth = 0, seen = new SafeSet()) {
     if (value instanceof Error) return value.stack || ReflectApply(errorToString, value, []);
     if (value instanceof Date) return isNaN(value) ? 'Invalid Date' : value.toISOString();
     if (value instanceof RegExp) return String_(value);
+    if (value instanceof Uint8Array && typeof value.inspect === 'function' && value.constructor?.name === 'Buffer') {
+      return value.inspect();
+    }
     SetPrototypeAdd(seen, value);
     if (ArrayIsArray(value)) {
       if (depth > MAX_DEPTH) return '[Array]';

@@ -1,0 +1,505 @@
+'use strict';
+// Node's Buffer (lib/buffer.js), written for V8 alone: a Uint8Array subclass with
+// Node's encodings, read/write methods and errors. makeBufferModule() is called
+// after the ArrayBuffer accounting is installed, so every Buffer allocation is
+// charged to the execution's budget.
+
+import {
+  asciiDecode, base64ByteLength, base64Decode, base64Encode, hexDecode, hexEncode, isValidUtf8,
+  latin1Decode, utf16leDecode, utf8Decode, utf8Length, utf8Write,
+} from './internal/encoding.js';
+import {
+  bufferOutOfBounds, invalidArgType, invalidArgValue, makeNodeError, outOfRange, unknownEncoding,
+} from './internal/node_errors.js';
+
+const kMaxLength = 2 ** 32;
+const kStringMaxLength = 2 ** 29 - 24;
+
+function normalizeEncoding(enc) {
+  if (enc === undefined || enc === null || enc === '') return 'utf8';
+  switch (`${enc}`.toLowerCase()) {
+    case 'utf8': case 'utf-8': return 'utf8';
+    case 'ucs2': case 'ucs-2': case 'utf16le': case 'utf-16le': return 'utf16le';
+    case 'latin1': case 'binary': return 'latin1';
+    case 'base64': return 'base64';
+    case 'base64url': return 'base64url';
+    case 'hex': return 'hex';
+    case 'ascii': return 'ascii';
+    default: return undefined;
+  }
+}
+
+function encodingOf(enc) {
+  const normalized = normalizeEncoding(enc);
+  if (normalized === undefined) throw unknownEncoding(enc);
+  return normalized;
+}
+
+function byteLengthOf(string, encoding) {
+  switch (encoding) {
+    case 'utf8': return utf8Length(string);
+    case 'utf16le': return string.length * 2;
+    case 'latin1': case 'ascii': return string.length;
+    case 'hex': return string.length >>> 1;
+    default: return base64ByteLength(string);
+  }
+}
+
+function validateNumber(value, name) {
+  if (typeof value !== 'number') throw invalidArgType(name, ['number'], value);
+}
+
+function checkOffset(buf, offset, byteLength) {
+  if (offset === undefined) offset = 0;
+  validateNumber(offset, 'offset');
+  if (!Number.isInteger(offset)) throw outOfRange('offset', 'an integer', offset);
+  const last = buf.length - byteLength;
+  if (offset < 0 || offset > last) {
+    if (last < 0) throw bufferOutOfBounds();
+    throw outOfRange('offset', `>= 0 and <= ${last}`, offset);
+  }
+  return offset;
+}
+
+function checkInt(value, min, max, buf, offset, byteLength) {
+  if (typeof value !== 'number') throw invalidArgType('value', ['number'], value);
+  if (value > max || value < min) {
+    let range;
+    if (byteLength > 4) {
+      range = min === 0 ? `>= 0 and < 2 ** ${byteLength * 8}` : `>= -(2 ** ${byteLength * 8 - 1}) and < 2 ** ${byteLength * 8 - 1}`;
+    } else range = `>= ${min} and <= ${max}`;
+    throw outOfRange('value', range, value);
+  }
+  return checkOffset(buf, offset, byteLength);
+}
+
+function checkByteLength(byteLength) {
+  validateNumber(byteLength, 'byteLength');
+  if (!Number.isInteger(byteLength)) throw outOfRange('byteLength', 'an integer', byteLength);
+  if (byteLength < 1 || byteLength > 6) throw outOfRange('byteLength', '>= 1 and <= 6', byteLength);
+}
+
+function makeBufferModule() {
+  const Uint8ArrayAccounted = globalThis.Uint8Array; // the accounting proxy (memory.js)
+
+  class FastBuffer extends Uint8ArrayAccounted {}
+
+  function Buffer(arg, encodingOrOffset, length) {
+    if (typeof arg === 'number') {
+      if (typeof encodingOrOffset === 'string') throw invalidArgType('string', ['string'], arg);
+      return Buffer.alloc(arg);
+    }
+    return Buffer.from(arg, encodingOrOffset, length);
+  }
+  Object.defineProperty(Buffer, Symbol.species, { get() { return FastBuffer; }, configurable: true });
+  Buffer.prototype = FastBuffer.prototype;
+  Object.defineProperty(FastBuffer.prototype, 'constructor', { value: Buffer, writable: true, configurable: true });
+  Object.setPrototypeOf(Buffer, Uint8ArrayAccounted);
+  Buffer.poolSize = 8 * 1024;
+
+  function checkSize(size) {
+    if (typeof size !== 'number') throw invalidArgType('size', ['number'], size);
+    if (!(size >= 0 && size <= kMaxLength)) throw outOfRange('size', `>= 0 && <= ${kMaxLength}`, size);
+  }
+
+  function fromString(string, encoding) {
+    const enc = encodingOf(encoding);
+    if (enc === 'base64' || enc === 'base64url') {
+      const bytes = base64Decode(string);
+      const buf = new FastBuffer(bytes.length);
+      buf.set(bytes);
+      return buf;
+    }
+    if (enc === 'hex') {
+      const bytes = hexEncode(string);
+      const buf = new FastBuffer(bytes.length);
+      buf.set(bytes);
+      return buf;
+    }
+    const buf = new FastBuffer(byteLengthOf(string, enc));
+    writeString(buf, string, 0, buf.length, enc);
+    return buf;
+  }
+
+  function writeString(buf, string, offset, length, enc) {
+    switch (enc) {
+      case 'utf8': return utf8Write(buf, string, offset, length);
+      case 'utf16le': {
+        const n = Math.min(string.length, length >>> 1);
+        for (let i = 0; i < n; i++) {
+          const c = string.charCodeAt(i);
+          buf[offset + 2 * i] = c & 0xff; buf[offset + 2 * i + 1] = c >>> 8;
+        }
+        return n * 2;
+      }
+      case 'latin1': case 'ascii': {
+        const n = Math.min(string.length, length);
+        for (let i = 0; i < n; i++) buf[offset + i] = string.charCodeAt(i);
+        return n;
+      }
+      default: {
+        const bytes = enc === 'hex' ? hexEncode(string) : base64Decode(string);
+        const n = Math.min(bytes.length, length);
+        buf.set(bytes.subarray(0, n), offset);
+        return n;
+      }
+    }
+  }
+
+  Buffer.from = function from(value, encodingOrOffset, length) {
+    if (typeof value === 'string') return fromString(value, encodingOrOffset);
+    if (typeof value === 'object' && value !== null) {
+      if (value instanceof ArrayBuffer || Object.prototype.toString.call(value) === '[object SharedArrayBuffer]') {
+        const byteOffset = encodingOrOffset === undefined ? 0 : +encodingOrOffset || 0;
+        const maxLength = value.byteLength - byteOffset;
+        if (maxLength < 0) throw bufferOutOfBounds('offset');
+        const len = length === undefined ? maxLength : +length || 0;
+        if (len > maxLength) throw bufferOutOfBounds('length');
+        return new FastBuffer(value, byteOffset, len);
+      }
+      const primitive = typeof value.valueOf === 'function' ? value.valueOf() : value;
+      if (primitive != null && primitive !== value) return Buffer.from(primitive, encodingOrOffset, length);
+      if (ArrayBuffer.isView(value) || Array.isArray(value) || typeof value.length === 'number') {
+        const len = value.length >>> 0;
+        const buf = new FastBuffer(len);
+        for (let i = 0; i < len; i++) buf[i] = value[i];
+        return buf;
+      }
+      if (value.type === 'Buffer' && Array.isArray(value.data)) return Buffer.from(value.data);
+      if (typeof value[Symbol.toPrimitive] === 'function') {
+        const p = value[Symbol.toPrimitive]('string');
+        if (typeof p === 'string') return fromString(p, encodingOrOffset);
+      }
+    }
+    throw invalidArgType('first argument', ['string', 'Buffer', 'ArrayBuffer', 'Array', 'Array-like Object'], value);
+  };
+
+  Buffer.alloc = function alloc(size, fill, encoding) {
+    checkSize(size);
+    const buf = new FastBuffer(size);
+    if (fill !== undefined && fill !== 0 && size > 0) buf.fill(fill, encoding);
+    return buf;
+  };
+  Buffer.allocUnsafe = function allocUnsafe(size) { checkSize(size); return new FastBuffer(size); };
+  Buffer.allocUnsafeSlow = Buffer.allocUnsafe;
+
+  Buffer.isBuffer = function isBuffer(b) { return b instanceof Buffer; };
+  Buffer.isEncoding = function isEncoding(encoding) {
+    return typeof encoding === 'string' && encoding.length !== 0 && normalizeEncoding(encoding) !== undefined;
+  };
+
+  Buffer.byteLength = function byteLength(string, encoding) {
+    if (typeof string !== 'string') {
+      if (ArrayBuffer.isView(string) || string instanceof ArrayBuffer ||
+          Object.prototype.toString.call(string) === '[object SharedArrayBuffer]') return string.byteLength;
+      throw invalidArgType('string', ['string', 'Buffer', 'ArrayBuffer'], string);
+    }
+    return byteLengthOf(string, normalizeEncoding(encoding) ?? 'utf8');
+  };
+
+  Buffer.compare = function compare(a, b) {
+    if (!(a instanceof Uint8Array)) throw invalidArgType('buf1', ['Buffer', 'Uint8Array'], a);
+    if (!(b instanceof Uint8Array)) throw invalidArgType('buf2', ['Buffer', 'Uint8Array'], b);
+    return compareBytes(a, 0, a.length, b, 0, b.length);
+  };
+
+  Buffer.concat = function concat(list, totalLength) {
+    if (!Array.isArray(list)) throw invalidArgType('list', ['Array'], list);
+    if (list.length === 0) return new FastBuffer(0);
+    if (totalLength === undefined) {
+      totalLength = 0;
+      for (let i = 0; i < list.length; i++) {
+        if (!(list[i] instanceof Uint8Array)) throw invalidArgType(`list[${i}]`, ['Buffer', 'Uint8Array'], list[i]);
+        totalLength += list[i].length;
+      }
+    } else {
+      validateNumber(totalLength, 'length');
+      if (totalLength < 0) throw outOfRange('length', '>= 0 && <= 9007199254740991', totalLength);
+    }
+    const buf = Buffer.allocUnsafe(totalLength);
+    let pos = 0;
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      if (!(item instanceof Uint8Array)) throw invalidArgType(`list[${i}]`, ['Buffer', 'Uint8Array'], item);
+      const n = Math.min(item.length, totalLength - pos);
+      if (n <= 0) break;
+      buf.set(n === item.length ? item : item.subarray(0, n), pos);
+      pos += n;
+    }
+    if (pos < totalLength) buf.fill(0, pos);
+    return buf;
+  };
+
+  function compareBytes(a, aStart, aEnd, b, bStart, bEnd) {
+    const n = Math.min(aEnd - aStart, bEnd - bStart);
+    for (let i = 0; i < n; i++) {
+      if (a[aStart + i] !== b[bStart + i]) return a[aStart + i] < b[bStart + i] ? -1 : 1;
+    }
+    return Math.sign((aEnd - aStart) - (bEnd - bStart));
+  }
+
+  const proto = FastBuffer.prototype;
+
+  proto.toString = function toString(encoding, start, end) {
+    if (arguments.length === 0) return utf8Decode(this, 0, this.length);
+    const len = this.length;
+    start = start === undefined || start <= 0 ? 0 : Math.min(Math.trunc(start) || 0, len);
+    end = end === undefined || end > len ? len : Math.trunc(end) || 0;
+    if (end <= start) return '';
+    switch (encodingOf(encoding)) {
+      case 'utf8': return utf8Decode(this, start, end);
+      case 'utf16le': return utf16leDecode(this, start, end);
+      case 'latin1': return latin1Decode(this, start, end);
+      case 'ascii': return asciiDecode(this, start, end);
+      case 'hex': return hexDecode(this, start, end);
+      case 'base64': return base64Encode(this, start, end, false);
+      default: return base64Encode(this, start, end, true);
+    }
+  };
+  proto.toLocaleString = proto.toString;
+
+  proto.write = function write(string, offset, length, encoding) {
+    if (typeof string !== 'string') throw invalidArgType('argument', ['string'], string);
+    if (typeof offset === 'string') { encoding = offset; offset = 0; length = this.length; } else {
+      offset = offset === undefined ? 0 : offset;
+      if (typeof length === 'string') { encoding = length; length = this.length - offset; }
+      if (length === undefined) length = this.length - offset;
+    }
+    validateNumber(offset, 'offset');
+    if (offset < 0 || offset > this.length) throw outOfRange('offset', `>= 0 && <= ${this.length}`, offset);
+    length = Math.min(length, this.length - offset);
+    return writeString(this, string, offset, length, encodingOf(encoding));
+  };
+
+  proto.toJSON = function toJSON() {
+    const data = new Array(this.length);
+    for (let i = 0; i < this.length; i++) data[i] = this[i];
+    return { type: 'Buffer', data };
+  };
+
+  proto.equals = function equals(other) {
+    if (!(other instanceof Uint8Array)) throw invalidArgType('otherBuffer', ['Buffer', 'Uint8Array'], other);
+    return this === other || compareBytes(this, 0, this.length, other, 0, other.length) === 0;
+  };
+
+  proto.compare = function compare(target, targetStart = 0, targetEnd = target?.length, sourceStart = 0,
+    sourceEnd = this.length) {
+    if (!(target instanceof Uint8Array)) throw invalidArgType('target', ['Buffer', 'Uint8Array'], target);
+    return compareBytes(this, sourceStart, sourceEnd, target, targetStart, targetEnd);
+  };
+
+  proto.copy = function copy(target, targetStart = 0, sourceStart = 0, sourceEnd = this.length) {
+    if (!(target instanceof Uint8Array)) throw invalidArgType('target', ['Buffer', 'Uint8Array'], target);
+    if (targetStart < 0) throw outOfRange('targetStart', `>= 0 && <= ${target.length}`, targetStart);
+    if (sourceStart < 0 || sourceStart > this.length) throw outOfRange('sourceStart', `>= 0 && <= ${this.length}`, sourceStart);
+    sourceEnd = Math.min(sourceEnd, this.length);
+    const n = Math.max(0, Math.min(sourceEnd - sourceStart, target.length - targetStart));
+    if (n > 0) target.set(this.subarray(sourceStart, sourceStart + n), targetStart);
+    return n;
+  };
+
+  proto.fill = function fill(value, offset, end, encoding) {
+    if (typeof offset === 'string') { encoding = offset; offset = 0; end = this.length; } else if (typeof end === 'string') {
+      encoding = end; end = this.length;
+    }
+    offset = offset === undefined ? 0 : offset;
+    end = end === undefined ? this.length : end;
+    if (offset < 0 || offset > this.length) throw outOfRange('offset', `>= 0 && <= ${this.length}`, offset);
+    if (end < 0 || end > this.length) throw outOfRange('end', `>= 0 && <= ${this.length}`, end);
+    if (end <= offset) return this;
+    if (typeof value === 'number') { Uint8Array.prototype.fill.call(this, value & 255, offset, end); return this; }
+    if (typeof value === 'boolean') { Uint8Array.prototype.fill.call(this, +value, offset, end); return this; }
+    let bytes;
+    if (typeof value === 'string') {
+      const enc = encodingOf(encoding);
+      if (value.length === 0) { Uint8Array.prototype.fill.call(this, 0, offset, end); return this; }
+      bytes = fromString(value, enc);
+      if (bytes.length === 0) throw invalidArgValue('value', value);
+    } else if (value instanceof Uint8Array) bytes = value;
+    else { Uint8Array.prototype.fill.call(this, Number(value) & 255, offset, end); return this; }
+    for (let i = offset, j = 0; i < end; i++, j = (j + 1) % bytes.length) this[i] = bytes[j];
+    return this;
+  };
+
+  function indexOf(buf, value, byteOffset, encoding, first) {
+    if (typeof byteOffset === 'string') { encoding = byteOffset; byteOffset = undefined; }
+    let needle;
+    if (typeof value === 'number') needle = [value & 255];
+    else if (typeof value === 'string') needle = fromString(value, encoding);
+    else if (value instanceof Uint8Array) needle = value;
+    else throw invalidArgType('value', ['number', 'string', 'Buffer', 'Uint8Array'], value);
+    const len = buf.length;
+    let from = byteOffset === undefined ? (first ? 0 : len) : +byteOffset;
+    if (Number.isNaN(from)) from = first ? 0 : len;
+    if (from < 0) from += len;
+    if (needle.length === 0) return first ? Math.min(Math.max(from, 0), len) : Math.min(Math.max(from, 0), len);
+    if (first) {
+      for (let i = Math.max(from, 0); i <= len - needle.length; i++) {
+        let j = 0;
+        while (j < needle.length && buf[i + j] === needle[j]) j++;
+        if (j === needle.length) return i;
+      }
+    } else {
+      for (let i = Math.min(from, len - needle.length); i >= 0; i--) {
+        let j = 0;
+        while (j < needle.length && buf[i + j] === needle[j]) j++;
+        if (j === needle.length) return i;
+      }
+    }
+    return -1;
+  }
+  proto.indexOf = function (value, byteOffset, encoding) { return indexOf(this, value, byteOffset, encoding, true); };
+  proto.lastIndexOf = function (value, byteOffset, encoding) { return indexOf(this, value, byteOffset, encoding, false); };
+  proto.includes = function (value, byteOffset, encoding) { return indexOf(this, value, byteOffset, encoding, true) !== -1; };
+
+  proto.slice = function slice(start, end) { return this.subarray(start, end); };
+  proto.subarray = function subarray(start, end) {
+    const len = this.length;
+    start = start === undefined ? 0 : Math.trunc(start) || 0;
+    end = end === undefined ? len : Math.trunc(end) || 0;
+    if (start < 0) start = Math.max(len + start, 0); else if (start > len) start = len;
+    if (end < 0) end = Math.max(len + end, 0); else if (end > len) end = len;
+    if (end < start) end = start;
+    return new FastBuffer(this.buffer, this.byteOffset + start, end - start);
+  };
+
+  function swap(buf, size) {
+    if (buf.length % size !== 0) {
+      throw makeNodeError(RangeError, 'ERR_INVALID_BUFFER_SIZE', `Buffer size must be a multiple of ${size * 8}-bits`);
+    }
+    for (let i = 0; i < buf.length; i += size) {
+      for (let a = i, b = i + size - 1; a < b; a++, b--) { const t = buf[a]; buf[a] = buf[b]; buf[b] = t; }
+    }
+    return buf;
+  }
+  proto.swap16 = function swap16() { return swap(this, 2); };
+  proto.swap32 = function swap32() { return swap(this, 4); };
+  proto.swap64 = function swap64() { return swap(this, 8); };
+
+  function view(buf) { return new DataView(buf.buffer, buf.byteOffset, buf.byteLength); }
+
+  const fixed = [
+    ['UInt8', 1, 'getUint8', 'setUint8', 0, 0xff], ['Int8', 1, 'getInt8', 'setInt8', -0x80, 0x7f],
+    ['UInt16', 2, 'getUint16', 'setUint16', 0, 0xffff], ['Int16', 2, 'getInt16', 'setInt16', -0x8000, 0x7fff],
+    ['UInt32', 4, 'getUint32', 'setUint32', 0, 0xffffffff], ['Int32', 4, 'getInt32', 'setInt32', -0x80000000, 0x7fffffff],
+  ];
+  for (const [name, size, get, set, min, max] of fixed) {
+    for (const endian of size === 1 ? [''] : ['LE', 'BE']) {
+      const little = endian === 'LE';
+      const read = { [`read${name}${endian}`](offset = 0) { offset = checkOffset(this, offset, size); return view(this)[get](offset, little); } }[`read${name}${endian}`];
+      const write = { [`write${name}${endian}`](value, offset = 0) {
+        offset = checkInt(value, min, max, this, offset, size);
+        view(this)[set](offset, value, little);
+        return offset + size;
+      } }[`write${name}${endian}`];
+      proto[`read${name}${endian}`] = read;
+      proto[`write${name}${endian}`] = write;
+      if (name.startsWith('UInt')) {
+        proto[`readUint${name.slice(4)}${endian}`] = read;
+        proto[`writeUint${name.slice(4)}${endian}`] = write;
+      }
+    }
+  }
+  for (const [name, size, get, set] of [['Float', 4, 'getFloat32', 'setFloat32'], ['Double', 8, 'getFloat64', 'setFloat64']]) {
+    for (const endian of ['LE', 'BE']) {
+      const little = endian === 'LE';
+      proto[`read${name}${endian}`] = { [`read${name}${endian}`](offset = 0) { offset = checkOffset(this, offset, size); return view(this)[get](offset, little); } }[`read${name}${endian}`];
+      proto[`write${name}${endian}`] = { [`write${name}${endian}`](value, offset = 0) {
+        offset = checkOffset(this, offset, size);
+        view(this)[set](offset, +value, little);
+        return offset + size;
+      } }[`write${name}${endian}`];
+    }
+  }
+  for (const [name, get, set, min, max, range] of [
+    ['BigInt64', 'getBigInt64', 'setBigInt64', -(2n ** 63n), 2n ** 63n - 1n, '>= -(2n ** 63n) and < 2n ** 63n'],
+    ['BigUInt64', 'getBigUint64', 'setBigUint64', 0n, 2n ** 64n - 1n, '>= 0n and < 2n ** 64n'],
+  ]) {
+    for (const endian of ['LE', 'BE']) {
+      const little = endian === 'LE';
+      const read = { [`read${name}${endian}`](offset = 0) { offset = checkOffset(this, offset, 8); return view(this)[get](offset, little); } }[`read${name}${endian}`];
+      const write = { [`write${name}${endian}`](value, offset = 0) {
+        if (typeof value !== 'bigint') throw invalidArgType('value', ['bigint'], value);
+        if (value < min || value > max) throw outOfRange('value', range, value);
+        offset = checkOffset(this, offset, 8);
+        view(this)[set](offset, value, little);
+        return offset + 8;
+      } }[`write${name}${endian}`];
+      proto[`read${name}${endian}`] = read;
+      proto[`write${name}${endian}`] = write;
+      if (name === 'BigUInt64') { proto[`readBigUint64${endian}`] = read; proto[`writeBigUint64${endian}`] = write; }
+    }
+  }
+
+  // Variable width (1-6 bytes) integers.
+  function readVar(buf, offset, byteLength, little, signed) {
+    checkByteLength(byteLength);
+    offset = checkOffset(buf, offset, byteLength);
+    let value = 0;
+    for (let i = 0; i < byteLength; i++) {
+      const b = buf[offset + (little ? byteLength - 1 - i : i)];
+      value = value * 256 + b;
+    }
+    if (signed && value >= 2 ** (8 * byteLength - 1)) value -= 2 ** (8 * byteLength);
+    return value;
+  }
+  function writeVar(buf, value, offset, byteLength, little, signed) {
+    checkByteLength(byteLength);
+    const bits = 8 * byteLength;
+    const min = signed ? -(2 ** (bits - 1)) : 0;
+    const max = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+    offset = checkInt(value, min, max, buf, offset, byteLength);
+    let v = value < 0 ? value + 2 ** bits : value;
+    for (let i = 0; i < byteLength; i++) {
+      buf[offset + (little ? i : byteLength - 1 - i)] = v % 256;
+      v = Math.floor(v / 256);
+    }
+    return offset + byteLength;
+  }
+  proto.readUIntLE = function readUIntLE(offset, byteLength) { return readVar(this, offset, byteLength, true, false); };
+  proto.readUIntBE = function readUIntBE(offset, byteLength) { return readVar(this, offset, byteLength, false, false); };
+  proto.readIntLE = function readIntLE(offset, byteLength) { return readVar(this, offset, byteLength, true, true); };
+  proto.readIntBE = function readIntBE(offset, byteLength) { return readVar(this, offset, byteLength, false, true); };
+  proto.writeUIntLE = function writeUIntLE(value, offset, byteLength) { return writeVar(this, value, offset, byteLength, true, false); };
+  proto.writeUIntBE = function writeUIntBE(value, offset, byteLength) { return writeVar(this, value, offset, byteLength, false, false); };
+  proto.writeIntLE = function writeIntLE(value, offset, byteLength) { return writeVar(this, value, offset, byteLength, true, true); };
+  proto.writeIntBE = function writeIntBE(value, offset, byteLength) { return writeVar(this, value, offset, byteLength, false, true); };
+  proto.readUintLE = proto.readUIntLE; proto.readUintBE = proto.readUIntBE;
+  proto.writeUintLE = proto.writeUIntLE; proto.writeUintBE = proto.writeUIntBE;
+
+  Object.defineProperty(proto, 'parent', { get() { return this instanceof Buffer ? this.buffer : undefined; }, enumerable: true, configurable: true });
+  Object.defineProperty(proto, 'offset', { get() { return this instanceof Buffer ? this.byteOffset : undefined; }, enumerable: true, configurable: true });
+
+  // Buffers print as <Buffer 68 65 ...> in console output.
+  proto.inspect = function inspect() {
+    let hex = '';
+    for (let i = 0; i < Math.min(this.length, 50); i++) hex += `${i ? ' ' : ''}${this[i] < 16 ? '0' : ''}${this[i].toString(16)}`;
+    return `<Buffer${hex ? ' ' + hex : ''}${this.length > 50 ? ` ... ${this.length - 50} more bytes` : ''}>`;
+  };
+
+  for (const key of Object.getOwnPropertyNames(proto)) {
+    if (key === 'constructor') continue;
+    const d = Object.getOwnPropertyDescriptor(proto, key);
+    if ('value' in d) Object.defineProperty(proto, key, { ...d, enumerable: false });
+  }
+
+  function isUtf8(input) {
+    if (!ArrayBuffer.isView(input) && !(input instanceof ArrayBuffer)) throw invalidArgType('input', ['ArrayBuffer', 'Buffer', 'TypedArray'], input);
+    const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    return isValidUtf8(bytes);
+  }
+  function isAscii(input) {
+    if (!ArrayBuffer.isView(input) && !(input instanceof ArrayBuffer)) throw invalidArgType('input', ['ArrayBuffer', 'Buffer', 'TypedArray'], input);
+    const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] > 127) return false;
+    return true;
+  }
+
+  const constants = { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: kStringMaxLength };
+  return {
+    Buffer, FastBuffer, constants, kMaxLength, kStringMaxLength, INSPECT_MAX_BYTES: 50, isUtf8, isAscii,
+    SlowBuffer: Buffer.allocUnsafeSlow,
+  };
+}
+
+export { makeBufferModule };
