@@ -11,7 +11,7 @@ import { hiddenIntrinsics, installChangeTracking, track, trackedCount } from './
 import { installBufferAccounting } from './lib/internal/memory.js';
 import { configureModules, registerModule } from './lib/internal/modules.js';
 import { ObjectDefineProperty, PromisePrototypeThen, PromiseResolve, TypeError_ } from './lib/internal/primordials.js';
-import EventEmitter from 'events';
+import EventEmitter from './lib/events.js';
 import { makeBufferModule } from './lib/buffer.js';
 import { TextDecoder, TextEncoder, atob, btoa } from './lib/internal/encoding.js';
 import { makeWebCrypto } from './lib/internal/random.js';

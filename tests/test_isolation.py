@@ -34,6 +34,7 @@ return {
   arrayStack: Object.prototype.hasOwnProperty.call(Array.prototype, 'stack'),
   getterOnMath: Object.getOwnPropertyDescriptor(Math, 'PI').value,
   hasMap: typeof Array.prototype.map,
+  buffer: [Buffer.from('hi').toString(), typeof Buffer.prototype.extra, typeof Buffer.alloc],
 };
 """
 
@@ -61,6 +62,7 @@ CLEAN = {
     "arrayStack": False,
     "getterOnMath": 3.141592653589793,
     "hasMap": "function",
+    "buffer": ["hi", "undefined", "function"],
 }
 
 TAMPERING = [
@@ -82,6 +84,8 @@ TAMPERING = [
     "Array.prototype[Symbol.iterator] = function* () { yield 'x' }; return [...[1]]",
     "Object.defineProperty(globalThis, 'leaked', { value: 1, enumerable: true, configurable: true }); return 1",
     "Uint8Array.prototype.fill = null; return 1",
+    "Buffer.prototype.toString = function () { return 'patched' }; Buffer.prototype.extra = 1; return 1",
+    "Buffer.from = () => null; delete Buffer.alloc; return 1",
     "Object.defineProperty(Object.prototype, 'extra', { get() { return 'trap' }, configurable: true }); return 1",
     "delete Array.prototype.map; return 1",
     "Object.defineProperty([].map, 'name', { value: 'renamed' }); return 1",

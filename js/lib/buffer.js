@@ -9,7 +9,7 @@ import {
   latin1Decode, utf16leDecode, utf8Decode, utf8Length, utf8Write,
 } from './internal/encoding.js';
 import {
-  bufferOutOfBounds, invalidArgType, invalidArgValue, makeNodeError, outOfRange, unknownEncoding,
+  bufferOutOfBounds, describeReceived, invalidArgType, invalidArgValue, makeNodeError, outOfRange, unknownEncoding,
 } from './internal/node_errors.js';
 
 const kMaxLength = 2 ** 32;
@@ -62,7 +62,6 @@ function checkOffset(buf, offset, byteLength) {
 }
 
 function checkInt(value, min, max, buf, offset, byteLength) {
-  if (typeof value !== 'number') throw invalidArgType('value', ['number'], value);
   if (value > max || value < min) {
     let range;
     if (byteLength > 4) {
@@ -171,7 +170,8 @@ function makeBufferModule() {
         if (typeof p === 'string') return fromString(p, encodingOrOffset);
       }
     }
-    throw invalidArgType('first argument', ['string', 'Buffer', 'ArrayBuffer', 'Array', 'Array-like Object'], value);
+    throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'The first argument must be of type string or an instance of ' +
+      `Buffer, ArrayBuffer, or Array or an Array-like Object.${describeReceived(value)}`);
   };
 
   Buffer.alloc = function alloc(size, fill, encoding) {
@@ -259,7 +259,7 @@ function makeBufferModule() {
   proto.toLocaleString = proto.toString;
 
   proto.write = function write(string, offset, length, encoding) {
-    if (typeof string !== 'string') throw invalidArgType('argument', ['string'], string);
+    if (typeof string !== 'string') throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'argument must be a string');
     if (typeof offset === 'string') { encoding = offset; offset = 0; length = this.length; } else {
       offset = offset === undefined ? 0 : offset;
       if (typeof length === 'string') { encoding = length; length = this.length - offset; }
@@ -388,6 +388,7 @@ function makeBufferModule() {
       const little = endian === 'LE';
       const read = { [`read${name}${endian}`](offset = 0) { offset = checkOffset(this, offset, size); return view(this)[get](offset, little); } }[`read${name}${endian}`];
       const write = { [`write${name}${endian}`](value, offset = 0) {
+        value = +value; // Node coerces: writeUInt8('1') writes 1
         offset = checkInt(value, min, max, this, offset, size);
         view(this)[set](offset, value, little);
         return offset + size;
@@ -419,9 +420,9 @@ function makeBufferModule() {
       const little = endian === 'LE';
       const read = { [`read${name}${endian}`](offset = 0) { offset = checkOffset(this, offset, 8); return view(this)[get](offset, little); } }[`read${name}${endian}`];
       const write = { [`write${name}${endian}`](value, offset = 0) {
-        if (typeof value !== 'bigint') throw invalidArgType('value', ['bigint'], value);
         if (value < min || value > max) throw outOfRange('value', range, value);
         offset = checkOffset(this, offset, 8);
+        void (value & 0xffffffffn); // a Number here throws "Cannot mix BigInt and other types", as in Node
         view(this)[set](offset, value, little);
         return offset + 8;
       } }[`write${name}${endian}`];

@@ -58,7 +58,7 @@ async function runOne({ code, input }) {
     return { ok: true, result: json === undefined ? 'null' : json };
   } catch (err) {
     const isError = err instanceof Error;
-    return { ok: false, name: isError ? err.name : undefined, message: isError ? err.message : String(err), ...locate(err) };
+    return { ok: false, name: isError ? err.name : undefined, code: isError && typeof err.code === 'string' ? err.code : undefined, message: isError ? err.message : String(err), ...locate(err) };
   }
 }
 

@@ -206,9 +206,9 @@ function toBytes(input) {
   if (input === undefined) return new Uint8Array(0);
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (input instanceof ArrayBuffer || Object.prototype.toString.call(input) === '[object SharedArrayBuffer]') return new Uint8Array(input);
-  const err = new TypeError(`The "input" argument must be an instance of ArrayBuffer or ArrayBufferView.${' Received ' + (input === null ? 'null' : typeof input === 'object' ? 'an instance of ' + (input.constructor?.name ?? 'Object') : `type ${typeof input} (${String(input)})`)}`);
-  err.code = 'ERR_INVALID_ARG_TYPE';
-  throw err;
+  // Node 20's wording, "list" included.
+  throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE',
+    'The "list" argument must be an instance of SharedArrayBuffer, ArrayBuffer or ArrayBufferView.');
 }
 
 class TextDecoder {
@@ -283,7 +283,8 @@ function atob(input) {
   }
   let str = `${input}`.replace(/[\t\n\f\r ]/g, '');
   if (str.length % 4 === 0) str = str.replace(/==?$/, '');
-  if (str.length % 4 === 1 || /[^A-Za-z0-9+/]/.test(str)) {
+  if (/[^A-Za-z0-9+/]/.test(str)) throw domException('Invalid character', 'InvalidCharacterError');
+  if (str.length % 4 === 1) {
     throw domException('The string to be decoded is not correctly encoded.', 'InvalidCharacterError');
   }
   const bytes = base64Decode(str);

@@ -1,0 +1,21 @@
+'use strict';
+// require('events'): the npm `events` package (Node's events.js ported to plain JS),
+// with Node's coded error for a listener that is not a function.
+
+import EventEmitter from 'events';
+import { invalidArgType } from './internal/node_errors.js';
+
+for (const name of ['addListener', 'on', 'prependListener', 'once', 'prependOnceListener', 'removeListener', 'off']) {
+  const original = EventEmitter.prototype[name];
+  Object.defineProperty(EventEmitter.prototype, name, {
+    value: {
+      [name](type, listener) {
+        if (typeof listener !== 'function') throw invalidArgType('listener', ['function'], listener);
+        return original.call(this, type, listener);
+      },
+    }[name],
+    writable: true, enumerable: true, configurable: true,
+  });
+}
+
+export default EventEmitter;

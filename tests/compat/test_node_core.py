@@ -1,0 +1,230 @@
+"""Node core API layer (Buffer, TextEncoder/TextDecoder, atob/btoa, events), compared
+with real Node.js: results as JSON, thrown errors by class name, code and message."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from compat.conftest import run_in_node
+from conftest import CodeBlockClient
+
+B = "const b = Buffer.from('héllo wörld 世界', 'utf8');\n"
+
+BUFFER = [
+    # creation
+    "return Buffer.from('hello').toString('hex')",
+    "return Buffer.from('68656c6c6f', 'hex').toString()",
+    "return Buffer.from('aGVsbG8=', 'base64').toString()",
+    "return Buffer.from('aGVsbG8', 'base64').toString()",
+    "return Buffer.from('aGV sbG8=\\n', 'base64').toString()",
+    "return Buffer.from('-_-_', 'base64url').toString('hex')",
+    "return Buffer.from('+/+/', 'base64').toString('base64url')",
+    "return Buffer.from([1, 2, 3, 256, -1, 3.7]).toJSON()",
+    "return Buffer.from(new Uint16Array([1, 258]).buffer).toString('hex')",
+    "const ab = new ArrayBuffer(8); const b = Buffer.from(ab, 2, 4); b[0] = 9; return [b.length, new Uint8Array(ab)[2]]",
+    "return Buffer.from(Buffer.from('copy')).toString()",
+    "return Buffer.from({ type: 'Buffer', data: [104, 105] }).toString()",
+    "return Buffer.from(new String('boxed')).toString()",
+    "return Buffer.alloc(5).toJSON().data",
+    "return Buffer.alloc(5, 'ab').toString()",
+    "return Buffer.alloc(4, 0x41).toString()",
+    "return Buffer.alloc(6, 'aGk=', 'base64').toString()",
+    "return Buffer.allocUnsafe(3).length",
+    "return Buffer.from('€uro', 'latin1').toString('hex')",
+    "return Buffer.from('hi', 'utf16le').toString('hex')",
+    "return Buffer.from('hi', 'ucs2').toJSON().data",
+    "return Buffer.from('zzz', 'hex').length",
+    "return Buffer.from('abc', 'ascii').toString('binary')",
+    "return Buffer.from('a\\u0000b').length",
+    "return Buffer.from('\\ud83d\\ude00').toString('hex')",
+    "return Buffer.from('\\ud83d').toString('hex')",
+    # toString
+    B + "return [b.length, b.toString(), b.toString('utf8', 0, 5), b.toString('hex', 2, 4)]",
+    B + "return b.toString('base64')",
+    B + "return b.toString('base64url')",
+    B + "return b.toString('latin1')",
+    B + "return b.toString('ascii')",
+    B + "return b.toString('utf16le')",
+    "return Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xe2, 0x82]).toString()",
+    "return Buffer.from([0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80]).toString()",
+    "return Buffer.from('abc').toString('utf8', -5, 100)",
+    "return Buffer.from('abc').toString(undefined, 1)",
+    # statics
+    "return [Buffer.byteLength('héllo'), Buffer.byteLength('aGVsbG8=', 'base64'), Buffer.byteLength('abcd', 'hex'), Buffer.byteLength('ab', 'utf16le')]",
+    "return Buffer.byteLength(new Uint8Array(7))",
+    "return [Buffer.isBuffer(Buffer.alloc(1)), Buffer.isBuffer(new Uint8Array(1)), Buffer.isBuffer('x')]",
+    "return ['utf8', 'UTF-8', 'hex', 'base64url', 'binary', 'nope', '', 'latin1', 'ucs-2'].map(e => Buffer.isEncoding(e))",
+    "return Buffer.compare(Buffer.from('abc'), Buffer.from('abd'))",
+    "return [Buffer.from('b'), Buffer.from('a'), Buffer.from('c')].sort(Buffer.compare).map(String)",
+    "return Buffer.concat([Buffer.from('ab'), Buffer.from('cd')]).toString()",
+    "return Buffer.concat([Buffer.from('ab'), Buffer.from('cd')], 3).toString()",
+    "return Buffer.concat([Buffer.from('ab')], 5).toJSON().data",
+    "return Buffer.concat([]).length",
+    "return [Buffer.poolSize, typeof Buffer.alloc]",
+    "const { constants, kMaxLength } = require('buffer'); return [constants.MAX_LENGTH, kMaxLength, constants.MAX_STRING_LENGTH]",
+    "const { isUtf8, isAscii } = require('buffer'); return [isUtf8(Buffer.from('é')), isUtf8(Buffer.from([0xc3])), isAscii(Buffer.from('abc')), isAscii(Buffer.from('é'))]",
+    "const { Buffer: B2 } = require('node:buffer'); return B2 === Buffer",
+    # instance methods
+    "const b = Buffer.from('hello world'); return [b.indexOf('o'), b.lastIndexOf('o'), b.indexOf('o', 5), b.includes('wor'), b.indexOf(Buffer.from('ld')), b.indexOf(111), b.indexOf('z')]",
+    "const b = Buffer.from('abcabc'); return [b.indexOf('c', -2), b.lastIndexOf('a', -3), b.indexOf(''), b.lastIndexOf('')]",
+    "const b = Buffer.from('hello'); const s = b.slice(1, 3); s[0] = 65; return [b.toString(), s.toString()]",
+    "const b = Buffer.from('hello'); return [b.subarray(-3).toString(), b.subarray(2, -1).toString(), b.subarray(4, 1).length]",
+    "const a = Buffer.from('hello'); const t = Buffer.alloc(8, '.'); const n = a.copy(t, 2, 1, 4); return [n, t.toString()]",
+    "const b = Buffer.alloc(6); b.fill('xy', 1, 5); return b.toString('hex')",
+    "return Buffer.alloc(4).fill(300).toJSON().data",
+    "const b = Buffer.alloc(10); const n = b.write('héllo', 2); return [n, b.toString('hex')]",
+    "const b = Buffer.alloc(4); return [b.write('abcdef'), b.toString()]",
+    "const b = Buffer.alloc(4); return [b.write('ffee', 'hex'), b.toString('hex')]",
+    "const b = Buffer.alloc(3); return [b.write('世界'), b.toString('hex')]",
+    "return [Buffer.from('ab').equals(Buffer.from('ab')), Buffer.from('ab').equals(new Uint8Array([97, 98])), Buffer.from('a').compare(Buffer.from('b'))]",
+    "return Buffer.from([1, 2, 3, 4]).swap16().toJSON().data",
+    "return Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]).swap32().toJSON().data",
+    "return Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]).swap64().toJSON().data",
+    "return JSON.stringify(Buffer.from('hi'))",
+    "return [...Buffer.from('ab').entries()]",
+    "return [...Buffer.from('ab').keys(), ...Buffer.from('ab').values()]",
+    "return Buffer.from('abc').map(x => x + 1).toString()",
+    "return Buffer.from('abc').reverse().toString()",
+    "return Object.prototype.toString.call(Buffer.from('a'))",
+    "return Buffer.from('a') instanceof Uint8Array && Buffer.from('a') instanceof Buffer",
+    "return [Buffer.name, Buffer.from('x').constructor.name, typeof Buffer.prototype.readUInt8]",
+    # numbers
+    "const b = Buffer.alloc(16); b.writeUInt32BE(0xdeadbeef, 0); b.writeInt16LE(-2, 4); b.writeUInt8(255, 6); b.writeInt8(-1, 7); b.writeFloatLE(1.5, 8); b.writeUInt16BE(513, 12); return b.toString('hex')",
+    "const b = Buffer.from('fffefdfc0102030405060708090a0b0c', 'hex'); return [b.readUInt8(0), b.readInt8(0), b.readUInt16LE(0), b.readUInt16BE(0), b.readInt16BE(0), b.readUInt32LE(0), b.readInt32LE(0), b.readUInt32BE(4)]",
+    "const b = Buffer.alloc(8); b.writeDoubleBE(Math.PI); return [b.toString('hex'), b.readDoubleBE(0)]",
+    "const b = Buffer.alloc(4); b.writeFloatBE(0.1); return b.readFloatBE(0)",
+    "const b = Buffer.alloc(8); b.writeBigInt64LE(-5n); return [b.toString('hex'), String(b.readBigInt64LE()), String(b.readBigUInt64LE())]",
+    "const b = Buffer.alloc(8); b.writeBigUInt64BE(2n ** 64n - 1n); return String(b.readBigUInt64BE(0))",
+    "const b = Buffer.alloc(6); b.writeUIntBE(0x123456789a, 0, 5); return [b.toString('hex'), b.readUIntBE(0, 5), b.readUIntLE(0, 5)]",
+    "const b = Buffer.alloc(6); b.writeIntLE(-123456789, 0, 6); return [b.toString('hex'), b.readIntLE(0, 6), b.readIntBE(0, 3)]",
+    "const b = Buffer.alloc(4); return [b.writeUInt16LE(1, 1), b.writeUint16BE(2, 2)]",
+    "return Buffer.from([1, 2]).readUint16LE(0)",
+    # errors
+    "return Buffer.alloc(-1)",
+    "return Buffer.alloc('10')",
+    "return Buffer.from()",
+    "return Buffer.from(5)",
+    "return Buffer.from(null)",
+    "return Buffer.from(() => 1)",
+    "return Buffer.from('a', 'nope')",
+    "return Buffer.alloc(2).toString('nope')",
+    "return Buffer.alloc(2).readUInt8(5)",
+    "return Buffer.alloc(2).readUInt8(1.5)",
+    "return Buffer.alloc(2).readUInt8('1')",
+    "return Buffer.alloc(4).readUInt32LE(2)",
+    "return Buffer.alloc(2).readUInt32LE(0)",
+    "return Buffer.alloc(4).writeUInt32LE(2 ** 32)",
+    "return Buffer.alloc(1).writeUInt8(256)",
+    "return Buffer.alloc(1).writeInt8(-129)",
+    "return Buffer.alloc(2).writeInt16BE(40000)",
+    "return Buffer.alloc(1).writeUInt8('1')",
+    "return Buffer.alloc(8).writeBigInt64LE(2n ** 63n)",
+    "return Buffer.alloc(8).writeBigUInt64LE(-1n)",
+    "return Buffer.alloc(8).writeBigInt64LE(1)",
+    "return Buffer.alloc(6).readIntLE(0, 7)",
+    "return Buffer.alloc(6).readUIntBE(0, 0)",
+    "return Buffer.alloc(6).writeUIntLE(2 ** 48, 0, 6)",
+    "return Buffer.alloc(3).swap16()",
+    "return Buffer.alloc(6).swap32()",
+    "return Buffer.concat([1])",
+    "return Buffer.concat('ab')",
+    "return Buffer.compare('a', Buffer.from('a'))",
+    "return Buffer.from('ab').equals('ab')",
+    "return Buffer.alloc(2).fill('zz', 'hex')",
+    "return Buffer.from('x').write(5)",
+    "return Buffer.byteLength(5)",
+    "return Buffer.alloc(1e20)",
+    "return Buffer.from('abc').copy('nope')",
+    # patched within an execution works there (tests/test_isolation.py checks it is gone after)
+    "Buffer.prototype.toHexUpper = function () { return this.toString('hex').toUpperCase() }; const r = Buffer.from('hi').toHexUpper(); delete Buffer.prototype.toHexUpper; return r",
+]
+
+TEXT = [
+    "return Array.from(new TextEncoder().encode('héllo €😀'))",
+    "return new TextEncoder().encoding",
+    "return Array.from(new TextEncoder().encode())",
+    "return Array.from(new TextEncoder().encode('\\ud800x'))",
+    "const u = new Uint8Array(5); return new TextEncoder().encodeInto('aé€', u)",
+    "const u = new Uint8Array(4); const r = new TextEncoder().encodeInto('😀a', u); return [r, Array.from(u)]",
+    "return new TextDecoder().decode(new Uint8Array([104, 195, 169, 226, 130, 172]))",
+    "return new TextDecoder().decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x41]))",
+    "return new TextDecoder('utf-8', { ignoreBOM: true }).decode(new Uint8Array([0xef, 0xbb, 0xbf, 0x41])).length",
+    "return new TextDecoder().decode(new Uint8Array([0xc3, 0x28, 0xa0, 0xa1]))",
+    "return new TextDecoder().decode(Buffer.from('buf'))",
+    "return new TextDecoder().decode(new Uint8Array([104, 105]).buffer)",
+    "return new TextDecoder().decode()",
+    "return new TextDecoder('utf-16le').decode(new Uint8Array([104, 0, 105, 0]))",
+    "return new TextDecoder('latin1').encoding",
+    "return [new TextDecoder().encoding, new TextDecoder('UTF8').encoding, new TextDecoder().fatal, new TextDecoder().ignoreBOM]",
+    "return new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array([0xff]))",
+    "return new TextDecoder('nope')",
+    "return new TextDecoder().decode('string')",
+    "return Object.prototype.toString.call(new TextEncoder())",
+]
+
+BASE64 = [
+    "return btoa('hello')",
+    "return atob('aGVsbG8=')",
+    "return atob(' aGVs bG8= ')",
+    "return atob('aGVsbG8')",
+    "return btoa(String.fromCharCode(255, 254, 0))",
+    "return atob(btoa('\\u00ff\\u0000x')).length",
+    "return btoa('中')",
+    "return atob('a')",
+    "return atob('!!!!')",
+    "return btoa()",
+    "return btoa(123)",
+    "return atob(null)",
+]
+
+EVENTS = [
+    "const EventEmitter = require('events'); const e = new EventEmitter(); const got = []; e.on('x', (a, b) => got.push(a + b)); e.emit('x', 1, 2); e.emit('x', 3, 4); return got",
+    "const EventEmitter = require('events'); const e = new EventEmitter(); let n = 0; e.once('x', () => n++); e.emit('x'); e.emit('x'); return [n, e.listenerCount('x')]",
+    "const EventEmitter = require('events'); const e = new EventEmitter(); const f = () => {}; e.on('a', f); e.on('b', f); e.off('a', f); return [e.eventNames(), e.listenerCount('a')]",
+    "const EventEmitter = require('events'); const e = new EventEmitter(); const order = []; e.on('x', () => order.push(1)); e.prependListener('x', () => order.push(0)); e.emit('x'); return order",
+    "const EventEmitter = require('events'); const e = new EventEmitter(); e.emit('error', new Error('boom')); return 1",
+    "const EventEmitter = require('events'); const e = new EventEmitter(); return e.emit('nothing')",
+    "const EventEmitter = require('events'); const e = new EventEmitter(); return [e.getMaxListeners(), EventEmitter.defaultMaxListeners]",
+    "const EventEmitter = require('events'); class My extends EventEmitter {} const m = new My(); let v; m.on('d', x => v = x); m.emit('d', 'sub'); return v",
+    "const { EventEmitter, once } = require('events'); const e = new EventEmitter(); setTimeout(() => e.emit('ready', 42), 1); const [v] = await once(e, 'ready'); return v",
+    "const EventEmitter = require('events'); const e = new EventEmitter(); e.on('x', function () { this.seen = true }); e.emit('x'); return e.seen",
+    "const EventEmitter = require('events'); const e = new EventEmitter(); e.on('x', () => {}); e.removeAllListeners(); return e.eventNames()",
+    "const EventEmitter = require('events'); const e = new EventEmitter(); e.on('x', 'not a function'); return 1",
+    "const EventEmitter = require('events'); return typeof EventEmitter.EventEmitter",
+    "const EventEmitter = require('events'); const e = new EventEmitter(); const f = () => {}; e.on('x', f); return e.listeners('x')[0] === f && e.rawListeners('x').length === 1",
+]
+
+ALL = BUFFER + TEXT + BASE64 + EVENTS
+
+# Where the service deliberately or knowingly differs from Node 20 (reason).
+KNOWN_DIFFERENCES: dict[str, str] = {}
+
+
+def area(code: str) -> str:
+    for name, group in (("buffer", BUFFER), ("text", TEXT), ("base64", BASE64), ("events", EVENTS)):
+        if code in group:
+            return name
+    return "?"
+
+
+@pytest.fixture(scope="module")
+def node_outcomes() -> list[dict[str, Any]]:
+    return run_in_node([{"code": code, "input": {}} for code in ALL])
+
+
+@pytest.mark.parametrize("index", range(len(ALL)), ids=[f"{area(c)}-{i}" for i, c in enumerate(ALL)])
+def test_core_matches_node(cb1: CodeBlockClient, node_outcomes: list[dict[str, Any]], index: int) -> None:
+    code = ALL[index]
+    expected = node_outcomes[index]
+    status, body = cb1.run(code)
+    if expected["ok"]:
+        assert status == 200, (code, body)
+        assert body["result"] == json.loads(expected["result"]), code
+        return
+    assert status == 400, (code, body, expected)
+    error = body["error"]
+    assert (error.get("name"), error.get("code"), error["message"]) == (
+        expected.get("name"), expected.get("code"), expected["message"]), (code, error, expected)
