@@ -50,6 +50,8 @@ const modules = {
   'date-fns-tz': 'date-fns-tz',
   ...Object.fromEntries(dayjsPlugins.map((p) => [`dayjs/plugin/${p}`, `dayjs/plugin/${p}.js`])),
   ...Object.fromEntries(dayjsLocales.map((l) => [`dayjs/locale/${l}`, `dayjs/locale/${l}.js`])),
+  // Node core modules too large for the bootstrap, installed like npm modules.
+  'crypto': './js/lib/crypto.js',
 };
 // Alias kinds: 'member' gives the function itself (lodash/get), 'namespace' an
 // object holding it ({ format } = require('date-fns/format')), as each package does.
@@ -59,7 +61,7 @@ const aliases = { 'lodash/': { base: 'lodash', kind: 'member' }, 'date-fns/': { 
 const shared = (name) => (name.startsWith('dayjs/') ? ['dayjs'] : []);
 // Node's core modules that a bundled library may require are resolved at run time
 // by the code block's require(), not bundled.
-const nodeBuiltins = ['buffer', 'crypto', 'events', 'util', 'url', 'querystring', 'string_decoder', 'stream',
+const nodeBuiltins = ['buffer', 'events', 'util', 'url', 'querystring', 'string_decoder', 'stream',
   'assert', 'timers', 'fs', 'path', 'os', 'http', 'https', 'net', 'zlib'];
 
 const manifest = { modules: {}, aliases };
@@ -67,7 +69,11 @@ await Promise.all(Object.entries(modules).map(async ([name, target]) => {
   const file = `${name.replaceAll('/', '__')}.js`;
   const requires = shared(name);
   await build({
-    stdin: { contents: `module.exports = require(${JSON.stringify(target)});`, resolveDir: root, loader: 'js' },
+    stdin: {
+      contents: target.startsWith('./') ? `module.exports = require(${JSON.stringify(target)}).default;`
+        : `module.exports = require(${JSON.stringify(target)});`,
+      resolveDir: root, loader: 'js',
+    },
     outfile: join(outdir, 'modules', file),
     bundle: true,
     format: 'cjs',

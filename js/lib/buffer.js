@@ -221,8 +221,9 @@ function makeBufferModule() {
     for (let i = 0; i < list.length; i++) {
       const item = list[i];
       if (!(item instanceof Uint8Array)) throw invalidArgType(`list[${i}]`, ['Buffer', 'Uint8Array'], item);
+      if (pos >= totalLength) break;
       const n = Math.min(item.length, totalLength - pos);
-      if (n <= 0) break;
+      if (n === 0) continue;
       buf.set(n === item.length ? item : item.subarray(0, n), pos);
       pos += n;
     }

@@ -63,6 +63,7 @@ BUFFER = [
     "return Buffer.concat([Buffer.from('ab'), Buffer.from('cd')], 3).toString()",
     "return Buffer.concat([Buffer.from('ab')], 5).toJSON().data",
     "return Buffer.concat([]).length",
+    "return Buffer.concat([Buffer.alloc(0), Buffer.from('after empty'), new Uint8Array(0), Buffer.from('!')]).toString()",
     "return [Buffer.poolSize, typeof Buffer.alloc]",
     "const { constants, kMaxLength } = require('buffer'); return [constants.MAX_LENGTH, kMaxLength, constants.MAX_STRING_LENGTH]",
     "const { isUtf8, isAscii } = require('buffer'); return [isUtf8(Buffer.from('é')), isUtf8(Buffer.from([0xc3])), isAscii(Buffer.from('abc')), isAscii(Buffer.from('é'))]",
@@ -197,14 +198,92 @@ EVENTS = [
     "const EventEmitter = require('events'); const e = new EventEmitter(); const f = () => {}; e.on('x', f); return e.listeners('x')[0] === f && e.rawListeners('x').length === 1",
 ]
 
-ALL = BUFFER + TEXT + BASE64 + EVENTS
+C = "const crypto = require('crypto');\n"
+KEY = "const key = Buffer.from('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', 'hex');\n"
+
+CRYPTO = [
+    *[C + f"return crypto.createHash('{alg}').update('hello world').digest('hex')" for alg in (
+        "md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha512-224", "sha512-256", "sha3-224", "sha3-256",
+        "sha3-384", "sha3-512", "ripemd160", "RSA-SHA256", "SHA256")],
+    C + "return crypto.createHash('sha256').update('a').update(Buffer.from('b')).update(new Uint8Array([99])).digest('base64')",
+    C + "return crypto.createHash('md5').update('中文', 'utf8').digest('base64url')",
+    C + "return crypto.createHash('sha1').update('6869', 'hex').digest('latin1')",
+    C + "return crypto.createHash('sha256').update('').digest().length",
+    C + "return crypto.createHash('shake256', { outputLength: 8 }).update('x').digest('hex')",
+    C + "const h = crypto.createHash('sha256').update('a'); const c = h.copy(); c.update('b'); return [h.digest('hex'), c.digest('hex')]",
+    C + "return crypto.createHmac('sha256', 'secret').update('message').digest('hex')",
+    C + "return crypto.createHmac('md5', Buffer.from('k')).update('m').digest('base64')",
+    C + "return crypto.createHmac('sha512', 'x'.repeat(200)).update('long key').digest('hex')",
+    C + "return crypto.createHmac('sha1', '').update('').digest('hex')",
+    C + "const h = crypto.createHmac('sha256', 'k'); h.update('m'); h.digest(); return h.digest('hex')",
+    C + "return crypto.pbkdf2Sync('password', 'salt', 1, 20, 'sha1').toString('hex')",
+    C + "return crypto.pbkdf2Sync('password', 'salt', 4096, 32, 'sha256').toString('hex')",
+    C + "return crypto.pbkdf2Sync(Buffer.from('pw'), Buffer.from('s'), 10, 64, 'sha512').toString('base64')",
+    C + "return await new Promise((res, rej) => crypto.pbkdf2('p', 's', 5, 16, 'sha256', (e, k) => e ? rej(e) : res(k.toString('hex'))))",
+    C + "return crypto.scryptSync('password', 'salt', 32, { N: 1024 }).toString('hex')",
+    C + "return crypto.randomBytes(16).length",
+    C + "return crypto.randomBytes(0).length",
+    C + "const n = crypto.randomInt(10); return n >= 0 && n < 10",
+    C + "const n = crypto.randomInt(-5, 5); return Number.isInteger(n) && n >= -5 && n < 5",
+    C + "return /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(crypto.randomUUID())",
+    C + "return crypto.getRandomValues(new Uint32Array(4)).length",
+    C + "const b = Buffer.alloc(8); crypto.randomFillSync(b, 2, 4); return [b[0], b[1], b[6], b[7]]",
+    C + "return [crypto.timingSafeEqual(Buffer.from('abc'), Buffer.from('abc')), crypto.timingSafeEqual(Buffer.from('abc'), Buffer.from('abd'))]",
+    C + KEY + "const iv = Buffer.alloc(16, 7); const e = crypto.createCipheriv('aes-256-cbc', key, iv);\n"
+    "return Buffer.concat([e.update('hello world, this is more than one block'), e.final()]).toString('base64')",
+    C + KEY + "const e = crypto.createCipheriv('aes-128-cbc', key.subarray(0, 16), Buffer.alloc(16));\n"
+    "return e.update('x', 'utf8', 'hex') + e.final('hex')",
+    C + KEY + "const e = crypto.createCipheriv('aes-192-cbc', key.subarray(0, 24), Buffer.alloc(16, 1));\n"
+    "return e.update('192', 'utf8', 'base64') + e.final('base64')",
+    C + KEY + "const e = crypto.createCipheriv('aes-256-ecb', key, null); return e.update('ecb mode text', 'utf8', 'hex') + e.final('hex')",
+    C + KEY + "const e = crypto.createCipheriv('aes-128-ecb', key.subarray(0, 16), ''); return e.update('x', 'utf8', 'hex') + e.final('hex')",
+    C + KEY + "const e = crypto.createCipheriv('aes-256-ctr', key, Buffer.alloc(16, 3)); return e.update('counter mode', 'utf8', 'hex') + e.final('hex')",
+    C + KEY + "const iv = Buffer.alloc(12, 9); const e = crypto.createCipheriv('aes-256-gcm', key, iv); e.setAAD(Buffer.from('aad'));\n"
+    "const ct = e.update('gcm text', 'utf8', 'hex') + e.final('hex'); return [ct, e.getAuthTag().toString('hex')]",
+    C + KEY + "const iv = Buffer.alloc(12, 9); const e = crypto.createCipheriv('aes-256-gcm', key, iv);\n"
+    "const ct = Buffer.concat([e.update('round trip'), e.final()]); const tag = e.getAuthTag();\n"
+    "const d = crypto.createDecipheriv('aes-256-gcm', key, iv); d.setAuthTag(tag); return d.update(ct, undefined, 'utf8') + d.final('utf8')",
+    C + KEY + "const iv = Buffer.alloc(12, 9); const e = crypto.createCipheriv('aes-256-gcm', key, iv);\n"
+    "const ct = Buffer.concat([e.update('tampered'), e.final()]); const d = crypto.createDecipheriv('aes-256-gcm', key, iv);\n"
+    "d.setAuthTag(Buffer.alloc(16)); d.update(ct); return d.final()",
+    C + KEY + "const iv = Buffer.alloc(16); const e = crypto.createCipheriv('aes-256-cbc', key, iv);\n"
+    "const ct = e.update('decrypt me', 'utf8', 'base64') + e.final('base64'); const d = crypto.createDecipheriv('aes-256-cbc', key, iv);\n"
+    "return d.update(ct, 'base64', 'utf8') + d.final('utf8')",
+    C + KEY + "const d = crypto.createDecipheriv('aes-256-cbc', key, Buffer.alloc(16)); d.update(Buffer.alloc(16)); return d.final()",
+    C + KEY + "const e = crypto.createCipheriv('aes-256-cbc', key, Buffer.alloc(16)); e.setAutoPadding(false); e.update('not a full block'); return e.final('hex')",
+    C + KEY + "const e = crypto.createCipheriv('aes-256-cbc', key, Buffer.alloc(16)); e.setAutoPadding(false); e.update('exactly16bytes!!'); return e.final('hex')",
+    C + "return crypto.getHashes().includes('sha256') && crypto.getCiphers().includes('aes-256-gcm')",
+    C + "return typeof crypto.webcrypto.getRandomValues",
+    # errors
+    C + "return crypto.createHash('nope')",
+    C + "return crypto.createHash(5)",
+    C + "return crypto.createHmac('nope', 'k')",
+    C + "const h = crypto.createHash('md5'); h.digest(); return h.digest()",
+    C + "const h = crypto.createHash('md5'); h.digest(); return h.update('x')",
+    C + "return crypto.createHash('md5').update(5)",
+    C + "return crypto.createHash('md5').update(null)",
+    C + "return crypto.timingSafeEqual(Buffer.from('a'), Buffer.from('ab'))",
+    C + "return crypto.timingSafeEqual('a', 'b')",
+    C + "return crypto.createCipheriv('aes-128-cbc', Buffer.alloc(5), Buffer.alloc(16))",
+    C + "return crypto.createCipheriv('aes-128-cbc', Buffer.alloc(16), Buffer.alloc(5))",
+    C + "return crypto.createCipheriv('nope', Buffer.alloc(16), Buffer.alloc(16))",
+    C + "return crypto.randomBytes(-1)",
+    C + "return crypto.randomBytes('8')",
+    C + "return crypto.randomInt(5, 1)",
+    C + "return crypto.pbkdf2Sync('p', 's', 1, 32, 'nope')",
+    C + "return crypto.pbkdf2Sync('p', 's', 0, 32, 'sha256')",
+    C + "return crypto.pbkdf2Sync('p', 's', 1, -1, 'sha256')",
+    C + "return crypto.createHash('sha256').update('a').digest('nope')",
+]
+
+ALL = BUFFER + TEXT + BASE64 + EVENTS + CRYPTO
 
 # Where the service deliberately or knowingly differs from Node 20 (reason).
 KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
 def area(code: str) -> str:
-    for name, group in (("buffer", BUFFER), ("text", TEXT), ("base64", BASE64), ("events", EVENTS)):
+    for name, group in (("buffer", BUFFER), ("text", TEXT), ("base64", BASE64), ("events", EVENTS), ("crypto", CRYPTO)):
         if code in group:
             return name
     return "?"

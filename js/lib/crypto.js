@@ -1,0 +1,386 @@
+'use strict';
+// require('crypto'): Node's crypto API for code blocks, on the audited pure-JS
+// primitives of @noble/hashes and @noble/ciphers. Installed as a module bundle
+// (js/build.mjs), so runtimes that never use it do not pay for it.
+//
+// Supported: createHash (md5, sha1, sha224/256/384/512, sha512-224/256, sha3-*,
+// ripemd160, shake128/256), createHmac, pbkdf2/pbkdf2Sync, scrypt/scryptSync,
+// randomBytes, randomFillSync, randomInt, randomUUID, getRandomValues,
+// timingSafeEqual, createCipheriv/createDecipheriv (AES-128/192/256 in CBC, ECB,
+// CTR, GCM), getHashes, getCiphers. Not yet: RSA/EC keys, sign/verify,
+// publicEncrypt (they throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the API).
+// CBC, ECB and CTR stream like Node's (update() returns every complete block, or
+// every byte for CTR); GCM buffers: update() returns an empty Buffer and final()
+// all of the output (the concatenation is the same as Node's).
+
+import { md5, ripemd160, sha1 } from '@noble/hashes/legacy.js';
+import { sha224, sha256, sha384, sha512, sha512_224, sha512_256 } from '@noble/hashes/sha2.js';
+import { sha3_224, sha3_256, sha3_384, sha3_512, shake128, shake256 } from '@noble/hashes/sha3.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
+import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
+import { cbc, ctr, ecb, gcm } from '@noble/ciphers/aes.js';
+import { invalidArgType, makeNodeError, outOfRange } from './internal/node_errors.js';
+
+const { Buffer } = globalThis;
+// Captured at install time, between executions (the runtime is clean then).
+const getRandomValuesOriginal = globalThis.crypto.getRandomValues;
+const webCrypto = globalThis.crypto;
+const randomUUIDOriginal = globalThis.crypto.randomUUID;
+
+const HASHES = {
+  md5, sha1, ripemd160, rmd160: ripemd160, 'ripemd-160': ripemd160, sha224, sha256, sha384, sha512,
+  'sha512-224': sha512_224, 'sha512-256': sha512_256, 'sha3-224': sha3_224, 'sha3-256': sha3_256,
+  'sha3-384': sha3_384, 'sha3-512': sha3_512, shake128, shake256,
+  'rsa-md5': md5, 'rsa-sha1': sha1, 'rsa-sha256': sha256, 'rsa-sha512': sha512,
+};
+
+function hashOf(algorithm) {
+  return typeof algorithm === 'string' ? HASHES[algorithm.toLowerCase()] : undefined;
+}
+
+function toBytes(data, encoding, name = 'data') {
+  if (typeof data === 'string') return Buffer.from(data, encoding);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw invalidArgType(name, ['string', 'Buffer', 'TypedArray', 'DataView'], data);
+}
+
+function keyBytes(key, name = 'key') {
+  if (typeof key === 'string') return Buffer.from(key);
+  if (ArrayBuffer.isView(key)) return new Uint8Array(key.buffer, key.byteOffset, key.byteLength);
+  if (key instanceof ArrayBuffer) return new Uint8Array(key);
+  throw invalidArgType(name, ['string', 'ArrayBuffer', 'Buffer', 'TypedArray', 'DataView', 'KeyObject', 'CryptoKey'], key);
+}
+
+function output(bytes, encoding) {
+  const buf = Buffer.from(bytes); // a copy: noble may reuse or wipe its buffers
+  // Node answers with a Buffer for an unknown output encoding too.
+  return typeof encoding === 'string' && Buffer.isEncoding(encoding) ? buf.toString(encoding) : buf;
+}
+
+function finalized() {
+  return makeNodeError(Error, 'ERR_CRYPTO_HASH_FINALIZED', 'Digest already called');
+}
+
+class Hash {
+  #state; #done = false;
+  constructor(algorithm, options, state) {
+    if (state) { this.#state = state; return; }
+    if (typeof algorithm !== 'string') throw invalidArgType('algorithm', ['string'], algorithm);
+    const hash = hashOf(algorithm);
+    if (hash === undefined) throw new Error('Digest method not supported');
+    const outputLength = options?.outputLength;
+    this.#state = outputLength !== undefined && hash.create.length !== undefined && (hash === shake128 || hash === shake256)
+      ? hash.create({ dkLen: outputLength }) : hash.create();
+  }
+  update(data, encoding) {
+    if (this.#done) throw finalized();
+    this.#state.update(toBytes(data, encoding));
+    return this;
+  }
+  digest(encoding) {
+    if (this.#done) throw finalized();
+    this.#done = true;
+    return output(this.#state.digest(), encoding);
+  }
+  copy() {
+    if (this.#done) throw finalized();
+    return new Hash(undefined, undefined, this.#state.clone());
+  }
+}
+
+class Hmac {
+  #state; #done = false;
+  constructor(algorithm, key) {
+    if (typeof algorithm !== 'string') throw invalidArgType('hmac', ['string'], algorithm);
+    const hash = hashOf(algorithm);
+    if (hash === undefined || hash === shake128 || hash === shake256) {
+      throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_DIGEST', `Invalid digest: ${algorithm}`);
+    }
+    this.#state = hmac.create(hash, keyBytes(key));
+  }
+  update(data, encoding) {
+    if (this.#done) throw makeNodeError(Error, 'ERR_CRYPTO_HASH_FINALIZED', 'Digest already called');
+    this.#state.update(toBytes(data, encoding));
+    return this;
+  }
+  digest(encoding) {
+    // Node returns an empty digest on a second call instead of throwing.
+    if (this.#done) return output(new Uint8Array(0), encoding);
+    this.#done = true;
+    return output(this.#state.digest(), encoding);
+  }
+}
+
+function createHash(algorithm, options) { return new Hash(algorithm, options); }
+function createHmac(algorithm, key) { return new Hmac(algorithm, key); }
+
+function digestFor(digest) {
+  const hash = hashOf(digest);
+  if (hash === undefined || hash === shake128 || hash === shake256) {
+    throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_DIGEST', `Invalid digest: ${digest}`);
+  }
+  return hash;
+}
+
+function checkInt(value, name, min, max) {
+  if (typeof value !== 'number') throw invalidArgType(name, ['number'], value);
+  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
+  if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value);
+}
+
+function pbkdf2Sync(password, salt, iterations, keylen, digest) {
+  const pw = keyBytes(password, 'password');
+  const sl = keyBytes(salt, 'salt');
+  checkInt(iterations, 'iterations', 1, 2147483647);
+  checkInt(keylen, 'keylen', 0, 2147483647);
+  if (typeof digest !== 'string') throw invalidArgType('digest', ['string'], digest);
+  const hash = digestFor(digest);
+  return output(noblePbkdf2(hash, pw, sl, { c: iterations, dkLen: keylen }));
+}
+
+function pbkdf2(password, salt, iterations, keylen, digest, callback) {
+  if (typeof callback !== 'function') throw invalidArgType('callback', ['function'], callback);
+  const result = pbkdf2Sync(password, salt, iterations, keylen, digest);
+  queueMicrotask(() => callback(null, result));
+}
+
+function scryptSync(password, salt, keylen, options = {}) {
+  checkInt(keylen, 'keylen', 0, 2147483647);
+  const N = options.N ?? options.cost ?? 16384;
+  const r = options.r ?? options.blockSize ?? 8;
+  const p = options.p ?? options.parallelization ?? 1;
+  return output(nobleScrypt(keyBytes(password, 'password'), keyBytes(salt, 'salt'), { N, r, p, dkLen: keylen }));
+}
+
+function scrypt(password, salt, keylen, options, callback) {
+  if (typeof options === 'function') { callback = options; options = {}; }
+  if (typeof callback !== 'function') throw invalidArgType('callback', ['function'], callback);
+  const result = scryptSync(password, salt, keylen, options);
+  queueMicrotask(() => callback(null, result));
+}
+
+function fill(bytes) {
+  for (let i = 0; i < bytes.length; i += 65536) {
+    getRandomValuesOriginal.call(webCrypto, bytes.subarray(i, Math.min(i + 65536, bytes.length)));
+  }
+  return bytes;
+}
+
+function randomBytes(size, callback) {
+  checkInt(size, 'size', 0, 2147483647);
+  const buf = fill(Buffer.alloc(size));
+  if (callback === undefined) return buf;
+  if (typeof callback !== 'function') throw invalidArgType('callback', ['function'], callback);
+  queueMicrotask(() => callback(null, buf));
+  return undefined;
+}
+
+function randomFillSync(buffer, offset = 0, size) {
+  if (!ArrayBuffer.isView(buffer) && !(buffer instanceof ArrayBuffer)) {
+    throw invalidArgType('buf', ['ArrayBuffer', 'ArrayBufferView'], buffer);
+  }
+  const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer)
+    : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  fill(bytes.subarray(offset, size === undefined ? bytes.length : offset + size));
+  return buffer;
+}
+
+function randomInt(min, max, callback) {
+  if (typeof max === 'undefined' || typeof max === 'function') { callback = max; max = min; min = 0; }
+  if (!Number.isSafeInteger(min)) throw invalidArgType('min', ['safe integer'], min);
+  if (!Number.isSafeInteger(max)) throw invalidArgType('max', ['safe integer'], max);
+  if (max <= min) {
+    throw makeNodeError(RangeError, 'ERR_OUT_OF_RANGE',
+      `The value of "max" is out of range. It must be greater than the value of "min" (${min}). Received ${max}`);
+  }
+  const range = max - min;
+  // Rejection sampling over 48 bits, as Node does.
+  const limit = 2 ** 48 - (2 ** 48 % range);
+  let x;
+  do {
+    const b = fill(new Uint8Array(6));
+    x = b[0] * 2 ** 40 + b[1] * 2 ** 32 + b[2] * 2 ** 24 + b[3] * 2 ** 16 + b[4] * 2 ** 8 + b[5];
+  } while (x >= limit);
+  const result = min + (x % range);
+  if (typeof callback === 'function') { queueMicrotask(() => callback(null, result)); return undefined; }
+  return result;
+}
+
+function timingSafeEqual(a, b) {
+  for (const [name, value] of [['buf1', a], ['buf2', b]]) {
+    if (!ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
+      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE',
+        `The "${name}" argument must be an instance of ArrayBuffer, Buffer, TypedArray, or DataView.`);
+    }
+  }
+  const x = keyBytes(a); const y = keyBytes(b);
+  if (x.length !== y.length) {
+    throw makeNodeError(RangeError, 'ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH', 'Input buffers must have the same byte length');
+  }
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
+  return diff === 0;
+}
+
+// -- ciphers ------------------------------------------------------------------------
+
+const CIPHERS = {};
+for (const bits of [128, 192, 256]) {
+  for (const mode of ['cbc', 'ecb', 'ctr', 'gcm']) CIPHERS[`aes-${bits}-${mode}`] = { keyLength: bits / 8, mode };
+}
+CIPHERS.aes128 = CIPHERS['aes-128-cbc']; CIPHERS.aes192 = CIPHERS['aes-192-cbc']; CIPHERS.aes256 = CIPHERS['aes-256-cbc'];
+
+function addCounter(iv, blocks) {
+  const out = Uint8Array.from(iv);
+  let carry = blocks;
+  for (let i = 15; i >= 0 && carry > 0; i--) {
+    const sum = out[i] + (carry % 256);
+    out[i] = sum & 255;
+    carry = Math.floor(carry / 256) + (sum >> 8);
+  }
+  return out;
+}
+
+function badDecrypt() {
+  return makeNodeError(Error, 'ERR_OSSL_BAD_DECRYPT', 'error:1C800064:Provider routines::bad decrypt');
+}
+
+class Cipheriv {
+  #spec; #key; #iv; #decrypt; #pending = new Uint8Array(0); #position = 0; #chunks = []; #done = false;
+  #padding = true; #aad; #tag; #tagLength;
+  constructor(algorithm, key, iv, options, decrypt) {
+    if (typeof algorithm !== 'string') throw invalidArgType('cipher', ['string'], algorithm);
+    const spec = CIPHERS[algorithm.toLowerCase()];
+    if (spec === undefined) throw makeNodeError(Error, 'ERR_CRYPTO_UNKNOWN_CIPHER', 'Unknown cipher');
+    const k = keyBytes(key);
+    if (k.length !== spec.keyLength) throw makeNodeError(RangeError, 'ERR_CRYPTO_INVALID_KEYLEN', 'Invalid key length');
+    const v = iv === null || iv === undefined ? null : keyBytes(iv, 'iv');
+    const ivOk = spec.mode === 'ecb' ? (v === null || v.length === 0) : spec.mode === 'gcm' ? v !== null && v.length > 0 : v !== null && v.length === 16;
+    if (!ivOk) throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_IV', 'Invalid initialization vector');
+    this.#spec = spec; this.#key = Uint8Array.from(k); this.#iv = v && Uint8Array.from(v); this.#decrypt = decrypt;
+    this.#tagLength = options?.authTagLength ?? 16;
+  }
+
+  // Complete blocks through CBC/ECB without padding, chaining the IV.
+  #blocks(data) {
+    if (data.length === 0) return new Uint8Array(0);
+    const mode = this.#spec.mode === 'cbc' ? cbc(this.#key, this.#iv, { disablePadding: true })
+      : ecb(this.#key, { disablePadding: true });
+    const out = this.#decrypt ? mode.decrypt(data) : mode.encrypt(data);
+    if (this.#spec.mode === 'cbc') this.#iv = Uint8Array.from((this.#decrypt ? data : out).subarray(-16));
+    return out;
+  }
+
+  #ctr(data) {
+    const offset = this.#position % 16;
+    const counter = addCounter(this.#iv, Math.floor(this.#position / 16));
+    const padded = new Uint8Array(offset + data.length);
+    padded.set(data, offset);
+    this.#position += data.length;
+    return ctr(this.#key, counter).encrypt(padded).subarray(offset);
+  }
+
+  update(data, inputEncoding, outputEncoding) {
+    if (this.#done) throw makeNodeError(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation update');
+    const bytes = Uint8Array.from(toBytes(data, inputEncoding));
+    const { mode } = this.#spec;
+    if (mode === 'gcm') { this.#chunks.push(bytes); return output(new Uint8Array(0), outputEncoding); }
+    if (mode === 'ctr') return output(this.#ctr(bytes), outputEncoding);
+    const all = new Uint8Array(this.#pending.length + bytes.length);
+    all.set(this.#pending); all.set(bytes, this.#pending.length);
+    let usable = all.length - (all.length % 16);
+    // Decrypting with padding keeps the last block back: final() removes the padding.
+    if (this.#decrypt && this.#padding && usable === all.length) usable -= 16;
+    usable = Math.max(usable, 0);
+    this.#pending = all.slice(usable);
+    return output(this.#blocks(all.subarray(0, usable)), outputEncoding);
+  }
+
+  final(outputEncoding) {
+    if (this.#done) throw makeNodeError(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation final');
+    this.#done = true;
+    const { mode } = this.#spec;
+    if (mode === 'ctr') return output(new Uint8Array(0), outputEncoding);
+    if (mode === 'gcm') return output(this.#finalGcm(), outputEncoding);
+    const rest = this.#pending;
+    if (!this.#padding) {
+      if (rest.length % 16 !== 0) {
+        throw makeNodeError(Error, 'ERR_OSSL_WRONG_FINAL_BLOCK_LENGTH', 'error:1C80006B:Provider routines::wrong final block length');
+      }
+      return output(this.#blocks(rest), outputEncoding);
+    }
+    if (!this.#decrypt) {
+      const pad = 16 - (rest.length % 16);
+      const block = new Uint8Array(rest.length + pad).fill(pad);
+      block.set(rest);
+      return output(this.#blocks(block), outputEncoding);
+    }
+    if (rest.length !== 16) throw badDecrypt();
+    const plain = this.#blocks(rest);
+    const pad = plain[15];
+    if (pad < 1 || pad > 16 || plain.subarray(16 - pad).some((b) => b !== pad)) throw badDecrypt();
+    return output(plain.subarray(0, 16 - pad), outputEncoding);
+  }
+
+  #finalGcm() {
+    const input = Buffer.concat(this.#chunks);
+    const cipher = gcm(this.#key, this.#iv, this.#aad);
+    try {
+      if (this.#decrypt) {
+        if (!this.#tag) throw new Error('no tag');
+        return cipher.decrypt(Buffer.concat([input, this.#tag]));
+      }
+    } catch {
+      throw new Error('Unsupported state or unable to authenticate data');
+    }
+    const sealed = cipher.encrypt(input);
+    this.#tag = sealed.slice(sealed.length - 16, sealed.length - 16 + this.#tagLength);
+    return sealed.subarray(0, sealed.length - 16);
+  }
+
+  setAutoPadding(autoPadding = true) { this.#padding = Boolean(autoPadding); return this; }
+  setAAD(buffer) { this.#aad = Uint8Array.from(toBytes(buffer, undefined, 'buffer')); return this; }
+  getAuthTag() {
+    if (this.#decrypt || !this.#tag) throw makeNodeError(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation getAuthTag');
+    return Buffer.from(this.#tag);
+  }
+  setAuthTag(tag) {
+    if (!this.#decrypt) throw makeNodeError(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation setAuthTag');
+    this.#tag = Uint8Array.from(toBytes(tag, undefined, 'buffer'));
+    return this;
+  }
+}
+
+function createCipheriv(algorithm, key, iv, options) { return new Cipheriv(algorithm, key, iv, options, false); }
+function createDecipheriv(algorithm, key, iv, options) { return new Cipheriv(algorithm, key, iv, options, true); }
+
+function getHashes() {
+  return ['RSA-MD5', 'RSA-RIPEMD160', 'RSA-SHA1', 'RSA-SHA256', 'RSA-SHA512', 'md5', 'ripemd160', 'sha1', 'sha224',
+    'sha256', 'sha3-224', 'sha3-256', 'sha3-384', 'sha3-512', 'sha384', 'sha512', 'sha512-224', 'sha512-256',
+    'shake128', 'shake256'];
+}
+function getCiphers() { return Object.keys(CIPHERS).sort(); }
+
+function unavailable(name) {
+  return () => {
+    throw makeNodeError(Error, 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+      `crypto.${name} is not available in code blocks yet (supported: ${['createHash', 'createHmac', 'pbkdf2Sync', 'scryptSync',
+        'randomBytes', 'randomInt', 'randomUUID', 'timingSafeEqual', 'createCipheriv', 'createDecipheriv'].join(', ')})`);
+  };
+}
+
+const crypto = {
+  createHash, createHmac, Hash, Hmac, pbkdf2, pbkdf2Sync, scrypt, scryptSync, randomBytes, pseudoRandomBytes: randomBytes,
+  randomFillSync, randomInt, randomUUID: (...args) => randomUUIDOriginal.apply(webCrypto, args),
+  getRandomValues: (array) => getRandomValuesOriginal.call(webCrypto, array), timingSafeEqual,
+  createCipheriv, createDecipheriv, getHashes, getCiphers, webcrypto: webCrypto,
+  constants: {},
+};
+for (const name of ['generateKeyPairSync', 'generateKeyPair', 'createSign', 'createVerify', 'sign', 'verify',
+  'publicEncrypt', 'privateDecrypt', 'privateEncrypt', 'publicDecrypt', 'createPublicKey', 'createPrivateKey',
+  'createSecretKey', 'createECDH', 'createDiffieHellman', 'generateKeySync', 'hkdfSync']) {
+  crypto[name] = unavailable(name);
+}
+
+export default crypto;
