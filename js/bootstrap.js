@@ -15,6 +15,10 @@ import EventEmitter from './lib/events.js';
 import { makeBufferModule } from './lib/buffer.js';
 import { TextDecoder, TextEncoder, atob, btoa } from './lib/internal/encoding.js';
 import { makeWebCrypto } from './lib/internal/random.js';
+import { structuredClone } from './lib/internal/structured_clone.js';
+import { makeProcess } from './lib/process.js';
+import querystring from './lib/querystring.js';
+import util from './lib/util.js';
 import * as timers from './lib/internal/timers.js';
 
 const global = globalThis;
@@ -58,6 +62,11 @@ function init(token, options) {
   }
   defineGlobal('queueMicrotask', queueMicrotask);
   defineGlobal('crypto', makeWebCrypto());
+  defineGlobal('structuredClone', structuredClone);
+  const timeOrigin = Date.now();
+  defineGlobal('performance', { timeOrigin, now: () => Date.now() - timeOrigin });
+  const process = makeProcess();
+  defineGlobal('process', process);
 
   registerModule('timers', () => ({
     setTimeout: timers.setTimeout, setInterval: timers.setInterval, setImmediate: timers.setImmediate,
@@ -65,6 +74,9 @@ function init(token, options) {
   }));
   registerModule('buffer', () => ({ ...buffer, atob, btoa }));
   registerModule('events', () => EventEmitter);
+  registerModule('util', () => util);
+  registerModule('querystring', () => querystring);
+  registerModule('process', () => process);
   configureModules({ onFirstLoad: (exports) => track([exports]), known: options.modules });
 
   installHost(global, token, notify);

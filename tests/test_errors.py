@@ -90,3 +90,13 @@ def test_wrapper_breakout_is_refused(cb: CodeBlockClient) -> None:
     error = cb.error(code)
     assert error["type"] == "SyntaxError"
     assert cb.ok("return typeof globalThis.leaked") == "undefined"
+
+
+def test_process_is_a_harmless_subset(cb: CodeBlockClient) -> None:
+    assert cb.ok("return [process.env, process.cwd(), process.platform]") == [{}, "/", "linux"]
+    error = cb.error("process.exit(1); return 1")
+    assert error["code"] == "ERR_PROCESS_EXIT"
+    assert "process.exit(1) was called" in error["message"]
+    error = cb.error("return process.binding('fs')")
+    assert error["type"] == "SecurityError"
+    assert cb.ok("return require('process') === process") is True

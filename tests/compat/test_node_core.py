@@ -276,14 +276,53 @@ CRYPTO = [
     C + "return crypto.createHash('sha256').update('a').digest('nope')",
 ]
 
-ALL = BUFFER + TEXT + BASE64 + EVENTS + CRYPTO
+U = "const util = require('util');\n"
+Q = "const querystring = require('querystring');\n"
+
+MISC = [
+    U + "return util.format('%s is %d years and %i, %f, %j', 'Ann', 42.5, 42.9, '1.5', { a: 1 })",
+    U + "return util.format('no placeholders', 1, 'two', [3])",
+    U + "return util.format('%s', 'a', 'extra')",
+    U + "return util.format('100%% sure %s', 'yes')",
+    U + "return util.format('%d', '0x10')",
+    U + "return util.format('%s %s', 'only one')",
+    U + "const f = util.promisify((a, b, cb) => setTimeout(() => cb(null, a + b), 1)); return await f(2, 3)",
+    U + "const f = util.promisify((cb) => cb(new RangeError('fail'))); return await f()",
+    U + "const f = util.callbackify(async (x) => x * 2); return await new Promise(r => f(21, (e, v) => r(v)))",
+    U + "function A() {} function B() {} util.inherits(B, A); return [new B() instanceof A, B.super_ === A]",
+    U + "return [util.types.isDate(new Date()), util.types.isRegExp(/x/), util.types.isPromise(Promise.resolve()), util.types.isTypedArray(new Uint8Array()), util.types.isMap(new Map())]",
+    U + "return [util.isDeepStrictEqual({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] }), util.isDeepStrictEqual([1], ['1']), util.isDeepStrictEqual(new Set([1]), new Set([1]))]",
+    U + "return typeof util.TextEncoder === 'function' && new util.TextDecoder().decode(new util.TextEncoder().encode('x'))",
+    U + "return util.promisify(42)",
+    Q + "return querystring.stringify({ a: [1, 2], b: 'x y', c: true, d: null, e: {} })",
+    Q + "return querystring.stringify({ w: '中文', x: '!\\'()*' })",
+    Q + "return querystring.stringify({ a: 1 }, ';', ':')",
+    Q + "return Object.assign({}, querystring.parse('a=1&a=2&b=x+y&c=%E4%B8%AD&d'))",
+    Q + "return Object.assign({}, querystring.parse('a:1;b:2', ';', ':'))",
+    Q + "return Object.assign({}, querystring.parse('bad=%E4%B8&ok=1'))",
+    Q + "return [querystring.escape('a b&c'), querystring.unescape('a%20b')]",
+    "return [typeof process.nextTick, process.platform, typeof process.hrtime(), typeof process.uptime(), typeof process.cwd()]",
+    "return [typeof process.env, typeof process.version, typeof process.versions.node, typeof process.memoryUsage().heapUsed]",
+    "return await new Promise(r => process.nextTick((a, b) => r(a + b), 1, 2))",
+    "const t = process.hrtime(); const d = process.hrtime(t); return d.length === 2 && d[0] >= 0",
+    "return typeof process.hrtime.bigint()",
+    "return structuredClone({ a: [1, { b: 2 }], d: new Date(0), r: /x/g, m: new Map([[1, { c: 3 }]]), s: new Set(['x']) })",
+    "const o = { name: 'loop' }; o.self = o; const c = structuredClone(o); return [c !== o, c.self === c, c.name]",
+    "const c = structuredClone({ u: new Uint8Array([1, 2, 3]) }); return Array.from(c.u)",
+    "return structuredClone(() => 1)",
+    "return structuredClone(new Error('cloned')).message",
+    "return [typeof performance.now(), performance.now() >= 0]",
+]
+
+ALL = BUFFER + TEXT + BASE64 + EVENTS + CRYPTO + MISC
 
 # Where the service deliberately or knowingly differs from Node 20 (reason).
 KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
 def area(code: str) -> str:
-    for name, group in (("buffer", BUFFER), ("text", TEXT), ("base64", BASE64), ("events", EVENTS), ("crypto", CRYPTO)):
+    for name, group in (("buffer", BUFFER), ("text", TEXT), ("base64", BASE64), ("events", EVENTS), ("crypto", CRYPTO),
+                        ("misc", MISC)):
         if code in group:
             return name
     return "?"

@@ -20,7 +20,7 @@ const PromiseReject = Promise.reject.bind(Promise);
 const FORBIDDEN = new Set([
   'fs', 'fs/promises', 'child_process', 'net', 'tls', 'http', 'https', 'http2', 'dgram', 'dns',
   'dns/promises', 'os', 'cluster', 'worker_threads', 'vm', 'v8', 'inspector', 'module',
-  'process', 'repl', 'readline', 'perf_hooks', 'async_hooks', 'trace_events', 'wasi', 'tty',
+  'repl', 'readline', 'perf_hooks', 'async_hooks', 'trace_events', 'wasi', 'tty',
   'diagnostics_channel', 'sqlite', 'test',
 ]);
 const setHas = Set.prototype.has;

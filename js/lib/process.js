@@ -1,0 +1,72 @@
+'use strict';
+// The `process` a code block sees: a harmless subset. Nothing in it reaches the
+// host: env is empty, exit() ends the execution with an error, memoryUsage()
+// reports what this runtime can see (ArrayBuffer bytes of the execution).
+
+import { SecurityError } from './internal/errors.js';
+import { makeNodeError } from './internal/node_errors.js';
+import { bufferBudget } from './internal/memory.js';
+
+const started = Date.now();
+const VERSION = 'v20.20.2';
+
+function hrtime(previous) {
+  const now = performance.now();
+  let seconds = Math.floor(now / 1000);
+  let nanos = Math.round((now % 1000) * 1e6);
+  if (Array.isArray(previous)) {
+    seconds -= previous[0];
+    nanos -= previous[1];
+    if (nanos < 0) { seconds--; nanos += 1e9; }
+  }
+  return [seconds, nanos];
+}
+hrtime.bigint = () => BigInt(Math.round(performance.now() * 1e6));
+
+function makeProcess() {
+  const process = {
+    env: {},
+    argv: ['node', 'codeblock.js'],
+    argv0: 'node',
+    execArgv: [],
+    version: VERSION,
+    versions: { node: VERSION.slice(1), v8: '14.4.258.23' },
+    platform: 'linux',
+    arch: 'x64',
+    pid: 1,
+    ppid: 0,
+    title: 'codeblock',
+    release: { name: 'node' },
+    exitCode: undefined,
+    nextTick(callback, ...args) {
+      if (typeof callback !== 'function') {
+        throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', `The "callback" argument must be of type function. Received ${callback === null ? 'null' : typeof callback}`);
+      }
+      queueMicrotask(() => callback(...args));
+    },
+    hrtime,
+    uptime: () => (Date.now() - started) / 1000,
+    cwd: () => '/',
+    memoryUsage() {
+      return { rss: 0, heapTotal: 0, heapUsed: 0, external: bufferBudget.used, arrayBuffers: bufferBudget.used };
+    },
+    exit(code) {
+      const err = new Error(`process.exit(${code === undefined ? '' : code}) was called: a code block ends by returning its result`);
+      err.code = 'ERR_PROCESS_EXIT';
+      throw err;
+    },
+    abort() { throw new Error('process.abort() is not available in code blocks'); },
+    on() { return process; },
+    once() { return process; },
+    off() { return process; },
+    emitWarning() {},
+  };
+  for (const name of ['binding', '_linkedBinding', 'dlopen', 'kill', 'chdir', 'setuid', 'setgid']) {
+    process[name] = () => {
+      throw new SecurityError(`process.${name}() is not available in code blocks: it would reach the host`);
+    };
+  }
+  return process;
+}
+
+export { makeProcess };
