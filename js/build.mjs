@@ -52,7 +52,10 @@ const modules = {
   ...Object.fromEntries(dayjsLocales.map((l) => [`dayjs/locale/${l}`, `dayjs/locale/${l}.js`])),
   // Node core modules too large for the bootstrap, installed like npm modules.
   'crypto': './js/lib/crypto.js',
+  'url': './js/lib/url.js',
 };
+// Globals defined by installing a module: code that names one gets the module.
+const globals = { URL: 'url', URLSearchParams: 'url' };
 // Alias kinds: 'member' gives the function itself (lodash/get), 'namespace' an
 // object holding it ({ format } = require('date-fns/format')), as each package does.
 const aliases = { 'lodash/': { base: 'lodash', kind: 'member' }, 'date-fns/': { base: 'date-fns', kind: 'namespace' } };
@@ -64,7 +67,7 @@ const shared = (name) => (name.startsWith('dayjs/') ? ['dayjs'] : []);
 const nodeBuiltins = ['buffer', 'events', 'util', 'url', 'querystring', 'string_decoder', 'stream',
   'assert', 'timers', 'fs', 'path', 'os', 'http', 'https', 'net', 'zlib'];
 
-const manifest = { modules: {}, aliases };
+const manifest = { modules: {}, aliases, globals };
 await Promise.all(Object.entries(modules).map(async ([name, target]) => {
   const file = `${name.replaceAll('/', '__')}.js`;
   const requires = shared(name);

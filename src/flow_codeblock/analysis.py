@@ -39,6 +39,8 @@ class CodeFacts:
     stray_brace: tuple[int, int] | None = None
     # Module names given as string literals to require(), import or import().
     modules: tuple[str, ...] = ()
+    # Identifiers used in the code (to find globals that come with a module: URL).
+    identifiers: frozenset[str] = frozenset()
     # The code with `import` declarations and `import()` rewritten for a function
     # body (same line count), or None when there is nothing to rewrite.
     rewritten: str | None = None
@@ -51,7 +53,7 @@ def analyse(code: str) -> CodeFacts:
     if root.has_error:
         return CodeFacts(
             parsed_cleanly=False, has_return=True, uses_await=True, stray_brace=_stray_brace(root, source),
-            modules=_module_names(root, source),
+            modules=_module_names(root, source), identifiers=_identifiers(root, source),
         )
     has_return = uses_await = False
     stack: list[Node] = [root]
@@ -68,7 +70,20 @@ def analyse(code: str) -> CodeFacts:
     return CodeFacts(
         parsed_cleanly=True, has_return=has_return, uses_await=uses_await,
         modules=_module_names(root, source), rewritten=_rewrite_imports(root, source),
+        identifiers=_identifiers(root, source),
     )
+
+
+def _identifiers(root: Node, source: bytes) -> frozenset[str]:
+    names: set[str] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier":
+            names.add(source[node.start_byte : node.end_byte].decode(errors="replace"))
+        else:
+            stack.extend(node.children)
+    return frozenset(names)
 
 
 def _string_value(node: Node | None, source: bytes) -> str | None:

@@ -38,6 +38,7 @@ class ModuleCatalog:
     files: dict[str, str]
     aliases: dict[str, dict[str, str]]  # prefix -> {"base": module, "kind": "member" | "namespace"}
     requires: dict[str, list[str]]  # module -> modules it shares and needs installed first
+    globals: dict[str, str]  # global name -> module whose installation defines it
 
     @property
     def names(self) -> list[str]:
@@ -84,4 +85,5 @@ def module_catalog() -> ModuleCatalog:
         files={name: entry["file"] for name, entry in manifest["modules"].items()},
         aliases=dict(manifest["aliases"]),
         requires={name: list(entry.get("requires", [])) for name, entry in manifest["modules"].items()},
+        globals=dict(manifest.get("globals", {})),
     )

@@ -161,7 +161,9 @@ class Executor:
                 "the code has no return statement: a code block must return its result, e.g. `return { ok: true };`",
             )
         catalog = module_catalog()
-        modules = catalog.install_order(tuple(dict.fromkeys(m for m in map(catalog.resolve, facts.modules) if m)))
+        named = [m for m in map(catalog.resolve, facts.modules) if m]
+        named += [module for name, module in catalog.globals.items() if name in facts.identifiers]
+        modules = catalog.install_order(tuple(dict.fromkeys(named)))
         block = CodeBlock.wrap(
             facts.rewritten or code, key, is_async=facts.uses_await, stray_brace=facts.stray_brace, modules=modules
         )

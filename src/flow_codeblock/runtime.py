@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import re
 import secrets
 import time
@@ -33,6 +34,7 @@ _MEMORY_POLL_S: Final = 0.05
 _TERMINATION_GRACE_S: Final = 0.5
 _MAX_DEFINED_BLOCKS: Final = 256
 _ids = itertools.count(1)
+log = logging.getLogger(__name__)
 
 _STUCK: Final = JSResult(ResultKind.TERMINATED, "the runtime did not stop at its deadline")
 
@@ -277,6 +279,8 @@ class Runtime:
         ):
             result = await self._eval_until(step, deadline)
             if result.kind is not ResultKind.VALUE:
+                log.error("module install failed", extra={"module": name, "kind": result.kind.value,
+                                                          "detail": result.text[-500:]})
                 return result
         self._installed.add(name)
         return None

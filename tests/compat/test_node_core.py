@@ -314,7 +314,37 @@ MISC = [
     "return [typeof performance.now(), performance.now() >= 0]",
 ]
 
-ALL = BUFFER + TEXT + BASE64 + EVENTS + CRYPTO + MISC
+URLS = [
+    "const u = new URL('https://user:pw@example.com:8080/p/a/t/h?query=string&a=1#hash');\n"
+    "return [u.href, u.origin, u.protocol, u.username, u.password, u.host, u.hostname, u.port, u.pathname, u.search, u.hash]",
+    "return new URL('/path?x=1', 'https://example.com/base/').href",
+    "return new URL('../up', 'https://example.com/a/b/c').href",
+    "return new URL('HTTPS://EXAMPLE.com:443/./a/../b').href",
+    "return new URL('http://例子.测试/路径?查询=值').href",
+    "return new URL('https://example.com/a b?c d#e f').href",
+    "return new URL('https://[::1]:3000/x').host",
+    "return new URL('http://192.168.0.1.').hostname",
+    "return new URL('http://0x7f.1/').hostname",
+    "return new URL('mailto:someone@example.com').pathname",
+    "return new URL('file:///C:/path/to/file.txt').pathname",
+    "const u = new URL('https://example.com'); u.pathname = '/new path'; u.searchParams.set('k', 'v w'); u.hash = 'frag'; return u.toString()",
+    "const u = new URL('https://example.com/?a=1&b=2&a=3'); return [u.searchParams.getAll('a'), u.searchParams.has('b'), u.searchParams.get('zz')]",
+    "return JSON.stringify({ u: new URL('https://example.com/x') })",
+    "return [URL.canParse('https://ok.example'), URL.canParse('not a url'), URL.canParse('/rel', 'https://base.example')]",
+    "return new URL('not a url')",
+    "return new URL('/relative')",
+    "return new URL()",
+    "const p = new URLSearchParams('a=1&b=2&a=3'); p.append('c', '4'); p.delete('b'); return [p.toString(), p.getAll('a'), [...p.entries()]]",
+    "const p = new URLSearchParams({ q: 'space & amp', n: 5 }); return p.toString()",
+    "const p = new URLSearchParams([['x', '1'], ['y', '中']]); return p.toString()",
+    "const p = new URLSearchParams('b=2&a=1&c=3'); p.sort(); return p.toString()",
+    "const p = new URLSearchParams('?x=%20y+z'); return p.get('x')",
+    "const p = new URLSearchParams('a=1'); return [p.size, typeof p.forEach]",
+    "const url = require('url'); return [typeof url.URL, url.URL === URL, url.fileURLToPath('file:///tmp/x%20y')]",
+    "const { URLSearchParams: P } = require('node:url'); return new P('a=b').get('a')",
+]
+
+ALL = BUFFER + TEXT + BASE64 + EVENTS + CRYPTO + MISC + URLS
 
 # Where the service deliberately or knowingly differs from Node 20 (reason).
 KNOWN_DIFFERENCES: dict[str, str] = {}
@@ -322,7 +352,7 @@ KNOWN_DIFFERENCES: dict[str, str] = {}
 
 def area(code: str) -> str:
     for name, group in (("buffer", BUFFER), ("text", TEXT), ("base64", BASE64), ("events", EVENTS), ("crypto", CRYPTO),
-                        ("misc", MISC)):
+                        ("misc", MISC), ("url", URLS)):
         if code in group:
             return name
     return "?"

@@ -198,7 +198,7 @@ Object.defineProperty(TextEncoder.prototype, Symbol.toStringTag, { value: 'TextE
 
 const DECODER_LABELS = {
   'utf-8': 'utf-8', utf8: 'utf-8', 'unicode-1-1-utf-8': 'utf-8',
-  'utf-16le': 'utf-16le', 'utf-16': 'utf-16le',
+  'utf-16le': 'utf-16le', 'utf-16': 'utf-16le', 'utf-16be': 'utf-16be', unicodefffe: 'utf-16be',
   latin1: 'windows-1252', 'iso-8859-1': 'windows-1252', ascii: 'windows-1252', 'us-ascii': 'windows-1252', 'windows-1252': 'windows-1252',
 };
 
@@ -240,6 +240,12 @@ class TextDecoder {
     if (this.#encoding === 'utf-16le') {
       if (!this.#ignoreBOM && bytes[0] === 0xff && bytes[1] === 0xfe) start = 2;
       return utf16leDecode(bytes, start, bytes.length);
+    }
+    if (this.#encoding === 'utf-16be') {
+      if (!this.#ignoreBOM && bytes[0] === 0xfe && bytes[1] === 0xff) start = 2;
+      const swapped = new Uint8Array(bytes.length - start);
+      for (let i = 0; i + 1 < swapped.length; i += 2) { swapped[i] = bytes[start + i + 1]; swapped[i + 1] = bytes[start + i]; }
+      return utf16leDecode(swapped, 0, swapped.length);
     }
     return latin1Decode(bytes, 0, bytes.length);
   }
