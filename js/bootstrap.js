@@ -15,9 +15,12 @@ import EventEmitter from './lib/events.js';
 import { makeBufferModule } from './lib/buffer.js';
 import { TextDecoder, TextEncoder, atob, btoa } from './lib/internal/encoding.js';
 import { makeWebCrypto } from './lib/internal/random.js';
+import { AbortController, AbortSignal, DOMException, Event, EventTarget } from './lib/internal/event_target.js';
 import { structuredClone } from './lib/internal/structured_clone.js';
 import { makeProcess } from './lib/process.js';
 import querystring from './lib/querystring.js';
+import stringDecoder from './lib/string_decoder.js';
+import { Blob, File } from './lib/internal/blob.js';
 import util from './lib/util.js';
 import * as timers from './lib/internal/timers.js';
 
@@ -63,6 +66,9 @@ function init(token, options) {
   defineGlobal('queueMicrotask', queueMicrotask);
   defineGlobal('crypto', makeWebCrypto());
   defineGlobal('structuredClone', structuredClone);
+  for (const [name, value] of Object.entries({ DOMException, Event, EventTarget, AbortController, AbortSignal, Blob, File })) {
+    defineGlobal(name, value);
+  }
   const timeOrigin = Date.now();
   defineGlobal('performance', { timeOrigin, now: () => Date.now() - timeOrigin });
   const process = makeProcess();
@@ -72,7 +78,8 @@ function init(token, options) {
     setTimeout: timers.setTimeout, setInterval: timers.setInterval, setImmediate: timers.setImmediate,
     clearTimeout: timers.clearTimeout, clearInterval: timers.clearInterval, clearImmediate: timers.clearImmediate,
   }));
-  registerModule('buffer', () => ({ ...buffer, atob, btoa }));
+  registerModule('buffer', () => ({ ...buffer, atob, btoa, Blob, File }));
+  registerModule('string_decoder', () => stringDecoder);
   registerModule('events', () => EventEmitter);
   registerModule('util', () => util);
   registerModule('querystring', () => querystring);

@@ -344,7 +344,29 @@ URLS = [
     "const { URLSearchParams: P } = require('node:url'); return new P('a=b').get('a')",
 ]
 
-ALL = BUFFER + TEXT + BASE64 + EVENTS + CRYPTO + MISC + URLS
+WEB = [
+    "const c = new AbortController(); const seen = []; c.signal.addEventListener('abort', e => seen.push([e.type, e.target === c.signal])); c.abort(); c.abort();\n"
+    "return [c.signal.aborted, c.signal.reason.name, c.signal.reason.message, c.signal.reason.code, seen]",
+    "const c = new AbortController(); c.abort(new Error('custom')); return [c.signal.reason.message, (() => { try { c.signal.throwIfAborted() } catch (e) { return e.message } })()]",
+    "const s = AbortSignal.abort(); return [s.aborted, s.reason instanceof DOMException, s.reason.name]",
+    "const s = AbortSignal.timeout(5); await new Promise(r => setTimeout(r, 30)); return [s.aborted, s.reason.name, s.reason.message]",
+    "const a = new AbortController(); const any = AbortSignal.any([a.signal, new AbortController().signal]); a.abort('why'); return [any.aborted, any.reason]",
+    "const t = new EventTarget(); const got = []; const f = (e) => got.push(e.type); t.addEventListener('x', f); t.addEventListener('x', f); t.dispatchEvent(new Event('x')); t.removeEventListener('x', f); t.dispatchEvent(new Event('x')); return got",
+    "const t = new EventTarget(); let n = 0; t.addEventListener('x', () => n++, { once: true }); t.dispatchEvent(new Event('x')); t.dispatchEvent(new Event('x')); return n",
+    "const e = new Event('x', { cancelable: true }); const t = new EventTarget(); t.addEventListener('x', ev => ev.preventDefault()); return [t.dispatchEvent(e), e.defaultPrevented, e.type, e.cancelable]",
+    "return [new DOMException('m', 'NotFoundError').code, new DOMException('m').name, DOMException.ABORT_ERR, Object.prototype.toString.call(new DOMException())]",
+    "return new AbortSignal()",
+    "const b = new Blob(['héllo ', Buffer.from('wörld')], { type: 'Text/Plain' }); return [b.size, b.type, await b.text(), await b.slice(1, 4).text()]",
+    "const b = new Blob([new Uint8Array([1, 2, 3])]); return Array.from(new Uint8Array(await b.arrayBuffer()))",
+    "const f = new File(['abc'], 'a.txt', { type: 'text/plain', lastModified: 42 }); return [f.name, f.size, f.type, f.lastModified, f instanceof Blob]",
+    "const { Blob: B } = require('buffer'); return B === Blob",
+    "const { StringDecoder } = require('string_decoder'); const d = new StringDecoder('utf8'); const b = Buffer.from('€'); return [d.write(b.subarray(0, 1)), d.write(b.subarray(1)), d.end()]",
+    "const { StringDecoder } = require('string_decoder'); const d = new StringDecoder('utf8'); return [d.write(Buffer.from([0xe2, 0x82])), d.end()]",
+    "const { StringDecoder } = require('string_decoder'); const d = new StringDecoder('hex'); return d.write(Buffer.from('ab'))",
+    "const { StringDecoder } = require('string_decoder'); return new StringDecoder('nope')",
+]
+
+ALL = BUFFER + TEXT + BASE64 + EVENTS + CRYPTO + MISC + URLS + WEB
 
 # Where the service deliberately or knowingly differs from Node 20 (reason).
 KNOWN_DIFFERENCES: dict[str, str] = {}
@@ -352,7 +374,7 @@ KNOWN_DIFFERENCES: dict[str, str] = {}
 
 def area(code: str) -> str:
     for name, group in (("buffer", BUFFER), ("text", TEXT), ("base64", BASE64), ("events", EVENTS), ("crypto", CRYPTO),
-                        ("misc", MISC), ("url", URLS)):
+                        ("misc", MISC), ("url", URLS), ("web", WEB)):
         if code in group:
             return name
     return "?"
