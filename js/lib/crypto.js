@@ -7,8 +7,12 @@
 // ripemd160, shake128/256), createHmac, pbkdf2/pbkdf2Sync, scrypt/scryptSync,
 // randomBytes, randomFillSync, randomInt, randomUUID, getRandomValues,
 // timingSafeEqual, createCipheriv/createDecipheriv (AES-128/192/256 in CBC, ECB,
-// CTR, GCM), getHashes, getCiphers. Not yet: RSA/EC keys, sign/verify,
-// publicEncrypt (they throw ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the API).
+// CTR, GCM), getHashes, getCiphers, and RSA on node-forge: generateKeyPair(Sync),
+// createPublicKey/createPrivateKey (PEM/DER, PKCS#1, PKCS#8, SPKI), KeyObject
+// export, publicEncrypt/privateDecrypt (OAEP, PKCS#1 v1.5), privateEncrypt/
+// publicDecrypt, sign/verify and createSign/createVerify (PKCS#1 v1.5 and PSS).
+// Not yet: EC/Ed25519 keys, Diffie-Hellman, HKDF, X.509 (they throw
+// ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the API).
 // CBC, ECB and CTR stream like Node's (update() returns every complete block, or
 // every byte for CTR); GCM buffers: update() returns an empty Buffer and final()
 // all of the output (the concatenation is the same as Node's).
@@ -20,6 +24,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
 import { cbc, ctr, ecb, gcm } from '@noble/ciphers/aes.js';
+import forge from 'node-forge';
 import { invalidArgType, makeNodeError, outOfRange } from './internal/node_errors.js';
 
 const { Buffer } = globalThis;
@@ -362,6 +367,308 @@ function getHashes() {
 }
 function getCiphers() { return Object.keys(CIPHERS).sort(); }
 
+// -- RSA (node-forge) ---------------------------------------------------------------
+
+// forge works on binary strings; its randomness comes from our CSPRNG, never from
+// its own Math.random-seeded fallback.
+const toBinary = (bytes) => Buffer.from(bytes).toString('latin1');
+const fromBinary = (text) => Buffer.from(text, 'latin1');
+forge.random.getBytes = forge.random.getBytesSync = (count) => toBinary(fill(new Uint8Array(count)));
+
+const constants = {
+  RSA_PKCS1_PADDING: 1, RSA_NO_PADDING: 3, RSA_PKCS1_OAEP_PADDING: 4, RSA_X931_PADDING: 5, RSA_PKCS1_PSS_PADDING: 6,
+  RSA_PSS_SALTLEN_DIGEST: -1, RSA_PSS_SALTLEN_MAX_SIGN: -2, RSA_PSS_SALTLEN_AUTO: -2,
+};
+
+// Node writes PEM with \n line ends.
+const pemOut = (pem) => pem.replace(/\r\n/g, '\n');
+
+const kKey = Symbol('kKey');
+
+class KeyObject {
+  #type;
+  constructor(type, key) {
+    this.#type = type;
+    Object.defineProperty(this, kKey, { value: key });
+  }
+  get type() { return this.#type; }
+  get asymmetricKeyType() { return this.#type === 'secret' ? undefined : 'rsa'; }
+  get asymmetricKeyDetails() {
+    if (this.#type === 'secret') return undefined;
+    return { modulusLength: this[kKey].n.bitLength(), publicExponent: BigInt(`0x${this[kKey].e.toString(16)}`) };
+  }
+  get symmetricKeySize() { return this.#type === 'secret' ? this[kKey].length : undefined; }
+  export(options = {}) {
+    if (this.#type === 'secret') return Buffer.from(this[kKey]);
+    const { type, format = 'pem' } = options;
+    const key = this[kKey];
+    let pem;
+    if (this.#type === 'public') {
+      if (type === 'pkcs1') pem = forge.pki.publicKeyToRSAPublicKeyPem(key);
+      else if (type === 'spki' || type === undefined) pem = forge.pki.publicKeyToPem(key);
+      else throw invalidArgValueOf('options.type', type);
+    } else if (type === 'pkcs1') pem = forge.pki.privateKeyToPem(key);
+    else if (type === 'pkcs8' || type === undefined) {
+      const info = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key));
+      pem = options.passphrase !== undefined
+        ? forge.pki.encryptPrivateKeyInfo(info, `${options.passphrase}`, { algorithm: 'aes256' })
+        : info;
+      pem = options.passphrase !== undefined ? forge.pki.encryptedPrivateKeyToPem(pem) : forge.pki.privateKeyInfoToPem(pem);
+    } else throw invalidArgValueOf('options.type', type);
+    if (format === 'pem') return pemOut(pem);
+    if (format === 'der') return fromBinary(forge.pem.decode(pem)[0].body);
+    if (format === 'jwk') throw unavailable('KeyObject.export({ format: "jwk" })')();
+    throw invalidArgValueOf('options.format', format);
+  }
+  equals(other) {
+    return other instanceof KeyObject && other.type === this.type && this.export({ format: 'der', type: this.type === 'public' ? 'spki' : 'pkcs8' }).equals(
+      other.export({ format: 'der', type: other.type === 'public' ? 'spki' : 'pkcs8' }));
+  }
+}
+Object.defineProperty(KeyObject.prototype, Symbol.toStringTag, { value: 'KeyObject', configurable: true });
+
+function invalidArgValueOf(name, value) {
+  return makeNodeError(TypeError, 'ERR_INVALID_ARG_VALUE', `The property '${name}' is invalid. Received ${typeof value === 'string' ? `'${value}'` : String(value)}`);
+}
+
+function unsupportedKey() {
+  return makeNodeError(Error, 'ERR_OSSL_UNSUPPORTED', 'error:1E08010C:DECODER routines::unsupported');
+}
+
+function pemText(input) {
+  if (typeof input === 'string') return input;
+  if (ArrayBuffer.isView(input)) return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+  throw invalidArgType('key', ['string', 'ArrayBuffer', 'Buffer', 'TypedArray', 'DataView', 'KeyObject', 'CryptoKey'], input);
+}
+
+function derToPem(der, label) {
+  return forge.pem.encode({ type: label, body: toBinary(der) });
+}
+
+function parsePrivate(input, passphrase, format, type) {
+  let pem = pemText(input);
+  if (format === 'der') pem = derToPem(input, type === 'pkcs1' ? 'RSA PRIVATE KEY' : 'PRIVATE KEY');
+  try {
+    if (/ENCRYPTED PRIVATE KEY/.test(pem)) {
+      if (passphrase === undefined) {
+        throw makeNodeError(TypeError, 'ERR_MISSING_PASSPHRASE', 'Passphrase required for encrypted key');
+      }
+      const key = forge.pki.decryptRsaPrivateKey(pem, `${passphrase}`);
+      if (!key) throw makeNodeError(Error, 'ERR_OSSL_BAD_DECRYPT', 'error:1C800064:Provider routines::bad decrypt');
+      return key;
+    }
+    return forge.pki.privateKeyFromPem(pem);
+  } catch (err) {
+    if (err && typeof err.code === 'string') throw err;
+    throw unsupportedKey();
+  }
+}
+
+function parsePublic(input, format, type) {
+  let pem = pemText(input);
+  if (format === 'der') pem = derToPem(input, type === 'pkcs1' ? 'RSA PUBLIC KEY' : 'PUBLIC KEY');
+  try {
+    if (/PRIVATE KEY/.test(pem)) {
+      const priv = forge.pki.privateKeyFromPem(pem);
+      return forge.pki.setRsaPublicKey(priv.n, priv.e);
+    }
+    if (/RSA PUBLIC KEY/.test(pem)) {
+      return forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(forge.pem.decode(pem)[0].body));
+    }
+    if (/BEGIN CERTIFICATE/.test(pem)) return forge.pki.certificateFromPem(pem).publicKey;
+    return forge.pki.publicKeyFromPem(pem);
+  } catch {
+    throw unsupportedKey();
+  }
+}
+
+function keyInput(key) {
+  if (key instanceof KeyObject) return { object: key };
+  if (key !== null && typeof key === 'object' && !ArrayBuffer.isView(key) && 'key' in key) {
+    if (key.key instanceof KeyObject) return { object: key.key, options: key };
+    return { data: key.key, options: key };
+  }
+  return { data: key, options: {} };
+}
+
+function createPrivateKey(key) {
+  const { object, data, options } = keyInput(key);
+  if (object) {
+    if (object.type !== 'private') throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'Invalid key object type public, expected private.');
+    return object;
+  }
+  return new KeyObject('private', parsePrivate(data, options?.passphrase, options?.format, options?.type));
+}
+
+function createPublicKey(key) {
+  const { object, data, options } = keyInput(key);
+  if (object) {
+    return object.type === 'public' ? object : new KeyObject('public', forge.pki.setRsaPublicKey(object[kKey].n, object[kKey].e));
+  }
+  return new KeyObject('public', parsePublic(data, options?.format, options?.type));
+}
+
+function createSecretKey(key, encoding) {
+  return new KeyObject('secret', Uint8Array.from(toBytes(key, encoding, 'key')));
+}
+
+function asPrivate(key) { return createPrivateKey(key)[kKey]; }
+function asPublic(key) {
+  const { object } = keyInput(key);
+  if (object) return object.type === 'public' ? object[kKey] : forge.pki.setRsaPublicKey(object[kKey].n, object[kKey].e);
+  return createPublicKey(key)[kKey];
+}
+
+function generateKeyPairSync(type, options = {}) {
+  if (type !== 'rsa') throw unavailable(`generateKeyPairSync('${type}')`)();
+  const bits = options.modulusLength;
+  if (typeof bits !== 'number') throw invalidArgType('options.modulusLength', ['number'], bits);
+  const e = options.publicExponent ?? 0x10001;
+  const pair = forge.pki.rsa.generateKeyPair({ bits, e, workers: -1 });
+  const publicKey = new KeyObject('public', pair.publicKey);
+  const privateKey = new KeyObject('private', pair.privateKey);
+  return {
+    publicKey: options.publicKeyEncoding ? publicKey.export(options.publicKeyEncoding) : publicKey,
+    privateKey: options.privateKeyEncoding ? privateKey.export(options.privateKeyEncoding) : privateKey,
+  };
+}
+
+function generateKeyPair(type, options, callback) {
+  if (typeof callback !== 'function') throw invalidArgType('callback', ['function'], callback);
+  let result;
+  try { result = generateKeyPairSync(type, options); } catch (err) { queueMicrotask(() => callback(err)); return; }
+  queueMicrotask(() => callback(null, result.publicKey, result.privateKey));
+}
+
+function mdFor(name) {
+  const md = { sha1: forge.md.sha1, sha256: forge.md.sha256, sha384: forge.md.sha384, sha512: forge.md.sha512, md5: forge.md.md5 }[`${name}`.toLowerCase().replace(/^rsa-/, '')];
+  if (!md) throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_DIGEST', `Invalid digest: ${name}`);
+  return md;
+}
+
+function publicEncrypt(key, buffer) {
+  const { options } = keyInput(key);
+  const padding = options?.padding ?? constants.RSA_PKCS1_OAEP_PADDING;
+  const pub = asPublic(key);
+  const data = toBinary(toBytes(buffer, undefined, 'buffer'));
+  if (padding === constants.RSA_PKCS1_OAEP_PADDING) {
+    const md = mdFor(options?.oaepHash ?? 'sha1');
+    const label = options?.oaepLabel ? toBinary(toBytes(options.oaepLabel)) : undefined;
+    return fromBinary(pub.encrypt(data, 'RSA-OAEP', { md: md.create(), mgf1: { md: md.create() }, label }));
+  }
+  if (padding === constants.RSA_PKCS1_PADDING) return fromBinary(pub.encrypt(data, 'RSAES-PKCS1-V1_5'));
+  return fromBinary(pub.encrypt(data, 'RAW'));
+}
+
+function privateDecrypt(key, buffer) {
+  const { options } = keyInput(key);
+  const padding = options?.padding ?? constants.RSA_PKCS1_OAEP_PADDING;
+  const priv = asPrivate(key);
+  const data = toBinary(toBytes(buffer, undefined, 'buffer'));
+  try {
+    if (padding === constants.RSA_PKCS1_OAEP_PADDING) {
+      const md = mdFor(options?.oaepHash ?? 'sha1');
+      const label = options?.oaepLabel ? toBinary(toBytes(options.oaepLabel)) : undefined;
+      return fromBinary(priv.decrypt(data, 'RSA-OAEP', { md: md.create(), mgf1: { md: md.create() }, label }));
+    }
+    if (padding === constants.RSA_PKCS1_PADDING) {
+      // As Node 20 since CVE-2023-46809 (the Marvin timing attack).
+      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_VALUE', 'RSA_PKCS1_PADDING is no longer supported for private ' +
+        'decryption, this can be reverted with --security-revert=CVE-2023-46809');
+    }
+    return fromBinary(priv.decrypt(data, 'RAW'));
+  } catch (err) {
+    if (err && typeof err.code === 'string') throw err;
+    throw makeNodeError(Error, 'ERR_OSSL_RSA_OAEP_DECODING_ERROR', 'error:02000079:rsa routines::oaep decoding error');
+  }
+}
+
+// privateEncrypt/publicDecrypt: PKCS#1 v1.5 type 1 padding (raw signature blocks).
+function privateEncrypt(key, buffer) {
+  const priv = asPrivate(key);
+  const k = Math.ceil(priv.n.bitLength() / 8);
+  const data = toBytes(buffer, undefined, 'buffer');
+  const block = new Uint8Array(k);
+  block[1] = 1;
+  block.fill(0xff, 2, k - data.length - 1);
+  block.set(data, k - data.length);
+  return fromBinary(forge.pki.rsa.decrypt(toBinary(block), priv, false, false));
+}
+
+function publicDecrypt(key, buffer) {
+  const pub = asPublic(key);
+  const block = fromBinary(forge.pki.rsa.encrypt(toBinary(toBytes(buffer, undefined, 'buffer')), pub, true));
+  const k = block.length;
+  let i = 2;
+  while (i < k && block[i] === 0xff) i++;
+  return Buffer.from(block.subarray(i + 1));
+}
+
+function signWith(algorithm, data, key) {
+  const { options } = keyInput(key);
+  const priv = asPrivate(key);
+  const md = mdFor(algorithm ?? 'sha256').create();
+  md.update(toBinary(data));
+  if ((options?.padding ?? constants.RSA_PKCS1_PADDING) === constants.RSA_PKCS1_PSS_PADDING) {
+    const mdLength = md.digestLength;
+    let saltLength = options.saltLength ?? constants.RSA_PSS_SALTLEN_MAX_SIGN;
+    if (saltLength === constants.RSA_PSS_SALTLEN_DIGEST) saltLength = mdLength;
+    if (saltLength === constants.RSA_PSS_SALTLEN_MAX_SIGN) saltLength = Math.ceil((priv.n.bitLength() - 1) / 8) - mdLength - 2;
+    const pss = forge.pss.create({ md: mdFor(algorithm ?? 'sha256').create(), mgf: forge.mgf.mgf1.create(mdFor(algorithm ?? 'sha256').create()), saltLength });
+    return fromBinary(priv.sign(md, pss));
+  }
+  return fromBinary(priv.sign(md, 'RSASSA-PKCS1-V1_5'));
+}
+
+function verifyWith(algorithm, data, key, signature) {
+  const { options } = keyInput(key);
+  const pub = asPublic(key);
+  const md = mdFor(algorithm ?? 'sha256').create();
+  md.update(toBinary(data));
+  const sig = toBinary(toBytes(signature, undefined, 'signature'));
+  try {
+    if ((options?.padding ?? constants.RSA_PKCS1_PADDING) === constants.RSA_PKCS1_PSS_PADDING) {
+      let saltLength = options.saltLength ?? constants.RSA_PSS_SALTLEN_AUTO;
+      if (saltLength === constants.RSA_PSS_SALTLEN_DIGEST) saltLength = md.digestLength;
+      if (saltLength < 0) saltLength = Math.ceil((pub.n.bitLength() - 1) / 8) - md.digestLength - 2;
+      const pss = forge.pss.create({ md: mdFor(algorithm ?? 'sha256').create(), mgf: forge.mgf.mgf1.create(mdFor(algorithm ?? 'sha256').create()), saltLength });
+      return pub.verify(md.digest().bytes(), sig, pss);
+    }
+    return pub.verify(md.digest().bytes(), sig, 'RSASSA-PKCS1-V1_5');
+  } catch {
+    return false;
+  }
+}
+
+function sign(algorithm, data, key, callback) {
+  const result = signWith(algorithm, toBytes(data, undefined, 'data'), key);
+  if (typeof callback === 'function') { queueMicrotask(() => callback(null, result)); return undefined; }
+  return result;
+}
+
+function verify(algorithm, data, key, signature, callback) {
+  const result = verifyWith(algorithm, toBytes(data, undefined, 'data'), key, signature);
+  if (typeof callback === 'function') { queueMicrotask(() => callback(null, result)); return undefined; }
+  return result;
+}
+
+class Sign {
+  #algorithm; #chunks = [];
+  constructor(algorithm) { mdFor(algorithm); this.#algorithm = algorithm; }
+  update(data, encoding) { this.#chunks.push(Uint8Array.from(toBytes(data, encoding))); return this; }
+  sign(key, outputEncoding) { return output(signWith(this.#algorithm, Buffer.concat(this.#chunks), key), outputEncoding); }
+}
+
+class Verify {
+  #algorithm; #chunks = [];
+  constructor(algorithm) { mdFor(algorithm); this.#algorithm = algorithm; }
+  update(data, encoding) { this.#chunks.push(Uint8Array.from(toBytes(data, encoding))); return this; }
+  verify(key, signature, signatureEncoding) {
+    const sig = typeof signature === 'string' ? Buffer.from(signature, signatureEncoding) : signature;
+    return verifyWith(this.#algorithm, Buffer.concat(this.#chunks), key, sig);
+  }
+}
+
 function unavailable(name) {
   return () => {
     throw makeNodeError(Error, 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
@@ -374,12 +681,13 @@ const crypto = {
   createHash, createHmac, Hash, Hmac, pbkdf2, pbkdf2Sync, scrypt, scryptSync, randomBytes, pseudoRandomBytes: randomBytes,
   randomFillSync, randomInt, randomUUID: (...args) => randomUUIDOriginal.apply(webCrypto, args),
   getRandomValues: (array) => getRandomValuesOriginal.call(webCrypto, array), timingSafeEqual,
-  createCipheriv, createDecipheriv, getHashes, getCiphers, webcrypto: webCrypto,
-  constants: {},
+  createCipheriv, createDecipheriv, getHashes, getCiphers, webcrypto: webCrypto, constants,
+  KeyObject, createPublicKey, createPrivateKey, createSecretKey, generateKeyPairSync, generateKeyPair,
+  publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt, sign, verify,
+  createSign: (algorithm) => new Sign(algorithm), createVerify: (algorithm) => new Verify(algorithm), Sign, Verify,
 };
-for (const name of ['generateKeyPairSync', 'generateKeyPair', 'createSign', 'createVerify', 'sign', 'verify',
-  'publicEncrypt', 'privateDecrypt', 'privateEncrypt', 'publicDecrypt', 'createPublicKey', 'createPrivateKey',
-  'createSecretKey', 'createECDH', 'createDiffieHellman', 'generateKeySync', 'hkdfSync']) {
+for (const name of ['createECDH', 'createDiffieHellman', 'getDiffieHellman', 'generateKeySync', 'generateKey', 'hkdf',
+  'hkdfSync', 'X509Certificate', 'diffieHellman', 'generatePrime', 'generatePrimeSync', 'checkPrime', 'checkPrimeSync']) {
   crypto[name] = unavailable(name);
 }
 
