@@ -22,6 +22,7 @@ import querystring from './lib/querystring.js';
 import stringDecoder from './lib/string_decoder.js';
 import { Blob, File } from './lib/internal/blob.js';
 import util from './lib/util.js';
+import assert from './lib/assert.js';
 import * as timers from './lib/internal/timers.js';
 
 const global = globalThis;
@@ -82,6 +83,8 @@ function init(token, options) {
   registerModule('string_decoder', () => stringDecoder);
   registerModule('events', () => EventEmitter);
   registerModule('util', () => util);
+  registerModule('assert', () => assert);
+  registerModule('assert/strict', () => assert);
   registerModule('querystring', () => querystring);
   registerModule('process', () => process);
   configureModules({ onFirstLoad: (exports) => track([exports]), known: options.modules });

@@ -403,7 +403,60 @@ RSA = [
     K + "return crypto.sign('nope', Buffer.from('x'), pem)",
 ]
 
-ALL = BUFFER + TEXT + BASE64 + EVENTS + CRYPTO + MISC + URLS + WEB + RSA
+A = "const assert = require('assert');\n"
+ASSERT = [
+    A + "assert.strictEqual(1, 2); return 1",
+    A + "assert.strictEqual('a', 'b'); return 1",
+    A + "assert.strictEqual(1, 2, 'mine'); return 1",
+    A + "assert.equal(1, 2); return 1",
+    A + "assert.notEqual(1, 1); return 1",
+    A + "assert.notStrictEqual(1, 1); return 1",
+    A + "assert.fail('boom'); return 1",
+    A + "assert.fail(); return 1",
+    A + "assert.ok(false, 'custom msg'); return 1",
+    A + "assert.ok(); return 1",
+    A + "assert.throws(() => {}); return 1",
+    A + "assert.match('abc', /x/); return 1",
+    A + "assert.doesNotThrow(() => { throw new Error('x') }); return 1",
+    A + "assert.deepStrictEqual({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] }); assert.equal(1, '1'); assert.ok(1); return 'all passed'",
+    A + "assert.throws(() => { throw new TypeError('bad') }, TypeError); assert.throws(() => { throw new Error('x1') }, /x1/); assert.throws(() => { throw new Error('m') }, { message: 'm' }); return 'ok'",
+    A + "await assert.rejects(Promise.reject(new Error('r'))); await assert.doesNotReject(Promise.resolve(1)); return 'async ok'",
+    A + "try { assert.strictEqual(1, 2) } catch (e) { return [e instanceof assert.AssertionError, e.actual, e.expected, e.operator, e.generatedMessage, e.code] }",
+    A + "const strict = require('assert/strict'); strict.equal(1, 1); return typeof strict.deepEqual",
+]
+
+# Generated edge cases: every fixed-width read at awkward offsets, every write at
+# its limits, variable-width integers at every byte length, every encoding.
+READS = [("UInt8", 1), ("Int8", 1), ("UInt16LE", 2), ("UInt16BE", 2), ("Int16LE", 2), ("Int16BE", 2), ("UInt32LE", 4),
+         ("UInt32BE", 4), ("Int32LE", 4), ("Int32BE", 4), ("FloatLE", 4), ("FloatBE", 4), ("DoubleLE", 8), ("DoubleBE", 8),
+         ("BigInt64LE", 8), ("BigInt64BE", 8), ("BigUInt64LE", 8), ("BigUInt64BE", 8)]
+BUF8 = "const b = Buffer.from([0x81, 0x02, 0xff, 0x7f, 0x00, 0x80, 0x10, 0xfe]);\n"
+GENERATED = [
+    BUF8 + f"return b.read{name}({offset})" for name, size in READS for offset in ("", "0", f"{8 - size}", f"{9 - size}", "-1", "1.5", "'0'")
+]
+WRITES = [("UInt8", 0, 255), ("Int8", -128, 127), ("UInt16LE", 0, 65535), ("UInt16BE", 0, 65535), ("Int16LE", -32768, 32767),
+          ("Int16BE", -32768, 32767), ("UInt32LE", 0, 4294967295), ("UInt32BE", 0, 4294967295),
+          ("Int32LE", -2147483648, 2147483647), ("Int32BE", -2147483648, 2147483647)]
+GENERATED += [
+    f"const b = Buffer.alloc(6); const r = b.write{name}({value}, 1); return [r, b.toString('hex')]"
+    for name, low, high in WRITES for value in (low, high, high + 1, low - 1, "1.7")
+]
+GENERATED += [
+    BUF8 + f"return b.{method}({offset}, {length})"
+    for method in ("readIntLE", "readIntBE", "readUIntLE", "readUIntBE") for offset, length in
+    ((0, 1), (0, 2), (1, 3), (2, 4), (1, 5), (2, 6), (0, 0), (0, 7), (3, 6))
+]
+ENCODINGS = ("utf8", "utf16le", "latin1", "ascii", "base64", "base64url", "hex", "binary", "ucs2")
+SAMPLES = ("'héllo €'", "'\\x00\\xff\\x7f'", "'中文😀'")
+GENERATED += [f"return Buffer.from({text}).toString('{enc}')" for enc in ENCODINGS for text in SAMPLES]
+GENERATED += [f"return Buffer.from({text}, '{enc}').toString('hex')" for enc in ENCODINGS for text in SAMPLES]
+GENERATED += [f"return Buffer.byteLength({text}, '{enc}')" for enc in ENCODINGS for text in SAMPLES]
+GENERATED += [
+    C + f"return crypto.createHash('{alg}').update({text}).digest('{enc}')"
+    for alg in ("md5", "sha1", "sha256", "sha512", "sha3-256") for text in ("''", "'abc'") for enc in ("hex", "base64", "latin1")
+]
+
+ALL = BUFFER + TEXT + BASE64 + EVENTS + CRYPTO + MISC + URLS + WEB + RSA + ASSERT + GENERATED
 
 # Where the service knowingly differs from Node 20: code -> (our error code, reason).
 KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {
@@ -413,7 +466,8 @@ KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {
 
 def area(code: str) -> str:
     for name, group in (("buffer", BUFFER), ("text", TEXT), ("base64", BASE64), ("events", EVENTS), ("crypto", CRYPTO),
-                        ("misc", MISC), ("url", URLS), ("web", WEB), ("rsa", RSA)):
+                        ("misc", MISC), ("url", URLS), ("web", WEB), ("rsa", RSA), ("assert", ASSERT),
+                        ("generated", GENERATED)):
         if code in group:
             return name
     return "?"
@@ -442,3 +496,7 @@ def test_core_matches_node(cb1: CodeBlockClient, node_outcomes: list[dict[str, A
     error = body["error"]
     assert (error.get("name"), error.get("code"), error["message"]) == (
         expected.get("name"), expected.get("code"), expected["message"]), (code, error, expected)
+
+
+def test_enough_cases() -> None:
+    assert len(ALL) >= 600, len(ALL)
