@@ -2,7 +2,7 @@
 // require('util'): the parts code blocks use. format/inspect share the console's
 // formatter (internal/inspect.js), which is compact rather than Node's full inspect.
 
-import { format, inspect } from './internal/inspect.js';
+import { format, inspectForUtil } from './internal/inspect.js';
 import { TextDecoder, TextEncoder } from './internal/encoding.js';
 import { invalidArgType } from './internal/node_errors.js';
 
@@ -101,7 +101,7 @@ function isDeepStrictEqual(a, b, seen = new Map()) {
 
 const util = {
   format: (...args) => format(args),
-  inspect: (value) => inspect(value, 0),
+  inspect: (value, options) => inspectForUtil(value, options),
   promisify, callbackify, inherits, deprecate, types, isDeepStrictEqual, TextEncoder, TextDecoder,
   isArray: Array.isArray,
 };

@@ -403,6 +403,22 @@ RSA = [
     K + "return crypto.sign('nope', Buffer.from('x'), pem)",
 ]
 
+INSPECT_VALUES = [
+    "new Map([[1, { a: 2 }]])", "new Set(['x', 1])", "{ a: { b: { c: { d: 1 } } } }", "[1, [2, [3, [4, [5]]]]]",
+    "class Foo {}", "new (class Foo { constructor() { this.x = 1 } })()", "{ [Symbol('s')]: 1, 'a-b': 2 }",
+    "{ get g() { return 1 } }", "[undefined, null, -0, 1n]", "'str'", "Object.create(null)",
+    "{ f() {}, g: () => 1, h: function named() {} }", "new Date(0)", "/re/g", "[, 1]", "Array(3)",
+    "{ a: 'x'.repeat(100) }", "new Uint8Array(3)", "new WeakMap()", "Symbol('q')", "NaN", "{ a: 1, b: 'two', c: [3] }",
+    "[{ a: 1 }, { b: 2 }]", "{ nested: { arr: [1, 2, { deep: true }] } }", "'it\\'s'", "[1, 'a', true, null]",
+    "Buffer.from('hi')", "new Error('boom').message", "async function af() {}", "function* gen() {}",
+    "{ 'key with spaces': 1, valid_id: 2, $dollar: 3 }", "new Number(3)", "new String('s')", "[[]]", "{}", "[]",
+]
+INSPECT = [f"return require('util').inspect({v})" for v in INSPECT_VALUES] + [
+    "return require('util').inspect({ a: { b: { c: { d: 1 } } } }, { depth: 0 })",
+    "return require('util').inspect({ a: { b: { c: { d: 1 } } } }, { depth: Infinity })",
+    "return require('util').format('obj', { a: [1, 2] }, 'str', 5)",
+]
+
 A = "const assert = require('assert');\n"
 ASSERT = [
     A + "assert.strictEqual(1, 2); return 1",
@@ -456,7 +472,7 @@ GENERATED += [
     for alg in ("md5", "sha1", "sha256", "sha512", "sha3-256") for text in ("''", "'abc'") for enc in ("hex", "base64", "latin1")
 ]
 
-ALL = BUFFER + TEXT + BASE64 + EVENTS + CRYPTO + MISC + URLS + WEB + RSA + ASSERT + GENERATED
+ALL = BUFFER + TEXT + BASE64 + EVENTS + CRYPTO + MISC + URLS + WEB + RSA + ASSERT + INSPECT + GENERATED
 
 # Where the service knowingly differs from Node 20: code -> (our error code, reason).
 KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {
@@ -467,7 +483,7 @@ KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {
 def area(code: str) -> str:
     for name, group in (("buffer", BUFFER), ("text", TEXT), ("base64", BASE64), ("events", EVENTS), ("crypto", CRYPTO),
                         ("misc", MISC), ("url", URLS), ("web", WEB), ("rsa", RSA), ("assert", ASSERT),
-                        ("generated", GENERATED)):
+                        ("inspect", INSPECT), ("generated", GENERATED)):
         if code in group:
             return name
     return "?"

@@ -1,66 +1,176 @@
 'use strict';
-// A compact value formatter for console output (util.format semantics for the
-// common cases). The full util.inspect belongs to the Node API layer.
+// util.inspect / util.format for console output and require('util'): Node's
+// formatting for the common cases (depth 2, single line up to 72 columns, then one
+// entry per line). Not reproduced: Node's grouping of long numeric arrays into
+// columns, and the state of a Promise (V8 does not expose it to JavaScript).
 
 import {
-  ArrayIsArray, ArrayPrototypeJoin, JSONStringify, ObjectKeys, ObjectPrototypeToString,
-  ReflectApply, SafeSet, SetPrototypeAdd, SetPrototypeHas, StringPrototypeSlice, String_,
+  ArrayIsArray, ArrayPrototypeJoin, JSONStringify, ObjectPrototypeToString, SafeSet, SetPrototypeAdd,
+  SetPrototypeHas, StringPrototypeSlice, String_,
 } from './primordials.js';
 
-const MAX_DEPTH = 2;
-const MAX_ITEMS = 100;
-const IDENT = /^[A-Za-z_$][\w$]*$/;
+const DEFAULT_DEPTH = 2;
+const BREAK_LENGTH = 80;
+const MAX_ARRAY = 100;
+const MAX_STRING = 10000;
+const IDENT = /^[a-zA-Z_][a-zA-Z_0-9]*$/; // Node's keyStrRegExp
 const errorToString = Error.prototype.toString;
+const hasOwn = Object.prototype.hasOwnProperty;
 
-function inspect(value, depth = 0, seen = new SafeSet()) {
+function quote(s) {
+  const body = StringPrototypeSlice(JSONStringify(s), 1, -1).replace(/\\"/g, '"');
+  if (!body.includes("'")) return `'${body}'`;
+  if (!body.includes('"')) return `"${body}"`;
+  if (!body.includes('`')) return `\`${body}\``;
+  return `'${body.replace(/'/g, "\\'")}'`;
+}
+
+function keyText(key) {
+  if (typeof key === 'symbol') return `[${key.toString()}]`;
+  return IDENT.test(key) ? key : quote(key);
+}
+
+function constructorName(value) {
+  let proto = Object.getPrototypeOf(value);
+  while (proto) {
+    const d = Object.getOwnPropertyDescriptor(proto, 'constructor');
+    if (d && typeof d.value === 'function' && d.value.name) return d.value.name;
+    proto = Object.getPrototypeOf(proto);
+  }
+  return null;
+}
+
+function formatPrimitive(value, top) {
   switch (typeof value) {
-    case 'string': return depth === 0 ? value : quote(value);
-    case 'number': return ObjectIsNegZero(value) ? '-0' : String_(value);
+    case 'string': {
+      const shown = value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}'... ${value.length - MAX_STRING} more characters` : value;
+      return top ? shown : quote(shown);
+    }
+    case 'number': return Object.is(value, -0) ? '-0' : String_(value);
     case 'bigint': return `${value}n`;
     case 'boolean': case 'undefined': return String_(value);
     case 'symbol': return value.toString();
-    case 'function': return `[Function: ${value.name || '(anonymous)'}]`;
-    default: break;
+    default: return null;
   }
+}
+
+function functionText(fn) {
+  let source = '';
+  try { source = Function.prototype.toString.call(fn); } catch { /* native or proxy */ }
+  const isClass = source.startsWith('class');
+  const kind = isClass ? 'class' : ObjectPrototypeToString(fn) === '[object AsyncFunction]' ? 'AsyncFunction'
+    : ObjectPrototypeToString(fn) === '[object GeneratorFunction]' ? 'GeneratorFunction' : 'Function';
+  if (isClass) {
+    const base = Object.getPrototypeOf(fn);
+    return `[class ${fn.name || '(anonymous)'}${base && base !== Function.prototype && base.name ? ` extends ${base.name}` : ''}]`;
+  }
+  return `[${kind}: ${fn.name || '(anonymous)'}]`;
+}
+
+// Node's reduceToSingleString with compact = 3: the three innermost levels may
+// share a line when the entries fit in breakLength.
+const COMPACT = 3;
+function reduce(output, open, close, indent, ctx, level) {
+  if (output.length === 0) return `${open}${close}`.replace(/ +(?=[\]}])/, '');
+  if (ctx.currentDepth - level < COMPACT) {
+    const start = output.length + indent + open.length + 10;
+    let total = output.length + start;
+    for (const entry of output) total += entry.length;
+    if (total <= BREAK_LENGTH && !output.some((e) => e.includes('\n'))) {
+      return `${open} ${ArrayPrototypeJoin(output, ', ')} ${close}`;
+    }
+  }
+  const pad = ' '.repeat(indent + 2);
+  return `${open}\n${pad}${ArrayPrototypeJoin(output, `,\n${pad}`)}\n${' '.repeat(indent)}${close}`;
+}
+
+function inspectValue(value, depth, seen, indent, top, ctx = { currentDepth: 0 }, level = 0) {
+  const primitive = formatPrimitive(value, top);
+  if (primitive !== null) return primitive;
   if (value === null) return 'null';
+  if (typeof value === 'function' && !hasOwnEnumerable(value)) return functionText(value);
   if (SetPrototypeHas(seen, value)) return '[Circular *1]';
   try {
-    if (value instanceof Error) return value.stack || ReflectApply(errorToString, value, []);
-    if (value instanceof Date) return isNaN(value) ? 'Invalid Date' : value.toISOString();
-    if (value instanceof RegExp) return String_(value);
+    const tag = ObjectPrototypeToString(value);
+    if (value instanceof Error || tag === '[object Error]') return value.stack || Reflect.apply(errorToString, value, []);
+    if (tag === '[object Date]') return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+    if (tag === '[object RegExp]') return String_(value);
     if (value instanceof Uint8Array && typeof value.inspect === 'function' && value.constructor?.name === 'Buffer') {
       return value.inspect();
     }
+    if (tag === '[object WeakMap]' || tag === '[object WeakSet]') return `${tag.slice(8, -1)} { <items unknown> }`;
+    if (tag === '[object Promise]') return 'Promise { <pending> }';
+    if (tag === '[object Symbol]' || tag === '[object Number]' || tag === '[object String]' || tag === '[object Boolean]' || tag === '[object BigInt]') {
+      return `[${tag.slice(8, -1)}: ${formatPrimitive(value.valueOf(), false)}]`;
+    }
     SetPrototypeAdd(seen, value);
-    if (ArrayIsArray(value)) {
-      if (depth > MAX_DEPTH) return '[Array]';
-      const items = [];
-      const n = value.length < MAX_ITEMS ? value.length : MAX_ITEMS;
-      for (let i = 0; i < n; i++) items[items.length] = inspect(value[i], depth + 1, seen);
-      if (value.length > n) items[items.length] = `... ${value.length - n} more items`;
-      return items.length ? `[ ${ArrayPrototypeJoin(items, ', ')} ]` : '[]';
+    const next = (v) => inspectValue(v, depth - 1, seen, indent + 2, false, ctx, level + 1);
+    const name = constructorName(value);
+    const nullProto = Object.getPrototypeOf(value) === null;
+    const output = [];
+    let open = '{';
+    let close = '}';
+    let keys = Object.keys(value);
+    if (ArrayIsArray(value) || ArrayBuffer.isView(value)) {
+      const typed = !ArrayIsArray(value);
+      if (depth < 0) return typed ? `[${name}]` : '[Array]';
+      ctx.currentDepth = level; // set after the depth check, as Node's formatRaw does
+      open = typed ? `${name}(${value.length}) [` : name === 'Array' ? '[' : `${name}(${value.length}) [`;
+      close = ']';
+      let holes = 0;
+      const n = Math.min(value.length, MAX_ARRAY);
+      for (let i = 0; i < n; i++) {
+        if (!typed && !hasOwn.call(value, i)) { holes++; continue; }
+        if (holes) { output.push(`<${holes} empty item${holes > 1 ? 's' : ''}>`); holes = 0; }
+        output.push(next(value[i]));
+      }
+      if (holes) output.push(`<${holes} empty item${holes > 1 ? 's' : ''}>`);
+      if (value.length > n) output.push(`... ${value.length - n} more item${value.length - n > 1 ? 's' : ''}`);
+      keys = keys.filter((k) => !/^\d+$/.test(k));
+    } else if (tag === '[object Map]') {
+      if (depth < 0) return '[Map]';
+      ctx.currentDepth = level;
+      open = `Map(${value.size}) {`;
+      for (const [k, v] of value) output.push(`${next(k)} => ${next(v)}`);
+    } else if (tag === '[object Set]') {
+      if (depth < 0) return '[Set]';
+      ctx.currentDepth = level;
+      open = `Set(${value.size}) {`;
+      for (const v of value) output.push(next(v));
+    } else {
+      if (depth < 0) return name && name !== 'Object' ? `[${name}]` : '[Object]';
+      ctx.currentDepth = level;
+      if (typeof value === 'function') open = `${functionText(value)} {`;
+      else if (nullProto) open = '[Object: null prototype] {';
+      else if (name && name !== 'Object') open = `${name} {`;
     }
-    if (value instanceof Map) return `Map(${value.size}) {}`;
-    if (value instanceof Set) return `Set(${value.size}) {}`;
-    if (depth > MAX_DEPTH) return '[Object]';
-    const keys = ObjectKeys(value);
-    const parts = [];
-    for (let i = 0; i < keys.length && i < MAX_ITEMS; i++) {
-      const key = keys[i];
-      const shown = IDENT.test(key) ? key : quote(key);
-      parts[parts.length] = `${shown}: ${inspect(value[key], depth + 1, seen)}`;
+    for (const key of keys) output.push(entry(value, key, next));
+    for (const symbol of Object.getOwnPropertySymbols(value)) {
+      if (Object.prototype.propertyIsEnumerable.call(value, symbol)) output.push(entry(value, symbol, next));
     }
-    const tag = ObjectPrototypeToString(value);
-    const prefix = tag === '[object Object]' ? '' : `${StringPrototypeSlice(tag, 8, -1)} `;
-    return parts.length ? `${prefix}{ ${ArrayPrototypeJoin(parts, ', ')} }` : `${prefix}{}`;
+    return reduce(output, open, close, indent, ctx, level);
   } catch {
     return '[object]';
   }
 }
 
-function ObjectIsNegZero(n) { return n === 0 && 1 / n < 0; }
+function hasOwnEnumerable(fn) { return Object.keys(fn).length > 0; }
 
-function quote(s) { return `'${StringPrototypeSlice(JSONStringify(s), 1, -1)}'`; }
+function entry(value, key, next) {
+  const d = Object.getOwnPropertyDescriptor(value, key);
+  if (d && !('value' in d)) return `${keyText(key)}: ${d.get ? (d.set ? '[Getter/Setter]' : '[Getter]') : '[Setter]'}`;
+  return `${keyText(key)}: ${next(value[key])}`;
+}
+
+function inspect(value, depth = 0, seen = new SafeSet()) {
+  // depth argument kept for callers: 0 = top level (strings unquoted for console).
+  return inspectValue(value, DEFAULT_DEPTH, seen, 0, depth === 0 && typeof value === 'string');
+}
+
+function inspectForUtil(value, options) {
+  const d = options && typeof options === 'object' && typeof options.depth === 'number' ? options.depth : DEFAULT_DEPTH;
+  return inspectValue(value, d === Infinity || d === null ? 1e9 : d, new SafeSet(), 0, false);
+}
 
 // util.format: %s %d %i %f %j %o %O %c %% placeholders, then the rest joined by spaces.
 function format(args) {
@@ -76,11 +186,11 @@ function format(args) {
       let piece;
       if (c === '%') { piece = '%'; } else if (next >= args.length) { continue; } else {
         const arg = args[next];
-        if (c === 's') piece = typeof arg === 'string' ? arg : inspect(arg, 1);
+        if (c === 's') piece = typeof arg === 'string' ? arg : typeof arg === 'bigint' ? `${arg}n` : inspectValue(arg, 1, new SafeSet(), 0, false);
         else if (c === 'd' || c === 'i') piece = typeof arg === 'bigint' ? `${arg}n` : String_(c === 'i' ? Math.trunc(Number(arg)) : Number(arg));
         else if (c === 'f') piece = String_(parseFloat(arg));
         else if (c === 'j') { try { piece = JSONStringify(arg); } catch { piece = '[Circular]'; } }
-        else if (c === 'o' || c === 'O') piece = inspect(arg, 1);
+        else if (c === 'o' || c === 'O') piece = inspectValue(arg, c === 'o' ? 4 : DEFAULT_DEPTH, new SafeSet(), 0, false);
         else if (c === 'c') piece = '';
         else continue;
         next++;
@@ -97,4 +207,4 @@ function format(args) {
   return out;
 }
 
-export { inspect, format };
+export { inspect, inspectForUtil, format };
