@@ -100,3 +100,12 @@ def test_process_is_a_harmless_subset(cb: CodeBlockClient) -> None:
     error = cb.error("return process.binding('fs')")
     assert error["type"] == "SecurityError"
     assert cb.ok("return require('process') === process") is True
+
+
+def test_process_memory_usage_reports_this_runtime(cb: CodeBlockClient) -> None:
+    used, total, buffers = cb.ok(
+        "const before = process.memoryUsage(); const b = Buffer.alloc(4096);\n"
+        "return [before.heapUsed, before.heapTotal, process.memoryUsage().arrayBuffers - before.arrayBuffers]"
+    )
+    assert 100_000 < used <= total
+    assert buffers >= 4096

@@ -1,11 +1,12 @@
 'use strict';
 // The `process` a code block sees: a harmless subset. Nothing in it reaches the
 // host: env is empty, exit() ends the execution with an error, memoryUsage()
-// reports what this runtime can see (ArrayBuffer bytes of the execution).
+// reports this runtime's heap (as last measured by the host) and buffers.
 
 import { SecurityError } from './internal/errors.js';
 import { makeNodeError } from './internal/node_errors.js';
 import { bufferBudget } from './internal/memory.js';
+import { heapFigures } from './internal/state.js';
 
 const started = Date.now();
 const VERSION = 'v20.20.2';
@@ -47,8 +48,11 @@ function makeProcess() {
     hrtime,
     uptime: () => (Date.now() - started) / 1000,
     cwd: () => '/',
+    // This runtime's heap as the host last read it, and this execution's
+    // ArrayBuffer bytes; rss is their sum (the process's own RSS is not exposed).
     memoryUsage() {
-      return { rss: 0, heapTotal: 0, heapUsed: 0, external: bufferBudget.used, arrayBuffers: bufferBudget.used };
+      const { heapUsed, heapTotal } = heapFigures();
+      return { rss: heapTotal + bufferBudget.used, heapTotal, heapUsed, external: bufferBudget.used, arrayBuffers: bufferBudget.used };
     },
     exit(code) {
       const err = new Error(`process.exit(${code === undefined ? '' : code}) was called: a code block ends by returning its result`);

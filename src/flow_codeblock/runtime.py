@@ -137,6 +137,7 @@ class Runtime:
         self.tracked_objects = 0
         self.heap_baseline: int | None = None  # used heap right after bootstrap
         self.heap_used: int | None = None  # last measured
+        self.heap_total: int | None = None
         self.heap_measured_at = 0.0
         self.heap_measured_executions = 0
 
@@ -167,7 +168,8 @@ class Runtime:
             raise
         runtime = cls(isolate, token, options)
         runtime.tracked_objects = int(shape["objects"])
-        runtime.heap_baseline = runtime.heap_used = int(runtime.heap_stats().get("used_heap_size", 0))
+        runtime.measure_heap(time.monotonic())
+        runtime.heap_baseline = runtime.heap_used
         holder.append(runtime)
         return runtime
 
@@ -186,7 +188,9 @@ class Runtime:
 
     def measure_heap(self, now: float) -> None:
         """Updates `heap_used`. Blocking: call it off the event loop while idle."""
-        self.heap_used = int(self.heap_stats().get("used_heap_size", 0))
+        stats = self.heap_stats()
+        self.heap_used = int(stats.get("used_heap_size", 0))
+        self.heap_total = int(stats.get("total_heap_size", 0))
         self.heap_measured_at = now
         self.heap_measured_executions = self.execution_count
 
@@ -233,7 +237,7 @@ class Runtime:
             entropy = secrets.token_hex(32)  # keys the JS CSPRNG (js/lib/internal/random.js)
             started = await self._eval_until(
                 f"__flow.run({_js_string(self._token)}, {block_id}, {_js_string(input_json)}, {claim_length}, "
-                f"'{entropy}')",
+                f"'{entropy}', {self.heap_used or 0}, {self.heap_total or 0})",
                 deadline,
             )
             if started.kind is not ResultKind.VALUE:

@@ -20,7 +20,7 @@ import { resetBufferBudget } from './memory.js';
 import { defineModule, esm, require } from './modules.js';
 import { seedRandom } from './random.js';
 import { releaseWaits } from './async_sources.js';
-import { beginExecution, endExecution, isLive } from './state.js';
+import { beginExecution, endExecution, isLive, setHeapFigures } from './state.js';
 import {
   ArrayPrototypeJoin, FunctionPrototypeToString, JSONParse, JSONStringify, MapPrototypeGet,
   MapPrototypeHas, MapPrototypeSet, ObjectDefineProperty, ObjectFreeze, PromisePrototypeThen,
@@ -162,7 +162,7 @@ const host = {
     return 'ok';
   },
 
-  run(token, id, inputJson, expectedLength, entropy) {
+  run(token, id, inputJson, expectedLength, entropy, heapUsed, heapTotal) {
     checkToken(token);
     if (isLive()) throw new Error('an execution is already running');
     let fn;
@@ -179,6 +179,7 @@ const host = {
     }
     beginExecution();
     seedRandom(entropy);
+    setHeapFigures(heapUsed, heapTotal);
     state.pending = false;
     state.payload = null;
     resetBufferBudget(settings.maxArrayBufferBytes);
