@@ -13,7 +13,7 @@ import statistics
 import time
 
 from flow_codeblock.config import load_settings
-from flow_codeblock.engine import init_engine
+from flow_codeblock.engine import Isolate, init_engine
 from flow_codeblock.bundles import load_bootstrap
 from flow_codeblock.runtime import CodeBlock, Runtime
 from flow_codeblock.service import runtime_options, v8_flags
@@ -30,6 +30,12 @@ async def main(count: int) -> None:
     loop = asyncio.get_running_loop()
     options, bootstrap = runtime_options(settings), load_bootstrap()
     warm = await asyncio.to_thread(Runtime.create, options, loop, bootstrap)  # first-use costs out of the way
+    bare_ms = []
+    for _ in range(count):
+        started = time.perf_counter()
+        bare = await asyncio.to_thread(Isolate, heap_limit_bytes=options.heap_limit_bytes, loop=loop)
+        bare_ms.append((time.perf_counter() - started) * 1000)
+        await asyncio.to_thread(bare.close)
     before = rss_mb()
     runtimes, create_ms = [], []
     for _ in range(count):
@@ -58,6 +64,8 @@ async def main(count: int) -> None:
 
     print(f"runtimes: {count}")
     print(f"create_ms_median: {statistics.median(create_ms):.2f}")
+    print(f"bare_isolate_ms_median: {statistics.median(bare_ms):.2f}")
+    print(f"bootstrap_ms_median: {statistics.median(create_ms) - statistics.median(bare_ms):.2f}")
     print(f"idle_rss_mb_per_runtime: {(after - before) / count:.2f}")
     print(f"tracked_shared_objects: {warm.tracked_objects}")
     print(f"execute_us_median: {statistics.median(execute_us[200:]):.0f}")

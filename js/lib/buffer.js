@@ -497,9 +497,23 @@ function makeBufferModule() {
     return true;
   }
 
+  // buffer.transcode: re-encode between Node's encodings (utf8, utf16le, latin1, ascii).
+  function transcode(source, fromEncoding, toEncoding) {
+    if (!(source instanceof Uint8Array)) throw invalidArgType('source', ['Buffer', 'Uint8Array'], source);
+    const supported = ['utf8', 'utf16le', 'latin1', 'ascii'];
+    const from = normalizeEncoding(fromEncoding);
+    const to = normalizeEncoding(toEncoding);
+    if (!supported.includes(from) || !supported.includes(to)) {
+      throw makeNodeError(Error, 'U_ILLEGAL_ARGUMENT_ERROR', `Unable to transcode Buffer [U_ILLEGAL_ARGUMENT_ERROR]`);
+    }
+    let text = Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString(from);
+    if (to === 'latin1' || to === 'ascii') text = text.replace(/[^\u0000-\u00ff]/gu, '?');
+    return Buffer.from(text, to);
+  }
+
   const constants = { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: kStringMaxLength };
   return {
-    Buffer, FastBuffer, constants, kMaxLength, kStringMaxLength, INSPECT_MAX_BYTES: 50, isUtf8, isAscii,
+    Buffer, FastBuffer, constants, kMaxLength, kStringMaxLength, INSPECT_MAX_BYTES: 50, isUtf8, isAscii, transcode,
     SlowBuffer: Buffer.allocUnsafeSlow,
   };
 }

@@ -68,6 +68,7 @@ BUFFER = [
     "const { constants, kMaxLength } = require('buffer'); return [constants.MAX_LENGTH, kMaxLength, constants.MAX_STRING_LENGTH]",
     "const { isUtf8, isAscii } = require('buffer'); return [isUtf8(Buffer.from('é')), isUtf8(Buffer.from([0xc3])), isAscii(Buffer.from('abc')), isAscii(Buffer.from('é'))]",
     "const { Buffer: B2 } = require('node:buffer'); return B2 === Buffer",
+    "const { transcode } = require('buffer'); return [transcode(Buffer.from('€uro'), 'utf8', 'utf16le').toString('hex'), transcode(Buffer.from('é€'), 'utf8', 'latin1').toString('hex'), transcode(Buffer.from('hi', 'utf16le'), 'ucs2', 'utf8').toString()]",
     # instance methods
     "const b = Buffer.from('hello world'); return [b.indexOf('o'), b.lastIndexOf('o'), b.indexOf('o', 5), b.includes('wor'), b.indexOf(Buffer.from('ld')), b.indexOf(111), b.indexOf('z')]",
     "const b = Buffer.from('abcabc'); return [b.indexOf('c', -2), b.lastIndexOf('a', -3), b.indexOf(''), b.lastIndexOf('')]",
