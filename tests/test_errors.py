@@ -109,3 +109,16 @@ def test_process_memory_usage_reports_this_runtime(cb: CodeBlockClient) -> None:
     )
     assert 100_000 < used <= total
     assert buffers >= 4096
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["fs", "fs/promises", "child_process", "net", "http", "https", "dgram", "dns", "os", "cluster", "worker_threads",
+     "vm", "v8", "node:fs", "tls", "http2", "inspector", "module"],
+)
+def test_host_modules_are_refused(cb: CodeBlockClient, name: str) -> None:
+    error = cb.error(f"return require('{name}')")
+    assert error["type"] == "SecurityError"
+    assert f'Module "{name.removeprefix("node:")}" is not available in code blocks' in error["message"]
+    error = cb.error(f"import x from '{name}';\nreturn x")
+    assert error["type"] == "SecurityError"
