@@ -45,6 +45,9 @@ const modules = {
   'uuid': 'uuid',
   'crypto-js': 'crypto-js',
   'fast-xml-parser': 'fast-xml-parser',
+  'xlsx': 'xlsx',
+  'pinyin': './js/lib/pinyin.js',
+  'form-data': './js/lib/form_data.js',
   'dayjs': 'dayjs',
   'date-fns': 'date-fns',
   'date-fns-tz': 'date-fns-tz',
@@ -59,6 +62,10 @@ const globals = { URL: 'url', URLSearchParams: 'url' };
 // Alias kinds: 'member' gives the function itself (lodash/get), 'namespace' an
 // object holding it ({ format } = require('date-fns/format')), as each package does.
 const aliases = { 'lodash/': { base: 'lodash', kind: 'member' }, 'date-fns/': { base: 'date-fns', kind: 'namespace' } };
+// Node modules a library only needs for features code blocks cannot use (SheetJS's
+// streaming API needs Node streams): bundled as empty modules, so the library loads
+// and those features report themselves unavailable.
+const emptyFor = { xlsx: ['stream'] };
 // Bundles that must share another module's instance (dayjs locales register
 // themselves on the dayjs that code blocks use): kept external, installed first.
 const shared = (name) => (name.startsWith('dayjs/') ? ['dayjs'] : []);
@@ -89,7 +96,12 @@ await Promise.all(Object.entries(modules).map(async ([name, target]) => {
     plugins: [{
       name: 'shared-modules',
       setup(b) {
-        b.onResolve({ filter: /.*/ }, (args) => (requires.includes(args.path) ? { path: args.path, external: true } : undefined));
+        b.onResolve({ filter: /.*/ }, (args) => {
+          if (requires.includes(args.path)) return { path: args.path, external: true };
+          if ((emptyFor[name] ?? []).includes(args.path)) return { path: args.path, namespace: 'empty' };
+          return undefined;
+        });
+        b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
       },
     }],
     legalComments: 'none',

@@ -283,7 +283,7 @@ class Runtime:
         ):
             result = await self._eval_until(step, deadline)
             if result.kind is not ResultKind.VALUE:
-                log.error("module install failed", extra={"module": name, "kind": result.kind.value,
+                log.error("module install failed", extra={"js_module": name, "kind": result.kind.value,
                                                           "detail": result.text[-500:]})
                 return result
         self._installed.add(name)

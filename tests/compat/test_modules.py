@@ -273,12 +273,131 @@ KNOWN_DIFFERENCES = {
         (None, "Node's ESM loader needs 'dayjs/plugin/utc.js' (no exports map); the service accepts the usual form"),
 }
 
-ALL = LODASH + QS + UUID + CRYPTO_JS + DAYJS + DATE_FNS + XML + ESM + WORKFLOW
+X = "const XLSX = require('xlsx');\n"
+BOOK = X + ("const wb = XLSX.utils.book_new();\n"
+            "const ws = XLSX.utils.json_to_sheet(input.orders.map(o => ({ id: o.id, customer: o.customer, amount: o.amount })));\n"
+            "XLSX.utils.book_append_sheet(wb, ws, 'Orders');\n")
+XLSX_CASES = [
+    X + "return XLSX.utils.aoa_to_sheet([['a', 'b'], [1, 2], [true, null]])",
+    X + "return XLSX.utils.json_to_sheet([{ x: 1, y: 'two' }, { x: 3, z: false }])",
+    X + "return XLSX.utils.sheet_to_csv(XLSX.utils.aoa_to_sheet([['name', 'qty'], ['苹果', 3], ['a,b', 4.5]]))",
+    X + "return XLSX.utils.sheet_to_json(XLSX.utils.aoa_to_sheet([['name', 'qty'], ['a', 1], ['b', 2]]))",
+    X + "return XLSX.utils.sheet_to_json(XLSX.utils.aoa_to_sheet([['name', 'qty'], ['a', 1]]), { header: 1 })",
+    X + "return XLSX.utils.sheet_to_json(XLSX.utils.aoa_to_sheet([['k', 'v'], ['a', null], ['b', 2]]), { defval: '' })",
+    X + "const ws = XLSX.utils.aoa_to_sheet([[1, 2], [3, 4]]); return [ws['!ref'], XLSX.utils.decode_range(ws['!ref']), XLSX.utils.encode_cell({ r: 1, c: 1 })]",
+    X + "return XLSX.utils.sheet_to_html(XLSX.utils.aoa_to_sheet([['x']])).includes('<table')",
+    X + "return XLSX.utils.sheet_to_txt(XLSX.utils.aoa_to_sheet([['a', 'b'], [1, 2]]))",
+    BOOK + "return [wb.SheetNames, XLSX.utils.sheet_to_csv(wb.Sheets.Orders)]",
+    BOOK + "const buf = XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' });\n"
+    "const back = XLSX.read(buf, { type: 'buffer' }); return [Buffer.isBuffer(buf), back.SheetNames, XLSX.utils.sheet_to_json(back.Sheets.Orders)]",
+    BOOK + "const b64 = XLSX.write(wb, { type: 'base64', bookType: 'xlsx' });\n"
+    "return XLSX.utils.sheet_to_json(XLSX.read(b64, { type: 'base64' }).Sheets.Orders, { header: 1 })",
+    BOOK + "const arr = XLSX.write(wb, { type: 'array', bookType: 'xlsx' });\n"
+    "return [arr instanceof ArrayBuffer, XLSX.read(new Uint8Array(arr), { type: 'array' }).SheetNames]",
+    BOOK + "const csv = XLSX.write(wb, { type: 'string', bookType: 'csv' }); return csv",
+    X + "const ws = XLSX.utils.aoa_to_sheet([[1], [2]]); ws['A3'] = { t: 'n', f: 'SUM(A1:A2)' }; ws['!ref'] = 'A1:A3';\n"
+    "const wb = XLSX.utils.book_new(); XLSX.utils.book_append_sheet(wb, ws, 'S');\n"
+    "const back = XLSX.read(XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }), { type: 'buffer', cellFormula: true });\n"
+    "return [back.Sheets.S.A3.f, back.Sheets.S.A1.v]",
+    X + "const ws = XLSX.utils.aoa_to_sheet([[new Date(Date.UTC(2024, 0, 2, 12))]], { cellDates: true });\n"
+    "const wb = XLSX.utils.book_new(); XLSX.utils.book_append_sheet(wb, ws, 'D');\n"
+    "const back = XLSX.read(XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' }), { type: 'buffer', cellDates: true });\n"
+    "return [back.Sheets.D.A1.t, back.Sheets.D.A1.v instanceof Date, typeof back.Sheets.D.A1.w]",
+    X + "const ws = XLSX.utils.aoa_to_sheet([[45000.5]]); ws.A1.z = 'yyyy-mm-dd hh:mm'; return XLSX.utils.format_cell(ws.A1)",
+    X + "return XLSX.SSF.format('0.00%', 0.256)",
+    X + "return XLSX.utils.sheet_add_aoa(XLSX.utils.aoa_to_sheet([['a']]), [['b', 'c']], { origin: 'A2' })",
+    X + "const wb = XLSX.utils.book_new(); XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([[1]]), 'A'); XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([[2]]), 'B');\n"
+    "const back = XLSX.read(XLSX.write(wb, { type: 'buffer', bookType: 'xlsx' })); return back.SheetNames",
+    X + "return XLSX.read('not a spreadsheet', { type: 'base64' }).SheetNames",
+    X + "return Object.keys(XLSX.utils).filter(k => ['sheet_to_json', 'json_to_sheet', 'aoa_to_sheet', 'book_new', 'book_append_sheet', 'sheet_to_csv'].includes(k)).sort()",
+    X + "const wb = XLSX.utils.book_new(); XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([[1]]), 'Same'); XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([[1]]), 'Same'); return 1",
+]
+
+P = "const pinyin = require('pinyin').default;\n"
+PINYIN_CASES = [
+    P + "return pinyin('中心')",
+    P + "return pinyin('中心', { style: pinyin.STYLE_NORMAL })",
+    P + "return pinyin('中心', { style: pinyin.STYLE_TONE2 })",
+    P + "return pinyin('中心', { style: pinyin.STYLE_TO3NE })",
+    P + "return pinyin('中心', { style: pinyin.STYLE_INITIALS })",
+    P + "return pinyin('中心', { style: pinyin.STYLE_FIRST_LETTER })",
+    P + "return pinyin('中心', { style: pinyin.STYLE_PASSPORT })",
+    P + "return pinyin('重庆', { heteronym: true })",
+    P + "return pinyin('重庆银行', { heteronym: true, segment: true })",
+    P + "return pinyin('我喜欢你', { segment: true })",
+    P + "return pinyin('我喜欢你', { segment: true, group: true })",
+    P + "return pinyin('单于', { mode: pinyin.MODE_SURNAME })",
+    P + "return pinyin('欧阳修', { mode: pinyin.MODE_SURNAME, style: pinyin.STYLE_NORMAL })",
+    P + "return pinyin('司马光', { mode: pinyin.MODE_SURNAME })",
+    P + "return pinyin('曾小明', { mode: pinyin.MODE_SURNAME, style: pinyin.STYLE_NORMAL })",
+    P + "return pinyin('Hello 世界 123')",
+    P + "return pinyin('')",
+    P + "return pinyin('张三李四', { style: pinyin.STYLE_FIRST_LETTER }).map(x => x[0]).join('').toUpperCase()",
+    P + "return ['张三', '李四', '王五', '阿凡'].sort(pinyin.compare)",
+    P + "return pinyin.compact(pinyin('中心', { heteronym: true }))",
+    P + "return pinyin('银行', { heteronym: true, style: pinyin.STYLE_NORMAL })",
+    P + "return pinyin('旅行', { style: pinyin.STYLE_TONE2 })",
+    P + "return input.orders.map(o => pinyin(o.customer, { style: pinyin.STYLE_FIRST_LETTER }).flat().join(''))",
+    P + "return [pinyin.STYLE_NORMAL, pinyin.STYLE_TONE, pinyin.STYLE_TONE2, pinyin.STYLE_TO3NE, pinyin.STYLE_INITIALS, pinyin.STYLE_FIRST_LETTER, pinyin.STYLE_PASSPORT, pinyin.MODE_NORMAL, pinyin.MODE_SURNAME]",
+]
+
+F = "const FormData = require('form-data');\nconst f = new FormData(); f.setBoundary('BOUNDARY');\n"
+FORM_DATA = [
+    F + "f.append('a', 'x'); f.append('n', 5); return f.getBuffer().toString('latin1')",
+    F + "f.append('file', Buffer.from('hello'), { filename: 'a.txt' }); return f.getBuffer().toString('latin1')",
+    F + "f.append('file', Buffer.from('{}'), 'data.json'); return f.getBuffer().toString('latin1')",
+    F + "f.append('bin', Buffer.from([0, 1, 255])); return f.getBuffer().toString('base64')",
+    F + "f.append('c', 'y', { contentType: 'text/csv' }); return f.getBuffer().toString('latin1')",
+    F + "f.append('img', Buffer.from('x'), { filename: 'dir/pic.PNG' }); return f.getBuffer().toString('latin1')",
+    F + "f.append('doc', Buffer.from('x'), { filename: 'report.xlsx' }); return f.getBuffer().toString('latin1')",
+    FD_TYPED := F + "f.append('u', new Uint8Array([65, 66])); return f.getBuffer().toString('latin1')",
+    F + "f.append('名字', '张三'); return f.getBuffer().toString('utf8')",
+    F + "f.append('a', 'x'); return [f.getHeaders(), f.getHeaders({ 'X-Trace': 'abc', Authorization: 'Bearer t' })]",
+    F + "f.append('a', 'x'); f.append('file', Buffer.from('12345'), 'f.txt'); return [f.getLengthSync(), f.hasKnownLength(), f.getBoundary()]",
+    F + "return f.getBuffer().toString()",
+    F + "f.append('arr', [1, 2]); return 1",
+    "const FormData = require('form-data'); const b = new FormData().getBoundary(); return [b.length, /^-{26}[0-9a-f]{24}$/.test(b)]",
+    "const FormData = require('form-data'); const f = new FormData(); f.append('x', '1'); return f.getHeaders()['content-type'].startsWith('multipart/form-data; boundary=--------------------------')",
+]
+
+DAYJS_FORMATS = ["YYYY-MM-DD", "YY M D", "MMMM Do YYYY", "ddd, DD MMM YYYY HH:mm:ss", "h:mm A", "hh:mm:ss a", "[Q]Q-YYYY",
+                 "dddd", "SSS", "Z ZZ", "X x", "wo [week]", "DD/MM/YYYY HH:mm"]
+GENERATED = [
+    "const dayjs = require('dayjs'); dayjs.extend(require('dayjs/plugin/advancedFormat')); dayjs.extend(require('dayjs/plugin/weekOfYear'));\n"
+    f"dayjs.extend(require('dayjs/plugin/utc'));\nreturn ['2024-01-01T00:00:00Z', '2024-02-29T13:45:07.089Z', '2023-12-31T23:59:59Z'].map(d => dayjs.utc(d).format({fmt!r}))"
+    for fmt in DAYJS_FORMATS
+] + [
+    f"const _ = require('lodash'); return ['hello world', 'Foo-Bar_baz', '  padded  ', 'ÀÉÎ çà', 'camelCaseString', ''].map(_.{fn})"
+    for fn in ("camelCase", "kebabCase", "snakeCase", "startCase", "upperFirst", "lowerFirst", "capitalize", "deburr",
+               "trim", "words", "escapeRegExp", "toUpper")
+] + [
+    f"const qs = require('qs'); return qs.stringify({{ a: [1, 2], b: {{ c: [{{ d: 'e' }}] }}, s: 'x y&z' }}, {opts})"
+    for opts in ("{}", "{ arrayFormat: 'indices' }", "{ arrayFormat: 'brackets' }", "{ arrayFormat: 'repeat' }",
+                 "{ arrayFormat: 'comma' }", "{ allowDots: true }", "{ encode: false }", "{ encodeValuesOnly: true }",
+                 "{ format: 'RFC1738' }", "{ skipNulls: true }", "{ addQueryPrefix: true, delimiter: ';' }")
+] + [
+    f"const {{ {fn} }} = require('date-fns'); return {fn}(new Date(2024, 1, 29, 13, 45), {arg}).toISOString ? {fn}(new Date(2024, 1, 29, 13, 45), {arg}).toISOString() : {fn}(new Date(2024, 1, 29, 13, 45), {arg})"
+    for fn, arg in (("addDays", 1), ("addMonths", 12), ("subYears", 1), ("addHours", 30), ("setDate", 31), ("addWeeks", -2),
+                    ("differenceInCalendarDays", "new Date(2024, 0, 1)"), ("isSameMonth", "new Date(2024, 1, 1)"),
+                    ("differenceInMonths", "new Date(2023, 1, 28)"), ("max", None))
+    if arg is not None
+] + [
+    f"const CryptoJS = require('crypto-js'); return CryptoJS.{alg}({text!r}).toString(CryptoJS.enc.{enc})"
+    for alg in ("MD5", "SHA1", "SHA256", "SHA512") for text in ("", "中文") for enc in ("Hex", "Base64")
+]
+
+KNOWN_DIFFERENCES[FD_TYPED] = (
+    None, "npm form-data needs a Buffer or stream ('source.on is not a function'); the service takes typed arrays")
+
+ALL = (LODASH + QS + UUID + CRYPTO_JS + DAYJS + DATE_FNS + XML + ESM + WORKFLOW + XLSX_CASES + PINYIN_CASES + FORM_DATA
+       + GENERATED)
 
 
 def area(code: str) -> str:
     for name, group in (("lodash", LODASH), ("qs", QS), ("uuid", UUID), ("crypto-js", CRYPTO_JS), ("dayjs", DAYJS),
-                        ("date-fns", DATE_FNS), ("fast-xml-parser", XML), ("esm", ESM), ("workflow", WORKFLOW)):
+                        ("date-fns", DATE_FNS), ("fast-xml-parser", XML), ("esm", ESM), ("workflow", WORKFLOW),
+                        ("xlsx", XLSX_CASES), ("pinyin", PINYIN_CASES), ("form-data", FORM_DATA),
+                        ("generated", GENERATED)):
         if code in group:
             return name
     return "?"
@@ -312,4 +431,4 @@ def test_module_matches_node(cb: CodeBlockClient, node_outcomes: list[dict[str, 
 
 
 def test_enough_cases() -> None:
-    assert len(ALL) >= 150
+    assert len(ALL) >= 300, len(ALL)

@@ -4,7 +4,8 @@
 import { invalidArgType } from './node_errors.js';
 import { utf8Decode, utf8Length, utf8Write } from './encoding.js';
 
-const kBytes = Symbol('kBytes');
+// Registered, so module bundles (form-data) that carry their own copy can read it.
+const kBytes = Symbol.for('flow.blob.bytes');
 
 function partBytes(part) {
   if (part instanceof Blob) return part[kBytes];
