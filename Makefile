@@ -36,6 +36,7 @@ test: setup
 	$(BIN)/python -m pytest
 
 bench: setup
+	$(BIN)/python bench/run.py
 	$(BIN)/python bench/runtime_cost.py
 	$(BIN)/python bench/module_cost.py
 	$(BIN)/python bench/pool_maintenance.py

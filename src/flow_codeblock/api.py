@@ -245,13 +245,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
             "acquireTimeoutMs": settings.acquire_timeout_ms,
         }))
 
+    async def bench_static(request: Request) -> Response:
+        # Reads and parses the body like /flow/codeblock, then answers a fixed result.
+        parse_request(await _read_body(request, settings.body_limit))
+        return JSONBytes(b'{"success":true,"result":42}')
+
     async def internal_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", extra={"path": request.url.path})
         failure = ExecutionFailure.of(ErrorType.INTERNAL, "internal error in the service; please retry")
         return _error_response(failure, time.perf_counter())
 
+    bench_routes = [Route("/bench/static", bench_static, methods=["POST"])] if settings.enable_bench_routes else []
     return Starlette(
-        routes=[
+        routes=bench_routes + [
             Route("/flow/codeblock", codeblock, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/flow/limits", limits, methods=["GET"]),

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     workers: int = Field(1, ge=1, le=64)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "text"] = "json"
+    # POST /bench/static: the same stack returning a fixed body (the floor for bench/run.py).
+    enable_bench_routes: bool = False
 
     # Request limits (defaults as Flow-CodeBlock)
     max_code_length: int = Field(65535, ge=1, le=10 * MiB, description="characters of decoded code")
