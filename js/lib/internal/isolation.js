@@ -16,10 +16,11 @@
 //   comparison.
 // - Otherwise only values of writable data properties, key counts and accessor
 //   getters need comparing. Counting keys is the expensive part (~0.3 us per
-//   object), so built-in methods (functions without a prototype property, ~800 of
-//   them) are not counted: a key added by assignment to e.g. Array.prototype.map,
-//   or a deleted name/length of one, survives the execution. Every other change is
-//   undone. bench/reset_cost.py measures both paths.
+//   object), so functions that are not constructors with a prototype of their own
+//   (built-in methods, ~800, and plain library functions such as lodash's ~300) are
+//   not key-counted, nor their empty prototypes tracked: a key added by assignment
+//   to e.g. Array.prototype.map or _.map, or a deleted name/length of one, survives
+//   the execution. Every other change is undone (bench/runtime_cost.py, bench/run.py).
 
 import {
   MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectDefineProperty,
@@ -57,6 +58,17 @@ function isObjectLike(v) {
   return v !== null && (typeof v === 'object' || typeof v === 'function');
 }
 
+// A function's prototype that holds nothing but its constructor (every plain library
+// function has one): not tracked, and the function is treated like a built-in
+// method (no key count). Cuts the objects checked after each execution roughly in
+// half once a library like lodash is loaded.
+function isTrivialPrototype(fn) {
+  const d = ObjectGetOwnPropertyDescriptor(fn, 'prototype');
+  if (d === undefined || !('value' in d) || !isObjectLike(d.value)) return false;
+  const keys = ReflectOwnKeys(d.value);
+  return keys.length === 0 || (keys.length === 1 && keys[0] === 'constructor');
+}
+
 function snapshotObject(obj) {
   const keys = ReflectOwnKeys(obj);
   const descriptors = new SafeMap();
@@ -65,8 +77,8 @@ function snapshotObject(obj) {
   }
   return {
     obj, keys, descriptors, proto: ReflectGetPrototypeOf(obj), extensible: ObjectIsExtensible(obj),
-    // A built-in method: checked for enumerable additions only (see above).
-    method: typeof obj === 'function' && !ObjectPrototypeHasOwnProperty(obj, 'prototype'),
+    // A built-in method or plain function: not key-counted (see above).
+    method: typeof obj === 'function' && (!ObjectPrototypeHasOwnProperty(obj, 'prototype') || isTrivialPrototype(obj)),
   };
 }
 
@@ -86,6 +98,7 @@ function track(from) {
     queue[queue.length] = record.proto;
     for (let i = 0; i < record.keys.length; i++) {
       const d = MapPrototypeGet(record.descriptors, record.keys[i]);
+      if (record.method && record.keys[i] === 'prototype') continue; // trivial: not tracked
       if ('value' in d) { if (isObjectLike(d.value)) queue[queue.length] = d.value; } else {
         if (d.get) queue[queue.length] = d.get;
         if (d.set) queue[queue.length] = d.set;
