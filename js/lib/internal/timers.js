@@ -4,11 +4,12 @@
 // execution settles, `cancelAll()` wakes and discards every pending wait so nothing
 // from it can run during a later execution on the same runtime.
 
+import { invalidArgType } from './node_errors.js';
 import { currentSerial, isLive } from './state.js';
 import {
   AtomicsNotify, AtomicsWaitAsync, Int32Array_, NumberIsFinite, PromisePrototypeThen,
   SafeSet, SetPrototypeAdd, SetPrototypeClear, SetPrototypeForEach, SharedArrayBuffer_, SymbolToPrimitive,
-  TypeError_, ReflectApply,
+  ReflectApply,
 } from './primordials.js';
 
 const TIMEOUT_MAX = 2 ** 31 - 1;
@@ -19,20 +20,7 @@ let nextId = 1;
 let onError = null; // (err) => void, installed by the execution module
 
 function invalidCallback(callback) {
-  const err = new TypeError_(
-    `The "callback" argument must be of type function. Received ${describe(callback)}`);
-  err.code = 'ERR_INVALID_ARG_TYPE';
-  return err;
-}
-
-function describe(value) {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'function') return `function ${value.name}`;
-  if (typeof value === 'object') return 'an instance of ' + (value.constructor?.name ?? 'Object');
-  let shown = String(value);
-  if (shown.length > 28) shown = shown.slice(0, 25) + '...';
-  if (typeof value === 'string') shown = `'${shown}'`;
-  return `type ${typeof value} (${shown})`;
+  return invalidArgType('callback', ['function'], callback);
 }
 
 // Node clamps delays outside [1, TIMEOUT_MAX] (and NaN) to 1 ms.
