@@ -68,3 +68,13 @@ def test_bad_configuration_names_the_variable(tmp_path: Path) -> None:
     proc = codeblock("serve", env={"PORT": "notaport"})
     assert proc.returncode == 2
     assert "PORT" in proc.stderr
+
+
+def test_config_prints_the_effective_settings() -> None:
+    proc = codeblock("config", env={"EXECUTION_TIMEOUT_MS": "1234", "RUNTIME_POOL_SIZE": "3"})
+    assert proc.returncode == 0, proc.stderr
+    values = json.loads(proc.stdout)
+    assert values["EXECUTION_TIMEOUT_MS"] == 1234
+    assert values["RUNTIME_POOL_SIZE"] == 3
+    assert values["PORT"] == 3002
+    assert values["MAX_BODY_SIZE"] > values["MAX_INPUT_SIZE"]

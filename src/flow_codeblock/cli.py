@@ -89,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, help="port (default: PORT or 3002)")
     serve.add_argument("--workers", type=int, help="worker processes (default: WORKERS or 1)")
 
+    commands.add_parser("config", help="print the effective configuration (from the environment) as JSON")
+
     run = commands.add_parser("run", help="execute one code block and print the API's JSON response")
     run.add_argument("file", help="JavaScript file (the body of an async function), or - for stdin")
     run.add_argument("--input", default="{}", help="input as JSON (default: {})")
@@ -102,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         return _serve(args, settings)
+    if args.command == "config":
+        values = {name.upper(): value for name, value in settings.model_dump().items()}
+        sys.stdout.write(orjson.dumps(values, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n")
+        return 0
     return _run(args, settings)
 
 
