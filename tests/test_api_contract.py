@@ -208,3 +208,17 @@ def test_saturation_is_429_with_retry_after(tmp_path) -> None:
             assert http.post("/flow/codeblock", json={"codebase64": b64("return 'fast'")}).json()["result"] == "fast"
     finally:
         srv.stop()
+
+
+def test_request_id_and_security_headers(cb: CodeBlockClient, server: Server) -> None:
+    response = cb.http.post("/flow/codeblock", json={"codebase64": b64("return 1")}, headers={"X-Request-ID": "trace-123"})
+    assert response.headers["x-request-id"] == "trace-123"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["cache-control"] == "no-store"
+    generated = cb.http.get("/health").headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", generated)
+    assert cb.http.get("/health", headers={"X-Request-ID": "x" * 500}).headers["x-request-id"] != "x" * 500
+    import time
+
+    time.sleep(0.2)
+    assert '"requestId":"trace-123"' in server.log()

@@ -9,8 +9,10 @@ optional "timeout" in ms) -> {"success", "result" | "error", "executionId",
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import logging
 import os
+import uuid
 import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
@@ -40,6 +42,43 @@ request_log = logging.getLogger("flow_codeblock.request")
 
 class JSONBytes(Response):
     media_type = "application/json"
+
+
+_SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cache-control", b"no-store"),
+]
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+
+
+class RequestContext:
+    """ASGI middleware: a request ID (the client's X-Request-ID when it is sane, else
+    a new one) on the response and in the request's log line, plus security headers."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"")
+        request_id = incoming.decode("latin-1") if 0 < len(incoming) <= 128 and incoming.isascii() else uuid.uuid4().hex
+        token = _request_id.set(request_id)
+
+        async def send_with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode("latin-1")),
+                                      *_SECURITY_HEADERS]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            _request_id.reset(token)
 
 
 def _timestamp() -> str:
@@ -256,7 +295,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return _error_response(failure, time.perf_counter())
 
     bench_routes = [Route("/bench/static", bench_static, methods=["POST"])] if settings.enable_bench_routes else []
-    return Starlette(
+    app = Starlette(
         routes=bench_routes + [
             Route("/flow/codeblock", codeblock, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
@@ -268,6 +307,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         exception_handlers={Exception: internal_error},
     )
+    app.add_middleware(RequestContext)
+    return app
 
 
 def _log_request(
@@ -276,6 +317,7 @@ def _log_request(
     request_log.info(
         "request",
         extra={
+            "requestId": _request_id.get(),
             "method": request.method,
             "path": request.url.path,
             "status": status,
