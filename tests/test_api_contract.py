@@ -222,3 +222,30 @@ def test_request_id_and_security_headers(cb: CodeBlockClient, server: Server) ->
 
     time.sleep(0.2)
     assert '"requestId":"trace-123"' in server.log()
+
+
+def test_client_disconnect_mid_execution_loses_no_runtime(tmp_path) -> None:
+    import json
+    import socket
+    import time
+
+    srv = start_server(str(tmp_path), runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1)
+    try:
+        port = int(srv.url.rsplit(":", 1)[1])
+        body = json.dumps({"codebase64": b64("await new Promise(r => setTimeout(r, 300)); return 1")}).encode()
+        for _ in range(5):
+            with socket.create_connection(("127.0.0.1", port)) as sock:
+                sock.sendall(b"POST /flow/codeblock HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                             b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+                time.sleep(0.05)  # hang up while the code block is still running
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            pool = httpx.get(f"{srv.url}/flow/status").json()["pool"]
+            if pool["inUse"] == 0 and pool["available"] == 1:
+                break
+            time.sleep(0.1)
+        assert pool["inUse"] == 0 and pool["available"] == 1, pool
+        with srv.client() as http:
+            assert CodeBlockClient(http).ok("return 'alive'") == "alive"
+    finally:
+        srv.stop()
