@@ -185,3 +185,33 @@ def test_known_gap_keys_added_to_builtin_methods(cb1: CodeBlockClient) -> None:
     # Defining it instead (a marked function) is undone.
     cb1.ok("Object.defineProperty([].filter, 'extra', { value: 1, configurable: true }); return 1")
     assert cb1.ok("return typeof [].filter.extra") == "undefined"
+
+
+@pytest.mark.parametrize(
+    "sabotage",
+    [
+        "Array.prototype.push = null; Array.prototype.join = null;",
+        "String.prototype.slice = null; String.prototype.split = null; String.prototype.replace = null;",
+        "Function.prototype.call = null; Function.prototype.apply = null; Function.prototype.bind = null;",
+        "Reflect.apply = null; Reflect.ownKeys = null; Object.getOwnPropertyDescriptor = null;",
+        "Map.prototype.get = null; Set.prototype.has = null; Set.prototype.add = null;",
+        "Array.prototype[Symbol.iterator] = function* () {}; Object.keys = () => [];",
+        "Promise.prototype.then = null; Promise.resolve = null;",
+    ],
+)
+def test_sabotaged_builtins_do_not_break_the_layer(cb1: CodeBlockClient, sabotage: str) -> None:
+    # The layer finishes the execution (serialise, logs, timers) and restores with its
+    # own copies of the built-ins, then the next execution sees the originals.
+    status, body = cb1.run(f"console.log('before');\n{sabotage}\nreturn {{ ok: true, list: [1, 2] }};")
+    assert status == 200, body
+    assert body["result"] == {"ok": True, "list": [1, 2]}
+    assert body["logs"] == [{"level": "log", "message": "before"}]
+    assert cb1.ok(PROBE) == CLEAN
+
+
+def test_sabotage_in_async_code_and_errors(cb1: CodeBlockClient) -> None:
+    status, body = cb1.run("await null;\nJSON.stringify = null; Array.prototype.push = null;\n"
+                           "throw new TypeError('after sabotage');\nreturn 1;")
+    assert status == 400
+    assert (body["error"]["type"], body["error"]["message"], body["error"]["line"]) == ("TypeError", "after sabotage", 3)
+    assert cb1.ok(PROBE) == CLEAN
