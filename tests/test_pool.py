@@ -199,3 +199,16 @@ async def test_close_drains_in_flight_executions() -> None:
         with pytest.raises(ExecutionFailure):
             await pool.acquire(0.1)
         assert pool.size == 0
+
+
+async def test_close_during_a_health_check_waits_for_heap_reads() -> None:
+    async with make_pool(initial=3, min_size=1, max_size=3) as (pool, executor):
+        for i in range(3):  # executions make the runtimes candidates for heap sampling
+            await run(executor, "return 1")
+        check = asyncio.ensure_future(pool.check())
+        await asyncio.sleep(0)  # the check has started reading heaps in a thread
+        check.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await check
+        assert pool.stats().maintenance == 0
+        assert await run(executor, "return 'still serving'") == (True, "still serving")

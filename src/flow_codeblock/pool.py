@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import functools
 import logging
 import time
@@ -106,6 +107,10 @@ class RuntimePool:
         self._closing = True
         if self._health_task is not None:
             self._health_task.cancel()
+            # A check may be reading heaps in a thread: let it finish before any
+            # runtime is closed under it.
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._health_task
         for waiter in self._waiters:
             if not waiter.done():
                 waiter.set_exception(_saturated("the service is shutting down", 1.0))
@@ -267,15 +272,21 @@ class RuntimePool:
         if not candidates:
             return longest
         now = self._clock()
+        reading = asyncio.ensure_future(asyncio.to_thread(lambda: [r.measure_heap(now) for r in candidates]))
         try:
-            await asyncio.to_thread(lambda: [r.measure_heap(now) for r in candidates])
+            await asyncio.shield(reading)
+        except asyncio.CancelledError:
+            # The thread keeps reading these runtimes: wait for it (shutdown closes them next).
+            await asyncio.wait((reading,))
+            raise
         except Exception:
             log.exception("heap sampling failed")
-        step = time.perf_counter()
-        for runtime in candidates:
-            self._maintenance.discard(runtime)
-            if runtime.id in self._all:
-                self._offer(runtime)
+        finally:
+            step = time.perf_counter()
+            for runtime in candidates:
+                self._maintenance.discard(runtime)
+                if runtime.id in self._all and not self._closing:
+                    self._offer(runtime)
         return max(longest, time.perf_counter() - step)
 
     def _actions(self, decided: Plan) -> list[Callable[[], None]]:
