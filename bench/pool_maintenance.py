@@ -105,12 +105,12 @@ async def phase(executor: Executor, pool: RuntimePool, seconds: float, rate: flo
     }
 
 
-async def main(seconds: float, rounds: int, rate: float, size: int) -> None:
+async def main(seconds: float, rounds: int, rate: float, size: int, max_executions: int) -> None:
     settings = load_settings()
     init_engine(v8_flags(settings))
     loop = asyncio.get_running_loop()
     options, bootstrap = runtime_options(settings), load_bootstrap()
-    policy = PoolPolicy(min_size=size - 40, max_size=size, idle_timeout_s=2.0, max_executions=1000)
+    policy = PoolPolicy(min_size=size - 40, max_size=size, idle_timeout_s=2.0, max_executions=max_executions)
     pool = RuntimePool(lambda: Runtime.create(options, loop, bootstrap), policy=policy, initial=size,
                        max_waiting=10_000)
     started = time.perf_counter()
@@ -129,6 +129,7 @@ async def main(seconds: float, rounds: int, rate: float, size: int) -> None:
         return statistics.median(row[key] for row in rows)
 
     print(f"pool_runtimes: {size}")
+    print(f"max_executions: {max_executions}")
     print(f"arrival_rate_per_s: {rate:.0f}")
     print(f"rounds: {rounds} x {seconds:.0f} s per phase")
     for name, rows in (("without_checks", without), ("with_checks", with_checks)):
@@ -151,5 +152,8 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--rate", type=float, default=400.0)
     parser.add_argument("--size", type=int, default=200)
+    parser.add_argument("--max-executions", type=int, default=1000,
+                        help="recycle a runtime after this many executions (1000 forces rebuilds during the run; "
+                             "the service's default is 10000)")
     args = parser.parse_args()
-    asyncio.run(main(args.seconds, args.rounds, args.rate, args.size))
+    asyncio.run(main(args.seconds, args.rounds, args.rate, args.size, args.max_executions))

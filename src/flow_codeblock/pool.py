@@ -86,6 +86,10 @@ class RuntimePool:
         self._background: set[asyncio.Task[Any]] = set()
         self._health_task: asyncio.Task[None] | None = None
         self.last_check_loop_block_s = 0.0
+        # Replacements are maintenance: built one at a time, so a batch of recycled
+        # runtimes (~20 ms of CPU each to bootstrap) never takes every core from
+        # requests at once. Growth, which requests wait for, is not throttled.
+        self._replacing = asyncio.Semaphore(1)
 
     # -- life cycle -------------------------------------------------------------------
 
@@ -350,7 +354,11 @@ class RuntimePool:
             return self._factory()
 
         try:
-            runtime = await asyncio.to_thread(build)
+            if replacing is None:
+                runtime = await asyncio.to_thread(build)
+            else:
+                async with self._replacing:
+                    runtime = await asyncio.to_thread(build)
         except Exception:
             log.exception("runtime creation failed")
             return
