@@ -129,4 +129,4 @@ function describeError(thrown) {
   return out;
 }
 
-export { serializeResult, describeError, USER_SCRIPT, LINE_OFFSET };
+export { serializeResult, describeError };
