@@ -96,7 +96,7 @@ class Executor:
     async def _execute(self, request: ExecutionRequest) -> ExecutionResult:
         execution_id = str(uuid.uuid4())
         try:
-            block = self._compile(self._decode(request.code_base64))
+            block = self._block_for(request.code_base64)
             input_json = self._input_json(request.input)
             timeout_ms = self._timeout_ms(request.timeout_ms)
         except ExecutionFailure as failure:
@@ -148,12 +148,22 @@ class Executor:
             )
         return code
 
-    def _compile(self, code: str) -> CodeBlock:
-        key = hashlib.sha256(code.encode()).hexdigest()
-        block = self._blocks.get(key)
+    def _block_for(self, code_base64: str) -> CodeBlock:
+        """The validated, wrapped code block. Cached by the request's own base64 text,
+        so a repeated code block is neither decoded, hashed nor parsed again."""
+        block = self._blocks.get(code_base64)
         if block is not None:
-            self._blocks.move_to_end(key)
+            self._blocks.move_to_end(code_base64)
             return block
+        block = self._compile(self._decode(code_base64))
+        self._blocks[code_base64] = block
+        if len(self._blocks) > _BLOCK_CACHE_SIZE:
+            self._blocks.popitem(last=False)
+        return block
+
+    def _compile(self, code: str) -> CodeBlock:
+        # The sha256 identifies the code in each runtime's definition cache.
+        key = hashlib.sha256(code.encode()).hexdigest()
         facts = analyse(code)
         if not facts.has_return:
             raise ExecutionFailure.of(
@@ -164,13 +174,9 @@ class Executor:
         named = [m for m in map(catalog.resolve, facts.modules) if m]
         named += [module for name, module in catalog.globals.items() if name in facts.identifiers]
         modules = catalog.install_order(tuple(dict.fromkeys(named)))
-        block = CodeBlock.wrap(
+        return CodeBlock.wrap(
             facts.rewritten or code, key, is_async=facts.uses_await, stray_brace=facts.stray_brace, modules=modules
         )
-        self._blocks[key] = block
-        if len(self._blocks) > _BLOCK_CACHE_SIZE:
-            self._blocks.popitem(last=False)
-        return block
 
     def _input_json(self, value: Any) -> str:
         if not isinstance(value, dict):

@@ -123,6 +123,7 @@ class Runtime:
         self.id = next(_ids)
         self._isolate = isolate
         self._token = token
+        self._token_js = _js_string(token)  # as it appears in every host call
         self._options = options
         self._defined: dict[str, int] = {}
         self._installed: set[str] = set()  # npm modules defined in this runtime
@@ -236,7 +237,7 @@ class Runtime:
         try:
             entropy = secrets.token_hex(32)  # keys the JS CSPRNG (js/lib/internal/random.js)
             started = await self._eval_until(
-                f"__flow.run({_js_string(self._token)}, {block_id}, {_js_string(input_json)}, {claim_length}, "
+                f"__flow.run({self._token_js}, {block_id}, {_js_string(input_json)}, {claim_length}, "
                 f"'{entropy}', {self.heap_used or 0}, {self.heap_total or 0})",
                 deadline,
             )
@@ -251,7 +252,7 @@ class Runtime:
             settled = await self._wait_settled(self._settled, deadline)
             if settled is not None:
                 return self._abnormal(settled, timeout_ms)
-            taken = await self._eval_until(f"__flow.take({_js_string(self._token)})", deadline)
+            taken = await self._eval_until(f"__flow.take({self._token_js})", deadline)
             if taken.kind is not ResultKind.VALUE or not taken.text:
                 return self._abnormal(taken, timeout_ms)
             return _read_payload(taken.text)
@@ -262,7 +263,7 @@ class Runtime:
         """Undoes what the last execution changed. Returns None when the runtime is
         clean again, or the reason it must be retired."""
         deadline = asyncio.get_running_loop().time() + timeout_s
-        result = await self._eval_until(f"__flow.reset({_js_string(self._token)})", deadline)
+        result = await self._eval_until(f"__flow.reset({self._token_js})", deadline)
         if result.kind is not ResultKind.VALUE:
             return f"reset_{result.kind.value}"
         if result.text.startswith("clean:"):
@@ -279,7 +280,7 @@ class Runtime:
         source = self._options.modules.source(name)
         for step in (
             f"__flow.sink = function (module, exports, require) {{\n{source}\n}}\n//# sourceURL=module:{name}",
-            f"__flow.defineModule({_js_string(self._token)}, {_js_string(name)})",
+            f"__flow.defineModule({self._token_js}, {_js_string(name)})",
         ):
             result = await self._eval_until(step, deadline)
             if result.kind is not ResultKind.VALUE:
