@@ -122,8 +122,8 @@ class Runtime:
     def __init__(self, isolate: Isolate, token: str, options: RuntimeOptions) -> None:
         self.id = next(_ids)
         self._isolate = isolate
-        self._token = token
-        self._token_js = _js_string(token)  # as it appears in every host call
+        # The per-runtime secret as it appears in every host call (js/lib/internal/execution.js).
+        self._token_js = _js_string(token)
         self._options = options
         self._defined: dict[str, int] = {}
         self._installed: set[str] = set()  # npm modules defined in this runtime
