@@ -122,9 +122,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def single_runtime_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One runtime only: consecutive executions are guaranteed to share it."""
+    """One runtime only: consecutive executions are guaranteed to share it.
+
+    The timeout is generous because the memory-limit tests run here: filling a 128 MB heap
+    takes ~1.9 s on a busy 2-core CI machine, and they must end in MemoryLimitError, not race
+    the clock. Timeout tests pass their own short `timeout`."""
     srv = start_server(str(tmp_path_factory.mktemp("single")), runtime_pool_size=1, min_runtime_pool_size=1,
-                       max_runtime_pool_size=1, execution_timeout_ms=2000)
+                       max_runtime_pool_size=1, execution_timeout_ms=20_000)
     yield srv
     srv.stop()
 
