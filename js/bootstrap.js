@@ -9,7 +9,10 @@ import { installAsyncSourceGates } from './lib/internal/async_sources.js';
 import { failExecution, installHost } from './lib/internal/execution.js';
 import { hiddenIntrinsics, installChangeTracking, track, trackedCount } from './lib/internal/isolation.js';
 import { installBufferAccounting } from './lib/internal/memory.js';
-import { configureModules, registerModule } from './lib/internal/modules.js';
+import { configureModules, registerInternal, registerModule } from './lib/internal/modules.js';
+import { hostCall, hostCancel } from './lib/internal/host.js';
+import { SecurityError } from './lib/internal/errors.js';
+import { isLive } from './lib/internal/state.js';
 import { ObjectDefineProperty, PromisePrototypeThen, PromiseResolve, TypeError_ } from './lib/internal/primordials.js';
 import EventEmitter from './lib/events.js';
 import { makeBufferModule } from './lib/buffer.js';
@@ -87,6 +90,7 @@ function init(token, options) {
   registerModule('assert/strict', () => assert);
   registerModule('querystring', () => querystring);
   registerModule('process', () => process);
+  registerInternal('host', Object.freeze({ hostCall, hostCancel, SecurityError, failExecution, isLive }));
   configureModules({ onFirstLoad: (exports) => track([exports]), known: options.modules });
 
   installHost(global, token, notify);

@@ -56,9 +56,16 @@ const modules = {
   // Node core modules too large for the bootstrap, installed like npm modules.
   'crypto': './js/lib/crypto.js',
   'url': './js/lib/url.js',
+  // fetch and its classes: not require-able (the 'internal:' prefix), installed
+  // when a code block names one of its globals or requires axios.
+  'internal:fetch': './js/lib/fetch.js',
+  'axios': './js/lib/axios.js',
 };
 // Globals defined by installing a module: code that names one gets the module.
-const globals = { URL: 'url', URLSearchParams: 'url' };
+const globals = {
+  URL: 'url', URLSearchParams: 'url',
+  ...Object.fromEntries(['fetch', 'Headers', 'Request', 'Response', 'FormData'].map((g) => [g, 'internal:fetch'])),
+};
 // Alias kinds: 'member' gives the function itself (lodash/get), 'namespace' an
 // object holding it ({ format } = require('date-fns/format')), as each package does.
 const aliases = { 'lodash/': { base: 'lodash', kind: 'member' }, 'date-fns/': { base: 'date-fns', kind: 'namespace' } };
@@ -68,7 +75,9 @@ const aliases = { 'lodash/': { base: 'lodash', kind: 'member' }, 'date-fns/': { 
 const emptyFor = { xlsx: ['stream'] };
 // Bundles that must share another module's instance (dayjs locales register
 // themselves on the dayjs that code blocks use): kept external, installed first.
-const shared = (name) => (name.startsWith('dayjs/') ? ['dayjs'] : []);
+// Modules that use what another one installs (fetch uses URL, axios uses fetch) list it too.
+const dependsOn = { 'internal:fetch': ['url'], axios: ['internal:fetch'] };
+const shared = (name) => (name.startsWith('dayjs/') ? ['dayjs'] : dependsOn[name] ?? []);
 // Node's core modules that a bundled library may require are resolved at run time
 // by the code block's require(), not bundled.
 const nodeBuiltins = ['buffer', 'events', 'util', 'url', 'querystring', 'string_decoder', 'stream',
@@ -76,7 +85,7 @@ const nodeBuiltins = ['buffer', 'events', 'util', 'url', 'querystring', 'string_
 
 const manifest = { modules: {}, aliases, globals };
 await Promise.all(Object.entries(modules).map(async ([name, target]) => {
-  const file = `${name.replaceAll('/', '__')}.js`;
+  const file = `${name.replaceAll('/', '__').replaceAll(':', '_')}.js`;
   const requires = shared(name);
   await build({
     stdin: {
@@ -98,6 +107,8 @@ await Promise.all(Object.entries(modules).map(async ([name, target]) => {
       setup(b) {
         b.onResolve({ filter: /.*/ }, (args) => {
           if (requires.includes(args.path)) return { path: args.path, external: true };
+          // The service's internal modules, given to bundles by their require().
+          if (args.path.startsWith('internal:')) return { path: args.path, external: true };
           if ((emptyFor[name] ?? []).includes(args.path)) return { path: args.path, namespace: 'empty' };
           return undefined;
         });

@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .netpolicy import parse_host_list
 
 __all__ = ["ConfigError", "Settings", "get_settings", "load_settings"]
 
@@ -63,6 +65,21 @@ class Settings(BaseSettings):
     acquire_timeout_ms: int = Field(5000, ge=1, le=600_000)
     reset_timeout_ms: int = Field(1000, ge=10, le=60_000)
     shutdown_drain_timeout_s: float = Field(10.0, ge=0, le=3600)
+
+    # Outbound HTTP from code blocks (fetch, axios): outbound.py, netpolicy.py
+    fetch_allow_hosts: str = Field("", description="comma-separated hosts, *.suffixes, IPs or CIDRs allowed "
+                                                   "despite the private-address rules")
+    fetch_deny_hosts: str = Field("", description="comma-separated hosts, *.suffixes, IPs or CIDRs always refused")
+    fetch_timeout_ms: int = Field(10_000, ge=1, le=600_000, description="per request, redirects included")
+    fetch_max_response_bytes: int = Field(10 * MiB, ge=0, le=1024 * MiB)
+    fetch_max_requests_per_execution: int = Field(50, ge=0, le=10_000)
+    fetch_max_concurrent: int = Field(100, ge=1, le=10_000, description="outbound requests per process")
+
+    @field_validator("fetch_allow_hosts", "fetch_deny_hosts")
+    @classmethod
+    def _host_list(cls, value: str) -> str:
+        parse_host_list(value.split(","))  # raises ValueError naming the bad entry
+        return value
 
     @model_validator(mode="after")
     def _derived(self) -> Settings:

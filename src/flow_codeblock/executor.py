@@ -25,6 +25,7 @@ from .analysis import analyse
 from .bundles import module_catalog
 from .config import Settings
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
+from .outbound import Fetcher, OutboundSession
 from .pool import RuntimePool
 from .runtime import CodeBlock, Runtime
 
@@ -76,9 +77,10 @@ class ExecutionStats:
 
 
 class Executor:
-    def __init__(self, settings: Settings, pool: RuntimePool) -> None:
+    def __init__(self, settings: Settings, pool: RuntimePool, fetcher: Fetcher | None = None) -> None:
         self._settings = settings
         self._pool = pool
+        self._fetcher = fetcher  # None: code blocks get no network access
         self._blocks: OrderedDict[str, CodeBlock] = OrderedDict()
         self.stats = ExecutionStats()
 
@@ -113,7 +115,8 @@ class Executor:
         # The deadline starts once a runtime is ours: queueing is not the code's time.
         deadline = loop.time() + timeout_ms / 1000
         try:
-            outcome = await runtime.execute(block, input_json, deadline, timeout_ms)
+            host = OutboundSession(self._fetcher, deadline) if self._fetcher is not None else None
+            outcome = await runtime.execute(block, input_json, deadline, timeout_ms, host)
         except BaseException:
             self._pool.retire(runtime, "executor_error")
             raise

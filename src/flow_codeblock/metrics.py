@@ -36,6 +36,13 @@ execution_duration_seconds = Histogram("execution_duration_seconds", "Time in th
                                        buckets=_EXEC)
 execution_queue_wait_seconds = Histogram("execution_queue_wait_seconds", "Time waiting for a runtime",
                                          buckets=_EXEC)
+outbound_requests_total = Counter(
+    "outbound_requests_total", "HTTP requests made by code blocks (fetch, axios), by outcome", ["outcome"]
+)
+outbound_bytes_total = Counter("outbound_bytes_total", "Body bytes of code blocks' HTTP requests", ["direction"])
+outbound_request_duration_seconds = Histogram(
+    "outbound_request_duration_seconds", "Time per outbound request, redirects included", buckets=_EXEC
+)
 event_loop_lag_seconds = Histogram("event_loop_lag_seconds", "Delay of a 100 ms timer on the event loop",
                                    buckets=_FAST)
 

@@ -11,13 +11,14 @@ retirement; the pool replaces it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import logging
 import re
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import orjson
 
@@ -25,7 +26,7 @@ from .bundles import ModuleCatalog
 from .engine import EngineClosed, Isolate, JSResult, ResultKind
 from .errors import CodeBlockError, ErrorType
 
-__all__ = ["CodeBlock", "Outcome", "Runtime", "RuntimeOptions"]
+__all__ = ["CodeBlock", "HostServices", "Outcome", "Runtime", "RuntimeOptions"]
 
 USER_SCRIPT: Final = "codeblock.js"
 _MEMORY_POLL_S: Final = 0.05
@@ -45,6 +46,19 @@ def _resolve(future: asyncio.Future[JSResult], result: JSResult) -> None:
 
 
 _ERROR_HEAD = re.compile(r"^(?:<anonymous>|codeblock\.js):(\d+): (\w+): (.*)$")
+
+
+class HostServices(Protocol):
+    """What an execution may ask of the host (js/lib/internal/host.js): `op` with JSON
+    `args`, answered with JSON; failures are answers of the form {"error": {...}}."""
+
+    async def call(self, op: str, args: dict[str, Any]) -> dict[str, Any]: ...
+
+
+_NO_HOST_ANSWER: Final = {"error": {"kind": "network", "message": "network access is not available here",
+                                    "code": "ERR_ACCESS_DENIED"}}
+_FAILED_ANSWER: Final = {"error": {"kind": "network", "message": "the host failed to perform the request",
+                                   "code": "ERR_INTERNAL"}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +142,7 @@ class Runtime:
         self._defined: dict[str, int] = {}
         self._installed: set[str] = set()  # npm modules defined in this runtime
         self._next_block_id = itertools.count(1)
-        self._settled: asyncio.Future[None] | None = None
+        self._wake: asyncio.Event | None = None  # set by JS's notification
         now = time.monotonic()
         self.created_at = now
         self.last_used_at = now
@@ -197,13 +211,15 @@ class Runtime:
 
     # -- execution --------------------------------------------------------------------
 
-    async def execute(self, block: CodeBlock, input_json: str, deadline: float, timeout_ms: int) -> Outcome:
+    async def execute(
+        self, block: CodeBlock, input_json: str, deadline: float, timeout_ms: int, host: HostServices | None = None
+    ) -> Outcome:
         """Runs `block` with `input_json` (JSON text) until it settles or `deadline`
-        (loop time) passes."""
+        (loop time) passes; `host` serves its asynchronous host calls (fetch)."""
         started = time.perf_counter()
         self.execution_count += 1
         self.last_used_at = time.monotonic()
-        outcome = await self._execute(block, input_json, deadline, timeout_ms)
+        outcome = await self._execute(block, input_json, deadline, timeout_ms, host)
         outcome.execution_ms = (time.perf_counter() - started) * 1000
         if not outcome.ok:
             self.error_count += 1
@@ -211,7 +227,9 @@ class Runtime:
                 self.timeout_count += 1
         return outcome
 
-    async def _execute(self, block: CodeBlock, input_json: str, deadline: float, timeout_ms: int) -> Outcome:
+    async def _execute(
+        self, block: CodeBlock, input_json: str, deadline: float, timeout_ms: int, host: HostServices | None
+    ) -> Outcome:
         for name in block.modules:
             if name not in self._installed:
                 installed = await self._install_module(name, deadline)
@@ -232,8 +250,7 @@ class Runtime:
             block_id = next(self._next_block_id)
             claim_length = block.function_length
 
-        loop = asyncio.get_running_loop()
-        self._settled = loop.create_future()
+        self._wake = asyncio.Event()
         try:
             entropy = secrets.token_hex(32)  # keys the JS CSPRNG (js/lib/internal/random.js)
             started = await self._eval_until(
@@ -249,15 +266,9 @@ class Runtime:
                 self._defined[block.key] = block_id
             if started.text:
                 return _read_payload(started.text)
-            settled = await self._wait_settled(self._settled, deadline)
-            if settled is not None:
-                return self._abnormal(settled, timeout_ms)
-            taken = await self._eval_until(f"__flow.take({self._token_js})", deadline)
-            if taken.kind is not ResultKind.VALUE or not taken.text:
-                return self._abnormal(taken, timeout_ms)
-            return _read_payload(taken.text)
+            return await self._drive(self._wake, host, deadline, timeout_ms)
         finally:
-            self._settled = None
+            self._wake = None
 
     async def reset(self, timeout_s: float) -> str | None:
         """Undoes what the last execution changed. Returns None when the runtime is
@@ -291,8 +302,66 @@ class Runtime:
         return None
 
     def _on_notify(self) -> None:
-        if self._settled is not None and not self._settled.done():
-            self._settled.set_result(None)
+        if self._wake is not None:
+            self._wake.set()
+
+    async def _drive(self, wake: asyncio.Event, host: HostServices | None, deadline: float,
+                     timeout_ms: int) -> Outcome:
+        """Runs a pending execution to its end: on each notification, delivers the
+        answers of finished host calls and takes what JS has for us (the settled
+        payload, or new host calls, started here concurrently)."""
+        calls: dict[int, asyncio.Task[dict[str, Any]]] = {}
+        answers: list[bytes] = []
+
+        def answered(call_id: int, task: asyncio.Task[dict[str, Any]]) -> None:
+            calls.pop(call_id, None)
+            if task.cancelled():
+                return
+            error = task.exception()
+            if error is not None:
+                log.error("host call failed", exc_info=error)
+            answers.append(orjson.dumps([call_id, _FAILED_ANSWER if error is not None else task.result()]))
+            wake.set()
+
+        try:
+            while True:
+                stopped = await self._wait_wake(wake, deadline)
+                if stopped is not None:
+                    return self._abnormal(stopped, timeout_ms)
+                wake.clear()
+                batch = b"[" + b",".join(answers) + b"]" if answers else b""
+                answers.clear()
+                taken = await self._eval_until(
+                    f"__flow.take({self._token_js}, {_js_string(batch.decode())})", deadline
+                )
+                if taken.kind is not ResultKind.VALUE:
+                    return self._abnormal(taken, timeout_ms)
+                text = taken.text
+                if text.startswith("H"):
+                    for request in orjson.loads(text[1:]):
+                        self._start_call(request, host, calls, answered)
+                elif text:
+                    return _read_payload(text)
+        finally:
+            for task in calls.values():
+                task.cancel()
+
+    @staticmethod
+    def _start_call(request: dict[str, Any], host: HostServices | None,
+                    calls: dict[int, asyncio.Task[dict[str, Any]]], answered: Any) -> None:
+        call_id, op = int(request["id"]), str(request["op"])
+        if op == "cancel":
+            task = calls.pop(call_id, None)
+            if task is not None:
+                task.cancel()
+            return
+        if host is None:
+            coro: Any = _answer(_NO_HOST_ANSWER)
+        else:
+            coro = host.call(op, request.get("args") or {})
+        task = asyncio.ensure_future(coro)
+        calls[call_id] = task
+        task.add_done_callback(functools.partial(answered, call_id))
 
     async def _eval_until(self, source: str, deadline: float) -> JSResult:
         """Evaluates `source`, terminating it at `deadline`. An isolate that does not
@@ -313,19 +382,22 @@ class Runtime:
             cancel.cancel()
             give_up.cancel()
 
-    async def _wait_settled(self, settled: asyncio.Future[None], deadline: float) -> JSResult | None:
-        """Waits for the settle notification. Code after an `await` cannot be
-        interrupted in place, so at the deadline the runtime is given up instead."""
+    async def _wait_wake(self, wake: asyncio.Event, deadline: float) -> JSResult | None:
+        """Waits for a notification. Code after an `await` cannot be interrupted in
+        place, so at the deadline the runtime is given up instead."""
         loop = asyncio.get_running_loop()
-        while True:
+        while not wake.is_set():
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return JSResult(ResultKind.TERMINATED, "deadline passed while pending")
-            done, _ = await asyncio.wait((settled,), timeout=min(remaining, _MEMORY_POLL_S))
-            if done:
-                return None
+            try:
+                async with asyncio.timeout(min(remaining, _MEMORY_POLL_S)):
+                    await wake.wait()
+            except TimeoutError:
+                pass
             if self._isolate.memory_limit_reached():
                 return JSResult(ResultKind.OUT_OF_MEMORY, "")
+        return None
 
     def _abnormal(self, result: JSResult, timeout_ms: int) -> Outcome:
         kind = result.kind
@@ -344,6 +416,10 @@ class Runtime:
             error=CodeBlockError(ErrorType.INTERNAL, "The runtime failed unexpectedly; please retry"),
             retire_reason=f"engine_{kind.value}",
         )
+
+
+async def _answer(answer: dict[str, Any]) -> dict[str, Any]:
+    return answer
 
 
 def _memory_outcome(options: RuntimeOptions) -> Outcome:

@@ -12,6 +12,8 @@ from .config import Settings
 from .engine import init_engine
 from .executor import Executor
 from .health import PoolPolicy
+from .netpolicy import AddressPolicy
+from .outbound import Fetcher, FetchLimits
 from .pool import RuntimePool
 from .bundles import load_bootstrap, module_catalog
 from .runtime import Runtime, RuntimeOptions
@@ -57,11 +59,22 @@ def runtime_options(settings: Settings) -> RuntimeOptions:
     )
 
 
+def make_fetcher(settings: Settings) -> Fetcher:
+    policy = AddressPolicy.from_lists(settings.fetch_allow_hosts.split(","), settings.fetch_deny_hosts.split(","))
+    return Fetcher(policy, FetchLimits(
+        timeout_s=settings.fetch_timeout_ms / 1000,
+        max_response_bytes=settings.fetch_max_response_bytes,
+        max_requests_per_execution=settings.fetch_max_requests_per_execution,
+        max_concurrent=settings.fetch_max_concurrent,
+    ))
+
+
 @dataclass
 class Service:
     settings: Settings
     pool: RuntimePool = field(init=False)
     executor: Executor = field(init=False)
+    fetcher: Fetcher = field(init=False)
     started_at: float = field(default_factory=time.time)
     _lag_task: asyncio.Future[None] = field(init=False)
 
@@ -79,13 +92,15 @@ class Service:
             check_interval_s=self.settings.health_check_interval_s,
         )
         await self.pool.start()
-        self.executor = Executor(self.settings, self.pool)
+        self.fetcher = make_fetcher(self.settings)
+        self.executor = Executor(self.settings, self.pool, self.fetcher)
 
         self._lag_task = asyncio.ensure_future(_watch_loop_lag())
 
     async def stop(self) -> None:
         self._lag_task.cancel()
         await self.pool.close(self.settings.shutdown_drain_timeout_s)
+        await self.fetcher.aclose()
 
     @property
     def uptime_s(self) -> float:

@@ -9,6 +9,9 @@
 //                                  finished synchronously, or '' when it is pending,
 //                                  in which case the host is notified on settlement
 //                                  and collects the payload with take(token);
+//   take(token, answersJson)       delivers host call answers (internal/host.js),
+//                                  then returns the settled payload if there is one,
+//                                  else 'H' + the outbox of host calls as JSON, or '';
 //   reset(token)                   after the response: restores shared objects and
 //                                  reports 'clean:<repairs>' or 'dirty:<reason>'.
 // The token is a per-runtime secret known only to the host, so user code cannot
@@ -17,7 +20,7 @@
 import { takeLogs } from './console.js';
 import { resnapshot, restore } from './isolation.js';
 import { resetBufferBudget } from './memory.js';
-import { defineModule, esm, require } from './modules.js';
+import { defineModule, esm, loadModule, require } from './modules.js';
 import { seedRandom } from './random.js';
 import { releaseWaits } from './async_sources.js';
 import { beginExecution, endExecution, isLive, setHeapFigures } from './state.js';
@@ -28,6 +31,7 @@ import {
 } from './primordials.js';
 import { describeError, serializeResult } from './result.js';
 import { cancelAll } from './timers.js';
+import { configureHost, deliver, dropHostCalls, takeOutbox } from './host.js';
 
 const compiled = new SafeMap();
 const settings = { maxResultBytes: 5 * 1024 * 1024, maxArrayBufferBytes: 128 * 1024 * 1024 };
@@ -104,6 +108,7 @@ function settle(payload) {
   if (!endExecution()) return payload;
   cancelAll();
   releaseWaits();
+  dropHostCalls();
   if (state.pending) {
     state.payload = payload;
     state.notify();
@@ -157,7 +162,7 @@ const host = {
     if (typeof factory !== 'function') throw new TypeError('no module factory to define');
     if (isLive()) throw new Error('modules are installed between executions');
     defineModule(name, factory);
-    require(name);
+    loadModule(name);
     resnapshot();
     return 'ok';
   },
@@ -205,11 +210,14 @@ const host = {
     return '';
   },
 
-  take(token) {
+  take(token, answersJson) {
     checkToken(token);
+    if (answersJson) deliver(answersJson);
     const payload = state.payload;
     state.payload = null;
-    return payload === null ? '' : payload;
+    if (payload !== null) return payload;
+    const calls = isLive() ? takeOutbox() : '';
+    return calls === '' ? '' : `H${calls}`;
   },
 
   reset(token) {
@@ -217,6 +225,7 @@ const host = {
     endExecution();
     cancelAll();
     releaseWaits();
+    dropHostCalls();
     takeLogs();
     state.sink = null;
     try {
@@ -230,6 +239,7 @@ const host = {
 function installHost(global, token, notify) {
   state.token = token;
   state.notify = notify;
+  configureHost(notify);
   const api = {};
   for (const name of ['configure', 'defineModule', 'run', 'take', 'reset']) {
     ObjectDefineProperty(api, name, { value: host[name], enumerable: true });

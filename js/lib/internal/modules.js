@@ -26,11 +26,21 @@ const FORBIDDEN = new Set([
 const setHas = Set.prototype.has;
 
 const loaders = new SafeMap(); // name -> () => exports
+const internals = new SafeMap(); // 'internal:<name>' -> exports, for module bundles only
 const cache = new SafeMap(); // name -> exports
 let onFirstLoad = null; // (exports) => void: lets isolation track module objects
 let known = { modules: [], aliases: {} }; // npm modules the host can install
 
 function registerModule(name, loader) { MapPrototypeSet(loaders, name, loader); }
+
+// Internal modules (the host channel, error brands) are visible to the module
+// bundles the service installs, never to code blocks: bundles get this require.
+function registerInternal(name, exports) { MapPrototypeSet(internals, `internal:${name}`, exports); }
+
+function internalRequire(id) {
+  if (MapPrototypeHas(internals, id)) return MapPrototypeGet(internals, id);
+  return StringPrototypeStartsWith(id, 'internal:') ? load(id) : require(id);
+}
 
 function configureModules(options) {
   onFirstLoad = options.onFirstLoad;
@@ -41,7 +51,7 @@ function configureModules(options) {
 function defineModule(name, factory) {
   registerModule(name, () => {
     const module = { exports: {} };
-    factory.call(module.exports, module, module.exports, require);
+    factory.call(module.exports, module, module.exports, internalRequire);
     return module.exports;
   });
 }
@@ -51,6 +61,9 @@ function availableModules() {
   for (const name of loaders.keys()) names[names.length] = name;
   for (let i = 0; i < known.modules.length; i++) {
     if (!MapPrototypeHas(loaders, known.modules[i])) names[names.length] = known.modules[i];
+  }
+  for (let i = names.length - 1; i >= 0; i--) {
+    if (StringPrototypeStartsWith(names[i], 'internal:')) names.splice(i, 1);
   }
   return names.sort();
 }
@@ -92,6 +105,7 @@ function require(id) {
     throw err;
   }
   const name = StringPrototypeStartsWith(id, 'node:') ? StringPrototypeSlice(id, 5) : id;
+  if (StringPrototypeStartsWith(name, 'internal:')) throw notFound(id);
   if (MapPrototypeHas(cache, name)) return MapPrototypeGet(cache, name);
   if (Reflect.apply(setHas, FORBIDDEN, [name])) {
     throw new SecurityError(`Module "${name}" is not available in code blocks: ` +
@@ -109,6 +123,13 @@ function require(id) {
     }
     throw notFound(id);
   }
+  return load(name);
+}
+
+function load(name) {
+  if (MapPrototypeHas(cache, name)) return MapPrototypeGet(cache, name);
+  const loader = MapPrototypeGet(loaders, name);
+  if (loader === undefined) throw notFound(name);
   const exports = loader();
   MapPrototypeSet(cache, name, exports);
   if (onFirstLoad) onFirstLoad(exports);
@@ -139,4 +160,4 @@ const esm = {
   },
 };
 
-export { require, registerModule, configureModules, availableModules, defineModule, esm };
+export { require, load as loadModule, registerModule, registerInternal, configureModules, availableModules, defineModule, esm };

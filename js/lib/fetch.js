@@ -1,0 +1,527 @@
+'use strict';
+// fetch, Headers, Request, Response and FormData, as Node (undici) provides them.
+// The request itself runs in the host (outbound.py): this module builds it, sends it
+// through the host channel (internal/host.js) and wraps the answer. Installed the
+// first time a code block names one of these globals (js/build.mjs "globals"),
+// after 'url', whose URL class it uses.
+//
+// Not provided: ReadableStream bodies (a response's `body` is a one-chunk reader),
+// multipart formData() parsing of responses, keepalive, priority, duplex.
+
+import { kBytes } from './internal/blob.js';
+
+const { hostCall, hostCancel, SecurityError } = require('internal:host');
+const { URL, URLSearchParams } = require('url');
+const { Blob, File, Buffer, DOMException, AbortSignal, TextDecoder } = globalThis;
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+// -- Headers ---------------------------------------------------------------------------
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const kGuard = Symbol('guard');
+const kList = Symbol('list');
+
+function normalizeValue(value) {
+  return `${value}`.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
+}
+
+class Headers {
+  constructor(init = undefined) {
+    this[kList] = new Map(); // lower-case name -> [name, values[]]
+    this[kGuard] = 'none';
+    if (init === undefined || init === null) {
+      if (init === null) throw new TypeError("Headers constructor: Expected init (null) to be an instance of Record<ByteString, ByteString> or Sequence<Sequence<ByteString>>.");
+      return;
+    }
+    if (typeof init !== 'object' && typeof init !== 'function') {
+      throw new TypeError(`Headers constructor: Expected init (${String(init)}) to be an instance of Record<ByteString, ByteString> or Sequence<Sequence<ByteString>>.`);
+    }
+    if (init instanceof Headers) {
+      for (const [name, value] of init[kList].values()) for (const v of value) this.append(name, v);
+    } else if (typeof init[Symbol.iterator] === 'function') {
+      for (const pair of init) {
+        const entry = [...pair];
+        if (entry.length !== 2) {
+          throw new TypeError(`Headers constructor: expected name/value pair to be length 2, found ${entry.length}.`);
+        }
+        this.append(entry[0], entry[1]);
+      }
+    } else {
+      for (const key of Reflect.ownKeys(init)) {
+        if (typeof key === 'symbol' || !Object.prototype.propertyIsEnumerable.call(init, key)) continue;
+        this.append(key, init[key]);
+      }
+    }
+  }
+
+  #check(method, name, value) {
+    name = `${name}`;
+    if (!TOKEN.test(name)) throw new TypeError(`Headers.${method}: "${name}" is an invalid header name.`);
+    if (value !== undefined && /[\0\r\n]/.test(value)) {
+      throw new TypeError(`Headers.${method}: "${value}" is an invalid header value.`);
+    }
+    if (this[kGuard] === 'immutable') throw new TypeError('immutable');
+    return name;
+  }
+
+  append(name, value) {
+    value = normalizeValue(value);
+    name = this.#check('append', name, value);
+    const key = name.toLowerCase();
+    const entry = this[kList].get(key);
+    if (entry) entry[1].push(value);
+    else this[kList].set(key, [key, [value]]);
+  }
+
+  set(name, value) {
+    value = normalizeValue(value);
+    name = this.#check('set', name, value);
+    this[kList].set(name.toLowerCase(), [name.toLowerCase(), [value]]);
+  }
+
+  delete(name) {
+    name = this.#check('delete', name);
+    this[kList].delete(name.toLowerCase());
+  }
+
+  get(name) {
+    name = `${name}`;
+    if (!TOKEN.test(name)) throw new TypeError(`Headers.get: "${name}" is an invalid header name.`);
+    const entry = this[kList].get(name.toLowerCase());
+    return entry ? entry[1].join(', ') : null;
+  }
+
+  has(name) {
+    name = `${name}`;
+    if (!TOKEN.test(name)) throw new TypeError(`Headers.has: "${name}" is an invalid header name.`);
+    return this[kList].has(name.toLowerCase());
+  }
+
+  getSetCookie() {
+    const entry = this[kList].get('set-cookie');
+    return entry ? [...entry[1]] : [];
+  }
+
+  * entries() {
+    const names = [...this[kList].keys()].sort();
+    for (const name of names) {
+      const values = this[kList].get(name)?.[1];
+      if (values === undefined) continue;
+      if (name === 'set-cookie') for (const v of values) yield [name, v];
+      else yield [name, values.join(', ')];
+    }
+  }
+
+  * keys() { for (const [name] of this.entries()) yield name; }
+  * values() { for (const [, value] of this.entries()) yield value; }
+  forEach(callback, thisArg = undefined) {
+    if (typeof callback !== 'function') {
+      throw new TypeError("Headers.forEach: Expected callback to be a function.");
+    }
+    for (const [name, value] of this.entries()) callback.call(thisArg, value, name, this);
+  }
+  [Symbol.iterator]() { return this.entries(); }
+}
+Object.defineProperty(Headers.prototype, Symbol.toStringTag, { value: 'Headers', configurable: true });
+
+function headerList(headers) {
+  const out = [];
+  for (const [name, values] of headers[kList].values()) for (const v of values) out.push([name, v]);
+  return out;
+}
+
+// -- bodies ----------------------------------------------------------------------------
+
+const kBody = Symbol('body'); // { bytes: Uint8Array } | null, plus `used`
+const kHeaders = Symbol('headers');
+
+function bytesOf(view) {
+  return new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+}
+
+function isFormDataPackage(body) {
+  return body !== null && typeof body === 'object' && typeof body.getBuffer === 'function' &&
+    typeof body.getHeaders === 'function';
+}
+
+// The body as bytes plus the Content-Type it implies (fetch standard "extract a body").
+function extractBody(body) {
+  if (typeof body === 'string') return { bytes: encoder.encode(body), type: 'text/plain;charset=UTF-8' };
+  if (body instanceof URLSearchParams) {
+    return { bytes: encoder.encode(body.toString()), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
+  }
+  if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body.slice(0)), type: null };
+  if (ArrayBuffer.isView(body)) return { bytes: bytesOf(body), type: null };
+  if (body instanceof Blob) return { bytes: body[kBytes].slice(), type: body.type || null };
+  if (body instanceof FormData) return encodeMultipart(body);
+  if (isFormDataPackage(body)) { // the npm form-data package
+    return { bytes: bytesOf(body.getBuffer()), type: body.getHeaders()['content-type'] };
+  }
+  return { bytes: encoder.encode(`${body}`), type: 'text/plain;charset=UTF-8' };
+}
+
+function initBody(target, body, headers) {
+  if (body === undefined || body === null) {
+    target[kBody] = null;
+    return;
+  }
+  const { bytes, type } = extractBody(body);
+  target[kBody] = { bytes, used: false };
+  if (type !== null && !headers.has('content-type')) headers.append('content-type', type);
+}
+
+function consume(target) {
+  const body = target[kBody];
+  if (body === null) return new Uint8Array(0);
+  if (body.used) throw new TypeError('Body is unusable: Body has already been read');
+  body.used = true;
+  return body.bytes;
+}
+
+function readAs(target, convert) {
+  try {
+    return Promise.resolve(convert(consume(target)));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function oneChunkStream(target) {
+  // A minimal stand-in for a ReadableStream: a reader that yields the whole body once.
+  return {
+    locked: false,
+    getReader() {
+      let done = false;
+      return {
+        read: () => {
+          if (done) return Promise.resolve({ done: true, value: undefined });
+          done = true;
+          return readAs(target, (bytes) => (bytes.length ? { done: false, value: bytes } : { done: true, value: undefined }));
+        },
+        releaseLock() {},
+        cancel: () => Promise.resolve(),
+      };
+    },
+    async * [Symbol.asyncIterator]() {
+      const bytes = consume(target);
+      if (bytes.length) yield bytes;
+    },
+  };
+}
+
+const bodyMethods = {
+  get body() { return this[kBody] === null ? null : oneChunkStream(this); },
+  get bodyUsed() { return this[kBody] !== null && this[kBody].used; },
+  arrayBuffer() { return readAs(this, (bytes) => bytes.slice().buffer); },
+  bytes() { return readAs(this, (bytes) => bytes.slice()); },
+  text() { return readAs(this, (bytes) => decoder.decode(bytes)); },
+  json() { return readAs(this, (bytes) => JSON.parse(decoder.decode(bytes))); },
+  blob() {
+    const type = this[kHeaders].get('content-type') ?? '';
+    return readAs(this, (bytes) => new Blob([bytes], { type }));
+  },
+  formData() {
+    const type = this[kHeaders].get('content-type') ?? '';
+    return readAs(this, (bytes) => {
+      if (!/^application\/x-www-form-urlencoded/i.test(type)) {
+        throw new TypeError(`Response.formData: only application/x-www-form-urlencoded bodies can be parsed here (got "${type}")`);
+      }
+      const form = new FormData();
+      for (const [k, v] of new URLSearchParams(decoder.decode(bytes))) form.append(k, v);
+      return form;
+    });
+  },
+};
+
+function mixBody(cls) {
+  for (const key of Reflect.ownKeys(bodyMethods)) {
+    const desc = Object.getOwnPropertyDescriptor(bodyMethods, key);
+    desc.enumerable = true;
+    Object.defineProperty(cls.prototype, key, desc);
+  }
+}
+
+function cloneBody(source, target) {
+  const body = source[kBody];
+  if (body !== null && body.used) throw new TypeError(`${source.constructor.name}.clone: Body has already been consumed.`);
+  target[kBody] = body === null ? null : { bytes: body.bytes, used: false };
+}
+
+// -- FormData (WHATWG) -----------------------------------------------------------------
+
+const kEntries = Symbol('entries');
+
+function toEntryValue(value, filename) {
+  if (value instanceof Blob) {
+    if (!(value instanceof File) || filename !== undefined) {
+      return new File([value], filename !== undefined ? `${filename}` : (value instanceof File ? value.name : 'blob'),
+        { type: value.type });
+    }
+    return value;
+  }
+  return `${value}`;
+}
+
+class FormData {
+  constructor(form = undefined) {
+    if (form !== undefined) throw new TypeError("FormData constructor: Argument 1 is not of type 'HTMLFormElement'.");
+    this[kEntries] = [];
+  }
+  append(name, value, filename = undefined) { this[kEntries].push([`${name}`, toEntryValue(value, filename)]); }
+  set(name, value, filename = undefined) {
+    name = `${name}`;
+    const entry = [name, toEntryValue(value, filename)];
+    const index = this[kEntries].findIndex(([n]) => n === name);
+    if (index === -1) {
+      this[kEntries].push(entry);
+      return;
+    }
+    this[kEntries][index] = entry;
+    this[kEntries] = this[kEntries].filter(([n], i) => n !== name || i === index);
+  }
+  get(name) { return this[kEntries].find(([n]) => n === `${name}`)?.[1] ?? null; }
+  getAll(name) { return this[kEntries].filter(([n]) => n === `${name}`).map(([, v]) => v); }
+  has(name) { return this[kEntries].some(([n]) => n === `${name}`); }
+  delete(name) { this[kEntries] = this[kEntries].filter(([n]) => n !== `${name}`); }
+  * entries() { for (const entry of this[kEntries]) yield [entry[0], entry[1]]; }
+  * keys() { for (const [name] of this[kEntries]) yield name; }
+  * values() { for (const [, value] of this[kEntries]) yield value; }
+  forEach(callback, thisArg = undefined) { for (const [n, v] of this[kEntries]) callback.call(thisArg, v, n, this); }
+  [Symbol.iterator]() { return this.entries(); }
+}
+Object.defineProperty(FormData.prototype, Symbol.toStringTag, { value: 'FormData', configurable: true });
+
+// multipart/form-data as undici writes it.
+function encodeMultipart(form) {
+  const digits = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(11)), (b) => `${b % 10}`).join('');
+  const boundary = `----formdata-flow-0${digits}`;
+  const escape = (s) => s.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
+  const chunks = [];
+  let size = 0;
+  const add = (bytes) => { chunks.push(bytes); size += bytes.length; };
+  for (const [name, value] of form[kEntries]) {
+    if (typeof value === 'string') {
+      add(encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${escape(name)}"\r\n\r\n` +
+        `${value.replace(/\r(?!\n)|(?<!\r)\n/g, '\r\n')}\r\n`));
+    } else {
+      add(encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${escape(name)}"; ` +
+        `filename="${escape(value.name)}"\r\nContent-Type: ${value.type || 'application/octet-stream'}\r\n\r\n`));
+      add(value[kBytes]);
+      add(encoder.encode('\r\n'));
+    }
+  }
+  add(encoder.encode(`--${boundary}--\r\n`));
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) { bytes.set(chunk, offset); offset += chunk.length; }
+  return { bytes, type: `multipart/form-data; boundary=${boundary}` };
+}
+
+// -- Request ---------------------------------------------------------------------------
+
+const NORMALIZED = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+const kUrl = Symbol('url');
+const kMethod = Symbol('method');
+const kRedirect = Symbol('redirect');
+const kSignal = Symbol('signal');
+
+function parseUrl(input) {
+  try {
+    return new URL(`${input}`).href;
+  } catch (cause) {
+    throw new TypeError(`Failed to parse URL from ${input}`, { cause });
+  }
+}
+
+function normalizeMethod(method) {
+  method = `${method}`;
+  if (!TOKEN.test(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);
+  const upper = method.toUpperCase();
+  if (FORBIDDEN_METHODS.has(upper)) throw new TypeError(`'${method}' HTTP method is unsupported.`);
+  return NORMALIZED.has(upper) ? upper : method;
+}
+
+class Request {
+  constructor(input, init = {}) {
+    if (arguments.length === 0) {
+      throw new TypeError("Request constructor: At least 1 argument required, but only 0 present.");
+    }
+    init = init ?? {};
+    const from = input instanceof Request ? input : null;
+    this[kUrl] = from ? from[kUrl] : parseUrl(input);
+    this[kMethod] = init.method !== undefined ? normalizeMethod(init.method) : from ? from[kMethod] : 'GET';
+    const redirect = init.redirect ?? (from ? from[kRedirect] : 'follow');
+    if (!['follow', 'error', 'manual'].includes(redirect)) {
+      throw new TypeError(`Request constructor: ${redirect} is not an accepted type. Expected one of follow, error, manual.`);
+    }
+    this[kRedirect] = redirect;
+    const signal = init.signal !== undefined ? init.signal : from ? from[kSignal] : null;
+    if (signal !== null && !(signal instanceof AbortSignal)) {
+      throw new TypeError("Request constructor: Expected signal (\"" + String(signal) + "\") to be an instance of AbortSignal.");
+    }
+    this[kSignal] = signal;
+    this[kHeaders] = new Headers(init.headers !== undefined ? init.headers : from ? from[kHeaders] : undefined);
+    const body = init.body !== undefined ? init.body : null;
+    if (body !== null && (this[kMethod] === 'GET' || this[kMethod] === 'HEAD')) {
+      throw new TypeError('Request with GET/HEAD method cannot have body.');
+    }
+    if (body !== null || !from) initBody(this, body, this[kHeaders]);
+    else {
+      if (from[kBody] !== null && from[kBody].used) throw new TypeError('Cannot construct a Request with a Request object that has already been used.');
+      cloneBody(from, this);
+      if (from[kBody] !== null) from[kBody].used = true;
+    }
+  }
+  get url() { return this[kUrl]; }
+  get method() { return this[kMethod]; }
+  get headers() { return this[kHeaders]; }
+  get redirect() { return this[kRedirect]; }
+  get signal() { return this[kSignal] ?? (this[kSignal] = new AbortController().signal); }
+  get cache() { return 'default'; }
+  get credentials() { return 'same-origin'; }
+  get mode() { return 'cors'; }
+  get referrer() { return 'about:client'; }
+  get referrerPolicy() { return ''; }
+  get integrity() { return ''; }
+  get keepalive() { return false; }
+  get destination() { return ''; }
+  get duplex() { return 'half'; }
+  clone() {
+    const copy = new Request(this[kUrl], { method: this[kMethod], headers: this[kHeaders], redirect: this[kRedirect],
+      signal: this[kSignal] ?? undefined });
+    cloneBody(this, copy);
+    return copy;
+  }
+}
+mixBody(Request);
+Object.defineProperty(Request.prototype, Symbol.toStringTag, { value: 'Request', configurable: true });
+
+// -- Response --------------------------------------------------------------------------
+
+const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+const kMeta = Symbol('meta');
+
+class Response {
+  constructor(body = null, init = {}) {
+    init = init ?? {};
+    const status = init.status !== undefined ? Number(init.status) : 200;
+    if (!(status >= 200 && status <= 599) || !Number.isInteger(status)) {
+      throw new RangeError('init["status"] must be in the range of 200 to 599, inclusive.');
+    }
+    const statusText = init.statusText !== undefined ? `${init.statusText}` : '';
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(statusText)) throw new TypeError('Invalid statusText');
+    this[kHeaders] = new Headers(init.headers);
+    this[kMeta] = { status, statusText, type: 'default', url: '', redirected: false };
+    if (body !== null && body !== undefined && NULL_BODY_STATUS.has(status)) {
+      throw new TypeError(`Response constructor: Invalid response status code ${status}`);
+    }
+    initBody(this, body, this[kHeaders]);
+  }
+  static error() {
+    const response = new Response(null, { status: 200 });
+    Object.assign(response[kMeta], { status: 0, type: 'error' });
+    response[kHeaders][kGuard] = 'immutable';
+    return response;
+  }
+  static json(data, init = {}) {
+    const text = JSON.stringify(data);
+    if (text === undefined) throw new TypeError('Value is not JSON serializable');
+    const headers = new Headers(init?.headers);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    return new Response(text, { ...init, headers });
+  }
+  static redirect(url, status = 302) {
+    const href = parseUrl(url);
+    if (!REDIRECT_STATUS.has(status)) throw new RangeError(`Invalid status code ${status}`);
+    const response = new Response(null, { status });
+    response[kHeaders].set('location', href);
+    response[kHeaders][kGuard] = 'immutable';
+    return response;
+  }
+  get status() { return this[kMeta].status; }
+  get statusText() { return this[kMeta].statusText; }
+  get ok() { return this[kMeta].status >= 200 && this[kMeta].status <= 299; }
+  get headers() { return this[kHeaders]; }
+  get type() { return this[kMeta].type; }
+  get url() { return this[kMeta].url; }
+  get redirected() { return this[kMeta].redirected; }
+  clone() {
+    const copy = new Response(null, { status: 200 });
+    copy[kMeta] = { ...this[kMeta] };
+    copy[kHeaders] = new Headers(this[kHeaders]);
+    copy[kHeaders][kGuard] = this[kHeaders][kGuard];
+    cloneBody(this, copy);
+    return copy;
+  }
+}
+mixBody(Response);
+Object.defineProperty(Response.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
+
+// A Response for the host's answer to a fetch.
+function responseFromHost(answer) {
+  const response = new Response(null, { status: 200 });
+  response[kMeta] = { status: answer.status, statusText: answer.statusText, type: 'basic', url: answer.url,
+    redirected: answer.redirected };
+  for (const [name, value] of answer.headers) response[kHeaders].append(name, value);
+  response[kHeaders][kGuard] = 'immutable';
+  const bytes = Buffer.from(answer.body, 'base64');
+  response[kBody] = { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), used: false };
+  return response;
+}
+
+// -- fetch -----------------------------------------------------------------------------
+
+function hostError(error) {
+  if (error.kind === 'security') return new SecurityError(error.message);
+  const cause = new Error(error.message);
+  cause.code = error.code;
+  const message = error.kind === 'network' ? 'fetch failed' : `fetch failed: ${error.message}`;
+  return new TypeError(message, { cause });
+}
+
+// The request as the host reads it (outbound.FetchSpec.from_js).
+function hostRequest(request) {
+  const bytes = request[kBody] === null ? null : consume(request);
+  return {
+    method: request.method,
+    url: request.url,
+    headers: headerList(request.headers),
+    body: bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+    redirect: request.redirect,
+  };
+}
+
+function fetch(input, init = undefined) {
+  return new Promise((resolve, reject) => {
+    if (arguments.length === 0) {
+      throw new TypeError("fetch: At least 1 argument required, but only 0 present.");
+    }
+    const request = new Request(input, init);
+    const signal = request[kSignal];
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const { id, promise } = hostCall('fetch', hostRequest(request));
+    const onAbort = () => {
+      hostCancel(id);
+      reject(signal.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    promise.then((answer) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (answer.error) reject(hostError(answer.error));
+      else resolve(responseFromHost(answer));
+    });
+  });
+}
+
+for (const [name, value] of Object.entries({ fetch, Headers, Request, Response, FormData })) {
+  Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
+}
+
+export default { fetch, Headers, Request, Response, FormData };
