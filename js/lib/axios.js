@@ -48,6 +48,7 @@ function hostAdapter(config) {
     const resolved = resolveConfig(config);
     const method = (resolved.method || 'get').toUpperCase();
     const headers = AxiosHeaders.from(resolved.headers).normalize();
+    headers.set('User-Agent', `axios/${axios.VERSION}`, false); // as axios under Node sends
     const data = resolved.data;
     if (data instanceof FormData) headers.delete('content-type'); // fetch writes it with the boundary
 

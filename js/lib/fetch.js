@@ -486,38 +486,38 @@ function hostError(error) {
 // The request as the host reads it (outbound.FetchSpec.from_js).
 function hostRequest(request) {
   const bytes = request[kBody] === null ? null : consume(request);
+  const headers = headerList(request.headers);
+  if (!request.headers.has('user-agent')) headers.push(['user-agent', 'node']); // as Node's fetch sends
   return {
     method: request.method,
     url: request.url,
-    headers: headerList(request.headers),
+    headers,
     body: bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
     redirect: request.redirect,
   };
 }
 
-function fetch(input, init = undefined) {
-  return new Promise((resolve, reject) => {
-    if (arguments.length === 0) {
-      throw new TypeError("fetch: At least 1 argument required, but only 0 present.");
-    }
-    const request = new Request(input, init);
-    const signal = request[kSignal];
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const { id, promise } = hostCall('fetch', hostRequest(request));
-    const onAbort = () => {
+// An async function, so that errors carry the caller's frames (V8's async stack
+// traces), which locate them in the code block as Node does.
+async function fetch(input, init = undefined) {
+  if (arguments.length === 0) {
+    throw new TypeError("fetch: At least 1 argument required, but only 0 present.");
+  }
+  const request = new Request(input, init);
+  const signal = request[kSignal];
+  if (signal?.aborted) throw signal.reason;
+  const { id, promise } = hostCall('fetch', hostRequest(request));
+  let onAbort;
+  const answer = await new Promise((resolve, reject) => {
+    onAbort = () => {
       hostCancel(id);
       reject(signal.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    promise.then((answer) => {
-      signal?.removeEventListener('abort', onAbort);
-      if (answer.error) reject(hostError(answer.error));
-      else resolve(responseFromHost(answer));
-    });
-  });
+    promise.then(resolve);
+  }).finally(() => signal?.removeEventListener('abort', onAbort));
+  if (answer.error) throw hostError(answer.error);
+  return responseFromHost(answer);
 }
 
 for (const [name, value] of Object.entries({ fetch, Headers, Request, Response, FormData })) {

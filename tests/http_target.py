@@ -1,0 +1,162 @@
+"""A real HTTP server on 127.0.0.1 for fetch and axios tests (threaded stdlib server).
+
+Routes:
+  /json                    {"hello": "world", "n": 1}
+  /echo                    the request: method, path, query, headers, body (text and base64)
+  /status/<code>           that status with a small JSON body
+  /redirect/<n>            n redirects (302) ending at /json
+  /goto?url=U&status=S     one redirect to U (status S, default 302)
+  /slow?ms=N               answers after N ms
+  /bytes?n=N               N bytes of 'x'
+  /gzip                    a gzip-encoded JSON body
+  /cookies                 two Set-Cookie headers
+  /multipart               the parts of a multipart/form-data body
+  /text                    text/plain in UTF-8 with a BOM-free multilingual string
+"""
+
+from __future__ import annotations
+
+import base64
+import email.parser
+import email.policy
+import gzip
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+class HttpTarget:
+    def __init__(self) -> None:
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.requests = 0
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> HttpTarget:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def enter(self) -> None:
+        with self._lock:
+            self.requests += 1
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
+    def reset_counters(self) -> None:
+        with self._lock:
+            self.max_in_flight = 0
+            self.requests = 0
+
+
+def _handler(target: HttpTarget) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: Any) -> None:  # quiet
+            pass
+
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (timeouts and aborts are under test)
+
+        def _send(self, status: int, body: bytes, content_type: str = "application/json",
+                  headers: list[tuple[str, str]] | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers or []:
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _json(self, status: int, data: Any, headers: list[tuple[str, str]] | None = None) -> None:
+            self._send(status, json.dumps(data).encode(), headers=headers)
+
+        def _body(self) -> bytes:
+            length = int(self.headers.get("Content-Length") or 0)
+            return self.rfile.read(length) if length else b""
+
+        def _route(self) -> None:
+            target.enter()
+            try:
+                self._dispatch()
+            finally:
+                target.leave()
+
+        def _dispatch(self) -> None:
+            url = urlsplit(self.path)
+            query = {k: v[0] for k, v in parse_qs(url.query).items()}
+            path = url.path
+            body = self._body()
+            if path == "/json":
+                self._json(200, {"hello": "world", "n": 1})
+            elif path == "/echo":
+                self._json(200, {
+                    "method": self.command, "path": path, "query": query,
+                    "headers": {k.lower(): v for k, v in self.headers.items()},
+                    "text": body.decode("utf-8", errors="replace"), "base64": base64.b64encode(body).decode(),
+                })
+            elif path.startswith("/status/"):
+                code = int(path.rsplit("/", 1)[1])
+                self._json(code, {"status": code})
+            elif path.startswith("/redirect/"):
+                left = int(path.rsplit("/", 1)[1])
+                location = "/json" if left <= 1 else f"/redirect/{left - 1}"
+                self._send(302, b"", headers=[("Location", location)])
+            elif path == "/goto":
+                self._send(int(query.get("status", 302)), b"", headers=[("Location", query["url"])])
+            elif path == "/slow":
+                time.sleep(int(query.get("ms", 1000)) / 1000)
+                self._json(200, {"slept": int(query.get("ms", 1000))})
+            elif path == "/bytes":
+                self._send(200, b"x" * int(query["n"]), "application/octet-stream")
+            elif path == "/gzip":
+                self._send(200, gzip.compress(json.dumps({"compressed": True}).encode()),
+                           headers=[("Content-Encoding", "gzip")])
+            elif path == "/cookies":
+                self._send(200, b"{}", headers=[("Set-Cookie", "a=1; Path=/"), ("Set-Cookie", "b=2")])
+            elif path == "/multipart":
+                self._json(200, _parts(self.headers.get("Content-Type", ""), body))
+            elif path == "/text":
+                self._send(200, "héllo wörld ✓ 你好".encode(), "text/plain; charset=utf-8")
+            else:
+                self._json(404, {"error": "not found"})
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _route
+
+    return Handler
+
+
+def _parts(content_type: str, body: bytes) -> list[dict[str, Any]]:
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    parts = []
+    for part in message.iter_parts():
+        payload = part.get_payload(decode=True) or b""
+        parts.append({
+            "name": part.get_param("name", header="content-disposition"),
+            "filename": part.get_filename(),
+            "type": part.get_content_type() if part.get("Content-Type") else None,
+            "text": payload.decode("utf-8", errors="replace"),
+        })
+    return parts
