@@ -10,9 +10,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from conftest import CodeBlockClient, Server, start_server
+from conftest import CodeBlockClient, Server, free_port, start_server
 from http_target import HttpTarget
 
+CLOSED = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
 LIMITS = {"fetch_timeout_ms": 1500, "fetch_max_response_bytes": 100_000, "fetch_max_requests_per_execution": 8}
 
 
@@ -156,8 +157,13 @@ def test_redirects(net: CodeBlockClient, target: HttpTarget) -> None:
 
 
 def test_network_failure_is_fetch_failed_with_cause(net: CodeBlockClient) -> None:
-    code = "try { await fetch('http://127.0.0.1:1/') } catch (e) { return [e.name, e.message, e.cause.code, e.cause.message] }"
-    assert net.ok(code) == ["TypeError", "fetch failed", "ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:1"]
+    code = f"try {{ await fetch('{CLOSED}') }} catch (e) {{ return [e.name, e.message, e.cause.code, e.cause.message] }}"
+    assert net.ok(code) == ["TypeError", "fetch failed", "ECONNREFUSED", f"connect ECONNREFUSED {CLOSED[7:-1]}"]
+
+
+def test_bad_ports_are_refused_as_node_does(net: CodeBlockClient) -> None:
+    code = "try { await fetch('http://127.0.0.1:25/') } catch (e) { return [e.name, e.message, e.cause.message] }"
+    assert net.ok(code) == ["TypeError", "fetch failed", "bad port"]
 
 
 def test_parallel_requests_in_one_execution(net: CodeBlockClient, target: HttpTarget) -> None:
@@ -225,7 +231,7 @@ def test_requests_per_execution_limit(net: CodeBlockClient, target: HttpTarget) 
 
 
 def test_uncaught_fetch_failure_is_the_execution_error(net: CodeBlockClient) -> None:
-    error = net.error("await fetch('http://127.0.0.1:1/'); return 1")
+    error = net.error(f"await fetch('{CLOSED}'); return 1")
     assert (error["type"], error["message"], error["line"]) == ("TypeError", "fetch failed", 1)
 
 
@@ -326,15 +332,15 @@ def test_axios_errors(net: CodeBlockClient, target: HttpTarget) -> None:
     const pending = axios.get(input.base + '/slow?ms=1000', { signal: controller.signal });
     controller.abort();
     try { await pending } catch (e) { out.cancel = [axios.isCancel(e), e.code, e.message] }
-    try { await axios.get('http://127.0.0.1:1/') } catch (e) { out.refused = [e.message, e.code] }
+    try { await axios.get(input.closed) } catch (e) { out.refused = [e.message, e.code] }
     return out
     """
-    assert net.ok(code, {"base": target.url}) == {
+    assert net.ok(code, {"base": target.url, "closed": CLOSED}) == {
         "http": ["AxiosError", "Request failed with status code 404", "ERR_BAD_REQUEST", 404, {"status": 404}, True],
         "lenient": 404,
         "timeout": ["timeout of 100ms exceeded", "ECONNABORTED"],
         "cancel": [True, "ERR_CANCELED", "canceled"],
-        "refused": ["connect ECONNREFUSED 127.0.0.1:1", "ECONNREFUSED"],
+        "refused": [f"connect ECONNREFUSED {CLOSED[7:-1]}", "ECONNREFUSED"],
     }
 
 

@@ -36,9 +36,7 @@ async function readData(response, responseType) {
 
 function networkError(err, config, request) {
   if (err instanceof TypeError && err.cause && typeof err.cause.code === 'string') {
-    const error = new AxiosError(err.cause.message, err.cause.code, config, request);
-    error.cause = err.cause;
-    return error;
+    return AxiosError.from(err.cause, err.cause.code, config, request);
   }
   return err; // SecurityError and friends pass through unchanged
 }

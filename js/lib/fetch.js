@@ -346,9 +346,6 @@ function normalizeMethod(method) {
 
 class Request {
   constructor(input, init = {}) {
-    if (arguments.length === 0) {
-      throw new TypeError("Request constructor: At least 1 argument required, but only 0 present.");
-    }
     init = init ?? {};
     const from = input instanceof Request ? input : null;
     this[kUrl] = from ? from[kUrl] : parseUrl(input);
@@ -473,6 +470,14 @@ function responseFromHost(answer) {
   return response;
 }
 
+// The fetch standard's "bad ports" (SMTP, IRC, ...), refused as Node does.
+const BAD_PORTS = new Set(['1', '7', '9', '11', '13', '15', '17', '19', '20', '21', '22', '23', '25', '37', '42',
+  '43', '53', '69', '77', '79', '87', '95', '101', '102', '103', '104', '109', '110', '111', '113', '115', '117',
+  '119', '123', '135', '137', '139', '143', '161', '179', '389', '427', '465', '512', '513', '514', '515', '526',
+  '530', '531', '532', '540', '548', '554', '556', '563', '587', '601', '636', '989', '990', '993', '995', '1719',
+  '1720', '1723', '2049', '3659', '4045', '4190', '5060', '5061', '6000', '6566', '6665', '6666', '6667', '6668',
+  '6669', '6679', '6697', '10080']);
+
 // -- fetch -----------------------------------------------------------------------------
 
 function hostError(error) {
@@ -500,12 +505,12 @@ function hostRequest(request) {
 // An async function, so that errors carry the caller's frames (V8's async stack
 // traces), which locate them in the code block as Node does.
 async function fetch(input, init = undefined) {
-  if (arguments.length === 0) {
-    throw new TypeError("fetch: At least 1 argument required, but only 0 present.");
-  }
-  const request = new Request(input, init);
+  const request = arguments.length === 0 ? new Request(undefined) : new Request(input, init);
   const signal = request[kSignal];
   if (signal?.aborted) throw signal.reason;
+  if (BAD_PORTS.has(new URL(request.url).port)) {
+    throw new TypeError('fetch failed', { cause: new Error('bad port') });
+  }
   const { id, promise } = hostCall('fetch', hostRequest(request));
   let onAbort;
   const answer = await new Promise((resolve, reject) => {
