@@ -18,7 +18,7 @@ from flow_codeblock.runtime import CodeBlock, Runtime
 from flow_codeblock.service import runtime_options, v8_flags
 
 MODULES = ["lodash", "qs", "uuid", "crypto-js", "dayjs", "dayjs/plugin/utc", "dayjs/locale/zh-cn", "date-fns",
-           "date-fns-tz", "fast-xml-parser", "xlsx", "pinyin", "form-data", "crypto", "url"]
+           "date-fns-tz", "fast-xml-parser", "xlsx", "pinyin", "form-data", "crypto", "url", "axios"]
 
 
 async def main() -> None:

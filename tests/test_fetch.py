@@ -458,3 +458,10 @@ def test_outbound_metrics(net: CodeBlockClient, net_server: Server, target: Http
     assert ok and int(ok.group(1)) >= 1, text
     assert received and float(received.group(1)) >= 1234
     assert "outbound_request_duration_seconds_bucket" in text
+
+
+def test_limits_endpoint_reports_fetch_limits(net_server: Server) -> None:
+    limits = httpx.get(f"{net_server.url}/flow/limits").json()
+    assert (limits["fetchTimeoutMs"], limits["fetchMaxResponseBytes"], limits["fetchMaxRequestsPerExecution"]) == (
+        1500, 100_000, 8)
+    assert limits["fetchMaxConcurrent"] == 100

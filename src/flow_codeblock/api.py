@@ -282,6 +282,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             "healthCheckIntervalS": settings.health_check_interval_s,
             "maxConcurrentExecutions": settings.max_concurrent_executions,
             "acquireTimeoutMs": settings.acquire_timeout_ms,
+            "fetchTimeoutMs": settings.fetch_timeout_ms,
+            "fetchMaxResponseBytes": settings.fetch_max_response_bytes,
+            "fetchMaxRequestsPerExecution": settings.fetch_max_requests_per_execution,
+            "fetchMaxConcurrent": settings.fetch_max_concurrent,
         }))
 
     async def bench_static(request: Request) -> Response:
