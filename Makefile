@@ -5,7 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := .make
 WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
-JS_SOURCES := $(shell find js -name '*.js' -o -name '*.mjs')
+JS_SOURCES := $(shell find js -name '*.js' -o -name '*.mjs' -o -name '*.html' -o -name '*.css')
+# The browser test drives Debian's Chromium (playwright-core cannot download one here).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUNDLE := src/flow_codeblock/js_dist/bootstrap.js
 
 .PHONY: serve test build setup clean bench
@@ -32,7 +35,12 @@ build: $(BUNDLE)
 serve: setup
 	LOG_FORMAT=$${LOG_FORMAT:-json} $(BIN)/codeblock serve --workers $(WORKERS)
 
-test: setup
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the playground browser test"
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
+
+test: setup $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 bench: setup

@@ -7,7 +7,7 @@
 // - modules.json: the manifest the host reads.
 // Output goes to src/flow_codeblock/js_dist/, which is build output and not committed.
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -122,3 +122,26 @@ await Promise.all(Object.entries(modules).map(async ([name, target]) => {
   manifest.modules[name] = { file: `modules/${file}`, bytes: statSync(join(outdir, 'modules', file)).size, requires };
 }));
 writeFileSync(join(outdir, 'modules.json'), JSON.stringify(manifest, null, 1));
+
+// The playground page (GET /): CodeMirror 6 and our page script, bundled for the
+// browser; served by the service with no external network (api.py, playground.py).
+const playgroundDir = join(root, 'js', 'playground');
+await build({
+  entryPoints: { app: join(playgroundDir, 'main.js') },
+  outdir: join(outdir, 'playground'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2020',
+  minify: true,
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
+await build({
+  entryPoints: { app: join(playgroundDir, 'style.css') },
+  outdir: join(outdir, 'playground'),
+  bundle: true,
+  minify: true,
+  logLevel: 'warning',
+});
+copyFileSync(join(playgroundDir, 'index.html'), join(outdir, 'playground', 'index.html'));

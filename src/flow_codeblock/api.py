@@ -32,6 +32,7 @@ from .executor import ExecutionRequest, ExecutionResult
 from .logs import configure_logging
 from . import metrics
 from .engine import v8_version
+from . import playground
 from .service import Service, rss_bytes
 
 __all__ = ["create_app", "render_result"]
@@ -307,6 +308,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/flow/health", flow_health, methods=["GET"]),
             Route("/flow/status", flow_status, methods=["GET"]),
             Route("/metrics", prometheus, methods=["GET"]),
+            *playground.routes(),
         ],
         lifespan=lifespan,
         exception_handlers={Exception: internal_error},
