@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import Server
+from conftest import CodeBlockClient, Server
 
 CHECK = Path(__file__).parent / "browser" / "playground_check.mjs"
 
@@ -73,3 +73,24 @@ def test_playground_in_a_real_browser(server: Server, tmp_path: Path) -> None:
     for name in ("playground.png", "playground-error.png", "playground-phone.png"):
         shot = tmp_path / name
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+def _examples() -> list[dict]:
+    script = "import('./js/playground/examples.js').then(m => process.stdout.write(JSON.stringify(m.EXAMPLES)))"
+    out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent.parent)
+    return json.loads(out.stdout)
+
+
+EXAMPLES = _examples()
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e["id"] for e in EXAMPLES])
+def test_every_example_runs(cb: CodeBlockClient, example: dict) -> None:
+    status, body = cb.run(example["code"], example["input"])
+    if example["id"] == "error":
+        assert body["error"]["type"] == "TypeError" and body["error"]["line"] == 4, body
+    elif example["id"] == "fetch":  # no internet here: the request fails as Node's would
+        assert status == 200 or body["error"]["message"].startswith("fetch failed"), body
+    else:
+        assert status == 200, body
