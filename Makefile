@@ -6,8 +6,10 @@ BIN := $(VENV)/bin
 STAMP := .make
 WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
 JS_SOURCES := $(shell find js -name '*.js' -o -name '*.mjs' -o -name '*.html' -o -name '*.css')
-# The browser test drives Debian's Chromium (playwright-core cannot download one here).
+# System packages the tests use: Debian's Chromium for the playground browser test
+# (playwright-core cannot download one here), nginx for the multi-replica test.
 CHROMIUM ?= /usr/bin/chromium
+NGINX ?= /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUNDLE := src/flow_codeblock/js_dist/bootstrap.js
 
@@ -35,12 +37,12 @@ build: $(BUNDLE)
 serve: setup
 	LOG_FORMAT=$${LOG_FORMAT:-json} $(BIN)/codeblock serve --workers $(WORKERS)
 
-$(CHROMIUM):
-	@echo "Installing Debian's chromium for the playground browser test"
+$(CHROMIUM) $(NGINX):
+	@echo "Installing Debian's chromium and nginx for the browser and multi-replica tests"
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium nginx
 
-test: setup $(CHROMIUM)
+test: setup $(CHROMIUM) $(NGINX)
 	$(BIN)/python -m pytest
 
 bench: setup
