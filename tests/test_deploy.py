@@ -165,3 +165,18 @@ def test_compose_runs_replicas_behind_nginx() -> None:
     assert compose["services"]["nginx"]["depends_on"]["codeblock"]["condition"] == "service_healthy"
     assert compose["services"]["redis"]["profiles"] == ["redis"]
     load_settings(**{k.lower(): v for k, v in service["environment"].items()})
+
+
+def test_the_wheel_carries_every_bundle(tmp_path: Path) -> None:
+    # The image installs the package non-editable (Dockerfile stage 2): the bundles built
+    # by make must be package data, or the service cannot start from the image.
+    import sys
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    str(tmp_path), str(ROOT)], check=True, timeout=300, capture_output=True)
+    (wheel,) = tmp_path.glob("flow_codeblock-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    dist = ROOT / "src" / "flow_codeblock" / "js_dist"
+    expected = {f"flow_codeblock/js_dist/{p.relative_to(dist)}" for p in dist.rglob("*") if p.is_file()}
+    assert expected and expected <= names, sorted(expected - names)[:5]
