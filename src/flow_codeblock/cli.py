@@ -80,6 +80,27 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if status == 200 else 1
 
 
+def _token(args: argparse.Namespace, settings: Settings) -> int:
+    from .tokens import TokenStore
+
+    store = TokenStore(settings.auth_db_path)
+    if args.token_command == "create":
+        info, secret = store.create(args.name)
+        sys.stdout.write(f"{secret}\n")
+        print(f"token {info.id} ({info.name}) created in {store.path}; it is shown only now", file=sys.stderr)
+        return 0
+    if args.token_command == "list":
+        rows = [{"id": t.id, "name": t.name, "hint": t.hint, "createdAt": t.created_at, "revokedAt": t.revoked_at}
+                for t in store.list()]
+        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return 0
+    if store.revoke(args.id):
+        print(f"token {args.id} revoked", file=sys.stderr)
+        return 0
+    print(f"codeblock: no active token with id {args.id}", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="codeblock", description="Run JavaScript code blocks in sandboxed V8.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -90,6 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, help="worker processes (default: WORKERS or 1)")
 
     commands.add_parser("config", help="print the effective configuration (from the environment) as JSON")
+
+    token = commands.add_parser("token", help="manage API tokens (in AUTH_DB_PATH)")
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    create = token_commands.add_parser("create", help="create a token and print it (shown once)")
+    create.add_argument("--name", required=True, help="who or what the token is for")
+    token_commands.add_parser("list", help="list tokens (never their secrets)")
+    revoke = token_commands.add_parser("revoke", help="revoke a token by its id")
+    revoke.add_argument("id", type=int)
 
     run = commands.add_parser("run", help="execute one code block and print the API's JSON response")
     run.add_argument("file", help="JavaScript file (the body of an async function), or - for stdin")
@@ -104,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         return _serve(args, settings)
+    if args.command == "token":
+        return _token(args, settings)
     if args.command == "config":
         values = {name.upper(): value for name, value in settings.model_dump().items()}
         sys.stdout.write(orjson.dumps(values, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n")

@@ -75,6 +75,24 @@ class Settings(BaseSettings):
     fetch_max_requests_per_execution: int = Field(50, ge=0, le=10_000)
     fetch_max_concurrent: int = Field(100, ge=1, le=10_000, description="outbound requests per process")
 
+    # Access: API tokens and rate limits (access.py), both off by default
+    auth_enabled: bool = False
+    auth_db_path: str = Field("codeblock-tokens.sqlite3", min_length=1, description="SQLite file of API tokens")
+    auth_cache_s: float = Field(5.0, ge=0, le=3600, description="how long a token lookup is reused")
+    rate_limit_enabled: bool = False
+    rate_limit_token_rps: float = Field(20.0, gt=0, le=1_000_000, description="sustained requests/s per token")
+    rate_limit_token_burst: int = Field(40, ge=1, le=1_000_000)
+    rate_limit_ip_rps: float = Field(10.0, gt=0, le=1_000_000, description="sustained requests/s per client IP")
+    rate_limit_ip_burst: int = Field(20, ge=1, le=1_000_000)
+    redis_url: str = Field("", description="redis://host:port/db: rate limits shared by every replica")
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
     @field_validator("fetch_allow_hosts", "fetch_deny_hosts")
     @classmethod
     def _host_list(cls, value: str) -> str:

@@ -21,6 +21,9 @@ class ErrorType(str, enum.Enum):
     MEMORY_LIMIT = "MemoryLimitError"
     RESULT_TOO_LARGE = "ResultTooLargeError"
     CONCURRENCY = "ConcurrencyError"
+    AUTHENTICATION = "AuthenticationError"
+    FORBIDDEN = "ForbiddenError"
+    RATE_LIMIT = "RateLimitError"
     PAYLOAD_TOO_LARGE = "PayloadTooLargeError"
     INTERNAL = "InternalError"
 
@@ -31,6 +34,9 @@ class ErrorType(str, enum.Enum):
 
 _STATUS = {
     ErrorType.CONCURRENCY: 429,
+    ErrorType.AUTHENTICATION: 401,
+    ErrorType.FORBIDDEN: 403,
+    ErrorType.RATE_LIMIT: 429,
     ErrorType.PAYLOAD_TOO_LARGE: 413,
     ErrorType.INTERNAL: 500,
 }

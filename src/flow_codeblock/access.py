@@ -1,0 +1,75 @@
+"""Who may call the API, and how often: API tokens (AUTH_ENABLED) and rate limits
+(RATE_LIMIT_ENABLED). Both are off by default. Failures end the request with the
+usual error shape: 401 AuthenticationError, 403 ForbiddenError, 429 RateLimitError."""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.requests import Request
+
+from . import metrics
+from .config import Settings
+from .errors import ErrorType, ExecutionFailure
+from .ratelimit import Limits, MemoryBuckets, RateLimiter, RedisBuckets
+from .tokens import CachedTokens, TokenInfo, TokenStore
+
+__all__ = ["AccessControl"]
+
+
+def _presented_token(request: Request) -> str | None:
+    """`Authorization: Bearer <token>`, or Flow-CodeBlock's `accessToken` header."""
+    authorization = request.headers.get("authorization", "")
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    token = request.headers.get("accesstoken", "").strip()
+    return token or None
+
+
+class AccessControl:
+    def __init__(self, settings: Settings) -> None:
+        self._tokens = CachedTokens(TokenStore(settings.auth_db_path), settings.auth_cache_s) \
+            if settings.auth_enabled else None
+        self._limits: Limits | None = None
+        if settings.rate_limit_enabled:
+            store: RateLimiter = RedisBuckets(settings.redis_url) if settings.redis_url else MemoryBuckets()
+            self._limits = Limits(store, settings.rate_limit_token_rps, settings.rate_limit_token_burst,
+                                  settings.rate_limit_ip_rps, settings.rate_limit_ip_burst)
+
+    async def aclose(self) -> None:
+        if self._limits is not None:
+            await self._limits.store.aclose()
+
+    async def check(self, request: Request) -> None:
+        """Raises ExecutionFailure when the request may not go on."""
+        token = await self._authenticate(request) if self._tokens is not None else None
+        if self._limits is None:
+            return
+        client = request.client.host if request.client else None
+        refused = await self._limits.check(token.id if token else None, client)
+        if refused is not None:
+            which, wait = refused
+            metrics.rate_limited_total.labels(limit=which).inc()
+            subject = "this API token" if which == "token" else "this client address"
+            raise ExecutionFailure.of(ErrorType.RATE_LIMIT, f"rate limit exceeded for {subject}; retry later",
+                                      retry_after=wait)
+
+    async def _authenticate(self, request: Request) -> TokenInfo:
+        assert self._tokens is not None
+        token = _presented_token(request)
+        if token is None:
+            metrics.auth_failures_total.labels(reason="missing").inc()
+            raise ExecutionFailure.of(ErrorType.AUTHENTICATION, "an API token is required: send "
+                                      "'Authorization: Bearer <token>' or an 'accessToken' header")
+        hit, info = self._tokens.cached(token)
+        if not hit:
+            info = await asyncio.to_thread(self._tokens.store.lookup, token) if len(token) <= 512 else None
+            self._tokens.remember(token, info)
+        if info is None:
+            metrics.auth_failures_total.labels(reason="invalid").inc()
+            raise ExecutionFailure.of(ErrorType.AUTHENTICATION, "the API token is not valid")
+        if not info.active:
+            metrics.auth_failures_total.labels(reason="revoked").inc()
+            raise ExecutionFailure.of(ErrorType.FORBIDDEN, f"the API token {info.hint}... was revoked")
+        return info

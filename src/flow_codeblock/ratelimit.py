@@ -1,0 +1,121 @@
+"""Rate limits: token buckets per API token and per client IP.
+
+With REDIS_URL set, buckets live in Redis and are updated atomically by a Lua script
+using Redis's clock, so every worker of every replica enforces one limit. Without it,
+each worker process keeps its own buckets (the limit then applies per process). If
+Redis fails, requests are let through and the failure is logged and counted: a broken
+limiter must not take the service down.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from typing import Final, Protocol
+
+from . import metrics
+
+__all__ = ["Limits", "MemoryBuckets", "RedisBuckets", "RateLimiter"]
+
+log = logging.getLogger(__name__)
+
+
+class RateLimiter(Protocol):
+    async def take(self, key: str, rate: float, burst: int) -> float | None:
+        """Takes one token from bucket `key`; None if allowed, else seconds to wait."""
+
+    async def aclose(self) -> None: ...
+
+
+class MemoryBuckets:
+    def __init__(self, max_keys: int = 100_000) -> None:
+        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, updated)
+        self._max_keys = max_keys
+
+    async def take(self, key: str, rate: float, burst: int) -> float | None:
+        now = time.monotonic()
+        tokens, updated = self._buckets.get(key, (float(burst), now))
+        tokens = min(float(burst), tokens + (now - updated) * rate)
+        if tokens >= 1:
+            self._store(key, tokens - 1, now)
+            return None
+        self._store(key, tokens, now)
+        return (1 - tokens) / rate
+
+    def _store(self, key: str, tokens: float, now: float) -> None:
+        if len(self._buckets) >= self._max_keys and key not in self._buckets:
+            # Drop full buckets first: they carry no state worth keeping.
+            self._buckets = {k: v for k, v in self._buckets.items() if v[0] < 1} or {}
+        self._buckets[key] = (tokens, now)
+
+    async def aclose(self) -> None:
+        return None
+
+
+# KEYS[1] bucket; ARGV rate (tokens/s), burst. Returns {allowed, wait_seconds_as_string}.
+_TAKE: Final = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(state[1]) or burst
+local ts = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - ts) * rate)
+local allowed, wait = 0, (1 - tokens) / rate
+if tokens >= 1 then tokens = tokens - 1; allowed = 1; wait = 0 end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+return {allowed, tostring(wait)}
+"""
+
+
+class RedisBuckets:
+    def __init__(self, url: str) -> None:
+        import redis.asyncio as redis  # only needed when REDIS_URL is set
+
+        self._client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self._take = self._client.register_script(_TAKE)
+        self._last_error_log = 0.0
+
+    async def take(self, key: str, rate: float, burst: int) -> float | None:
+        try:
+            allowed, wait = await self._take(keys=[f"codeblock:rl:{key}"], args=[rate, burst])
+        except Exception as exc:  # noqa: BLE001 - any Redis failure: fail open
+            metrics.rate_limit_store_errors_total.inc()
+            now = time.monotonic()
+            if now - self._last_error_log > 10:
+                self._last_error_log = now
+                log.warning("rate limit store unavailable; requests are not limited",
+                            extra={"error": f"{type(exc).__name__}: {exc}"})
+            return None
+        return None if int(allowed) == 1 else max(0.001, float(wait))
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+class Limits:
+    """The configured limits, applied to a request's token and client address."""
+
+    def __init__(self, store: RateLimiter, token_rate: float, token_burst: int, ip_rate: float,
+                 ip_burst: int) -> None:
+        self.store = store
+        self._token = (token_rate, token_burst)
+        self._ip = (ip_rate, ip_burst)
+
+    async def check(self, token_id: int | None, client_ip: str | None) -> tuple[str, float] | None:
+        """None if the request may go on, else (which limit, seconds until it may retry)."""
+        if token_id is not None:
+            wait = await self.store.take(f"token:{token_id}", *self._token)
+            if wait is not None:
+                return "token", wait
+        if client_ip:
+            wait = await self.store.take(f"ip:{client_ip}", *self._ip)
+            if wait is not None:
+                return "ip", wait
+        return None
+
+
+def retry_after_header(wait_s: float) -> str:
+    return str(max(1, math.ceil(wait_s)))
