@@ -94,3 +94,28 @@ def test_every_example_runs(cb: CodeBlockClient, example: dict) -> None:
         assert status == 200 or body["error"]["message"].startswith("fetch failed"), body
     else:
         assert status == 200, body
+
+
+def test_playground_with_auth_on(tmp_path: Path) -> None:
+    import os
+    import sys
+
+    from conftest import start_server
+
+    db = tmp_path / "tokens.sqlite3"
+    token = subprocess.run([sys.executable, "-m", "flow_codeblock", "token", "create", "--name", "browser"],
+                           capture_output=True, text=True, check=True,
+                           env={**os.environ, "AUTH_DB_PATH": str(db)}).stdout.strip()
+    srv = start_server(str(tmp_path), runtime_pool_size=1, auth_enabled="true", auth_db_path=str(db))
+    try:
+        proc = subprocess.run(["node", str(CHECK.with_name("playground_auth.mjs")), srv.url, token],
+                              capture_output=True, text=True, timeout=120)
+    finally:
+        srv.stop()
+    assert proc.returncode == 0, proc.stderr
+    seen = json.loads(proc.stdout)
+    assert seen["without"] == {"status": "Error 401", "type": "AuthenticationError"}
+    assert seen["with"]["status"] == "Success" and seen["with"]["result"]["back"] == "Flow CodeBlock ✓"
+    assert "Authorization: Bearer $TOKEN" in seen["curl"] and token not in seen["curl"]
+    assert token not in seen["url"]
+    assert seen["kept"] is True
