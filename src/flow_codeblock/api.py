@@ -32,6 +32,7 @@ from .config import Settings, get_settings
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
 from .executor import ExecutionRequest, ExecutionResult
 from .logs import configure_logging
+from .openapi import openapi_spec
 from . import metrics
 from .engine import v8_version
 from . import playground
@@ -300,6 +301,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             "fetchMaxConcurrent": settings.fetch_max_concurrent,
         }))
 
+    spec = orjson.dumps(openapi_spec())
+
+    async def openapi_json(request: Request) -> Response:
+        return JSONBytes(spec)
+
     async def bench_static(request: Request) -> Response:
         # Reads and parses the body like /flow/codeblock, then answers a fixed result.
         parse_request(await _read_body(request, settings.body_limit))
@@ -319,6 +325,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/flow/health", flow_health, methods=["GET"]),
             Route("/flow/status", flow_status, methods=["GET"]),
             Route("/metrics", prometheus, methods=["GET"]),
+            Route("/openapi.json", openapi_json, methods=["GET"]),
             *playground.routes(),
         ],
         lifespan=lifespan,

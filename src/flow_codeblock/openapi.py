@@ -1,0 +1,127 @@
+"""The OpenAPI 3 description of the HTTP API (GET /openapi.json).
+
+Written out by hand: the API is small and its contract (DESIGN.md section 3, the
+Flow-CodeBlock field names) is what clients depend on, so it is kept explicit here and
+fuzzed against the running service (tests/security/test_api_fuzz.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import __version__
+from .errors import ErrorType
+
+__all__ = ["openapi_spec"]
+
+_TIMING = {
+    "type": "object",
+    "required": ["executionTime", "totalTime"],
+    "properties": {"executionTime": {"type": "number"}, "totalTime": {"type": "number"}},
+}
+_LOG = {
+    "type": "object",
+    "required": ["level", "message"],
+    "properties": {"level": {"type": "string", "enum": ["log", "info", "warn", "error", "debug"]},
+                   "message": {"type": "string"}},
+}
+_ERROR = {
+    "type": "object",
+    "required": ["success", "error", "timing", "timestamp"],
+    "properties": {
+        "success": {"type": "boolean", "enum": [False]},
+        "error": {
+            "type": "object",
+            "required": ["type", "message"],
+            "properties": {
+                "type": {"type": "string", "enum": [t.value for t in ErrorType]},
+                "message": {"type": "string"},
+                "line": {"type": "integer", "minimum": 1},
+                "column": {"type": "integer", "minimum": 1},
+                "name": {"type": "string"},
+                "code": {"type": "string"},
+                "stack": {"type": "string"},
+            },
+        },
+        "executionId": {"type": "string"},
+        "timing": _TIMING,
+        "timestamp": {"type": "string", "format": "date-time"},
+        "logs": {"type": "array", "items": _LOG},
+    },
+}
+_SUCCESS = {
+    "type": "object",
+    "required": ["success", "result", "executionId", "timing", "timestamp"],
+    "properties": {
+        "success": {"type": "boolean", "enum": [True]},
+        "result": {"description": "the code block's return value, as JSON.stringify gives it"},
+        "executionId": {"type": "string"},
+        "timing": _TIMING,
+        "timestamp": {"type": "string", "format": "date-time"},
+        "logs": {"type": "array", "items": _LOG},
+    },
+}
+_REQUEST = {
+    "type": "object",
+    "required": ["codebase64"],
+    "properties": {
+        "codebase64": {"type": "string", "description": "base64 of the JavaScript code (UTF-8)"},
+        "codeBase64": {"type": "string", "description": "alias of codebase64"},
+        "input": {"type": "object", "description": "available to the code as `input`"},
+        "timeout": {"type": "number", "minimum": 0, "exclusiveMinimum": True, "description": "ms; capped by EXECUTION_TIMEOUT_MS"},
+    },
+}
+
+
+def _json(schema: dict[str, Any], description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        out["headers"] = headers
+    return out
+
+
+_RETRY = {"Retry-After": {"schema": {"type": "string"}, "description": "seconds"}}
+_ERR = {"$ref": "#/components/schemas/Failure"}
+_ANY_OBJECT: dict[str, Any] = {"type": "object"}
+
+
+def openapi_spec() -> dict[str, Any]:
+    security_note = "API token (when AUTH_ENABLED): `Authorization: Bearer <token>` or an `accessToken` header."
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "flow-codeblock", "version": __version__,
+                 "description": "Run JavaScript code blocks in sandboxed V8 runtimes. " + security_note},
+        "paths": {
+            "/flow/codeblock": {"post": {
+                "summary": "Run a code block",
+                "operationId": "runCodeBlock",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": _REQUEST}}},
+                "responses": {
+                    "200": _json({"$ref": "#/components/schemas/Success"}, "the code block's result"),
+                    "400": _json(_ERR, "a bad request, or an error in the code (type, message, line, column)"),
+                    "401": _json(_ERR, "no or unknown API token (AUTH_ENABLED)"),
+                    "403": _json(_ERR, "a revoked API token"),
+                    "413": _json(_ERR, "body over MAX_BODY_SIZE"),
+                    "429": _json(_ERR, "saturated (ConcurrencyError) or rate limited (RateLimitError)", _RETRY),
+                    "500": _json(_ERR, "a fault of the service itself"),
+                },
+            }},
+            "/health": {"get": {"summary": "Liveness", "operationId": "health",
+                                "responses": {"200": _json(_ANY_OBJECT, "the process answers")}}},
+            "/flow/health": {"get": {"summary": "Readiness, pool and memory", "operationId": "flowHealth",
+                                     "responses": {"200": _json(_ANY_OBJECT, "the pool is warm"),
+                                                   "503": _json(_ANY_OBJECT, "still warming up")}}},
+            "/flow/status": {"get": {"summary": "Execution statistics", "operationId": "flowStatus",
+                                     "responses": {"200": _json(_ANY_OBJECT, "statistics"),
+                                                   "401": _json(_ERR, "no or unknown API token"),
+                                                   "403": _json(_ERR, "a revoked API token"),
+                                                   "429": _json(_ERR, "rate limited", _RETRY)}}},
+            "/flow/limits": {"get": {"summary": "The configured limits", "operationId": "flowLimits",
+                                     "responses": {"200": _json(_ANY_OBJECT, "limits")}}},
+            "/metrics": {"get": {"summary": "Prometheus metrics", "operationId": "metrics", "responses": {
+                "200": {"description": "exposition text", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+            "/openapi.json": {"get": {"summary": "This description", "operationId": "openapi",
+                                      "responses": {"200": _json(_ANY_OBJECT, "OpenAPI 3")}}},
+        },
+        "components": {"schemas": {"Success": _SUCCESS, "Failure": _ERROR}},
+    }
