@@ -138,6 +138,13 @@ ASYNC_FAILURES = {
     "non-Error thrown": ("throw { message: 'plain object' }; return 1", ("error", "RuntimeError")),
     "null thrown": ("throw null; return 1", ("error", "RuntimeError")),
     "process.exit": ("process.exit(3); return 1", ("error", "RuntimeError", "exit")),
+    # Node would crash the process after the fact; V8 reports unhandled rejections only
+    # to an embedder callback that mini-racer does not expose, so the result stands
+    # (README, "Differences from Node"), and nothing of it reaches the next execution.
+    "unhandled rejection": ("Promise.reject(new Error('unhandled')); return 1", ("result", 1)),
+    "unhandled rejection in a timer": (
+        "setTimeout(() => Promise.reject(new Error('late')), 0); await new Promise(r => setTimeout(r, 20)); return 2",
+        ("result", 2)),
 }
 
 EDGE_VALUES = {
