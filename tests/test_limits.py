@@ -114,3 +114,22 @@ def test_deep_recursion_is_a_range_error(cb1: CodeBlockClient, single_runtime_se
     error = cb1.error("const f = (n) => f(n + 1) + 1;\nreturn f(0);")
     assert (error["type"], error["message"]) == ("RangeError", "Maximum call stack size exceeded")
     assert_healthy(cb1, single_runtime_server)
+
+
+def test_an_exhausted_buffer_budget_does_not_break_the_next_module_install(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    # The next execution installs a module into the same runtime before it starts:
+    # the budget the previous one used up must not apply to the module's set-up
+    # (lodash allocates typed arrays when it initialises).
+    from conftest import start_server
+
+    srv = start_server(str(tmp_path_factory.mktemp("budget")), runtime_pool_size=1, min_runtime_pool_size=1,
+                       max_runtime_pool_size=1, array_buffer_limit_mb=16)
+    try:
+        with srv.client() as http:
+            client = CodeBlockClient(http)
+            error = client.error("const keep = [];\nfor (;;) keep.push(new Uint8Array(1024 * 1024));\nreturn 1")
+            assert error["type"] == "MemoryLimitError"
+            assert client.ok("const _ = require('lodash'); return _.sum([1, 2, 3])") == 6
+    finally:
+        srv.stop()

@@ -161,6 +161,9 @@ const host = {
     state.sink = null;
     if (typeof factory !== 'function') throw new TypeError('no module factory to define');
     if (isLive()) throw new Error('modules are installed between executions');
+    // A module's own allocations are not the next execution's: start from a full budget
+    // (the last execution may have used all of it).
+    resetBufferBudget(settings.maxArrayBufferBytes);
     defineModule(name, factory);
     loadModule(name);
     resnapshot();
@@ -227,6 +230,7 @@ const host = {
     releaseWaits();
     dropHostCalls();
     takeLogs();
+    resetBufferBudget(settings.maxArrayBufferBytes);
     state.sink = null;
     try {
       return `clean:${restore()}`;
