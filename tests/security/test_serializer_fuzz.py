@@ -20,7 +20,10 @@ scalars = st.none() | st.booleans() | st.integers(-SAFE_INT, SAFE_INT) | \
     st.floats(allow_nan=False, allow_infinity=False) | text
 json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=6) | st.dictionaries(text, inner, max_size=6),
                            max_leaves=40)
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+# Derandomized: the same examples on every run, so CI is reproducible (a failure shows
+# its example); change the seed by running hypothesis locally without it.
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None,
+                derandomize=True)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -55,7 +58,8 @@ def test_values_rebuilt_in_javascript_serialise_like_json(cb: CodeBlockClient, v
 
 
 @FUZZ
-@given(keys=st.lists(text, max_size=5), n=st.integers(-1000, 1000))
+# `o['__proto__'] = v` sets the prototype in JavaScript, it is not a key (as in Node).
+@given(keys=st.lists(text.filter(lambda k: k != "__proto__"), max_size=5), n=st.integers(-1000, 1000))
 def test_javascript_only_values_follow_json_stringify(cb: CodeBlockClient, keys: list[str], n: int) -> None:
     code = """
     const o = {};
