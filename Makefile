@@ -48,10 +48,12 @@ test: setup $(CHROMIUM) $(NGINX) $(REDIS)
 	$(BIN)/python -m pytest
 
 bench: setup
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/runtime_cost.py
 	$(BIN)/python bench/module_cost.py
 	$(BIN)/python bench/pool_maintenance.py
+	$(BIN)/python bench/latency_plot.py
 
 clean:
 	rm -rf $(VENV) node_modules $(STAMP) src/flow_codeblock/js_dist
