@@ -112,6 +112,19 @@ async def test_timeout_and_memory_rebuild_the_runtime() -> None:
         assert pool.size == 1
 
 
+async def test_a_runtime_that_dies_is_replaced() -> None:
+    # The isolate disappears under the pool (as if V8 tore it down): the execution on it
+    # gets InternalError, never a hang, and the next one runs on a new runtime.
+    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
+        (runtime,) = list(pool._all.values())
+        await asyncio.to_thread(runtime.close)
+        before = sum(rebuilt(r) for r in ("engine_engine_error", "engine_terminated"))
+        assert await asyncio.wait_for(run(executor, "return 1"), 10) == (False, "InternalError")
+        assert sum(rebuilt(r) for r in ("engine_engine_error", "engine_terminated")) == before + 1
+        assert await run(executor, "return 'fresh'") == (True, "fresh")
+        assert runtime.id not in pool._all and pool.size == 1
+
+
 async def test_error_rate_rebuild_is_observable_in_metrics() -> None:
     async with make_pool(initial=1, min_size=1, max_size=1, error_rate_min_executions=5,
                          max_error_rate=0.5) as (pool, executor):
