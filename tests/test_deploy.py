@@ -81,7 +81,7 @@ def test_probes_and_graceful_shutdown(manifests: dict[str, dict[str, Any]]) -> N
     pod = manifests["Deployment"]["spec"]["template"]["spec"]
     (container,) = pod["containers"]
     assert container["livenessProbe"]["httpGet"]["path"] == "/health"
-    assert container["readinessProbe"]["httpGet"]["path"] == "/flow/health"  # 503 until the pool is warm
+    assert container["readinessProbe"]["httpGet"]["path"] == "/flow/health"  # 503 when no runtime can serve
     settings = manifests["ConfigMap"]["data"]
     pre_stop = int(container["lifecycle"]["preStop"]["exec"]["command"][1])
     assert pod["terminationGracePeriodSeconds"] > pre_stop + float(settings["SHUTDOWN_DRAIN_TIMEOUT_S"])

@@ -125,6 +125,19 @@ async def test_a_runtime_that_dies_is_replaced() -> None:
         assert runtime.id not in pool._all and pool.size == 1
 
 
+async def test_a_slow_close_does_not_delay_the_replacement() -> None:
+    # Freeing an isolate that hit its heap limit can take seconds: the replacement
+    # must not wait for it (a single-runtime pool would have nothing to serve with).
+    import time
+
+    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
+        runtime = await pool.acquire(1)
+        close = runtime.close
+        runtime.close = lambda: (time.sleep(3), close())  # type: ignore[method-assign]
+        pool.retire(runtime, "test")
+        assert await asyncio.wait_for(run(executor, "return 'served'"), 2) == (True, "served")
+
+
 async def test_error_rate_rebuild_is_observable_in_metrics() -> None:
     async with make_pool(initial=1, min_size=1, max_size=1, error_rate_min_executions=5,
                          max_error_rate=0.5) as (pool, executor):

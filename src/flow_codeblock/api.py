@@ -232,9 +232,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         }
 
     async def flow_health(request: Request) -> Response:
-        """Readiness: 200 once the pool holds its minimum of runtimes, else 503."""
+        """Readiness: 200 while the pool can serve (it was filled to its minimum before
+        the server started listening; a runtime being rebuilt after a timeout must not
+        take the whole replica out of its Service), else 503."""
         info = pool_info()
-        warm = info["size"] - info["creating"] >= info["minSize"]
+        warm = info["size"] - info["creating"] >= 1 and not service.pool.closing
         body = {
             "status": "healthy" if warm else "warming",
             "timestamp": _timestamp(),

@@ -345,20 +345,20 @@ class RuntimePool:
             self._spawn(self._create_one())
 
     async def _create_one(self, replacing: Runtime | None = None) -> None:
-        """Builds a runtime in a thread (closing the one it replaces first) and
-        publishes it. `_creating` was raised by the caller."""
+        """Builds a runtime in a thread and publishes it; the one it replaces is closed
+        in another thread at the same time. `_creating` was raised by the caller.
 
-        def build() -> Runtime:
-            if replacing is not None:
-                replacing.close()
-            return self._factory()
-
+        Closing is not waited for: an isolate that hit its heap limit or ignored a
+        termination can take seconds to free, and requests must not wait for that
+        (seen in CI: a single-runtime pool had no runtime for 6 s)."""
+        if replacing is not None:
+            self._spawn(asyncio.to_thread(replacing.close))
         try:
             if replacing is None:
-                runtime = await asyncio.to_thread(build)
+                runtime = await asyncio.to_thread(self._factory)
             else:
                 async with self._replacing:
-                    runtime = await asyncio.to_thread(build)
+                    runtime = await asyncio.to_thread(self._factory)
         except Exception:
             log.exception("runtime creation failed")
             return
@@ -408,6 +408,11 @@ class RuntimePool:
         metrics.pool_size.set(self.size)
         metrics.pool_in_use.set(len(self._in_use))
         metrics.pool_waiting.set(len(self._waiters))
+
+    @property
+    def closing(self) -> bool:
+        """Shutting down: no new executions are handed out."""
+        return self._closing
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(coro)

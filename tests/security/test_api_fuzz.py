@@ -14,6 +14,7 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from conftest import Server, b64, start_server
@@ -47,7 +48,10 @@ def test_api_answers_as_documented(fuzz_server: Server, mode: schemathesis.Gener
         def check(case: schemathesis.Case) -> None:
             # A schema-valid body may still be refused (the base64 need not be JavaScript):
             # rejecting it with a documented 400 is right, so that one check is off.
-            case.call_and_validate(excluded_checks=[positive_data_acceptance], timeout=30)
+            # /flow/health answers a documented 503 while no runtime is ready (all being rebuilt
+            # after fuzzed timeouts): not a server error there.
+            excluded = [positive_data_acceptance] + ([not_a_server_error] if label == "GET /flow/health" else [])
+            case.call_and_validate(excluded_checks=excluded, timeout=30)
 
         check()
 
