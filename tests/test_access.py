@@ -94,7 +94,8 @@ def test_public_endpoints_stay_public(auth_server: Server, auth_db: Path) -> Non
 
 
 def test_per_ip_rate_limit(tmp_path: Path) -> None:
-    srv = start_server(str(tmp_path), runtime_pool_size=1, rate_limit_enabled="true", rate_limit_ip_rps=2,
+    # 0.5 tokens/s: a slow CI machine cannot refill the bucket between the four requests.
+    srv = start_server(str(tmp_path), runtime_pool_size=1, rate_limit_enabled="true", rate_limit_ip_rps=0.5,
                        rate_limit_ip_burst=3)
     try:
         statuses = [_post(srv).status_code for _ in range(4)]
@@ -103,7 +104,7 @@ def test_per_ip_rate_limit(tmp_path: Path) -> None:
         assert refused.json()["error"] == {"type": "RateLimitError",
                                            "message": "rate limit exceeded for this client address; retry later"}
         assert int(refused.headers["retry-after"]) >= 1
-        time.sleep(1.1)  # 2 tokens/s refill
+        time.sleep(2.2)  # one token refilled
         assert _post(srv).status_code == 200
         metrics = httpx.get(f"{srv.url}/metrics").text
         assert re.search(r'^rate_limited_total\{limit="ip"\} [2-9]', metrics, re.M)
