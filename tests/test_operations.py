@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import re
 import signal
 import time
 
@@ -132,3 +133,29 @@ def test_metrics_aggregate_over_worker_processes(tmp_path) -> None:
         assert metric(text, "pool_size") == 2  # one runtime in each of the two workers
     finally:
         server.stop()
+
+
+def test_rss_backstop_sheds_idle_runtimes_and_keeps_serving(tmp_path) -> None:
+    # A limit below any real process: every check finds it exceeded and sheds.
+    srv = start_server(str(tmp_path), runtime_pool_size=3, min_runtime_pool_size=2, rss_limit_mb=1,
+                       rss_check_interval_s=0.2)
+    try:
+        with srv.client() as http:
+            client = CodeBlockClient(http)
+            for i in range(5):
+                assert client.ok("return input.i + 1", {"i": i}) == i + 1
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and '"process memory over RSS_LIMIT_MB' not in srv.log():
+                time.sleep(0.1)
+            time.sleep(0.5)
+            for i in range(10):  # still serving, on rebuilt runtimes
+                assert client.ok("return input.i * 2", {"i": i}) == i * 2
+            text = http.get("/metrics").text
+        assert "process memory over RSS_LIMIT_MB" in srv.log()
+        exceeded = re.search(r"^rss_limit_exceeded_total ([\d.]+)", text, re.M)
+        assert exceeded and float(exceeded.group(1)) >= 1
+        shed = re.search(r'^runtime_rebuilt_total\{reason="rss"\} ([\d.]+)', text, re.M)
+        released = re.search(r'^pool_size_adjusted_total\{direction="down"\} ([\d.]+)', text, re.M)
+        assert (shed and float(shed.group(1)) >= 1) or (released and float(released.group(1)) >= 1), text
+    finally:
+        srv.stop()

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     acquire_timeout_ms: int = Field(5000, ge=1, le=600_000)
     reset_timeout_ms: int = Field(1000, ge=10, le=60_000)
     shutdown_drain_timeout_s: float = Field(10.0, ge=0, le=3600)
+    # Memory backstop per worker process (ArrayBuffers and V8's own memory are outside
+    # the heap limits): above it, idle runtimes are closed or rebuilt. 0 turns it off.
+    rss_limit_mb: int = Field(0, ge=0, le=1_048_576, description="per worker process; 0: off")
+    rss_check_interval_s: float = Field(5.0, gt=0, le=3600)
 
     # Outbound HTTP from code blocks (fetch, axios): outbound.py, netpolicy.py
     fetch_allow_hosts: str = Field("", description="comma-separated hosts, *.suffixes, IPs or CIDRs allowed "

@@ -47,6 +47,8 @@ auth_failures_total = Counter("auth_failures_total", "Requests refused for their
 rate_limited_total = Counter("rate_limited_total", "Requests refused by a rate limit", ["limit"])
 rate_limit_store_errors_total = Counter("rate_limit_store_errors_total",
                                         "Rate limit checks let through because the store (Redis) failed")
+rss_limit_exceeded_total = Counter("rss_limit_exceeded_total",
+                                   "Times a worker's RSS passed RSS_LIMIT_MB and idle runtimes were shed")
 event_loop_lag_seconds = Histogram("event_loop_lag_seconds", "Delay of a 100 ms timer on the event loop",
                                    buckets=_FAST)
 

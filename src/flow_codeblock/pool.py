@@ -305,6 +305,23 @@ class RuntimePool:
             actions.append(functools.partial(self._grow, decided.grow))
         return actions
 
+    def shed(self, reason: str) -> int:
+        """Memory backstop (service.py): closes idle runtimes above the minimum and
+        rebuilds idle ones that have run code (a fresh runtime holds only its baseline
+        heap). Runtimes in use are left alone. Returns how many were affected."""
+        affected = 0
+        for runtime in list(self._idle):
+            if not self._is_idle(runtime):
+                continue
+            if self.size > self.policy.min_size and not self._waiters:
+                self._release_by_id(runtime.id)
+                affected += 1
+            elif runtime.execution_count > 0:
+                self.retire(runtime, reason, quiet=True)
+                affected += 1
+        self._publish_gauges()
+        return affected
+
     def _is_idle(self, runtime: Runtime) -> bool:
         return runtime.id in self._all and runtime not in self._in_use and runtime not in self._maintenance
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from .runtime import Runtime, RuntimeOptions
 __all__ = ["Service", "v8_flags"]
 
 MiB = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 def v8_flags(settings: Settings) -> list[str]:
@@ -77,6 +79,7 @@ class Service:
     fetcher: Fetcher = field(init=False)
     started_at: float = field(default_factory=time.time)
     _lag_task: asyncio.Future[None] = field(init=False)
+    _rss_task: asyncio.Future[None] | None = field(init=False, default=None)
 
     async def start(self) -> None:
         # Must run on the main thread of the process (see engine.init_engine).
@@ -96,15 +99,36 @@ class Service:
         self.executor = Executor(self.settings, self.pool, self.fetcher)
 
         self._lag_task = asyncio.ensure_future(_watch_loop_lag())
+        self._rss_task = asyncio.ensure_future(self._watch_rss()) if self.settings.rss_limit_mb else None
 
     async def stop(self) -> None:
         self._lag_task.cancel()
+        if self._rss_task is not None:
+            self._rss_task.cancel()
         await self.pool.close(self.settings.shutdown_drain_timeout_s)
         await self.fetcher.aclose()
 
     @property
     def uptime_s(self) -> float:
         return time.time() - self.started_at
+
+
+    async def _watch_rss(self) -> None:
+        """The per-process memory backstop of DESIGN.md section 1: when RSS passes
+        RSS_LIMIT_MB, idle runtimes are shed; then it waits two periods for the
+        memory to be returned before judging again."""
+        limit = self.settings.rss_limit_mb * MiB
+        period = self.settings.rss_check_interval_s
+        while True:
+            await asyncio.sleep(period)
+            rss = rss_bytes()
+            if rss <= limit:
+                continue
+            shed = self.pool.shed("rss")
+            metrics.rss_limit_exceeded_total.inc()
+            log.warning("process memory over RSS_LIMIT_MB: idle runtimes shed",
+                        extra={"rss_mb": round(rss / MiB, 1), "limit_mb": self.settings.rss_limit_mb, "shed": shed})
+            await asyncio.sleep(period * 2)
 
 
 def rss_bytes() -> int:
