@@ -57,6 +57,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def worker_rss_mb(pid: int) -> list[float]:
+    """RSS of each worker process (the server's children that run uvicorn workers)."""
+    out = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        if b"resource_tracker" in Path(f"/proc/{child}/cmdline").read_bytes():
+            continue
+        status = Path(f"/proc/{child}/status").read_text()
+        out.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) / 1024)
+    return out
+
+
 def load(url: str, bodies: list[str], connections: int, seconds: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
         json.dump(bodies, fh)
@@ -141,6 +152,8 @@ def main() -> int:
         load(f"{base}/flow/codeblock", bodies, args.connections, 3)  # warm-up: every runtime loads the modules
         static = load(f"{base}/bench/static", bodies, args.connections, args.seconds)
         service = load(f"{base}/flow/codeblock", bodies, args.connections, args.seconds)
+        pools = [httpx.get(f"{base}/flow/health").json()["pool"]["size"] for _ in range(4)]
+        worker_rss = worker_rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -157,6 +170,10 @@ def main() -> int:
     print(f"engine_eval_us: {engine_us:.0f}")
     print(f"execution_with_reset_us: {execution_us:.0f}")
     print(f"engine_overhead_us: {execution_us - bare_us:.0f}")
+    # Memory after the load: each worker holds its grown pool (runtimes seen: pool sizes
+    # reported by /flow/health); bench/runtime_cost.py gives the RSS of one idle runtime.
+    print(f"worker_rss_mb: {' '.join(f'{mb:.0f}' for mb in worker_rss)}")
+    print(f"pool_sizes_after_load: {' '.join(str(n) for n in sorted(set(pools)))}")
     return 0
 
 
