@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
+from http_target import HttpTarget
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -131,6 +133,13 @@ def single_runtime_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
                        max_runtime_pool_size=1, execution_timeout_ms=20_000)
     yield srv
     srv.stop()
+
+
+@pytest.fixture(scope="module")
+def target() -> Iterator[HttpTarget]:
+    """A real HTTP server on 127.0.0.1 for fetch and axios tests (tests/http_target.py)."""
+    with HttpTarget() as t:
+        yield t
 
 
 @pytest.fixture(scope="session")

@@ -18,12 +18,6 @@ LIMITS = {"fetch_timeout_ms": 1500, "fetch_max_response_bytes": 100_000, "fetch_
 
 
 @pytest.fixture(scope="module")
-def target() -> Iterator[HttpTarget]:
-    with HttpTarget() as t:
-        yield t
-
-
-@pytest.fixture(scope="module")
 def net_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A service that may reach 127.0.0.1 (and only that loopback address)."""
     srv = start_server(str(tmp_path_factory.mktemp("net")), runtime_pool_size=2, execution_timeout_ms=5000,

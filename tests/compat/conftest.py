@@ -10,6 +10,18 @@ from typing import Any
 RUNNER = Path(__file__).with_name("node_runner.js")
 
 
+def assert_matches_node(code: str, status: int, body: dict[str, Any], expected: dict[str, Any]) -> None:
+    """The service's answer equals Node's outcome: the same result JSON, or the same
+    thrown error name and message."""
+    if expected["ok"]:
+        assert status == 200, (code, body)
+        assert body["result"] == json.loads(expected["result"]), code
+    else:
+        assert status == 400, (code, body, expected)
+        error = body["error"]
+        assert (error.get("name"), error["message"]) == (expected.get("name"), expected["message"]), (code, error)
+
+
 def run_in_node(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     proc = subprocess.run(
         ["node", str(RUNNER)], input=json.dumps(cases), capture_output=True, text=True, timeout=120, check=True

@@ -4,13 +4,12 @@ service, both against the same local HTTP server; results and errors must match.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from compat.conftest import run_in_node
+from compat.conftest import assert_matches_node, run_in_node
 from conftest import CodeBlockClient, Server, free_port, start_server
 from http_target import HttpTarget
 
@@ -132,17 +131,8 @@ NETWORK = [
     "const axios = require('axios'); return [typeof axios.get, typeof axios.create, typeof axios.all, typeof axios.spread, typeof axios.isAxiosError, typeof axios.AxiosHeaders]",
 ]
 
-# Differences we accept, with the reason. The value is the expected outcome in the service.
-KNOWN_DIFFERENCES: dict[str, str] = {}
-
 ALL = OFFLINE + NETWORK
 CLOSED = f"http://127.0.0.1:{free_port()}/"  # nothing listens there
-
-
-@pytest.fixture(scope="module")
-def target() -> Iterator[HttpTarget]:
-    with HttpTarget() as t:
-        yield t
 
 
 @pytest.fixture(scope="module")
@@ -168,10 +158,4 @@ def test_fetch_matches_node(net: CodeBlockClient, target: HttpTarget, node_outco
     code = ALL[index]
     expected = node_outcomes[index]
     status, body = net.run(code, {"base": target.url, "closed": CLOSED})
-    if expected["ok"]:
-        assert status == 200, (code, body)
-        assert body["result"] == json.loads(expected["result"]), code
-    else:
-        assert status == 400, (code, body, expected)
-        error = body["error"]
-        assert (error.get("name"), error["message"]) == (expected.get("name"), expected["message"]), (code, error)
+    assert_matches_node(code, status, body, expected)

@@ -4,12 +4,11 @@ node_modules. Results (as JSON) and thrown errors (name, message) must match."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-from compat.conftest import run_in_node
+from compat.conftest import assert_matches_node, run_in_node
 from conftest import CodeBlockClient
 
 INPUT = {
@@ -421,13 +420,7 @@ def test_module_matches_node(cb: CodeBlockClient, node_outcomes: list[dict[str, 
         else:
             assert body["error"]["type"] == error_type, body
         return
-    if expected["ok"]:
-        assert status == 200, (code, body)
-        assert body["result"] == json.loads(expected["result"]), code
-    else:
-        assert status == 400, (code, body, expected)
-        error = body["error"]
-        assert (error.get("name"), error["message"]) == (expected.get("name"), expected["message"]), (code, error)
+    assert_matches_node(code, status, body, expected)
 
 
 def test_enough_cases() -> None:
