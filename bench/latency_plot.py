@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
-import signal
 import statistics
 import sys
 import time
@@ -22,6 +21,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).parent))
 from overload import percentile, start_service  # noqa: E402
 from run import INPUT, MIX  # noqa: E402
+from serving import stop_service  # noqa: E402
 
 
 async def drive(url: str, seconds: float, concurrency: int) -> list[tuple[float, float]]:
@@ -87,8 +87,7 @@ def main() -> None:
         asyncio.run(drive(url, 3.0, args.concurrency))  # warm-up: modules installed, pools grown
         samples = asyncio.run(drive(url, args.seconds, args.concurrency))
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        stop_service(process)
     p99s = [v for _, v in per_second(samples, 0.99)]
     latencies = [ms for _, ms in samples]
     print(f"requests: {len(samples)}")

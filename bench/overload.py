@@ -14,19 +14,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
-import os
 import random
-import signal
-import socket
 import statistics
 import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
+
+import serving
 
 MIX = [  # (name, weight, code, request timeout in ms)
     ("normal", 60, "const _ = require('lodash');\n"
@@ -58,48 +55,13 @@ class Report:
         return sum(n for status, n in self.statuses.items() if status >= 500)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _tree_rss(pid: int) -> int:
-    """RSS of `pid` and all its descendants, in bytes."""
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) * 1024
-            for task in Path(f"/proc/{current}/task").iterdir():
-                stack.extend(int(c) for c in (task / "children").read_text().split())
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total
-
-
 def start_service(workers: int, pool: int, env: dict[str, str] | None = None,
                   log_path: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    environ = {**os.environ, "LOG_LEVEL": "warning", "RUNTIME_POOL_SIZE": str(min(2, pool)),
-               "MIN_RUNTIME_POOL_SIZE": str(min(2, pool)), "MAX_RUNTIME_POOL_SIZE": str(pool),
-               "EXECUTION_TIMEOUT_MS": "2000", "RUNTIME_MEMORY_LIMIT_MB": "64", "ARRAY_BUFFER_LIMIT_MB": "64",
-               "ACQUIRE_TIMEOUT_MS": "20000", "MAX_CONCURRENT_EXECUTIONS": "1000", **(env or {})}
-    environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - lives with the process
-    process = subprocess.Popen([sys.executable, "-m", "flow_codeblock", "serve", "--host", "127.0.0.1", "--port",
-                                str(port), "--workers", str(workers)], env=environ, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the service did not start")
+    """The service with this load's settings: small heaps so memory bombs end quickly."""
+    settings = {"RUNTIME_POOL_SIZE": str(min(2, pool)), "MIN_RUNTIME_POOL_SIZE": str(min(2, pool)),
+                "MAX_RUNTIME_POOL_SIZE": str(pool), "EXECUTION_TIMEOUT_MS": "2000", "RUNTIME_MEMORY_LIMIT_MB": "64",
+                "ARRAY_BUFFER_LIMIT_MB": "64", "ACQUIRE_TIMEOUT_MS": "20000", "MAX_CONCURRENT_EXECUTIONS": "1000"}
+    return serving.start_service(workers, {**settings, **(env or {})}, log_path)
 
 
 async def run_load(url: str, pid: int, duration: float, concurrency: int, seed: int = 7) -> Report:
@@ -128,7 +90,7 @@ async def run_load(url: str, pid: int, duration: float, concurrency: int, seed: 
 
     async def sample_rss() -> None:
         while time.monotonic() < stop:
-            report.rss.append((time.monotonic() - started, _tree_rss(pid)))
+            report.rss.append((time.monotonic() - started, serving.tree_rss_bytes(pid)))
             await asyncio.sleep(2.0)
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -186,11 +148,7 @@ def main() -> None:
             print(line)
         print(f"healthy_after: {alive}")
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        serving.stop_service(process)
 
 
 if __name__ == "__main__":

@@ -24,15 +24,15 @@ import asyncio
 import base64
 import json
 import os
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
+
+import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,23 +49,6 @@ INPUT = {
     "a": 12, "b": 7, "c": 3.14159, "name": "Ada", "count": 5, "values": list(range(20)), "date": "2024-05-01",
     "users": [{"id": i, "first": f"F{i}", "last": f"L{i}", "age": 15 + i * 3} for i in range(8)],
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def worker_rss_mb(pid: int) -> list[float]:
-    """RSS of each worker process (the server's children that run uvicorn workers)."""
-    out = []
-    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
-        if b"resource_tracker" in Path(f"/proc/{child}/cmdline").read_bytes():
-            continue
-        status = Path(f"/proc/{child}/status").read_text()
-        out.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) / 1024)
-    return out
 
 
 def load(url: str, bodies: list[str], connections: int, seconds: int) -> dict:
@@ -129,22 +112,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    port = free_port()
-    env = {**os.environ, "ENABLE_BENCH_ROUTES": "true", "LOG_LEVEL": "warning", "RUNTIME_POOL_SIZE": "8",
-           "MAX_CONCURRENT_EXECUTIONS": "1000"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "flow_codeblock", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server, base = serving.start_service(
+        args.workers, {"ENABLE_BENCH_ROUTES": "true", "RUNTIME_POOL_SIZE": "8", "MAX_CONCURRENT_EXECUTIONS": "1000"})
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
         bodies = [json.dumps({"codebase64": base64.b64encode(code.encode()).decode(), "input": INPUT}) for _, code in MIX]
         for body in bodies:  # correctness first: every snippet succeeds
             response = httpx.post(f"{base}/flow/codeblock", content=body, headers={"content-type": "application/json"})
@@ -153,10 +123,9 @@ def main() -> int:
         static = load(f"{base}/bench/static", bodies, args.connections, args.seconds)
         service = load(f"{base}/flow/codeblock", bodies, args.connections, args.seconds)
         pools = [httpx.get(f"{base}/flow/health").json()["pool"]["size"] for _ in range(4)]
-        worker_rss = worker_rss_mb(server.pid)
+        worker_rss = [serving.rss_bytes(pid) / 2**20 for pid in serving.worker_pids(server.pid)]
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        serving.stop_service(server)
 
     bare_us, engine_us, execution_us = engine_overhead_us()
     print(f"static_rps: {static['rps']:.0f}")

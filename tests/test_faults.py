@@ -7,6 +7,7 @@ from __future__ import annotations
 import concurrent.futures
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -14,16 +15,14 @@ import httpx
 
 from conftest import b64, start_server
 
+sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+import serving  # noqa: E402  (reads the server's worker processes from /proc)
+
 SLOW = "await new Promise(r => setTimeout(r, 1500)); return input.i"
 
 
-def _children(pid: int) -> set[int]:
-    return {int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
-
-
 def _workers(pid: int) -> set[int]:
-    # uvicorn's supervisor -> its workers (multiprocessing children; skip its resource tracker).
-    return {c for c in _children(pid) if b"multiprocessing.resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()}
+    return set(serving.worker_pids(pid))
 
 
 def _sockets(pid: int) -> int:

@@ -6,7 +6,6 @@ memory-hungry code at 4x the pool): every request gets a documented answer, none
 from __future__ import annotations
 
 import asyncio
-import signal
 import sys
 from pathlib import Path
 
@@ -32,6 +31,5 @@ def test_mixed_overload_gets_only_documented_answers(tmp_path: Path) -> None:
             assert result in EXPECTED[name], outcome
         assert httpx.get(f"{url}/health", timeout=5).status_code == 200
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        overload.serving.stop_service(process)
     assert '"level":"error"' not in (tmp_path / "service.log").read_text()
