@@ -25,6 +25,13 @@ _LOG = {
     "properties": {"level": {"type": "string", "enum": ["log", "info", "warn", "error", "debug"]},
                    "message": {"type": "string"}},
 }
+# What every /flow/codeblock answer carries besides its result or error.
+_ENVELOPE = {
+    "executionId": {"type": "string"},
+    "timing": _TIMING,
+    "timestamp": {"type": "string", "format": "date-time"},
+    "logs": {"type": "array", "items": _LOG},
+}
 _ERROR = {
     "type": "object",
     "required": ["success", "error", "timing", "timestamp"],
@@ -43,10 +50,7 @@ _ERROR = {
                 "stack": {"type": "string"},
             },
         },
-        "executionId": {"type": "string"},
-        "timing": _TIMING,
-        "timestamp": {"type": "string", "format": "date-time"},
-        "logs": {"type": "array", "items": _LOG},
+        **_ENVELOPE,
     },
 }
 _SUCCESS = {
@@ -55,10 +59,7 @@ _SUCCESS = {
     "properties": {
         "success": {"type": "boolean", "enum": [True]},
         "result": {"description": "the code block's return value, as JSON.stringify gives it"},
-        "executionId": {"type": "string"},
-        "timing": _TIMING,
-        "timestamp": {"type": "string", "format": "date-time"},
-        "logs": {"type": "array", "items": _LOG},
+        **_ENVELOPE,
     },
 }
 _REQUEST = {
