@@ -161,9 +161,6 @@ const host = {
     state.sink = null;
     if (typeof factory !== 'function') throw new TypeError('no module factory to define');
     if (isLive()) throw new Error('modules are installed between executions');
-    // A module's own allocations are not the next execution's: start from a full budget
-    // (the last execution may have used all of it).
-    resetBufferBudget(settings.maxArrayBufferBytes);
     defineModule(name, factory);
     loadModule(name);
     resnapshot();
@@ -230,6 +227,8 @@ const host = {
     releaseWaits();
     dropHostCalls();
     takeLogs();
+    // A full budget again now, not only when the next code block starts: modules are
+    // installed (and allocate) before it starts, and the last execution may have used it all.
     resetBufferBudget(settings.maxArrayBufferBytes);
     state.sink = null;
     try {
