@@ -256,7 +256,8 @@ class Fetcher:
         try:
             return await self._client.send(request, stream=True)
         except (httpcore.ConnectError, httpx.ConnectError) as exc:
-            raise FetchFailed("network", _connect_message(exc, request), _error_code(str(exc))) from None
+            code = _error_code(str(exc))
+            raise FetchFailed("network", _connect_message(code, exc, request), code) from None
         except (httpcore.TimeoutException, httpx.TimeoutException):
             raise FetchFailed("timeout", "the server did not answer in time (FETCH_TIMEOUT_MS)", "ETIMEDOUT") from None
         except (httpcore.ProtocolError, httpx.ProtocolError, httpcore.NetworkError, httpx.NetworkError) as exc:
@@ -316,8 +317,7 @@ def _error_code(message: str) -> str:
     return "ECONNREFUSED"
 
 
-def _connect_message(exc: Exception, request: httpx.Request) -> str:
-    code = _error_code(str(exc))
+def _connect_message(code: str, exc: Exception, request: httpx.Request) -> str:
     if code == "ENOTFOUND":
         return f"getaddrinfo ENOTFOUND {request.url.host}"
     if code == "ERR_TLS_CERT":
