@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
+import subprocess
 from datetime import datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -249,3 +252,19 @@ def test_client_disconnect_mid_execution_loses_no_runtime(tmp_path) -> None:
             assert CodeBlockClient(http).ok("return 'alive'") == "alive"
     finally:
         srv.stop()
+
+
+def test_readme_curl_example_works_as_written(server: Server) -> None:
+    """The quick start's curl command, run by a shell as a new user would (only the port differs)."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    command = next(block for block in re.findall(r"```sh\n(.*?)```", quick_start, re.S) if "curl" in block)
+    expected = json.loads(re.findall(r"```json\n(.*?)```", quick_start, re.S)[0])
+    port = server.url.rsplit(":", 1)[1]
+    assert "localhost:3002" in command
+    done = subprocess.run(["bash", "-c", command.replace("localhost:3002", f"127.0.0.1:{port}")],
+                          capture_output=True, text=True, timeout=30, check=True)
+    body = json.loads(done.stdout)
+    assert body["success"] is True
+    assert body["result"] == expected["result"] == {"greeting": "Hello, Ada!"}
+    assert set(body) == set(expected)
