@@ -7,7 +7,7 @@
 import { configureConsole, makeConsole } from './lib/internal/console.js';
 import { installAsyncSourceGates } from './lib/internal/async_sources.js';
 import { failExecution, installHost } from './lib/internal/execution.js';
-import { hiddenIntrinsics, installChangeTracking, track, trackedCount } from './lib/internal/isolation.js';
+import { hiddenIntrinsics, installChangeTracking, track, trackedCount, useModule } from './lib/internal/isolation.js';
 import { installBufferAccounting } from './lib/internal/memory.js';
 import { configureModules, registerInternal, registerModule } from './lib/internal/modules.js';
 import { hostCall, hostCancel } from './lib/internal/host.js';
@@ -91,7 +91,7 @@ function init(token, options) {
   registerModule('querystring', () => querystring);
   registerModule('process', () => process);
   registerInternal('host', Object.freeze({ hostCall, hostCancel, SecurityError, failExecution, isLive }));
-  configureModules({ onFirstLoad: (exports) => track([exports]), known: options.modules });
+  configureModules({ onFirstLoad: (name, exports) => track([exports], name), onUse: useModule, known: options.modules });
 
   installHost(global, token, notify);
   global.__flow.configure(token, JSON.stringify(options.limits));

@@ -175,6 +175,25 @@ def test_module_exports_are_restored(cb1: CodeBlockClient) -> None:
     assert cb1.ok("const t = require('timers'); return [typeof t.setTimeout, 'extra' in t]") == ["function", False]
 
 
+def test_changes_to_an_already_loaded_module_are_undone(cb1: CodeBlockClient) -> None:
+    """A module's objects are checked after executions that use it (isolation.js groups);
+    here the use is a cached require, not the first load."""
+    cb1.ok("require('dayjs'); require('lodash'); return 1")
+    cb1.ok("const _ = require('lodash'); _.chunk = () => 'evil'; _.extra = 1; "
+           "const dayjs = require('dayjs'); dayjs.prototype.format = () => 'evil'; return 1")
+    cb1.ok("return 1")  # an execution that uses no module in between
+    assert cb1.ok("const _ = require('lodash'); return [_.chunk([1, 2], 1), 'extra' in _]") == [[[1], [2]], False]
+    assert cb1.ok("import dayjs from 'dayjs'; return dayjs('2024-01-02').format('YYYY')") == "2024"
+
+
+def test_changes_through_a_member_namespace_are_undone(cb1: CodeBlockClient) -> None:
+    """`require('date-fns/format')` gives a cached object of its own ({ format }): once a
+    leak from one execution into the next (found by reading the reset's module groups)."""
+    cb1.ok("const ns = require('date-fns/format'); ns.format = () => 'evil'; ns.extra = 1; return 1")
+    assert cb1.ok("const ns = require('date-fns/format'); return [ns.format(new Date(0), 'yyyy'), 'extra' in ns]") == [
+        "1970", False]
+
+
 def test_known_gap_keys_added_to_builtin_methods(cb1: CodeBlockClient) -> None:
     """Documented limitation (js/lib/internal/isolation.js, README): to keep the reset
     cheap, built-in methods are not checked for keys added by assignment. Nothing in

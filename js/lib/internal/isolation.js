@@ -21,20 +21,61 @@
 //   not key-counted, nor their empty prototypes tracked: a key added by assignment
 //   to e.g. Array.prototype.map or _.map, or a deleted name/length of one, survives
 //   the execution. Every other change is undone (bench/runtime_cost.py, bench/run.py).
+// - Objects are grouped by where they were first reached: the global object (the
+//   core group, always checked) or one module's exports. A module's group is checked
+//   only after executions that used the module (require, import, or another module
+//   that holds its objects), because nothing else can reach it: what code blocks
+//   store on shared objects is removed, so no path to a module's objects outlives the
+//   execution that took it. Loaded modules would otherwise make every reset pay for
+//   them (a runtime with lodash, dayjs, date-fns, xlsx and pinyin loaded checked
+//   ~2.5x as much after `return 1`; bench/module_cost.py).
 
 import {
   MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectDefineProperty,
   ObjectGetOwnPropertyDescriptor, ObjectIs, ObjectIsExtensible, ReflectApply,
   ReflectDefineProperty, ReflectDeleteProperty, ReflectGetPrototypeOf, ReflectOwnKeys,
-  ReflectSetPrototypeOf, SafeMap, SafeSet, SetPrototypeAdd, SetPrototypeClear, SetPrototypeHas,
+  ReflectSetPrototypeOf, SafeMap, SafeSet, SetPrototypeAdd, SetPrototypeClear,
   ObjectPrototypeHasOwnProperty, SetPrototypeGetSize,
 } from './primordials.js';
 
 const MAX_OBJECTS = 20000;
+const CORE = 0;
 let records = [];
-let tracked = new SafeSet();
-const roots = [];
+let tracked = new SafeMap(); // object -> the group that reached it first
+const roots = []; // { value, group } in tracking order
 const marked = new SafeSet(); // tracked objects whose attributes may have changed
+
+// groups[0] is the core; each module gets one the first time it is tracked. `deps`:
+// groups whose objects this group's objects reach (checked along with it).
+const groups = [newGroup('')];
+const groupIds = new SafeMap(); // module name -> group id
+let used = []; // ids of the module groups used by the current execution
+let useMark = 1; // a group was used in this execution when its `usedMark` equals this
+
+function newGroup(name) {
+  return { name, deps: [], usedMark: 0, checkedMark: 0, fast: newFastCheck() };
+}
+
+function groupOf(name) {
+  if (name === undefined) return CORE;
+  let id = MapPrototypeGet(groupIds, name);
+  if (id === undefined) {
+    id = groups.length;
+    groups[id] = newGroup(name);
+    MapPrototypeSet(groupIds, name, id);
+  }
+  return id;
+}
+
+// Called by modules.js whenever code is handed a module's exports.
+function useModule(name) {
+  const id = MapPrototypeGet(groupIds, name);
+  if (id === undefined) return;
+  const group = groups[id];
+  if (group.usedMark === useMark) return;
+  group.usedMark = useMark;
+  used[used.length] = id;
+}
 
 // Intrinsics that are not reachable as properties from the global object.
 function hiddenIntrinsics() {
@@ -82,18 +123,26 @@ function snapshotObject(obj) {
   };
 }
 
-// Walks own property values (never invoking getters) and prototypes from `from`.
-function track(from) {
+// Walks own property values (never invoking getters) and prototypes from `from`,
+// recording what it reaches first in the group of `moduleName` (the core without).
+function track(from, moduleName) {
+  const group = groupOf(moduleName);
   const queue = [];
   for (let i = 0; i < from.length; i++) {
     queue[queue.length] = from[i];
-    roots[roots.length] = from[i];
+    roots[roots.length] = { value: from[i], group };
   }
   for (let head = 0; head < queue.length && records.length < MAX_OBJECTS; head++) {
     const obj = queue[head];
-    if (!isObjectLike(obj) || SetPrototypeHas(tracked, obj)) continue;
-    SetPrototypeAdd(tracked, obj);
+    if (!isObjectLike(obj)) continue;
+    const owner = MapPrototypeGet(tracked, obj);
+    if (owner !== undefined) {
+      if (owner !== group && owner !== CORE) addDep(group, owner);
+      continue;
+    }
+    MapPrototypeSet(tracked, obj, group);
     const record = snapshotObject(obj);
+    record.group = group;
     records[records.length] = record;
     queue[queue.length] = record.proto;
     for (let i = 0; i < record.keys.length; i++) {
@@ -107,18 +156,29 @@ function track(from) {
   }
 }
 
+function addDep(group, dep) {
+  const deps = groups[group].deps;
+  for (let i = 0; i < deps.length; i++) if (deps[i] === dep) return;
+  deps[deps.length] = dep;
+}
+
 // -- the fast check -----------------------------------------------------------------
 
-// Flat arrays built once from the snapshot, so the check after each execution is a
-// few tight loops: key counts of objects that are not methods, writable data values,
-// and accessor getters. Non-writable or accessor properties can only change through
-// the marked functions or `delete` (which changes the key count).
-const fast = { built: 0, countObjects: [], counts: [], valueObjects: [], valueKeys: [], values: [],
-  accessorObjects: [], accessorKeys: [], getters: [] };
+// Flat arrays per group, built once from the snapshot, so the check after each
+// execution is a few tight loops: key counts of objects that are not methods,
+// writable data values, and accessor getters. Non-writable or accessor properties
+// can only change through the marked functions or `delete` (which changes the key
+// count).
+function newFastCheck() {
+  return { countObjects: [], counts: [], valueObjects: [], valueKeys: [], values: [],
+    accessorObjects: [], accessorKeys: [], getters: [] };
+}
+let fastBuilt = 0; // records[0, fastBuilt) are in their group's arrays
 
 function buildFastCheck() {
-  for (let r = fast.built; r < records.length; r++) {
-    const { obj, keys, descriptors, method } = records[r];
+  for (let r = fastBuilt; r < records.length; r++) {
+    const { obj, keys, descriptors, method, group } = records[r];
+    const fast = groups[group].fast;
     if (!method) {
       fast.countObjects[fast.countObjects.length] = obj;
       fast.counts[fast.counts.length] = keys.length;
@@ -137,11 +197,27 @@ function buildFastCheck() {
       }
     }
   }
-  fast.built = records.length;
+  fastBuilt = records.length;
 }
 
+// The core, then every module group the execution used and the groups they reach.
 function unchanged() {
-  if (fast.built !== records.length) buildFastCheck();
+  if (fastBuilt !== records.length) buildFastCheck();
+  const checkMark = useMark;
+  const pending = [CORE];
+  for (let i = 0; i < used.length; i++) pending[pending.length] = used[i];
+  while (pending.length > 0) {
+    const group = groups[pending[pending.length - 1]];
+    pending.length--;
+    if (group.checkedMark === checkMark) continue;
+    group.checkedMark = checkMark;
+    if (!groupUnchanged(group.fast)) return false;
+    for (let i = 0; i < group.deps.length; i++) pending[pending.length] = group.deps[i];
+  }
+  return true;
+}
+
+function groupUnchanged(fast) {
   const { countObjects, counts, valueObjects, valueKeys, values, accessorObjects, accessorKeys, getters } = fast;
   for (let i = 0; i < countObjects.length; i++) {
     if (ReflectOwnKeys(countObjects[i]).length !== counts[i]) return false;
@@ -161,7 +237,7 @@ function unchanged() {
 // -- restore ------------------------------------------------------------------------
 
 function markChanged(target) {
-  if (isObjectLike(target) && SetPrototypeHas(tracked, target)) SetPrototypeAdd(marked, target);
+  if (isObjectLike(target) && MapPrototypeHas(tracked, target)) SetPrototypeAdd(marked, target);
 }
 
 function sameDescriptor(a, b) {
@@ -204,7 +280,10 @@ function restoreRecord(record, problems) {
 function restore() {
   const problems = [];
   let repairs = 0;
-  if (SetPrototypeGetSize(marked) === 0 && unchanged()) return 0;
+  const clean = SetPrototypeGetSize(marked) === 0 && unchanged();
+  used = [];
+  useMark++;
+  if (clean) return 0;
   for (let r = 0; r < records.length; r++) repairs += restoreRecord(records[r], problems);
   SetPrototypeClear(marked);
   if (problems.length) throw `${problems.length} shared object change(s) cannot be undone: ${problems[0]}`;
@@ -216,14 +295,22 @@ function restore() {
 // initialisation changed (a dayjs locale registering itself on dayjs) is kept.
 function resnapshot() {
   records = [];
-  tracked = new SafeSet();
+  tracked = new SafeMap();
   SetPrototypeClear(marked);
-  fast.built = 0;
-  for (const key of ['countObjects', 'counts', 'valueObjects', 'valueKeys', 'values', 'accessorObjects',
-    'accessorKeys', 'getters']) fast[key] = [];
+  fastBuilt = 0;
+  for (let g = 0; g < groups.length; g++) {
+    groups[g].fast = newFastCheck();
+    groups[g].deps = [];
+  }
+  // The core first, so that whatever the global object reaches stays in the core.
   const from = roots.slice();
   roots.length = 0;
-  track(from);
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < from.length; i++) {
+      const { value, group } = from[i];
+      if ((group === CORE) === (pass === 0)) track([value], group === CORE ? undefined : groups[group].name);
+    }
+  }
 }
 
 function trackedCount() {
@@ -269,4 +356,4 @@ function installChangeTracking(global) {
   }
 }
 
-export { track, restore, resnapshot, hiddenIntrinsics, trackedCount, installChangeTracking };
+export { track, restore, resnapshot, hiddenIntrinsics, trackedCount, installChangeTracking, useModule };

@@ -28,7 +28,8 @@ const setHas = Set.prototype.has;
 const loaders = new SafeMap(); // name -> () => exports
 const internals = new SafeMap(); // 'internal:<name>' -> exports, for module bundles only
 const cache = new SafeMap(); // name -> exports
-let onFirstLoad = null; // (exports) => void: lets isolation track module objects
+let onFirstLoad = null; // (name, exports) => void: lets isolation track module objects
+let onUse = null; // (name) => void: tells isolation which modules an execution used
 let known = { modules: [], aliases: {} }; // npm modules the host can install
 
 function registerModule(name, loader) { MapPrototypeSet(loaders, name, loader); }
@@ -44,6 +45,7 @@ function internalRequire(id) {
 
 function configureModules(options) {
   onFirstLoad = options.onFirstLoad;
+  onUse = options.onUse;
   known = options.known;
 }
 
@@ -88,6 +90,9 @@ function resolveAlias(name) {
     const namespace = {};
     namespace[member] = exports[member];
     MapPrototypeSet(cache, name, namespace);
+    // Shared from now on like any module's exports: tracked, so changes are undone.
+    if (onFirstLoad) onFirstLoad(name, namespace);
+    if (onUse) onUse(name);
     return namespace;
   }
   return undefined;
@@ -106,7 +111,7 @@ function require(id) {
   }
   const name = StringPrototypeStartsWith(id, 'node:') ? StringPrototypeSlice(id, 5) : id;
   if (StringPrototypeStartsWith(name, 'internal:')) throw notFound(id);
-  if (MapPrototypeHas(cache, name)) return MapPrototypeGet(cache, name);
+  if (MapPrototypeHas(cache, name)) return cached(name);
   if (Reflect.apply(setHas, FORBIDDEN, [name])) {
     throw new SecurityError(`Module "${name}" is not available in code blocks: ` +
       'it would give access to the host (files, processes, network sockets or the runtime itself).');
@@ -126,13 +131,19 @@ function require(id) {
   return load(name);
 }
 
+function cached(name) {
+  if (onUse) onUse(name);
+  return MapPrototypeGet(cache, name);
+}
+
 function load(name) {
-  if (MapPrototypeHas(cache, name)) return MapPrototypeGet(cache, name);
+  if (MapPrototypeHas(cache, name)) return cached(name);
   const loader = MapPrototypeGet(loaders, name);
   if (loader === undefined) throw notFound(name);
   const exports = loader();
   MapPrototypeSet(cache, name, exports);
-  if (onFirstLoad) onFirstLoad(exports);
+  if (onFirstLoad) onFirstLoad(name, exports);
+  if (onUse) onUse(name);
   return exports;
 }
 
