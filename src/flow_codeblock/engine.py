@@ -7,6 +7,19 @@ ctypes callback that V8's thread invokes, handing them to an asyncio future (or,
 the set-up path, to a blocking waiter). It depends on mini-racer internals, so the
 version is pinned exactly and this is the only module that touches them.
 
+The short calls of the request path (`mr_eval`, `mr_alloc_string_val`,
+`mr_free_value`, `mr_cancel_task`, `mr_hard_memory_limit_reached`) go through a
+`ctypes.PyDLL` handle, which keeps the GIL: releasing and re-taking it around each
+call made the event loop queue behind V8 threads' callbacks for the GIL (~30% of a
+loaded worker's loop time, docs/performance.md). That is safe because, in the pinned
+mini-racer (context.cc, cancelable_task_runner.h, isolate_object_collector.h,
+isolate_manager.cc), none of these calls waits for the isolate's thread: they take
+short-lived mutexes (value registry, task-id map, one task's state, the platform's
+task queue, the object collector) that V8's thread never holds while it calls into
+Python, and termination is V8's thread-safe TerminateExecution. Calls that do wait
+for the isolate's thread (context creation and disposal, heap statistics) keep the
+GIL-releasing CDLL handle and run off the event loop.
+
 Rules that keep the result queue safe:
 - One caller per isolate: evals on one isolate are posted by one owner at a time.
 - V8 answers every posted eval exactly once, in posting order (a cancelled eval
@@ -89,6 +102,9 @@ class EngineClosed(RuntimeError):
 
 _init_lock = threading.Lock()
 _dll: ctypes.CDLL | None = None
+_gil_dll: ctypes.PyDLL | None = None  # the same library; calls keep the GIL (docstring)
+_GIL_KEEPING: Final = ("mr_eval", "mr_alloc_string_val", "mr_free_value", "mr_cancel_task",
+                       "mr_hard_memory_limit_reached")
 
 
 def init_engine(flags: Iterable[str]) -> ctypes.CDLL:
@@ -98,13 +114,24 @@ def init_engine(flags: Iterable[str]) -> ctypes.CDLL:
     makes later isolates crash (DESIGN.md section 1). Later calls return the handle
     and ignore their flags.
     """
-    global _dll
+    global _dll, _gil_dll
     with _init_lock:
         if _dll is None:
             dll = init_mini_racer(flags=tuple(flags), ignore_duplicate_init=True)
             _warm_up(dll)
+            _gil_dll = _gil_keeping(dll)
             _dll = dll
         return _dll
+
+
+def _gil_keeping(dll: ctypes.CDLL) -> ctypes.PyDLL:
+    """A PyDLL view of mini-racer's library with the prototypes of the short,
+    non-waiting calls copied from mini-racer's own CDLL set-up."""
+    fast = ctypes.PyDLL(dll._name)
+    for name in _GIL_KEEPING:
+        source, target = getattr(dll, name), getattr(fast, name)
+        target.argtypes, target.restype = source.argtypes, source.restype
+    return fast
 
 
 def _warm_up(dll: ctypes.CDLL) -> None:
@@ -201,9 +228,10 @@ class Isolate:
         loop: asyncio.AbstractEventLoop | None,
         on_notify: Callable[[], None] | None = None,
     ) -> None:
-        if _dll is None:
+        if _dll is None or _gil_dll is None:
             raise RuntimeError("init_engine() has not been called")
         self._dll = _dll
+        self._fast = _gil_dll
         self._loop = loop
         self._on_notify = on_notify
         self._waiters: deque[_AsyncWaiter | _BlockingWaiter] = deque()
@@ -223,7 +251,7 @@ class Isolate:
     def _on_v8_callback(self, callback_id: int, raw: ctypes._Pointer) -> None:  # type: ignore[type-arg]
         # Runs on V8's thread with the isolate blocked: decode, free, hand off, return.
         if callback_id == _NOTIFY_CALLBACK_ID:
-            self._dll.mr_free_value(self._ctx, raw)
+            self._fast.mr_free_value(self._ctx, raw)
             if self._on_notify is not None and self._loop is not None:
                 try:
                     self._loop.call_soon_threadsafe(self._on_notify)
@@ -234,11 +262,11 @@ class Isolate:
         if not is_primitive and self._keep_object:
             self._kept_object = raw  # the set-up path asked for this object handle
         else:
-            self._dll.mr_free_value(self._ctx, raw)
+            self._fast.mr_free_value(self._ctx, raw)
         with self._lock:
             waiter = self._waiters.popleft() if self._waiters else None
         if waiter is not None:
-            self._dll.mr_free_value(self._ctx, waiter.code_handle)
+            self._fast.mr_free_value(self._ctx, waiter.code_handle)
             waiter.deliver(result)
 
     # -- set-up (blocking, call from a worker thread) ---------------------------------
@@ -275,10 +303,10 @@ class Isolate:
     def cancel(self, task_id: int) -> None:
         """Terminates the eval `task_id` if it is still running (no-op otherwise)."""
         if not self._closed:
-            self._dll.mr_cancel_task(self._ctx, task_id)
+            self._fast.mr_cancel_task(self._ctx, task_id)
 
     def memory_limit_reached(self) -> bool:
-        return not self._closed and bool(self._dll.mr_hard_memory_limit_reached(self._ctx))
+        return not self._closed and bool(self._fast.mr_hard_memory_limit_reached(self._ctx))
 
     def heap_stats(self) -> JSResult:
         """V8 heap statistics as JSON text. Blocks until the isolate is free."""
@@ -307,7 +335,7 @@ class Isolate:
 
     def _alloc_string(self, text: str) -> ctypes._Pointer:  # type: ignore[type-arg]
         data = text.encode()
-        return self._dll.mr_alloc_string_val(self._ctx, data, len(data), _T_STR)
+        return self._fast.mr_alloc_string_val(self._ctx, data, len(data), _T_STR)
 
     def _post(self, code: str, waiter: _AsyncWaiter | _BlockingWaiter) -> int:
         # The code handle stays alive until V8 answers (freed in the callback).
@@ -319,4 +347,4 @@ class Isolate:
             # lock is not held across mr_eval, so V8's callback can never wait on it
             # while mr_eval waits on V8.
             self._waiters.append(waiter)
-        return int(self._dll.mr_eval(self._ctx, waiter.code_handle, _EVAL_CALLBACK_ID))
+        return int(self._fast.mr_eval(self._ctx, waiter.code_handle, _EVAL_CALLBACK_ID))
