@@ -28,7 +28,7 @@
 //   store on shared objects is removed, so no path to a module's objects outlives the
 //   execution that took it. Loaded modules would otherwise make every reset pay for
 //   them (a runtime with lodash, dayjs, date-fns, xlsx and pinyin loaded checked
-//   ~2.5x as much after `return 1`; bench/module_cost.py).
+//   ~2.5x as much after `return 1`; bench/runtime_cost.py).
 
 import {
   MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectDefineProperty,
