@@ -13,7 +13,6 @@ import contextvars
 import logging
 import math
 import os
-import uuid
 import time
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
@@ -31,6 +30,7 @@ from .access import AccessControl
 from .config import Settings, get_settings
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
 from .executor import ExecutionRequest, ExecutionResult
+from .randomness import random_bytes
 from .logs import configure_logging
 from .openapi import openapi_spec
 from . import metrics
@@ -69,7 +69,7 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"")
-        request_id = incoming.decode("latin-1") if 0 < len(incoming) <= 128 and incoming.isascii() else uuid.uuid4().hex
+        request_id = incoming.decode("latin-1") if 0 < len(incoming) <= 128 and incoming.isascii() else random_bytes(16).hex()
         token = _request_id.set(request_id)
 
         async def send_with_headers(message: dict[str, Any]) -> None:

@@ -12,7 +12,6 @@ import functools
 import hashlib
 import logging
 import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from .config import Settings
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
 from .outbound import Fetcher, OutboundSession
 from .pool import RuntimePool
+from .randomness import random_uuid
 from .runtime import CodeBlock, Runtime
 
 __all__ = ["ExecutionRequest", "ExecutionResult", "Executor"]
@@ -96,7 +96,7 @@ class Executor:
         return result
 
     async def _execute(self, request: ExecutionRequest) -> ExecutionResult:
-        execution_id = str(uuid.uuid4())
+        execution_id = random_uuid()
         try:
             block = self._block_for(request.code_base64)
             input_json = self._input_json(request.input)

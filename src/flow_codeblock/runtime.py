@@ -25,6 +25,7 @@ import orjson
 from .bundles import ModuleCatalog
 from .engine import EngineClosed, Isolate, JSResult, ResultKind
 from .errors import CodeBlockError, ErrorType
+from .randomness import random_bytes
 
 __all__ = ["CodeBlock", "HostServices", "Outcome", "Runtime", "RuntimeOptions"]
 
@@ -252,7 +253,7 @@ class Runtime:
 
         self._wake = asyncio.Event()
         try:
-            entropy = secrets.token_hex(32)  # keys the JS CSPRNG (js/lib/internal/random.js)
+            entropy = random_bytes(32).hex()  # keys the JS CSPRNG (js/lib/internal/random.js)
             started = await self._eval_until(
                 f"__flow.run({self._token_js}, {block_id}, {_js_string(input_json)}, {claim_length}, "
                 f"'{entropy}', {self.heap_used or 0}, {self.heap_total or 0})",
