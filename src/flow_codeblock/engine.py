@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import enum
+import os
 import queue
 import threading
 from collections import deque
@@ -145,6 +146,15 @@ def _warm_up(dll: ctypes.CDLL) -> None:
     dll.mr_free_context(ctx)
 
 
+def _tune_v8_thread() -> None:
+    """Called once on each isolate's own thread: SCHED_BATCH, so that posting work to
+    it does not make the kernel switch to it at once, preempting the event loop."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+    except (AttributeError, OSError):
+        pass
+
+
 def v8_version() -> str:
     if _dll is None:
         raise RuntimeError("init_engine() has not been called")
@@ -238,6 +248,7 @@ class Isolate:
         self._lock = threading.Lock()
         self._closed = False
         self._keep_object = False
+        self._thread_tuned = False
         self._kept_object: ctypes._Pointer | None = None  # type: ignore[type-arg]
         # The ctypes callback must outlive the context: keep a reference.
         self._callback = _mr_dll.mr_callback_func(self._on_v8_callback)
@@ -250,6 +261,9 @@ class Isolate:
 
     def _on_v8_callback(self, callback_id: int, raw: ctypes._Pointer) -> None:  # type: ignore[type-arg]
         # Runs on V8's thread with the isolate blocked: decode, free, hand off, return.
+        if not self._thread_tuned:
+            self._thread_tuned = True
+            _tune_v8_thread()
         if callback_id == _NOTIFY_CALLBACK_ID:
             self._fast.mr_free_value(self._ctx, raw)
             if self._on_notify is not None and self._loop is not None:
