@@ -125,6 +125,28 @@ def test_unrepairable_tampering_retires_the_runtime(cb1: CodeBlockClient, tamper
         False, True, "undefined"]
 
 
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        # An asynchronous execution is reset by the same call that takes its result.
+        "await null; Array.prototype.sum = 1; globalThis.leaked = 1; return 1",
+        # Work that goes on after the result settled, in the same microtask checkpoint.
+        "(async () => { for (let i = 0; i < 5; i++) await null; Array.prototype.sum = 1; globalThis.leaked = 1 })();"
+        " await null; return 1",
+        "Promise.resolve().then(() => Promise.resolve()).then(() => { ({}).constructor.prototype.extra = 1 });"
+        " return await Promise.resolve(1)",
+    ],
+)
+def test_asynchronous_tampering_is_undone(cb1: CodeBlockClient, tamper: str) -> None:
+    assert cb1.ok(tamper) == 1
+    assert cb1.ok(PROBE + "//" + tamper) == CLEAN
+
+
+def test_unrepairable_tampering_in_asynchronous_code_retires_the_runtime(cb1: CodeBlockClient) -> None:
+    assert cb1.ok("await null; Object.freeze(Array.prototype); return 1") == 1
+    assert cb1.ok("return Object.isFrozen(Array.prototype)") is False
+
+
 def test_pending_timers_do_not_fire_in_the_next_execution(cb1: CodeBlockClient) -> None:
     cb1.ok("setTimeout(() => { globalThis.fromTimer = 'leaked' }, 30); "
            "setInterval(() => { globalThis.fromInterval = 'leaked' }, 10); return 1")

@@ -238,3 +238,40 @@ async def test_close_during_a_health_check_waits_for_heap_reads() -> None:
             await check
         assert pool.stats().maintenance == 0
         assert await run(executor, "return 'still serving'") == (True, "still serving")
+
+
+async def test_an_asynchronous_execution_is_reset_by_the_call_that_takes_its_result() -> None:
+    """Two calls into V8 per asynchronous execution (run, take), not three: the reset
+    report arrives with the result and reset() makes no call of its own."""
+    settings = load_settings()
+    init_engine(v8_flags(settings))
+    loop = asyncio.get_running_loop()
+    runtime = await asyncio.to_thread(Runtime.create, runtime_options(settings), loop, load_bootstrap())
+    calls: list[str] = []
+    original = runtime._eval_until
+
+    async def counted(source: str, deadline: float):  # type: ignore[no-untyped-def]
+        calls.append(source.split("(", 1)[0])
+        return await original(source, deadline)
+
+    runtime._eval_until = counted  # type: ignore[method-assign]
+    try:
+        executor_block = Executor._compile(None, "await null; globalThis.x = 1; return 1")  # type: ignore[arg-type]
+        for _ in range(2):  # the first also defines the block
+            calls.clear()
+            outcome = await runtime.execute(executor_block, "{}", loop.time() + 5, 5000)
+            assert outcome.ok and outcome.result_json == "1"
+            assert await runtime.reset(1.0) is None
+        assert calls == ["__flow.run", "__flow.take"]
+        # A synchronous one still needs the separate reset.
+        calls.clear()
+        sync_block = Executor._compile(None, "globalThis.y = 1; return 2")  # type: ignore[arg-type]
+        assert (await runtime.execute(sync_block, "{}", loop.time() + 5, 5000)).ok
+        assert await runtime.reset(1.0) is None
+        assert calls[-2:] == ["__flow.run", "__flow.reset"]
+        probe = Executor._compile(None, "return [typeof globalThis.x, typeof globalThis.y]")  # type: ignore[arg-type]
+        outcome = await runtime.execute(probe, "{}", loop.time() + 5, 5000)
+        assert outcome.result_json == '["undefined","undefined"]'
+        assert await runtime.reset(1.0) is None
+    finally:
+        await asyncio.to_thread(runtime.close)

@@ -144,6 +144,7 @@ class Runtime:
         self._installed: set[str] = set()  # npm modules defined in this runtime
         self._next_block_id = itertools.count(1)
         self._wake: asyncio.Event | None = None  # set by JS's notification
+        self._reset_report: str | None = None  # the reset done by the call that took an async result
         now = time.monotonic()
         self.created_at = now
         self.last_used_at = now
@@ -218,6 +219,7 @@ class Runtime:
         """Runs `block` with `input_json` (JSON text) until it settles or `deadline`
         (loop time) passes; `host` serves its asynchronous host calls (fetch)."""
         started = time.perf_counter()
+        self._reset_report = None
         self.execution_count += 1
         self.last_used_at = time.monotonic()
         outcome = await self._execute(block, input_json, deadline, timeout_ms, host)
@@ -273,12 +275,16 @@ class Runtime:
 
     async def reset(self, timeout_s: float) -> str | None:
         """Undoes what the last execution changed. Returns None when the runtime is
-        clean again, or the reason it must be retired."""
-        deadline = asyncio.get_running_loop().time() + timeout_s
-        result = await self._eval_until(f"__flow.reset({self._token_js})", deadline)
-        if result.kind is not ResultKind.VALUE:
-            return f"reset_{result.kind.value}"
-        if result.text.startswith("clean:"):
+        clean again, or the reason it must be retired. An asynchronous execution was
+        already reset by the call that took its result (js/lib/internal/execution.js)."""
+        report, self._reset_report = self._reset_report, None
+        if report is None:
+            deadline = asyncio.get_running_loop().time() + timeout_s
+            result = await self._eval_until(f"__flow.reset({self._token_js})", deadline)
+            if result.kind is not ResultKind.VALUE:
+                return f"reset_{result.kind.value}"
+            report = result.text
+        if report.startswith("clean:"):
             if len(self._defined) >= _MAX_DEFINED_BLOCKS:
                 return "code_cache_full"
             return None
@@ -342,7 +348,11 @@ class Runtime:
                     for request in orjson.loads(text[1:]):
                         self._start_call(request, host, calls, answered)
                 elif text:
-                    return _read_payload(text)
+                    # 'S<length>:<reset report><payload>': settled, and reset already.
+                    colon = text.index(":")
+                    end = colon + 1 + int(text[1:colon])
+                    self._reset_report = text[colon + 1 : end]
+                    return _read_payload(text[end:])
         finally:
             for task in calls.values():
                 task.cancel()

@@ -12,8 +12,17 @@
 //   take(token, answersJson)       delivers host call answers (internal/host.js),
 //                                  then returns the settled payload if there is one,
 //                                  else 'H' + the outbox of host calls as JSON, or '';
+//                                  a payload comes with the reset already done (below):
+//                                  'S<length of the report>:<report><payload>';
 //   reset(token)                   after the response: restores shared objects and
 //                                  reports 'clean:<repairs>' or 'dirty:<reason>'.
+// Why take may reset and run may not: mini-racer runs the microtask checkpoint after
+// a call has returned its result, so promise reactions a synchronous code block left
+// behind run after run returns, and a reset inside run would miss what they change.
+// take runs only after the checkpoint in which the execution settled has drained the
+// queue, and a settled execution has no timers, host calls or waits left, so nothing
+// of it can run after take: the separate reset call (a round trip between threads)
+// is saved for every asynchronous execution.
 // The token is a per-runtime secret known only to the host, so user code cannot
 // drive these entry points.
 
@@ -215,13 +224,23 @@ const host = {
     if (answersJson) deliver(answersJson);
     const payload = state.payload;
     state.payload = null;
-    if (payload !== null) return payload;
+    if (payload !== null) {
+      const report = resetRuntime();
+      return `S${report.length}:${report}${payload}`;
+    }
     const calls = isLive() ? takeOutbox() : '';
     return calls === '' ? '' : `H${calls}`;
   },
 
   reset(token) {
     checkToken(token);
+    return resetRuntime();
+  },
+};
+
+// 'clean:<repairs>', or 'dirty:<reason>' when the runtime must be retired.
+function resetRuntime() {
+  try {
     endExecution();
     cancelAll();
     releaseWaits();
@@ -231,13 +250,11 @@ const host = {
     // installed (and allocate) before it starts, and the last execution may have used it all.
     resetBufferBudget(settings.maxArrayBufferBytes);
     state.sink = null;
-    try {
-      return `clean:${restore()}`;
-    } catch (problem) {
-      return `dirty:${String_(problem)}`;
-    }
-  },
-};
+    return `clean:${restore()}`;
+  } catch (problem) {
+    return `dirty:${String_(problem)}`;
+  }
+}
 
 function installHost(global, token, notify) {
   state.token = token;
