@@ -48,8 +48,10 @@ async def main(count: int) -> None:
     after = rss_mb()
 
     block = CodeBlock.wrap("return input.a + 1", "k", is_async=False)
+    # Asynchronous code is reset by the call that takes its result (no reset call).
+    async_block = CodeBlock.wrap("return (await Promise.resolve(input.a)) + 1", "a", is_async=True)
 
-    async def executions(runtime: Runtime) -> tuple[list[float], list[float]]:
+    async def executions(runtime: Runtime, block: CodeBlock = block) -> tuple[list[float], list[float]]:
         execute_us, reset_us = [], []
         for _ in range(2000):
             started = time.perf_counter()
@@ -62,6 +64,7 @@ async def main(count: int) -> None:
         return execute_us[200:], reset_us[200:]
 
     execute_us, reset_us = await executions(runtimes[0])
+    async_execute_us, async_reset_us = await executions(runtimes[2], async_block)
     catalog = module_catalog()
     # The same code on a runtime where earlier executions loaded modules: the reset
     # checks a module's objects only after executions that use it (isolation.js).
@@ -86,6 +89,8 @@ async def main(count: int) -> None:
     print(f"tracked_shared_objects: {warm.tracked_objects}")
     print(f"execute_us_median: {statistics.median(execute_us):.0f}")
     print(f"reset_us_median: {statistics.median(reset_us):.0f}")
+    print(f"async_execute_us_median: {statistics.median(async_execute_us):.0f}")
+    print(f"async_reset_us_median: {statistics.median(async_reset_us):.0f}")
     print(f"reset_us_median_with_modules_loaded: {statistics.median(reset_loaded_us):.0f} ({', '.join(MODULES_LOADED)})")
     print(f"close_ms_median: {statistics.median(close_ms):.2f}")
     print(f"process_rss_mb: {after:.0f}")
