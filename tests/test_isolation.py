@@ -35,6 +35,10 @@ return {
   getterOnMath: Object.getOwnPropertyDescriptor(Math, 'PI').value,
   hasMap: typeof Array.prototype.map,
   buffer: [Buffer.from('hi').toString(), typeof Buffer.prototype.extra, typeof Buffer.alloc],
+  protoChains: [Object.getPrototypeOf(Array.prototype) === Object.prototype,
+    Object.getPrototypeOf(Function.prototype) === Object.prototype],
+  enumerableOnArrayProto: Object.keys(Array.prototype),
+  ownOnObjectProto: Object.getOwnPropertyNames(Object.prototype).includes('polluted'),
 };
 """
 
@@ -63,6 +67,9 @@ CLEAN = {
     "getterOnMath": 3.141592653589793,
     "hasMap": "function",
     "buffer": ["hi", "undefined", "function"],
+    "protoChains": [True, True],
+    "enumerableOnArrayProto": [],
+    "ownOnObjectProto": False,
 }
 
 TAMPERING = [
@@ -97,6 +104,11 @@ TAMPERING = [
     "Object.defineProperties(JSON, { stringify: { value: null } }); return 1",
     "const od = Object.defineProperty; od(Math, 'PI', { value: 4 }); return 1",
     "Object.defineProperty(globalThis, 'Array', { get() { return null }, configurable: true }); return 1",
+    # Through a proxy, whose target the change-tracking wrappers do not see.
+    "Object.setPrototypeOf(new Proxy(Array.prototype, {}), null); return 1",
+    "Reflect.setPrototypeOf(new Proxy(new Proxy(Function.prototype, {}), {}), { evil: 1 }); return 1",
+    "Object.defineProperty(new Proxy(Array.prototype, {}), 'map', { enumerable: true }); return 1",
+    "Reflect.defineProperty(Proxy.revocable(Object.prototype, {}).proxy, 'polluted', { value: 1, configurable: true }); return 1",
 ]
 
 
@@ -116,6 +128,7 @@ def test_tampering_is_undone(cb1: CodeBlockClient, tamper: str) -> None:
         "Object.preventExtensions(globalThis); return 1",
         "Object.defineProperty(globalThis, 'stuck', { value: 1, configurable: false }); return 1",
         "Object.seal(Math); Math.max = () => 0; return 1",
+        "Object.freeze(new Proxy(Array.prototype, {})); return 1",
     ],
 )
 def test_unrepairable_tampering_retires_the_runtime(cb1: CodeBlockClient, tamper: str) -> None:

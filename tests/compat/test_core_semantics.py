@@ -16,6 +16,13 @@ from conftest import CodeBlockClient
 from compat.conftest import run_in_node
 
 SNIPPETS: list[str] = [
+    # Proxy (the service wraps it to track proxies of shared objects): same shape and errors.
+    "const p = new Proxy({ a: 1 }, { get: (t, k) => k === 'b' ? 2 : t[k] }); return [p.a, p.b, typeof Proxy, Proxy.name, Proxy.length, 'prototype' in Proxy, typeof Proxy.revocable]",
+    "const { proxy, revoke } = Proxy.revocable({}, {}); revoke(); try { proxy.x } catch (e) { return [e.name, e.message] }",
+    "try { Proxy({}, {}) } catch (e) { return [e.name, e.message] }",
+    "try { new Proxy(1, {}) } catch (e) { return [e.name, e.message] }",
+    "try { class B extends Proxy {} } catch (e) { return [e.name, e.message] }",
+    "return [Object.keys(new Proxy([1, 2], {})), Array.isArray(new Proxy([], {})), new Proxy(function f() { return 3 }, {})()]",
     # values and built-ins
     "return [1, 2, 3].map(x => x * 2).filter(x => x > 2).reduce((a, b) => a + b, 0)",
     "return Object.entries({ a: 1, b: 2 }).map(([k, v]) => k + v).join(',')",

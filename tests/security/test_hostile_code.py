@@ -24,12 +24,13 @@ return {
   lodash: require('lodash').map([1, 2], (x) => x * 2), fnCall: typeof Function.prototype.call,
   promise: await Promise.resolve(5), input: input.n, frozen: Object.isFrozen(Object.prototype),
   error: new Error('e').stack.split('\\n')[0], symbol: Symbol('s').toString(),
+  protoChain: Object.getPrototypeOf(Array.prototype) === Object.prototype && typeof [].hijacked,
 }
 """
 CANARY_RESULT = {
     "proto": 0, "json": '{"a":[1,2]}', "push": 2, "globals": "undefined", "math": "number", "date": "number",
     "console": "function", "buffer": "6869", "lodash": [2, 4], "fnCall": "function", "promise": 5, "input": 1,
-    "frozen": False, "error": "Error: e", "symbol": "Symbol(s)",
+    "frozen": False, "error": "Error: e", "symbol": "Symbol(s)", "protoChain": "undefined",
 }
 
 ESCAPES = {
@@ -68,6 +69,9 @@ TAMPERING = {
     "clock and randomness": ("Math.random = () => 4; Date.now = () => 0; return 1", ("result", 1)),
     "module cache": ("const _ = require('lodash'); _.map = () => 'hacked'; return _.map([1])", ("result", "hacked")),
     "Buffer prototype": ("Buffer.prototype.toString = () => 'x'; return 1", ("result", 1)),
+    "prototype swapped through a proxy": (
+        "const spy = { get hijacked() { return 1 } }; Object.setPrototypeOf(new Proxy(Array.prototype, {}), spy); return 1",
+        ("result", 1)),
     "Promise.prototype.then": ("Promise.prototype.then = function () { throw new Error('then') }; return 1",
                                ("result", 1)),
     "frozen Object.prototype": ("Object.freeze(Object.prototype); return 1", ("result", 1)),

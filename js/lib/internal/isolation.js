@@ -32,7 +32,7 @@
 
 import {
   MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectDefineProperty,
-  ObjectGetOwnPropertyDescriptor, ObjectIs, ObjectIsExtensible, ReflectApply,
+  ObjectGetOwnPropertyDescriptor, ObjectIs, ObjectIsExtensible, ReflectApply, ReflectConstruct, FunctionPrototypeBind,
   ReflectDefineProperty, ReflectDeleteProperty, ReflectGetPrototypeOf, ReflectOwnKeys,
   ReflectSetPrototypeOf, SafeMap, SafeSet, SetPrototypeAdd, SetPrototypeClear,
   ObjectPrototypeHasOwnProperty, SetPrototypeGetSize,
@@ -343,6 +343,7 @@ function installChangeTracking(global) {
   wrapAt(global.Error, 'captureStackTrace', first);
   wrapAt(global.Object.prototype, '__defineGetter__', self);
   wrapAt(global.Object.prototype, '__defineSetter__', self);
+  installProxyTracking(global);
   const proto = ObjectGetOwnPropertyDescriptor(global.Object.prototype, '__proto__');
   if (proto && proto.set) {
     const originalSet = proto.set;
@@ -354,6 +355,32 @@ function installChangeTracking(global) {
       enumerable: false, configurable: true,
     });
   }
+}
+
+// A Proxy forwards defineProperty, freeze, setPrototypeOf and the like to its target
+// without passing through the wrapped functions above (they see the proxy, which is
+// not tracked): `Object.setPrototypeOf(new Proxy(Array.prototype, {}), null)` once
+// survived the reset. So creating a proxy of a tracked object marks that object,
+// and the reset compares it in full. Proxy keeps its shape: a constructor without a
+// prototype property (a bound function), `revocable`, Node's error without `new`.
+function installProxyTracking(global) {
+  const OriginalProxy = global.Proxy;
+  const originalRevocable = OriginalProxy.revocable;
+  function construct(target, handler) {
+    if (new.target === undefined) throw new TypeError("Constructor Proxy requires 'new'");
+    markChanged(target);
+    return ReflectConstruct(OriginalProxy, [target, handler]);
+  }
+  const Proxy = FunctionPrototypeBind(construct, undefined);
+  ObjectDefineProperty(Proxy, 'name', { value: 'Proxy' });
+  const revocable = {
+    revocable(target, handler) {
+      markChanged(target);
+      return ReflectApply(originalRevocable, OriginalProxy, [target, handler]);
+    },
+  }.revocable;
+  ObjectDefineProperty(Proxy, 'revocable', { value: revocable, writable: true, enumerable: false, configurable: true });
+  ObjectDefineProperty(global, 'Proxy', { value: Proxy, writable: true, enumerable: false, configurable: true });
 }
 
 export { track, restore, resnapshot, hiddenIntrinsics, trackedCount, installChangeTracking, useModule };
