@@ -229,6 +229,30 @@ def test_changes_through_a_member_namespace_are_undone(cb1: CodeBlockClient) -> 
         "1970", False]
 
 
+STEAL_INTERCEPTOR = """
+const m = require('axios').interceptors.request;
+const entries = m[Object.getOwnPropertySymbols(m)[0]].handlerEntries;
+const entry = entries.get(0);
+if (!entry) return ['nothing', entries.size];
+const config = { headers: {} };
+entry.handler.fulfilled(config);
+return [config.headers.Authorization, entries.size];
+"""
+
+
+def test_a_librarys_map_is_restored(cb1: CodeBlockClient) -> None:
+    """Map and Set contents are not properties: axios keeps interceptors in a Map too, and
+    the next execution could take the previous one's interceptor, and the token in its
+    closure, from it (found by probing shared objects for Maps and Sets)."""
+    cb1.ok("const axios = require('axios'); const token = input.token;"
+           " axios.interceptors.request.use(c => { c.headers.Authorization = token; return c }); return 1",
+           {"token": "Bearer secret-of-A"})
+    assert cb1.ok(STEAL_INTERCEPTOR) == ["nothing", 0]
+    # Interceptors still work within an execution.
+    assert cb1.ok("const m = require('axios').interceptors.request; const id = m.use(c => c); let n = 0;"
+                  " m.forEach(() => n++); m.eject(id); let after = 0; m.forEach(() => after++); return [n, after]") == [1, 0]
+
+
 def test_known_gap_keys_added_to_builtin_methods(cb1: CodeBlockClient) -> None:
     """Documented limitation (js/lib/internal/isolation.js, README): to keep the reset
     cheap, built-in methods are not checked for keys added by assignment. Nothing in

@@ -21,6 +21,9 @@
 //   not key-counted, nor their empty prototypes tracked: a key added by assignment
 //   to e.g. Array.prototype.map or _.map, or a deleted name/length of one, survives
 //   the execution. Every other change is undone (bench/runtime_cost.py, bench/run.py).
+// - Map and Set contents are internal slots, not properties: a shared Map or Set (a
+//   library's registry, e.g. axios's interceptor entries) has its entries recorded
+//   and compared too, and put back when they differ.
 // - Objects are grouped by where they were first reached: the global object (the
 //   core group, always checked) or one module's exports. A module's group is checked
 //   only after executions that used the module (require, import, or another module
@@ -34,8 +37,9 @@ import {
   MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectDefineProperty,
   ObjectGetOwnPropertyDescriptor, ObjectIs, ObjectIsExtensible, ReflectApply, ReflectConstruct, FunctionPrototypeBind,
   ReflectDefineProperty, ReflectDeleteProperty, ReflectGetPrototypeOf, ReflectOwnKeys,
-  ReflectSetPrototypeOf, SafeMap, SafeSet, SetPrototypeAdd, SetPrototypeClear,
-  ObjectPrototypeHasOwnProperty, SetPrototypeGetSize,
+  ReflectSetPrototypeOf, SafeMap, SafeSet, SetPrototypeAdd, SetPrototypeClear, SetPrototypeHas,
+  ObjectPrototypeHasOwnProperty, SetPrototypeGetSize, MapPrototypeGetSize, MapPrototypeForEach,
+  MapPrototypeClear, SetPrototypeForEach,
 } from './primordials.js';
 
 const MAX_OBJECTS = 20000;
@@ -120,7 +124,52 @@ function snapshotObject(obj) {
     obj, keys, descriptors, proto: ReflectGetPrototypeOf(obj), extensible: ObjectIsExtensible(obj),
     // A built-in method or plain function: not key-counted (see above).
     method: typeof obj === 'function' && (!ObjectPrototypeHasOwnProperty(obj, 'prototype') || isTrivialPrototype(obj)),
+    contents: collectionContents(obj),
   };
+}
+
+// The entries of a Map ([key, value, key, value, ...]) or the values of a Set, with
+// their kind; null for anything else (the size getters throw on other objects).
+function collectionContents(obj) {
+  if (typeof obj !== 'object') return null;
+  try {
+    MapPrototypeGetSize(obj);
+    const items = [];
+    MapPrototypeForEach(obj, (value, key) => { items[items.length] = key; items[items.length] = value; });
+    return { map: true, items };
+  } catch { /* not a Map */ }
+  try {
+    SetPrototypeGetSize(obj);
+    const items = [];
+    SetPrototypeForEach(obj, (value) => { items[items.length] = value; });
+    return { map: false, items };
+  } catch { /* not a Set */ }
+  return null;
+}
+
+function contentsUnchanged(obj, contents) {
+  const { map, items } = contents;
+  if (map) {
+    if (MapPrototypeGetSize(obj) * 2 !== items.length) return false;
+    for (let i = 0; i < items.length; i += 2) {
+      if (!MapPrototypeHas(obj, items[i]) || !ObjectIs(MapPrototypeGet(obj, items[i]), items[i + 1])) return false;
+    }
+    return true;
+  }
+  if (SetPrototypeGetSize(obj) !== items.length) return false;
+  for (let i = 0; i < items.length; i++) if (!SetPrototypeHas(obj, items[i])) return false;
+  return true;
+}
+
+function restoreContents(obj, contents) {
+  const { map, items } = contents;
+  if (map) {
+    MapPrototypeClear(obj);
+    for (let i = 0; i < items.length; i += 2) MapPrototypeSet(obj, items[i], items[i + 1]);
+  } else {
+    SetPrototypeClear(obj);
+    for (let i = 0; i < items.length; i++) SetPrototypeAdd(obj, items[i]);
+  }
 }
 
 // Walks own property values (never invoking getters) and prototypes from `from`,
@@ -145,6 +194,10 @@ function track(from, moduleName) {
     record.group = group;
     records[records.length] = record;
     queue[queue.length] = record.proto;
+    if (record.contents !== null) {
+      const items = record.contents.items;
+      for (let i = 0; i < items.length; i++) queue[queue.length] = items[i];
+    }
     for (let i = 0; i < record.keys.length; i++) {
       const d = MapPrototypeGet(record.descriptors, record.keys[i]);
       if (record.method && record.keys[i] === 'prototype') continue; // trivial: not tracked
@@ -171,14 +224,15 @@ function addDep(group, dep) {
 // count).
 function newFastCheck() {
   return { countObjects: [], counts: [], valueObjects: [], valueKeys: [], values: [],
-    accessorObjects: [], accessorKeys: [], getters: [] };
+    accessorObjects: [], accessorKeys: [], getters: [], collections: [] };
 }
 let fastBuilt = 0; // records[0, fastBuilt) are in their group's arrays
 
 function buildFastCheck() {
   for (let r = fastBuilt; r < records.length; r++) {
-    const { obj, keys, descriptors, method, group } = records[r];
+    const { obj, keys, descriptors, method, group, contents } = records[r];
     const fast = groups[group].fast;
+    if (contents !== null) fast.collections[fast.collections.length] = records[r];
     if (!method) {
       fast.countObjects[fast.countObjects.length] = obj;
       fast.counts[fast.counts.length] = keys.length;
@@ -218,7 +272,11 @@ function unchanged() {
 }
 
 function groupUnchanged(fast) {
-  const { countObjects, counts, valueObjects, valueKeys, values, accessorObjects, accessorKeys, getters } = fast;
+  const { countObjects, counts, valueObjects, valueKeys, values, accessorObjects, accessorKeys, getters,
+    collections } = fast;
+  for (let i = 0; i < collections.length; i++) {
+    if (!contentsUnchanged(collections[i].obj, collections[i].contents)) return false;
+  }
   for (let i = 0; i < countObjects.length; i++) {
     if (ReflectOwnKeys(countObjects[i]).length !== counts[i]) return false;
   }
@@ -247,8 +305,12 @@ function sameDescriptor(a, b) {
 
 // Full comparison of one record; repairs what differs. Returns the number of repairs.
 function restoreRecord(record, problems) {
-  const { obj, keys, descriptors, proto, extensible } = record;
+  const { obj, keys, descriptors, proto, extensible, contents } = record;
   let repairs = 0;
+  if (contents !== null && !contentsUnchanged(obj, contents)) {
+    repairs++;
+    restoreContents(obj, contents);
+  }
   if (ReflectGetPrototypeOf(obj) !== proto) {
     repairs++;
     if (!ReflectSetPrototypeOf(obj, proto)) problems[problems.length] = 'prototype';

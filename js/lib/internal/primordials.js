@@ -61,6 +61,7 @@ export const MapPrototypeHas = uncurryThis(Map.prototype.has);
 export const MapPrototypeDelete = uncurryThis(Map.prototype.delete);
 export const MapPrototypeClear = uncurryThis(Map.prototype.clear);
 export const MapPrototypeForEach = uncurryThis(Map.prototype.forEach);
+export const MapPrototypeGetSize = uncurryThis(Object.getOwnPropertyDescriptor(Map.prototype, 'size').get);
 export const SetPrototypeAdd = uncurryThis(Set.prototype.add);
 export const SetPrototypeHas = uncurryThis(Set.prototype.has);
 export const SetPrototypeClear = uncurryThis(Set.prototype.clear);
