@@ -229,6 +229,18 @@ def test_changes_through_a_member_namespace_are_undone(cb1: CodeBlockClient) -> 
         "1970", False]
 
 
+def test_module_state_in_closures_is_restored(cb1: CodeBlockClient) -> None:
+    """dayjs's global locale and date-fns's default options live in closures, not in
+    properties: put back after each execution that used the module (modules.js)."""
+    cb1.ok("const dayjs = require('dayjs'); require('dayjs/locale/zh-cn'); dayjs.locale('zh-cn');"
+           " dayjs.locale = () => 'replaced'; return 1")
+    assert cb1.ok("const dayjs = require('dayjs'); return [dayjs.locale(), dayjs('2024-01-01').format('MMMM')]") == [
+        "en", "January"]
+    cb1.ok("const { setDefaultOptions } = require('date-fns'); setDefaultOptions({ weekStartsOn: 1 }); return 1")
+    assert cb1.ok("const { getDefaultOptions, startOfWeek } = require('date-fns');"
+                  " return [getDefaultOptions(), startOfWeek(new Date(2024, 0, 3)).getDay()]") == [{}, 0]
+
+
 STEAL_INTERCEPTOR = """
 const m = require('axios').interceptors.request;
 const entries = m[Object.getOwnPropertySymbols(m)[0]].handlerEntries;

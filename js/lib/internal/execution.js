@@ -29,7 +29,7 @@
 import { takeLogs } from './console.js';
 import { resnapshot, restore } from './isolation.js';
 import { resetBufferBudget } from './memory.js';
-import { defineModule, esm, loadModule, require } from './modules.js';
+import { defineModule, esm, loadModule, require, restoreModuleState } from './modules.js';
 import { seedRandom } from './random.js';
 import { releaseWaits } from './async_sources.js';
 import { beginExecution, endExecution, isLive, setHeapFigures } from './state.js';
@@ -250,7 +250,9 @@ function resetRuntime() {
     // installed (and allocate) before it starts, and the last execution may have used it all.
     resetBufferBudget(settings.maxArrayBufferBytes);
     state.sink = null;
-    return `clean:${restore()}`;
+    const repairs = restore();
+    restoreModuleState(); // after restore(): the modules' own functions are back
+    return `clean:${repairs}`;
   } catch (problem) {
     return `dirty:${String_(problem)}`;
   }

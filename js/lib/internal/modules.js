@@ -10,7 +10,7 @@
 
 import { SecurityError } from './errors.js';
 import {
-  ArrayPrototypeJoin, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectKeys,
+  ArrayPrototypeJoin, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectKeys, ReflectApply,
   ObjectPrototypeHasOwnProperty, PromiseResolve, SafeMap, StringPrototypeSlice, StringPrototypeStartsWith,
   TypeError_,
 } from './primordials.js';
@@ -30,6 +30,44 @@ const internals = new SafeMap(); // 'internal:<name>' -> exports, for module bun
 const cache = new SafeMap(); // name -> exports
 let onFirstLoad = null; // (name, exports) => void: lets isolation track module objects
 let onUse = null; // (name) => void: tells isolation which modules an execution used
+
+// State some modules keep in closures, where the property snapshot of isolation.js
+// cannot see it: put back after every execution that used the module. Without this,
+// `dayjs.locale('zh-cn')` in one execution changed the dates of the next.
+const closureState = new SafeMap([
+  ['dayjs', (dayjs) => {
+    const locale = dayjs.locale;
+    const initial = ReflectApply(locale, dayjs, []);
+    return () => { ReflectApply(locale, dayjs, [initial]); };
+  }],
+  ['date-fns', (dateFns) => {
+    const get = dateFns.getDefaultOptions;
+    const set = dateFns.setDefaultOptions;
+    const initial = ReflectApply(get, dateFns, []);
+    return () => {
+      const now = ReflectApply(get, dateFns, []);
+      const next = {};
+      for (const key of ObjectKeys(now)) next[key] = undefined;
+      for (const key of ObjectKeys(initial)) next[key] = initial[key];
+      ReflectApply(set, dateFns, [next]);
+    };
+  }],
+]);
+const restorers = new SafeMap(); // module name -> () => void
+let usedWithState = []; // names of modules with closure state used by this execution
+
+function noteUse(name) {
+  if (onUse) onUse(name);
+  if (MapPrototypeHas(restorers, name)) usedWithState[usedWithState.length] = name;
+}
+
+// After an execution (execution.js reset): puts back the closure state of the
+// modules it used.
+function restoreModuleState() {
+  const names = usedWithState;
+  usedWithState = [];
+  for (let i = 0; i < names.length; i++) MapPrototypeGet(restorers, names[i])();
+}
 let known = { modules: [], aliases: {} }; // npm modules the host can install
 
 function registerModule(name, loader) { MapPrototypeSet(loaders, name, loader); }
@@ -132,7 +170,7 @@ function require(id) {
 }
 
 function cached(name) {
-  if (onUse) onUse(name);
+  noteUse(name);
   return MapPrototypeGet(cache, name);
 }
 
@@ -143,7 +181,8 @@ function load(name) {
   const exports = loader();
   MapPrototypeSet(cache, name, exports);
   if (onFirstLoad) onFirstLoad(name, exports);
-  if (onUse) onUse(name);
+  if (MapPrototypeHas(closureState, name)) MapPrototypeSet(restorers, name, MapPrototypeGet(closureState, name)(exports));
+  noteUse(name);
   return exports;
 }
 
@@ -171,4 +210,4 @@ const esm = {
   },
 };
 
-export { require, load as loadModule, registerModule, registerInternal, configureModules, availableModules, defineModule, esm };
+export { require, load as loadModule, restoreModuleState, registerModule, registerInternal, configureModules, availableModules, defineModule, esm };
