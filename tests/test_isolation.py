@@ -241,6 +241,20 @@ def test_module_state_in_closures_is_restored(cb1: CodeBlockClient) -> None:
                   " return [getDefaultOptions(), startOfWeek(new Date(2024, 0, 3)).getDay()]") == [{}, 0]
 
 
+def test_events_default_max_listeners_is_restored(cb1: CodeBlockClient) -> None:
+    cb1.ok("require('events').defaultMaxListeners = 1; return 1")
+    assert cb1.ok("return require('events').defaultMaxListeners") == 10
+
+
+def test_the_last_regexp_match_does_not_reach_the_next_execution(cb1: CodeBlockClient) -> None:
+    """RegExp's legacy statics ($1, input, lastMatch) hold the last match: the previous
+    execution's data, until the reset overwrites them."""
+    cb1.ok("/(secret-\\w+)/.exec('token secret-abc'); return 1")
+    assert cb1.ok("return [RegExp.$1, RegExp.input, RegExp.lastMatch, RegExp['$&']]") == ["", "", "", ""]
+    cb1.ok("await null; 'x secret-def'.replace(/(secret-\\w+)/, '$1'); return 1")  # asynchronous: reset in take
+    assert cb1.ok("return [RegExp.$1, RegExp.input]") == ["", ""]
+
+
 STEAL_INTERCEPTOR = """
 const m = require('axios').interceptors.request;
 const entries = m[Object.getOwnPropertySymbols(m)[0]].handlerEntries;

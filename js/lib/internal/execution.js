@@ -36,13 +36,14 @@ import { beginExecution, endExecution, isLive, setHeapFigures } from './state.js
 import {
   ArrayPrototypeJoin, FunctionPrototypeToString, JSONParse, JSONStringify, MapPrototypeGet,
   MapPrototypeHas, MapPrototypeSet, ObjectDefineProperty, ObjectFreeze, PromisePrototypeThen,
-  PromiseResolve, Promise_, ReflectApply, SafeMap, StringPrototypeCharCodeAt, String_,
+  PromiseResolve, Promise_, ReflectApply, RegExpPrototypeExec, SafeMap, StringPrototypeCharCodeAt, String_,
 } from './primordials.js';
 import { describeError, serializeResult } from './result.js';
 import { cancelAll } from './timers.js';
 import { configureHost, deliver, dropHostCalls, takeOutbox } from './host.js';
 
 const compiled = new SafeMap();
+const EMPTY_PATTERN = /(?:)/;
 const settings = { maxResultBytes: 5 * 1024 * 1024, maxArrayBufferBytes: 128 * 1024 * 1024 };
 const state = { token: null, notify: null, pending: false, payload: null, sink: null };
 
@@ -252,6 +253,9 @@ function resetRuntime() {
     state.sink = null;
     const repairs = restore();
     restoreModuleState(); // after restore(): the modules' own functions are back
+    // RegExp.$1-$9, input, lastMatch... hold the last match of the execution (its data):
+    // a match of '' leaves them as a fresh context has them.
+    RegExpPrototypeExec(EMPTY_PATTERN, '');
     return `clean:${repairs}`;
   } catch (problem) {
     return `dirty:${String_(problem)}`;

@@ -10,7 +10,8 @@
 
 import { SecurityError } from './errors.js';
 import {
-  ArrayPrototypeJoin, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectKeys, ReflectApply,
+  ArrayPrototypeJoin, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectGetOwnPropertyDescriptor, ObjectKeys,
+  ReflectApply,
   ObjectPrototypeHasOwnProperty, PromiseResolve, SafeMap, StringPrototypeSlice, StringPrototypeStartsWith,
   TypeError_,
 } from './primordials.js';
@@ -33,12 +34,19 @@ let onUse = null; // (name) => void: tells isolation which modules an execution 
 
 // State some modules keep in closures, where the property snapshot of isolation.js
 // cannot see it: put back after every execution that used the module. Without this,
-// `dayjs.locale('zh-cn')` in one execution changed the dates of the next.
+// `dayjs.locale('zh-cn')` in one execution changed the dates of the next, and
+// `EventEmitter.defaultMaxListeners` (an accessor over a closure) stayed changed.
 const closureState = new SafeMap([
   ['dayjs', (dayjs) => {
     const locale = dayjs.locale;
     const initial = ReflectApply(locale, dayjs, []);
     return () => { ReflectApply(locale, dayjs, [initial]); };
+  }],
+  ['events', (EventEmitter) => {
+    const d = ObjectGetOwnPropertyDescriptor(EventEmitter, 'defaultMaxListeners');
+    if (d === undefined || d.get === undefined || d.set === undefined) return () => {};
+    const initial = ReflectApply(d.get, EventEmitter, []);
+    return () => { ReflectApply(d.set, EventEmitter, [initial]); };
   }],
   ['date-fns', (dateFns) => {
     const get = dateFns.getDefaultOptions;
