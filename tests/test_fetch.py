@@ -459,3 +459,18 @@ def test_limits_endpoint_reports_fetch_limits(net_server: Server) -> None:
     assert (limits["fetchTimeoutMs"], limits["fetchMaxResponseBytes"], limits["fetchMaxRequestsPerExecution"]) == (
         1500, 100_000, 8)
     assert limits["fetchMaxConcurrent"] == 100
+
+
+def test_cookies_are_not_kept_between_requests(net: CodeBlockClient, target: HttpTarget) -> None:
+    """fetch keeps no cookie jar (as in Node): a Set-Cookie answer to one execution must
+    not come back as a Cookie header on another execution's request to the same host."""
+    code = """
+    const first = await fetch(input.base + '/cookies');
+    const echoed = await (await fetch(input.base + '/echo')).json();
+    return [first.headers.getSetCookie().length, echoed.headers.cookie ?? null];
+    """
+    assert net.ok(code, {"base": target.url}) == [2, None]
+    later = net.ok("return (await (await fetch(input.base + '/echo')).json()).headers.cookie ?? null", {"base": target.url})
+    assert later is None
+    assert net.ok("const axios = require('axios'); const r = await axios.get(input.base + '/echo');"
+                  " return r.data.headers.cookie ?? null", {"base": target.url}) is None

@@ -18,6 +18,7 @@ import logging
 import socket
 import time
 from collections.abc import AsyncIterator, Iterable
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -178,6 +179,9 @@ class Fetcher:
             timeout=httpx.Timeout(limits.timeout_s),
             follow_redirects=False,  # each hop is checked here (and by the backend)
             trust_env=False,  # no proxies from the environment: they would bypass the policy
+            # One client serves every execution: a cookie jar would hand one code block's
+            # cookies (sessions) to the next. Like Node's fetch, keep none.
+            cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
         )
 
     async def aclose(self) -> None:
