@@ -18,8 +18,8 @@ import logging
 import socket
 import time
 from collections.abc import AsyncIterator, Iterable
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any, Final
 
 import httpcore

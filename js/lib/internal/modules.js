@@ -11,7 +11,7 @@
 import { SecurityError } from './errors.js';
 import {
   ArrayPrototypeJoin, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectGetOwnPropertyDescriptor, ObjectKeys,
-  ReflectApply,
+  ReflectApply, SafeSet, SetPrototypeAdd, SetPrototypeClear, SetPrototypeForEach,
   ObjectPrototypeHasOwnProperty, PromiseResolve, SafeMap, StringPrototypeSlice, StringPrototypeStartsWith,
   TypeError_,
 } from './primordials.js';
@@ -62,19 +62,18 @@ const closureState = new SafeMap([
   }],
 ]);
 const restorers = new SafeMap(); // module name -> () => void
-let usedWithState = []; // names of modules with closure state used by this execution
+const usedWithState = new SafeSet(); // modules with closure state used by this execution
 
 function noteUse(name) {
   if (onUse) onUse(name);
-  if (MapPrototypeHas(restorers, name)) usedWithState[usedWithState.length] = name;
+  if (MapPrototypeHas(restorers, name)) SetPrototypeAdd(usedWithState, name);
 }
 
 // After an execution (execution.js reset): puts back the closure state of the
 // modules it used.
 function restoreModuleState() {
-  const names = usedWithState;
-  usedWithState = [];
-  for (let i = 0; i < names.length; i++) MapPrototypeGet(restorers, names[i])();
+  SetPrototypeForEach(usedWithState, (name) => { MapPrototypeGet(restorers, name)(); });
+  SetPrototypeClear(usedWithState);
 }
 let known = { modules: [], aliases: {} }; // npm modules the host can install
 
