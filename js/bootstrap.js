@@ -91,7 +91,11 @@ function init(token, options) {
   registerModule('querystring', () => querystring);
   registerModule('process', () => process);
   registerInternal('host', Object.freeze({ hostCall, hostCancel, SecurityError, failExecution, isLive }));
-  configureModules({ onFirstLoad: (name, exports) => track([exports], name), onUse: useModule, known: options.modules });
+  configureModules({
+    onFirstLoad: (name, exports, restoreClosures) => track([exports], name, restoreClosures),
+    onUse: useModule,
+    known: options.modules,
+  });
 
   installHost(global, token, notify);
   global.__flow.configure(token, JSON.stringify(options.limits));

@@ -29,7 +29,7 @@
 import { takeLogs } from './console.js';
 import { resnapshot, restore } from './isolation.js';
 import { resetBufferBudget } from './memory.js';
-import { defineModule, esm, loadModule, require, restoreModuleState } from './modules.js';
+import { defineModule, esm, loadModule, require } from './modules.js';
 import { seedRandom } from './random.js';
 import { releaseWaits } from './async_sources.js';
 import { beginExecution, endExecution, isLive, setHeapFigures } from './state.js';
@@ -252,7 +252,6 @@ function resetRuntime() {
     resetBufferBudget(settings.maxArrayBufferBytes);
     state.sink = null;
     const repairs = restore();
-    restoreModuleState(); // after restore(): the modules' own functions are back
     // RegExp.$1-$9, input, lastMatch... hold the last match of the execution (its data):
     // a match of '' leaves them as a fresh context has them.
     RegExpPrototypeExec(EMPTY_PATTERN, '');

@@ -56,8 +56,9 @@ const groupIds = new SafeMap(); // module name -> group id
 let used = []; // ids of the module groups used by the current execution
 let useMark = 1; // a group was used in this execution when its `usedMark` equals this
 
+// `restoreClosures`: puts back state the module keeps in closures (modules.js), or null.
 function newGroup(name) {
-  return { name, deps: [], usedMark: 0, checkedMark: 0, fast: newFastCheck() };
+  return { name, deps: [], usedMark: 0, checkedMark: 0, fast: newFastCheck(), restoreClosures: null };
 }
 
 function groupOf(name) {
@@ -174,8 +175,9 @@ function restoreContents(obj, contents) {
 
 // Walks own property values (never invoking getters) and prototypes from `from`,
 // recording what it reaches first in the group of `moduleName` (the core without).
-function track(from, moduleName) {
+function track(from, moduleName, restoreClosures) {
   const group = groupOf(moduleName);
+  if (restoreClosures) groups[group].restoreClosures = restoreClosures;
   const queue = [];
   for (let i = 0; i < from.length; i++) {
     queue[queue.length] = from[i];
@@ -343,12 +345,19 @@ function restore() {
   const problems = [];
   let repairs = 0;
   const clean = SetPrototypeGetSize(marked) === 0 && unchanged();
+  const usedGroups = used;
   used = [];
   useMark++;
-  if (clean) return 0;
-  for (let r = 0; r < records.length; r++) repairs += restoreRecord(records[r], problems);
-  SetPrototypeClear(marked);
-  if (problems.length) throw `${problems.length} shared object change(s) cannot be undone: ${problems[0]}`;
+  if (!clean) {
+    for (let r = 0; r < records.length; r++) repairs += restoreRecord(records[r], problems);
+    SetPrototypeClear(marked);
+    if (problems.length) throw `${problems.length} shared object change(s) cannot be undone: ${problems[0]}`;
+  }
+  // After the properties: the modules' own functions are back.
+  for (let i = 0; i < usedGroups.length; i++) {
+    const restoreClosures = groups[usedGroups[i]].restoreClosures;
+    if (restoreClosures !== null) restoreClosures();
+  }
   return repairs;
 }
 

@@ -11,8 +11,7 @@
 import { SecurityError } from './errors.js';
 import {
   ArrayPrototypeJoin, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectGetOwnPropertyDescriptor, ObjectKeys,
-  ReflectApply, SafeSet, SetPrototypeAdd, SetPrototypeClear, SetPrototypeForEach,
-  ObjectPrototypeHasOwnProperty, PromiseResolve, SafeMap, StringPrototypeSlice, StringPrototypeStartsWith,
+  ObjectPrototypeHasOwnProperty, ReflectApply, PromiseResolve, SafeMap, StringPrototypeSlice, StringPrototypeStartsWith,
   TypeError_,
 } from './primordials.js';
 
@@ -29,11 +28,13 @@ const setHas = Set.prototype.has;
 const loaders = new SafeMap(); // name -> () => exports
 const internals = new SafeMap(); // 'internal:<name>' -> exports, for module bundles only
 const cache = new SafeMap(); // name -> exports
-let onFirstLoad = null; // (name, exports) => void: lets isolation track module objects
+let onFirstLoad = null; // (name, exports, restoreClosures) => void: lets isolation track module objects
 let onUse = null; // (name) => void: tells isolation which modules an execution used
+let known = { modules: [], aliases: {} }; // npm modules the host can install
 
 // State some modules keep in closures, where the property snapshot of isolation.js
-// cannot see it: put back after every execution that used the module. Without this,
+// cannot see it: each entry gives a function that puts it back, which isolation.js
+// runs after every execution that used the module. Without this,
 // `dayjs.locale('zh-cn')` in one execution changed the dates of the next, and
 // `EventEmitter.defaultMaxListeners` (an accessor over a closure) stayed changed.
 const closureState = new SafeMap([
@@ -61,22 +62,6 @@ const closureState = new SafeMap([
     };
   }],
 ]);
-const restorers = new SafeMap(); // module name -> () => void
-const usedWithState = new SafeSet(); // modules with closure state used by this execution
-
-function noteUse(name) {
-  if (onUse) onUse(name);
-  if (MapPrototypeHas(restorers, name)) SetPrototypeAdd(usedWithState, name);
-}
-
-// After an execution (execution.js reset): puts back the closure state of the
-// modules it used.
-function restoreModuleState() {
-  SetPrototypeForEach(usedWithState, (name) => { MapPrototypeGet(restorers, name)(); });
-  SetPrototypeClear(usedWithState);
-}
-let known = { modules: [], aliases: {} }; // npm modules the host can install
-
 function registerModule(name, loader) { MapPrototypeSet(loaders, name, loader); }
 
 // Internal modules (the host channel, error brands) are visible to the module
@@ -177,7 +162,7 @@ function require(id) {
 }
 
 function cached(name) {
-  noteUse(name);
+  if (onUse) onUse(name);
   return MapPrototypeGet(cache, name);
 }
 
@@ -187,9 +172,9 @@ function load(name) {
   if (loader === undefined) throw notFound(name);
   const exports = loader();
   MapPrototypeSet(cache, name, exports);
-  if (onFirstLoad) onFirstLoad(name, exports);
-  if (MapPrototypeHas(closureState, name)) MapPrototypeSet(restorers, name, MapPrototypeGet(closureState, name)(exports));
-  noteUse(name);
+  const capture = MapPrototypeGet(closureState, name);
+  if (onFirstLoad) onFirstLoad(name, exports, capture === undefined ? null : capture(exports));
+  if (onUse) onUse(name);
   return exports;
 }
 
@@ -217,4 +202,4 @@ const esm = {
   },
 };
 
-export { require, load as loadModule, restoreModuleState, registerModule, registerInternal, configureModules, availableModules, defineModule, esm };
+export { require, load as loadModule, registerModule, registerInternal, configureModules, availableModules, defineModule, esm };
