@@ -112,7 +112,6 @@ class Service:
     def uptime_s(self) -> float:
         return time.time() - self.started_at
 
-
     async def _watch_rss(self) -> None:
         """The per-process memory backstop of DESIGN.md section 1: when RSS passes
         RSS_LIMIT_MB, idle runtimes are shed; then it waits two periods for the
