@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 
 import pytest
@@ -121,3 +122,103 @@ async def test_heap_stats_and_blocking_eval() -> None:
         assert stats["total_heap_size"] >= stats["used_heap_size"]
     finally:
         await asyncio.to_thread(iso.close)
+
+
+def _value_count(iso: Isolate) -> int:
+    return int(iso._dll.mr_value_count(iso._ctx))
+
+
+async def test_queued_evals_run_in_order_and_a_cancelled_queued_one_never_runs() -> None:
+    iso = await new_isolate()
+    try:
+        busy_ticket, busy = iso.eval("const t = Date.now(); while (Date.now() - t < 100) {} 'busy'")
+        skipped_ticket, skipped = iso.eval("globalThis.ran = true; 'ran'")
+        _, after = iso.eval("typeof globalThis.ran")
+        iso.cancel(skipped_ticket)
+        assert (await skipped).kind is ResultKind.TERMINATED
+        assert (await busy).value == "busy"
+        assert (await after).value == "undefined"  # the cancelled eval was never posted
+        iso.cancel(busy_ticket)  # answered already: a no-op
+        assert (await iso.eval("1 + 1")[1]).value == 2
+    finally:
+        await asyncio.to_thread(iso.close)
+
+
+async def test_results_and_notifications_are_freed() -> None:
+    notes: asyncio.Queue[int] = asyncio.Queue()
+    iso = await new_isolate(notes)
+    try:
+        for _ in range(20):
+            await iso.eval("({ big: 'x'.repeat(1000) })")[1]
+            await iso.eval("__flowNotify(1, {}); 'rang'")[1]
+            await asyncio.wait_for(notes.get(), 5)
+        baseline = _value_count(iso)
+        for _ in range(300):
+            assert (await iso.eval("'s'.repeat(10)")[1]).value == "s" * 10
+            assert (await iso.eval("({})")[1]).value is None
+            assert (await iso.eval("__flowNotify(1, {}); 'rang'")[1]).value == "rang"
+            await asyncio.wait_for(notes.get(), 5)
+        assert _value_count(iso) <= baseline
+        assert iso.notify_ack() == 1 and iso.notify_ack() == 0
+    finally:
+        await asyncio.to_thread(iso.close)
+
+
+async def test_blocking_eval_is_for_set_up_only() -> None:
+    iso = await new_isolate()
+    try:
+        assert (await iso.eval("1")[1]).value == 1
+        with pytest.raises(RuntimeError, match="set-up"):
+            iso.eval_blocking("2", timeout=5)
+    finally:
+        await asyncio.to_thread(iso.close)
+
+
+def _thread_policies() -> dict[int, int]:
+    policies = {}
+    for task in os.listdir("/proc/self/task"):
+        try:
+            policies[int(task)] = os.sched_getscheduler(int(task))
+        except OSError:
+            pass
+    return policies
+
+
+async def test_the_isolate_thread_runs_batch_and_the_creator_keeps_its_policy() -> None:
+    before = _thread_policies()
+    creator_policy: list[int] = []
+
+    def create() -> Isolate:
+        iso = Isolate(heap_limit_bytes=64 * MiB, loop=asyncio_loop)
+        creator_policy.append(os.sched_getscheduler(0))
+        return iso
+
+    asyncio_loop = asyncio.get_running_loop()
+    iso = await asyncio.to_thread(create)
+    try:
+        new = {tid: policy for tid, policy in _thread_policies().items() if tid not in before}
+        assert os.SCHED_BATCH in new.values()
+        assert creator_policy == [os.SCHED_OTHER]
+        assert os.sched_getscheduler(0) == os.SCHED_OTHER
+    finally:
+        await asyncio.to_thread(iso.close)
+
+
+async def test_closing_isolates_leaks_no_descriptors() -> None:
+    def open_fds() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    for _ in range(2):  # executor threads and the like exist after the first round
+        isolates = [await new_isolate() for _ in range(5)]
+        for iso in isolates:
+            assert (await iso.eval("1")[1]).value == 1
+        await asyncio.to_thread(lambda: [iso.close() for iso in isolates])
+        await asyncio.sleep(0.05)  # the loop drops its readers, then closes the fds
+    before = open_fds()
+    isolates = [await new_isolate() for _ in range(5)]
+    assert open_fds() >= before + 10
+    for iso in isolates:
+        assert (await iso.eval("1")[1]).value == 1
+    await asyncio.to_thread(lambda: [iso.close() for iso in isolates])
+    await asyncio.sleep(0.05)
+    assert open_fds() == before

@@ -275,3 +275,26 @@ async def test_an_asynchronous_execution_is_reset_by_the_call_that_takes_its_res
         assert await runtime.reset(1.0) is None
     finally:
         await asyncio.to_thread(runtime.close)
+
+
+async def test_the_doorbell_holds_one_ring_when_an_execution_rings_twice() -> None:
+    """A host call and the settlement in one microtask checkpoint would ring the host
+    twice before it reads the eventfd; JavaScript rings once until the host
+    acknowledges (execution.js), so every ring's value is freed and nothing is lost."""
+    settings = load_settings()
+    init_engine(v8_flags(settings))
+    loop = asyncio.get_running_loop()
+    runtime = await asyncio.to_thread(Runtime.create, runtime_options(settings), loop, load_bootstrap())
+    isolate = runtime._isolate
+    try:
+        block = Executor._compile(  # type: ignore[arg-type]
+            None, "fetch('http://example.com/').catch(() => {}); await null; return input.n")
+        counts = []
+        for n in range(200):
+            outcome = await runtime.execute(block, f'{{"n": {n}}}', loop.time() + 5, 5000)
+            assert outcome.ok and outcome.result_json == str(n), outcome.error
+            assert await runtime.reset(1.0) is None
+            counts.append(int(isolate._dll.mr_value_count(isolate._ctx)))
+        assert counts[-1] <= counts[10]
+    finally:
+        await asyncio.to_thread(runtime.close)

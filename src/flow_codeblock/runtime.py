@@ -258,7 +258,7 @@ class Runtime:
             entropy = random_bytes(32).hex()  # keys the JS CSPRNG (js/lib/internal/random.js)
             started = await self._eval_until(
                 f"__flow.run({self._token_js}, {block_id}, {_js_string(input_json)}, {claim_length}, "
-                f"'{entropy}', {self.heap_used or 0}, {self.heap_total or 0})",
+                f"'{entropy}', {self.heap_used or 0}, {self.heap_total or 0}, {self._isolate.notify_ack()})",
                 deadline,
             )
             if started.kind is not ResultKind.VALUE:
@@ -280,7 +280,9 @@ class Runtime:
         report, self._reset_report = self._reset_report, None
         if report is None:
             deadline = asyncio.get_running_loop().time() + timeout_s
-            result = await self._eval_until(f"__flow.reset({self._token_js})", deadline)
+            result = await self._eval_until(
+                f"__flow.reset({self._token_js}, {self._isolate.notify_ack()})", deadline
+            )
             if result.kind is not ResultKind.VALUE:
                 return f"reset_{result.kind.value}"
             report = result.text
@@ -339,7 +341,8 @@ class Runtime:
                 batch = b"[" + b",".join(answers) + b"]" if answers else b""
                 answers.clear()
                 taken = await self._eval_until(
-                    f"__flow.take({self._token_js}, {_js_string(batch.decode())})", deadline
+                    f"__flow.take({self._token_js}, {_js_string(batch.decode())}, {self._isolate.notify_ack()})",
+                    deadline,
                 )
                 if taken.kind is not ResultKind.VALUE:
                     return self._abnormal(taken, timeout_ms)
@@ -379,11 +382,11 @@ class Runtime:
         acknowledge the termination is reported as TERMINATED (and will be retired)."""
         loop = asyncio.get_running_loop()
         try:
-            task_id, future = self._isolate.eval(source)
+            ticket, future = self._isolate.eval(source)
         except EngineClosed:
             return JSResult(ResultKind.ENGINE_ERROR, "the runtime was closed")
         # Two plain timers instead of asyncio.wait_for: this is the hot path.
-        cancel = loop.call_at(deadline, self._isolate.cancel, task_id)
+        cancel = loop.call_at(deadline, self._isolate.cancel, ticket)
         give_up = loop.call_at(deadline + _TERMINATION_GRACE_S, _resolve, future, _STUCK)
         try:
             return await future

@@ -3,18 +3,18 @@
 //   sink = fn                      (an assignment, so the user's function is the
 //                                  last thing in the script and V8 reports syntax
 //                                  errors exactly as for the code alone);
-//   run(token, id, inputJson, n)   with n > 0, first registers the function in the
+//   run(token, id, inputJson, n, ..., ack)  with n > 0, first registers the function in the
 //                                  sink as code block `id` (n = its source length);
 //                                  then starts it; returns the result payload when it
 //                                  finished synchronously, or '' when it is pending,
 //                                  in which case the host is notified on settlement
 //                                  and collects the payload with take(token);
-//   take(token, answersJson)       delivers host call answers (internal/host.js),
+//   take(token, answersJson, ack)  delivers host call answers (internal/host.js),
 //                                  then returns the settled payload if there is one,
 //                                  else 'H' + the outbox of host calls as JSON, or '';
 //                                  a payload comes with the reset already done (below):
 //                                  'S<length of the report>:<report><payload>';
-//   reset(token)                   after the response: restores shared objects and
+//   reset(token, ack)              after the response: restores shared objects and
 //                                  reports 'clean:<repairs>' or 'dirty:<reason>'.
 // Why take may reset and run may not: mini-racer runs the microtask checkpoint after
 // a call has returned its result, so promise reactions a synchronous code block left
@@ -25,6 +25,11 @@
 // is saved for every asynchronous execution.
 // The token is a per-runtime secret known only to the host, so user code cannot
 // drive these entry points.
+// The host is notified through a doorbell (engine.py: an eventfd that must hold one
+// ring at a time): it is rung at most once until the host says, with `ack` = 1 in
+// its next run, take or reset, that it has read the last ring. A ring skipped
+// meanwhile loses nothing: the host, having read the earlier one, calls take, which
+// reports the whole state.
 
 import { takeLogs } from './console.js';
 import { resnapshot, restore } from './isolation.js';
@@ -46,6 +51,19 @@ const compiled = new SafeMap();
 const EMPTY_PATTERN = /(?:)/;
 const settings = { maxResultBytes: 5 * 1024 * 1024, maxArrayBufferBytes: 128 * 1024 * 1024 };
 const state = { token: null, notify: null, pending: false, payload: null, sink: null };
+let doorbellArmed = true;
+
+function ringHost() {
+  if (!doorbellArmed) return;
+  doorbellArmed = false;
+  state.notify();
+}
+
+// Checks the caller and takes its acknowledgement of the last ring.
+function enter(token, ack) {
+  checkToken(token);
+  if (ack === 1) doorbellArmed = true;
+}
 
 function checkToken(token) {
   if (state.token === null || token !== state.token) throw new Error('not available to code blocks');
@@ -121,7 +139,7 @@ function settle(payload) {
   dropHostCalls();
   if (state.pending) {
     state.payload = payload;
-    state.notify();
+    ringHost();
   }
   return payload;
 }
@@ -177,8 +195,8 @@ const host = {
     return 'ok';
   },
 
-  run(token, id, inputJson, expectedLength, entropy, heapUsed, heapTotal) {
-    checkToken(token);
+  run(token, id, inputJson, expectedLength, entropy, heapUsed, heapTotal, ack) {
+    enter(token, ack);
     if (isLive()) throw new Error('an execution is already running');
     let fn;
     if (expectedLength > 0) {
@@ -220,8 +238,8 @@ const host = {
     return '';
   },
 
-  take(token, answersJson) {
-    checkToken(token);
+  take(token, answersJson, ack) {
+    enter(token, ack);
     if (answersJson) deliver(answersJson);
     const payload = state.payload;
     state.payload = null;
@@ -233,8 +251,8 @@ const host = {
     return calls === '' ? '' : `H${calls}`;
   },
 
-  reset(token) {
-    checkToken(token);
+  reset(token, ack) {
+    enter(token, ack);
     return resetRuntime();
   },
 };
@@ -264,7 +282,7 @@ function resetRuntime() {
 function installHost(global, token, notify) {
   state.token = token;
   state.notify = notify;
-  configureHost(notify);
+  configureHost(ringHost);
   const api = {};
   for (const name of ['configure', 'defineModule', 'run', 'take', 'reset']) {
     ObjectDefineProperty(api, name, { value: host[name], enumerable: true });

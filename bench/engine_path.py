@@ -1,0 +1,110 @@
+"""CPU per call into V8, in one process: stock mini-racer's `eval` against this
+service's engine path (engine.py), and a whole execution on a warm runtime.
+
+CPU is the process's user+system time over many calls (every thread: the event
+loop's and V8's), divided by the calls; wall time per call is printed beside it.
+The figures are per call, on a quiet machine; they are ratios' raw material, not
+targets.
+
+    .venv/bin/python bench/engine_path.py [--calls 5000] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import statistics
+import time
+
+from flow_codeblock.bundles import load_bootstrap
+from flow_codeblock.config import load_settings
+from flow_codeblock.engine import Isolate, init_engine
+from flow_codeblock.runtime import CodeBlock, Runtime
+from flow_codeblock.service import runtime_options, v8_flags
+
+
+def cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def per_call(cpu: float, wall: float, calls: int) -> tuple[float, float]:
+    return cpu / calls * 1e6, wall / calls * 1e6
+
+
+def stock(calls: int) -> tuple[float, float]:
+    from py_mini_racer import MiniRacer
+
+    racer = MiniRacer()
+    for _ in range(500):
+        racer.eval("1 + 1")
+    cpu, wall = cpu_s(), time.perf_counter()
+    for _ in range(calls):
+        racer.eval("1 + 1")
+    result = per_call(cpu_s() - cpu, time.perf_counter() - wall, calls)
+    racer.close()
+    return result
+
+
+async def engine(calls: int) -> tuple[float, float]:
+    loop = asyncio.get_running_loop()
+    isolate = await asyncio.to_thread(Isolate, heap_limit_bytes=64 << 20, loop=loop)
+    for _ in range(500):
+        await isolate.eval("1 + 1")[1]
+    cpu, wall = cpu_s(), time.perf_counter()
+    for _ in range(calls):
+        await isolate.eval("1 + 1")[1]
+    result = per_call(cpu_s() - cpu, time.perf_counter() - wall, calls)
+    await asyncio.to_thread(isolate.close)
+    return result
+
+
+async def execution(calls: int, code: str, is_async: bool) -> tuple[float, float]:
+    """A whole execution on a warm runtime: run (and take), then the reset."""
+    settings = load_settings()
+    loop = asyncio.get_running_loop()
+    runtime = await asyncio.to_thread(Runtime.create, runtime_options(settings), loop, load_bootstrap())
+    block = CodeBlock.wrap(code, code, is_async=is_async)
+
+    async def once() -> None:
+        assert (await runtime.execute(block, '{"a": 1}', loop.time() + 5, 5000)).ok
+        assert await runtime.reset(1.0) is None
+
+    for _ in range(500):
+        await once()
+    cpu, wall = cpu_s(), time.perf_counter()
+    for _ in range(calls):
+        await once()
+    result = per_call(cpu_s() - cpu, time.perf_counter() - wall, calls)
+    await asyncio.to_thread(runtime.close)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--calls", type=int, default=5000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    init_engine(v8_flags(load_settings()))
+    figures: dict[str, list[tuple[float, float]]] = {}
+    for _ in range(args.rounds):  # interleaved, so that drift in the machine hits all alike
+        figures.setdefault("stock_eval", []).append(stock(args.calls))
+        figures.setdefault("engine_eval", []).append(asyncio.run(engine(args.calls)))
+        figures.setdefault("execution_sync", []).append(
+            asyncio.run(execution(args.calls // 2, "return input.a + 1", False)))
+        figures.setdefault("execution_async", []).append(
+            asyncio.run(execution(args.calls // 2, "return (await Promise.resolve(input.a)) + 1", True)))
+    for name, runs in figures.items():
+        cpu = statistics.median(c for c, _ in runs)
+        wall = statistics.median(w for _, w in runs)
+        print(f"{name}_cpu_us: {cpu:.0f}")
+        print(f"{name}_wall_us: {wall:.0f}")
+    stock_cpu = statistics.median(c for c, _ in figures["stock_eval"])
+    engine_cpu = statistics.median(c for c, _ in figures["engine_eval"])
+    print(f"engine_to_stock_cpu_ratio: {engine_cpu / stock_cpu:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
