@@ -208,17 +208,21 @@ async def test_closing_isolates_leaks_no_descriptors() -> None:
     def open_fds() -> int:
         return len(os.listdir("/proc/self/fd"))
 
+    def close_all(isolates: list[Isolate]) -> None:
+        for iso in isolates:
+            iso.close()
+
     for _ in range(2):  # executor threads and the like exist after the first round
         isolates = [await new_isolate() for _ in range(5)]
         for iso in isolates:
             assert (await iso.eval("1")[1]).value == 1
-        await asyncio.to_thread(lambda: [iso.close() for iso in isolates])
+        await asyncio.to_thread(close_all, isolates)
         await asyncio.sleep(0.05)  # the loop drops its readers, then closes the fds
     before = open_fds()
     isolates = [await new_isolate() for _ in range(5)]
     assert open_fds() >= before + 10
     for iso in isolates:
         assert (await iso.eval("1")[1]).value == 1
-    await asyncio.to_thread(lambda: [iso.close() for iso in isolates])
+    await asyncio.to_thread(close_all, isolates)
     await asyncio.sleep(0.05)
     assert open_fds() == before
