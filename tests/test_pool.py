@@ -248,13 +248,18 @@ async def test_an_asynchronous_execution_is_reset_by_the_call_that_takes_its_res
     loop = asyncio.get_running_loop()
     runtime = await asyncio.to_thread(Runtime.create, runtime_options(settings), loop, load_bootstrap())
     calls: list[str] = []
-    original = runtime._eval_until
+    original_eval, original_call = runtime._eval_until, runtime._call_until
 
-    async def counted(source: str, deadline: float):  # type: ignore[no-untyped-def]
+    async def counted_eval(source: str, deadline: float):  # type: ignore[no-untyped-def]
         calls.append(source.split("(", 1)[0])
-        return await original(source, deadline)
+        return await original_eval(source, deadline)
 
-    runtime._eval_until = counted  # type: ignore[method-assign]
+    async def counted_call(message: str, deadline: float):  # type: ignore[no-untyped-def]
+        calls.append("__flow." + message.split("\0", 1)[0])
+        return await original_call(message, deadline)
+
+    runtime._eval_until = counted_eval  # type: ignore[method-assign]
+    runtime._call_until = counted_call  # type: ignore[method-assign]
     try:
         executor_block = Executor._compile(None, "await null; globalThis.x = 1; return 1")  # type: ignore[arg-type]
         for _ in range(2):  # the first also defines the block

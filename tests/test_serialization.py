@@ -94,3 +94,13 @@ def test_result_size_limit(tmp_path) -> None:
             assert client.ok("return 'still fine'") == "still fine"
     finally:
         srv.stop()
+
+
+def test_input_with_nul_and_separators_arrives_intact(cb: CodeBlockClient) -> None:
+    """The input travels to V8 inside a NUL-separated host message (execution.js
+    dispatch): escaped NULs, empty strings and large values arrive unchanged."""
+    data = {"\u0000key": "a\u0000b", "empty": "", "sep": "\\0run\\0", "unicode": "😀 é 中", "big": "x" * 200_000}
+    result = cb.ok("return { input, n: input.big.length }",
+                   input=data)
+    assert result["input"] == data
+    assert result["n"] == 200_000

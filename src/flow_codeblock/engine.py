@@ -105,8 +105,8 @@ _init_lock = threading.Lock()
 _dll: ctypes.CDLL | None = None
 _gil_dll: ctypes.PyDLL | None = None  # the same library; calls keep the GIL (docstring)
 _callback: ctypes._CFuncPtr | None = None  # every context's callback (_eventfd_callback)
-_GIL_KEEPING: Final = ("mr_eval", "mr_alloc_string_val", "mr_free_value", "mr_cancel_task",
-                       "mr_hard_memory_limit_reached")
+_GIL_KEEPING: Final = ("mr_eval", "mr_call_function", "mr_alloc_string_val", "mr_free_value",
+                       "mr_cancel_task", "mr_hard_memory_limit_reached")
 
 
 def init_engine(flags: Iterable[str]) -> ctypes.CDLL:
@@ -176,11 +176,12 @@ def _decode(raw: ctypes._Pointer) -> tuple[JSResult, bool]:  # type: ignore[type
 
 
 class _AsyncWaiter:
-    __slots__ = ("code", "code_handle", "future", "loop", "task_id")
+    __slots__ = ("code", "code_handle", "function", "future", "loop", "task_id")
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, code: str) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, code: str, function: ctypes._Pointer | None = None) -> None:  # type: ignore[type-arg]
         self.loop = loop
-        self.code = code
+        self.code = code  # the script, or the `this` text of a call of `function`
+        self.function = function
         self.code_handle: ctypes._Pointer | None = None  # type: ignore[type-arg]
         self.task_id: int | None = None  # V8's task id once posted
         self.future: asyncio.Future[JSResult] = loop.create_future()
@@ -266,6 +267,8 @@ class Isolate:
         # A heap limit before anything runs: without one a heap bomb aborts the process.
         self._dll.mr_set_hard_memory_limit(self._ctx, heap_limit_bytes)
         self._install_notify()
+        # The argument list of every `call`: an array no script can reach.
+        self._no_args = self.keep("[]")
 
     # -- set-up (blocking, call from a worker thread) ---------------------------------
 
@@ -288,6 +291,16 @@ class Isolate:
     def _eval_handle(self, code: str) -> ctypes._Pointer:  # type: ignore[type-arg]
         """The raw result of `code` (an object handle the caller frees)."""
         return self._wait_raw(code, 5.0)
+
+    def keep(self, code: str) -> ctypes._Pointer:  # type: ignore[type-arg]
+        """A handle to the object `code` evaluates to, for `call`; it lives as long as
+        the isolate (freed with the context). Set-up path, like `eval_blocking`."""
+        raw = self._eval_handle(code)
+        if raw.contents.type in _ERROR_KINDS:
+            message, _ = _decode(raw)
+            self._fast.mr_free_value(self._ctx, raw)
+            raise RuntimeError(f"set-up eval failed: {message.text}")
+        return raw
 
     def _wait_raw(self, code: str, timeout: float | None) -> ctypes._Pointer:  # type: ignore[type-arg]
         waiter = _BlockingWaiter()
@@ -314,7 +327,17 @@ class Isolate:
         Call on the event loop's thread."""
         if self._loop is None:
             raise RuntimeError("this isolate has no event loop")
-        waiter = _AsyncWaiter(self._loop, code)
+        return self._submit(_AsyncWaiter(self._loop, code))
+
+    def call(self, function: ctypes._Pointer, this_text: str) -> tuple[_AsyncWaiter, asyncio.Future[JSResult]]:  # type: ignore[type-arg]
+        """Calls `function` (from `keep`) with `this` = `this_text` and no arguments:
+        no script to compile, so a call costs less than an eval of the same work
+        (the text can be long: an execution's input). Call on the event loop's thread."""
+        if self._loop is None:
+            raise RuntimeError("this isolate has no event loop")
+        return self._submit(_AsyncWaiter(self._loop, this_text, function))
+
+    def _submit(self, waiter: _AsyncWaiter) -> tuple[_AsyncWaiter, asyncio.Future[JSResult]]:
         with self._lock:
             if self._closed:
                 raise EngineClosed("the runtime is closed")
@@ -322,7 +345,7 @@ class Isolate:
                 self._attach()
             if self._inflight is None:
                 self._inflight = waiter
-                self._post(waiter, code)
+                self._post(waiter, waiter.code)
             else:
                 self._queue.append(waiter)
         return waiter, waiter.future
@@ -421,6 +444,11 @@ class Isolate:
             waiter = self._inflight
             assert isinstance(waiter, _AsyncWaiter)
             result, _ = _decode(raw)
+            if (result.kind is ResultKind.EXCEPTION and waiter.function is not None
+                    and self._fast.mr_hard_memory_limit_reached(self._ctx)):
+                # A call stopped by the heap limit reports an exception (an eval
+                # reports out-of-memory itself).
+                result = JSResult(ResultKind.OUT_OF_MEMORY, "")
             self._fast.mr_free_value(self._ctx, raw)
             self._fast.mr_free_value(self._ctx, waiter.code_handle)
             self._inflight = None
@@ -451,8 +479,13 @@ class Isolate:
 
     def _post(self, waiter: _AsyncWaiter | _BlockingWaiter, code: str) -> None:
         """Under the lock. The code handle stays alive until V8 answers."""
-        waiter.code_handle = self._alloc_string(code)
-        waiter.task_id = int(self._fast.mr_eval(self._ctx, waiter.code_handle, self._result_fd))
+        waiter.code_handle = handle = self._alloc_string(code)
+        function = waiter.function if isinstance(waiter, _AsyncWaiter) else None
+        if function is None:
+            task_id = self._fast.mr_eval(self._ctx, handle, self._result_fd)
+        else:
+            task_id = self._fast.mr_call_function(self._ctx, function, handle, self._no_args, self._result_fd)
+        waiter.task_id = int(task_id)
 
 
 class _BlockingWaiter:

@@ -137,8 +137,11 @@ class Runtime:
     def __init__(self, isolate: Isolate, token: str, options: RuntimeOptions) -> None:
         self.id = next(_ids)
         self._isolate = isolate
-        # The per-runtime secret as it appears in every host call (js/lib/internal/execution.js).
+        # The per-runtime secret that every host call carries (js/lib/internal/execution.js).
+        self._token = token
         self._token_js = _js_string(token)
+        # run, take and reset go through this function (Isolate.call): nothing to compile.
+        self._dispatch = isolate.keep("__flow.dispatch")
         self._options = options
         self._defined: dict[str, int] = {}
         self._installed: set[str] = set()  # npm modules defined in this runtime
@@ -256,9 +259,9 @@ class Runtime:
         self._wake = asyncio.Event()
         try:
             entropy = random_bytes(32).hex()  # keys the JS CSPRNG (js/lib/internal/random.js)
-            started = await self._eval_until(
-                f"__flow.run({self._token_js}, {block_id}, {_js_string(input_json)}, {claim_length}, "
-                f"'{entropy}', {self.heap_used or 0}, {self.heap_total or 0}, {self._isolate.notify_ack()})",
+            started = await self._call_until(
+                f"run\0{self._token}\0{self._isolate.notify_ack()}\0{block_id}\0{claim_length}\0{entropy}\0"
+                f"{self.heap_used or 0}\0{self.heap_total or 0}\0{input_json}",
                 deadline,
             )
             if started.kind is not ResultKind.VALUE:
@@ -280,9 +283,7 @@ class Runtime:
         report, self._reset_report = self._reset_report, None
         if report is None:
             deadline = asyncio.get_running_loop().time() + timeout_s
-            result = await self._eval_until(
-                f"__flow.reset({self._token_js}, {self._isolate.notify_ack()})", deadline
-            )
+            result = await self._call_until(f"reset\0{self._token}\0{self._isolate.notify_ack()}", deadline)
             if result.kind is not ResultKind.VALUE:
                 return f"reset_{result.kind.value}"
             report = result.text
@@ -340,9 +341,8 @@ class Runtime:
                 wake.clear()
                 batch = b"[" + b",".join(answers) + b"]" if answers else b""
                 answers.clear()
-                taken = await self._eval_until(
-                    f"__flow.take({self._token_js}, {_js_string(batch.decode())}, {self._isolate.notify_ack()})",
-                    deadline,
+                taken = await self._call_until(
+                    f"take\0{self._token}\0{self._isolate.notify_ack()}\0{batch.decode()}", deadline
                 )
                 if taken.kind is not ResultKind.VALUE:
                     return self._abnormal(taken, timeout_ms)
@@ -380,11 +380,22 @@ class Runtime:
     async def _eval_until(self, source: str, deadline: float) -> JSResult:
         """Evaluates `source`, terminating it at `deadline`. An isolate that does not
         acknowledge the termination is reported as TERMINATED (and will be retired)."""
-        loop = asyncio.get_running_loop()
         try:
-            ticket, future = self._isolate.eval(source)
+            posted = self._isolate.eval(source)
         except EngineClosed:
             return JSResult(ResultKind.ENGINE_ERROR, "the runtime was closed")
+        return await self._until(*posted, deadline)
+
+    async def _call_until(self, message: str, deadline: float) -> JSResult:
+        """Calls `__flow.dispatch` with `message`, like `_eval_until`."""
+        try:
+            posted = self._isolate.call(self._dispatch, message)
+        except EngineClosed:
+            return JSResult(ResultKind.ENGINE_ERROR, "the runtime was closed")
+        return await self._until(*posted, deadline)
+
+    async def _until(self, ticket: Any, future: asyncio.Future[JSResult], deadline: float) -> JSResult:
+        loop = asyncio.get_running_loop()
         # Two plain timers instead of asyncio.wait_for: this is the hot path.
         cancel = loop.call_at(deadline, self._isolate.cancel, ticket)
         give_up = loop.call_at(deadline + _TERMINATION_GRACE_S, _resolve, future, _STUCK)

@@ -25,6 +25,9 @@
 // is saved for every asynchronous execution.
 // The token is a per-runtime secret known only to the host, so user code cannot
 // drive these entry points.
+// On the request path the host calls `dispatch` with the arguments packed into
+// `this` (engine.py Isolate.call): a call compiles no script, where an eval of
+// `__flow.run(...)` compiled one per execution (its input and entropy differ).
 // The host is notified through a doorbell (engine.py: an eventfd that must hold one
 // ring at a time): it is rung at most once until the host says, with `ack` = 1 in
 // its next run, take or reset, that it has read the last ring. A ring skipped
@@ -42,6 +45,7 @@ import {
   ArrayPrototypeJoin, FunctionPrototypeToString, JSONParse, JSONStringify, MapPrototypeGet,
   MapPrototypeHas, MapPrototypeSet, ObjectDefineProperty, ObjectFreeze, PromisePrototypeThen,
   PromiseResolve, Promise_, ReflectApply, RegExpPrototypeExec, SafeMap, StringPrototypeCharCodeAt, String_,
+  StringPrototypeIndexOf, StringPrototypeSlice,
 } from './primordials.js';
 import { describeError, serializeResult } from './result.js';
 import { cancelAll } from './timers.js';
@@ -172,6 +176,35 @@ function isThenable(value) {
 }
 
 const host = {
+  // this = 'run\0token\0ack\0id\0n\0entropy\0heapUsed\0heapTotal\0inputJson',
+  // 'take\0token\0ack\0answersJson' or 'reset\0token\0ack'. The last field takes
+  // the rest (JSON never holds a raw NUL). Parsed into locals, not an array: element
+  // writes could meet setters a code block put on Array.prototype before take.
+  dispatch() {
+    const message = this;
+    if (typeof message !== 'string') throw new TypeError('malformed host message');
+    let at = 0;
+    const next = () => {
+      const end = StringPrototypeIndexOf(message, '\0', at);
+      if (end === -1) throw new TypeError('malformed host message');
+      const field = StringPrototypeSlice(message, at, end);
+      at = end + 1;
+      return field;
+    };
+    const op = next();
+    const token = next();
+    if (op === 'reset') return host.reset(token, +StringPrototypeSlice(message, at));
+    const ack = +next();
+    if (op === 'take') return host.take(token, StringPrototypeSlice(message, at), ack);
+    if (op !== 'run') throw new TypeError('malformed host message');
+    const id = +next();
+    const n = +next();
+    const entropy = next();
+    const heapUsed = +next();
+    const heapTotal = +next();
+    return host.run(token, id, StringPrototypeSlice(message, at), n, entropy, heapUsed, heapTotal, ack);
+  },
+
   configure(token, json) {
     checkToken(token);
     const options = JSONParse(json);
@@ -284,7 +317,7 @@ function installHost(global, token, notify) {
   state.notify = notify;
   configureHost(ringHost);
   const api = {};
-  for (const name of ['configure', 'defineModule', 'run', 'take', 'reset']) {
+  for (const name of ['configure', 'defineModule', 'run', 'take', 'reset', 'dispatch']) {
     ObjectDefineProperty(api, name, { value: host[name], enumerable: true });
   }
   ObjectDefineProperty(api, 'sink', {
