@@ -39,6 +39,12 @@ return {
     Object.getPrototypeOf(Function.prototype) === Object.prototype],
   enumerableOnArrayProto: Object.keys(Array.prototype),
   ownOnObjectProto: Object.getOwnPropertyNames(Object.prototype).includes('polluted'),
+  mapCtorName: Map.name,
+  // The typed array and buffer constructors are memory-accounting proxies (memory.js).
+  typedStatics: [typeof Uint8Array.extra, typeof ArrayBuffer.extra, typeof Float64Array.from,
+    Object.getOwnPropertySymbols(Int32Array).length],
+  // Deleting it would read the same '' from Error.prototype: only an own-key check sees it.
+  typeErrorMessageOwn: Object.prototype.hasOwnProperty.call(TypeError.prototype, 'message'),
 };
 """
 
@@ -70,6 +76,9 @@ CLEAN = {
     "protoChains": [True, True],
     "enumerableOnArrayProto": [],
     "ownOnObjectProto": False,
+    "mapCtorName": "Map",
+    "typedStatics": ["undefined", "undefined", "function", 0],
+    "typeErrorMessageOwn": True,
 }
 
 TAMPERING = [
@@ -98,6 +107,11 @@ TAMPERING = [
     "Object.defineProperty([].map, 'name', { value: 'renamed' }); return 1",
     "delete Map.prototype.size; return 1",
     "Object.prototype[Symbol.for('x')] = 1; return 1",
+    # Deletions that change no enumerable-key or symbol count.
+    "delete Map.name; return 1",
+    "Uint8Array.extra = 1; ArrayBuffer.extra = 2; Float64Array.from = null; Int32Array[Symbol.for('s')] = 1; return 1",
+    "delete Float64Array.from; return 1",
+    "delete TypeError.prototype.message; return 1",
     "Error.captureStackTrace(Array.prototype); return 1",
     "Math.__defineGetter__('PI', () => 3); return Math.PI",
     "Reflect.defineProperty(Math, 'PI', { value: 3 }); return 1",

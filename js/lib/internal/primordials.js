@@ -25,6 +25,7 @@ export const ObjectDefineProperty = Object.defineProperty;
 export const ObjectPrototypeToString = uncurryThis(Object.prototype.toString);
 export const ObjectPrototypeHasOwnProperty = uncurryThis(Object.prototype.hasOwnProperty);
 export const ObjectKeys = Object.keys;
+export const ObjectGetOwnPropertySymbols = Object.getOwnPropertySymbols;
 export const FunctionPrototypeBind = uncurryThis(bind);
 
 export const ArrayIsArray = Array.isArray;
