@@ -121,7 +121,9 @@ def test_sigterm_drains_in_flight_requests(tmp_path) -> None:
 
 
 def test_metrics_aggregate_over_worker_processes(tmp_path) -> None:
-    server = start_server(str(tmp_path), workers=2, runtime_pool_size=1, min_runtime_pool_size=1)
+    # At most one runtime per worker: an execution that waits 5 ms would otherwise grow it.
+    server = start_server(str(tmp_path), workers=2, runtime_pool_size=1, min_runtime_pool_size=1,
+                          max_runtime_pool_size=1)
     try:
         time.sleep(1.0)  # both workers up
         with httpx.Client(base_url=server.url, timeout=30) as http:

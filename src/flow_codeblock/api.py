@@ -85,8 +85,16 @@ class RequestContext:
             _request_id.reset(token)
 
 
+_second_prefix: list[Any] = [-1, ""]  # [the whole second, its ISO text]: one strftime per second
+
+
 def _timestamp() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """Now in UTC as ISO 8601 with milliseconds, e.g. 2024-05-01T12:00:00.123Z."""
+    now = time.time()
+    second = int(now)
+    if second != _second_prefix[0]:
+        _second_prefix[:] = [second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))]
+    return f"{_second_prefix[1]}.{int((now - second) * 1000):03d}Z"
 
 
 def render_result(result: ExecutionResult, total_ms: float) -> tuple[int, bytes]:
@@ -340,12 +348,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
 def _log_request(
     request: Request, status: int, started: float, execution_id: str | None, error: CodeBlockError | None
 ) -> None:
+    if not request_log.isEnabledFor(logging.INFO):
+        return
     request_log.info(
         "request",
         extra={
             "requestId": _request_id.get(),
             "method": request.method,
-            "path": request.url.path,
+            "path": request.scope["path"],
             "status": status,
             "ms": round((time.perf_counter() - started) * 1000, 3),
             "executionId": execution_id,

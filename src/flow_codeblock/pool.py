@@ -153,16 +153,21 @@ class RuntimePool:
         metrics.pool_waiting.set(len(self._waiters))
         # A runtime is usually back within a millisecond (its reset runs right after
         # the response); grow only when the wait is real.
-        grow_timer = asyncio.get_running_loop().call_later(_GROW_AFTER_WAIT_S, self._grow_on_demand)
+        loop = asyncio.get_running_loop()
+        grow_timer = loop.call_later(_GROW_AFTER_WAIT_S, self._grow_on_demand)
+        # A plain timer rather than asyncio.wait_for (a task per wait): under load
+        # most executions wait here.
+        expiry = loop.call_later(timeout, _expire, waiter)
         try:
-            return await asyncio.wait_for(waiter, timeout)
-        except TimeoutError:
+            return await waiter
+        except _WaitExpired:
             self._reclaim(waiter)
             raise _saturated(f"no runtime became free within {timeout * 1000:.0f} ms", timeout) from None
         except BaseException:
             self._reclaim(waiter)
             raise
         finally:
+            expiry.cancel()
             grow_timer.cancel()
             metrics.pool_waiting.set(len(self._waiters))
 
@@ -439,3 +444,12 @@ class RuntimePool:
 
 def _saturated(message: str, retry_after: float) -> ExecutionFailure:
     return ExecutionFailure.of(ErrorType.CONCURRENCY, f"Service saturated: {message}", retry_after=retry_after)
+
+
+class _WaitExpired(Exception):
+    """A waiter's acquire timeout passed."""
+
+
+def _expire(waiter: asyncio.Future[Runtime]) -> None:
+    if not waiter.done():
+        waiter.set_exception(_WaitExpired())
