@@ -41,6 +41,13 @@ log = logging.getLogger(__name__)
 _STUCK: Final = JSResult(ResultKind.TERMINATED, "the runtime did not stop at its deadline")
 
 
+class _Timer:
+    """The timer guarding one call into V8 (the deadline, then the grace period)."""
+
+    __slots__ = ("handle",)
+    handle: asyncio.TimerHandle
+
+
 def _resolve(future: asyncio.Future[JSResult], result: JSResult) -> None:
     if not future.done():
         future.set_result(result)
@@ -395,17 +402,22 @@ class Runtime:
         return await self._until(*posted, deadline)
 
     async def _until(self, ticket: Any, future: asyncio.Future[JSResult], deadline: float) -> JSResult:
-        loop = asyncio.get_running_loop()
-        # Two plain timers instead of asyncio.wait_for: this is the hot path.
-        cancel = loop.call_at(deadline, self._isolate.cancel, ticket)
-        give_up = loop.call_at(deadline + _TERMINATION_GRACE_S, _resolve, future, _STUCK)
+        # One plain timer instead of asyncio.wait_for (this is the hot path); the
+        # give-up timer replaces it only once the deadline has passed.
+        timer = _Timer()
+        timer.handle = asyncio.get_running_loop().call_at(deadline, self._stop_at_deadline, ticket, future, timer)
         try:
             return await future
         except EngineClosed:
             return JSResult(ResultKind.ENGINE_ERROR, "the runtime was closed")
         finally:
-            cancel.cancel()
-            give_up.cancel()
+            timer.handle.cancel()
+
+    def _stop_at_deadline(self, ticket: Any, future: asyncio.Future[JSResult], timer: _Timer) -> None:
+        """Terminates the call in flight; one V8 has not answered within the grace
+        period is reported stuck (and the runtime retired)."""
+        self._isolate.cancel(ticket)
+        timer.handle = asyncio.get_running_loop().call_later(_TERMINATION_GRACE_S, _resolve, future, _STUCK)
 
     async def _wait_wake(self, wake: asyncio.Event, deadline: float) -> JSResult | None:
         """Waits for a notification. Code after an `await` cannot be interrupted in
