@@ -50,6 +50,7 @@ test: setup $(CHROMIUM) $(NGINX) $(REDIS)
 bench: setup
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/engine_path.py
 	$(BIN)/python bench/runtime_cost.py
 	$(BIN)/python bench/module_cost.py
 	$(BIN)/python bench/pool_maintenance.py

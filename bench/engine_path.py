@@ -1,5 +1,6 @@
 """CPU per call into V8, in one process: stock mini-racer's `eval` against this
-service's engine path (engine.py), and a whole execution on a warm runtime.
+service's engine path (engine.py: an eval, and a call of a kept function as the
+request path makes), and a whole execution on a warm runtime (run, reset).
 
 CPU is the process's user+system time over many calls (every thread: the event
 loop's and V8's), divided by the calls; wall time per call is printed beside it.
@@ -60,6 +61,21 @@ async def engine(calls: int) -> tuple[float, float]:
     return result
 
 
+async def engine_call(calls: int) -> tuple[float, float]:
+    """The request path's kind of call: a kept function, `this` = a short text."""
+    loop = asyncio.get_running_loop()
+    isolate = await asyncio.to_thread(Isolate, heap_limit_bytes=64 << 20, loop=loop)
+    function = await asyncio.to_thread(isolate.keep, "(function () { return this.length; })")
+    for _ in range(500):
+        await isolate.call(function, "reset\0token\00")[1]
+    cpu, wall = cpu_s(), time.perf_counter()
+    for _ in range(calls):
+        await isolate.call(function, "reset\0token\00")[1]
+    result = per_call(cpu_s() - cpu, time.perf_counter() - wall, calls)
+    await asyncio.to_thread(isolate.close)
+    return result
+
+
 async def execution(calls: int, code: str, is_async: bool) -> tuple[float, float]:
     """A whole execution on a warm runtime: run (and take), then the reset."""
     settings = load_settings()
@@ -91,6 +107,7 @@ def main() -> int:
     for _ in range(args.rounds):  # interleaved, so that drift in the machine hits all alike
         figures.setdefault("stock_eval", []).append(stock(args.calls))
         figures.setdefault("engine_eval", []).append(asyncio.run(engine(args.calls)))
+        figures.setdefault("engine_call", []).append(asyncio.run(engine_call(args.calls)))
         figures.setdefault("execution_sync", []).append(
             asyncio.run(execution(args.calls // 2, "return input.a + 1", False)))
         figures.setdefault("execution_async", []).append(
