@@ -313,6 +313,7 @@ MISC = [
     "return structuredClone(() => 1)",
     "return structuredClone(new Error('cloned')).message",
     "return [typeof performance.now(), performance.now() >= 0]",
+    "return [typeof Temporal, typeof Intl, typeof WebAssembly, typeof Atomics]",
 ]
 
 URLS = [
