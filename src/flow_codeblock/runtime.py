@@ -414,8 +414,8 @@ class Runtime:
             timer.handle.cancel()
 
     def _stop_at_deadline(self, ticket: Any, future: asyncio.Future[JSResult], timer: _Timer) -> None:
-        """Terminates the call in flight; one V8 has not answered within the grace
-        period is reported stuck (and the runtime retired)."""
+        """Terminates the call in flight; if V8 has not answered within the grace
+        period, the call is reported stuck (and the runtime retired)."""
         self._isolate.cancel(ticket)
         timer.handle = asyncio.get_running_loop().call_later(_TERMINATION_GRACE_S, _resolve, future, _STUCK)
 
