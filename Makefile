@@ -51,6 +51,7 @@ bench: setup
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/engine_path.py
+	$(BIN)/python bench/cpu_split.py
 	$(BIN)/python bench/runtime_cost.py
 	$(BIN)/python bench/module_cost.py
 	$(BIN)/python bench/pool_maintenance.py
