@@ -226,3 +226,19 @@ async def test_closing_isolates_leaks_no_descriptors() -> None:
     await asyncio.to_thread(close_all, isolates)
     await asyncio.sleep(0.05)
     assert open_fds() == before
+
+
+def test_service_start_raises_the_open_files_limit() -> None:
+    """Two eventfds per runtime: a large pool needs more than the usual soft limit."""
+    import resource
+
+    from flow_codeblock.service import raise_descriptor_limit
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    lowered = min(hard, 256) if hard != resource.RLIM_INFINITY else 256
+    resource.setrlimit(resource.RLIMIT_NOFILE, (lowered, hard))
+    try:
+        raise_descriptor_limit()
+        assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == (hard if hard != resource.RLIM_INFINITY else lowered)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -6,6 +6,7 @@ import asyncio
 import gc
 import logging
 import os
+import resource
 import time
 from dataclasses import dataclass, field
 
@@ -85,6 +86,7 @@ class Service:
     async def start(self) -> None:
         # Must run on the main thread of the process (see engine.init_engine).
         init_engine(v8_flags(self.settings))
+        raise_descriptor_limit()
         loop = asyncio.get_running_loop()
         options = runtime_options(self.settings)
         bootstrap = load_bootstrap()
@@ -162,3 +164,15 @@ def _tune_gc() -> None:
 
 
 _GC_YOUNG_THRESHOLD = 20_000  # allocations between young collections (Python's default: 700)
+
+
+def raise_descriptor_limit() -> None:
+    """Each runtime holds two eventfds (engine.py) besides the connections: a pool of
+    hundreds would pass the common soft limit of 1,024 descriptors. Raise the soft
+    limit to the hard one (allowed without privileges)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):
+            log.warning("could not raise the open-files limit", extra={"soft": soft, "hard": hard})
