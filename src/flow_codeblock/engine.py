@@ -5,13 +5,14 @@ call (~280-525 us of CPU per eval, DESIGN.md section 1). This module posts work
 straight to V8 (`mr_eval`) from the event loop, and V8's thread answers by writing
 the result's address into an eventfd that the event loop reads (`_eventfd_callback`):
 no Python runs on V8's threads, so an answer never waits for the GIL and needs no
-wake-up pipe. A round trip costs ~40 us of CPU (bench/engine_path.py), against ~90-110
-us when the callback was a ctypes function handing results to the loop. It depends on
+wake-up pipe. A round trip costs ~45-55 us of CPU (bench/engine_path.py), against
+~110 us when the callback was a ctypes function handing results to the loop. It depends on
 mini-racer internals, so the version is pinned exactly and this is the only module
 that touches them.
 
-The short calls of the request path (`mr_eval`, `mr_alloc_string_val`,
-`mr_free_value`, `mr_cancel_task`, `mr_hard_memory_limit_reached`) go through a
+The short calls of the request path (`mr_eval`, `mr_call_function`,
+`mr_alloc_string_val`, `mr_free_value`, `mr_cancel_task`,
+`mr_hard_memory_limit_reached`) go through a
 `ctypes.PyDLL` handle, which keeps the GIL while they run. That is safe because, in
 the pinned mini-racer (context.cc, value.cc, cancelable_task_runner.h,
 isolate_object_collector.h, isolate_manager.cc), none of these calls waits for the
@@ -303,14 +304,14 @@ class Isolate:
         return raw
 
     def _wait_raw(self, code: str, timeout: float | None) -> ctypes._Pointer:  # type: ignore[type-arg]
-        waiter = _BlockingWaiter()
+        waiter = _BlockingWaiter(code)
         with self._lock:
             if self._closed:
                 raise EngineClosed("the runtime is closed")
             if self._attached or self._inflight is not None:
                 raise RuntimeError("eval_blocking is for set-up, before the first eval")
             self._inflight = waiter
-            self._post(waiter, code)
+            self._post(waiter)
         ready, _, _ = select.select([self._result_fd], [], [], timeout)
         if not ready:
             raise TimeoutError("V8 did not answer in time")
@@ -345,7 +346,7 @@ class Isolate:
                 self._attach()
             if self._inflight is None:
                 self._inflight = waiter
-                self._post(waiter, waiter.code)
+                self._post(waiter)
             else:
                 self._queue.append(waiter)
         return waiter, waiter.future
@@ -454,7 +455,7 @@ class Isolate:
             self._inflight = None
             if self._queue:
                 self._inflight = self._queue.popleft()
-                self._post(self._inflight, self._inflight.code)
+                self._post(self._inflight)
         waiter.deliver(result)
 
     def _on_notification(self) -> None:
@@ -477,10 +478,10 @@ class Isolate:
         data = text.encode()
         return self._fast.mr_alloc_string_val(self._ctx, data, len(data), _T_STR)
 
-    def _post(self, waiter: _AsyncWaiter | _BlockingWaiter, code: str) -> None:
+    def _post(self, waiter: _AsyncWaiter | _BlockingWaiter) -> None:
         """Under the lock. The code handle stays alive until V8 answers."""
-        waiter.code_handle = handle = self._alloc_string(code)
-        function = waiter.function if isinstance(waiter, _AsyncWaiter) else None
+        waiter.code_handle = handle = self._alloc_string(waiter.code)
+        function = waiter.function
         if function is None:
             task_id = self._fast.mr_eval(self._ctx, handle, self._result_fd)
         else:
@@ -489,9 +490,13 @@ class Isolate:
 
 
 class _BlockingWaiter:
-    __slots__ = ("code_handle", "task_id")
+    """An eval of the set-up path (always an eval, never a call)."""
 
-    def __init__(self) -> None:
+    __slots__ = ("code", "code_handle", "task_id")
+    function: None = None
+
+    def __init__(self, code: str) -> None:
+        self.code = code
         self.code_handle: ctypes._Pointer | None = None  # type: ignore[type-arg]
         self.task_id: int | None = None
 
