@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     max_console_entries: int = Field(100, ge=0, le=100_000)
     max_console_bytes: int = Field(64 * 1024, ge=0, le=16 * MiB)
 
-    # Pool (per worker process). A runtime costs ~25-35 ms to create and ~3 MB of RSS
+    # Pool (per worker process). A runtime costs ~18-30 ms to create and ~3 MB of RSS
     # when idle (bench/runtime_cost.py), so a small warm pool that grows on demand
     # is cheap; the maximum bounds the worst case of MAX x RUNTIME_MEMORY_LIMIT_MB.
     runtime_pool_size: int = Field(4, ge=1, le=1000, description="initial runtimes")

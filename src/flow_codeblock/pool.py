@@ -1,7 +1,7 @@
 """The runtime pool and its health checker (DESIGN.md section 4).
 
 All bookkeeping lives on the event loop, so there is no lock: every method here
-runs on the loop and never blocks. Creating a runtime (~25-35 ms) and closing one
+runs on the loop and never blocks. Creating a runtime (~18-30 ms) and closing one
 (~0.5 ms) run in threads. A health check takes a snapshot, plans with the pure
 rules of health.py, and applies the plan in short synchronous steps; the longest
 such step is measured (`health_check_loop_block_seconds`) because it is the only

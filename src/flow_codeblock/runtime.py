@@ -172,7 +172,7 @@ class Runtime:
 
     @classmethod
     def create(cls, options: RuntimeOptions, loop: asyncio.AbstractEventLoop, bootstrap: str) -> Runtime:
-        """Builds and bootstraps a runtime. Blocking (~25-35 ms): call it off the event loop."""
+        """Builds and bootstraps a runtime. Blocking (~18-30 ms): call it off the event loop."""
         holder: list[Runtime] = []
         isolate = Isolate(
             heap_limit_bytes=options.heap_limit_bytes,
