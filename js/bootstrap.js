@@ -1,19 +1,26 @@
 'use strict';
 // Entry point of the V8 side: builds the environment a code block sees, then
-// records its shape so every execution can be undone (lib/internal/isolation.js).
+// freezes it (lib/internal/harden.js) and lists what stays per-execution state
+// (lib/internal/per_execution.js).
 // The host evaluates this bundle once per runtime, after putting a notification
 // function at globalThis.__flowNotify and before calling __flowInit(token, options).
 
 import { configureConsole, makeConsole } from './lib/internal/console.js';
 import { installAsyncSourceGates } from './lib/internal/async_sources.js';
 import { failExecution, installHost } from './lib/internal/execution.js';
-import { hiddenIntrinsics, installChangeTracking, track, trackedCount, useModule } from './lib/internal/isolation.js';
-import { installBufferAccounting } from './lib/internal/memory.js';
-import { configureModules, registerInternal, registerModule } from './lib/internal/modules.js';
+import {
+  checkInternalState, harden, hardenMembers, hiddenIntrinsics, internalStateCounts, leaveUnfrozen, overrideIntrinsics,
+  tameIntrinsicOverrides,
+} from './lib/internal/harden.js';
+import { ArrayBufferLimitError, installBufferAccounting } from './lib/internal/memory.js';
+import { configureModules, loadModule, registerInternal, registerModule } from './lib/internal/modules.js';
+import { checkShape, declareSlot, recordGlobals, resetSlots } from './lib/internal/per_execution.js';
 import { hostCall, hostCancel } from './lib/internal/host.js';
 import { SecurityError } from './lib/internal/errors.js';
 import { isLive } from './lib/internal/state.js';
-import { ObjectDefineProperty, PromisePrototypeThen, PromiseResolve, TypeError_ } from './lib/internal/primordials.js';
+import {
+  ObjectDefineProperty, ObjectKeys, PromisePrototypeThen, PromiseResolve, ReflectOwnKeys, TypeError_,
+} from './lib/internal/primordials.js';
 import EventEmitter from './lib/events.js';
 import { makeBufferModule } from './lib/buffer.js';
 import { TextDecoder, TextEncoder, atob, btoa } from './lib/internal/encoding.js';
@@ -45,28 +52,54 @@ function queueMicrotask(callback) {
   });
 }
 
+// State that Node programs write on objects every execution shares: it stays writable
+// and is reset after every execution (lib/internal/per_execution.js has the list).
+function declarePerExecutionState(buffer, process, console) {
+  declareSlot(buffer.Buffer, 'poolSize');
+  declareSlot(process, 'exitCode');
+  declareSlot(process, 'env', () => ({}));
+  for (const name of ObjectKeys(console)) declareSlot(console, name);
+}
+
+// Freezes the intrinsics (before the layer adds its globals, so their prototypes'
+// overrides are tamed by list, not wholesale: harden.js).
+function lockdownIntrinsics() {
+  // V8 reads both from the Error constructor as data properties; Node defines both.
+  ObjectDefineProperty(Error, 'prepareStackTrace', { value: undefined, writable: true, enumerable: false, configurable: true });
+  declareSlot(Error, 'stackTraceLimit');
+  declareSlot(Error, 'prepareStackTrace');
+  const hidden = hiddenIntrinsics();
+  tameIntrinsicOverrides(overrideIntrinsics(global));
+  leaveUnfrozen(RegExp.prototype);
+  leaveUnfrozen(Promise.prototype);
+  hardenMembers(global, false);
+  for (let i = 0; i < hidden.length; i++) harden(hidden[i], false);
+  return hidden;
+}
+
 function init(token, options) {
   const notify = global.__flowNotify;
   delete global.__flowNotify;
   delete global.__flowInit;
-  // Node 20 has no Temporal (this V8 ships it): code written for Node never uses it, and its
-  // ~240 objects were a fifth of what the reset checks after every execution.
+  // Node 20 has no Temporal (this V8 ships it): code written for Node never uses it, and
+  // it was a fifth of the shared objects.
   delete global.Temporal;
 
   configureConsole(options.console);
   timers.configureTimers({ onError: failExecution });
   installBufferAccounting(global);
   installAsyncSourceGates(global);
-  installChangeTracking(global);
+  const hidden = lockdownIntrinsics();
 
   const buffer = makeBufferModule(); // after the accounting: Buffers are charged
+  const console = makeConsole();
   defineGlobal('global', global);
   defineGlobal('Buffer', buffer.Buffer);
   defineGlobal('TextEncoder', TextEncoder);
   defineGlobal('TextDecoder', TextDecoder);
   defineGlobal('atob', atob);
   defineGlobal('btoa', btoa);
-  defineGlobal('console', makeConsole());
+  defineGlobal('console', console);
   for (const name of ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate']) {
     defineGlobal(name, timers[name]);
   }
@@ -81,29 +114,44 @@ function init(token, options) {
   const process = makeProcess();
   defineGlobal('process', process);
 
-  registerModule('timers', () => ({
-    setTimeout: timers.setTimeout, setInterval: timers.setInterval, setImmediate: timers.setImmediate,
-    clearTimeout: timers.clearTimeout, clearInterval: timers.clearInterval, clearImmediate: timers.clearImmediate,
-  }));
-  registerModule('buffer', () => ({ ...buffer, atob, btoa, Blob, File }));
-  registerModule('string_decoder', () => stringDecoder);
-  registerModule('events', () => EventEmitter);
-  registerModule('util', () => util);
-  registerModule('assert', () => assert);
-  registerModule('assert/strict', () => assert);
-  registerModule('querystring', () => querystring);
-  registerModule('process', () => process);
+  const builtins = {
+    timers: {
+      setTimeout: timers.setTimeout, setInterval: timers.setInterval, setImmediate: timers.setImmediate,
+      clearTimeout: timers.clearTimeout, clearInterval: timers.clearInterval, clearImmediate: timers.clearImmediate,
+    },
+    buffer: { ...buffer, atob, btoa, Blob, File },
+    string_decoder: stringDecoder,
+    events: EventEmitter,
+    util,
+    assert,
+    'assert/strict': assert,
+    querystring,
+    process,
+  };
+  for (const name of ObjectKeys(builtins)) registerModule(name, () => builtins[name]);
   registerInternal('host', Object.freeze({ hostCall, hostCancel, SecurityError, failExecution, isLive }));
+  const roots = [...hidden];
+  // Globals a module installs (fetch, URL) become part of the baseline.
+  const rebaseline = () => recordGlobals(global, roots);
   configureModules({
-    onFirstLoad: (name, exports, restoreClosures) => track([exports], name, restoreClosures),
-    onUse: useModule,
     known: options.modules,
+    onSharedLoad: (name, exports) => { roots[roots.length] = exports; rebaseline(); },
   });
 
   installHost(global, token, notify);
   global.__flow.configure(token, JSON.stringify(options.limits));
-  track([global, ...hiddenIntrinsics()]);
-  return JSON.stringify(trackedCount());
+  declarePerExecutionState(buffer, process, console);
+  // The layer: its globals, its built-in modules, and classes whose instances it
+  // hands out without exposing the class (a timer, a thrown SecurityError).
+  hardenMembers(global);
+  for (const name of ObjectKeys(builtins)) loadModule(name);
+  for (const value of [timers.Timeout, timers.Immediate, ArrayBufferLimitError, SecurityError]) roots[roots.length] = harden(value);
+  checkShape(RegExp.prototype);
+  checkShape(Promise.prototype);
+  checkInternalState();
+  rebaseline();
+  resetSlots();
+  return JSON.stringify({ globals: ReflectOwnKeys(global).length, internalState: internalStateCounts() });
 }
 
 ObjectDefineProperty(global, '__flowInit', {

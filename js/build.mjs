@@ -83,6 +83,20 @@ const shared = (name) => (name.startsWith('dayjs/') ? ['dayjs'] : dependsOn[name
 const nodeBuiltins = ['buffer', 'events', 'util', 'url', 'querystring', 'string_decoder', 'stream',
   'assert', 'timers', 'fs', 'path', 'os', 'http', 'https', 'net', 'zlib'];
 
+// Modules whose factory runs again in every execution that requires it, so their
+// mutable state (axios.defaults and interceptors, dayjs's locale and plugins, uuid's
+// v1/v7 clock) belongs to the execution: cheap to run (bench/module_cost.py), where the
+// others are shared by every execution and frozen (js/lib/internal/per_execution.js).
+// fast-xml-parser hands every parser and builder its shared default options (entity
+// regexes with the g flag among them, which cannot be frozen).
+const perExecution = (name) => name === 'dayjs' || name.startsWith('dayjs/') ||
+  ['axios', 'uuid', 'fast-xml-parser'].includes(name);
+// Bundles of the layer's own code (ES modules, strict) and of ES module packages: esbuild
+// hoists their functions out of the strict wrappers it emits, so the directive is
+// restated for the whole bundle (writes to frozen objects then throw instead of being
+// ignored). Not for sloppy npm code (lodash, crypto-js, xlsx).
+const strictBundles = new Set(['crypto', 'url', 'internal:fetch', 'form-data', 'axios', 'pinyin']);
+
 const manifest = { modules: {}, aliases, globals };
 await Promise.all(Object.entries(modules).map(async ([name, target]) => {
   const file = `${name.replaceAll('/', '__').replaceAll(':', '_')}.js`;
@@ -118,8 +132,12 @@ await Promise.all(Object.entries(modules).map(async ([name, target]) => {
     legalComments: 'none',
     minify: true,
     logLevel: 'warning',
+    banner: strictBundles.has(name) ? { js: '"use strict";' } : undefined,
   });
-  manifest.modules[name] = { file: `modules/${file}`, bytes: statSync(join(outdir, 'modules', file)).size, requires };
+  manifest.modules[name] = {
+    file: `modules/${file}`, bytes: statSync(join(outdir, 'modules', file)).size, requires,
+    perExecution: perExecution(name),
+  };
 }));
 writeFileSync(join(outdir, 'modules.json'), JSON.stringify(manifest, null, 1));
 

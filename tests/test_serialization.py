@@ -69,13 +69,16 @@ def test_patched_json_stringify_does_not_change_serialisation(cb: CodeBlockClien
     assert cb.ok(code) == {"a": 1}
 
 
-def test_object_prototype_to_json_affects_only_the_result(cb: CodeBlockClient) -> None:
+def test_to_json_on_a_prototype_affects_only_the_result(cb: CodeBlockClient) -> None:
     # JSON.stringify consults toJSON on the prototype chain, as in Node; logs are unaffected.
-    status, body = cb.run("Object.prototype.toJSON = function () { return 'X' }; console.log('line'); return { a: 1 };")
+    code = ("class Row { toJSON() { return 'X' } } console.log('line');"
+            " return { a: new Row(), b: Object.create({ toJSON() { return 'Y' } }) };")
+    status, body = cb.run(code)
     assert status == 200
-    assert body["result"] == "X"
+    assert body["result"] == {"a": "X", "b": "Y"}
     assert body["logs"] == [{"level": "log", "message": "line"}]
-    assert cb.ok("return { a: 1 }") == {"a": 1}
+    # Object.prototype is frozen (README, "Differences from Node"): the assignment has no effect.
+    assert cb.ok("Object.prototype.toJSON = function () { return 'X' }; return { a: 1 };") == {"a": 1}
 
 
 def test_result_size_limit(tmp_path) -> None:

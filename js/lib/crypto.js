@@ -383,25 +383,27 @@ const constants = {
 // Node writes PEM with \n line ends.
 const pemOut = (pem) => pem.replace(/\r\n/g, '\n');
 
-const kKey = Symbol('kKey');
+// The key material of each KeyObject: in a WeakMap, not a property, so code blocks
+// cannot reach forge's objects (its BigInteger prototype and constants are shared).
+const keyMaterial = new WeakMap();
 
 class KeyObject {
   #type;
   constructor(type, key) {
     this.#type = type;
-    Object.defineProperty(this, kKey, { value: key });
+    keyMaterial.set(this, key);
   }
   get type() { return this.#type; }
   get asymmetricKeyType() { return this.#type === 'secret' ? undefined : 'rsa'; }
   get asymmetricKeyDetails() {
     if (this.#type === 'secret') return undefined;
-    return { modulusLength: this[kKey].n.bitLength(), publicExponent: BigInt(`0x${this[kKey].e.toString(16)}`) };
+    return { modulusLength: keyMaterial.get(this).n.bitLength(), publicExponent: BigInt(`0x${keyMaterial.get(this).e.toString(16)}`) };
   }
-  get symmetricKeySize() { return this.#type === 'secret' ? this[kKey].length : undefined; }
+  get symmetricKeySize() { return this.#type === 'secret' ? keyMaterial.get(this).length : undefined; }
   export(options = {}) {
-    if (this.#type === 'secret') return Buffer.from(this[kKey]);
+    if (this.#type === 'secret') return Buffer.from(keyMaterial.get(this));
     const { type, format = 'pem' } = options;
-    const key = this[kKey];
+    const key = keyMaterial.get(this);
     let pem;
     if (this.#type === 'public') {
       if (type === 'pkcs1') pem = forge.pki.publicKeyToRSAPublicKeyPem(key);
@@ -503,7 +505,7 @@ function createPrivateKey(key) {
 function createPublicKey(key) {
   const { object, data, options } = keyInput(key);
   if (object) {
-    return object.type === 'public' ? object : new KeyObject('public', forge.pki.setRsaPublicKey(object[kKey].n, object[kKey].e));
+    return object.type === 'public' ? object : new KeyObject('public', forge.pki.setRsaPublicKey(keyMaterial.get(object).n, keyMaterial.get(object).e));
   }
   return new KeyObject('public', parsePublic(data, options?.format, options?.type));
 }
@@ -512,11 +514,11 @@ function createSecretKey(key, encoding) {
   return new KeyObject('secret', Uint8Array.from(toBytes(key, encoding, 'key')));
 }
 
-function asPrivate(key) { return createPrivateKey(key)[kKey]; }
+function asPrivate(key) { return keyMaterial.get(createPrivateKey(key)); }
 function asPublic(key) {
   const { object } = keyInput(key);
-  if (object) return object.type === 'public' ? object[kKey] : forge.pki.setRsaPublicKey(object[kKey].n, object[kKey].e);
-  return createPublicKey(key)[kKey];
+  if (object) return object.type === 'public' ? keyMaterial.get(object) : forge.pki.setRsaPublicKey(keyMaterial.get(object).n, keyMaterial.get(object).e);
+  return keyMaterial.get(createPublicKey(key));
 }
 
 function generateKeyPairSync(type, options = {}) {

@@ -39,6 +39,7 @@ class ModuleCatalog:
     aliases: dict[str, dict[str, str]]  # prefix -> {"base": module, "kind": "member" | "namespace"}
     requires: dict[str, list[str]]  # module -> modules it shares and needs installed first
     globals: dict[str, str]  # global name -> module whose installation defines it
+    per_execution: frozenset[str] = frozenset()  # modules instantiated afresh in every execution
 
     @property
     def names(self) -> list[str]:
@@ -69,6 +70,9 @@ class ModuleCatalog:
             visit(name)
         return tuple(order)
 
+    def is_per_execution(self, name: str) -> bool:
+        return name in self.per_execution
+
     def source(self, name: str) -> str:
         return _module_source(self.files[name])
 
@@ -86,4 +90,5 @@ def module_catalog() -> ModuleCatalog:
         aliases=dict(manifest["aliases"]),
         requires={name: list(entry.get("requires", [])) for name, entry in manifest["modules"].items()},
         globals=dict(manifest.get("globals", {})),
+        per_execution=frozenset(name for name, entry in manifest["modules"].items() if entry.get("perExecution")),
     )

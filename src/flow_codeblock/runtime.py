@@ -1,11 +1,15 @@
 """One V8 runtime: the bootstrapped JavaScript environment and the execution protocol.
 
-A Runtime owns one Isolate (engine.py). It evaluates the bootstrap bundle once, then
-for each execution: defines the code block (once per runtime per distinct code),
-runs it, waits for it to settle when it is asynchronous, and finally resets the
-shared objects after the response has gone out. Anything that leaves the runtime
-in doubt (a deadline hit, the heap limit, an unrepairable change) marks it for
-retirement; the pool replaces it.
+A Runtime owns one Isolate (engine.py). It evaluates the bootstrap bundle once (which
+freezes the shared realm, js/lib/internal/harden.js), then for each execution:
+defines the code block (once per runtime per distinct code, only ever as a function
+body: `_definition_script`), runs it, waits for it to settle when it is asynchronous,
+and resets the per-execution state (js/lib/internal/per_execution.js): an
+asynchronous execution in the call that takes its result, a synchronous one in a
+call of its own that also drains the microtasks it left, both within the
+execution's deadline. Anything that leaves the runtime in doubt (a deadline hit,
+the heap limit, code that ran outside its function, a change the reset cannot undo)
+marks it for retirement; the pool replaces it.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ _MEMORY_POLL_S: Final = 0.05
 # treating the isolate as stuck.
 _TERMINATION_GRACE_S: Final = 0.5
 _MAX_DEFINED_BLOCKS: Final = 256
+_NONCE_SLOT: Final = "0" * 32  # as long as a nonce, so the function's length is known in advance
 _ids = itertools.count(1)
 log = logging.getLogger(__name__)
 
@@ -113,8 +118,9 @@ class CodeBlock:
     ) -> CodeBlock:
         head = "async function" if is_async else "function"
         # The user's line 1 is line 2 of the script (js/lib/internal/result.js LINE_OFFSET).
-        # __flowEsm carries the helpers that rewritten `import`s call (analysis.py).
-        source = f"{head} (input, require, module, exports, __flowEsm) {{\n{code}\n}}"
+        # __flowEsm carries the helpers that rewritten `import`s call (analysis.py). The
+        # head line ends with a per-definition marker (_definition_script).
+        source = f"{head} (input, require, module, exports, __flowEsm) {{ /*{_NONCE_SLOT}*/\n{code}\n}}"
         return cls(
             code=code,
             key=key,
@@ -124,6 +130,15 @@ class CodeBlock:
             stray_brace=stray_brace,
             modules=modules,
         )
+
+    def definition_script(self, nonce: str) -> str:
+        """The script that hands the code block's function to JS (claim() in
+        js/lib/internal/execution.js): the code is only ever compiled inside a function,
+        and the label named after `nonce` makes a script in which the code closes that
+        function early a syntax error before anything runs."""
+        inner = self.function_source.replace(_NONCE_SLOT, nonce, 1)
+        return (f"__flow.sink = function () {{ L{nonce}: {{ return {inner}; break L{nonce}; }} }};\n"
+                f"//# sourceURL={USER_SCRIPT}")
 
 
 @dataclass(slots=True)
@@ -161,7 +176,7 @@ class Runtime:
         self.execution_count = 0
         self.error_count = 0
         self.timeout_count = 0
-        self.tracked_objects = 0
+        self.shared_globals = 0  # own properties of the global object after bootstrap
         self.heap_baseline: int | None = None  # used heap right after bootstrap
         self.heap_used: int | None = None  # last measured
         self.heap_total: int | None = None
@@ -194,7 +209,7 @@ class Runtime:
             isolate.close()
             raise
         runtime = cls(isolate, token, options)
-        runtime.tracked_objects = int(shape["objects"])
+        runtime.shared_globals = int(shape["globals"])
         runtime.measure_heap(time.monotonic())
         runtime.heap_baseline = runtime.heap_used
         holder.append(runtime)
@@ -250,14 +265,15 @@ class Runtime:
                     return self._abnormal(installed, timeout_ms)
         block_id = self._defined.get(block.key)
         claim_length = 0
+        nonce = "-"
         if block_id is None:
-            # Assignment keeps the user's function last in the script, so V8 reports
-            # syntax errors as it would for the code alone ("Unexpected end of input").
-            defined = await self._eval_until(
-                f"__flow.sink = {block.function_source}\n//# sourceURL={USER_SCRIPT}", deadline
-            )
-            if defined.kind in (ResultKind.PARSE_ERROR, ResultKind.EXCEPTION):
-                return Outcome(ok=False, error=_syntax_error(defined.text, block))
+            nonce = secrets.token_hex(16)
+            defined = await self._eval_until(block.definition_script(nonce), deadline)
+            if defined.kind is ResultKind.PARSE_ERROR:
+                # Nothing of the script ran: V8 compiles all of it first.
+                return Outcome(ok=False, error=_syntax_error(defined.text, block, nonce))
+            if defined.kind is ResultKind.EXCEPTION:  # cannot happen unless code ran outside its function
+                return Outcome(ok=False, error=_syntax_error(defined.text, block, nonce), retire_reason="escaped")
             if defined.kind is not ResultKind.VALUE:
                 return self._abnormal(defined, timeout_ms)
             block_id = next(self._next_block_id)
@@ -267,26 +283,43 @@ class Runtime:
         try:
             entropy = random_bytes(32).hex()  # keys the JS CSPRNG (js/lib/internal/random.js)
             started = await self._call_until(
-                f"run\0{self._token}\0{self._isolate.notify_ack()}\0{block_id}\0{claim_length}\0{entropy}\0"
-                f"{self.heap_used or 0}\0{self.heap_total or 0}\0{input_json}",
+                f"run\0{self._token}\0{self._isolate.notify_ack()}\0{block_id}\0{claim_length}\0{nonce}\0"
+                f"{entropy}\0{self.heap_used or 0}\0{self.heap_total or 0}\0{input_json}",
                 deadline,
             )
             if started.kind is not ResultKind.VALUE:
                 return self._abnormal(started, timeout_ms)
-            if started.text.startswith("D"):  # the wrapper was closed early
-                return Outcome(ok=False, error=_stray_brace_error(block) or _read_payload(started.text).error)
+            if started.text == "X":  # the code ended its function early: it may have run outside it
+                return Outcome(ok=False, error=_stray_brace_error(block) or _escape_error(), retire_reason="escaped")
+            if started.text.startswith("D"):
+                return Outcome(ok=False, error=_read_payload(started.text).error)
             if claim_length:
                 self._defined[block.key] = block_id
             if started.text:
-                return _read_payload(started.text)
+                return await self._settle_synchronous(_read_payload(started.text), deadline, timeout_ms)
             return await self._drive(self._wake, host, deadline, timeout_ms)
         finally:
             self._wake = None
 
+    async def _settle_synchronous(self, outcome: Outcome, deadline: float, timeout_ms: int) -> Outcome:
+        """A synchronous result is final only once the microtasks the code left have run:
+        V8 runs them after the call that returned the result, and the reset call waits
+        behind them. Both are charged to the execution's deadline: a flood of promise
+        reactions ends in TimeoutError (and a retired runtime), not in a reset that
+        burns CPU after the answer has gone."""
+        result = await self._call_until(f"reset\0{self._token}\0{self._isolate.notify_ack()}", deadline)
+        if result.kind is not ResultKind.VALUE:
+            abnormal = self._abnormal(result, timeout_ms)
+            abnormal.logs = outcome.logs
+            return abnormal
+        self._reset_report = result.text
+        return outcome
+
     async def reset(self, timeout_s: float) -> str | None:
-        """Undoes what the last execution changed. Returns None when the runtime is
-        clean again, or the reason it must be retired. An asynchronous execution was
-        already reset by the call that took its result (js/lib/internal/execution.js)."""
+        """Puts the per-execution state back after an execution. Returns None when the
+        runtime is clean again, or the reason it must be retired. An execution that
+        settled was already reset within its deadline (`_settle_synchronous`, and the
+        call that took an asynchronous result); this call covers the others."""
         report, self._reset_report = self._reset_report, None
         if report is None:
             deadline = asyncio.get_running_loop().time() + timeout_s
@@ -298,6 +331,7 @@ class Runtime:
             if len(self._defined) >= _MAX_DEFINED_BLOCKS:
                 return "code_cache_full"
             return None
+        log.warning("runtime dirty after reset", extra={"runtime": self.id, "detail": report[6:200]})
         return "dirty"
 
     # -- internals --------------------------------------------------------------------
@@ -306,9 +340,10 @@ class Runtime:
         """Defines an npm module bundle in this runtime (compiled now, run on first
         require). Returns None on success, else the failed result."""
         source = self._options.modules.source(name)
+        per_execution = int(self._options.modules.is_per_execution(name))
         for step in (
             f"__flow.sink = function (module, exports, require) {{\n{source}\n}}\n//# sourceURL=module:{name}",
-            f"__flow.defineModule({self._token_js}, {_js_string(name)})",
+            f"__flow.defineModule({self._token_js}, {_js_string(name)}, {per_execution})",
         ):
             result = await self._eval_until(step, deadline)
             if result.kind is not ResultKind.VALUE:
@@ -497,18 +532,30 @@ def _stray_brace_error(block: CodeBlock) -> CodeBlockError | None:
     )
 
 
-def _syntax_error(message: str, block: CodeBlock) -> CodeBlockError:
+def _escape_error() -> CodeBlockError:
+    text = "Unexpected token '}'"
+    return CodeBlockError(ErrorType.SYNTAX, text, name="SyntaxError", stack=f"SyntaxError: {text}")
+
+
+def _syntax_error(message: str, block: CodeBlock, nonce: str) -> CodeBlockError:
     """Maps V8's compile error text to the user's line and column.
 
     V8 reports `<anonymous>:LINE: SyntaxError: msg`, then the source line and a
     caret line pointing at the column. A stray `}` before that point closed the
-    wrapper function: report it as Node would for the code alone.
+    wrapper function: report it as Node would for the code alone. So does the
+    wrapper's "Undefined label" (CodeBlock.definition_script).
     """
     lines = message.split("\n")
     head = _ERROR_HEAD.match(lines[0]) if lines else None
     if head is None:
         return CodeBlockError(ErrorType.SYNTAX, message.strip() or "Invalid code", name="SyntaxError")
     script_line, name, text = int(head.group(1)), head.group(2), head.group(3)
+    if nonce in text:
+        # The wrapper's `break` found no label: the code closed its function early (a
+        # stray `}`), or left a construct open that took the wrapper's closing brace.
+        if block.stray_brace is not None:
+            return _stray_brace_error(block)  # type: ignore[return-value]
+        text, script_line = "Unexpected end of input", block.line_count + 2  # the wrapper's last line
     user_line = script_line - 1
     column = None
     on_wrapper = not 1 <= user_line <= block.line_count

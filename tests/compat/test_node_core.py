@@ -13,6 +13,8 @@ from conftest import CodeBlockClient
 
 B = "const b = Buffer.from('héllo wörld 世界', 'utf8');\n"
 
+PATCH_BUFFER = ("Buffer.prototype.toHexUpper = function () { return this.toString('hex').toUpperCase() };"
+                " const r = Buffer.from('hi').toHexUpper(); delete Buffer.prototype.toHexUpper; return r")
 BUFFER = [
     # creation
     "return Buffer.from('hello').toString('hex')",
@@ -141,7 +143,7 @@ BUFFER = [
     "return Buffer.alloc(1e20)",
     "return Buffer.from('abc').copy('nope')",
     # patched within an execution works there (tests/test_isolation.py checks it is gone after)
-    "Buffer.prototype.toHexUpper = function () { return this.toString('hex').toUpperCase() }; const r = Buffer.from('hi').toHexUpper(); delete Buffer.prototype.toHexUpper; return r",
+    PATCH_BUFFER,
 ]
 
 TEXT = [
@@ -476,6 +478,12 @@ GENERATED += [
 
 ALL = BUFFER + TEXT + BASE64 + EVENTS + CRYPTO + MISC + URLS + WEB + RSA + ASSERT + INSPECT + GENERATED
 
+# Code that patches a built-in: it works in Node, and fails here by design, because the
+# shared realm is frozen (README, "Differences from Node"): code -> the error message.
+FROZEN_REALM: dict[str, str] = {
+    PATCH_BUFFER: "Buffer.from(...).toHexUpper is not a function",
+}
+
 # Where the service knowingly differs from Node 20: code -> (our error code, reason).
 KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {
     MALFORMED_KEY: ("ERR_OSSL_UNSUPPORTED", "malformed key: OpenSSL names the exact ASN.1 fault, node-forge cannot"),
@@ -501,6 +509,10 @@ def test_core_matches_node(cb1: CodeBlockClient, node_outcomes: list[dict[str, A
     code = ALL[index]
     expected = node_outcomes[index]
     status, body = cb1.run(code)
+    if code in FROZEN_REALM:
+        assert expected["ok"] and status == 400, (body, expected)
+        assert (body["error"]["type"], body["error"]["message"]) == ("TypeError", FROZEN_REALM[code]), body
+        return
     if code in KNOWN_DIFFERENCES:
         our_code, _reason = KNOWN_DIFFERENCES[code]
         assert not expected["ok"] and status == 400 and body["error"].get("code") == our_code, (body, expected)

@@ -1,10 +1,10 @@
 'use strict';
 // One execution of a code block, driven by the host through `__flow`:
-//   sink = fn                      (an assignment, so the user's function is the
-//                                  last thing in the script and V8 reports syntax
-//                                  errors exactly as for the code alone);
-//   run(token, id, inputJson, n, ..., ack)  with n > 0, first registers the function in the
-//                                  sink as code block `id` (n = its source length);
+//   sink = fn                      (an assignment: the host's definition script hands
+//                                  over a function that returns the code block's
+//                                  function, see claim());
+//   run(token, id, inputJson, n, nonce, ..., ack)  with n > 0, first claims the function
+//                                  in the sink as code block `id` (n = its source length);
 //                                  then starts it; returns the result payload when it
 //                                  finished synchronously, or '' when it is pending,
 //                                  in which case the host is notified on settlement
@@ -14,11 +14,13 @@
 //                                  else 'H' + the outbox of host calls as JSON, or '';
 //                                  a payload comes with the reset already done (below):
 //                                  'S<length of the report>:<report><payload>';
-//   reset(token, ack)              after the response: restores shared objects and
+//   reset(token, ack)              puts shared state back (per_execution.js) and
 //                                  reports 'clean:<repairs>' or 'dirty:<reason>'.
 // Why take may reset and run may not: mini-racer runs the microtask checkpoint after
 // a call has returned its result, so promise reactions a synchronous code block left
-// behind run after run returns, and a reset inside run would miss what they change.
+// behind run after run returns, and a reset inside run would miss what they do. The
+// host therefore waits for the reset of a synchronous execution, under the
+// execution's own deadline, before it answers (runtime.py).
 // take runs only after the checkpoint in which the execution settled has drained the
 // queue, and a settled execution has no timers, host calls or waits left, so nothing
 // of it can run after take: the separate reset call (a round trip between threads)
@@ -35,16 +37,16 @@
 // reports the whole state.
 
 import { takeLogs } from './console.js';
-import { resnapshot, restore } from './isolation.js';
 import { resetBufferBudget } from './memory.js';
-import { defineModule, esm, loadModule, require } from './modules.js';
+import { defineModule, makeRequire } from './modules.js';
+import { resetSharedState } from './per_execution.js';
 import { seedRandom } from './random.js';
 import { releaseWaits } from './async_sources.js';
 import { beginExecution, endExecution, isLive, setHeapFigures } from './state.js';
 import {
   ArrayPrototypeJoin, FunctionPrototypeToString, JSONParse, JSONStringify, MapPrototypeGet,
   MapPrototypeHas, MapPrototypeSet, ObjectDefineProperty, ObjectFreeze, PromisePrototypeThen,
-  PromiseResolve, Promise_, ReflectApply, RegExpPrototypeExec, SafeMap, StringPrototypeCharCodeAt, String_,
+  PromiseResolve, Promise_, ReflectApply, SafeMap, StringPrototypeCharCodeAt, String_,
   StringPrototypeIndexOf, StringPrototypeSlice,
 } from './primordials.js';
 import { describeError, serializeResult } from './result.js';
@@ -52,7 +54,6 @@ import { cancelAll } from './timers.js';
 import { configureHost, deliver, dropHostCalls, takeOutbox } from './host.js';
 
 const compiled = new SafeMap();
-const EMPTY_PATTERN = /(?:)/;
 const settings = { maxResultBytes: 5 * 1024 * 1024, maxArrayBufferBytes: 128 * 1024 * 1024 };
 const state = { token: null, notify: null, pending: false, payload: null, sink: null };
 let doorbellArmed = true;
@@ -154,15 +155,28 @@ function failExecution(err) {
   if (isLive()) settle(failurePayload(err));
 }
 
-// Takes the function assigned to the sink as code block `id`.
-function claim(id, expectedLength) {
-  const fn = state.sink;
+// Takes the code block's function as code block `id`. The host's definition script is
+//   __flow.sink = function () { L<nonce>: { return <async >function (input, ...) { /*<nonce>*/
+//   <code>
+//   }; break L<nonce>; } };
+// The label makes any script in which the code closes the wrapper early a syntax
+// error, found before anything runs (`break` needs its label around it, and the
+// code cannot know the nonce): the code stays inside the outer function. The code
+// can still end the inner function early and go on with the `return` expression;
+// then the function returned is not the one the host wrote, which its marker line
+// and length tell: the runtime is retired (tag X), since code of the block may have
+// run outside its function.
+function claim(id, expectedLength, nonce) {
+  const outer = state.sink;
   state.sink = null;
-  if (typeof fn !== 'function') throw new Error('no code block function to define');
-  // Code that closes the wrapper early (`}; ...; x = function () {`) leaves a
-  // function shorter than the code sent: refuse it.
-  if (FunctionPrototypeToString(fn).length !== expectedLength) {
-    throw new SyntaxError("Unexpected token '}'");
+  if (typeof outer !== 'function') throw new Error('no code block function to define');
+  const fn = ReflectApply(outer, undefined, []);
+  const source = typeof fn === 'function' ? FunctionPrototypeToString(fn) : '';
+  const marker = `/*${nonce}*/\n`;
+  const lineEnd = StringPrototypeIndexOf(source, '\n');
+  if (source.length !== expectedLength || lineEnd < 0 ||
+      StringPrototypeSlice(source, lineEnd + 1 - marker.length, lineEnd + 1) !== marker) {
+    return null;
   }
   if (MapPrototypeHas(compiled, id)) throw new Error(`code block ${id} is already defined`);
   MapPrototypeSet(compiled, id, fn);
@@ -176,7 +190,7 @@ function isThenable(value) {
 }
 
 const host = {
-  // this = 'run\0token\0ack\0id\0n\0entropy\0heapUsed\0heapTotal\0inputJson',
+  // this = 'run\0token\0ack\0id\0n\0nonce\0entropy\0heapUsed\0heapTotal\0inputJson',
   // 'take\0token\0ack\0answersJson' or 'reset\0token\0ack'. The last field takes
   // the rest (JSON never holds a raw NUL). Parsed into locals, not an array: element
   // writes could meet setters a code block put on Array.prototype before take.
@@ -199,10 +213,11 @@ const host = {
     if (op !== 'run') throw new TypeError('malformed host message');
     const id = +next();
     const n = +next();
+    const nonce = next();
     const entropy = next();
     const heapUsed = +next();
     const heapTotal = +next();
-    return host.run(token, id, StringPrototypeSlice(message, at), n, entropy, heapUsed, heapTotal, ack);
+    return host.run(token, id, StringPrototypeSlice(message, at), n, nonce, entropy, heapUsed, heapTotal, ack);
   },
 
   configure(token, json) {
@@ -213,32 +228,32 @@ const host = {
     return 'ok';
   },
 
-  // Installs an npm module bundle (the function in the sink) under `name` and
-  // initialises it now, between executions (the runtime was just reset), so that
-  // what its initialisation changes becomes part of the restored baseline.
-  defineModule(token, name) {
+  // Installs an npm module bundle (the function in the sink) under `name`, between
+  // executions: a shared module is initialised and hardened now, a per-execution one
+  // (perExecution = 1) runs in each execution that requires it (modules.js).
+  defineModule(token, name, perExecution) {
     checkToken(token);
     const factory = state.sink;
     state.sink = null;
     if (typeof factory !== 'function') throw new TypeError('no module factory to define');
     if (isLive()) throw new Error('modules are installed between executions');
-    defineModule(name, factory);
-    loadModule(name);
-    resnapshot();
+    defineModule(name, factory, perExecution === 1);
     return 'ok';
   },
 
-  run(token, id, inputJson, expectedLength, entropy, heapUsed, heapTotal, ack) {
+  run(token, id, inputJson, expectedLength, nonce, entropy, heapUsed, heapTotal, ack) {
     enter(token, ack);
     if (isLive()) throw new Error('an execution is already running');
     let fn;
     if (expectedLength > 0) {
       try {
-        fn = claim(id, expectedLength);
+        fn = claim(id, expectedLength, nonce);
       } catch (err) {
         // Tag D: like E, and tells the host that `id` was not defined.
         return frame('D', flatJson(describeError(err)));
       }
+      // Tag X: code of the block ran outside its function; the host retires the runtime.
+      if (fn === null) return 'X';
     } else {
       fn = MapPrototypeGet(compiled, id);
       if (fn === undefined) throw new Error(`code block ${id} is not defined`);
@@ -251,6 +266,7 @@ const host = {
     resetBufferBudget(settings.maxArrayBufferBytes);
     const input = JSONParse(inputJson);
     const module = { exports: {} };
+    const { require, esm } = makeRequire();
     let returned;
     try {
       returned = ReflectApply(fn, module.exports, [input, require, module, module.exports, esm]);
@@ -302,10 +318,7 @@ function resetRuntime() {
     // installed (and allocate) before it starts, and the last execution may have used it all.
     resetBufferBudget(settings.maxArrayBufferBytes);
     state.sink = null;
-    const repairs = restore();
-    // RegExp.$1-$9, input, lastMatch... hold the last match of the execution (its data):
-    // a match of '' leaves them as a fresh context has them.
-    RegExpPrototypeExec(EMPTY_PATTERN, '');
+    const repairs = resetSharedState();
     return `clean:${repairs}`;
   } catch (problem) {
     return `dirty:${String_(problem)}`;

@@ -166,4 +166,4 @@ function isMemoryLimitError(err) {
   try { return err !== null && typeof err === 'object' && err[kMemoryLimit] === true; } catch { return false; }
 }
 
-export { installBufferAccounting, resetBufferBudget, isMemoryLimitError, accountingTarget, budget as bufferBudget };
+export { installBufferAccounting, resetBufferBudget, isMemoryLimitError, accountingTarget, budget as bufferBudget, ArrayBufferLimitError };

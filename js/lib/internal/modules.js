@@ -1,103 +1,134 @@
 'use strict';
-// require() for code blocks: a fixed registry of modules, loaded lazily on first
-// use and cached per runtime. Modules that would reach the host (file system,
-// processes, sockets) are refused with a SecurityError naming the module.
+// require() for code blocks: a fixed registry of modules. Modules that would reach
+// the host (file system, processes, sockets) are refused with a SecurityError naming
+// the module.
 //
-// Built-in modules register a loader at bootstrap. npm modules are installed by the
-// host (defineModule) into a runtime before the first code block that names them
-// runs there: require() is synchronous, so the host finds the names by parsing the
-// code (analysis.py) and installs their bundles ahead of time.
+// Two kinds of module (per_execution.js lists why each is which):
+// - shared: loaded once per runtime, between executions, and hardened at once
+//   (harden.js): every execution sees the same frozen exports. Built-in modules
+//   register a loader at bootstrap; npm modules are installed by the host
+//   (defineModule) before the first code block that names them runs: require() is
+//   synchronous, so the host finds the names by parsing the code (analysis.py).
+// - per-execution: the module's factory runs again in every execution that requires
+//   it, so its mutable state (axios.defaults, dayjs.locale) is the execution's own.
+//   Chosen where running the factory is cheap (bench/module_cost.py).
+//
+// Each execution gets its own require, module cache of per-execution modules, and
+// ES module helper (makeRequire): nothing of them outlives the execution.
 
 import { SecurityError } from './errors.js';
+import { harden } from './harden.js';
+import { addRestorer } from './per_execution.js';
+import { hooksOf } from './shared_modules.js';
 import {
-  ArrayPrototypeJoin, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectGetOwnPropertyDescriptor, ObjectKeys,
-  ObjectPrototypeHasOwnProperty, ReflectApply, PromiseResolve, SafeMap, StringPrototypeSlice, StringPrototypeStartsWith,
-  TypeError_,
+  ArrayPrototypeJoin, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectKeys, ObjectPrototypeHasOwnProperty,
+  PromiseResolve, ReflectApply, SafeMap, SafeSet, SetPrototypeAdd, SetPrototypeClear, SetPrototypeForEach,
+  SetPrototypeHas, StringPrototypeSlice, StringPrototypeStartsWith, TypeError_,
 } from './primordials.js';
 
 const PromiseReject = Promise.reject.bind(Promise);
+const ArrayPrototypeIncludes = Function.prototype.call.bind(Array.prototype.includes);
+const ArrayPrototypeSort = Function.prototype.call.bind(Array.prototype.sort);
 
-const FORBIDDEN = new Set([
+const FORBIDDEN = new SafeSet([
   'fs', 'fs/promises', 'child_process', 'net', 'tls', 'http', 'https', 'http2', 'dgram', 'dns',
   'dns/promises', 'os', 'cluster', 'worker_threads', 'vm', 'v8', 'inspector', 'module',
   'repl', 'readline', 'perf_hooks', 'async_hooks', 'trace_events', 'wasi', 'tty',
   'diagnostics_channel', 'sqlite', 'test',
 ]);
-const setHas = Set.prototype.has;
 
-const loaders = new SafeMap(); // name -> () => exports
+const loaders = new SafeMap(); // shared module name -> () => exports
+const factories = new SafeMap(); // per-execution module name -> factory(module, exports, require)
 const internals = new SafeMap(); // 'internal:<name>' -> exports, for module bundles only
-const cache = new SafeMap(); // name -> exports
-let onFirstLoad = null; // (name, exports, restoreClosures) => void: lets isolation track module objects
-let onUse = null; // (name) => void: tells isolation which modules an execution used
+const cache = new SafeMap(); // shared module name -> its hardened exports
 let known = { modules: [], aliases: {} }; // npm modules the host can install
+let onSharedLoad = () => {}; // after a shared module is loaded and hardened (per_execution.js baseline)
 
-// State some modules keep in closures, where the property snapshot of isolation.js
-// cannot see it: each entry gives a function that puts it back, which isolation.js
-// runs after every execution that used the module. Without this,
-// `dayjs.locale('zh-cn')` in one execution changed the dates of the next, and
-// `EventEmitter.defaultMaxListeners` (an accessor over a closure) stayed changed.
-const closureState = new SafeMap([
-  ['dayjs', (dayjs) => {
-    const locale = dayjs.locale;
-    const initial = ReflectApply(locale, dayjs, []);
-    return () => { ReflectApply(locale, dayjs, [initial]); };
-  }],
-  ['events', (EventEmitter) => {
-    const d = ObjectGetOwnPropertyDescriptor(EventEmitter, 'defaultMaxListeners');
-    if (d === undefined || d.get === undefined || d.set === undefined) return () => {};
-    const initial = ReflectApply(d.get, EventEmitter, []);
-    return () => { ReflectApply(d.set, EventEmitter, [initial]); };
-  }],
-  ['date-fns', (dateFns) => {
-    const get = dateFns.getDefaultOptions;
-    const set = dateFns.setDefaultOptions;
-    const initial = ReflectApply(get, dateFns, []);
-    return () => {
-      const now = ReflectApply(get, dateFns, []);
-      const next = {};
-      for (const key of ObjectKeys(now)) next[key] = undefined;
-      for (const key of ObjectKeys(initial)) next[key] = initial[key];
-      ReflectApply(set, dateFns, [next]);
-    };
-  }],
-]);
 function registerModule(name, loader) { MapPrototypeSet(loaders, name, loader); }
 
 // Internal modules (the host channel, error brands) are visible to the module
 // bundles the service installs, never to code blocks: bundles get this require.
 function registerInternal(name, exports) { MapPrototypeSet(internals, `internal:${name}`, exports); }
 
-function internalRequire(id) {
-  if (MapPrototypeHas(internals, id)) return MapPrototypeGet(internals, id);
-  return StringPrototypeStartsWith(id, 'internal:') ? load(id) : require(id);
-}
-
 function configureModules(options) {
-  onFirstLoad = options.onFirstLoad;
-  onUse = options.onUse;
   known = options.known;
+  onSharedLoad = options.onSharedLoad;
 }
 
-// Installs an npm module bundle: `factory(module, exports, require)` runs on first require.
-function defineModule(name, factory) {
-  registerModule(name, () => {
-    const module = { exports: {} };
-    factory.call(module.exports, module, module.exports, internalRequire);
-    return module.exports;
-  });
+// Installs an npm module bundle: `factory(module, exports, require)`. A shared one is
+// loaded and hardened now (the host installs between executions); a per-execution
+// one runs in each execution that requires it.
+function defineModule(name, factory, perExecution) {
+  if (perExecution) {
+    MapPrototypeSet(factories, name, factory);
+    return;
+  }
+  registerModule(name, () => runFactory(factory, sharedRequire));
+  loadShared(name);
+}
+
+function runFactory(factory, requireFn) {
+  const module = { exports: {} };
+  ReflectApply(factory, module.exports, [module, module.exports, requireFn]);
+  return module.exports;
+}
+
+// Restorers of shared modules that run only after executions that required them
+// (shared_modules.js): name -> () => void, and the ones due after this execution.
+const restoreIfUsed = new SafeMap();
+const used = new SafeSet();
+
+function runUsedRestorers() {
+  SetPrototypeForEach(used, (name) => { MapPrototypeGet(restoreIfUsed, name)(); });
+  SetPrototypeClear(used);
+}
+addRestorer(runUsedRestorers);
+
+function loadShared(name) {
+  if (MapPrototypeHas(cache, name)) return MapPrototypeGet(cache, name);
+  const loader = MapPrototypeGet(loaders, name);
+  if (loader === undefined) throw notFound(name);
+  let exports = loader();
+  const hooks = hooksOf(name);
+  if (hooks !== undefined && hooks.prepare !== undefined) exports = hooks.prepare(exports) ?? exports;
+  harden(exports);
+  if (hooks !== undefined && hooks.restore !== undefined) {
+    const captured = hooks.capture === undefined ? undefined : hooks.capture(exports);
+    const restore = () => hooks.restore(exports, captured);
+    if (hooks.always) addRestorer(restore);
+    else MapPrototypeSet(restoreIfUsed, name, restore);
+  }
+  MapPrototypeSet(cache, name, exports);
+  onSharedLoad(name, exports);
+  return exports;
+}
+
+// The require given to shared module bundles while they load (between executions).
+function sharedRequire(id) {
+  if (MapPrototypeHas(internals, id)) return MapPrototypeGet(internals, id);
+  const name = StringPrototypeStartsWith(id, 'node:') ? StringPrototypeSlice(id, 5) : id;
+  if (MapPrototypeHas(loaders, name)) return loadShared(name);
+  if (MapPrototypeHas(factories, name)) {
+    throw new TypeError_(`shared module bundle requires per-execution module ${name}`);
+  }
+  return userRequire(id, null); // forbidden or unknown: the same errors as for code blocks
 }
 
 function availableModules() {
   const names = [];
   for (const name of loaders.keys()) names[names.length] = name;
+  for (const name of factories.keys()) names[names.length] = name;
   for (let i = 0; i < known.modules.length; i++) {
-    if (!MapPrototypeHas(loaders, known.modules[i])) names[names.length] = known.modules[i];
+    const name = known.modules[i];
+    if (!MapPrototypeHas(loaders, name) && !MapPrototypeHas(factories, name)) names[names.length] = name;
   }
-  for (let i = names.length - 1; i >= 0; i--) {
-    if (StringPrototypeStartsWith(names[i], 'internal:')) names.splice(i, 1);
+  const shown = [];
+  for (let i = 0; i < names.length; i++) {
+    if (!StringPrototypeStartsWith(names[i], 'internal:') && !ArrayPrototypeIncludes(shown, names[i])) {
+      shown[shown.length] = names[i];
+    }
   }
-  return names.sort();
+  return ArrayPrototypeSort(shown);
 }
 
 function notFound(id) {
@@ -109,97 +140,109 @@ function notFound(id) {
 
 // `lodash/get` -> the function `get` of lodash; `date-fns/format` -> an object
 // holding `format`: what each package's own per-function files give.
-function resolveAlias(name) {
-  for (const prefix of ObjectKeys(known.aliases)) {
+function resolveAlias(name, execution) {
+  const prefixes = ObjectKeys(known.aliases);
+  for (let i = 0; i < prefixes.length; i++) {
+    const prefix = prefixes[i];
     if (!StringPrototypeStartsWith(name, prefix)) continue;
     const { base, kind } = known.aliases[prefix];
-    const exports = require(base);
+    const exports = userRequire(base, execution);
     const member = StringPrototypeSlice(name, prefix.length);
     if (member === '' || !ObjectPrototypeHasOwnProperty(exports, member)) throw notFound(name);
     if (kind === 'member') return exports[member];
     const namespace = {};
     namespace[member] = exports[member];
-    MapPrototypeSet(cache, name, namespace);
-    // Shared from now on like any module's exports: tracked, so changes are undone.
-    if (onFirstLoad) onFirstLoad(name, namespace);
-    if (onUse) onUse(name);
-    return namespace;
+    return namespace; // a new object per require: nothing shared to freeze
   }
   return undefined;
 }
 
-function require(id) {
+function invalidId(id) {
   if (typeof id !== 'string') {
     const err = new TypeError_(`The "id" argument must be of type string. Received ${id === null ? 'null' : typeof id}`);
     err.code = 'ERR_INVALID_ARG_TYPE';
-    throw err;
+    return err;
   }
-  if (id === '') {
-    const err = new TypeError_("The argument 'id' must be a non-empty string. Received ''");
-    err.code = 'ERR_INVALID_ARG_VALUE';
-    throw err;
-  }
+  const err = new TypeError_("The argument 'id' must be a non-empty string. Received ''");
+  err.code = 'ERR_INVALID_ARG_VALUE';
+  return err;
+}
+
+// require() as code blocks see it; `execution` holds the execution's cache of
+// per-execution modules (null while shared modules load).
+function userRequire(id, execution) {
+  if (typeof id !== 'string' || id === '') throw invalidId(id);
   const name = StringPrototypeStartsWith(id, 'node:') ? StringPrototypeSlice(id, 5) : id;
   if (StringPrototypeStartsWith(name, 'internal:')) throw notFound(id);
-  if (MapPrototypeHas(cache, name)) return cached(name);
-  if (Reflect.apply(setHas, FORBIDDEN, [name])) {
+  if (MapPrototypeHas(cache, name)) {
+    if (MapPrototypeHas(restoreIfUsed, name)) SetPrototypeAdd(used, name);
+    return MapPrototypeGet(cache, name);
+  }
+  if (SetPrototypeHas(FORBIDDEN, name)) {
     throw new SecurityError(`Module "${name}" is not available in code blocks: ` +
       'it would give access to the host (files, processes, network sockets or the runtime itself).');
   }
-  const loader = MapPrototypeGet(loaders, name);
-  if (loader === undefined) {
-    const aliased = resolveAlias(name);
-    if (aliased !== undefined) return aliased;
-    if (known.modules.includes(name)) {
-      const err = new Error(`Module '${id}' was not prepared for this code block: require npm modules ` +
-        `with a string literal, e.g. require('${name}'), so the service can load them before the code runs.`);
-      err.code = 'MODULE_NOT_FOUND';
-      throw err;
-    }
-    throw notFound(id);
+  if (execution !== null && MapPrototypeHas(factories, name)) return perExecutionModule(name, execution);
+  // Shared modules are loaded between executions (bootstrap, host installs), never by one.
+  if (MapPrototypeHas(loaders, name)) throw new Error(`module ${name} was not loaded before this execution`);
+  const aliased = resolveAlias(name, execution);
+  if (aliased !== undefined) return aliased;
+  if (ArrayPrototypeIncludes(known.modules, name)) {
+    const err = new Error(`Module '${id}' was not prepared for this code block: require npm modules ` +
+      `with a string literal, e.g. require('${name}'), so the service can load them before the code runs.`);
+    err.code = 'MODULE_NOT_FOUND';
+    throw err;
   }
-  return load(name);
+  throw notFound(id);
 }
 
-function cached(name) {
-  if (onUse) onUse(name);
-  return MapPrototypeGet(cache, name);
+function perExecutionModule(name, execution) {
+  const cached = MapPrototypeGet(execution.cache, name);
+  if (cached !== undefined) return cached.exports;
+  const module = { exports: {} };
+  MapPrototypeSet(execution.cache, name, module); // a cycle gets the partial exports, as in Node
+  ReflectApply(MapPrototypeGet(factories, name), module.exports, [module, module.exports, execution.bundleRequire]);
+  return module.exports;
 }
 
-function load(name) {
-  if (MapPrototypeHas(cache, name)) return cached(name);
-  const loader = MapPrototypeGet(loaders, name);
-  if (loader === undefined) throw notFound(name);
-  const exports = loader();
-  MapPrototypeSet(cache, name, exports);
-  const capture = MapPrototypeGet(closureState, name);
-  if (onFirstLoad) onFirstLoad(name, exports, capture === undefined ? null : capture(exports));
-  if (onUse) onUse(name);
-  return exports;
+// A fresh require and ES module helper for one execution.
+function makeRequire() {
+  const execution = { cache: new SafeMap(), bundleRequire: null };
+  // What a per-execution bundle's own require() resolves: the service's internals,
+  // and everything else as the execution's require (dayjs locales get its dayjs).
+  execution.bundleRequire = function (id) {
+    if (MapPrototypeHas(internals, id)) return MapPrototypeGet(internals, id);
+    return userRequire(id, execution);
+  };
+  const require = function require(id) { return userRequire(id, execution); };
+  // ES module interop for code blocks written with import (rewritten by the host):
+  // a CommonJS module's default export is module.exports; a namespace has the named
+  // exports plus default.
+  const esm = {
+    d(exports) { return exports !== null && typeof exports === 'object' && exports.__esModule ? exports.default : exports; },
+    ns(exports) {
+      if (exports !== null && typeof exports === 'object' && exports.__esModule) return exports;
+      const namespace = { __proto__: null };
+      if (exports !== null && (typeof exports === 'object' || typeof exports === 'function')) {
+        const keys = ObjectKeys(exports);
+        for (let i = 0; i < keys.length; i++) namespace[keys[i]] = exports[keys[i]];
+      }
+      namespace.default = exports;
+      return namespace;
+    },
+    // import('x'): like require, but asynchronous and giving the namespace.
+    dyn(id) {
+      try {
+        return PromiseResolve(esm.ns(require(id)));
+      } catch (err) {
+        return PromiseReject(err);
+      }
+    },
+  };
+  return { require, esm };
 }
 
-// ES module interop for code blocks written with import (rewritten by the host):
-// a CommonJS module's default export is module.exports; a namespace has the named
-// exports plus default.
-const esm = {
-  d(exports) { return exports !== null && typeof exports === 'object' && exports.__esModule ? exports.default : exports; },
-  ns(exports) {
-    if (exports !== null && typeof exports === 'object' && exports.__esModule) return exports;
-    const namespace = { __proto__: null };
-    if (exports !== null && (typeof exports === 'object' || typeof exports === 'function')) {
-      for (const key of ObjectKeys(exports)) namespace[key] = exports[key];
-    }
-    namespace.default = exports;
-    return namespace;
-  },
-  // import('x'): like require, but asynchronous and giving the namespace.
-  dyn(id) {
-    try {
-      return PromiseResolve(esm.ns(require(id)));
-    } catch (err) {
-      return PromiseReject(err);
-    }
-  },
+export {
+  makeRequire, loadShared as loadModule, registerModule, registerInternal, configureModules,
+  availableModules, defineModule,
 };
-
-export { require, load as loadModule, registerModule, registerInternal, configureModules, availableModules, defineModule, esm };

@@ -87,3 +87,25 @@ export const AtomicsWaitAsync = Atomics.waitAsync;
 export const AtomicsNotify = Atomics.notify;
 export const DateNow = Date.now;
 export const Uint8Array_ = Uint8Array;
+
+// The frozen realm (harden.js, per_execution.js).
+export const ObjectIsFrozen = Object.isFrozen;
+export const ObjectPreventExtensions = Object.preventExtensions;
+export const SafeWeakSet = WeakSet;
+export const WeakSetPrototypeAdd = uncurryThis(WeakSet.prototype.add);
+export const WeakSetPrototypeHas = uncurryThis(WeakSet.prototype.has);
+export const WeakMapPrototypeHas = uncurryThis(WeakMap.prototype.has);
+export const SymbolIterator = Symbol.iterator;
+export const DatePrototypeGetTime = uncurryThis(Date.prototype.getTime);
+export const DatePrototypeSetTime = uncurryThis(Date.prototype.setTime);
+export const ArrayBufferPrototypeGetByteLength =
+  uncurryThis(Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get);
+const TypedArrayPrototype = Reflect.getPrototypeOf(Uint8Array.prototype);
+export const TypedArrayPrototypeGetBuffer = uncurryThis(Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'buffer').get);
+export const TypedArrayPrototypeGetByteLength =
+  uncurryThis(Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'byteLength').get);
+export const TypedArrayPrototypeGetByteOffset =
+  uncurryThis(Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'byteOffset').get);
+export const DataViewPrototypeGetBuffer = uncurryThis(Object.getOwnPropertyDescriptor(DataView.prototype, 'buffer').get);
+export const SharedArrayBufferPrototypeGetByteLength =
+  uncurryThis(Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get);

@@ -16,7 +16,7 @@ const TIMEOUT_MAX = 2 ** 31 - 1;
 const IMMEDIATE_WAIT_MS = 0.001;
 const pending = new SafeSet();
 const setDelete = Set.prototype.delete;
-let nextId = 1;
+let nextId = 1; // restarts with every execution (cancelAll): ids would count other executions' timers
 let onError = null; // (err) => void, installed by the execution module
 
 function invalidCallback(callback) {
@@ -153,6 +153,7 @@ function cancelAll() {
     count++;
   });
   SetPrototypeClear(pending);
+  nextId = 1;
   return count;
 }
 

@@ -1,0 +1,149 @@
+'use strict';
+// Per-execution state: what Node programs legitimately change on objects that every
+// execution on a runtime shares. The shared realm is frozen (harden.js); this is the
+// list of what is not, and how each entry is made to start afresh for every
+// execution. resetSharedState() runs after every execution (execution.js).
+//
+//   entry                                    handling
+//   ---------------------------------------  -----------------------------------------------
+//   Error.stackTraceLimit                    writable slot on the frozen Error (V8 reads it
+//   Error.prepareStackTrace                  as a data property); back to 10 / undefined
+//   Buffer.poolSize                          writable slot, back to 8192
+//   process.exitCode                         writable slot, back to undefined
+//   process.env                              writable slot, a fresh {} for every execution
+//   console.log, .info, ... (every method)   writable slots, back to the originals
+//   globalThis's own properties              compared with the baseline taken after
+//                                            bootstrap and after each module install:
+//                                            added ones deleted, changed ones put back;
+//                                            what cannot be put back retires the runtime
+//   RegExp.prototype, Promise.prototype      left unfrozen (harden.js says why); any
+//                                            change retires the runtime
+//   RegExp legacy statics ($1-$9, input...)  cleared by a match of '' (they hold the last
+//                                            match: the execution's data)
+//   Map/Set entries, Date times, ArrayBuffer harden.js records those reachable from the
+//   bytes reachable from shared objects      shared realm; compared and put back
+//   closure state of shared modules          a restorer per module (modules.js):
+//                                            events' defaultMaxListeners, date-fns's
+//                                            setDefaultOptions, lodash's _.uniqueId
+//                                            counter (replaced by a per-execution one)
+//   axios, dayjs with its plugins and        a fresh instance per execution (modules.js):
+//   locales, uuid, fast-xml-parser,          their state (axios.defaults, interceptors,
+//   form-data                                dayjs.locale/extend, uuid's v1/v7 clock) is
+//                                            the execution's own
+//   require, module, exports, __flowEsm      fresh per execution (modules.js, execution.js)
+//   timers, host calls, Atomics waits,       execution.js: cancelled or dropped when the
+//   finalizers, console buffer, ArrayBuffer  execution settles, and again at the reset
+//   budget, random seed
+
+import { checkFrozen, checkInternalState, keepWritable, shapeChange, shapeOf } from './harden.js';
+import {
+  ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectIs, ObjectIsExtensible, ReflectDefineProperty,
+  ReflectDeleteProperty, ReflectGetPrototypeOf, ReflectOwnKeys, ReflectSetPrototypeOf, RegExpPrototypeExec, String_,
+} from './primordials.js';
+
+const EMPTY_PATTERN = /(?:)/;
+const slots = []; // { obj, key, initial, fresh }: fresh() gives a new initial value
+const restorers = [];
+const checkedShapes = [];
+let frozenRoots = [];
+let globalBaseline = null;
+
+// Declares `obj[key]` per-execution state: it stays writable when `obj` is hardened and
+// is set back to its value now (or to `fresh()`) after every execution.
+function declareSlot(obj, key, fresh) {
+  keepWritable(obj, key);
+  slots[slots.length] = { obj, key, initial: obj[key], fresh };
+}
+
+// Adds a function that puts back state a shared module keeps in closures.
+function addRestorer(restore) { restorers[restorers.length] = restore; }
+
+// An object left unfrozen whose every change must retire the runtime.
+function checkShape(obj) { checkedShapes[checkedShapes.length] = shapeOf(obj); }
+
+// Records the global object's own properties as they must be at the start of every
+// execution; also the objects checked to be frozen. After bootstrap and after every
+// module install (which may add globals: fetch, URL).
+function recordGlobals(global, roots) {
+  const keys = ReflectOwnKeys(global);
+  const descriptors = [];
+  for (let i = 0; i < keys.length; i++) descriptors[i] = ObjectGetOwnPropertyDescriptor(global, keys[i]);
+  globalBaseline = { global, keys, descriptors, proto: ReflectGetPrototypeOf(global) };
+  const list = [];
+  for (let i = 0; i < descriptors.length; i++) {
+    if ('value' in descriptors[i]) list[list.length] = descriptors[i].value;
+  }
+  for (let i = 0; i < roots.length; i++) list[list.length] = roots[i];
+  frozenRoots = list;
+}
+
+function sameDescriptor(a, b) {
+  return a !== undefined && ObjectIs(a.value, b.value) && a.get === b.get && a.set === b.set &&
+    a.writable === b.writable && a.enumerable === b.enumerable && a.configurable === b.configurable;
+}
+
+// Puts the global object's own properties back. Returns the number of repairs;
+// throws a string when one cannot be undone.
+function restoreGlobals() {
+  const { global, keys, descriptors, proto } = globalBaseline;
+  let repairs = 0;
+  if (ReflectGetPrototypeOf(global) !== proto) {
+    repairs++;
+    if (!ReflectSetPrototypeOf(global, proto)) throw 'the global object\'s prototype cannot be put back';
+  }
+  if (!ObjectIsExtensible(global)) throw 'the global object was made non-extensible';
+  const now = ReflectOwnKeys(global);
+  if (now.length !== keys.length || !sameKeys(now, keys)) {
+    const known = new Set();
+    for (let i = 0; i < keys.length; i++) known.add(keys[i]);
+    for (let i = 0; i < now.length; i++) {
+      if (known.has(now[i])) continue;
+      repairs++;
+      if (!ReflectDeleteProperty(global, now[i])) throw `global ${String_(now[i])} cannot be deleted`;
+    }
+  }
+  for (let i = 0; i < keys.length; i++) {
+    if (sameDescriptor(ObjectGetOwnPropertyDescriptor(global, keys[i]), descriptors[i])) continue;
+    repairs++;
+    if (!ReflectDefineProperty(global, keys[i], descriptors[i])) throw `global ${String_(keys[i])} cannot be put back`;
+  }
+  return repairs;
+}
+
+function sameKeys(a, b) {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// Starts every slot afresh (also before the first execution: process.env).
+function resetSlots() {
+  let repairs = 0;
+  for (let i = 0; i < slots.length; i++) {
+    const { obj, key, initial, fresh } = slots[i];
+    if (fresh !== undefined) {
+      ObjectDefineProperty(obj, key, { value: fresh() });
+    } else if (!ObjectIs(obj[key], initial)) {
+      repairs++;
+      ObjectDefineProperty(obj, key, { value: initial });
+    }
+  }
+  return repairs;
+}
+
+// After every execution. Returns the number of repairs; throws a string naming what
+// could not be repaired (the runtime is then retired).
+function resetSharedState() {
+  let repairs = restoreGlobals();
+  repairs += resetSlots();
+  for (let i = 0; i < restorers.length; i++) restorers[i]();
+  repairs += checkInternalState();
+  for (let i = 0; i < checkedShapes.length; i++) {
+    const change = shapeChange(checkedShapes[i]);
+    if (change !== '') throw `a shared object was changed: ${change}`;
+  }
+  checkFrozen(frozenRoots);
+  RegExpPrototypeExec(EMPTY_PATTERN, '');
+  return repairs;
+}
+
+export { declareSlot, addRestorer, checkShape, recordGlobals, resetSharedState, resetSlots };

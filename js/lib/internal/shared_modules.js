@@ -1,0 +1,147 @@
+'use strict';
+// What each shared module (modules.js) needs beyond hardening its exports, found by
+// an audit of the bundled packages and by tests/security/test_leak_search.py:
+// - prepare(exports), before the exports are hardened: samples of objects the module
+//   hands out whose prototypes no property path from its exports reaches (hardened
+//   with the exports), stubs for functions that would change state no reset can put
+//   back, and per-execution replacements. It may return replacement exports.
+// - restore(exports): puts back state the module keeps in closures. After every
+//   execution (`always`), or after every execution that required the module: such a
+//   module can be reached through require() only, because nothing an execution
+//   takes from the frozen realm outlives it.
+
+import { harden } from './harden.js';
+import {
+  ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectKeys, ObjectPrototypeHasOwnProperty, ReflectApply,
+  ReflectGetPrototypeOf, ReflectOwnKeys, TypeError_,
+} from './primordials.js';
+
+// esbuild's and webpack's ES module interop export getters (date-fns has 250): harden()
+// reaches a getter, not the value it returns, so the exports are copied into data
+// properties first.
+function materialize(exports) {
+  if (exports === null || typeof exports !== 'object') return exports;
+  const keys = ReflectOwnKeys(exports);
+  let accessors = false;
+  for (let i = 0; i < keys.length && !accessors; i++) {
+    accessors = !('value' in ObjectGetOwnPropertyDescriptor(exports, keys[i]));
+  }
+  if (!accessors) return exports;
+  const copy = {};
+  for (let i = 0; i < keys.length; i++) {
+    const desc = ObjectGetOwnPropertyDescriptor(exports, keys[i]);
+    ObjectDefineProperty(copy, keys[i], {
+      value: 'value' in desc ? desc.value : ReflectApply(desc.get, exports, []),
+      writable: false, enumerable: desc.enumerable, configurable: false,
+    });
+  }
+  return copy;
+}
+
+function refuse(name) {
+  return function () {
+    throw new TypeError_(`${name} is not available in code blocks: it would change the module for every later code block`);
+  };
+}
+
+const proto = ReflectGetPrototypeOf;
+
+// lodash's _.uniqueId counts per execution, as it would in a fresh Node process.
+const uniqueIds = { next: 1 };
+
+// An XML Spreadsheet 2003 workbook: reading it makes SheetJS reset its number-format
+// table, column-width unit, date options and code page, which it keeps in closures
+// and which its read and write functions change from their input.
+const XLML_RESET = '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" ' +
+  'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="S"><Table>' +
+  '<Column ss:Width="64"/></Table></Worksheet></Workbook>';
+
+const hooks = {
+  lodash: {
+    prepare(_) {
+      const toString = _.toString;
+      const uniqueId = function uniqueId(prefix) { return toString(prefix) + uniqueIds.next++; };
+      ObjectDefineProperty(_, 'uniqueId', { value: uniqueId });
+      ObjectDefineProperty(_.prototype, 'uniqueId', {
+        value: function uniqueIdOfWrapped() { return uniqueId(this.value()); },
+      });
+      harden(proto(_.chain([]))); // LodashWrapper
+      harden(proto(_([1, 2, 3]).map((x) => x).take(1).__wrapped__)); // LazyWrapper
+      harden(proto(_.memoize((x) => x).cache.__data__.hash)); // Hash
+      let stack;
+      _.isEqualWith({ a: [1] }, { a: [1] }, (a, b, key, object, other, s) => { if (s) stack = s; });
+      harden(proto(stack)); // Stack
+      harden(proto(stack.__data__)); // ListCache
+    },
+    always: true,
+    restore() { uniqueIds.next = 1; },
+  },
+  'date-fns': {
+    prepare(dateFns) {
+      const exports = materialize(dateFns);
+      const setter = exports.parsers.T.run('0', 'T', undefined, {}).setter;
+      harden(proto(setter)); // ValueSetter, Setter
+      return exports;
+    },
+    always: true,
+    capture(dateFns) {
+      const initial = ReflectApply(dateFns.getDefaultOptions, dateFns, []);
+      return { initial, keys: ObjectKeys(initial) };
+    },
+    restore(dateFns, { initial, keys: initialKeys }) {
+      const now = ReflectApply(dateFns.getDefaultOptions, dateFns, []);
+      const keys = ObjectKeys(now);
+      let same = keys.length === initialKeys.length;
+      for (let i = 0; same && i < keys.length; i++) same = now[keys[i]] === initial[keys[i]];
+      if (same) return;
+      const next = {};
+      for (let i = 0; i < keys.length; i++) next[keys[i]] = undefined;
+      for (let i = 0; i < initialKeys.length; i++) next[initialKeys[i]] = initial[initialKeys[i]];
+      ReflectApply(dateFns.setDefaultOptions, dateFns, [next]);
+    },
+  },
+  'date-fns-tz': { prepare: materialize },
+  events: {
+    always: true,
+    capture(EventEmitter) {
+      const d = ObjectGetOwnPropertyDescriptor(EventEmitter, 'defaultMaxListeners');
+      return { get: d.get, set: d.set, initial: ReflectApply(d.get, EventEmitter, []) };
+    },
+    restore(EventEmitter, { get, set, initial }) {
+      if (ReflectApply(get, EventEmitter, []) !== initial) ReflectApply(set, EventEmitter, [initial]);
+    },
+  },
+  xlsx: {
+    prepare(XLSX) {
+      // The streaming writers call a Readable class given by stream.set_readable, and
+      // every zip goes through the zlib given to CFB.utils.use_zlib: closure state that
+      // cannot be read back. Neither is needed here (no streams, zip is built in).
+      ObjectDefineProperty(XLSX.stream, 'set_readable', { value: refuse('XLSX.stream.set_readable') });
+      ObjectDefineProperty(XLSX.CFB.utils, 'use_zlib', { value: refuse('XLSX.CFB.utils.use_zlib') });
+      XLSX.read(XLML_RESET, { type: 'string' });
+    },
+    restore(XLSX) { XLSX.read(XLML_RESET, { type: 'string' }); },
+  },
+  url(url) {
+    // whatwg-url's implementation objects, reachable through an iterator's symbol key.
+    const it = new url.URLSearchParams('a=1').entries();
+    const [symbol] = ReflectOwnKeys(it);
+    harden(proto(it));
+    harden(proto(it[symbol].target)); // URLSearchParamsImpl
+    const keys = new url.URL('http://a/?b').searchParams.keys();
+    harden(proto(keys[ReflectOwnKeys(keys)[0]].target._url)); // URLImpl
+  },
+  crypto(crypto) {
+    const { Buffer } = globalThis;
+    harden(proto(crypto.createCipheriv('aes-128-ecb', Buffer.alloc(16), null))); // Cipheriv
+  },
+};
+
+// hooks[name] in one shape: { prepare, capture, restore, always }.
+function hooksOf(name) {
+  if (!ObjectPrototypeHasOwnProperty(hooks, name)) return undefined;
+  const entry = hooks[name];
+  return typeof entry === 'function' ? { prepare: entry } : entry;
+}
+
+export { hooksOf, materialize, uniqueIds };
