@@ -7,7 +7,7 @@ Routes:
   /redirect/<n>            n redirects (302) ending at /json
   /goto?url=U&status=S     one redirect to U (status S, default 302)
   /slow?ms=N               answers after N ms
-  /bytes?n=N               N bytes of 'x'
+  /bytes?n=N&hold=K&ms=M   N bytes of 'x'; with hold, K of them, then M ms of silence, then the rest
   /gzip                    a gzip-encoded JSON body
   /cookies                 two Set-Cookie headers
   /multipart               the parts of a multipart/form-data body
@@ -127,6 +127,16 @@ def _handler(target: HttpTarget) -> type[BaseHTTPRequestHandler]:
             elif path == "/slow":
                 time.sleep(int(query.get("ms", 1000)) / 1000)
                 self._json(200, {"slept": int(query.get("ms", 1000))})
+            elif path == "/bytes" and "hold" in query:
+                n, hold = int(query["n"]), int(query["hold"])
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(n))
+                self.end_headers()
+                self.wfile.write(b"x" * hold)
+                self.wfile.flush()
+                time.sleep(int(query.get("ms", 500)) / 1000)
+                self.wfile.write(b"x" * (n - hold))
             elif path == "/bytes":
                 self._send(200, b"x" * int(query["n"]), "application/octet-stream")
             elif path == "/gzip":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flow_codeblock.analysis import analyse
 
@@ -48,3 +50,29 @@ def test_unparseable_code_is_left_to_v8(code: str) -> None:
     assert not facts.parsed_cleanly
     # Treated as async with a return, so V8 reports the real SyntaxError.
     assert facts.has_return and facts.uses_await
+
+
+@pytest.mark.parametrize(
+    ("code", "rewritten"),
+    [
+        # Comments between named imports once crashed the rewrite (a 500).
+        ("import { map, /* x */ } from 'lodash'; return 1", "const { map } = __flowEsm.ns(require('lodash')); return 1"),
+        ("import { /* a */ map as m /* b */, } from 'lodash'; return 1",
+         "const { map: m } = __flowEsm.ns(require('lodash')); return 1"),
+        ("import d, { // line\n a } from 'x'; return 1",
+         "const d = __flowEsm.d(require('x')), { a } = __flowEsm.ns(require('x'));\n return 1"),
+    ],
+)
+def test_imports_with_comments(code: str, rewritten: str) -> None:
+    assert analyse(code).rewritten == rewritten
+
+
+ATOMS = ["import", "{", "}", ",", "/* c */", "// c\n", "as", "x", "*", "from", "'m'", ";", "return", "await", "(", ")",
+         "`", "${", "=>", "default", "\n", "'", '"', "export", "function", "class", "=", "."]
+
+
+@given(st.lists(st.sampled_from(ATOMS), max_size=30).map(" ".join))
+@settings(max_examples=400, deadline=None)
+def test_analysis_never_raises(code: str) -> None:
+    facts = analyse(code)
+    assert isinstance(facts.has_return, bool)

@@ -27,6 +27,17 @@ function normalizeValue(value) {
   return `${value}`.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
 }
 
+// Header values are ByteStrings (WebIDL): one byte per character, as Node's undici checks.
+function checkByteString(value) {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code > 255) {
+      throw new TypeError('Cannot convert argument to a ByteString because the character at index ' +
+        `${i} has a value of ${code} which is greater than 255.`);
+    }
+  }
+}
+
 class Headers {
   constructor(init = undefined) {
     this[kList] = new Map(); // lower-case name -> [name, values[]]
@@ -62,6 +73,7 @@ class Headers {
     if (value !== undefined && /[\0\r\n]/.test(value)) {
       throw new TypeError(`Headers.${method}: "${value}" is an invalid header value.`);
     }
+    if (value !== undefined) checkByteString(value);
     if (this[kGuard] === 'immutable') throw new TypeError('immutable');
     return name;
   }

@@ -133,6 +133,8 @@ def _import_replacement(node: Node, source: bytes) -> str:
         elif part.type == "named_imports":
             names = []
             for spec_node in part.named_children:
+                if spec_node.type != "import_specifier":  # comments between the names
+                    continue
                 original = spec_node.child_by_field_name("name")
                 alias = spec_node.child_by_field_name("alias")
                 left = source[original.start_byte : original.end_byte].decode()

@@ -309,6 +309,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             "fetchMaxResponseBytes": settings.fetch_max_response_bytes,
             "fetchMaxRequestsPerExecution": settings.fetch_max_requests_per_execution,
             "fetchMaxConcurrent": settings.fetch_max_concurrent,
+            "fetchMaxInflightBytes": settings.fetch_max_inflight_bytes,
+            "wasmMemoryLimitMb": settings.wasm_limit_mb,
+            "rssLimitMb": service.rss_limit_mb,
         }))
 
     spec = orjson.dumps(openapi_spec())

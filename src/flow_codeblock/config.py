@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from functools import lru_cache
 from typing import Literal
 
@@ -43,6 +45,11 @@ class Settings(BaseSettings):
     # Per-runtime memory
     runtime_memory_limit_mb: int = Field(128, ge=16, le=4096, description="V8 heap hard limit")
     array_buffer_limit_mb: int = Field(128, ge=1, le=4096, description="ArrayBuffer bytes per execution")
+    # Each WebAssembly memory is charged to the ArrayBuffer budget at the size it may
+    # grow to (wasm code grows it where no JS sees it): its declared maximum, else this.
+    # Default: 64, or ARRAY_BUFFER_LIMIT_MB when that is lower.
+    wasm_memory_limit_mb: int | None = Field(None, ge=1, le=4096,
+                                             description="the most one WebAssembly memory may grow to")
 
     # Console capture
     allow_console: bool = True
@@ -65,9 +72,11 @@ class Settings(BaseSettings):
     acquire_timeout_ms: int = Field(5000, ge=1, le=600_000)
     reset_timeout_ms: int = Field(1000, ge=10, le=60_000)
     shutdown_drain_timeout_s: float = Field(10.0, ge=0, le=3600)
-    # Memory backstop per worker process (ArrayBuffers and V8's own memory are outside
-    # the heap limits): above it, idle runtimes are closed or rebuilt. 0 turns it off.
-    rss_limit_mb: int = Field(0, ge=0, le=1_048_576, description="per worker process; 0: off")
+    # Memory backstop per worker process (ArrayBuffers, wasm memories and V8's own memory
+    # are outside the heap limits): above it, runtimes are retired (idle ones at once,
+    # busy ones when their execution ends). Unset: 80% of the machine's or container's
+    # memory divided among the workers (memory_budget_mb). 0 turns it off.
+    rss_limit_mb: int | None = Field(None, ge=0, le=1_048_576, description="per worker process; 0: off")
     rss_check_interval_s: float = Field(5.0, gt=0, le=3600)
 
     # Outbound HTTP from code blocks (fetch, axios): outbound.py, netpolicy.py
@@ -78,6 +87,8 @@ class Settings(BaseSettings):
     fetch_max_response_bytes: int = Field(10 * MiB, ge=0, le=1024 * MiB)
     fetch_max_requests_per_execution: int = Field(50, ge=0, le=10_000)
     fetch_max_concurrent: int = Field(100, ge=1, le=10_000, description="outbound requests per process")
+    fetch_max_inflight_bytes: int = Field(32 * MiB, ge=0, le=4096 * MiB,
+                                          description="response bytes one execution's requests may hold in the host")
 
     # Access: API tokens and rate limits (access.py), both off by default
     auth_enabled: bool = False
@@ -89,6 +100,9 @@ class Settings(BaseSettings):
     rate_limit_ip_rps: float = Field(10.0, gt=0, le=1_000_000, description="sustained requests/s per client IP")
     rate_limit_ip_burst: int = Field(20, ge=1, le=1_000_000)
     redis_url: str = Field("", description="redis://host:port/db: rate limits shared by every replica")
+    # Proxies whose X-Forwarded-For names the client (per-IP limits, logs): comma-separated
+    # addresses or CIDRs, '*' for any. Empty: none, the peer address is the client.
+    forwarded_allow_ips: str = Field("", description="proxies trusted to name the client in X-Forwarded-For")
 
     @field_validator("redis_url")
     @classmethod
@@ -110,11 +124,23 @@ class Settings(BaseSettings):
                 f"MIN_RUNTIME_POOL_SIZE ({self.min_runtime_pool_size}) is above "
                 f"MAX_RUNTIME_POOL_SIZE ({self.max_runtime_pool_size})"
             )
+        if self.wasm_memory_limit_mb is None:
+            object.__setattr__(self, "wasm_memory_limit_mb", min(64, self.array_buffer_limit_mb))
+        elif self.wasm_memory_limit_mb > self.array_buffer_limit_mb:
+            raise ValueError(
+                f"WASM_MEMORY_LIMIT_MB ({self.wasm_memory_limit_mb}) is above ARRAY_BUFFER_LIMIT_MB "
+                f"({self.array_buffer_limit_mb}), whose budget its memories are charged to"
+            )
         if self.max_body_size is None:
             # base64 of the longest code (4 bytes per character at worst) plus the input.
             body = self.max_input_size + (self.max_code_length * 4 * 4) // 3 + 64 * 1024
             object.__setattr__(self, "max_body_size", body)
         return self
+
+    @property
+    def wasm_limit_mb(self) -> int:
+        assert self.wasm_memory_limit_mb is not None  # derived in _derived
+        return self.wasm_memory_limit_mb
 
     @property
     def body_limit(self) -> int:
@@ -132,6 +158,28 @@ def load_settings(**overrides: object) -> Settings:
             name = str(err["loc"][0]).upper() if err["loc"] else "SETTINGS"
             problems.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
         raise ConfigError("invalid configuration: " + "; ".join(problems)) from None
+
+
+def memory_budget_mb() -> int:
+    """The memory this process tree may use: the cgroup's limit (a container's), else
+    the machine's physical memory."""
+    physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path, encoding="ascii") as fh:
+                text = fh.read().strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            return min(int(text), physical) // MiB
+    return physical // MiB
+
+
+def effective_rss_limit_mb(settings: Settings) -> int:
+    """RSS_LIMIT_MB, or when unset 80% of memory_budget_mb() shared by the workers; 0: off."""
+    if settings.rss_limit_mb is not None:
+        return settings.rss_limit_mb
+    return max(256, memory_budget_mb() * 8 // 10 // settings.workers)
 
 
 @lru_cache(maxsize=1)

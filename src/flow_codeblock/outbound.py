@@ -146,23 +146,48 @@ class FetchLimits:
     max_response_bytes: int
     max_requests_per_execution: int
     max_concurrent: int
+    # Response bytes one execution's requests may hold in the host at once (read, not
+    # yet handed to JS): parallel requests would otherwise each hold up to
+    # max_response_bytes outside every limit.
+    max_inflight_bytes: int = 32 * 1024 * 1024
+
+
+class InflightBytes:
+    """One execution's response bytes held in the host, against FETCH_MAX_INFLIGHT_BYTES."""
+
+    __slots__ = ("held", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.held = 0
+
+    def take(self, n: int) -> None:
+        if self.held + n > self.limit:
+            raise FetchFailed("too_large", f"this execution's responses would hold more than {self.limit} bytes "
+                                           "in the host at once (FETCH_MAX_INFLIGHT_BYTES)", "ERR_FETCH_INFLIGHT")
+        self.held += n
+
+    def give(self, n: int) -> None:
+        self.held -= n
 
 
 @dataclass(frozen=True, slots=True)
 class FetchSpec:
     method: str
     url: str
-    headers: list[tuple[str, str]]
+    headers: list[tuple[str, bytes]]  # values as the bytes sent: ByteStrings, one byte per character
     body: bytes | None
     redirect: str  # follow | error | manual
 
     @classmethod
     def from_js(cls, args: dict[str, Any]) -> FetchSpec:
+        """Raises ValueError (UnicodeEncodeError) for a header value that is not a ByteString;
+        fetch.js refuses those first, with Node's TypeError."""
         body = args.get("body")
         return cls(
             method=str(args.get("method") or "GET"),
             url=str(args["url"]),
-            headers=[(str(k), str(v)) for k, v in args.get("headers") or []],
+            headers=[(str(k), str(v).encode("latin-1")) for k, v in args.get("headers") or []],
             body=base64.b64decode(body) if body is not None else None,
             redirect=str(args.get("redirect") or "follow"),
         )
@@ -187,9 +212,11 @@ class Fetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def fetch(self, spec: FetchSpec, timeout_s: float) -> dict[str, Any]:
+    async def fetch(self, spec: FetchSpec, timeout_s: float, inflight: InflightBytes | None = None) -> dict[str, Any]:
         """Performs `spec` (following redirects as asked) within `timeout_s`; returns the
-        response for JS, or raises FetchFailed."""
+        response for JS, or raises FetchFailed. Body bytes are taken from `inflight` as
+        they arrive; the caller gives them back once JS has the answer."""
+        inflight = inflight if inflight is not None else InflightBytes(self.limits.max_inflight_bytes)
         started = time.perf_counter()
         outcome = "error"
         try:
@@ -197,7 +224,7 @@ class Fetcher:
                 if self._slots.locked():
                     log.info("outbound requests at their limit", extra={"limit": self.limits.max_concurrent})
                 async with self._slots:
-                    result = await self._follow(spec)
+                    result = await self._follow(spec, inflight)
             outcome = "ok"
             return result
         except TimeoutError:
@@ -217,7 +244,7 @@ class Fetcher:
             metrics.outbound_requests_total.labels(outcome=outcome).inc()
             metrics.outbound_request_duration_seconds.observe(time.perf_counter() - started)
 
-    async def _follow(self, spec: FetchSpec) -> dict[str, Any]:
+    async def _follow(self, spec: FetchSpec, inflight: InflightBytes) -> dict[str, Any]:
         method, url, body, headers = spec.method.upper(), spec.url, spec.body, list(spec.headers)
         for hop in range(MAX_REDIRECTS + 1):
             target = _checked_url(url)
@@ -234,7 +261,11 @@ class Fetcher:
                     if spec.redirect == "error":
                         raise FetchFailed("network", "unexpected redirect (redirect mode is \"error\")",
                                           "ERR_REDIRECT")
-                    next_url = str(target.join(location))
+                    try:
+                        next_url = str(target.join(location))
+                    except httpx.InvalidURL:
+                        raise FetchFailed("network", f"invalid redirect location {location!r}",
+                                          "ERR_INVALID_URL") from None
                     if response.status_code == 303 and method != "HEAD" or (
                             response.status_code in (301, 302) and method == "POST"):
                         method, body = "GET", None
@@ -243,7 +274,7 @@ class Fetcher:
                         headers = [(k, v) for k, v in headers if k.lower() not in ("authorization", "cookie")]
                     url = next_url
                     continue
-                content = await self._read_body(response)
+                content = await self._read_body(response, inflight)
             finally:
                 await response.aclose()
             return {
@@ -253,6 +284,7 @@ class Fetcher:
                 "redirected": hop > 0,
                 "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in response.headers.raw],
                 "body": base64.b64encode(content).decode("ascii"),
+                "bodyBytes": len(content),
             }
         raise FetchFailed("network", f"redirect count exceeded ({MAX_REDIRECTS})", "ERR_TOO_MANY_REDIRECTS")
 
@@ -266,8 +298,10 @@ class Fetcher:
             raise FetchFailed("timeout", "the server did not answer in time (FETCH_TIMEOUT_MS)", "ETIMEDOUT") from None
         except (httpcore.ProtocolError, httpx.ProtocolError, httpcore.NetworkError, httpx.NetworkError) as exc:
             raise FetchFailed("network", f"{type(exc).__name__}: {exc}", "ECONNRESET") from None
+        except httpx.InvalidURL as exc:  # httpx builds the next request of a redirect, and may fail to
+            raise FetchFailed("network", f"invalid redirect location: {exc}", "ERR_INVALID_URL") from None
 
-    async def _read_body(self, response: httpx.Response) -> bytes:
+    async def _read_body(self, response: httpx.Response, inflight: InflightBytes) -> bytes:
         limit = self.limits.max_response_bytes
         declared = response.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit and \
@@ -280,13 +314,17 @@ class Fetcher:
                 total += len(chunk)
                 if total > limit:
                     raise _too_large(limit)
+                inflight.take(len(chunk))
                 chunks.append(chunk)
-        except (httpcore.TimeoutException, httpx.TimeoutException):
-            raise FetchFailed("timeout", "the response body did not arrive in time (FETCH_TIMEOUT_MS)",
-                              "ETIMEDOUT") from None
-        except (httpx.DecodingError, httpx.ProtocolError, httpx.NetworkError, httpcore.ProtocolError,
-                httpcore.NetworkError) as exc:
-            raise FetchFailed("network", f"the response body could not be read: {exc}", "ECONNRESET") from None
+        except BaseException as exc:
+            inflight.give(sum(len(c) for c in chunks))
+            if isinstance(exc, (httpcore.TimeoutException, httpx.TimeoutException)):
+                raise FetchFailed("timeout", "the response body did not arrive in time (FETCH_TIMEOUT_MS)",
+                                  "ETIMEDOUT") from None
+            if isinstance(exc, (httpx.DecodingError, httpx.ProtocolError, httpx.NetworkError, httpcore.ProtocolError,
+                                httpcore.NetworkError)):
+                raise FetchFailed("network", f"the response body could not be read: {exc}", "ECONNRESET") from None
+            raise
         metrics.outbound_bytes_total.labels(direction="received").inc(total)
         return b"".join(chunks)
 
@@ -336,6 +374,7 @@ class OutboundSession:
         self._fetcher = fetcher
         self._deadline = deadline
         self._count = 0
+        self._inflight = InflightBytes(fetcher.limits.max_inflight_bytes)
 
     async def call(self, op: str, args: dict[str, Any]) -> dict[str, Any]:
         """Runs one host operation for JS; failures come back as {"error": {...}}."""
@@ -354,9 +393,12 @@ class OutboundSession:
         remaining = self._deadline - asyncio.get_running_loop().time()
         timeout_s = max(0.001, min(self._fetcher.limits.timeout_s, remaining))
         try:
-            return await self._fetcher.fetch(spec, timeout_s)
+            answer = await self._fetcher.fetch(spec, timeout_s, self._inflight)
         except FetchFailed as failed:
             return _failure(failed.kind, str(failed), failed.code)
+        # Given back as the answer leaves for JS (the runtime sends it in its next call).
+        self._inflight.give(answer.pop("bodyBytes"))
+        return answer
 
 
 def _failure(kind: str, message: str, code: str) -> dict[str, Any]:

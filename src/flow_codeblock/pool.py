@@ -310,11 +310,17 @@ class RuntimePool:
             actions.append(functools.partial(self._grow, decided.grow))
         return actions
 
-    def shed(self, reason: str) -> int:
+    def shed(self, reason: str, *, busy_too: bool = False) -> int:
         """Memory backstop (service.py): closes idle runtimes above the minimum and
         rebuilds idle ones that have run code (a fresh runtime holds only its baseline
-        heap). Runtimes in use are left alone. Returns how many were affected."""
+        heap); with `busy_too`, runtimes in use are retired when their execution ends.
+        Returns how many were affected."""
         affected = 0
+        if busy_too:
+            for runtime in list(self._in_use):
+                if runtime not in self._doomed:
+                    self._doomed[runtime] = reason
+                    affected += 1
         for runtime in list(self._idle):
             if not self._is_idle(runtime):
                 continue

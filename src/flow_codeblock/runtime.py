@@ -78,6 +78,7 @@ _FAILED_ANSWER: Final = {"error": {"kind": "network", "message": "the host faile
 class RuntimeOptions:
     heap_limit_bytes: int
     array_buffer_limit_bytes: int
+    wasm_memory_limit_bytes: int
     max_result_bytes: int
     console_enabled: bool
     max_console_entries: int
@@ -95,6 +96,7 @@ class RuntimeOptions:
             "limits": {
                 "maxResultBytes": self.max_result_bytes,
                 "maxArrayBufferBytes": self.array_buffer_limit_bytes,
+                "maxWasmMemoryBytes": self.wasm_memory_limit_bytes,
             },
         }).decode()
 

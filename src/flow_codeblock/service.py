@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import metrics
-from .config import Settings
+from .config import Settings, effective_rss_limit_mb
 from .engine import init_engine
 from .executor import Executor
 from .health import PoolPolicy
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 def v8_flags(settings: Settings) -> list[str]:
     """Process-wide V8 flags (set once per process)."""
-    wasm_pages = max(1, settings.array_buffer_limit_mb * MiB // 65536)
+    wasm_pages = max(1, settings.wasm_limit_mb * MiB // 65536)
     return [
         "--single-threaded",
         # eval/new Function in user code throw EvalError (reported as SecurityError).
@@ -55,6 +55,7 @@ def runtime_options(settings: Settings) -> RuntimeOptions:
     return RuntimeOptions(
         heap_limit_bytes=settings.runtime_memory_limit_mb * MiB,
         array_buffer_limit_bytes=settings.array_buffer_limit_mb * MiB,
+        wasm_memory_limit_bytes=settings.wasm_limit_mb * MiB,
         max_result_bytes=settings.max_result_size,
         console_enabled=settings.allow_console,
         max_console_entries=settings.max_console_entries,
@@ -70,6 +71,7 @@ def make_fetcher(settings: Settings) -> Fetcher:
         max_response_bytes=settings.fetch_max_response_bytes,
         max_requests_per_execution=settings.fetch_max_requests_per_execution,
         max_concurrent=settings.fetch_max_concurrent,
+        max_inflight_bytes=settings.fetch_max_inflight_bytes,
     ))
 
 
@@ -82,6 +84,7 @@ class Service:
     started_at: float = field(default_factory=time.time)
     _lag_task: asyncio.Future[None] = field(init=False)
     _rss_task: asyncio.Future[None] | None = field(init=False, default=None)
+    rss_limit_mb: int = field(init=False, default=0)
 
     async def start(self) -> None:
         # Must run on the main thread of the process (see engine.init_engine).
@@ -102,7 +105,8 @@ class Service:
         self.executor = Executor(self.settings, self.pool, self.fetcher)
 
         self._lag_task = asyncio.ensure_future(_watch_loop_lag())
-        self._rss_task = asyncio.ensure_future(self._watch_rss()) if self.settings.rss_limit_mb else None
+        self.rss_limit_mb = effective_rss_limit_mb(self.settings)
+        self._rss_task = asyncio.ensure_future(self._watch_rss()) if self.rss_limit_mb else None
         _tune_gc()
 
     async def stop(self) -> None:
@@ -118,19 +122,20 @@ class Service:
 
     async def _watch_rss(self) -> None:
         """The per-process memory backstop of DESIGN.md section 1: when RSS passes
-        RSS_LIMIT_MB, idle runtimes are shed; then it waits two periods for the
-        memory to be returned before judging again."""
-        limit = self.settings.rss_limit_mb * MiB
+        RSS_LIMIT_MB, runtimes are retired (idle ones now, busy ones when their execution
+        ends: which one holds the memory cannot be told); then it waits two periods for
+        the memory to be returned before judging again."""
+        limit = self.rss_limit_mb * MiB
         period = self.settings.rss_check_interval_s
         while True:
             await asyncio.sleep(period)
             rss = rss_bytes()
             if rss <= limit:
                 continue
-            shed = self.pool.shed("rss")
+            shed = self.pool.shed("rss", busy_too=True)
             metrics.rss_limit_exceeded_total.inc()
-            log.warning("process memory over RSS_LIMIT_MB: idle runtimes shed",
-                        extra={"rss_mb": round(rss / MiB, 1), "limit_mb": self.settings.rss_limit_mb, "shed": shed})
+            log.warning("process memory over RSS_LIMIT_MB: runtimes retired",
+                        extra={"rss_mb": round(rss / MiB, 1), "limit_mb": self.rss_limit_mb, "retired": shed})
             await asyncio.sleep(period * 2)
 
 

@@ -37,7 +37,7 @@
 // reports the whole state.
 
 import { takeLogs } from './console.js';
-import { resetBufferBudget } from './memory.js';
+import { configureWasmAccounting, resetBufferBudget } from './memory.js';
 import { defineModule, makeRequire } from './modules.js';
 import { resetSharedState } from './per_execution.js';
 import { seedRandom } from './random.js';
@@ -54,6 +54,8 @@ import { cancelAll } from './timers.js';
 import { configureHost, deliver, dropHostCalls, takeOutbox } from './host.js';
 
 const compiled = new SafeMap();
+// orjson's limit, and that of most JSON parsers a client may use.
+const MAX_RESULT_DEPTH = 1024;
 const settings = { maxResultBytes: 5 * 1024 * 1024, maxArrayBufferBytes: 128 * 1024 * 1024 };
 const state = { token: null, notify: null, pending: false, payload: null, sink: null };
 let doorbellArmed = true;
@@ -134,7 +136,37 @@ function successPayload(value) {
     };
     return frame('E', flatJson(record));
   }
+  if (nestedDeeperThan(json, MAX_RESULT_DEPTH)) {
+    const record = {
+      type: 'ResultTooLargeError', name: 'ResultTooLargeError',
+      message: `The result is nested more than ${MAX_RESULT_DEPTH} levels deep: JSON parsers refuse deeper ` +
+        'documents (orjson, Python\'s json, many JSON libraries of other languages)',
+    };
+    return frame('E', flatJson(record));
+  }
   return frame('R', json);
+}
+
+// Whether JSON text `json` nests arrays and objects more than `limit` deep. Shorter
+// text cannot (each level takes two characters), so most results are not scanned.
+function nestedDeeperThan(json, limit) {
+  if (json.length <= 2 * limit) return false;
+  let depth = 0;
+  for (let i = 0; i < json.length; i++) {
+    const c = StringPrototypeCharCodeAt(json, i);
+    if (c === 0x22) { // a string: skip to its closing quote
+      for (i++; i < json.length; i++) {
+        const d = StringPrototypeCharCodeAt(json, i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 function settle(payload) {
@@ -225,6 +257,7 @@ const host = {
     const options = JSONParse(json);
     settings.maxResultBytes = options.maxResultBytes;
     settings.maxArrayBufferBytes = options.maxArrayBufferBytes;
+    configureWasmAccounting(options.maxWasmMemoryBytes);
     return 'ok';
   },
 

@@ -9,8 +9,12 @@
 
 import {
   FinalizationRegistry_, MapPrototypeGet, MapPrototypeSet, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor,
-  Proxy_, RangeError_, ReflectConstruct, ReflectGetPrototypeOf, ReflectApply, SafeMap,
+  PromisePrototypeThen, Proxy_, RangeError_, ReflectConstruct, ReflectGetPrototypeOf, ReflectApply, SafeMap, TypeError_,
+  Uint8Array_, WeakMap_, WeakMapPrototypeGet, WeakMapPrototypeSet,
 } from './primordials.js';
+
+const ArrayBufferIsView = ArrayBuffer.isView;
+const PromiseReject_ = Promise.reject.bind(Promise);
 
 const budget = { limit: 128 * 1024 * 1024, used: 0, generation: 0 };
 const released = new FinalizationRegistry_((held) => {
@@ -127,11 +131,150 @@ function wrapTypedArray(Original) {
 
 const TYPED_ARRAYS = [
   'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
-  'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
+  'Uint32Array', 'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array',
 ];
+
+// -- WebAssembly memories -------------------------------------------------------------
+// A wasm memory is an ArrayBuffer that wasm code can grow from inside (memory.grow),
+// where no JS wrapper sees it. So each memory is charged at the size it may reach:
+// its declared maximum, or without one the per-memory cap that V8 enforces
+// (--wasm-max-mem-pages, WASM_MEMORY_LIMIT_MB, set by service.py). Memories a
+// module defines are found by reading its memory section, and charged when it is
+// instantiated.
+
+const WASM_PAGE = 65536;
+const modulePages = new WeakMap_(); // WebAssembly.Module -> pages its own memories may reach
+const wasmLimits = { capPages: 1024 };
+
+function configureWasmAccounting(maxMemoryBytes) { wasmLimits.capPages = Math.floor(maxMemoryBytes / WASM_PAGE); }
+
+function capPages() { return wasmLimits.capPages; }
+
+// Charges `pages`, then runs make(); the charge is given back if make() throws.
+function chargePages(pages, make) {
+  const bytes = Math.min(pages, capPages()) * WASM_PAGE;
+  charge(bytes);
+  try {
+    return make();
+  } catch (err) {
+    budget.used -= bytes;
+    throw err;
+  }
+}
+
+function descriptorPages(descriptor) {
+  if (descriptor === null || typeof descriptor !== 'object') return 0; // V8 throws its TypeError
+  const maximum = descriptor.maximum;
+  if (maximum === undefined) return capPages();
+  const n = Number(maximum);
+  return n >= 0 ? n : 0;
+}
+
+function readLeb(bytes, at) {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    if (at.i >= bytes.length) throw new RangeError_('truncated');
+    const b = bytes[at.i++];
+    value += (b & 0x7f) * 2 ** shift;
+    if ((b & 0x80) === 0) return value;
+    shift += 7;
+  }
+}
+
+// Pages the memories a module binary defines may reach (imported memories are
+// charged where JS created them). Unreadable binaries are charged at the cap.
+function definedMemoryPages(source) {
+  let bytes;
+  try {
+    bytes = ArrayBufferIsView(source)
+      ? new Uint8Array_(ReflectApply(typedBuffer, source, []), source.byteOffset, source.byteLength)
+      : new Uint8Array_(source);
+  } catch {
+    return 0; // not bytes: V8 throws its own TypeError
+  }
+  try {
+    const at = { i: 8 }; // magic and version
+    let pages = 0;
+    while (at.i < bytes.length) {
+      const id = bytes[at.i++];
+      const size = readLeb(bytes, at);
+      const end = at.i + size;
+      if (id === 5) {
+        const count = readLeb(bytes, at);
+        for (let m = 0; m < count; m++) {
+          const flags = readLeb(bytes, at);
+          readLeb(bytes, at); // minimum
+          pages += (flags & 1) ? Math.min(readLeb(bytes, at), capPages()) : capPages();
+        }
+      }
+      at.i = end;
+    }
+    return pages;
+  } catch {
+    return capPages();
+  }
+}
+
+function wrapConstructor(Original, onConstruct) {
+  const proxy = new Proxy_(Original, {
+    construct(target, args, newTarget) {
+      return onConstruct(args, () => ReflectConstruct(target, args, newTarget === proxy ? target : newTarget));
+    },
+  });
+  ObjectDefineProperty(Original.prototype, 'constructor', {
+    value: proxy, writable: true, enumerable: false, configurable: true,
+  });
+  MapPrototypeSet(proxyTargets, proxy, Original);
+  return proxy;
+}
+
+function instancePages(module) {
+  return (module !== null && typeof module === 'object' && WeakMapPrototypeGet(modulePages, module)) || 0;
+}
+
+function installWasmAccounting(global) {
+  const wasm = global.WebAssembly;
+  if (!wasm) return;
+  const { Memory, Module, Instance, compile, instantiate } = wasm;
+  const define = (name, value) => ObjectDefineProperty(wasm, name, {
+    value, writable: true, enumerable: false, configurable: true,
+  });
+  define('Memory', wrapConstructor(Memory, (args, make) => chargePages(descriptorPages(args[0]), make)));
+  define('Module', wrapConstructor(Module, (args, make) => {
+    const module = make();
+    WeakMapPrototypeSet(modulePages, module, definedMemoryPages(args[0]));
+    return module;
+  }));
+  define('Instance', wrapConstructor(Instance, (args, make) => chargePages(instancePages(args[0]), make)));
+  define('compile', {
+    compile(source) {
+      const pages = definedMemoryPages(source);
+      return PromisePrototypeThen(ReflectApply(compile, wasm, arguments), (module) => {
+        WeakMapPrototypeSet(modulePages, module, pages);
+        return module;
+      });
+    },
+  }.compile);
+  define('instantiate', {
+    instantiate(source) {
+      const pages = source instanceof Module ? instancePages(source) : definedMemoryPages(source);
+      return chargePages(pages, () => ReflectApply(instantiate, wasm, arguments));
+    },
+  }.instantiate);
+  // The streaming forms take a Response, which code blocks compile from its bytes instead.
+  for (const name of ['compileStreaming', 'instantiateStreaming']) {
+    if (typeof wasm[name] === 'function') {
+      define(name, {
+        [name]() { return PromiseReject_(new TypeError_(`WebAssembly.${name} is not available in code blocks`)); },
+      }[name]);
+    }
+  }
+}
 
 // Replaces the global constructors with their accounting proxies.
 function installBufferAccounting(global) {
+  installWasmAccounting(global);
   global.ArrayBuffer = wrapBufferConstructor(ArrayBufferOriginal);
   global.SharedArrayBuffer = wrapBufferConstructor(SharedArrayBufferOriginal);
   for (const name of TYPED_ARRAYS) {
@@ -166,4 +309,4 @@ function isMemoryLimitError(err) {
   try { return err !== null && typeof err === 'object' && err[kMemoryLimit] === true; } catch { return false; }
 }
 
-export { installBufferAccounting, resetBufferBudget, isMemoryLimitError, accountingTarget, budget as bufferBudget, ArrayBufferLimitError };
+export { configureWasmAccounting, installBufferAccounting, resetBufferBudget, isMemoryLimitError, accountingTarget, budget as bufferBudget, ArrayBufferLimitError };
