@@ -127,6 +127,46 @@ def test_per_token_rate_limit(tmp_path: Path) -> None:
         srv.stop()
 
 
+def test_guessing_tokens_is_rate_limited(tmp_path: Path) -> None:
+    """The client address's bucket applies before authentication: requests with missing
+    or wrong tokens count, so tokens cannot be guessed at full speed."""
+    db = tmp_path / "tokens.sqlite3"
+    token_cli(db, "list")
+    srv = start_server(str(tmp_path), runtime_pool_size=1, auth_enabled="true", auth_db_path=str(db),
+                       rate_limit_enabled="true", rate_limit_ip_rps=0.5, rate_limit_ip_burst=3)
+    try:
+        statuses = [_post(srv, {"Authorization": f"Bearer cbk_guess{i}"}).status_code for i in range(4)]
+        assert statuses == [401, 401, 401, 429]
+        assert _post(srv).status_code == 429  # no token at all: the same bucket
+    finally:
+        srv.stop()
+
+
+@pytest.mark.parametrize(("trusted", "separate"), [("", False), ("127.0.0.1", True)])
+def test_forwarded_for_is_trusted_only_from_listed_proxies(tmp_path: Path, trusted: str, separate: bool) -> None:
+    """X-Forwarded-For names the client only when the peer is in FORWARDED_ALLOW_IPS
+    (empty by default: a client could otherwise pick a fresh address per request)."""
+    srv = start_server(str(tmp_path), runtime_pool_size=1, rate_limit_enabled="true", rate_limit_ip_rps=0.5,
+                       rate_limit_ip_burst=2, forwarded_allow_ips=trusted)
+    try:
+        first = [_post(srv, {"X-Forwarded-For": "203.0.113.1"}).status_code for _ in range(2)]
+        other = _post(srv, {"X-Forwarded-For": "203.0.113.2"}).status_code
+        assert first == [200, 200]
+        assert other == (200 if separate else 429)
+    finally:
+        srv.stop()
+
+
+def test_the_token_cache_evicts_one_entry_when_full(tmp_path: Path) -> None:
+    from flow_codeblock.tokens import CachedTokens, TokenStore
+
+    cache = CachedTokens(TokenStore(str(tmp_path / "t.sqlite3")), ttl_s=60)
+    cache.max_entries = 3
+    for i in range(4):
+        cache.remember(f"token-{i}", None)
+    assert [cache.cached(f"token-{i}")[0] for i in range(4)] == [False, True, True, True]
+
+
 @pytest.fixture()
 def redis_server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     port = free_port()

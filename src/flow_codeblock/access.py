@@ -27,6 +27,14 @@ def _presented_token(request: Request) -> str | None:
     return token or None
 
 
+def _refuse(which: str, wait: float | None) -> None:
+    if wait is None:
+        return
+    metrics.rate_limited_total.labels(limit=which).inc()
+    subject = "this API token" if which == "token" else "this client address"
+    raise ExecutionFailure.of(ErrorType.RATE_LIMIT, f"rate limit exceeded for {subject}; retry later", retry_after=wait)
+
+
 class AccessControl:
     def __init__(self, settings: Settings) -> None:
         self._tokens = CachedTokens(TokenStore(settings.auth_db_path), settings.auth_cache_s) \
@@ -42,18 +50,14 @@ class AccessControl:
             await self._limits.store.aclose()
 
     async def check(self, request: Request) -> None:
-        """Raises ExecutionFailure when the request may not go on."""
+        """Raises ExecutionFailure when the request may not go on. The client address's
+        limit comes first: guessing tokens is rate-limited like any other request."""
+        if self._limits is not None:
+            client = request.client.host if request.client else None
+            _refuse("ip", await self._limits.check_ip(client))
         token = await self._authenticate(request) if self._tokens is not None else None
-        if self._limits is None:
-            return
-        client = request.client.host if request.client else None
-        refused = await self._limits.check(token.id if token else None, client)
-        if refused is not None:
-            which, wait = refused
-            metrics.rate_limited_total.labels(limit=which).inc()
-            subject = "this API token" if which == "token" else "this client address"
-            raise ExecutionFailure.of(ErrorType.RATE_LIMIT, f"rate limit exceeded for {subject}; retry later",
-                                      retry_after=wait)
+        if self._limits is not None and token is not None:
+            _refuse("token", await self._limits.check_token(token.id))
 
     async def _authenticate(self, request: Request) -> TokenInfo:
         assert self._tokens is not None

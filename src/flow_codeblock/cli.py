@@ -24,6 +24,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     configure_logging(settings.log_level, settings.log_format)
     workers = args.workers or settings.workers
+    os.environ["WORKERS"] = str(workers)  # each worker derives its share of memory from it (config.py)
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Workers write their metrics to files here; /metrics in any worker sums them.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="codeblock-metrics-")
@@ -37,6 +38,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         http="httptools",
         log_config=None,
         access_log=False,
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
         timeout_graceful_shutdown=int(settings.shutdown_drain_timeout_s) or None,
     )
     return 0

@@ -104,17 +104,16 @@ class Limits:
         self._token = (token_rate, token_burst)
         self._ip = (ip_rate, ip_burst)
 
-    async def check(self, token_id: int | None, client_ip: str | None) -> tuple[str, float] | None:
-        """None if the request may go on, else (which limit, seconds until it may retry)."""
-        if token_id is not None:
-            wait = await self.store.take(f"token:{token_id}", *self._token)
-            if wait is not None:
-                return "token", wait
-        if client_ip:
-            wait = await self.store.take(f"ip:{client_ip}", *self._ip)
-            if wait is not None:
-                return "ip", wait
-        return None
+    async def check_ip(self, client_ip: str | None) -> float | None:
+        """None if the client address may go on, else seconds until it may retry. Applied
+        before authentication, so requests with missing or wrong tokens are limited too."""
+        if not client_ip:
+            return None
+        return await self.store.take(f"ip:{client_ip}", *self._ip)
+
+    async def check_token(self, token_id: int) -> float | None:
+        """None if the API token may go on, else seconds until it may retry."""
+        return await self.store.take(f"token:{token_id}", *self._token)
 
 
 def retry_after_header(wait_s: float) -> str:

@@ -104,6 +104,7 @@ class CachedTokens:
         self.store = store
         self._ttl_s = ttl_s
         self._cache: dict[str, tuple[float, TokenInfo | None]] = {}
+        self.max_entries = 10_000
 
     def cached(self, token: str) -> tuple[bool, TokenInfo | None]:
         entry = self._cache.get(hash_token(token))
@@ -112,6 +113,10 @@ class CachedTokens:
         return True, entry[1]
 
     def remember(self, token: str, info: TokenInfo | None) -> None:
-        if len(self._cache) > 10_000:  # unknown tokens must not grow it without bound
-            self._cache.clear()
-        self._cache[hash_token(token)] = (time.monotonic() + self._ttl_s, info)
+        key = hash_token(token)
+        self._cache.pop(key, None)
+        if len(self._cache) >= self.max_entries:
+            # Unknown tokens must not grow it without bound, nor empty it for everyone:
+            # the oldest entry goes (dicts keep insertion order).
+            del self._cache[next(iter(self._cache))]
+        self._cache[key] = (time.monotonic() + self._ttl_s, info)
