@@ -14,7 +14,7 @@ import {
 } from './lib/internal/harden.js';
 import { ArrayBufferLimitError, installBufferAccounting } from './lib/internal/memory.js';
 import { configureModules, loadModule, registerInternal, registerModule } from './lib/internal/modules.js';
-import { checkShape, declareSlot, recordGlobals, resetSlots } from './lib/internal/per_execution.js';
+import { addGlobals, checkShape, declareSlot, recordGlobals, resetSlots } from './lib/internal/per_execution.js';
 import { hostCall, hostCancel } from './lib/internal/host.js';
 import { SecurityError } from './lib/internal/errors.js';
 import { isLive } from './lib/internal/state.js';
@@ -24,7 +24,7 @@ import {
 import EventEmitter from './lib/events.js';
 import { makeBufferModule } from './lib/buffer.js';
 import { TextDecoder, TextEncoder, atob, btoa } from './lib/internal/encoding.js';
-import { makeWebCrypto } from './lib/internal/random.js';
+import { makeWebCrypto, random } from './lib/internal/random.js';
 import { AbortController, AbortSignal, DOMException, Event, EventTarget } from './lib/internal/event_target.js';
 import { structuredClone } from './lib/internal/structured_clone.js';
 import { makeProcess } from './lib/process.js';
@@ -68,6 +68,7 @@ function lockdownIntrinsics() {
   ObjectDefineProperty(Error, 'prepareStackTrace', { value: undefined, writable: true, enumerable: false, configurable: true });
   declareSlot(Error, 'stackTraceLimit');
   declareSlot(Error, 'prepareStackTrace');
+  ObjectDefineProperty(Math, 'random', { value: random });
   const hidden = hiddenIntrinsics();
   tameIntrinsicOverrides(overrideIntrinsics(global));
   leaveUnfrozen(RegExp.prototype);
@@ -81,9 +82,10 @@ function init(token, options) {
   const notify = global.__flowNotify;
   delete global.__flowNotify;
   delete global.__flowInit;
-  // Node 20 has no Temporal (this V8 ships it): code written for Node never uses it, and
-  // it was a fifth of the shared objects.
+  // Node 24 has no Temporal (this V8 ships it): code written for Node never uses it. Date's
+  // way into it goes too: its objects would be shared and are not reachable to freeze.
   delete global.Temporal;
+  delete Date.prototype.toTemporalInstant;
 
   configureConsole(options.console);
   timers.configureTimers({ onError: failExecution });
@@ -131,11 +133,11 @@ function init(token, options) {
   for (const name of ObjectKeys(builtins)) registerModule(name, () => builtins[name]);
   registerInternal('host', Object.freeze({ hostCall, hostCancel, SecurityError, failExecution, isLive }));
   const roots = [...hidden];
-  // Globals a module installs (fetch, URL) become part of the baseline.
-  const rebaseline = () => recordGlobals(global, roots);
+  let bootstrapped = false;
   configureModules({
     known: options.modules,
-    onSharedLoad: (name, exports) => { roots[roots.length] = exports; rebaseline(); },
+    // Globals a module installs (fetch, URL) join the baseline; its exports are checked frozen.
+    onSharedLoad: (name, exports) => { if (bootstrapped) addGlobals(global, [exports]); else roots[roots.length] = exports; },
   });
 
   installHost(global, token, notify);
@@ -149,7 +151,8 @@ function init(token, options) {
   checkShape(RegExp.prototype);
   checkShape(Promise.prototype);
   checkInternalState();
-  rebaseline();
+  recordGlobals(global, roots);
+  bootstrapped = true;
   resetSlots();
   return JSON.stringify({ globals: ReflectOwnKeys(global).length, internalState: internalStateCounts() });
 }

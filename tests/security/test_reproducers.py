@@ -104,7 +104,7 @@ const real = {target};
 const store = [];
 real.{method} = function (self, ...rest) {{
   if (self === '__dump__') return store;
-  store.push(self);
+  store.push([self, ...rest]);
   return Reflect.apply(real, self, rest);
 }};
 return 1
@@ -115,7 +115,7 @@ return 1
     ("Object.prototype.hasOwnProperty", "call", "const _ = require('lodash'); return _.has(input, 'user.password')"),
     ("Object.prototype.toString", "call", "return Object.prototype.toString.call(input.user)"),
     ("Array.prototype.slice", "call", "return Array.prototype.slice.call([input.user.password]).length"),
-    ("Function.prototype.apply", "call", "return Math.max.apply(null, [1, input.user.password.length])"),
+    ("String.prototype.concat", "apply", "return String.prototype.concat.apply('', [input.user.password])"),
     ("Object.prototype.hasOwnProperty", "apply", "return Object.prototype.hasOwnProperty.apply(input.user, ['name'])"),
 ])
 def test_no_own_call_on_builtin_methods(cb: CodeBlockClient, target_expr: str, method: str, victim: str) -> None:
@@ -158,15 +158,14 @@ def test_first_install_of_a_module_keeps_nothing_of_earlier_executions(tmp_path_
 # -- 6. a library changed through a reference that survived ---------------------------------
 
 
-def test_a_library_cannot_be_changed_from_an_execution_that_did_not_require_it(cb: CodeBlockClient) -> None:
-    stash = ("const _ = require('lodash'); const dayjs = require('dayjs');"
-             " for (const holder of [Array.prototype.map, Object.prototype, Function.prototype, globalThis, console, Buffer]) {"
-             " try { holder.ref = _; } catch {} }"
-             " try { _.chunk = () => 'PWNED' } catch {} return 1")
-    cb.ok(stash)
-    poison = ("for (const holder of [Array.prototype.map, Object.prototype, Function.prototype, globalThis, console, Buffer]) {"
-              " try { holder.ref.chunk = () => 'PWNED' } catch {} } return 1")
-    cb.ok(poison)
+@pytest.mark.parametrize("holder", ["Array.prototype.map", "JSON.stringify", "Object.prototype", "globalThis", "console",
+                                    "Buffer", "Function.prototype"])
+def test_a_library_cannot_be_changed_from_an_execution_that_did_not_require_it(cb: CodeBlockClient,
+                                                                               holder: str) -> None:
+    """A keeps a reference to lodash somewhere that survives; C, which does not require
+    lodash, changes lodash through it; D requires lodash."""
+    cb.ok(f"const _ = require('lodash'); try {{ {holder}.ref = _ }} catch {{}} return 1")
+    cb.ok(f"try {{ {holder}.ref.chunk = () => 'PWNED' }} catch {{}} return 1")
     assert cb.ok("return require('lodash').chunk([1, 2], 1)") == [[1], [2]]
 
 
@@ -229,10 +228,15 @@ def test_a_deeply_nested_result_is_refused(cb: CodeBlockClient) -> None:
     assert depth == 1023
 
 
-def test_header_values_outside_latin1_are_a_type_error(cb: CodeBlockClient, target: HttpTarget) -> None:
+def test_header_values_outside_latin1_are_a_type_error(single: Server, cb: CodeBlockClient, target: HttpTarget) -> None:
     error = cb.error("await fetch(input.url, { headers: { 'x-name': '\\u20ac' } }); return 1",
                      {"url": f"{target.url}/echo"})
-    assert error["type"] == "TypeError", error
+    assert error["type"] == "TypeError" and "ByteString" in error["message"], error
+    # Latin-1 is sent as such, one byte per character, as Node does.
+    echo = cb.ok("const r = await fetch(input.url, { headers: { 'x-name': 'caf\\u00e9' } }); return (await r.json()).headers",
+                 {"url": f"{target.url}/echo"})
+    assert echo["x-name"] == "café", echo
+    assert "Traceback" not in single.log()
     assert cb.ok("return 1") == 1
 
 
@@ -259,3 +263,63 @@ def test_response_bytes_in_flight_are_bounded(tmp_path_factory: pytest.TempPathF
             assert cb.ok(code.replace("[1, 2, 3]", "[1, 2]"), {"url": slow}) == [3 * 1024 * 1024] * 2
     finally:
         srv.stop()
+
+
+# -- found by an attacker's pass over the frozen realm ---------------------------------------
+
+
+def test_the_global_objects_prototype_is_frozen(cb: CodeBlockClient) -> None:
+    cb.ok("const p = Object.getPrototypeOf(globalThis); try { p.stolen = 'A' } catch {}"
+          " try { Object.setPrototypeOf(p, new Proxy({}, { has() { return true }, get() { return 'trap' } })) } catch {}"
+          " return 1")
+    assert cb.ok("apiKey = input.secret; return [typeof stolen, typeof whatever]", {"secret": "s"}) == [
+        "undefined", "undefined"]
+
+
+def test_the_reset_uses_no_global_of_the_execution(cb: CodeBlockClient) -> None:
+    """The reset once built a `new Set()` from the global Set, which the code had replaced."""
+    arm = """
+const RealSet = Set; const box = [];
+function EvilSet(...a) { const s = new RealSet(...a); Object.defineProperty(s, 'has', { value: () => true }); return s; }
+EvilSet.prototype = RealSet.prototype;
+globalThis.Set = EvilSet;
+let last;
+Object.defineProperty(globalThis, 'apiKey', { get() { return last }, set(v) { last = v; box.push(v) }, configurable: true });
+Object.defineProperty(globalThis, '__loot', { get() { return box.slice() }, configurable: true });
+return 'armed'
+"""
+    cb.ok(arm)
+    cb.ok("require('qs'); return 1")  # a module install records the globals again
+    cb.ok("apiKey = input.secret; return 1", {"secret": "SECRET-B"})
+    assert cb.ok("return [typeof __loot, typeof apiKey, Set === Object.getPrototypeOf(new Set()).constructor]") == [
+        "undefined", "undefined", True]
+
+
+def test_finalization_callbacks_have_no_ungated_constructor(cb: CodeBlockClient) -> None:
+    assert cb.ok("return [Object.getPrototypeOf(FinalizationRegistry) === Function.prototype,"
+                 " FinalizationRegistry.prototype.constructor === FinalizationRegistry,"
+                 " new FinalizationRegistry(() => {}) instanceof FinalizationRegistry]") == [True, True, True]
+
+
+def test_temporal_is_not_reachable(cb: CodeBlockClient) -> None:
+    assert cb.ok("return [typeof Temporal, typeof Date.prototype.toTemporalInstant]") == ["undefined", "undefined"]
+
+
+def test_module_state_is_restored_after_executions_that_did_not_require_it(cb: CodeBlockClient) -> None:
+    check = ("const XLSX = require('xlsx');"
+             " return [XLSX.SSF.format(14, 45000), XLSX.SSF.format(0, 42)]")
+    clean = cb.ok(check)
+    cb.ok("const XLSX = require('xlsx'); XLSX.SSF.load('\"ATTACKER\"', 14); XLSX.SSF.load('\"ATTACKER\"', 0); return 1")
+    cb.ok("return 1")
+    assert cb.ok(check) == clean
+
+
+def test_math_random_cannot_be_predicted_from_an_earlier_execution(cb: CodeBlockClient) -> None:
+    """V8's Math.random is one xorshift128+ per runtime, never reseeded: a few outputs give
+    away its state. Here it is a per-execution ChaCha20 keystream from host entropy."""
+    a = cb.ok("return Array.from({ length: 4 }, () => Math.random())")
+    b = cb.ok("return Array.from({ length: 4 }, () => Math.random())")
+    assert a != b and all(0 <= x < 1 for x in a + b)
+    assert cb.ok("return [Math.random.name, Math.random.length, Object.isFrozen(Math)]") == ["random", 0, True]
+    mean = cb.ok("let s = 0; for (let i = 0; i < 100000; i++) s += Math.random(); return s / 100000")
+    assert 0.49 < mean < 0.51

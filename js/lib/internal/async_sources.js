@@ -7,7 +7,7 @@
 import { currentSerial, isLive } from './state.js';
 import {
   AtomicsNotify, AtomicsWaitAsync, FinalizationRegistry_, ObjectDefineProperty, PromisePrototypeThen,
-  Promise_, ReflectApply,
+  Promise_, Proxy_, ReflectApply, ReflectConstruct,
 } from './primordials.js';
 
 let waits = []; // [typedArray, index] of the current execution's pending waits
@@ -37,15 +37,21 @@ function releaseWaits() {
   }
 }
 
+// A Proxy, not a subclass: a subclass's [[Prototype]] would be the ungated constructor.
+// The prototype's constructor points at the proxy, so nothing reaches the original.
 function makeFinalizationRegistry() {
-  return class FinalizationRegistry extends FinalizationRegistry_ {
-    constructor(cleanup) {
+  const gated = new Proxy_(FinalizationRegistry_, {
+    construct(target, args, newTarget) {
+      const cleanup = args[0];
       const serial = currentSerial();
-      super(typeof cleanup === 'function'
-        ? (held) => { if (isLive(serial)) cleanup(held); }
-        : cleanup);
-    }
-  };
+      const callback = typeof cleanup === 'function' ? (held) => { if (isLive(serial)) cleanup(held); } : cleanup;
+      return ReflectConstruct(target, [callback], newTarget === gated ? target : newTarget);
+    },
+  });
+  ObjectDefineProperty(FinalizationRegistry_.prototype, 'constructor', {
+    value: gated, writable: true, enumerable: false, configurable: true,
+  });
+  return gated;
 }
 
 function installAsyncSourceGates(global) {

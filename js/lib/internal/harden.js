@@ -354,11 +354,15 @@ function walk(root, tamePrototypes) {
 
 function isHardened(obj) { return WeakSetPrototypeHas(hardened, obj); }
 
-// Hardens `obj`'s values, getters and setters but leaves `obj` itself as it is (the
-// global object). Members added since an earlier call are hardened now.
+// Hardens `obj`'s values, getters and setters and its prototype, but leaves `obj`
+// itself as it is (the global object). Members added since an earlier call are
+// hardened now.
 function hardenMembers(obj, tamePrototypes = true) {
   WeakSetPrototypeAdd(unfrozen, obj);
   WeakSetPrototypeAdd(hardened, obj);
+  // The global object's prototype is an object of its own in V8, before Object.prototype:
+  // a property added there would read as a global in every later execution.
+  harden(ReflectGetPrototypeOf(obj), tamePrototypes);
   const keys = ReflectOwnKeys(obj);
   for (let i = 0; i < keys.length; i++) {
     const desc = ObjectGetOwnPropertyDescriptor(obj, keys[i]);

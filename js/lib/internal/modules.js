@@ -22,8 +22,8 @@ import { addRestorer } from './per_execution.js';
 import { hooksOf } from './shared_modules.js';
 import {
   ArrayPrototypeJoin, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectKeys, ObjectPrototypeHasOwnProperty,
-  PromiseResolve, ReflectApply, SafeMap, SafeSet, SetPrototypeAdd, SetPrototypeClear, SetPrototypeForEach,
-  SetPrototypeHas, StringPrototypeSlice, StringPrototypeStartsWith, TypeError_,
+  PromiseResolve, ReflectApply, SafeMap, SafeSet, SetPrototypeHas, StringPrototypeSlice, StringPrototypeStartsWith,
+  TypeError_,
 } from './primordials.js';
 
 const PromiseReject = Promise.reject.bind(Promise);
@@ -73,17 +73,6 @@ function runFactory(factory, requireFn) {
   return module.exports;
 }
 
-// Restorers of shared modules that run only after executions that required them
-// (shared_modules.js): name -> () => void, and the ones due after this execution.
-const restoreIfUsed = new SafeMap();
-const used = new SafeSet();
-
-function runUsedRestorers() {
-  SetPrototypeForEach(used, (name) => { MapPrototypeGet(restoreIfUsed, name)(); });
-  SetPrototypeClear(used);
-}
-addRestorer(runUsedRestorers);
-
 function loadShared(name) {
   if (MapPrototypeHas(cache, name)) return MapPrototypeGet(cache, name);
   const loader = MapPrototypeGet(loaders, name);
@@ -94,9 +83,7 @@ function loadShared(name) {
   harden(exports);
   if (hooks !== undefined && hooks.restore !== undefined) {
     const captured = hooks.capture === undefined ? undefined : hooks.capture(exports);
-    const restore = () => hooks.restore(exports, captured);
-    if (hooks.always) addRestorer(restore);
-    else MapPrototypeSet(restoreIfUsed, name, restore);
+    addRestorer(() => hooks.restore(exports, captured));
   }
   MapPrototypeSet(cache, name, exports);
   onSharedLoad(name, exports);
@@ -174,10 +161,7 @@ function userRequire(id, execution) {
   if (typeof id !== 'string' || id === '') throw invalidId(id);
   const name = StringPrototypeStartsWith(id, 'node:') ? StringPrototypeSlice(id, 5) : id;
   if (StringPrototypeStartsWith(name, 'internal:')) throw notFound(id);
-  if (MapPrototypeHas(cache, name)) {
-    if (MapPrototypeHas(restoreIfUsed, name)) SetPrototypeAdd(used, name);
-    return MapPrototypeGet(cache, name);
-  }
+  if (MapPrototypeHas(cache, name)) return MapPrototypeGet(cache, name);
   if (SetPrototypeHas(FORBIDDEN, name)) {
     throw new SecurityError(`Module "${name}" is not available in code blocks: ` +
       'it would give access to the host (files, processes, network sockets or the runtime itself).');

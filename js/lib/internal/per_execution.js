@@ -38,7 +38,8 @@
 import { checkFrozen, checkInternalState, keepWritable, shapeChange, shapeOf } from './harden.js';
 import {
   ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectIs, ObjectIsExtensible, ReflectDefineProperty,
-  ReflectDeleteProperty, ReflectGetPrototypeOf, ReflectOwnKeys, ReflectSetPrototypeOf, RegExpPrototypeExec, String_,
+  ReflectDeleteProperty, ReflectGetPrototypeOf, ReflectOwnKeys, ReflectSetPrototypeOf, RegExpPrototypeExec, SafeSet,
+  SetPrototypeAdd, SetPrototypeHas, String_, TypeError_,
 } from './primordials.js';
 
 const EMPTY_PATTERN = /(?:)/;
@@ -62,8 +63,7 @@ function addRestorer(restore) { restorers[restorers.length] = restore; }
 function checkShape(obj) { checkedShapes[checkedShapes.length] = shapeOf(obj); }
 
 // Records the global object's own properties as they must be at the start of every
-// execution; also the objects checked to be frozen. After bootstrap and after every
-// module install (which may add globals: fetch, URL).
+// execution; also the objects checked to be frozen. After bootstrap.
 function recordGlobals(global, roots) {
   const keys = ReflectOwnKeys(global);
   const descriptors = [];
@@ -75,6 +75,29 @@ function recordGlobals(global, roots) {
   }
   for (let i = 0; i < roots.length; i++) list[list.length] = roots[i];
   frozenRoots = list;
+}
+
+// After a module install (which may define globals: fetch, URL): the globals it added
+// join the baseline. Nothing else may have changed (an install follows a reset); if
+// something did, the runtime is not clean: throws.
+function addGlobals(global, roots) {
+  const before = globalBaseline;
+  const known = new SafeSet();
+  for (let i = 0; i < before.keys.length; i++) {
+    SetPrototypeAdd(known, before.keys[i]);
+    if (!sameDescriptor(ObjectGetOwnPropertyDescriptor(global, before.keys[i]), before.descriptors[i])) {
+      throw new TypeError_(`global ${String_(before.keys[i])} changed during a module install`);
+    }
+  }
+  const keys = ReflectOwnKeys(global);
+  for (let i = 0; i < keys.length; i++) {
+    if (SetPrototypeHas(known, keys[i])) continue;
+    const desc = ObjectGetOwnPropertyDescriptor(global, keys[i]);
+    before.keys[before.keys.length] = keys[i];
+    before.descriptors[before.descriptors.length] = desc;
+    if ('value' in desc) frozenRoots[frozenRoots.length] = desc.value;
+  }
+  for (let i = 0; i < roots.length; i++) frozenRoots[frozenRoots.length] = roots[i];
 }
 
 function sameDescriptor(a, b) {
@@ -94,10 +117,10 @@ function restoreGlobals() {
   if (!ObjectIsExtensible(global)) throw 'the global object was made non-extensible';
   const now = ReflectOwnKeys(global);
   if (now.length !== keys.length || !sameKeys(now, keys)) {
-    const known = new Set();
-    for (let i = 0; i < keys.length; i++) known.add(keys[i]);
+    const known = new SafeSet();
+    for (let i = 0; i < keys.length; i++) SetPrototypeAdd(known, keys[i]);
     for (let i = 0; i < now.length; i++) {
-      if (known.has(now[i])) continue;
+      if (SetPrototypeHas(known, now[i])) continue;
       repairs++;
       if (!ReflectDeleteProperty(global, now[i])) throw `global ${String_(now[i])} cannot be deleted`;
     }
@@ -146,4 +169,4 @@ function resetSharedState() {
   return repairs;
 }
 
-export { declareSlot, addRestorer, checkShape, recordGlobals, resetSharedState, resetSlots };
+export { declareSlot, addRestorer, checkShape, recordGlobals, addGlobals, resetSharedState, resetSlots };

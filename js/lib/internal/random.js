@@ -91,4 +91,14 @@ function makeWebCrypto() {
   return crypto;
 }
 
-export { seedRandom, fillRandom, makeWebCrypto, randomUUID };
+// Math.random from the same keystream: V8's own generator is one per runtime, never
+// reseeded, and a few of its outputs give away its state, so one execution could
+// predict the next one's values (or recover the last one's).
+const doubleWords = new Uint32Array(2);
+const doubleBytes = new Uint8Array_(doubleWords.buffer);
+function random() {
+  fillRandom(doubleBytes);
+  return ((doubleWords[0] >>> 11) * 4294967296 + doubleWords[1]) / 9007199254740992;
+}
+
+export { seedRandom, fillRandom, makeWebCrypto, random, randomUUID };

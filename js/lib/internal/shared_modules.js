@@ -5,10 +5,9 @@
 //   hands out whose prototypes no property path from its exports reaches (hardened
 //   with the exports), stubs for functions that would change state no reset can put
 //   back, and per-execution replacements. It may return replacement exports.
-// - restore(exports): puts back state the module keeps in closures. After every
-//   execution (`always`), or after every execution that required the module: such a
-//   module can be reached through require() only, because nothing an execution
-//   takes from the frozen realm outlives it.
+// - restore(exports): puts back state the module keeps in closures, after every
+//   execution (not only those that required the module: a reference kept through a
+//   hole elsewhere would reach it from a later one).
 
 import { harden } from './harden.js';
 import {
@@ -73,7 +72,6 @@ const hooks = {
       harden(proto(stack)); // Stack
       harden(proto(stack.__data__)); // ListCache
     },
-    always: true,
     restore() { uniqueIds.next = 1; },
   },
   'date-fns': {
@@ -83,7 +81,6 @@ const hooks = {
       harden(proto(setter)); // ValueSetter, Setter
       return exports;
     },
-    always: true,
     capture(dateFns) {
       const initial = ReflectApply(dateFns.getDefaultOptions, dateFns, []);
       return { initial, keys: ObjectKeys(initial) };
@@ -102,7 +99,6 @@ const hooks = {
   },
   'date-fns-tz': { prepare: materialize },
   events: {
-    always: true,
     capture(EventEmitter) {
       const d = ObjectGetOwnPropertyDescriptor(EventEmitter, 'defaultMaxListeners');
       return { get: d.get, set: d.set, initial: ReflectApply(d.get, EventEmitter, []) };
@@ -137,7 +133,7 @@ const hooks = {
   },
 };
 
-// hooks[name] in one shape: { prepare, capture, restore, always }.
+// hooks[name] in one shape: { prepare, capture, restore }.
 function hooksOf(name) {
   if (!ObjectPrototypeHasOwnProperty(hooks, name)) return undefined;
   const entry = hooks[name];

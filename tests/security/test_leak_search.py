@@ -1,0 +1,314 @@
+"""A generated leak search over the shared realm (js/lib/internal/harden.js).
+
+Every object reachable from the shared roots (the global object, every module a code
+block can require, the intrinsics no property path reaches) is listed with a
+fingerprint of what can be observed of it: its own keys and their descriptors (values
+by identity), prototype, extensibility, Map and Set entries, typed array bytes. Then,
+for each kind of change, execution A tries that change on every object, and execution
+B on the same runtime lists and fingerprints everything again: it must equal the
+baseline of a fresh runtime. A also calls every function of the modules with hostile
+arguments, and B runs behaviour probes, which catches state kept in closures. The same
+is done in the execution that requires each bundled module for the first time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from conftest import CodeBlockClient, Server, start_server
+
+SHARED_MODULES = ["lodash", "qs", "crypto-js", "date-fns", "date-fns-tz", "xlsx", "pinyin", "form-data", "crypto",
+                  "url", "buffer", "events", "util", "assert", "assert/strict", "querystring", "string_decoder",
+                  "timers", "process"]
+PER_EXECUTION_MODULES = ["axios", "dayjs", "dayjs/plugin/utc", "dayjs/locale/zh-cn", "uuid", "fast-xml-parser"]
+ALL_MODULES = SHARED_MODULES + PER_EXECUTION_MODULES
+
+# The walk, as JS source: `roots(require)` and `walk(roots)` (a list of [path, object]).
+WALK = r"""
+const SKIP = new Set(['SECRET_SKIP']);
+function hiddenRoots() {
+  const p = Object.getPrototypeOf;
+  const list = [
+    ['%AsyncFunction%', p(async function () {})], ['%GeneratorFunction%', p(function* () {})],
+    ['%AsyncGeneratorFunction%', p(async function* () {})], ['%ArrayIterator%', p([][Symbol.iterator]())],
+    ['%MapIterator%', p(new Map()[Symbol.iterator]())], ['%SetIterator%', p(new Set()[Symbol.iterator]())],
+    ['%StringIterator%', p(''[Symbol.iterator]())], ['%RegExpStringIterator%', p('a'.matchAll(/a/g))],
+    ['%TypedArray%', p(Uint8Array)], ['%IteratorHelper%', p([].values().map((x) => x))],
+    ['%Segments%', p(new Intl.Segmenter().segment('a'))],
+    ['%ThrowTypeError%', Object.getOwnPropertyDescriptor(function () { 'use strict'; return arguments; }(), 'callee').get],
+  ];
+  const prepare = Error.prepareStackTrace;
+  Error.prepareStackTrace = (e, frames) => frames;
+  const frames = new Error().stack;
+  Error.prepareStackTrace = prepare;
+  list.push(['%CallSite%', p(frames[0])]);
+  // Objects the layer and the modules hand out whose prototypes no property path
+  // reaches: their prototypes (the instances themselves are the execution's own).
+  const instances = [['timer', setTimeout(() => {}, 1e9)], ['immediate', setImmediate(() => {})]];
+  try { require('fs') } catch (e) { instances.push(['SecurityError', e]); }
+  try { new ArrayBuffer(2 ** 40) } catch (e) { instances.push(['ArrayBufferLimitError', e]); }
+  const _ = require('lodash');
+  let stack;
+  _.isEqualWith({ a: [1] }, { a: [1] }, (a, b, k, o, s2, s) => { if (s) stack = s; });
+  instances.push(['LodashWrapper', _.chain([])], ['LazyWrapper', _([1, 2]).map((x) => x).take(1).__wrapped__],
+    ['Hash', _.memoize((x) => x).cache.__data__.hash], ['Stack', stack], ['ListCache', stack.__data__]);
+  const url = require('url');
+  const it = new url.URLSearchParams('a=1').entries();
+  const itKeys = new url.URL('http://a/?b').searchParams.keys();
+  instances.push(['usp-iterator', it], ['URLSearchParamsImpl', it[Object.getOwnPropertySymbols(it)[0]].target],
+    ['URLImpl', itKeys[Object.getOwnPropertySymbols(itKeys)[0]].target._url]);
+  const crypto = require('crypto');
+  instances.push(['Cipheriv', crypto.createCipheriv('aes-128-ecb', Buffer.alloc(16), null)],
+    ['Hash', crypto.createHash('sha256')], ['Hmac', crypto.createHmac('sha256', 'k')],
+    ['KeyObject', crypto.createSecretKey(Buffer.alloc(16))]);
+  instances.push(['headers-iterator', new Headers([['a', '1']]).entries()], ['Response', new Response('x')],
+    ['Request', new Request('http://a/')], ['Blob', new Blob(['x'])], ['FormData', new FormData()]);
+  instances.push(['TextDecoder', new TextDecoder()], ['StringDecoder', new (require('string_decoder').StringDecoder)()]);
+  const dateFns = require('date-fns');
+  instances.push(['Setter', dateFns.parsers.T.run('0', 'T', undefined, {}).setter]);
+  for (const [name, instance] of instances) list.push(['proto-of-' + name, p(instance)]);
+  return list;
+}
+
+function walk(roots) {
+  const seen = new Map();
+  const out = [];
+  const queue = roots.slice();
+  for (let i = 0; i < queue.length && out.length < 300000; i++) {
+    const [path, obj] = queue[i];
+    if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function') || seen.has(obj)) continue;
+    seen.set(obj, out.length);
+    out.push([path, obj]);
+    queue.push([path + '.__proto__', Object.getPrototypeOf(obj)]);
+    for (const key of Reflect.ownKeys(obj)) {
+      const d = Object.getOwnPropertyDescriptor(obj, key);
+      if (!d) continue;
+      const name = path + '.' + String(key);
+      if ('value' in d) queue.push([name, d.value]);
+      else { queue.push([name + '<get>', d.get]); queue.push([name + '<set>', d.set]); }
+    }
+  }
+  return { list: out, ids: seen };
+}
+
+function describeValue(v, ids) {
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) {
+    return typeof v === 'symbol' ? 'sym:' + String(v.description) : typeof v + ':' + String(v).slice(0, 64);
+  }
+  const id = ids.get(v);
+  return id === undefined ? 'new-object' : '#' + id;
+}
+
+function hash(text, h) {
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+function fingerprint(obj, ids) {
+  let h = hash(String(Object.isExtensible(obj)) + describeValue(Object.getPrototypeOf(obj), ids), 7);
+  for (const key of Reflect.ownKeys(obj)) {
+    if (key === 'timeOrigin') continue; // the runtime's creation time
+    const d = Object.getOwnPropertyDescriptor(obj, key);
+    h = hash(String(key) + '|' + d.writable + d.enumerable + d.configurable + '|' +
+      ('value' in d ? describeValue(d.value, ids) : describeValue(d.get, ids) + describeValue(d.set, ids)), h);
+  }
+  try { Map.prototype.forEach.call(obj, (v, k) => { h = hash(describeValue(k, ids) + describeValue(v, ids), h); }); } catch {}
+  try { Set.prototype.forEach.call(obj, (v) => { h = hash(describeValue(v, ids), h); }); } catch {}
+  try { if (ArrayBuffer.isView(obj)) for (let i = 0; i < obj.byteLength; i++) h = (h * 31 + new Uint8Array(obj.buffer, obj.byteOffset, obj.byteLength)[i]) | 0; } catch {}
+  try { h = hash(String(Date.prototype.getTime.call(obj)), h); } catch {}
+  return h;
+}
+"""
+
+
+def roots_source(modules: list[str]) -> str:
+    requires = ", ".join(f"[{json.dumps('require:' + m)}, require({json.dumps(m)})]" for m in modules)
+    return f"const roots = [['globalThis', globalThis], {requires}, ...hiddenRoots()];"
+
+
+FINGERPRINTS = WALK + roots_source(ALL_MODULES) + """
+const { list, ids } = walk(roots);
+return list.map(([path, obj]) => [path, fingerprint(obj, ids)]);
+"""
+
+# Behaviour that depends on state a module keeps in closures.
+PROBES = """
+const _ = require('lodash'); const dateFns = require('date-fns'); const XLSX = require('xlsx');
+const tz = require('date-fns-tz'); const qs = require('qs'); const util = require('util');
+const CryptoJS = require('crypto-js'); const pinyin = require('pinyin'); const events = require('events');
+const wb = XLSX.utils.book_new();
+XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([[1.5, new Date(Date.UTC(2024, 0, 2)), 'x']]), 'S');
+const read = XLSX.read(XLSX.write(wb, { type: 'base64', bookType: 'xlsx' }), { type: 'base64' });
+return {
+  lodash: [_.uniqueId('p'), _.get({ a: { b: 1 } }, 'a.b'), _.chain([3, 1]).sortBy().value(), typeof _.mixinProbe],
+  dateFns: [dateFns.format(new Date(2024, 0, 3), 'yyyy-MM-dd EEEE'), dateFns.startOfWeek(new Date(2024, 0, 3)).getDay(),
+    JSON.stringify(dateFns.getDefaultOptions())],
+  tz: tz.formatInTimeZone(new Date(Date.UTC(2024, 0, 1)), 'Asia/Shanghai', 'yyyy-MM-dd HH:mm XXX'),
+  xlsx: [XLSX.utils.sheet_to_csv(read.Sheets.S), XLSX.SSF.format('0.00', 1.5), XLSX.SSF.format(14, 45000)],
+  qs: [qs.stringify({ a: [1, 2], b: { c: 'd' } }), JSON.stringify(qs.parse('a[b]=c&d=e'))],
+  util: [util.inspect({ a: [1, { b: 2 }] }), util.format('%s=%d', 'x', 1)],
+  crypto: [CryptoJS.AES.decrypt(CryptoJS.AES.encrypt('m', 'k').toString(), 'k').toString(CryptoJS.enc.Utf8),
+    CryptoJS.SHA256('x').toString(), require('crypto').createHash('md5').update('x').digest('hex')],
+  pinyin: pinyin('中文'),
+  events: [events.defaultMaxListeners, new events().getMaxListeners()],
+  url: [new URL('http://a.example/x?y=1').href, require('url').format(new URL('http://b.example'))],
+  buffer: [Buffer.poolSize, Buffer.from('hi').toString('base64')],
+  error: [Error.stackTraceLimit, typeof Error.prepareStackTrace, new Error('e').stack.split('\\n')[0]],
+  timer: [+setTimeout(() => {}, 1e9)],
+  process: [JSON.stringify(process.env), process.exitCode === undefined],
+};
+"""
+
+SECRET = "LEAK-SECRET-of-A"
+
+# Changes tried on every object: JS statements over `obj` (and `keys`, its own keys).
+MUTATIONS = {
+    "set": "obj.__leak = SECRET; obj[Symbol.for('leak')] = SECRET;",
+    "define": "Object.defineProperty(obj, '__leak', { value: SECRET, configurable: true, enumerable: true });"
+              " Object.defineProperty(obj, Symbol.for('leak'), { value: SECRET, configurable: true });",
+    "overwrite": "for (const k of keys) { try { obj[k] = SECRET } catch {} try { obj[k] = 7 } catch {} }",
+    "redefine": "for (const k of keys) { try { Object.defineProperty(obj, k, { value: SECRET }) } catch {}"
+                " try { Object.defineProperty(obj, k, { get() { return SECRET }, configurable: true }) } catch {} }",
+    "delete": "for (const k of keys) { try { delete obj[k] } catch {} }",
+    "prototype": "Object.setPrototypeOf(obj, { leak: SECRET });",
+    "prototype-via-proxy": "Object.setPrototypeOf(new Proxy(obj, {}), { leak: SECRET });",
+    "non-extensible": "Object.preventExtensions(obj);",
+    "collections": "try { Map.prototype.set.call(obj, '__leak', SECRET) } catch {}"
+                   " try { Set.prototype.add.call(obj, SECRET) } catch {} try { Map.prototype.clear.call(obj) } catch {}"
+                   " try { Set.prototype.clear.call(obj) } catch {} try { Date.prototype.setTime.call(obj, 7) } catch {}",
+    "typed-array": "if (ArrayBuffer.isView(obj)) { for (let i = 0; i < obj.length; i++) obj[i] = 7 }"
+                   " try { ArrayBuffer.prototype.transfer.call(obj) } catch {}",
+    "call-apply-bind-toString": "for (const k of ['call', 'apply', 'bind', 'toString', 'valueOf', 'constructor']) {"
+                                " try { obj[k] = function () { return SECRET } } catch {} }",
+}
+
+# Left unfrozen by design: any change to them retires the runtime (tested on their own).
+UNFROZEN = "new Set([globalThis, RegExp.prototype, Promise.prototype])"
+
+
+def mutation_code(kinds: list[str], modules: list[str]) -> str:
+    changes = "\n  ".join(f"try {{ {MUTATIONS[kind]} }} catch {{}}" for kind in kinds)
+    return WALK + roots_source(modules) + f"""
+const SECRET = {json.dumps(SECRET)};
+const skip = {UNFROZEN};
+const {{ list }} = walk(roots);
+let tried = 0;
+for (const [, obj] of list) {{
+  if (skip.has(obj)) continue;
+  const keys = Reflect.ownKeys(obj);
+  {changes}
+  tried++;
+}}
+return tried;
+"""
+
+
+# Calls every function of the shared modules with hostile arguments: setters of
+# closure state (setDefaultOptions, SSF.load, stream.set_readable...) among them.
+CALL_EVERYTHING = WALK + roots_source(SHARED_MODULES) + r"""
+const SECRET = 'LEAK-SECRET-of-A';
+const hostile = { toString() { return SECRET }, valueOf() { return 7 }, locale: { code: SECRET }, weekStartsOn: 3 };
+const { list } = walk(roots.slice(1));
+let called = 0;
+// Timers, and functions that loop until the deadline on these arguments (as in Node).
+// (By path: bundled functions have minified names.)
+const skipNames = /\.(setTimeout|setInterval|setImmediate|delay|defer|debounce|throttle|times|range|rangeRight|repeat|padStart|padEnd|pad|sheet_add_aoa|aoa_to_sheet|_inflateRaw)$/;
+for (const [path, fn] of list) {
+  if (typeof fn !== 'function' || skipNames.test(path)) continue;
+  if (/(pinyin|crypto|generateKeyPair|scrypt|pbkdf2|prime)/i.test(path)) continue; // slow by design
+  for (const args of [[SECRET], [hostile], [SECRET, hostile], [0, SECRET]]) {
+    try { fn(...args); called++; } catch {}
+  }
+}
+return called;
+"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    srv = start_server(str(tmp_path_factory.mktemp("leaks")), runtime_pool_size=1, min_runtime_pool_size=1,
+                       max_runtime_pool_size=1, execution_timeout_ms=120_000, runtime_memory_limit_mb=1024,
+                       max_result_size=64 * 1024 * 1024)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def cb(server: Server) -> Iterator[CodeBlockClient]:
+    with server.client(timeout=180) as http:
+        yield CodeBlockClient(http)
+
+
+def rebuilt(server: Server) -> int:
+    return int(httpx.get(f"{server.url}/flow/health").json()["pool"]["rebuiltTotal"])
+
+
+def fresh_runtime(server: Server, cb: CodeBlockClient) -> None:
+    """Retires the runtime (a change to RegExp.prototype does): the next execution gets a new one."""
+    before = rebuilt(server)
+    cb.ok("RegExp.prototype.retireMe = 1; return 1")
+    assert rebuilt(server) == before + 1
+
+
+def fingerprints(cb: CodeBlockClient) -> dict[str, int]:
+    return dict(cb.ok(FINGERPRINTS))
+
+
+def differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    changed = [path for path in before if after.get(path) != before[path]]
+    added = [path for path in after if path not in before]
+    return sorted(changed + added)[:20]
+
+
+@pytest.fixture(scope="module")
+def baseline(server: Server, cb: CodeBlockClient) -> dict[str, Any]:
+    fresh_runtime(server, cb)
+    first = fingerprints(cb)
+    probes = cb.ok(PROBES)
+    # Deterministic: a second listing on the same runtime is identical.
+    assert differences(first, fingerprints(cb)) == []
+    assert len(first) > 3000, len(first)
+    return {"fingerprints": first, "probes": probes}
+
+
+@pytest.mark.parametrize("kind", list(MUTATIONS))
+def test_no_change_survives(server: Server, cb: CodeBlockClient, baseline: dict[str, Any], kind: str) -> None:
+    before = rebuilt(server)
+    tried = cb.ok(mutation_code([kind], ALL_MODULES))
+    assert tried > 3000
+    assert rebuilt(server) == before, "the change retired the runtime: B would not share A's runtime"
+    assert differences(baseline["fingerprints"], fingerprints(cb)) == []
+    assert cb.ok(PROBES) == baseline["probes"]
+
+
+def test_no_closure_state_survives(server: Server, cb: CodeBlockClient, baseline: dict[str, Any]) -> None:
+    before = rebuilt(server)
+    assert cb.ok(CALL_EVERYTHING) > 1000
+    assert rebuilt(server) == before
+    assert cb.ok(PROBES) == baseline["probes"]
+    assert differences(baseline["fingerprints"], fingerprints(cb)) == []
+
+
+@pytest.mark.parametrize("module", SHARED_MODULES + PER_EXECUTION_MODULES)
+def test_no_change_survives_from_a_first_require(server: Server, cb: CodeBlockClient, baseline: dict[str, Any],
+                                                 module: str) -> None:
+    fresh_runtime(server, cb)
+    before = rebuilt(server)
+    # The first execution to require the module on this runtime changes everything it reaches.
+    cb.ok(mutation_code(["set", "overwrite", "redefine", "delete", "prototype", "call-apply-bind-toString"], [module]))
+    assert rebuilt(server) == before
+    assert differences(baseline["fingerprints"], fingerprints(cb)) == []
+
+
+def test_the_unfrozen_objects_retire_the_runtime_when_changed(server: Server, cb: CodeBlockClient) -> None:
+    for change in ["RegExp.prototype.x = 1", "delete Promise.prototype.finally", "Promise.prototype.then = null"]:
+        before = rebuilt(server)
+        cb.ok(f"{change}; return 1")
+        assert rebuilt(server) == before + 1, change
+        assert cb.ok("return [typeof RegExp.prototype.x, typeof Promise.prototype.finally, typeof Promise.prototype.then]") == [
+            "undefined", "function", "function"]
