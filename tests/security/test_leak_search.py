@@ -312,3 +312,102 @@ def test_the_unfrozen_objects_retire_the_runtime_when_changed(server: Server, cb
         assert rebuilt(server) == before + 1, change
         assert cb.ok("return [typeof RegExp.prototype.x, typeof Promise.prototype.finally, typeof Promise.prototype.then]") == [
             "undefined", "function", "function"]
+
+
+# Calls every function reachable from the roots, on a receiver of the kind it expects,
+# twice; walks what each call returns or throws. An object reached from both calls is
+# shared (a prototype, a cached object): it must be frozen. Finds prototypes no
+# property path reaches (Date.prototype.toTemporalInstant once handed out Temporal's).
+HANDED_OUT = WALK + roots_source(ALL_MODULES) + r"""
+// Unfrozen by design: the global object, RegExp.prototype and Promise.prototype (checked
+// instead), and the holders of per-execution slots (non-extensible, some properties writable).
+const allowed = new Set([globalThis, RegExp.prototype, Promise.prototype, process, console, Error, Buffer]);
+const perExecutionRoots = new Set(PER_EXECUTION.map((name) => 'require:' + name));
+const samples = new Map();
+const sample = (C, make) => { try { if (C && C.prototype) samples.set(C.prototype, make) } catch {} };
+for (const [C, make] of [
+  [Date, () => new Date(0)], [Map, () => new Map([[1, 2]])], [Set, () => new Set([1])], [WeakMap, () => new WeakMap()],
+  [WeakSet, () => new WeakSet()], [RegExp, () => /a(b)/g], [Promise, () => Promise.resolve(1)], [Array, () => [1, 'a']],
+  [String, () => 'ab'], [Number, () => 1.5], [Boolean, () => true], [Symbol, () => Symbol('s')], [BigInt, () => 1n],
+  [ArrayBuffer, () => new ArrayBuffer(8)], [SharedArrayBuffer, () => new SharedArrayBuffer(8)],
+  [DataView, () => new DataView(new ArrayBuffer(8))], [Uint8Array, () => new Uint8Array(4)],
+  [Float64Array, () => new Float64Array(2)], [Error, () => new Error('e')], [TypeError, () => new TypeError('e')],
+  [Function, () => function f(a) { return a }], [Object, () => ({ a: 1 })], [Buffer, () => Buffer.from('ab')],
+  [URL, () => new URL('http://a/b?c=1')], [URLSearchParams, () => new URLSearchParams('a=1')],
+  [Headers, () => new Headers([['a', '1']])], [Request, () => new Request('http://a/')], [Response, () => new Response('x')],
+  [Blob, () => new Blob(['x'])], [TextEncoder, () => new TextEncoder()], [TextDecoder, () => new TextDecoder()],
+  [EventTarget, () => new EventTarget()], [AbortController, () => new AbortController()], [WeakRef, () => new WeakRef({})],
+  [Intl.DateTimeFormat, () => new Intl.DateTimeFormat('en')], [Intl.NumberFormat, () => new Intl.NumberFormat('en')],
+  [Intl.Collator, () => new Intl.Collator('en')], [Intl.Segmenter, () => new Intl.Segmenter('en')],
+  [Intl.PluralRules, () => new Intl.PluralRules('en')], [Intl.Locale, () => new Intl.Locale('en')],
+  [Intl.ListFormat, () => new Intl.ListFormat('en')], [Intl.RelativeTimeFormat, () => new Intl.RelativeTimeFormat('en')],
+  [Intl.DisplayNames, () => new Intl.DisplayNames('en', { type: 'region' })],
+  [FinalizationRegistry, () => new FinalizationRegistry(() => {})], [DisposableStack, () => new DisposableStack()],
+]) sample(C, make);
+const receiverFor = (holder) => {
+  for (let p = holder; p !== null; p = Object.getPrototypeOf(p)) {
+    const make = samples.get(p);
+    if (make) return make();
+  }
+  return holder;
+};
+const { list } = walk(roots);
+const skip = /\.(setTimeout|setInterval|setImmediate|delay|defer|debounce|throttle|times|range|rangeRight|repeat|padStart|padEnd|pad|sheet_add_aoa|aoa_to_sheet|_inflateRaw|wait|waitAsync|pause|exit|abort|generateKeyPairSync|generateKeyPair|scryptSync|scrypt|pbkdf2Sync|pbkdf2)(<get>|<set>)?$/;
+const holders = new Map();
+for (const [path, obj] of list) {
+  for (const key of Reflect.ownKeys(obj)) {
+    const d = Object.getOwnPropertyDescriptor(obj, key);
+    for (const fn of d ? ('value' in d ? [d.value] : [d.get, d.set]) : []) {
+      if (typeof fn === 'function' && !holders.has(fn)) holders.set(fn, [obj, path + '.' + String(key)]);
+    }
+  }
+}
+const reach = (value, into) => {
+  const queue = [value];
+  for (let i = 0; i < queue.length && i < 400; i++) {
+    const o = queue[i];
+    if (o === null || (typeof o !== 'object' && typeof o !== 'function') || into.has(o)) continue;
+    into.add(o);
+    // Not into the objects left unfrozen: sloppy library functions called without a
+    // receiver write on the global object, which the reset puts back.
+    if (allowed.has(o)) continue;
+    queue.push(Object.getPrototypeOf(o));
+    for (const key of Reflect.ownKeys(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, key);
+      if (d && 'value' in d) queue.push(d.value);
+    }
+  }
+};
+const found = new Map();
+let calls = 0;
+for (const [fn, [holder, path]] of holders) {
+  if (skip.test(path) || /pinyin|require:crypto\./.test(path) || perExecutionRoots.has(path.split('.')[0])) continue;
+  const seen = [new Set(), new Set()];
+  for (const round of [0, 1]) {
+    for (const self of [receiverFor(holder), undefined]) {
+      for (const args of [[], ['a'], [1, 2]]) {
+        let out;
+        try { out = Reflect.apply(fn, self, args); } catch (e) { out = e; }
+        reach(out, seen[round]);
+        calls++;
+      }
+    }
+  }
+  // The number-format table SheetJS hands out is its state, replaced by a new object at
+  // every reset (shared_modules.js): the execution's own.
+  if (/xlsx\.SSF\.get_table/.test(path)) continue;
+  for (const o of seen[0]) {
+    if (seen[1].has(o) && !Object.isFrozen(o) && !allowed.has(o) && !found.has(o)) {
+      found.set(o, path + ' -> ' + (typeof o === 'function' ? 'function ' + o.name : Object.prototype.toString.call(o)) +
+        ' keys ' + Reflect.ownKeys(o).slice(0, 5).map(String).join(','));
+    }
+  }
+}
+return { calls, unfrozen: [...found.values()].slice(0, 20) };
+"""
+
+
+def test_nothing_handed_out_is_shared_and_unfrozen(cb: CodeBlockClient) -> None:
+    outcome = cb.ok(f"const PER_EXECUTION = {json.dumps(PER_EXECUTION_MODULES)};" + HANDED_OUT)
+    assert outcome["calls"] > 20000
+    assert outcome["unfrozen"] == [], outcome

@@ -312,6 +312,12 @@ def test_module_state_is_restored_after_executions_that_did_not_require_it(cb: C
     cb.ok("const XLSX = require('xlsx'); XLSX.SSF.load('\"ATTACKER\"', 14); XLSX.SSF.load('\"ATTACKER\"', 0); return 1")
     cb.ok("return 1")
     assert cb.ok(check) == clean
+    cb.ok("const XLSX = require('xlsx'); XLSX.SSF.get_table()[200] = 'SECRET-of-A'; return 1")
+    assert cb.ok("return require('xlsx').SSF.get_table()[200] ?? null") is None
+    cb.ok("const XLSX = require('xlsx'); const c = XLSX.CFB.utils.cfb_new().FileIndex[1].content;"
+          " try { c.write_shift.stash = 'SECRET-of-A' } catch {} return 1")
+    assert cb.ok("const c = require('xlsx').CFB.utils.cfb_new().FileIndex[1].content;"
+                 " return [typeof c.write_shift.stash, Object.isFrozen(c.write_shift)]") == ["undefined", True]
 
 
 def test_math_random_cannot_be_predicted_from_an_earlier_execution(cb: CodeBlockClient) -> None:

@@ -115,6 +115,10 @@ const hooks = {
       ObjectDefineProperty(XLSX.stream, 'set_readable', { value: refuse('XLSX.stream.set_readable') });
       ObjectDefineProperty(XLSX.CFB.utils, 'use_zlib', { value: refuse('XLSX.CFB.utils.use_zlib') });
       XLSX.read(XLML_RESET, { type: 'string' });
+      // The reader and writer functions SheetJS attaches to every buffer it makes
+      // (read_shift, write_shift, chk): shared, and reachable from no export.
+      const blob = XLSX.CFB.utils.cfb_new().FileIndex[1].content;
+      for (const key of ReflectOwnKeys(blob)) if (typeof blob[key] === 'function') harden(blob[key]);
     },
     restore(XLSX) { XLSX.read(XLML_RESET, { type: 'string' }); },
   },
