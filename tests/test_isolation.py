@@ -342,3 +342,17 @@ def test_sabotage_in_async_code_and_errors(cb1: CodeBlockClient) -> None:
     assert status == 400
     assert (body["error"]["type"], body["error"]["message"], body["error"]["line"]) == ("TypeError", "after sabotage", 3)
     assert cb1.ok(PROBE) == CLEAN
+
+
+def test_lodash_state_is_per_execution(cb1: CodeBlockClient) -> None:
+    """_.uniqueId counts per execution (as in a fresh Node process); _.mixin into the shared
+    lodash is refused with a way out, and works on a private copy or an object of one's own."""
+    assert cb1.ok("const _ = require('lodash'); return [_.uniqueId(), _.uniqueId('x_'), _('p').uniqueId()]") == [
+        "1", "x_2", "p3"]
+    assert cb1.ok("return require('lodash').uniqueId()") == "1"
+    error = cb1.error("require('lodash').mixin({ double: (n) => n * 2 }); return 1")
+    assert error["type"] == "TypeError" and "runInContext" in error["message"], error
+    code = ("const _ = require('lodash').runInContext(); _.mixin({ double: (n) => n * 2 });"
+            " const own = {}; require('lodash').mixin(own, { triple: (n) => n * 3 });"
+            " return [_.double(2), _([1]).map(_.double).value(), own.triple(2), typeof require('lodash').double]")
+    assert cb1.ok(code) == [4, [2], 6, "undefined"]

@@ -64,6 +64,21 @@ const hooks = {
       ObjectDefineProperty(_.prototype, 'uniqueId', {
         value: function uniqueIdOfWrapped() { return uniqueId(this.value()); },
       });
+      // _.mixin would add to the lodash every execution shares (frozen): refused with a
+      // way out, where the default of a silent no-op would leave `_.myFn` undefined.
+      const lodashMixin = _.mixin;
+      ObjectDefineProperty(_, 'mixin', {
+        value: function mixin(object, source, options) {
+          const intoShared = object === _ || arguments.length < 2 ||
+            (arguments.length === 2 && source !== null && typeof source === 'object' && ObjectKeys(source).length <= 1 &&
+              ObjectPrototypeHasOwnProperty(source, 'chain'));
+          if (intoShared) {
+            throw new TypeError_('_.mixin cannot add to the lodash that every code block shares: use a copy of ' +
+              'your own, `const _ = require(\'lodash\').runInContext()`, or mix into an object of yours');
+          }
+          return ReflectApply(lodashMixin, this, arguments);
+        },
+      });
       harden(proto(_.chain([]))); // LodashWrapper
       harden(proto(_([1, 2, 3]).map((x) => x).take(1).__wrapped__)); // LazyWrapper
       harden(proto(_.memoize((x) => x).cache.__data__.hash)); // Hash
