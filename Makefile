@@ -53,6 +53,7 @@ bench: setup
 	$(BIN)/python bench/engine_path.py
 	$(BIN)/python bench/cpu_split.py
 	$(BIN)/python bench/runtime_cost.py
+	$(BIN)/python bench/frozen_realm.py
 	$(BIN)/python bench/module_cost.py
 	$(BIN)/python bench/pool_maintenance.py
 	$(BIN)/python bench/latency_plot.py
