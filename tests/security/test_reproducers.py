@@ -19,12 +19,6 @@ from http_target import HttpTarget
 
 
 @pytest.fixture(scope="module")
-def target() -> Iterator[HttpTarget]:
-    with HttpTarget() as t:
-        yield t
-
-
-@pytest.fixture(scope="module")
 def single(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv = start_server(str(tmp_path_factory.mktemp("repro")), runtime_pool_size=1, min_runtime_pool_size=1,
                        max_runtime_pool_size=1, execution_timeout_ms=5000, fetch_allow_hosts="127.0.0.1/32")
