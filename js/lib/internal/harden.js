@@ -3,7 +3,7 @@
 // that outlives its execution is frozen, so no execution can change what a later one
 // sees: the model of Hardened JavaScript's lockdown()/harden() (the `ses` package)
 // and of Node's --frozen-intrinsics. ses itself was measured here and not used
-// (docs/performance.md, "Frozen realm").
+// (docs/performance.md, "the frozen realm").
 //
 // harden(root) freezes root and everything reachable from it through own properties
 // (values, getters, setters) and prototypes. Around the freeze:
@@ -42,7 +42,7 @@ import {
 const hardened = new SafeWeakSet();
 const slots = new SafeMap(); // object -> [keys that stay writable]
 // What harden() met that freezing does not protect (see above).
-const internalState = { maps: [], sets: [], dates: [], buffers: [], weak: [] };
+const internalState = { maps: [], sets: [], dates: [], buffers: [] };
 const internalSeen = new SafeWeakSet();
 
 function isObjectLike(v) {
@@ -165,10 +165,11 @@ function recordInternalState(obj) {
     recordInternalState(dataView.value); // its bytes are its buffer's
     return false;
   }
-  // A WeakMap's or WeakSet's entries can be neither listed nor compared: none may be shared.
+  // A WeakMap's or WeakSet's entries can be neither listed nor compared: none may be
+  // shared. Refused loudly, so that the bootstrap or the module's install fails in tests.
   if (tryCall((o) => WeakMapPrototypeHas(o, internalSeen), obj).ok ||
       tryCall((o) => WeakSetPrototypeHas(o, internalSeen), obj).ok) {
-    internalState.weak[internalState.weak.length] = obj;
+    throw new TypeError_('a WeakMap or WeakSet is reachable from the shared realm: its entries cannot be reset');
   }
   return false;
 }
@@ -483,8 +484,8 @@ function safeName(obj) {
 }
 
 function internalStateCounts() {
-  const { maps, sets, dates, buffers, weak } = internalState;
-  return { maps: maps.length, sets: sets.length, dates: dates.length, buffers: buffers.length, weak: weak.length };
+  const { maps, sets, dates, buffers } = internalState;
+  return { maps: maps.length, sets: sets.length, dates: dates.length, buffers: buffers.length };
 }
 
 export {
