@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import re
 import signal
 import time
@@ -159,5 +160,26 @@ def test_rss_backstop_sheds_idle_runtimes_and_keeps_serving(tmp_path) -> None:
         shed = re.search(r'^runtime_rebuilt_total\{reason="rss"\} ([\d.]+)', text, re.M)
         released = re.search(r'^pool_size_adjusted_total\{direction="down"\} ([\d.]+)', text, re.M)
         assert (shed and float(shed.group(1)) >= 1) or (released and float(released.group(1)) >= 1), text
+    finally:
+        srv.stop()
+
+
+def test_rss_backstop_retires_busy_runtimes_when_their_execution_ends(tmp_path) -> None:
+    """Which runtime holds the memory cannot be told: one in use is retired too, once its
+    execution has ended (the execution itself is not cut short)."""
+    srv = start_server(str(tmp_path), runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1,
+                       rss_limit_mb=1, rss_check_interval_s=0.2)
+    try:
+        with srv.client() as http:
+            client = CodeBlockClient(http)
+            before = http.get("/flow/health").json()["pool"]["rebuiltTotal"]
+            assert client.ok("await new Promise((r) => setTimeout(r, 1500)); return 'done'") == "done"
+            events = [json.loads(line) for line in srv.log().splitlines() if "RSS_LIMIT_MB" in line]
+            assert any(e.get("retired", 0) >= 1 for e in events), events  # the busy one: nothing else existed
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and http.get("/flow/health").json()["pool"]["rebuiltTotal"] <= before:
+                time.sleep(0.05)
+            assert http.get("/flow/health").json()["pool"]["rebuiltTotal"] > before
+            assert client.ok("return 1") == 1
     finally:
         srv.stop()
