@@ -2,7 +2,8 @@
 isolates with nothing frozen, everything reachable from the global object frozen, and
 the variants that leave RegExp.prototype (as js/lib/internal/harden.js does), then also
 Array.prototype and Object.prototype, unfrozen. Also Promise.all with Promise.prototype
-frozen against `then` turned into an override-taming accessor. Microseconds per
+frozen against `then` turned into an override-taming accessor, and array iteration with
+Array.prototype frozen against its push/concat or its iterator turned into accessors. Microseconds per
 iteration, best of --rounds isolates; compare the columns of one run.
 
     .venv/bin/python bench/frozen_realm.py [--rounds 3]
@@ -59,6 +60,23 @@ TAME_THEN = r"""
   Object.freeze(o); })()
 """
 
+TAME_ARRAY = r"""
+(() => { const o = Array.prototype; for (const k of KEYS) { const v = o[k];
+  Object.defineProperty(o, k, { get() { return v }, set(x) { Object.defineProperty(this, k, { value: x, writable: true, enumerable: true, configurable: true }) }, configurable: true }); }
+  Object.freeze(o); })()
+"""
+
+ARRAYS = r"""
+(() => {
+  const out = {};
+  const t = (name, f) => { f(); const s = Date.now(); let n = 0; while (Date.now() - s < 300) { f(); n++; } out[name] = +((Date.now() - s) * 1000 / n).toFixed(1); };
+  t('push_x20000', () => { const a = []; for (let i = 0; i < 20000; i++) a.push(i); return a.length; });
+  t('concat_x500', () => { let a = []; for (let i = 0; i < 500; i++) a = a.concat([i]); return a.length; });
+  t('spread_and_for_of_2000_x10', () => { const a = Array.from({ length: 2000 }, (_, i) => i); let n = 0; for (let j = 0; j < 10; j++) { for (const x of a) n += x; n += [...a].length; } return n; });
+  return JSON.stringify(out);
+})()
+"""
+
 VARIANTS = {
     "unfrozen": None,
     "everything_frozen": "[]",
@@ -95,6 +113,14 @@ def main() -> int:
                 isolate.eval("0")
             times.append(isolate.eval("R"))
         print(f"{name}: {min(times):.1f}")
+    for name, keys in (("array_frozen", None), ("array_push_concat_accessors", "['push', 'concat']"),
+                       ("array_iterator_accessor", "[Symbol.iterator]")):
+        results = []
+        for _ in range(rounds):
+            isolate = MiniRacer()
+            isolate.eval("Object.freeze(Array.prototype)" if keys is None else f"const KEYS = {keys};" + TAME_ARRAY)
+            results.append(json.loads(isolate.eval(ARRAYS)))
+        print(f"{name}: {json.dumps(best(results))}")
     return 0
 
 

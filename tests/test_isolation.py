@@ -356,3 +356,41 @@ def test_lodash_state_is_per_execution(cb1: CodeBlockClient) -> None:
             " const own = {}; require('lodash').mixin(own, { triple: (n) => n * 3 });"
             " return [_.double(2), _([1]).map(_.double).value(), own.triple(2), typeof require('lodash').double]")
     assert cb1.ok(code) == [4, [2], 6, "undefined"]
+
+
+OVERRIDES = {
+    # Assignments on the code's own objects of properties their frozen prototypes hold:
+    # the "override mistake", tamed as ses does (js/lib/internal/harden.js).
+    "toString on a plain object": ("const o = {}; o.toString = () => 'mine'; return String(o)", "mine"),
+    "valueOf and hasOwnProperty": ("const o = {}; o.valueOf = () => 7; o.hasOwnProperty = 1; return [o + 1, o.hasOwnProperty]",
+                                   [8, 1]),
+    "constructor of a prototype": ("function F() {} F.prototype = Object.create(Object.prototype);"
+                                   " F.prototype.constructor = F; return new F().constructor === F", True),
+    "name and message of an error": ("const e = new TypeError('x'); e.name = 'MyError'; e.message = 'y'; return String(e)",
+                                     "MyError: y"),
+    "then on a promise": ("const p = Promise.resolve(1); p.then = () => 'own'; return p.then()", "own"),
+    "then on an object": ("const o = {}; o.then = (r) => r(5); return await o", 5),
+    "push on an array": ("const a = []; a.push = function (x) { return 'own ' + x }; return a.push(1)", "own 1"),
+    "toString of a function": ("const f = () => 1; f.toString = () => 'src'; return '' + f", "src"),
+    "toString of a Buffer": ("const b = Buffer.from('a'); b.toString = () => 'mine'; return '' + b", "mine"),
+    "ES5 subclass of EventEmitter": (
+        "const EE = require('events'); function My() { EE.call(this) } My.prototype = Object.create(EE.prototype);"
+        " My.prototype.constructor = My; My.prototype.emit = function (n, v) { return 'own ' + v };"
+        " const m = new My(); return [m.emit('x', 1), m.constructor === My, m.listenerCount('x')]", ["own 1", True, 0]),
+    "class fields shadowing a library's prototype": (
+        "const EE = require('events'); class My extends EE { _maxListeners = 3 } return new My().getMaxListeners()", 3),
+    "qs allowPrototypes": ("return require('qs').parse('toString=x&hasOwnProperty=y', { allowPrototypes: true })",
+                           {"toString": "x", "hasOwnProperty": "y"}),
+    "crypto-js with an iv and a mode": (
+        "const C = require('crypto-js'); const key = C.enc.Hex.parse('00'.repeat(16)); const iv = C.enc.Hex.parse('11'.repeat(16));"
+        " return C.AES.encrypt('m', key, { iv, mode: C.mode.CBC }).ciphertext.toString() === "
+        "C.AES.encrypt('m', key, { iv, mode: C.mode.CBC }).ciphertext.toString() && "
+        "C.AES.encrypt('m', key, { iv }).toString() !== C.AES.encrypt('m', key, { iv: key }).toString()", True),
+}
+
+
+@pytest.mark.parametrize("name", list(OVERRIDES))
+def test_the_override_mistake_is_tamed(cb1: CodeBlockClient, name: str) -> None:
+    code, expected = OVERRIDES[name]
+    assert cb1.ok(code) == expected
+    assert cb1.ok(PROBE) == CLEAN
