@@ -58,6 +58,11 @@ const XLML_RESET = '<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-
 const hooks = {
   lodash: {
     prepare(_) {
+      // The functions replaced below stay reachable from lodash's own closures (its chain
+      // wrappers call them): frozen like the rest.
+      harden(_.uniqueId);
+      harden(_.prototype.uniqueId);
+      harden(_.mixin);
       const toString = _.toString;
       const uniqueId = function uniqueId(prefix) { return toString(prefix) + uniqueIds.next++; };
       ObjectDefineProperty(_, 'uniqueId', { value: uniqueId });
