@@ -337,7 +337,7 @@ def test_sabotaged_builtins_do_not_break_the_layer(cb1: CodeBlockClient, sabotag
 
 
 def test_sabotage_in_async_code_and_errors(cb1: CodeBlockClient) -> None:
-    status, body = cb1.run("await null;\nJSON.stringify = null; Array.prototype.push = null;\n"
+    status, body = cb1.run("await null;\nJSON.stringify = null; Array.prototype.join = null;\n"
                            "throw new TypeError('after sabotage');\nreturn 1;")
     assert status == 400
     assert (body["error"]["type"], body["error"]["message"], body["error"]["line"]) == ("TypeError", "after sabotage", 3)

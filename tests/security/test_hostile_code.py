@@ -68,7 +68,8 @@ ESCAPES = {
 
 TAMPERING = {
     "prototype pollution": ("Object.prototype.polluted = 1; Array.prototype.extra = 2; return 1", ("result", 1)),
-    "built-in replaced": ("Array.prototype.push = () => 0; JSON.stringify = () => 'x'; return 1", ("result", 1)),
+    "built-in replaced": ("JSON.stringify = () => 'x'; Array.prototype.map = () => 0; return [1].map((x) => x)", ("result", [1])),
+    "tamed built-in replaced": ("Array.prototype.push = () => 0; return 1", ("error", "TypeError", "read only")),
     "global leaked": ("globalThis.leaked = 'secret'; var alsoLeaked = 1; return 1", ("result", 1)),
     "clock and randomness": ("Math.random = () => 4; Date.now = () => 0; return 1", ("result", 1)),
     # Shared objects are frozen: assignments have no effect in sloppy code...
