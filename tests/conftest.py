@@ -90,9 +90,7 @@ class CodeBlockClient:
         self.http = http
 
     def run(self, code: str, input: Any = None, timeout: int | None = None, **extra: Any) -> tuple[int, dict[str, Any]]:
-        body: dict[str, Any] = {"codebase64": b64(code), **extra}
-        if input is not None:
-            body["input"] = input
+        body: dict[str, Any] = {"codebase64": b64(code), "input": {} if input is None else input, **extra}
         if timeout is not None:
             body["timeout"] = timeout
         response = self.http.post("/flow/codeblock", json=body)

@@ -59,8 +59,8 @@ def test_requests_without_a_token_are_refused(auth_server: Server) -> None:
     assert response.headers["www-authenticate"].startswith("Bearer")
     body = response.json()
     assert body["success"] is False and body["error"]["type"] == "AuthenticationError"
-    assert "Authorization: Bearer" in body["error"]["message"]
-    assert set(body) == {"success", "error", "timing", "timestamp"}
+    assert "accessToken" in body["error"]["message"]
+    assert set(body) == {"success", "error", "timing", "timestamp", "request_id"}
 
 
 @pytest.mark.parametrize("headers", [
@@ -74,7 +74,9 @@ def test_wrong_tokens_are_refused(auth_server: Server, headers: dict[str, str]) 
 
 def test_valid_tokens_in_either_header_then_revoked(auth_server: Server, auth_db: Path) -> None:
     token = token_cli(auth_db, "create", "--name", "client-a").stdout.strip()
-    for headers in ({"Authorization": f"Bearer {token}"}, {"accessToken": token}):
+    # Flow-CodeBlock's headers, in its order: accessToken, access-token, Authorization (Bearer or bare).
+    for headers in ({"Authorization": f"Bearer {token}"}, {"accessToken": token}, {"access-token": token},
+                    {"Authorization": token}, {"accessToken": token, "Authorization": "Bearer cbk_wrong"}):
         response = _post(auth_server, headers)
         assert response.status_code == 200 and response.json()["result"] == 42
     token_id = re.search(r'"id": (\d+),\s+"name": "client-a"', token_cli(auth_db, "list").stdout)

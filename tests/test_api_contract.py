@@ -24,8 +24,11 @@ def test_success_shape(cb: CodeBlockClient) -> None:
     assert body["result"] == {"doubled": 42}
     assert re.fullmatch(r"[0-9a-f-]{36}", body["executionId"])
     timing = body["timing"]
-    assert isinstance(timing["executionTime"], (int, float)) and timing["executionTime"] > 0
-    assert timing["totalTime"] >= timing["executionTime"]
+    # Whole milliseconds, as Flow-CodeBlock's Go model declares them; microseconds beside them.
+    assert all(type(timing[k]) is int for k in ("executionTime", "totalTime", "executionTimeUs", "totalTimeUs"))
+    assert timing["totalTime"] >= timing["executionTime"] >= 0
+    assert timing["executionTimeUs"] > 0 and timing["executionTimeUs"] // 1000 == timing["executionTime"]
+    assert re.fullmatch(r"[0-9a-f]{32}", body["request_id"])
     assert RFC3339.match(body["timestamp"]), body["timestamp"]
     datetime.fromisoformat(body["timestamp"].replace("Z", "+00:00"))
     assert body["logs"] == [{"level": "log", "message": "hi 21"}]
@@ -42,8 +45,9 @@ def test_failure_shape(cb: CodeBlockClient) -> None:
     assert error["message"] == "Cannot read properties of null (reading 'x')"
     assert (error["line"], error["column"]) == (2, 6)
     assert "codeblock.js:2:6" in error["stack"]
-    assert set(body["timing"]) == {"executionTime", "totalTime"}
+    assert set(body["timing"]) == {"executionTime", "totalTime", "executionTimeUs", "totalTimeUs"}
     assert RFC3339.match(body["timestamp"])
+    assert re.fullmatch(r"[0-9a-f]{32}", body["request_id"])
 
 
 def test_each_execution_gets_its_own_id(cb: CodeBlockClient) -> None:
@@ -57,9 +61,12 @@ def test_codeBase64_alias(cb: CodeBlockClient) -> None:
     assert response.json()["result"] == "alias"
 
 
-def test_input_defaults_to_empty_object(cb: CodeBlockClient) -> None:
+def test_input_is_required(cb: CodeBlockClient) -> None:
     assert cb.ok("return input") == {}
-    assert cb.ok("return input", input=None) == {}
+    response = cb.http.post("/flow/codeblock", json={"codebase64": b64("return input")})
+    assert response.status_code == 400
+    assert response.json()["error"]["type"] == "ValidationError"
+    assert "missing field: input" in response.json()["error"]["message"]
 
 
 def test_top_level_await_and_return(cb: CodeBlockClient) -> None:
@@ -73,9 +80,13 @@ def test_unicode_round_trip(cb: CodeBlockClient) -> None:
 
 
 def test_health(server: Server) -> None:
-    response = httpx.get(f"{server.url}/health")
+    response = httpx.get(f"{server.url}/health", headers={"X-Request-ID": "probe-7"})
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    body = response.json()
+    # Flow-CodeBlock's shape: probes read data.status.
+    assert body["success"] is True and body["request_id"] == "probe-7"
+    assert body["data"]["status"] == "healthy" and body["data"]["service"] == "flow-codeblock"
+    assert set(body) == {"success", "data", "timestamp", "request_id"}
 
 
 def test_limits_endpoint(server: Server) -> None:
@@ -97,19 +108,22 @@ def test_limits_endpoint(server: Server) -> None:
         (b'"text"', "must be a JSON object"),
         (b"{}", "missing field: codebase64"),
         (b'{"input": {}}', "missing field: codebase64"),
+        # `input` is required, as by Flow-CodeBlock ({} for none).
+        (b'{"codebase64": "' + base64.b64encode(b"return 1") + b'"}', "missing field: input"),
+        (b'{"codebase64": "' + base64.b64encode(b"return 1") + b'", "input": null}', "missing field: input"),
         (b'{"codebase64": 42}', "codebase64 must be a string"),
-        (b'{"codebase64": "!!!not-base64!!!"}', "not valid base64"),
-        (b'{"codebase64": "cmV0dXJuIDE"}', "not valid base64"),  # bad padding
-        (b'{"codebase64": "' + base64.b64encode(b"return '\xff\xfe'") + b'"}', "not valid UTF-8"),
-        (b'{"codebase64": ""}', "empty"),
-        (b'{"codebase64": "' + base64.b64encode(b"  \n ") + b'"}', "empty"),
+        (b'{"codebase64": "!!!not-base64!!!", "input": {}}', "not valid base64"),
+        (b'{"codebase64": "cmV0dXJuIDE", "input": {}}', "not valid base64"),  # bad padding
+        (b'{"codebase64": "' + base64.b64encode(b"return '\xff\xfe'") + b'", "input": {}}', "not valid UTF-8"),
+        (b'{"codebase64": "", "input": {}}', "empty"),
+        (b'{"codebase64": "' + base64.b64encode(b"  \n ") + b'", "input": {}}', "empty"),
         (b'{"codebase64": "' + base64.b64encode(b"return 1") + b'", "input": [1]}', "input must be a JSON object"),
         (b'{"codebase64": "' + base64.b64encode(b"return 1") + b'", "input": "x"}', "input must be a JSON object"),
-        (b'{"codebase64": "' + base64.b64encode(b"return 1") + b'", "timeout": -5}', "timeout must be"),
-        (b'{"codebase64": "' + base64.b64encode(b"return 1") + b'", "timeout": "100"}', "timeout must be"),
-        (b'{"codebase64": "' + base64.b64encode(b"return 1") + b'", "timeout": true}', "timeout must be"),
-        (b'{"codebase64": "' + base64.b64encode(b"const x = 1;") + b'"}', "no return statement"),
-        (b'{"codebase64": "' + base64.b64encode(b"function f() { return 1 }\nf()") + b'"}', "no return statement"),
+        (b'{"codebase64": "' + base64.b64encode(b"return 1") + b'", "timeout": -5, "input": {}}', "timeout must be"),
+        (b'{"codebase64": "' + base64.b64encode(b"return 1") + b'", "timeout": "100", "input": {}}', "timeout must be"),
+        (b'{"codebase64": "' + base64.b64encode(b"return 1") + b'", "timeout": true, "input": {}}', "timeout must be"),
+        (b'{"codebase64": "' + base64.b64encode(b"const x = 1;") + b'", "input": {}}', "no return statement"),
+        (b'{"codebase64": "' + base64.b64encode(b"function f() { return 1 }\nf()") + b'", "input": {}}', "no return statement"),
     ],
 )
 def test_validation_errors(cb: CodeBlockClient, body: bytes, fragment: str) -> None:
@@ -197,24 +211,24 @@ def test_saturation_is_429_with_retry_after(tmp_path) -> None:
         with srv.client() as http, concurrent.futures.ThreadPoolExecutor(2) as threads:
             slow = threads.submit(
                 http.post, "/flow/codeblock",
-                json={"codebase64": b64("await new Promise(r => setTimeout(r, 1500)); return 'slow'")},
+                json={"codebase64": b64("await new Promise(r => setTimeout(r, 1500)); return 'slow'"), "input": {}},
             )
             import time
 
             time.sleep(0.3)
-            response = http.post("/flow/codeblock", json={"codebase64": b64("return 'fast'")})
+            response = http.post("/flow/codeblock", json={"codebase64": b64("return 'fast'"), "input": {}})
             assert response.status_code == 429
             assert response.json()["error"]["type"] == "ConcurrencyError"
             assert int(response.headers["retry-after"]) >= 1
             assert slow.result().json()["result"] == "slow"
             # Once the runtime is free again, requests are served.
-            assert http.post("/flow/codeblock", json={"codebase64": b64("return 'fast'")}).json()["result"] == "fast"
+            assert http.post("/flow/codeblock", json={"codebase64": b64("return 'fast'"), "input": {}}).json()["result"] == "fast"
     finally:
         srv.stop()
 
 
 def test_request_id_and_security_headers(cb: CodeBlockClient, server: Server) -> None:
-    response = cb.http.post("/flow/codeblock", json={"codebase64": b64("return 1")}, headers={"X-Request-ID": "trace-123"})
+    response = cb.http.post("/flow/codeblock", json={"codebase64": b64("return 1"), "input": {}}, headers={"X-Request-ID": "trace-123"})
     assert response.headers["x-request-id"] == "trace-123"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["cache-control"] == "no-store"
@@ -235,7 +249,7 @@ def test_client_disconnect_mid_execution_loses_no_runtime(tmp_path) -> None:
     srv = start_server(str(tmp_path), runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1)
     try:
         port = int(srv.url.rsplit(":", 1)[1])
-        body = json.dumps({"codebase64": b64("await new Promise(r => setTimeout(r, 300)); return 1")}).encode()
+        body = json.dumps({"codebase64": b64("await new Promise(r => setTimeout(r, 300)); return 1"), "input": {}}).encode()
         for _ in range(5):
             with socket.create_connection(("127.0.0.1", port)) as sock:
                 sock.sendall(b"POST /flow/codeblock HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"

@@ -18,13 +18,17 @@ __all__ = ["AccessControl"]
 
 
 def _presented_token(request: Request) -> str | None:
-    """`Authorization: Bearer <token>`, or Flow-CodeBlock's `accessToken` header."""
-    authorization = request.headers.get("authorization", "")
+    """The token, where Flow-CodeBlock's clients send it, in its order: the `accessToken`
+    header, then `access-token`, then `Authorization` (`Bearer <token>`, or the bare token)."""
+    for header in ("accesstoken", "access-token"):
+        token = request.headers.get(header, "").strip()
+        if token:
+            return token
+    authorization = request.headers.get("authorization", "").strip()
     scheme, _, value = authorization.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    token = request.headers.get("accesstoken", "").strip()
-    return token or None
+    if scheme.lower() == "bearer":
+        return value.strip() or None
+    return authorization if authorization and not value else None
 
 
 def _refuse(which: str, wait: float | None) -> None:
@@ -64,8 +68,8 @@ class AccessControl:
         token = _presented_token(request)
         if token is None:
             metrics.auth_failures_total.labels(reason="missing").inc()
-            raise ExecutionFailure.of(ErrorType.AUTHENTICATION, "an API token is required: send "
-                                      "'Authorization: Bearer <token>' or an 'accessToken' header")
+            raise ExecutionFailure.of(ErrorType.AUTHENTICATION, "an API token is required: send it in the "
+                                      "'accessToken' header (or 'access-token', or 'Authorization: Bearer <token>')")
         hit, info = self._tokens.cached(token)
         if not hit:
             info = await asyncio.to_thread(self._tokens.store.lookup, token) if len(token) <= 512 else None

@@ -3,13 +3,13 @@
 Contract (DESIGN.md section 3, compatible with Flow-CodeBlock clients):
 POST /flow/codeblock {"input": {...}, "codebase64": "..."} (alias codeBase64,
 optional "timeout" in ms) -> {"success", "result" | "error", "executionId",
-"timing": {"executionTime", "totalTime"}, "timestamp", "logs"?}.
+"timing": {"executionTime", "totalTime", ...}, "timestamp", "request_id", "logs"?};
+every answer carries the same envelope (envelope.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import logging
 import math
 import os
@@ -28,6 +28,7 @@ from starlette.routing import Route
 from . import __version__
 from .access import AccessControl
 from .config import Settings, get_settings
+from .envelope import Clock, current_request_id, envelope, request_id_var, timing
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
 from .executor import ExecutionRequest, ExecutionResult
 from .randomness import random_bytes
@@ -54,12 +55,12 @@ _SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"cache-control", b"no-store"),
 ]
-_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
 
 class RequestContext:
     """ASGI middleware: a request ID (the client's X-Request-ID when it is sane, else
-    a new one) on the response and in the request's log line, plus security headers."""
+    a new one) on the response, in its body (`request_id`) and in the request's log
+    line, plus security headers."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -70,7 +71,7 @@ class RequestContext:
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"")
         request_id = incoming.decode("latin-1") if 0 < len(incoming) <= 128 and incoming.isascii() else random_bytes(16).hex()
-        token = _request_id.set(request_id)
+        token = request_id_var.set(request_id)
 
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
@@ -82,62 +83,45 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
-            _request_id.reset(token)
+            request_id_var.reset(token)
 
 
-_second_prefix: list[Any] = [-1, ""]  # [the whole second, its ISO text]: one strftime per second
-
-
-def _timestamp() -> str:
-    """Now in UTC as ISO 8601 with milliseconds, e.g. 2024-05-01T12:00:00.123Z."""
-    now = time.time()
-    second = int(now)
-    if second != _second_prefix[0]:
-        _second_prefix[:] = [second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))]
-    return f"{_second_prefix[1]}.{int((now - second) * 1000):03d}Z"
-
-
-def render_result(result: ExecutionResult, total_ms: float) -> tuple[int, bytes]:
+def render_result(result: ExecutionResult, total_ms: float, clock: Clock) -> tuple[int, bytes]:
     """The response status and body of an execution (shared by the API and the CLI)."""
-    timing = {"executionTime": round(result.execution_ms, 3), "totalTime": round(total_ms, 3)}
     body: dict[str, Any]
     if result.ok:
         body = {
             "success": True,
             # Passed through as produced by JSON.stringify in V8, never re-encoded.
             "result": orjson.Fragment(result.result_json or "null"),
-            "executionId": result.execution_id,
-            "timing": timing,
-            "timestamp": _timestamp(),
         }
         status = 200
     else:
         error = result.error or CodeBlockError(ErrorType.INTERNAL, "unknown failure")
-        body = {
-            "success": False,
-            "error": error.to_dict(),
-            "executionId": result.execution_id,
-            "timing": timing,
-            "timestamp": _timestamp(),
-        }
+        body = {"success": False, "error": error.to_dict()}
         status = error.type.http_status
+    body["executionId"] = result.execution_id
+    body["timing"] = timing(result.execution_ms, total_ms)
+    envelope(clock, body)
     if result.logs is not None:
         body["logs"] = result.logs
     return status, orjson.dumps(body)
 
 
-def _error_response(failure: ExecutionFailure, started: float) -> Response:
-    total_ms = (time.perf_counter() - started) * 1000
-    body = {
-        "success": False,
-        "error": failure.error.to_dict(),
-        "timing": {"executionTime": 0, "totalTime": round(total_ms, 3)},
-        "timestamp": _timestamp(),
-    }
-    headers = {"Retry-After": str(max(1, math.ceil(failure.retry_after)))} if failure.retry_after else {}
+def failure_body(error: CodeBlockError, total_ms: float, clock: Clock) -> bytes:
+    """The body of an answer refused before any execution began."""
+    return orjson.dumps(envelope(clock, {"success": False, "error": error.to_dict(), "timing": timing(0, total_ms)}))
+
+
+def _error_response(failure: ExecutionFailure, started: float, clock: Clock,
+                    headers: dict[str, str] | None = None) -> Response:
+    body = failure_body(failure.error, (time.perf_counter() - started) * 1000, clock)
+    headers = dict(headers or {})
+    if failure.retry_after:
+        headers["Retry-After"] = str(max(1, math.ceil(failure.retry_after)))
     if failure.error.type is ErrorType.AUTHENTICATION:
         headers["WWW-Authenticate"] = 'Bearer realm="flow-codeblock"'
-    return JSONBytes(orjson.dumps(body), status_code=failure.error.type.http_status, headers=headers)
+    return JSONBytes(body, status_code=failure.error.type.http_status, headers=headers)
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -175,9 +159,9 @@ def parse_request(body: bytes) -> ExecutionRequest:
         raise _invalid("missing field: codebase64 (base64 of the JavaScript code)")
     if not isinstance(code, str):
         raise _invalid("codebase64 must be a string")
-    payload = data.get("input", {})
-    if payload is None:
-        payload = {}
+    if data.get("input") is None:  # as Flow-CodeBlock: `input` is required ({} for none)
+        raise _invalid("missing field: input (the code block's input, a JSON object; send {} for none)")
+    payload = data["input"]
     timeout = data.get("timeout")
     if timeout is not None:
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
@@ -191,6 +175,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     configure_logging(settings.log_level, settings.log_format)
     service = Service(settings)
     access = AccessControl(settings)
+    clock = Clock(settings.timestamp_format, settings.timezone)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -211,19 +196,23 @@ def create_app(settings: Settings | None = None) -> Starlette:
             execution = parse_request(await _read_body(request, settings.body_limit))
         except ExecutionFailure as failure:
             _log_request(request, failure.error.type.http_status, started, None, failure.error)
-            return _error_response(failure, started)
+            return _error_response(failure, started, clock)
         result = await service.executor.execute(execution)
         if result.retry_after is not None:
             failure = ExecutionFailure(result.error, retry_after=result.retry_after)  # type: ignore[arg-type]
             _log_request(request, 429, started, result.execution_id, result.error)
-            return _error_response(failure, started)
-        status, body = render_result(result, (time.perf_counter() - started) * 1000)
+            return _error_response(failure, started, clock)
+        status, body = render_result(result, (time.perf_counter() - started) * 1000, clock)
         _log_request(request, status, started, result.execution_id, result.error)
         background = BackgroundTask(result.after) if result.after else None
         return JSONBytes(body, status_code=status, background=background)
 
     async def health(request: Request) -> Response:
-        return JSONBytes(b'{"status":"ok"}')
+        """Liveness, in Flow-CodeBlock's shape (probes read `data.status`); no work done."""
+        return JSONBytes(orjson.dumps(envelope(clock, {
+            "success": True,
+            "data": {"status": "healthy", "service": "flow-codeblock", "version": __version__, "pid": os.getpid()},
+        })))
 
     def pool_info() -> dict[str, Any]:
         stats = service.pool.stats()
@@ -247,7 +236,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         warm = info["size"] - info["creating"] >= 1 and not service.pool.closing
         body = {
             "status": "healthy" if warm else "warming",
-            "timestamp": _timestamp(),
+            "timestamp": clock.now(),
             "uptime": round(service.uptime_s, 3),
             "pid": os.getpid(),
             "version": __version__,
@@ -261,11 +250,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             await access.check(request)
         except ExecutionFailure as failure:
-            return _error_response(failure, time.perf_counter())
+            return _error_response(failure, time.perf_counter(), clock)
         stats = service.executor.stats
         body = {
             "status": "running",
-            "timestamp": _timestamp(),
+            "timestamp": clock.now(),
             "startTime": datetime.fromtimestamp(service.started_at, timezone.utc)
             .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "uptime": round(service.uptime_s, 3),
@@ -327,7 +316,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def internal_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", extra={"path": request.url.path})
         failure = ExecutionFailure.of(ErrorType.INTERNAL, "internal error in the service; please retry")
-        return _error_response(failure, time.perf_counter())
+        return _error_response(failure, time.perf_counter(), clock)
 
     bench_routes = [Route("/bench/static", bench_static, methods=["POST"])] if settings.enable_bench_routes else []
     app = Starlette(
@@ -356,7 +345,7 @@ def _log_request(
     request_log.info(
         "request",
         extra={
-            "requestId": _request_id.get(),
+            "requestId": current_request_id(),
             "method": request.method,
             "path": request.scope["path"],
             "status": status,

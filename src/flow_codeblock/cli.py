@@ -47,6 +47,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _run_once(settings: Settings, code: str, input_value: object, timeout: int | None) -> tuple[int, bytes]:
     from .api import render_result
+    from .envelope import Clock
     from .executor import ExecutionRequest
     from .service import Service
 
@@ -58,7 +59,8 @@ async def _run_once(settings: Settings, code: str, input_value: object, timeout:
             code_base64=base64.b64encode(code.encode()).decode(), input=input_value, timeout_ms=timeout
         )
         result = await service.executor.execute(request)
-        status, body = render_result(result, (time.perf_counter() - started) * 1000)
+        clock = Clock(settings.timestamp_format, settings.timezone)
+        status, body = render_result(result, (time.perf_counter() - started) * 1000, clock)
         if result.after is not None:
             await result.after()
         return status, body

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-
 from functools import lru_cache
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     workers: int = Field(1, ge=1, le=64)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "text"] = "json"
+    # `timestamp` of the answers: RFC 3339 with the zone's offset, or `local`
+    # (YYYY-MM-DD HH:mm:ss, Flow-CodeBlock's; with TIMEZONE=Asia/Shanghai, its exact form).
+    timestamp_format: Literal["rfc3339", "local"] = "rfc3339"
+    # IANA zone for timestamps and the code blocks' own local time (Date, Intl, dayjs);
+    # empty: the host's zone.
+    timezone: str = Field("", description="IANA time zone, e.g. Asia/Shanghai; empty: the host's")
     # POST /bench/static: the same stack returning a fixed body (the floor for bench/run.py).
     enable_bench_routes: bool = False
 
@@ -109,6 +115,16 @@ class Settings(BaseSettings):
     def _redis_url(cls, value: str) -> str:
         if value and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {value!r} (an IANA name such as Asia/Shanghai)") from None
         return value
 
     @field_validator("fetch_allow_hosts", "fetch_deny_hosts")

@@ -17,7 +17,12 @@ __all__ = ["openapi_spec"]
 _TIMING = {
     "type": "object",
     "required": ["executionTime", "totalTime"],
-    "properties": {"executionTime": {"type": "number"}, "totalTime": {"type": "number"}},
+    "properties": {
+        "executionTime": {"type": "integer", "minimum": 0, "description": "ms, whole (Flow-CodeBlock's int64)"},
+        "totalTime": {"type": "integer", "minimum": 0, "description": "ms, whole"},
+        "executionTimeUs": {"type": "integer", "minimum": 0, "description": "microseconds"},
+        "totalTimeUs": {"type": "integer", "minimum": 0, "description": "microseconds"},
+    },
 }
 _LOG = {
     "type": "object",
@@ -27,14 +32,16 @@ _LOG = {
 }
 # What every /flow/codeblock answer carries besides its result or error.
 _ENVELOPE = {
-    "executionId": {"type": "string"},
+    "executionId": {"type": "string", "description": "when an execution began"},
     "timing": _TIMING,
-    "timestamp": {"type": "string", "format": "date-time"},
+    "timestamp": {"type": "string",
+                  "description": "RFC 3339, or YYYY-MM-DD HH:mm:ss with TIMESTAMP_FORMAT=local (Flow-CodeBlock's)"},
+    "request_id": {"type": "string", "description": "the X-Request-ID header: the client's, or a new one"},
     "logs": {"type": "array", "items": _LOG},
 }
 _ERROR = {
     "type": "object",
-    "required": ["success", "error", "timing", "timestamp"],
+    "required": ["success", "error", "timing", "timestamp", "request_id"],
     "properties": {
         "success": {"type": "boolean", "enum": [False]},
         "error": {
@@ -55,7 +62,7 @@ _ERROR = {
 }
 _SUCCESS = {
     "type": "object",
-    "required": ["success", "result", "executionId", "timing", "timestamp"],
+    "required": ["success", "result", "executionId", "timing", "timestamp", "request_id"],
     "properties": {
         "success": {"type": "boolean", "enum": [True]},
         "result": {"description": "the code block's return value, as JSON.stringify gives it"},
@@ -64,11 +71,11 @@ _SUCCESS = {
 }
 _REQUEST = {
     "type": "object",
-    "required": ["codebase64"],
+    "required": ["codebase64", "input"],
     "properties": {
         "codebase64": {"type": "string", "description": "base64 of the JavaScript code (UTF-8)"},
         "codeBase64": {"type": "string", "description": "alias of codebase64"},
-        "input": {"type": "object", "description": "available to the code as `input`"},
+        "input": {"type": "object", "description": "available to the code as `input`; required ({} for none)"},
         "timeout": {"type": "number", "minimum": 0, "exclusiveMinimum": True, "description": "ms; capped by EXECUTION_TIMEOUT_MS"},
     },
 }
@@ -82,12 +89,25 @@ def _json(schema: dict[str, Any], description: str, headers: dict[str, Any] | No
 
 
 _RETRY = {"Retry-After": {"schema": {"type": "string"}, "description": "seconds"}}
+_HEALTH = {
+    "type": "object",
+    "required": ["success", "data", "timestamp", "request_id"],
+    "properties": {
+        "success": {"type": "boolean", "enum": [True]},
+        "data": {"type": "object", "required": ["status", "service", "version"],
+                 "properties": {"status": {"type": "string", "enum": ["healthy"]}, "service": {"type": "string"},
+                                "version": {"type": "string"}, "pid": {"type": "integer"}}},
+        "timestamp": {"type": "string"},
+        "request_id": {"type": "string"},
+    },
+}
 _ERR = {"$ref": "#/components/schemas/Failure"}
 _ANY_OBJECT: dict[str, Any] = {"type": "object"}
 
 
 def openapi_spec() -> dict[str, Any]:
-    security_note = "API token (when AUTH_ENABLED): `Authorization: Bearer <token>` or an `accessToken` header."
+    security_note = ("API token (when AUTH_ENABLED): an `accessToken` header, or `access-token`, or "
+                     "`Authorization: Bearer <token>`.")
     return {
         "openapi": "3.0.3",
         "info": {"title": "flow-codeblock", "version": __version__,
@@ -108,7 +128,7 @@ def openapi_spec() -> dict[str, Any]:
                 },
             }},
             "/health": {"get": {"summary": "Liveness", "operationId": "health",
-                                "responses": {"200": _json(_ANY_OBJECT, "the process answers")}}},
+                                "responses": {"200": _json(_HEALTH, "the process answers")}}},
             "/flow/health": {"get": {"summary": "Readiness, pool and memory", "operationId": "flowHealth",
                                      "responses": {"200": _json(_ANY_OBJECT, "the pool is warm"),
                                                    "503": _json(_ANY_OBJECT, "still warming up")}}},

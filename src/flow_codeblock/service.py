@@ -87,6 +87,11 @@ class Service:
     rss_limit_mb: int = field(init=False, default=0)
 
     async def start(self) -> None:
+        if self.settings.timezone:
+            # The code blocks' local time zone (Date, Intl, dayjs): V8 takes the process's,
+            # from TZ, when it first needs it.
+            os.environ["TZ"] = self.settings.timezone
+            time.tzset()
         # Must run on the main thread of the process (see engine.init_engine).
         init_engine(v8_flags(self.settings))
         raise_descriptor_limit()

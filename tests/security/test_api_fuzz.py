@@ -58,7 +58,7 @@ def test_api_answers_as_documented(fuzz_server: Server, mode: schemathesis.Gener
 
 def test_service_is_healthy_after_fuzzing(fuzz_server: Server) -> None:
     assert httpx.get(f"{fuzz_server.url}/health").status_code == 200
-    body = httpx.post(f"{fuzz_server.url}/flow/codeblock", json={"codebase64": b64("return 1 + 1")}).json()
+    body = httpx.post(f"{fuzz_server.url}/flow/codeblock", json={"codebase64": b64("return 1 + 1"), "input": {}}).json()
     assert body["result"] == 2
     assert "Traceback" not in fuzz_server.log()
 
@@ -74,13 +74,13 @@ MALFORMED = [
     (b'{"codebase64": null}', "missing field: codebase64"),
     (b'{"codebase64": "cmV0dXJuIDE=", "input": []}', "input must be a JSON object"),
     (b'{"codebase64": "cmV0dXJuIDE=", "input": "x"}', "input must be a JSON object"),
-    (b'{"codebase64": "cmV0dXJuIDE=", "timeout": "5"}', "timeout must be a positive number"),
-    (b'{"codebase64": "cmV0dXJuIDE=", "timeout": -1}', "timeout must be a positive number"),
-    (b'{"codebase64": "cmV0dXJuIDE=", "timeout": true}', "timeout must be a positive number"),
-    (b'{"codebase64": "not base64!!"}', "codebase64 is not valid base64"),
-    (b'{"codebase64": "////"}', "the decoded code is not valid UTF-8"),
-    (b'{"codebase64": "ICAg"}', "the code is empty"),
-    (b'{"codebase64": "eCA9IDE="}', "the code has no return statement"),
+    (b'{"codebase64": "cmV0dXJuIDE=", "timeout": "5", "input": {}}', "timeout must be a positive number"),
+    (b'{"codebase64": "cmV0dXJuIDE=", "timeout": -1, "input": {}}', "timeout must be a positive number"),
+    (b'{"codebase64": "cmV0dXJuIDE=", "timeout": true, "input": {}}', "timeout must be a positive number"),
+    (b'{"codebase64": "not base64!!", "input": {}}', "codebase64 is not valid base64"),
+    (b'{"codebase64": "////", "input": {}}', "the decoded code is not valid UTF-8"),
+    (b'{"codebase64": "ICAg", "input": {}}', "the code is empty"),
+    (b'{"codebase64": "eCA9IDE=", "input": {}}', "the code has no return statement"),
     (b'\xff\xfe{"codebase64": "x"}', "request body is not valid JSON"),
     (b'{"codebase64": "cmV0dXJuIDE=", "input": {"a": NaN}}', "request body is not valid JSON"),
     (b'{"codebase64": "cmV0dXJuIDE=", "input": {"a": 1e999}}', "request body is not valid JSON"),
@@ -109,7 +109,7 @@ def test_oversized_bodies_are_refused_before_reading_them_all(fuzz_server: Serve
 
 def test_code_and_input_over_their_limits(fuzz_server: Server) -> None:
     code = "return 1;" + " " * 5000
-    response = httpx.post(f"{fuzz_server.url}/flow/codeblock", json={"codebase64": b64(code)})
+    response = httpx.post(f"{fuzz_server.url}/flow/codeblock", json={"codebase64": b64(code), "input": {}})
     assert response.status_code == 400 and "over the limit of 4096" in response.json()["error"]["message"]
     response = httpx.post(f"{fuzz_server.url}/flow/codeblock",
                           json={"codebase64": b64("return 1"), "input": {"x": "y" * 70_000}})
@@ -126,7 +126,7 @@ def test_slow_clients_do_not_hold_up_others(fuzz_server: Server) -> None:
         slow.append(sock)
     try:
         started = time.monotonic()
-        body = httpx.post(f"{fuzz_server.url}/flow/codeblock", json={"codebase64": b64("return 7")}, timeout=10).json()
+        body = httpx.post(f"{fuzz_server.url}/flow/codeblock", json={"codebase64": b64("return 7"), "input": {}}, timeout=10).json()
         assert body["result"] == 7
         assert time.monotonic() - started < 5
     finally:

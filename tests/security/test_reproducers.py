@@ -214,7 +214,7 @@ def test_a_deeply_nested_result_is_refused(cb: CodeBlockClient) -> None:
     assert error["type"] == "ResultTooLargeError" and "1024" in error["message"], error
     assert cb.ok("let o = 1; for (let i = 0; i < 1000; i++) o = { o }; return JSON.stringify(o).length") > 0
     # Just inside the limit: the whole answer still decodes with orjson (Python's json stops near 1,000).
-    response = cb.http.post("/flow/codeblock", json={"codebase64": b64("let o = 1; for (let i = 0; i < 1023; i++) o = [o]; return o")})
+    response = cb.http.post("/flow/codeblock", json={"codebase64": b64("let o = 1; for (let i = 0; i < 1023; i++) o = [o]; return o"), "input": {}})
     nested = orjson.loads(response.content)["result"]
     depth = 0
     while isinstance(nested, list):

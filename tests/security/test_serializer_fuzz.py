@@ -81,5 +81,5 @@ def test_lone_surrogates_in_input_are_a_validation_error(server: Server) -> None
     response = httpx.post(f"{server.url}/flow/codeblock", content=body.encode())
     assert response.status_code == 400 and response.json()["error"]["type"] == "ValidationError", response.text
     # A lone surrogate made in JS is escaped as JSON.stringify does (well-formed JSON).
-    response = httpx.post(f"{server.url}/flow/codeblock", json={"codebase64": b64("return '\\ud800'")})
+    response = httpx.post(f"{server.url}/flow/codeblock", json={"codebase64": b64("return '\\ud800'"), "input": {}})
     assert response.status_code == 200 and '"\\ud800"' in response.text

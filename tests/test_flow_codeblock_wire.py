@@ -1,0 +1,194 @@
+"""Drop-in for Flow-CodeBlock's clients: the wire details they depend on, over a real
+socket. Flow-CodeBlock's current version (renoelis/JS-go-executor: model/response.go,
+middleware/auth.go, middleware/request_id.go, router.go) is the reference; what this
+service adds (executionId, logs, line/column, 413/429/500) must decode in its clients.
+
+A typed client, built from Flow-CodeBlock's Go models with strict fields (a float where
+its int64 is, or a missing field, fails as it does in a Go or Java client), decodes
+every answer the service gives.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import BaseModel, ConfigDict
+
+from conftest import CodeBlockClient, Server, b64, start_server
+
+
+class _Strict(BaseModel):
+    # Unknown fields are ignored, as Go's encoding/json does; known ones must have their type.
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class ExecuteTiming(_Strict):
+    executionTime: int  # int64, milliseconds
+    totalTime: int
+
+
+class ExecuteError(_Strict):
+    type: str
+    message: str
+    stack: str | None = None
+
+
+class ExecuteResponse(_Strict):
+    """model.ExecuteResponse: success, result?, error?, timing, timestamp, request_id."""
+
+    success: bool
+    result: Any = None
+    error: ExecuteError | None = None
+    timing: ExecuteTiming
+    timestamp: str
+    request_id: str
+
+
+class HealthData(_Strict):
+    status: str
+    service: str
+    version: str
+
+
+class HealthResponse(_Strict):
+    """utils.RespondSuccess around {"status": "healthy", "service", "version"}."""
+
+    success: bool
+    data: HealthData
+    timestamp: str
+    request_id: str
+
+
+def decode(response: httpx.Response) -> ExecuteResponse:
+    return ExecuteResponse.model_validate_json(response.content)
+
+
+@pytest.fixture(scope="module")
+def wire(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    srv = start_server(str(tmp_path_factory.mktemp("wire")), runtime_pool_size=1, min_runtime_pool_size=1,
+                       max_runtime_pool_size=1, execution_timeout_ms=2000, runtime_memory_limit_mb=64,
+                       max_result_size=1024, max_body_size=64 * 1024)
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def cb(wire: Server) -> Iterator[CodeBlockClient]:
+    with wire.client() as http:
+        yield CodeBlockClient(http)
+
+
+def post(server: Server, code: str, input: Any = None, **kwargs: Any) -> httpx.Response:
+    body = {"codebase64": b64(code), "input": {} if input is None else input}
+    return httpx.post(f"{server.url}/flow/codeblock", json=body, timeout=30, **kwargs)
+
+
+# Every kind of answer: (code, status, error type or None).
+ANSWERS = [
+    ("return { a: 1, list: [1, 2] }", 200, None),
+    ("return undefined", 200, None),
+    ("await null; return 'async'", 200, None),
+    ("return 1 +", 400, "SyntaxError"),
+    ("return missing", 400, "ReferenceError"),
+    ("return null.x", 400, "TypeError"),
+    ("return new Array(-1)", 400, "RangeError"),
+    ("throw { custom: true }; return 1", 400, "RuntimeError"),
+    ("return require('fs')", 400, "SecurityError"),
+    ("while (true) {} return 1", 400, "TimeoutError"),
+    ("const a = []; for (;;) a.push('x'.repeat(1000)); return 1", 400, "MemoryLimitError"),
+    ("return 'x'.repeat(5000)", 400, "ResultTooLargeError"),
+    ("const x = 1;", 400, "ValidationError"),
+]
+
+
+@pytest.mark.parametrize(("code", "status", "error_type"), ANSWERS, ids=[a[2] or a[0][:20] for a in ANSWERS])
+def test_every_answer_decodes_in_a_typed_client(wire: Server, code: str, status: int, error_type: str | None) -> None:
+    response = post(wire, code, headers={"X-Request-ID": "client-trace-1"})
+    assert response.status_code == status, response.text
+    answer = decode(response)
+    assert answer.success is (error_type is None)
+    assert answer.request_id == "client-trace-1" == response.headers["x-request-id"]
+    assert answer.timing.totalTime >= answer.timing.executionTime >= 0
+    if error_type is None:
+        assert answer.error is None
+    else:
+        assert answer.error is not None and answer.error.type == error_type
+    body = response.json()
+    assert type(body["timing"]["executionTimeUs"]) is int  # the precision kept, in fields of its own
+    assert "executionId" in body
+
+
+def test_refusals_before_execution_decode_too(wire: Server) -> None:
+    too_large = httpx.post(f"{wire.url}/flow/codeblock", content=b'{"codebase64": "' + b"A" * 70_000 + b'", "input": {}}',
+                           headers={"content-type": "application/json"})
+    assert too_large.status_code == 413
+    assert decode(too_large).error.type == "PayloadTooLargeError"  # type: ignore[union-attr]
+    missing_input = httpx.post(f"{wire.url}/flow/codeblock", json={"codebase64": b64("return 1")})
+    assert missing_input.status_code == 400
+    answer = decode(missing_input)
+    assert answer.error is not None and answer.error.type == "ValidationError" and "input" in answer.error.message
+    assert answer.timing.executionTime == 0
+
+
+def test_request_ids_are_echoed_or_made(wire: Server) -> None:
+    made = post(wire, "return 1")
+    assert re.fullmatch(r"[0-9a-f]{32}", made.headers["x-request-id"])
+    assert decode(made).request_id == made.headers["x-request-id"]
+    echoed = post(wire, "return 1", headers={"X-Request-ID": "abc-123"})
+    assert decode(echoed).request_id == "abc-123"
+
+
+def test_health_has_flow_codeblocks_shape(wire: Server) -> None:
+    response = httpx.get(f"{wire.url}/health")
+    assert response.status_code == 200
+    health = HealthResponse.model_validate_json(response.content)
+    assert health.success is True and health.data.status == "healthy"
+    assert health.request_id == response.headers["x-request-id"]
+
+
+# -- timestamps and time zones --------------------------------------------------------------
+
+TIME_CODE = ("const d = new Date(Date.UTC(2024, 0, 1, 0, 0));"
+             " return [d.getHours(), Intl.DateTimeFormat().resolvedOptions().timeZone,"
+             " require('dayjs')(d).format('YYYY-MM-DD HH:mm Z'), require('date-fns').format(d, 'HH:mm')]")
+
+
+@pytest.mark.parametrize(("zone", "hours", "offset"), [("Asia/Shanghai", 8, "+08:00"), ("America/New_York", 19, "-05:00")])
+def test_code_blocks_see_the_configured_time_zone(tmp_path: Path, zone: str, hours: int, offset: str) -> None:
+    srv = start_server(str(tmp_path), runtime_pool_size=1, timezone=zone)
+    try:
+        answer = decode(post(srv, TIME_CODE))
+        day = "2024-01-01" if hours == 8 else "2023-12-31"
+        assert answer.result == [hours, zone, f"{day} {hours:02d}:00 {offset}", f"{hours:02d}:00"]
+        # RFC 3339 in that zone, with its offset.
+        assert answer.timestamp.endswith(offset) and datetime.fromisoformat(answer.timestamp)
+    finally:
+        srv.stop()
+
+
+def test_flow_codeblocks_timestamp_format(tmp_path: Path) -> None:
+    """Flow-CodeBlock's current form: YYYY-MM-DD HH:mm:ss in Asia/Shanghai."""
+    srv = start_server(str(tmp_path), runtime_pool_size=1, timezone="Asia/Shanghai", timestamp_format="local")
+    try:
+        before = time.time()
+        answer = decode(post(srv, "return 1"))
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", answer.timestamp)
+        shanghai = datetime.strptime(answer.timestamp, "%Y-%m-%d %H:%M:%S")
+        utc_now = datetime.utcfromtimestamp(before)
+        assert abs((shanghai - utc_now).total_seconds() - 8 * 3600) < 5
+        health = HealthResponse.model_validate_json(httpx.get(f"{srv.url}/health").content)
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", health.timestamp)
+    finally:
+        srv.stop()
+
+
+def test_a_bad_time_zone_stops_the_service(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="TIMEZONE"):
+        start_server(str(tmp_path), timezone="Mars/Olympus")
