@@ -192,3 +192,79 @@ def test_flow_codeblocks_timestamp_format(tmp_path: Path) -> None:
 def test_a_bad_time_zone_stops_the_service(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="TIMEZONE"):
         start_server(str(tmp_path), timezone="Mars/Olympus")
+
+
+# -- CORS, compression, rate-limit headers --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cors(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    srv = start_server(str(tmp_path_factory.mktemp("cors")), runtime_pool_size=1,
+                       allowed_origins="https://app.example.com, https://other.example.org")
+    yield srv
+    srv.stop()
+
+
+def test_requests_without_an_origin_get_no_cors_headers(cors: Server) -> None:
+    response = post(cors, "return 1")
+    assert response.status_code == 200
+    assert not any(h.startswith("access-control-") for h in response.headers)
+
+
+def test_a_listed_origin_is_echoed_with_credentials(cors: Server) -> None:
+    response = post(cors, "return 1", headers={"Origin": "https://app.example.com"})
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "https://app.example.com"
+    assert response.headers["access-control-allow-credentials"] == "true"
+    preflight = httpx.options(f"{cors.url}/flow/codeblock", headers={
+        "Origin": "https://other.example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type, accesstoken"})
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "https://other.example.org"
+    assert "accessToken" in preflight.headers["access-control-allow-headers"]
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+
+
+def test_the_same_host_is_allowed(cors: Server) -> None:
+    origin = cors.url  # http://127.0.0.1:<port>, the playground's own origin
+    response = post(cors, "return 1", headers={"Origin": origin})
+    assert response.status_code == 200 and response.headers["access-control-allow-origin"] == origin
+
+
+@pytest.mark.parametrize("method", ["POST", "OPTIONS"])
+def test_other_origins_are_refused_with_a_json_error(cors: Server, method: str) -> None:
+    response = httpx.request(method, f"{cors.url}/flow/codeblock", headers={"Origin": "https://evil.example"},
+                             json={"codebase64": b64("return 1"), "input": {}})
+    assert response.status_code == 403
+    answer = decode(response)
+    assert answer.error is not None and answer.error.type == "ForbiddenError"
+    assert "https://evil.example" in answer.error.message
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_answers_are_compressed_when_the_client_accepts_it(cors: Server) -> None:
+    response = post(cors, "return 'x'.repeat(4000)", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert int(response.headers.get("content-length", "0")) < 1000
+    assert decode(response).result == "x" * 4000  # httpx decompresses
+    page = httpx.get(f"{cors.url}/", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["content-encoding"] == "gzip"
+    plain = post(cors, "return 'x'.repeat(4000)", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+
+
+def test_rate_limit_headers(tmp_path: Path) -> None:
+    srv = start_server(str(tmp_path), runtime_pool_size=1, rate_limit_enabled="true", rate_limit_ip_rps=0.5,
+                       rate_limit_ip_burst=2)
+    try:
+        first, second, refused = (post(srv, "return 1") for _ in range(3))
+        assert (first.status_code, second.status_code, refused.status_code) == (200, 200, 429)
+        assert (first.headers["x-ratelimit-limit"], first.headers["x-ratelimit-remaining"]) == ("2", "1")
+        assert second.headers["x-ratelimit-remaining"] == "0"
+        assert refused.headers["x-ratelimit-remaining"] == "0" and int(refused.headers["retry-after"]) >= 1
+        for response in (first, second, refused):
+            reset = datetime.fromisoformat(response.headers["x-ratelimit-reset"].replace("Z", "+00:00"))
+            assert reset.timestamp() >= time.time() - 1
+        assert decode(refused).error.type == "RateLimitError"  # type: ignore[union-attr]
+    finally:
+        srv.stop()

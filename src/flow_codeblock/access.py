@@ -11,7 +11,7 @@ from starlette.requests import Request
 from . import metrics
 from .config import Settings
 from .errors import ErrorType, ExecutionFailure
-from .ratelimit import Limits, MemoryBuckets, RateLimiter, RedisBuckets
+from .ratelimit import Decision, Limits, MemoryBuckets, RateLimiter, RedisBuckets
 from .tokens import CachedTokens, TokenInfo, TokenStore
 
 __all__ = ["AccessControl"]
@@ -31,12 +31,13 @@ def _presented_token(request: Request) -> str | None:
     return authorization if authorization and not value else None
 
 
-def _refuse(which: str, wait: float | None) -> None:
-    if wait is None:
+def _refuse(which: str, decision: Decision | None) -> None:
+    if decision is None or decision.allowed:
         return
     metrics.rate_limited_total.labels(limit=which).inc()
     subject = "this API token" if which == "token" else "this client address"
-    raise ExecutionFailure.of(ErrorType.RATE_LIMIT, f"rate limit exceeded for {subject}; retry later", retry_after=wait)
+    raise ExecutionFailure.of(ErrorType.RATE_LIMIT, f"rate limit exceeded for {subject}; retry later",
+                              retry_after=decision.retry_after_s, headers=decision.headers(which))
 
 
 class AccessControl:
@@ -53,15 +54,23 @@ class AccessControl:
         if self._limits is not None:
             await self._limits.store.aclose()
 
-    async def check(self, request: Request) -> None:
-        """Raises ExecutionFailure when the request may not go on. The client address's
-        limit comes first: guessing tokens is rate-limited like any other request."""
+    async def check(self, request: Request) -> dict[str, str]:
+        """Raises ExecutionFailure when the request may not go on; else returns the
+        X-RateLimit-* headers of the answer (of the token's bucket when there is a token,
+        else the address's), empty when rate limits are off. The client address's limit
+        comes first: guessing tokens is rate-limited like any other request."""
+        ip: Decision | None = None
         if self._limits is not None:
             client = request.client.host if request.client else None
-            _refuse("ip", await self._limits.check_ip(client))
+            ip = await self._limits.check_ip(client)
+            _refuse("ip", ip)
         token = await self._authenticate(request) if self._tokens is not None else None
         if self._limits is not None and token is not None:
-            _refuse("token", await self._limits.check_token(token.id))
+            decision = await self._limits.check_token(token.id)
+            _refuse("token", decision)
+            if decision is not None:
+                return decision.headers("token")
+        return ip.headers("ip") if ip is not None else {}
 
     async def _authenticate(self, request: Request) -> TokenInfo:
         assert self._tokens is not None

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -28,6 +29,7 @@ from starlette.routing import Route
 from . import __version__
 from .access import AccessControl
 from .config import Settings, get_settings
+from .cors import CrossOrigin
 from .envelope import Clock, current_request_id, envelope, request_id_var, timing
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
 from .executor import ExecutionRequest, ExecutionResult
@@ -116,7 +118,7 @@ def failure_body(error: CodeBlockError, total_ms: float, clock: Clock) -> bytes:
 def _error_response(failure: ExecutionFailure, started: float, clock: Clock,
                     headers: dict[str, str] | None = None) -> Response:
     body = failure_body(failure.error, (time.perf_counter() - started) * 1000, clock)
-    headers = dict(headers or {})
+    headers = {**(headers or {}), **failure.headers}
     if failure.retry_after:
         headers["Retry-After"] = str(max(1, math.ceil(failure.retry_after)))
     if failure.error.type is ErrorType.AUTHENTICATION:
@@ -191,21 +193,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def codeblock(request: Request) -> Response:
         started = time.perf_counter()
+        headers: dict[str, str] = {}
         try:
-            await access.check(request)
+            headers = await access.check(request)
             execution = parse_request(await _read_body(request, settings.body_limit))
         except ExecutionFailure as failure:
             _log_request(request, failure.error.type.http_status, started, None, failure.error)
-            return _error_response(failure, started, clock)
+            return _error_response(failure, started, clock, headers)
         result = await service.executor.execute(execution)
         if result.retry_after is not None:
             failure = ExecutionFailure(result.error, retry_after=result.retry_after)  # type: ignore[arg-type]
             _log_request(request, 429, started, result.execution_id, result.error)
-            return _error_response(failure, started, clock)
+            return _error_response(failure, started, clock, headers)
         status, body = render_result(result, (time.perf_counter() - started) * 1000, clock)
         _log_request(request, status, started, result.execution_id, result.error)
         background = BackgroundTask(result.after) if result.after else None
-        return JSONBytes(body, status_code=status, background=background)
+        return JSONBytes(body, status_code=status, headers=headers or None, background=background)
 
     async def health(request: Request) -> Response:
         """Liveness, in Flow-CodeBlock's shape (probes read `data.status`); no work done."""
@@ -333,6 +336,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         exception_handlers={Exception: internal_error},
     )
+    # Outermost last: the request ID first, then cross-origin rules, then compression.
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+
+    def cross_origin_refusal(origin: str) -> bytes:
+        error = CodeBlockError(ErrorType.FORBIDDEN, f"cross-origin request from {origin} refused: this service answers "
+                                                    "server-side callers, its own host and ALLOWED_ORIGINS")
+        return failure_body(error, 0.0, clock)
+
+    app.add_middleware(CrossOrigin, allowed=settings.allowed_origin_set, refusal=cross_origin_refusal)
     app.add_middleware(RequestContext)
     return app
 

@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For names the client (per-IP limits, logs): comma-separated
     # addresses or CIDRs, '*' for any. Empty: none, the peer address is the client.
     forwarded_allow_ips: str = Field("", description="proxies trusted to name the client in X-Forwarded-For")
+    # Browsers' origins allowed to call the API (Flow-CodeBlock's rules, cors.py): comma-separated,
+    # exact (https://app.example.com). Requests without an Origin, and from this very host, always are.
+    allowed_origins: str = Field("", description="comma-separated origins allowed to call from a browser")
 
     @field_validator("redis_url")
     @classmethod
@@ -152,6 +155,10 @@ class Settings(BaseSettings):
             body = self.max_input_size + (self.max_code_length * 4 * 4) // 3 + 64 * 1024
             object.__setattr__(self, "max_body_size", body)
         return self
+
+    @property
+    def allowed_origin_set(self) -> frozenset[str]:
+        return frozenset(o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip())
 
     @property
     def wasm_limit_mb(self) -> int:

@@ -84,12 +84,15 @@ class CodeBlockError:
 class ExecutionFailure(Exception):
     """Raised inside the service to end a request with a documented error."""
 
-    def __init__(self, error: CodeBlockError, *, retry_after: float | None = None) -> None:
+    def __init__(self, error: CodeBlockError, *, retry_after: float | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(f"{error.type.value}: {error.message}")
         self.error = error
         self.retry_after = retry_after
+        self.headers = headers or {}  # extra response headers (X-RateLimit-*)
 
     @classmethod
     def of(cls, kind: ErrorType, message: str, **kwargs: Any) -> ExecutionFailure:
         retry_after = kwargs.pop("retry_after", None)
-        return cls(CodeBlockError(kind, message, **kwargs), retry_after=retry_after)
+        headers = kwargs.pop("headers", None)
+        return cls(CodeBlockError(kind, message, **kwargs), retry_after=retry_after, headers=headers)

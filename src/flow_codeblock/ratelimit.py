@@ -12,18 +12,44 @@ from __future__ import annotations
 import logging
 import math
 import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Final, Protocol
 
 from . import metrics
 
-__all__ = ["Limits", "MemoryBuckets", "RedisBuckets", "RateLimiter"]
+__all__ = ["Decision", "Limits", "MemoryBuckets", "RedisBuckets", "RateLimiter"]
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One take from a bucket: whether the request may go on, the whole tokens left,
+    seconds until it may retry (refused) and until the bucket is full again."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    retry_after_s: float
+    full_in_s: float
+
+    def headers(self, which: str) -> dict[str, str]:
+        """Flow-CodeBlock's X-RateLimit-* headers (Reset: an RFC 3339 time, as it sends)."""
+        reset = datetime.fromtimestamp(time.time() + self.full_in_s, timezone.utc).isoformat(timespec="seconds")
+        return {"X-RateLimit-Limit": str(self.limit), "X-RateLimit-Remaining": str(self.remaining),
+                "X-RateLimit-Reset": reset.replace("+00:00", "Z"), "X-RateLimit-Type": which}
+
+
+def _decision(tokens: float, allowed: bool, rate: float, burst: int) -> Decision:
+    return Decision(allowed=allowed, limit=burst, remaining=max(0, math.floor(tokens)),
+                    retry_after_s=0.0 if allowed else max(0.001, (1 - tokens) / rate),
+                    full_in_s=max(0.0, (burst - tokens) / rate))
+
+
 class RateLimiter(Protocol):
-    async def take(self, key: str, rate: float, burst: int) -> float | None:
-        """Takes one token from bucket `key`; None if allowed, else seconds to wait."""
+    async def take(self, key: str, rate: float, burst: int) -> Decision | None:
+        """Takes one token from bucket `key`; None when the store is unavailable (let through)."""
 
     async def aclose(self) -> None: ...
 
@@ -33,15 +59,15 @@ class MemoryBuckets:
         self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, updated)
         self._max_keys = max_keys
 
-    async def take(self, key: str, rate: float, burst: int) -> float | None:
+    async def take(self, key: str, rate: float, burst: int) -> Decision | None:
         now = time.monotonic()
         tokens, updated = self._buckets.get(key, (float(burst), now))
         tokens = min(float(burst), tokens + (now - updated) * rate)
-        if tokens >= 1:
-            self._store(key, tokens - 1, now)
-            return None
+        allowed = tokens >= 1
+        if allowed:
+            tokens -= 1
         self._store(key, tokens, now)
-        return (1 - tokens) / rate
+        return _decision(tokens, allowed, rate, burst)
 
     def _store(self, key: str, tokens: float, now: float) -> None:
         if len(self._buckets) >= self._max_keys and key not in self._buckets:
@@ -53,7 +79,7 @@ class MemoryBuckets:
         return None
 
 
-# KEYS[1] bucket; ARGV rate (tokens/s), burst. Returns {allowed, wait_seconds_as_string}.
+# KEYS[1] bucket; ARGV rate (tokens/s), burst. Returns {allowed, tokens left as a string}.
 _TAKE: Final = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
@@ -62,11 +88,11 @@ local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = tonumber(state[1]) or burst
 local ts = tonumber(state[2]) or now
 tokens = math.min(burst, tokens + math.max(0, now - ts) * rate)
-local allowed, wait = 0, (1 - tokens) / rate
-if tokens >= 1 then tokens = tokens - 1; allowed = 1; wait = 0 end
+local allowed = 0
+if tokens >= 1 then tokens = tokens - 1; allowed = 1 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
-return {allowed, tostring(wait)}
+return {allowed, tostring(tokens)}
 """
 
 
@@ -78,9 +104,9 @@ class RedisBuckets:
         self._take = self._client.register_script(_TAKE)
         self._last_error_log = 0.0
 
-    async def take(self, key: str, rate: float, burst: int) -> float | None:
+    async def take(self, key: str, rate: float, burst: int) -> Decision | None:
         try:
-            allowed, wait = await self._take(keys=[f"codeblock:rl:{key}"], args=[rate, burst])
+            allowed, tokens = await self._take(keys=[f"codeblock:rl:{key}"], args=[rate, burst])
         except Exception as exc:  # noqa: BLE001 - any Redis failure: fail open
             metrics.rate_limit_store_errors_total.inc()
             now = time.monotonic()
@@ -89,7 +115,7 @@ class RedisBuckets:
                 log.warning("rate limit store unavailable; requests are not limited",
                             extra={"error": f"{type(exc).__name__}: {exc}"})
             return None
-        return None if int(allowed) == 1 else max(0.001, float(wait))
+        return _decision(float(tokens), int(allowed) == 1, rate, burst)
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -104,15 +130,15 @@ class Limits:
         self._token = (token_rate, token_burst)
         self._ip = (ip_rate, ip_burst)
 
-    async def check_ip(self, client_ip: str | None) -> float | None:
-        """None if the client address may go on, else seconds until it may retry. Applied
-        before authentication, so requests with missing or wrong tokens are limited too."""
+    async def check_ip(self, client_ip: str | None) -> Decision | None:
+        """The client address's bucket. Applied before authentication, so requests with
+        missing or wrong tokens are limited too. None: nothing to apply."""
         if not client_ip:
             return None
         return await self.store.take(f"ip:{client_ip}", *self._ip)
 
-    async def check_token(self, token_id: int) -> float | None:
-        """None if the API token may go on, else seconds until it may retry."""
+    async def check_token(self, token_id: int) -> Decision | None:
+        """The API token's bucket."""
         return await self.store.take(f"token:{token_id}", *self._token)
 
 
