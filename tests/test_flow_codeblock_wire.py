@@ -268,3 +268,23 @@ def test_rate_limit_headers(tmp_path: Path) -> None:
         assert decode(refused).error.type == "RateLimitError"  # type: ignore[union-attr]
     finally:
         srv.stop()
+
+
+# -- console ------------------------------------------------------------------------------
+
+
+def test_console_can_be_rejected_as_flow_codeblock_does(tmp_path: Path) -> None:
+    srv = start_server(str(tmp_path), runtime_pool_size=1, allow_console="reject")
+    try:
+        refused = post(srv, "const a = 1;\n  console.log(a);\nreturn a")
+        assert refused.status_code == 400
+        error = refused.json()["error"]
+        assert (error["type"], error["line"], error["column"]) == ("ConsoleDisabledError", 2, 3)
+        decode(refused)
+        # Reached without naming it: refused when called.
+        dynamic = post(srv, "globalThis['con' + 'sole'].log('x'); return 1")
+        assert dynamic.json()["error"]["type"] == "ConsoleDisabledError"
+        assert decode(post(srv, "const consoles = 1; return 'console' + consoles")).result == "console1"
+        assert httpx.get(f"{srv.url}/flow/limits").json()["allowConsole"] == "reject"
+    finally:
+        srv.stop()

@@ -261,7 +261,7 @@ async def test_an_asynchronous_execution_is_reset_by_the_call_that_takes_its_res
     runtime._eval_until = counted_eval  # type: ignore[method-assign]
     runtime._call_until = counted_call  # type: ignore[method-assign]
     try:
-        executor_block = Executor._compile(None, "await null; globalThis.x = 1; return 1")  # type: ignore[arg-type]
+        executor_block = Executor(settings, None)._compile("await null; globalThis.x = 1; return 1")  # type: ignore[arg-type]
         for _ in range(2):  # the first also defines the block
             calls.clear()
             outcome = await runtime.execute(executor_block, "{}", loop.time() + 5, 5000)
@@ -270,11 +270,11 @@ async def test_an_asynchronous_execution_is_reset_by_the_call_that_takes_its_res
         assert calls == ["__flow.run", "__flow.take"]
         # A synchronous one still needs the separate reset.
         calls.clear()
-        sync_block = Executor._compile(None, "globalThis.y = 1; return 2")  # type: ignore[arg-type]
+        sync_block = Executor(settings, None)._compile("globalThis.y = 1; return 2")  # type: ignore[arg-type]
         assert (await runtime.execute(sync_block, "{}", loop.time() + 5, 5000)).ok
         assert await runtime.reset(1.0) is None
         assert calls[-2:] == ["__flow.run", "__flow.reset"]
-        probe = Executor._compile(None, "return [typeof globalThis.x, typeof globalThis.y]")  # type: ignore[arg-type]
+        probe = Executor(settings, None)._compile("return [typeof globalThis.x, typeof globalThis.y]")  # type: ignore[arg-type]
         outcome = await runtime.execute(probe, "{}", loop.time() + 5, 5000)
         assert outcome.result_json == '["undefined","undefined"]'
         assert await runtime.reset(1.0) is None
@@ -292,8 +292,8 @@ async def test_the_doorbell_holds_one_ring_when_an_execution_rings_twice() -> No
     runtime = await asyncio.to_thread(Runtime.create, runtime_options(settings), loop, load_bootstrap())
     isolate = runtime._isolate
     try:
-        block = Executor._compile(  # type: ignore[arg-type]
-            None, "fetch('http://example.com/').catch(() => {}); await null; return input.n")
+        block = Executor(settings, None)._compile(  # type: ignore[arg-type]
+            "fetch('http://example.com/').catch(() => {}); await null; return input.n")
         counts = []
         for n in range(200):
             outcome = await runtime.execute(block, f'{{"n": {n}}}', loop.time() + 5, 5000)
@@ -303,3 +303,15 @@ async def test_the_doorbell_holds_one_ring_when_an_execution_rings_twice() -> No
         assert counts[-1] <= counts[10]
     finally:
         await asyncio.to_thread(runtime.close)
+
+
+async def test_a_closing_pool_answers_service_unavailable() -> None:
+    """Flow-CodeBlock's clients branch on ServiceUnavailableError while a replica shuts down."""
+    async with make_pool(initial=1) as (pool, executor):
+        closing = asyncio.ensure_future(pool.close(5))
+        await asyncio.sleep(0)
+        with pytest.raises(ExecutionFailure) as refused:
+            await pool.acquire(1.0)
+        assert refused.value.error.type is ErrorType.SERVICE_UNAVAILABLE
+        assert refused.value.error.type.http_status == 503 and refused.value.retry_after
+        await closing

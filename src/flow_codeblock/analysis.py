@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import tree_sitter_javascript
 from tree_sitter import Language, Node, Parser
 
-__all__ = ["CodeFacts", "analyse"]
+__all__ = ["CodeFacts", "analyse", "first_use"]
 
 _LANGUAGE = Language(tree_sitter_javascript.language())
 
@@ -72,6 +72,22 @@ def analyse(code: str) -> CodeFacts:
         modules=_module_names(root, source), rewritten=_rewrite_imports(root, source),
         identifiers=_identifiers(root, source),
     )
+
+
+def first_use(code: str, name: str) -> tuple[int, int] | None:
+    """(line, column) of the first identifier `name` in `code` (outside strings and
+    comments), or None."""
+    source = code.encode()
+    wanted = name.encode()
+    stack = [Parser(_LANGUAGE).parse(source).root_node]
+    found: list[int] = []
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier" and source[node.start_byte : node.end_byte] == wanted:
+            found.append(node.start_byte)
+        else:
+            stack.extend(node.children)
+    return _position(source, min(found)) if found else None
 
 
 def _identifiers(root: Node, source: bytes) -> frozenset[str]:

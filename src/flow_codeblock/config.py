@@ -58,7 +58,10 @@ class Settings(BaseSettings):
                                              description="the most one WebAssembly memory may grow to")
 
     # Console capture
-    allow_console: bool = True
+    # true: console output captured into `logs`; false: console calls do nothing; reject:
+    # code that names `console` is refused before it runs (ConsoleDisabledError, as
+    # Flow-CodeBlock does when its console is off).
+    allow_console: Literal["true", "false", "reject"] = "true"
     max_console_entries: int = Field(100, ge=0, le=100_000)
     max_console_bytes: int = Field(64 * 1024, ge=0, le=16 * MiB)
 
@@ -119,6 +122,20 @@ class Settings(BaseSettings):
         if value and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
+
+    @field_validator("allow_console", mode="before")
+    @classmethod
+    def _allow_console(cls, value: object) -> object:
+        text = str(value).strip().lower()
+        if text in ("true", "1", "yes", "on"):
+            return "true"
+        if text in ("false", "0", "no", "off"):
+            return "false"
+        return text
+
+    @property
+    def console_enabled(self) -> bool:
+        return self.allow_console == "true"
 
     @field_validator("timezone")
     @classmethod

@@ -10,6 +10,9 @@ __all__ = ["CodeBlockError", "ErrorType", "ExecutionFailure"]
 
 
 class ErrorType(str, enum.Enum):
+    """The `error.type` of an answer. The values are permanent: clients branch on them
+    (Flow-CodeBlock's names where it has one; README lists them side by side)."""
+
     VALIDATION = "ValidationError"
     SECURITY = "SecurityError"
     SYNTAX = "SyntaxError"
@@ -25,6 +28,9 @@ class ErrorType(str, enum.Enum):
     FORBIDDEN = "ForbiddenError"
     RATE_LIMIT = "RateLimitError"
     PAYLOAD_TOO_LARGE = "PayloadTooLargeError"
+    CONSOLE_DISABLED = "ConsoleDisabledError"  # ALLOW_CONSOLE=reject and the code uses console
+    SERVICE_UNAVAILABLE = "ServiceUnavailableError"  # shutting down
+    QUOTA_EXCEEDED = "QuotaExceeded"  # a token's quota is used up (stored scripts and quotas)
     INTERNAL = "InternalError"
 
     @property
@@ -38,6 +44,8 @@ _STATUS = {
     ErrorType.FORBIDDEN: 403,
     ErrorType.RATE_LIMIT: 429,
     ErrorType.PAYLOAD_TOO_LARGE: 413,
+    ErrorType.SERVICE_UNAVAILABLE: 503,
+    ErrorType.QUOTA_EXCEEDED: 429,
     ErrorType.INTERNAL: 500,
 }
 

@@ -20,7 +20,7 @@ from typing import Any
 import orjson
 
 from . import metrics
-from .analysis import analyse
+from .analysis import analyse, first_use
 from .bundles import module_catalog
 from .config import Settings
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
@@ -118,7 +118,7 @@ class Executor:
         except BaseException:
             self._pool.retire(runtime, "executor_error")
             raise
-        logs = outcome.logs if self._settings.allow_console else None
+        logs = outcome.logs if self._settings.console_enabled else None
         return ExecutionResult(
             execution_id=execution_id,
             ok=outcome.ok,
@@ -171,6 +171,11 @@ class Executor:
                 ErrorType.VALIDATION,
                 "the code has no return statement: a code block must return its result, e.g. `return { ok: true };`",
             )
+        if self._settings.allow_console == "reject" and "console" in facts.identifiers:
+            line, column = first_use(code, "console") or (1, 1)
+            raise ExecutionFailure.of(ErrorType.CONSOLE_DISABLED,
+                                      f"console is disabled in code blocks here (ALLOW_CONSOLE=reject): line {line}, "
+                                      f"column {column}", line=line, column=column)
         catalog = module_catalog()
         named = [m for m in map(catalog.resolve, facts.modules) if m]
         named += [module for name, module in catalog.globals.items() if name in facts.identifiers]

@@ -140,7 +140,8 @@ class RuntimePool:
         """A runtime for one execution. ConcurrencyError (429) when none frees up in
         `timeout` or too many executions already wait."""
         if self._closing:
-            raise _saturated("the service is shutting down", 1.0)
+            raise ExecutionFailure.of(ErrorType.SERVICE_UNAVAILABLE, "the service is shutting down; retry on another "
+                                      "replica", retry_after=1.0)
         if self._idle and not self._waiters:
             runtime = self._idle.pop()  # most recently used: the rest can idle out
             self._in_use.add(runtime)

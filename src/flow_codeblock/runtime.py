@@ -81,6 +81,7 @@ class RuntimeOptions:
     wasm_memory_limit_bytes: int
     max_result_bytes: int
     console_enabled: bool
+    console_reject: bool
     max_console_entries: int
     max_console_bytes: int
     modules: ModuleCatalog
@@ -90,6 +91,7 @@ class RuntimeOptions:
             "modules": {"modules": self.modules.names, "aliases": self.modules.aliases},
             "console": {
                 "enabled": self.console_enabled,
+                "reject": self.console_reject,
                 "maxEntries": self.max_console_entries,
                 "maxBytes": self.max_console_bytes,
             },

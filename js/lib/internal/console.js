@@ -3,13 +3,14 @@
 // ({level, message}) of the current execution, bounded in count and bytes.
 // With capture off the methods still exist and do nothing.
 
+import { brand } from './errors.js';
 import { format } from './inspect.js';
 import {
-  DateNow, MapPrototypeClear, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, ObjectCreate,
+  DateNow, Error_, MapPrototypeClear, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, ObjectCreate,
   SafeMap,
 } from './primordials.js';
 
-const limits = { enabled: true, maxEntries: 100, maxBytes: 64 * 1024 };
+const limits = { enabled: true, reject: false, maxEntries: 100, maxBytes: 64 * 1024 };
 let entries = [];
 let bytes = 0;
 let dropped = 0;
@@ -18,11 +19,16 @@ const counts = new SafeMap();
 
 function configureConsole(options) {
   limits.enabled = options.enabled;
+  limits.reject = options.reject === true;
   limits.maxEntries = options.maxEntries;
   limits.maxBytes = options.maxBytes;
 }
 
 function record(level, message) {
+  if (limits.reject) {
+    // ALLOW_CONSOLE=reject: the host refuses code that names console; this catches the rest.
+    throw brand(new Error_('console is disabled in code blocks here (ALLOW_CONSOLE=reject)'), 'ConsoleDisabledError');
+  }
   if (!limits.enabled) return;
   if (entries.length >= limits.maxEntries || bytes + message.length > limits.maxBytes) {
     dropped++;
