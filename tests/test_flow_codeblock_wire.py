@@ -288,3 +288,50 @@ def test_console_can_be_rejected_as_flow_codeblock_does(tmp_path: Path) -> None:
         assert httpx.get(f"{srv.url}/flow/limits").json()["allowConsole"] == "reject"
     finally:
         srv.stop()
+
+
+# -- Flow-CodeBlock's configuration names ----------------------------------------------------
+
+
+def config(env: dict[str, str]) -> tuple[dict[str, Any], str]:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if k not in env}
+    proc = subprocess.run([sys.executable, "-m", "flow_codeblock", "config"], capture_output=True, text=True,
+                          timeout=60, env={**clean, **env})
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout), proc.stderr
+
+
+def test_flow_codeblocks_variable_names_are_read() -> None:
+    values, notes = config({
+        "HEALTH_CHECK_INTERVAL_SECONDS": "15", "RUNTIME_POOL_ACQUIRE_TIMEOUT_SEC": "3", "MAX_ERROR_RATE_THRESHOLD": "0.2",
+        "MAX_RESPONSE_SIZE_MB": "1", "MAX_REQUEST_BODY_MB": "10", "ALLOW_PRIVATE_IP": "true",
+        "REDIS_HOST": "redis.internal", "REDIS_PORT": "6380", "REDIS_PASSWORD": "s3cret", "REDIS_DB": "2",
+        "ALLOWED_ORIGINS": "https://a.example", "EXECUTION_TIMEOUT_MS": "300000", "ALLOW_CONSOLE": "false",
+    })
+    assert values["HEALTH_CHECK_INTERVAL_S"] == 15
+    assert values["ACQUIRE_TIMEOUT_MS"] == 3000
+    assert values["RUNTIME_MAX_ERROR_RATE"] == 0.2
+    assert values["FETCH_MAX_RESPONSE_BYTES"] == 1024 * 1024
+    assert values["MAX_BODY_SIZE"] == 10 * 1024 * 1024
+    assert "192.168.0.0/16" in values["FETCH_ALLOW_HOSTS"] and "169.254" not in values["FETCH_ALLOW_HOSTS"]
+    assert values["REDIS_URL"] == "redis://:***@redis.internal:6380/2"  # the password is not printed
+    assert (values["ALLOWED_ORIGINS"], values["EXECUTION_TIMEOUT_MS"], values["ALLOW_CONSOLE"]) == (
+        "https://a.example", 300000, "false")
+    assert "s3cret" not in notes and "REDIS_URL set from Flow-CodeBlock's variables" in notes
+
+
+def test_our_own_names_win_and_ssrf_protection_can_be_turned_off() -> None:
+    values, _ = config({"MAX_RESPONSE_SIZE_MB": "1", "FETCH_MAX_RESPONSE_BYTES": "2048", "ENABLE_SSRF_PROTECTION": "false"})
+    assert values["FETCH_MAX_RESPONSE_BYTES"] == 2048
+    assert values["FETCH_ALLOW_HOSTS"] == "0.0.0.0/0,::/0"
+
+
+def test_config_warns_about_flow_codeblock_settings_without_effect() -> None:
+    _, notes = config({"DB_HOST": "mysql", "CIRCUIT_BREAKER_ENABLED": "true", "ADMIN_TOKEN": "x" * 20})
+    for name in ("DB_HOST", "CIRCUIT_BREAKER_ENABLED", "ADMIN_TOKEN"):
+        assert f"warning: {name} is a Flow-CodeBlock setting with no effect here" in notes

@@ -14,6 +14,7 @@ from pathlib import Path
 import orjson
 
 from .config import ConfigError, Settings, load_settings
+from .legacy_env import translate, unused
 from .logs import configure_logging
 
 __all__ = ["main"]
@@ -142,9 +143,25 @@ def main(argv: list[str] | None = None) -> int:
         return _token(args, settings)
     if args.command == "config":
         values = {name.upper(): value for name, value in settings.model_dump().items()}
+        values["REDIS_URL"] = _without_password(values["REDIS_URL"])
         sys.stdout.write(orjson.dumps(values, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n")
+        for ours in translate(os.environ):
+            print(f"codeblock: {ours} set from Flow-CodeBlock's variables", file=sys.stderr)
+        for name in unused(os.environ):
+            print(f"codeblock: warning: {name} is a Flow-CodeBlock setting with no effect here "
+                  "(README, \"Migrating from Flow-CodeBlock\")", file=sys.stderr)
         return 0
     return _run(args, settings)
+
+
+def _without_password(url: str) -> str:
+    """redis://:secret@host/0 -> redis://:***@host/0 (config output goes to logs)."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not sep or not at:
+        return url
+    user, colon, _ = credentials.partition(":")
+    return f"{scheme}://{user}{colon}{'***' if colon else ''}@{host}"
 
 
 if __name__ == "__main__":

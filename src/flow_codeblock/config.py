@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .legacy_env import translate
 from .netpolicy import parse_host_list
 
 __all__ = ["ConfigError", "Settings", "get_settings", "load_settings"]
@@ -189,9 +190,11 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Reads the environment (plus `overrides`), raising ConfigError on a bad value."""
+    """Reads the environment (plus `overrides`), raising ConfigError on a bad value.
+    Flow-CodeBlock's names for our settings are read too (legacy_env.py)."""
+    implied = {name.lower(): value for name, value in translate(os.environ).items() if name.lower() not in overrides}
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**{**implied, **overrides})  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
