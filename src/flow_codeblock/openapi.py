@@ -89,6 +89,14 @@ def _json(schema: dict[str, Any], description: str, headers: dict[str, Any] | No
 
 
 _RETRY = {"Retry-After": {"schema": {"type": "string"}, "description": "seconds"}}
+# On rate-limited routes when RATE_LIMIT_ENABLED (Flow-CodeBlock's headers).
+_RATE = {
+    "X-RateLimit-Limit": {"schema": {"type": "string"}, "description": "the bucket's capacity"},
+    "X-RateLimit-Remaining": {"schema": {"type": "string"}, "description": "requests left now"},
+    "X-RateLimit-Reset": {"schema": {"type": "string"}, "description": "RFC 3339 time the bucket is full again"},
+    "X-RateLimit-Type": {"schema": {"type": "string", "enum": ["token", "ip"]}},
+}
+_REQUEST_ID = {"X-Request-ID": {"schema": {"type": "string"}, "description": "the client's, or a new one; also request_id"}}
 _HEALTH = {
     "type": "object",
     "required": ["success", "data", "timestamp", "request_id"],
@@ -118,13 +126,17 @@ def openapi_spec() -> dict[str, Any]:
                 "operationId": "runCodeBlock",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _REQUEST}}},
                 "responses": {
-                    "200": _json({"$ref": "#/components/schemas/Success"}, "the code block's result"),
+                    "200": _json({"$ref": "#/components/schemas/Success"}, "the code block's result",
+                                 {**_REQUEST_ID, **_RATE}),
+                    "204": {"description": "a CORS preflight from an allowed origin (OPTIONS)"},
                     "400": _json(_ERR, "a bad request, or an error in the code (type, message, line, column)"),
                     "401": _json(_ERR, "no or unknown API token (AUTH_ENABLED)"),
-                    "403": _json(_ERR, "a revoked API token"),
+                    "403": _json(_ERR, "a revoked API token, or an origin not in ALLOWED_ORIGINS"),
                     "413": _json(_ERR, "body over MAX_BODY_SIZE"),
-                    "429": _json(_ERR, "saturated (ConcurrencyError) or rate limited (RateLimitError)", _RETRY),
+                    "429": _json(_ERR, "saturated (ConcurrencyError), rate limited (RateLimitError) or quota used up "
+                                       "(QuotaExceeded)", {**_RETRY, **_RATE}),
                     "500": _json(_ERR, "a fault of the service itself"),
+                    "503": _json(_ERR, "shutting down (ServiceUnavailableError)", _RETRY),
                 },
             }},
             "/health": {"get": {"summary": "Liveness", "operationId": "health",
