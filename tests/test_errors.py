@@ -21,7 +21,7 @@ from conftest import CodeBlockClient
         ("function r() { return r() + 1 }\nreturn r();", "RangeError", "Maximum call stack size exceeded", None, None),
         ("return (1).toFixed(500);", "RangeError", "toFixed() digits argument must be between 0 and 100", 1, 12),
         ("throw new Error('boom');\nreturn 1;", "RuntimeError", "boom", 1, 7),
-        ("throw new URIError('bad uri');\nreturn 1;", "RuntimeError", "bad uri", 1, 7),
+        ("throw new URIError('bad uri');\nreturn 1;", "URIError", "bad uri", 1, 7),
         ("throw 'a string';\nreturn 1;", "RuntimeError", "a string", None, None),
         ("throw { code: 7 };\nreturn 1;", "RuntimeError", '{"code":7}', None, None),
         ("throw 42;\nreturn 1;", "RuntimeError", "42", None, None),

@@ -335,3 +335,42 @@ def test_config_warns_about_flow_codeblock_settings_without_effect() -> None:
     _, notes = config({"DB_HOST": "mysql", "CIRCUIT_BREAKER_ENABLED": "true", "ADMIN_TOKEN": "x" * 20})
     for name in ("DB_HOST", "CIRCUIT_BREAKER_ENABLED", "ADMIN_TOKEN"):
         assert f"warning: {name} is a Flow-CodeBlock setting with no effect here" in notes
+
+
+def test_uri_errors_keep_their_type(wire: Server) -> None:
+    response = post(wire, "return decodeURIComponent('%')")
+    assert decode(response).error.type == "URIError"  # type: ignore[union-attr]
+
+
+def test_refusals_of_access_and_saturation_decode(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    db = tmp_path / "tokens.sqlite3"
+    env = {**os.environ, "AUTH_DB_PATH": str(db)}
+    token = subprocess.run([sys.executable, "-m", "flow_codeblock", "token", "create", "--name", "w"], env=env,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    srv = start_server(str(tmp_path), runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1,
+                       max_concurrent_executions=1, acquire_timeout_ms=300, auth_enabled="true", auth_db_path=str(db))
+    try:
+        for headers, status in (({}, 401), ({"accessToken": "flow_" + "0" * 64}, 401)):
+            refused = post(srv, "return 1", headers=headers)
+            assert refused.status_code == status and decode(refused).error.type == "AuthenticationError"  # type: ignore[union-attr]
+        slow = "await new Promise((r) => setTimeout(r, 1500)); return 'slow'"
+        with ThreadPoolExecutor(3) as pool:
+            answers = list(pool.map(lambda _: post(srv, slow, headers={"access-token": token}), range(3)))
+        busy = [a for a in answers if a.status_code == 429]
+        assert busy and all(decode(a).error.type == "ConcurrencyError" for a in busy)  # type: ignore[union-attr]
+        assert any(decode(a).result == "slow" for a in answers)
+        token_id = subprocess.run([sys.executable, "-m", "flow_codeblock", "token", "list"], env=env,
+                                  capture_output=True, text=True, check=True).stdout
+        ident = re.search(r'"id": (\d+)', token_id)
+        assert ident
+        subprocess.run([sys.executable, "-m", "flow_codeblock", "token", "revoke", ident.group(1)], env=env, check=True)
+        time.sleep(5.5)  # AUTH_CACHE_S
+        revoked = post(srv, "return 1", headers={"Authorization": f"Bearer {token}"})
+        assert revoked.status_code == 403 and decode(revoked).error.type == "ForbiddenError"  # type: ignore[union-attr]
+    finally:
+        srv.stop()

@@ -19,6 +19,7 @@ class ErrorType(str, enum.Enum):
     REFERENCE = "ReferenceError"
     TYPE = "TypeError"
     RANGE = "RangeError"
+    URI = "URIError"
     RUNTIME = "RuntimeError"
     TIMEOUT = "TimeoutError"
     MEMORY_LIMIT = "MemoryLimitError"

@@ -13,7 +13,7 @@ import {
 
 const USER_SCRIPT = 'codeblock.js';
 const FRAME_LOCATION = /codeblock\.js:(\d+):(\d+)\)?$/;
-const NATIVE_TYPES = { SyntaxError: true, ReferenceError: true, TypeError: true, RangeError: true };
+const NATIVE_TYPES = { SyntaxError: true, ReferenceError: true, TypeError: true, RangeError: true, URIError: true };
 
 // The wrapper puts one line before the user's first line.
 const LINE_OFFSET = 1;
