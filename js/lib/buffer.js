@@ -12,7 +12,8 @@ import {
   bufferOutOfBounds, describeReceived, invalidArgType, invalidArgValue, makeNodeError, outOfRange, unknownEncoding,
 } from './internal/node_errors.js';
 
-const kMaxLength = 2 ** 32;
+// Node 24 (V8 13+): 2^53 - 1. What a code block can allocate is bounded by its limits.
+const kMaxLength = Number.MAX_SAFE_INTEGER;
 const kStringMaxLength = 2 ** 29 - 24;
 
 function normalizeEncoding(enc) {
@@ -94,7 +95,7 @@ function makeBufferModule() {
   Buffer.prototype = FastBuffer.prototype;
   Object.defineProperty(FastBuffer.prototype, 'constructor', { value: Buffer, writable: true, configurable: true });
   Object.setPrototypeOf(Buffer, Uint8ArrayAccounted);
-  Buffer.poolSize = 8 * 1024;
+  Buffer.poolSize = 64 * 1024; // Node 24's
 
   function checkSize(size) {
     if (typeof size !== 'number') throw invalidArgType('size', ['number'], size);

@@ -566,23 +566,80 @@ function privateDecrypt(key, buffer) {
   const { options } = keyInput(key);
   const padding = options?.padding ?? constants.RSA_PKCS1_OAEP_PADDING;
   const priv = asPrivate(key);
-  const data = toBinary(toBytes(buffer, undefined, 'buffer'));
+  const bytes = toBytes(buffer, undefined, 'buffer');
+  checkCiphertext(priv, bytes);
+  const data = toBinary(bytes);
   try {
     if (padding === constants.RSA_PKCS1_OAEP_PADDING) {
       const md = mdFor(options?.oaepHash ?? 'sha1');
       const label = options?.oaepLabel ? toBinary(toBytes(options.oaepLabel)) : undefined;
       return fromBinary(priv.decrypt(data, 'RSA-OAEP', { md: md.create(), mgf1: { md: md.create() }, label }));
     }
-    if (padding === constants.RSA_PKCS1_PADDING) {
-      // As Node 20 since CVE-2023-46809 (the Marvin timing attack).
-      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_VALUE', 'RSA_PKCS1_PADDING is no longer supported for private ' +
-        'decryption, this can be reverted with --security-revert=CVE-2023-46809');
-    }
+    if (padding === constants.RSA_PKCS1_PADDING) return pkcs1Decrypt(priv, data);
     return fromBinary(priv.decrypt(data, 'RAW'));
   } catch (err) {
     if (err && typeof err.code === 'string') throw err;
     throw makeNodeError(Error, 'ERR_OSSL_RSA_OAEP_DECODING_ERROR', 'error:02000079:rsa routines::oaep decoding error');
   }
+}
+
+// OpenSSL's checks before any padding: not longer than the modulus, and below it.
+function checkCiphertext(priv, bytes) {
+  if (bytes.length > Math.ceil(priv.n.bitLength() / 8)) {
+    throw makeNodeError(Error, 'ERR_OSSL_RSA_DATA_GREATER_THAN_MOD_LEN', 'error:0200006C:rsa routines::data greater than mod len');
+  }
+  if (new forge.jsbn.BigInteger(Buffer.from(bytes).toString('hex') || '0', 16).compareTo(priv.n) >= 0) {
+    throw makeNodeError(Error, 'ERR_OSSL_RSA_DATA_TOO_LARGE_FOR_MODULUS', 'error:02000084:rsa routines::data too large for modulus');
+  }
+}
+
+// PKCS#1 v1.5 decryption with implicit rejection, as OpenSSL 3.2+ (and so Node 24) does
+// it against the Marvin attack: a bad padding yields a synthetic message derived from
+// the key and the ciphertext instead of an error (OpenSSL's rsa_pk1.c, RFC draft
+// draft-irtf-cfrg-rsa-guidance). Same key and ciphertext, same bytes as Node.
+function pkcs1Decrypt(priv, ciphertext) {
+  const k = Math.ceil(priv.n.bitLength() / 8);
+  // A ciphertext shorter than the modulus is a smaller number, as OpenSSL reads it.
+  const c = padLeft(Uint8Array.from(Buffer.from(ciphertext, 'latin1')), k);
+  const em = new Uint8Array(k);
+  const raw = fromBinary(priv.decrypt(toBinary(c), 'RAW'));
+  em.set(raw, k - raw.length);
+  let zeroIndex = 0;
+  for (let i = 2; i < k; i++) if (em[i] === 0) { zeroIndex = i; break; }
+  if (em[0] === 0 && em[1] === 2 && zeroIndex >= 10) return Buffer.from(em.subarray(zeroIndex + 1));
+  const kdk = hmac.create(sha256, sha256(padLeft(hexBytes(priv.d.toString(16)), k)))
+    .update(c).digest();
+  const synthetic = rsaPrf(kdk, 'message', k);
+  const lengths = rsaPrf(kdk, 'length', 256);
+  const maxSepOffset = k - 2 - 8;
+  let mask = maxSepOffset;
+  mask |= mask >> 1; mask |= mask >> 2; mask |= mask >> 4; mask |= mask >> 8;
+  let length = 0;
+  for (let i = 0; i < 256; i += 2) {
+    const candidate = ((lengths[i] << 8) | lengths[i + 1]) & mask;
+    if (candidate < maxSepOffset) length = candidate;
+  }
+  return Buffer.from(synthetic.subarray(k - length));
+}
+
+// OpenSSL's ossl_rsa_prf: HMAC-SHA256(kdk, counter || label || bit length), concatenated.
+function rsaPrf(kdk, label, length) {
+  const out = new Uint8Array(length);
+  const tail = [...label].map((ch) => ch.charCodeAt(0)).concat([(length * 8) >> 8 & 0xff, (length * 8) & 0xff]);
+  for (let pos = 0, iter = 0; pos < length; pos += 32, iter++) {
+    const block = hmac(sha256, kdk, Uint8Array.from([iter >> 8 & 0xff, iter & 0xff, ...tail]));
+    out.set(block.subarray(0, Math.min(32, length - pos)), pos);
+  }
+  return out;
+}
+
+function hexBytes(hex) { return Uint8Array.from(Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex')); }
+
+function padLeft(bytes, length) {
+  if (bytes.length >= length) return bytes.subarray(bytes.length - length);
+  const out = new Uint8Array(length);
+  out.set(bytes, length - bytes.length);
+  return out;
 }
 
 // privateEncrypt/publicDecrypt: PKCS#1 v1.5 type 1 padding (raw signature blocks).

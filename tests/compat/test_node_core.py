@@ -406,6 +406,27 @@ RSA = [
     K + "return crypto.privateDecrypt(pem, Buffer.alloc(128, 1))",
     K + "return crypto.sign('nope', Buffer.from('x'), pem)",
 ]
+# PKCS#1 v1.5 decryption with implicit rejection (Node 24, OpenSSL 3.2+): a bad padding
+# gives a synthetic message derived from key and ciphertext, the same bytes as Node.
+PKCS1 = K + ("const v15 = (c) => crypto.privateDecrypt({ key: pem, padding: crypto.constants.RSA_PKCS1_PADDING }, c).toString('hex');\n"
+             "const raw = (block) => crypto.publicEncrypt({ key: crypto.createPublicKey(pem), padding: crypto.constants.RSA_NO_PADDING }, block);\n"
+             "const em = (head, ps, msg) => { const b = Buffer.alloc(128); Buffer.from(head, 'hex').copy(b); b.fill(0x5a, 2, 2 + ps); "
+             "Buffer.from(msg).copy(b, 128 - msg.length); return b; };\n")
+RSA += [
+    PKCS1 + "return v15(raw(em('0002', 117, 'ok')))",
+    PKCS1 + "return v15(raw(em('0002', 8, 'x'.repeat(117))))",
+    PKCS1 + "return v15(raw(em('0002', 7, 'x'.repeat(118))))",
+    PKCS1 + "return v15(raw(em('0001', 100, 'type one')))",
+    PKCS1 + "return v15(raw(em('0102', 100, 'bad head')))",
+    PKCS1 + "const b = em('0002', 126, ''); b[127] = 7; return v15(raw(b))",
+    PKCS1 + "return v15(Buffer.alloc(128, 1))",
+    PKCS1 + "return v15(Buffer.from('short ciphertext'))",
+    PKCS1 + "return v15(Buffer.alloc(129, 1))",
+    PKCS1 + "return v15(Buffer.alloc(128, 255))",
+    K + "return crypto.privateDecrypt(pem, Buffer.alloc(128, 255))",
+    K + "return crypto.privateDecrypt({ key: pem, padding: crypto.constants.RSA_NO_PADDING }, Buffer.alloc(130, 1))",
+    PKCS1 + "return [v15(Buffer.alloc(128, 2)) === v15(Buffer.alloc(128, 2)), v15(Buffer.alloc(128, 2)) === v15(Buffer.alloc(128, 3))]",
+]
 
 INSPECT_VALUES = [
     "new Map([[1, { a: 2 }]])", "new Set(['x', 1])", "{ a: { b: { c: { d: 1 } } } }", "[1, [2, [3, [4, [5]]]]]",

@@ -26,7 +26,10 @@ function quote(s) {
 }
 
 function keyText(key) {
-  if (typeof key === 'symbol') return `[${key.toString()}]`;
+  // Node 24 writes symbol keys bare (22 bracketed them), escaping as for strings.
+  if (typeof key === 'symbol') {
+    return StringPrototypeSlice(JSONStringify(key.toString()), 1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'");
+  }
   return IDENT.test(key) ? key : quote(key);
 }
 

@@ -8,7 +8,7 @@
 //   ---------------------------------------  -----------------------------------------------
 //   Error.stackTraceLimit                    writable slot on the frozen Error (V8 reads it
 //   Error.prepareStackTrace                  as a data property); back to 10 / undefined
-//   Buffer.poolSize                          writable slot, back to 8192
+//   Buffer.poolSize                          writable slot, back to 65536
 //   process.exitCode                         writable slot, back to undefined
 //   process.env                              writable slot, a fresh {} for every execution
 //   console.log, .info, ... (every method)   writable slots, back to the originals
