@@ -27,6 +27,7 @@ import { TextDecoder, TextEncoder, atob, btoa } from './lib/internal/encoding.js
 import { makeWebCrypto, random } from './lib/internal/random.js';
 import { AbortController, AbortSignal, DOMException, Event, EventTarget } from './lib/internal/event_target.js';
 import { structuredClone } from './lib/internal/structured_clone.js';
+import { Navigator, navigator } from './lib/internal/navigator.js';
 import { makeProcess } from './lib/process.js';
 import querystring from './lib/querystring.js';
 import stringDecoder from './lib/string_decoder.js';
@@ -111,6 +112,9 @@ function init(token, options) {
   for (const [name, value] of Object.entries({ DOMException, Event, EventTarget, AbortController, AbortSignal, Blob, File })) {
     defineGlobal(name, value);
   }
+  defineGlobal('Navigator', Navigator);
+  // A getter, as Node 24 defines it.
+  ObjectDefineProperty(global, 'navigator', { get: { navigator() { return navigator; } }.navigator, enumerable: true, configurable: true });
   const timeOrigin = Date.now();
   defineGlobal('performance', { timeOrigin, now: () => Date.now() - timeOrigin });
   const process = makeProcess();
@@ -144,10 +148,13 @@ function init(token, options) {
   global.__flow.configure(token, JSON.stringify(options.limits));
   declarePerExecutionState(buffer, process, console);
   // The layer: its globals, its built-in modules, and classes whose instances it
-  // hands out without exposing the class (a timer, a thrown SecurityError).
+  // hands out without exposing the class (a timer, a thrown SecurityError), and what
+  // an accessor global returns (navigator).
   hardenMembers(global);
   for (const name of ObjectKeys(builtins)) loadModule(name);
-  for (const value of [timers.Timeout, timers.Immediate, ArrayBufferLimitError, SecurityError]) roots[roots.length] = harden(value);
+  for (const value of [timers.Timeout, timers.Immediate, ArrayBufferLimitError, SecurityError, navigator]) {
+    roots[roots.length] = harden(value);
+  }
   checkShape(RegExp.prototype);
   checkShape(Promise.prototype);
   checkInternalState();

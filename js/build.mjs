@@ -30,6 +30,23 @@ await build({
   // Readable output: bootstrap frames never reach users, but engineers read them.
   minify: false,
   logLevel: 'warning',
+  // @pkgjs/parseargs (util.parseArgs) names Node's `global` when it loads, and gets
+  // Node's errors and validators from the layer (js/lib/internal/parse_args_errors.js).
+  define: { global: 'globalThis' },
+  plugins: [{
+    name: 'parseargs-errors',
+    setup(b) {
+      const replaced = { './internal/errors': 'codes', './internal/validators': 'validators' };
+      b.onResolve({ filter: /^\.\/internal\/(errors|validators)$/ }, (args) => (
+        args.importer.includes(join('@pkgjs', 'parseargs')) ? { path: replaced[args.path], namespace: 'parseargs' } : undefined));
+      const source = JSON.stringify(join(root, 'js', 'lib', 'internal', 'parse_args_errors.js'));
+      b.onLoad({ filter: /.*/, namespace: 'parseargs' }, (args) => ({
+        contents: args.path === 'codes' ? `module.exports = { codes: require(${source}).codes };`
+          : `module.exports = require(${source}).validators;`,
+        resolveDir: root, loader: 'js',
+      }));
+    },
+  }],
   footer: { js: '//# sourceURL=flow:bootstrap' },
 });
 

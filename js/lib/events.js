@@ -18,4 +18,23 @@ for (const name of ['addListener', 'on', 'prependListener', 'once', 'prependOnce
   });
 }
 
+// Node 20.5+: calls `listener` once `signal` aborts (in a microtask if it already has);
+// the result's Symbol.dispose removes the listener.
+function addAbortListener(signal, listener) {
+  if (signal === null || typeof signal !== 'object' || !('aborted' in signal)) {
+    throw invalidArgType('signal', ['AbortSignal'], signal);
+  }
+  if (typeof listener !== 'function') throw invalidArgType('listener', ['function'], listener);
+  let remove;
+  if (signal.aborted) {
+    queueMicrotask(() => listener());
+  } else {
+    signal.addEventListener('abort', listener, { once: true });
+    remove = () => { signal.removeEventListener('abort', listener); };
+  }
+  return { __proto__: null, [Symbol.dispose]() { remove?.(); } };
+}
+
+Object.defineProperty(EventEmitter, 'addAbortListener', { value: addAbortListener, writable: true, enumerable: true, configurable: true });
+
 export default EventEmitter;

@@ -2,7 +2,7 @@
 // DOMException, Event, EventTarget, AbortController and AbortSignal: the web
 // classes Node exposes as globals (lib/internal/event_target.js, abort_controller.js).
 
-import { invalidArgType, makeNodeError } from './node_errors.js';
+import { invalidArgType, makeNodeError, outOfRange } from './node_errors.js';
 import { setTimeout as setTimer } from './timers.js';
 
 const CODES = {
@@ -134,13 +134,26 @@ class AbortSignal extends EventTarget {
     return signal;
   }
   static timeout(delay) {
+    if (typeof delay !== 'number') throw invalidArgType('delay', ['number'], delay);
+    if (!Number.isInteger(delay)) throw outOfRange('delay', 'an integer', delay);
+    if (!(delay >= 0 && delay <= 4294967295)) throw outOfRange('delay', '>= 0 && <= 4294967295', delay);
     const signal = new AbortSignal(kCreate);
     setTimer(() => abortSignal(signal, new DOMException('The operation was aborted due to timeout', 'TimeoutError')), delay);
     return signal;
   }
   static any(signals) {
+    // WebIDL sequence<AbortSignal>, with Node 24's wording.
+    if (signals === null || typeof signals !== 'object' || typeof signals[Symbol.iterator] !== 'function') {
+      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'signals cannot be converted to sequence.');
+    }
+    const list = [...signals];
+    for (let i = 0; i < list.length; i++) {
+      if (!(list[i] instanceof AbortSignal)) {
+        throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', `signals[${i}] is not of type AbortSignal.`);
+      }
+    }
     const signal = new AbortSignal(kCreate);
-    for (const s of signals) {
+    for (const s of list) {
       if (s.aborted) { abortSignal(signal, s.reason); return signal; }
       s.addEventListener('abort', () => abortSignal(signal, s.reason), { once: true });
     }

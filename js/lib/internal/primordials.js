@@ -109,3 +109,4 @@ export const TypedArrayPrototypeGetByteOffset =
 export const DataViewPrototypeGetBuffer = uncurryThis(Object.getOwnPropertyDescriptor(DataView.prototype, 'buffer').get);
 export const SharedArrayBufferPrototypeGetByteLength =
   uncurryThis(Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get);
+export const IntlDateTimeFormat = Intl.DateTimeFormat;

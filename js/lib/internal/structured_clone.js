@@ -3,23 +3,43 @@
 // arrays, Date, RegExp, Map, Set, ArrayBuffer, typed arrays, DataView, Error and
 // boxed primitives, with cycles; functions and symbols throw DataCloneError.
 
-function dataCloneError(value) {
-  const err = new Error(`${typeof value === 'function' ? String(value).slice(0, 40) : String(value)} could not be cloned.`);
-  err.name = 'DataCloneError';
-  err.code = 25;
-  return err;
-}
+import { DOMException } from './event_target.js';
+import { makeNodeError } from './node_errors.js';
+
+const cloneError = (message) => new DOMException(message, 'DataCloneError');
+const dataCloneError = (value) =>
+  cloneError(`${typeof value === 'function' ? String(value).slice(0, 40) : String(value)} could not be cloned.`);
 
 const tagOf = (v) => Object.prototype.toString.call(v).slice(8, -1);
+const isDetached = (buffer) => buffer.detached;
+
+// options.transfer: ArrayBuffers only (no MessagePort here). Each is detached, its
+// bytes moved to the clone, as Node does.
+function transferList(options) {
+  if (options === undefined || options === null) return [];
+  if (typeof options !== 'object' && typeof options !== 'function') {
+    throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', "Failed to execute 'structuredClone': Options cannot be converted to a dictionary");
+  }
+  const { transfer } = options;
+  if (transfer === undefined) return [];
+  if (transfer === null || typeof transfer !== 'object' || typeof transfer[Symbol.iterator] !== 'function') {
+    throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', "Failed to execute 'structuredClone': transfer in Options cannot be converted to sequence.");
+  }
+  const list = [...transfer];
+  for (let i = 0; i < list.length; i++) {
+    if (tagOf(list[i]) !== 'ArrayBuffer' || ArrayBuffer.isView(list[i])) throw cloneError('Found invalid value in transferList.');
+    if (list.indexOf(list[i]) !== i) throw cloneError('Transfer list contains duplicate ArrayBuffer');
+    if (isDetached(list[i])) throw cloneError('Cannot transfer object of unsupported type.');
+  }
+  return list;
+}
 
 function structuredClone(value, options) {
   if (arguments.length === 0) {
-    const err = new TypeError("Failed to execute 'structuredClone' on 'Window': 1 argument required, but only 0 present.");
-    err.code = 'ERR_MISSING_ARGS';
-    err.message = 'The "value" argument must be specified';
-    throw err;
+    // Node 24's own message, doubled "argument" and all.
+    throw makeNodeError(TypeError, 'ERR_MISSING_ARGS', 'The "The value argument must be specified" argument must be specified');
   }
-  void options;
+  const transfers = transferList(options);
   const seen = new Map();
   const clone = (v) => {
     if (typeof v === 'function' || typeof v === 'symbol') throw dataCloneError(v);
@@ -31,7 +51,10 @@ function structuredClone(value, options) {
       case 'Date': out = new Date(v.getTime()); break;
       case 'RegExp': out = new RegExp(v.source, v.flags); break;
       case 'Boolean': case 'Number': case 'String': case 'BigInt': out = Object(v.valueOf()); break;
-      case 'ArrayBuffer': out = v.slice(0); break;
+      case 'ArrayBuffer':
+        if (isDetached(v)) throw cloneError('An ArrayBuffer is detached and could not be cloned.');
+        out = v.slice(0);
+        break;
       case 'DataView': out = new DataView(clone(v.buffer), v.byteOffset, v.byteLength); break;
       case 'Map':
         out = new Map(); seen.set(v, out);
@@ -67,7 +90,11 @@ function structuredClone(value, options) {
     seen.set(v, out);
     return out;
   };
-  return clone(value);
+  const result = clone(value);
+  // The clone has the bytes; the listed buffers are detached once it succeeded, also
+  // those the value never referenced (as Node does). transfer(0) detaches cheaply.
+  for (let i = 0; i < transfers.length; i++) transfers[i].transfer(0);
+  return result;
 }
 
 export { structuredClone };

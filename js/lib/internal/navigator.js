@@ -1,0 +1,29 @@
+'use strict';
+// globalThis.navigator as Node 24 defines it, with values that tell nothing about the
+// host: one processor (a code block has one thread), the runtime's default locale.
+
+import { makeNodeError } from './node_errors.js';
+import { IntlDateTimeFormat } from './primordials.js';
+
+const kConstruct = Symbol('kConstruct');
+const MAJOR = 24;
+
+class Navigator {
+  constructor(token) {
+    if (token !== kConstruct) throw makeNodeError(TypeError, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+  }
+
+  get hardwareConcurrency() { return 1; }
+
+  get language() { return new IntlDateTimeFormat().resolvedOptions().locale; }
+
+  get languages() { return [this.language]; }
+
+  get userAgent() { return `Node.js/${MAJOR}`; }
+
+  get platform() { return 'Linux x86_64'; }
+}
+
+const navigator = new Navigator(kConstruct);
+
+export { Navigator, navigator };
