@@ -162,7 +162,19 @@ LANGUAGE = [
     "return new Intl.DurationFormat('en', { style: 'long' }).format({ hours: 1, minutes: 2 })",
 ]
 
-ALL = STYLE_TEXT + PARSE_ARGS + TYPES + STRINGS + CLONE + NAVIGATOR + EVENTS + LANGUAGE
+# Large strings from buffers: a corpus of Node tests ran out of the 128 MB heap here
+# (bench/heap_limits.py); V8's own encoders now build them flat.
+LARGE = [
+    "const s = Buffer.alloc(16 * 2 ** 20, 171).toString('hex'); return [s.length, s.slice(0, 4), s.slice(-2)]",
+    "const s = Buffer.alloc(48 * 2 ** 20, 250).toString('base64'); return [s.length, s.slice(0, 8), s.slice(-4)]",
+    "const s = Buffer.alloc(30 * 2 ** 20 + 1, 251).toString('base64url'); return [s.length, s.slice(-3)]",
+    "const s = Buffer.alloc(64 * 2 ** 20, 233).toString('latin1'); return [s.length, s.charCodeAt(5)]",
+    "const b = Buffer.alloc(8 * 2 ** 20, 'héllo'); const s = b.toString(); return [s.length, s.slice(0, 6), Buffer.byteLength(s)]",
+    "return btoa('x'.repeat(2 ** 24)).length",
+    "return Buffer.from(Buffer.alloc(2 ** 23, 7).toString('hex'), 'hex').length",
+]
+
+ALL = STYLE_TEXT + PARSE_ARGS + TYPES + STRINGS + CLONE + NAVIGATOR + EVENTS + LANGUAGE + LARGE
 
 # The engine is V8 14 (mini-racer), newer than Node 24's V8 13.6: where the language
 # itself differs, the difference is V8's, listed in README ("Differences from Node").
@@ -177,7 +189,7 @@ NEWER_V8: dict[str, Any] = {
 def area(code: str) -> str:
     for name, group in (("styleText", STYLE_TEXT), ("parseArgs", PARSE_ARGS), ("types", TYPES), ("strings", STRINGS),
                         ("structuredClone", CLONE), ("navigator", NAVIGATOR), ("events", EVENTS),
-                        ("language", LANGUAGE)):
+                        ("language", LANGUAGE), ("large", LARGE)):
         if code in group:
             return name
     return "?"

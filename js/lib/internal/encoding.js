@@ -4,6 +4,7 @@
 // invalid sequences decode to U+FFFD per maximal subpart), as Node does.
 
 import { makeNodeError } from './node_errors.js';
+import { Uint8Array_, Uint8ArrayPrototypeToBase64, Uint8ArrayPrototypeToHex } from './primordials.js';
 
 const fromCharCode = String.fromCharCode;
 const CHUNK = 0x1000;
@@ -108,33 +109,17 @@ function utf16leDecode(bytes, start, end) {
   return charsToString(codes, len);
 }
 
-const HEX = '0123456789abcdef';
-function hexDecode(bytes, start, end) {
-  let out = '';
-  for (let i = start; i < end; i++) out += HEX[bytes[i] >> 4] + HEX[bytes[i] & 15];
-  return out;
-}
+const view = (bytes, start, end) => new Uint8Array_(bytes.buffer, bytes.byteOffset + start, end - start);
+function hexDecode(bytes, start, end) { return Uint8ArrayPrototypeToHex(view(bytes, start, end)); }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const B64_VALUES = new Int8Array(256).fill(-1);
 for (let i = 0; i < 64; i++) { B64_VALUES[B64.charCodeAt(i)] = i; B64_VALUES[B64URL.charCodeAt(i)] = i; }
 
+const BASE64URL = { alphabet: 'base64url', omitPadding: true };
 function base64Encode(bytes, start, end, url) {
-  const table = url ? B64URL : B64;
-  let out = '';
-  let i = start;
-  for (; i + 2 < end; i += 3) {
-    const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += table[v >> 18] + table[(v >> 12) & 63] + table[(v >> 6) & 63] + table[v & 63];
-  }
-  if (i < end) {
-    const v = (bytes[i] << 16) | ((i + 1 < end ? bytes[i + 1] : 0) << 8);
-    out += table[v >> 18] + table[(v >> 12) & 63];
-    if (i + 1 < end) out += table[(v >> 6) & 63];
-    if (!url) out += i + 1 < end ? '=' : '==';
-  }
-  return out;
+  return Uint8ArrayPrototypeToBase64(view(bytes, start, end), url ? BASE64URL : undefined);
 }
 
 // Node's lenient base64 decoding: both alphabets, characters outside them skipped,

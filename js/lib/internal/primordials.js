@@ -110,3 +110,7 @@ export const DataViewPrototypeGetBuffer = uncurryThis(Object.getOwnPropertyDescr
 export const SharedArrayBufferPrototypeGetByteLength =
   uncurryThis(Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get);
 export const IntlDateTimeFormat = Intl.DateTimeFormat;
+// V8's own encoders (ES2026 Uint8Array base64/hex): flat strings, where concatenation
+// builds one cons cell per piece (a 32 M-char hex string took over 512 MB of heap).
+export const Uint8ArrayPrototypeToHex = uncurryThis(Uint8Array.prototype.toHex);
+export const Uint8ArrayPrototypeToBase64 = uncurryThis(Uint8Array.prototype.toBase64);
