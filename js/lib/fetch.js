@@ -339,6 +339,7 @@ const kUrl = Symbol('url');
 const kMethod = Symbol('method');
 const kRedirect = Symbol('redirect');
 const kSignal = Symbol('signal');
+const kOptions = Symbol('options');
 
 function parseUrl(input) {
   try {
@@ -356,6 +357,39 @@ function normalizeMethod(method) {
   return NORMALIZED.has(upper) ? upper : method;
 }
 
+// Request init members that change nothing for a server-side fetch but read back as
+// given, validated with undici's messages ("undefined:" prefix included, as Node 24).
+const REQUEST_ENUMS = {
+  cache: ['default', 'no-store', 'reload', 'no-cache', 'force-cache', 'only-if-cached'],
+  credentials: ['omit', 'same-origin', 'include'],
+  referrerPolicy: ['', 'no-referrer', 'no-referrer-when-downgrade', 'same-origin', 'origin', 'strict-origin',
+    'origin-when-cross-origin', 'strict-origin-when-cross-origin', 'unsafe-url'],
+};
+const REQUEST_DEFAULTS = { cache: 'default', credentials: 'same-origin', mode: 'cors', referrerPolicy: '', integrity: '', keepalive: false };
+
+function requestOptions(init, from) {
+  const options = { ...(from ? from[kOptions] : REQUEST_DEFAULTS) };
+  for (const key of ['referrerPolicy', 'mode', 'credentials', 'cache']) {
+    if (init[key] === undefined) continue;
+    const value = String(init[key]);
+    if (key === 'mode') {
+      if (value === 'navigate') throw new TypeError('Request constructor: invalid request mode navigate.');
+      if (!['same-origin', 'no-cors', 'cors'].includes(value)) {
+        throw new TypeError(`undefined: ${value} is not an accepted type. Expected one of navigate, same-origin, no-cors, cors.`);
+      }
+    } else if (!REQUEST_ENUMS[key].includes(value)) {
+      throw new TypeError(`undefined: ${value} is not an accepted type. Expected one of ${REQUEST_ENUMS[key].join(', ')}.`);
+    }
+    options[key] = value;
+  }
+  if (options.cache === 'only-if-cached' && options.mode !== 'same-origin') {
+    throw new TypeError("'only-if-cached' can be set only with 'same-origin' mode");
+  }
+  if (init.integrity !== undefined) options.integrity = String(init.integrity);
+  if (init.keepalive !== undefined) options.keepalive = Boolean(init.keepalive);
+  return options;
+}
+
 class Request {
   constructor(input, init = {}) {
     init = init ?? {};
@@ -364,12 +398,13 @@ class Request {
     this[kMethod] = init.method !== undefined ? normalizeMethod(init.method) : from ? from[kMethod] : 'GET';
     const redirect = init.redirect ?? (from ? from[kRedirect] : 'follow');
     if (!['follow', 'error', 'manual'].includes(redirect)) {
-      throw new TypeError(`Request constructor: ${redirect} is not an accepted type. Expected one of follow, error, manual.`);
+      throw new TypeError(`undefined: ${redirect} is not an accepted type. Expected one of follow, manual, error.`);
     }
     this[kRedirect] = redirect;
+    this[kOptions] = requestOptions(init, from);
     const signal = init.signal !== undefined ? init.signal : from ? from[kSignal] : null;
     if (signal !== null && !(signal instanceof AbortSignal)) {
-      throw new TypeError("Request constructor: Expected signal (\"" + String(signal) + "\") to be an instance of AbortSignal.");
+      throw new TypeError("RequestInit: Expected signal (\"" + String(signal) + "\") to be an instance of AbortSignal.");
     }
     this[kSignal] = signal;
     this[kHeaders] = new Headers(init.headers !== undefined ? init.headers : from ? from[kHeaders] : undefined);
@@ -389,18 +424,18 @@ class Request {
   get headers() { return this[kHeaders]; }
   get redirect() { return this[kRedirect]; }
   get signal() { return this[kSignal] ?? (this[kSignal] = new AbortController().signal); }
-  get cache() { return 'default'; }
-  get credentials() { return 'same-origin'; }
-  get mode() { return 'cors'; }
+  get cache() { return this[kOptions].cache; }
+  get credentials() { return this[kOptions].credentials; }
+  get mode() { return this[kOptions].mode; }
   get referrer() { return 'about:client'; }
-  get referrerPolicy() { return ''; }
-  get integrity() { return ''; }
-  get keepalive() { return false; }
+  get referrerPolicy() { return this[kOptions].referrerPolicy; }
+  get integrity() { return this[kOptions].integrity; }
+  get keepalive() { return this[kOptions].keepalive; }
   get destination() { return ''; }
   get duplex() { return 'half'; }
   clone() {
     const copy = new Request(this[kUrl], { method: this[kMethod], headers: this[kHeaders], redirect: this[kRedirect],
-      signal: this[kSignal] ?? undefined });
+      signal: this[kSignal] ?? undefined, ...this[kOptions] });
     cloneBody(this, copy);
     return copy;
   }

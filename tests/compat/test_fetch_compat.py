@@ -62,6 +62,27 @@ OFFLINE = [
     "const f = new FormData(); f.append('a', 1); f.append('c', 2); f.delete('a'); return [...f.keys()]",
     "const f = new FormData(); f.append('a', '1'); f.append('b', '2'); f.append('a', '3'); f.set('a', '4'); return [...f]",
     "return Object.prototype.toString.call(new FormData())",
+    # What undici added or changed between Node 20 and Node 24
+    "const r = new Response('hé'); const b = await r.bytes(); return [b instanceof Uint8Array, b.constructor.name, [...b]]",
+    "const r = new Request('http://x/', { method: 'POST', body: 'ab' }); return [...await r.bytes()]",
+    "return [...await new Blob(['xy']).bytes()]",
+    "return await Response.json(undefined).text()",
+    "try { Response.json(1n) } catch (e) { return [e.name, e.message] }",
+    "return [new Headers().getSetCookie(), new Headers({ 'set-cookie': 'a=1, b=2' }).getSetCookie()]",
+    "try { new Response('x', { statusText: 'bad\\n' }) } catch (e) { return [e.name, e.message] }",
+    "const r = new Request('http://x/', { keepalive: true, cache: 'no-store', mode: 'cors', credentials: 'omit' }); return [r.keepalive, r.cache, r.mode, r.credentials, r.destination, r.integrity, r.referrer]",
+    "const r = new Request('http://x/'); return [r.keepalive, r.cache, r.mode, r.credentials, r.referrerPolicy, r.integrity]",
+    "const a = new Request('http://x/', { cache: 'reload', credentials: 'include' }); return [new Request(a).cache, new Request(a).credentials, a.clone().cache]",
+    "const r = new Request('http://x/', { keepalive: 1, integrity: 5 }); return [r.keepalive, r.integrity]",
+    "const r = new Request('http://x/', { cache: 'only-if-cached', mode: 'same-origin' }); return [r.cache, r.mode]",
+    "return new Request('http://x/', { referrerPolicy: 'no-referrer' }).referrerPolicy",
+] + [f"try {{ new Request('http://x/', {o}) }} catch (e) {{ return [e.name, e.message] }}" for o in (
+    "{ cache: 'nope' }", "{ mode: 'navigate' }", "{ mode: 'x' }", "{ credentials: 'x' }", "{ cache: 'only-if-cached' }",
+    "{ referrerPolicy: 'x' }", "{ redirect: 'x' }", "{ signal: 5 }")] + [
+    "return [typeof Response.prototype.bytes, typeof Request.prototype.bytes, typeof Blob.prototype.bytes]",
+    "const r = Response.redirect('http://a.com/x'); return [r.status, r.headers.get('location'), r.type]",
+    "try { Response.redirect('http://a.com/x', 200) } catch (e) { return [e.name, e.message] }",
+    "const h = new Headers({ a: '1' }); return [...h.entries()].concat([...h.values()])",
     # fetch argument errors
     "try { await fetch('/relative') } catch (e) { return [e.name, e.message] }",
     "try { await fetch() } catch (e) { return [e.name, e.message] }",
