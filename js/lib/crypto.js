@@ -3,9 +3,10 @@
 // primitives of @noble/hashes and @noble/ciphers. Installed as a module bundle
 // (js/build.mjs), so runtimes that never use it do not pay for it.
 //
-// Supported: createHash (md5, sha1, sha224/256/384/512, sha512-224/256, sha3-*,
-// ripemd160, shake128/256), createHmac, pbkdf2/pbkdf2Sync, scrypt/scryptSync,
-// randomBytes, randomFillSync, randomInt, randomUUID, getRandomValues,
+// Supported: createHash and hash (md5, sha1, sha224/256/384/512, sha512-224/256,
+// sha3-*, ripemd160, shake128/256, and OpenSSL's aliases of them), createHmac,
+// pbkdf2/pbkdf2Sync, scrypt/scryptSync, randomBytes, randomFill/randomFillSync,
+// randomInt, randomUUID, randomUUIDv7, getRandomValues,
 // timingSafeEqual, createCipheriv/createDecipheriv (AES-128/192/256 in CBC, ECB,
 // CTR, GCM), getHashes, getCiphers, and RSA on node-forge: generateKeyPair(Sync),
 // createPublicKey/createPrivateKey (PEM/DER, PKCS#1, PKCS#8, SPKI), KeyObject
@@ -223,8 +224,14 @@ function Hmac(algorithm, key, options) {
   validateString(algorithm, 'hmac');
   const encoding = options?.encoding;
   if (encoding !== undefined) validateString(encoding, 'options.encoding');
-  const secret = typeof key === 'string' && encoding !== undefined ? Buffer.from(key, normalizeEncoding(encoding) ?? 'utf8')
-    : keyBytes(key);
+  let secret;
+  if (key instanceof KeyObject) {
+    if (key.type !== 'secret') {
+      throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE', `Invalid key object type ${key.type}, expected secret.`);
+    }
+    secret = keyMaterial.get(key);
+  } else if (typeof key === 'string' && encoding !== undefined) secret = Buffer.from(key, normalizeEncoding(encoding) ?? 'utf8');
+  else secret = keyBytes(key);
   const hash = hashOf(algorithm);
   if (hash === undefined) throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_DIGEST', `Invalid digest: ${algorithm}`);
   // OpenSSL refuses an XOF for HMAC with an empty error queue; Node shows it as is.
@@ -1149,14 +1156,17 @@ function unavailable(name) {
 }
 
 const crypto = {
-  createHash, createHmac, Hash, Hmac, pbkdf2, pbkdf2Sync, scrypt, scryptSync, randomBytes, pseudoRandomBytes: randomBytes,
-  prng: randomBytes, rng: randomBytes, randomFill, randomFillSync, randomInt, randomUUID, randomUUIDv7, getRandomValues,
-  hash, timingSafeEqual,
+  createHash, createHmac, Hash, Hmac, hash, pbkdf2, pbkdf2Sync, scrypt, scryptSync, randomBytes, randomFill,
+  randomFillSync, randomInt, randomUUID, randomUUIDv7, getRandomValues, timingSafeEqual,
   createCipheriv, createDecipheriv, getHashes, getCiphers, webcrypto: webCrypto, constants,
   KeyObject, createPublicKey, createPrivateKey, createSecretKey, generateKeyPairSync, generateKeyPair,
   publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt, sign, verify,
   createSign: (algorithm) => new Sign(algorithm), createVerify: (algorithm) => new Verify(algorithm), Sign, Verify,
 };
+// The deprecated aliases of randomBytes: present, not enumerable, as in Node.
+for (const name of ['prng', 'pseudoRandomBytes', 'rng']) {
+  Object.defineProperty(crypto, name, { value: randomBytes, writable: true, configurable: true, enumerable: false });
+}
 for (const name of ['createECDH', 'createDiffieHellman', 'getDiffieHellman', 'generateKeySync', 'generateKey', 'hkdf',
   'hkdfSync', 'X509Certificate', 'diffieHellman', 'generatePrime', 'generatePrimeSync', 'checkPrime', 'checkPrimeSync']) {
   crypto[name] = unavailable(name);
