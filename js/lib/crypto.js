@@ -26,6 +26,7 @@ import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
 import { cbc, ctr, ecb, gcm } from '@noble/ciphers/aes.js';
 import forge from 'node-forge';
+import { inspect } from 'util';
 import { invalidArgType, invalidArgTypeMessage, invalidArgValue, makeNodeError, outOfRange } from './internal/node_errors.js';
 
 const { Buffer } = globalThis;
@@ -165,11 +166,32 @@ function Hash(algorithm, options) {
   if (!new.target) return new Hash(algorithm, options);
   validateString(algorithm, 'algorithm');
   const outputLength = xofLength(options);
+  // cSHAKE's parameters are validated, then refused as Node 24's OpenSSL 3.0 refuses them.
+  const cshake = options !== undefined && options !== null && cshakeOptions(options);
   const hash = hashOf(algorithm);
-  if (hash === undefined) throw new Error('Digest method not supported');
+  if (hash === undefined || cshake) throw new Error('Digest method not supported');
   hashStates.set(this, { state: hashState(hash, outputLength, notXof), hash, done: false });
 }
 const hashStates = new WeakMap();
+
+// Node's normalizeCShakeParameter for options.functionName and options.customization:
+// true when either is given.
+function cshakeOptions(options) {
+  let given = false;
+  for (const key of ['functionName', 'customization']) {
+    const value = options[key];
+    if (value === undefined) continue;
+    const name = `options.${key}`;
+    const bytes = bufferSource(value, name);
+    if (bytes.includes(0)) {
+      let shown = inspect(typeof value === 'string' ? Buffer.from(value) : value);
+      if (shown.length > 128) shown = `${shown.slice(0, 128)}...`;
+      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_VALUE', `The property '${name}' must not contain NUL bytes. Received ${shown}`);
+    }
+    given = true;
+  }
+  return given;
+}
 
 function xofLength(options) {
   const outputLength = typeof options === 'object' && options !== null ? options.outputLength : undefined;
@@ -207,10 +229,10 @@ Object.defineProperties(Hash.prototype, {
       const outputLength = xofLength(options);
       const copied = Object.create(Hash.prototype);
       const state = entry.state.clone();
-      if (outputLength !== undefined && outputLength !== DIGEST_LENGTH.get(entry.hash)) {
-        if (!isXof(entry.hash)) throw notXof();
-        state.outputLen = outputLength; // noble's Keccak reads it at digest()
-      }
+      // Node's copy takes the XOF length of its options, the default one without.
+      const length = outputLength ?? DIGEST_LENGTH.get(entry.hash);
+      if (length !== DIGEST_LENGTH.get(entry.hash) && !isXof(entry.hash)) throw notXof();
+      if (isXof(entry.hash)) state.outputLen = length; // noble's Keccak reads it at digest()
       hashStates.set(copied, { state, hash: entry.hash, done: false });
       return copied;
     },
@@ -594,11 +616,13 @@ function hash(algorithm, input, options) {
   }
   let outputEncoding;
   let outputLength;
+  let cshake = false;
   if (typeof options === 'string') outputEncoding = options;
   else if (options !== undefined) {
     validateObject(options, 'options');
     outputLength = options.outputLength;
     outputEncoding = options.outputEncoding;
+    cshake = cshakeOptions(options);
   }
   outputEncoding ??= 'hex';
   let normalized = outputEncoding;
@@ -616,6 +640,7 @@ function hash(algorithm, input, options) {
   }
   const fn = hashOf(algorithm);
   if (fn === undefined) throw new Error(`Digest method ${algorithm} is not supported`);
+  if (cshake) throw new Error('Digest options are not supported');
   const state = hashState(fn, outputLength,
     () => new Error(`Output length ${outputLength} is invalid for ${algorithm}, which does not support XOF`));
   const digest = Buffer.from(state.update(typeof input === 'string' ? Buffer.from(input) : toBytes(input)).digest());
