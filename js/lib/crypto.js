@@ -437,6 +437,7 @@ function scrypt(password, salt, keylen, options, callback = SCRYPT_DEFAULTS) {
 // Fills a Uint8Array from the execution's keystream, 65536 bytes at a time (the most
 // getRandomValues takes).
 function fill(bytes) {
+  if (bytes.length <= 65536) return getRandomValuesOriginal.call(webCrypto, bytes);
   for (let i = 0; i < bytes.length; i += 65536) {
     getRandomValuesOriginal.call(webCrypto, bytes.subarray(i, Math.min(i + 65536, bytes.length)));
   }
@@ -587,9 +588,10 @@ function randomUUID(options) {
 }
 
 const HEX = '0123456789abcdef';
+const uuidBytes = new Uint8Array(16); // scratch, wiped after every UUID (as `draw`)
 function randomUUIDv7(options) {
   uuidOptions(options);
-  const b = fill(new Uint8Array(16));
+  const b = fill(uuidBytes);
   const now = DateNow();
   const high = now / 2 ** 32;
   b[0] = high >>> 8; b[1] = high; b[2] = now >>> 24; b[3] = now >>> 16; b[4] = now >>> 8; b[5] = now;
@@ -600,6 +602,7 @@ function randomUUIDv7(options) {
     text += HEX[b[i] >> 4] + HEX[b[i] & 15];
     if (i === 3 || i === 5 || i === 7 || i === 9) text += '-';
   }
+  b.fill(0);
   return text;
 }
 

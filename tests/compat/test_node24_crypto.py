@@ -143,6 +143,9 @@ RANDOM_INT = [
     C + "let ok = true; for (let i = 0; i < 200000; i++) { const n = crypto.randomInt(0, 2 ** 48 - 1); if (!(n >= 0 && n < 2 ** 48 - 1)) ok = false; } return ok",
     C + "let ok = true; for (let i = 0; i < 100000; i++) { const n = crypto.randomInt(2 ** 47 + 1); if (!(n >= 0 && n <= 2 ** 47)) ok = false; } return ok",
     C + "let sum = 0; for (let i = 0; i < 20000; i++) sum += crypto.randomInt(2); return sum > 9000 && sum < 11000",
+    # A long synchronous loop: once ran out of heap here (a small ArrayBuffer per draw).
+    C + "let n = 0; for (let i = 0; i < 3000000; i++) n += crypto.randomInt(10) < 10; return n",
+    C + "let n = 0; for (let i = 0; i < 300000; i++) n += crypto.randomUUIDv7().length; return n",
     *[C + f"return crypto.randomInt({bad})" for bad in SAFE_INT_BAD],
     *[C + f"return crypto.randomInt({bad}, 10)" for bad in SAFE_INT_BAD],
     *[C + f"return crypto.randomInt(0, {bad})" for bad in SAFE_INT_BAD if bad != "null"],
