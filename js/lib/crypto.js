@@ -3,9 +3,10 @@
 // primitives of @noble/hashes and @noble/ciphers. Installed as a module bundle
 // (js/build.mjs), so runtimes that never use it do not pay for it.
 //
-// Supported: createHash (md5, sha1, sha224/256/384/512, sha512-224/256, sha3-*,
-// ripemd160, shake128/256), createHmac, pbkdf2/pbkdf2Sync, scrypt/scryptSync,
-// randomBytes, randomFillSync, randomInt, randomUUID, getRandomValues,
+// Supported: createHash and hash (md5, sha1, sha224/256/384/512, sha512-224/256,
+// sha3-*, ripemd160, shake128/256, and OpenSSL's aliases of them), createHmac,
+// pbkdf2/pbkdf2Sync, scrypt/scryptSync, randomBytes, randomFill/randomFillSync,
+// randomInt, randomUUID, randomUUIDv7, getRandomValues,
 // timingSafeEqual, createCipheriv/createDecipheriv (AES-128/192/256 in CBC, ECB,
 // CTR, GCM), getHashes, getCiphers, and RSA on node-forge: generateKeyPair(Sync),
 // createPublicKey/createPrivateKey (PEM/DER, PKCS#1, PKCS#8, SPKI), KeyObject
@@ -25,23 +26,116 @@ import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
 import { cbc, ctr, ecb, gcm } from '@noble/ciphers/aes.js';
 import forge from 'node-forge';
-import { invalidArgType, makeNodeError, outOfRange } from './internal/node_errors.js';
+import { inspect } from 'util';
+import { invalidArgType, invalidArgTypeMessage, invalidArgValue, makeNodeError, outOfRange } from './internal/node_errors.js';
 
 const { Buffer } = globalThis;
-// Captured at install time, between executions (the runtime is clean then).
+// Captured at install time, between executions (the runtime is clean then). This
+// bundle has no keystream of its own: every random byte comes from the global
+// crypto's (js/lib/internal/random.js), keyed afresh for every execution.
 const getRandomValuesOriginal = globalThis.crypto.getRandomValues;
 const webCrypto = globalThis.crypto;
 const randomUUIDOriginal = globalThis.crypto.randomUUID;
+const scheduleImmediate = globalThis.setImmediate;
+const queueMicrotaskOriginal = globalThis.queueMicrotask;
+const DateNow = Date.now;
+const uncurry = (fn) => Function.prototype.call.bind(fn);
+const ArrayBufferByteLength = uncurry(Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get);
+const SharedArrayBufferByteLength = typeof SharedArrayBuffer === 'function'
+  ? uncurry(Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get) : undefined;
 
 const HASHES = {
   md5, sha1, ripemd160, rmd160: ripemd160, 'ripemd-160': ripemd160, sha224, sha256, sha384, sha512,
   'sha512-224': sha512_224, 'sha512-256': sha512_256, 'sha3-224': sha3_224, 'sha3-256': sha3_256,
   'sha3-384': sha3_384, 'sha3-512': sha3_512, shake128, shake256,
-  'rsa-md5': md5, 'rsa-sha1': sha1, 'rsa-sha256': sha256, 'rsa-sha512': sha512,
 };
+// OpenSSL's other names for the same digests (Node's getHashes() lists them).
+const ALIASES = {
+  md5: ['rsa-md5', 'md5withrsaencryption', 'ssl3-md5'],
+  sha1: ['rsa-sha1', 'rsa-sha1-2', 'sha-1', 'sha1withrsaencryption', 'ssl3-sha1'],
+  sha224: ['rsa-sha224', 'sha-224', 'sha2-224', 'sha224withrsaencryption'],
+  sha256: ['rsa-sha256', 'sha-256', 'sha2-256', 'sha256withrsaencryption'],
+  sha384: ['rsa-sha384', 'sha-384', 'sha2-384', 'sha384withrsaencryption'],
+  sha512: ['rsa-sha512', 'sha-512', 'sha2-512', 'sha512withrsaencryption'],
+  'sha512-224': ['rsa-sha512/224', 'sha-512/224', 'sha2-512/224', 'sha512-224withrsaencryption'],
+  'sha512-256': ['rsa-sha512/256', 'sha-512/256', 'sha2-512/256', 'sha512-256withrsaencryption'],
+  'sha3-224': ['rsa-sha3-224', 'id-rsassa-pkcs1-v1_5-with-sha3-224'],
+  'sha3-256': ['rsa-sha3-256', 'id-rsassa-pkcs1-v1_5-with-sha3-256'],
+  'sha3-384': ['rsa-sha3-384', 'id-rsassa-pkcs1-v1_5-with-sha3-384'],
+  'sha3-512': ['rsa-sha3-512', 'id-rsassa-pkcs1-v1_5-with-sha3-512'],
+  ripemd160: ['rsa-ripemd160', 'ripemd160withrsa', 'ripemd'],
+  shake128: ['shake-128'],
+  shake256: ['shake-256'],
+};
+for (const [name, aliases] of Object.entries(ALIASES)) for (const alias of aliases) HASHES[alias] = HASHES[name];
+// Output sizes in bytes of the fixed-length digests, and the default of the XOFs.
+const DIGEST_LENGTH = new Map([[md5, 16], [sha1, 20], [ripemd160, 20], [sha224, 28], [sha256, 32], [sha384, 48],
+  [sha512, 64], [sha512_224, 28], [sha512_256, 32], [sha3_224, 28], [sha3_256, 32], [sha3_384, 48], [sha3_512, 64],
+  [shake128, 16], [shake256, 32]]);
+const isXof = (hash) => hash === shake128 || hash === shake256;
 
 function hashOf(algorithm) {
-  return typeof algorithm === 'string' ? HASHES[algorithm.toLowerCase()] : undefined;
+  if (typeof algorithm !== 'string') return undefined;
+  const key = algorithm.toLowerCase();
+  return Object.prototype.hasOwnProperty.call(HASHES, key) ? HASHES[key] : undefined;
+}
+
+// -- Node's validators (lib/internal/validators.js) ------------------------------
+
+function validateString(value, name) {
+  if (typeof value !== 'string') throw invalidArgType(name, ['string'], value);
+}
+function validateNumber(value, name) {
+  if (typeof value !== 'number') throw invalidArgType(name, ['number'], value);
+}
+function validateFunction(value, name) {
+  if (typeof value !== 'function') throw invalidArgType(name, ['function'], value);
+}
+function validateBoolean(value, name) {
+  if (typeof value !== 'boolean') throw invalidArgType(name, ['boolean'], value);
+}
+function validateObject(value, name) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidArgType(name, ['object'], value);
+}
+function validateUint32(value, name) {
+  validateNumber(value, name);
+  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
+  if (value < 0 || value > 4294967295) throw outOfRange(name, '>= 0 && <= 4294967295', value);
+}
+
+// Node's normalizeEncoding: a canonical name, '' as utf8, undefined when unknown.
+function normalizeEncoding(encoding) {
+  if (encoding === '' || encoding === undefined || encoding === null) return 'utf8';
+  if (typeof encoding !== 'string' || !Buffer.isEncoding(encoding)) return undefined;
+  const lower = encoding.toLowerCase();
+  return { 'utf-8': 'utf8', binary: 'latin1', ucs2: 'utf16le', 'ucs-2': 'utf16le', 'utf-16le': 'utf16le' }[lower] ?? lower;
+}
+
+// Hash#update's and Hmac#update's data: a string (in `encoding`, utf8 if unknown) or
+// an ArrayBufferView; hex of odd length is refused as Node's validateEncoding does.
+function updateBytes(data, encoding) {
+  if (typeof data === 'string') {
+    const normalized = normalizeEncoding(encoding);
+    if (normalized === 'hex' && data.length % 2 !== 0) {
+      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_VALUE',
+        `The argument 'encoding' is invalid for data of length ${data.length}. Received '${encoding}'`);
+    }
+    return Buffer.from(data, normalized ?? 'utf8');
+  }
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw invalidArgType('data', ['string', 'Buffer', 'TypedArray', 'DataView'], data);
+}
+
+function notXof() {
+  return makeNodeError(Error, 'ERR_OSSL_EVP_NOT_XOF_OR_INVALID_LENGTH', 'error:030000B2:digital envelope routines::not XOF or invalid length');
+}
+
+// A fresh noble hash state, with `outputLength` bytes for the XOFs; a fixed-length
+// digest accepts only its own length, as OpenSSL does.
+function hashState(hash, outputLength, onBadLength) {
+  if (outputLength === undefined || outputLength === DIGEST_LENGTH.get(hash)) return hash.create();
+  if (!isXof(hash)) throw onBadLength();
+  return hash.create({ dkLen: outputLength });
 }
 
 function toBytes(data, encoding, name = 'data') {
@@ -67,149 +161,493 @@ function finalized() {
   return makeNodeError(Error, 'ERR_CRYPTO_HASH_FINALIZED', 'Digest already called');
 }
 
-class Hash {
-  #state; #done = false;
-  constructor(algorithm, options, state) {
-    if (state) { this.#state = state; return; }
-    if (typeof algorithm !== 'string') throw invalidArgType('algorithm', ['string'], algorithm);
-    const hash = hashOf(algorithm);
-    if (hash === undefined) throw new Error('Digest method not supported');
-    const outputLength = options?.outputLength;
-    this.#state = outputLength !== undefined && hash.create.length !== undefined && (hash === shake128 || hash === shake256)
-      ? hash.create({ dkLen: outputLength }) : hash.create();
+// Node's Hash: `new` optional, options.outputLength for the XOFs (shake128/256).
+function Hash(algorithm, options) {
+  if (!new.target) return new Hash(algorithm, options);
+  validateString(algorithm, 'algorithm');
+  const outputLength = xofLength(options);
+  // cSHAKE's parameters are validated, then refused as Node 24's OpenSSL 3.0 refuses them.
+  const cshake = options !== undefined && options !== null && cshakeOptions(options);
+  const hash = hashOf(algorithm);
+  if (hash === undefined || cshake) throw new Error('Digest method not supported');
+  hashStates.set(this, { state: hashState(hash, outputLength, notXof), hash, done: false });
+}
+const hashStates = new WeakMap();
+
+// Node's normalizeCShakeParameter for options.functionName and options.customization:
+// true when either is given.
+function cshakeOptions(options) {
+  let given = false;
+  for (const key of ['functionName', 'customization']) {
+    const value = options[key];
+    if (value === undefined) continue;
+    const name = `options.${key}`;
+    const bytes = bufferSource(value, name);
+    if (bytes.includes(0)) {
+      let shown = inspect(typeof value === 'string' ? Buffer.from(value) : value);
+      if (shown.length > 128) shown = `${shown.slice(0, 128)}...`;
+      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_VALUE', `The property '${name}' must not contain NUL bytes. Received ${shown}`);
+    }
+    given = true;
   }
-  update(data, encoding) {
-    if (this.#done) throw finalized();
-    this.#state.update(toBytes(data, encoding));
-    return this;
-  }
-  digest(encoding) {
-    if (this.#done) throw finalized();
-    this.#done = true;
-    return output(this.#state.digest(), encoding);
-  }
-  copy() {
-    if (this.#done) throw finalized();
-    return new Hash(undefined, undefined, this.#state.clone());
-  }
+  return given;
 }
 
-class Hmac {
-  #state; #done = false;
-  constructor(algorithm, key) {
-    if (typeof algorithm !== 'string') throw invalidArgType('hmac', ['string'], algorithm);
-    const hash = hashOf(algorithm);
-    if (hash === undefined || hash === shake128 || hash === shake256) {
-      throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_DIGEST', `Invalid digest: ${algorithm}`);
-    }
-    this.#state = hmac.create(hash, keyBytes(key));
-  }
-  update(data, encoding) {
-    if (this.#done) throw makeNodeError(Error, 'ERR_CRYPTO_HASH_FINALIZED', 'Digest already called');
-    this.#state.update(toBytes(data, encoding));
-    return this;
-  }
-  digest(encoding) {
-    // Node returns an empty digest on a second call instead of throwing.
-    if (this.#done) return output(new Uint8Array(0), encoding);
-    this.#done = true;
-    return output(this.#state.digest(), encoding);
-  }
+function xofLength(options) {
+  const outputLength = typeof options === 'object' && options !== null ? options.outputLength : undefined;
+  if (outputLength !== undefined) validateUint32(outputLength, 'options.outputLength');
+  return outputLength === undefined ? undefined : outputLength + 0;
 }
+
+function liveHash(self) {
+  const entry = hashStates.get(self);
+  if (entry === undefined) throw new TypeError('Illegal invocation');
+  if (entry.done) throw finalized();
+  return entry;
+}
+
+Object.defineProperties(Hash.prototype, {
+  update: {
+    value: function update(data, encoding) {
+      const entry = liveHash(this);
+      entry.state.update(updateBytes(data, encoding));
+      return this;
+    },
+    writable: true, configurable: true,
+  },
+  digest: {
+    value: function digest(outputEncoding) {
+      const entry = liveHash(this);
+      entry.done = true;
+      return output(entry.state.digest(), outputEncoding && `${outputEncoding}`);
+    },
+    writable: true, configurable: true,
+  },
+  copy: {
+    value: function copy(options) {
+      const entry = liveHash(this);
+      const outputLength = xofLength(options);
+      const copied = Object.create(Hash.prototype);
+      const state = entry.state.clone();
+      // Node's copy takes the XOF length of its options, the default one without.
+      const length = outputLength ?? DIGEST_LENGTH.get(entry.hash);
+      if (length !== DIGEST_LENGTH.get(entry.hash) && !isXof(entry.hash)) throw notXof();
+      if (isXof(entry.hash)) state.outputLen = length; // noble's Keccak reads it at digest()
+      hashStates.set(copied, { state, hash: entry.hash, done: false });
+      return copied;
+    },
+    writable: true, configurable: true,
+  },
+});
+
+// Node's Hmac: `new` optional; options.encoding decodes a string key.
+function Hmac(algorithm, key, options) {
+  if (!new.target) return new Hmac(algorithm, key, options);
+  validateString(algorithm, 'hmac');
+  const encoding = options?.encoding;
+  if (encoding !== undefined) validateString(encoding, 'options.encoding');
+  let secret;
+  if (key instanceof KeyObject) {
+    if (key.type !== 'secret') {
+      throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE', `Invalid key object type ${key.type}, expected secret.`);
+    }
+    secret = keyMaterial.get(key);
+  } else if (typeof key === 'string' && encoding !== undefined) secret = Buffer.from(key, normalizeEncoding(encoding) ?? 'utf8');
+  else secret = keyBytes(key);
+  const hash = hashOf(algorithm);
+  if (hash === undefined) throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_DIGEST', `Invalid digest: ${algorithm}`);
+  // OpenSSL refuses an XOF for HMAC with an empty error queue; Node shows it as is.
+  if (isXof(hash)) throw new Error('error:00000000:lib(0)::reason(0)');
+  hmacStates.set(this, { state: hmac.create(hash, secret), done: false });
+}
+const hmacStates = new WeakMap();
+
+function hmacEntry(self) {
+  const entry = hmacStates.get(self);
+  if (entry === undefined) throw new TypeError('Illegal invocation');
+  return entry;
+}
+
+Object.defineProperties(Hmac.prototype, {
+  update: {
+    value: function update(data, encoding) {
+      const entry = hmacEntry(this);
+      if (entry.done) throw finalized();
+      entry.state.update(updateBytes(data, encoding));
+      return this;
+    },
+    writable: true, configurable: true,
+  },
+  digest: {
+    value: function digest(outputEncoding) {
+      const entry = hmacEntry(this);
+      // Node answers a second digest() with an empty one instead of throwing.
+      if (entry.done) {
+        const empty = Buffer.from('');
+        return outputEncoding && outputEncoding !== 'buffer' ? empty.toString(outputEncoding) : empty;
+      }
+      entry.done = true;
+      return output(entry.state.digest(), outputEncoding && `${outputEncoding}`);
+    },
+    writable: true, configurable: true,
+  },
+});
 
 function createHash(algorithm, options) { return new Hash(algorithm, options); }
-function createHmac(algorithm, key) { return new Hmac(algorithm, key); }
+function createHmac(algorithm, key, options) { return new Hmac(algorithm, key, options); }
 
-function digestFor(digest) {
-  const hash = hashOf(digest);
-  if (hash === undefined || hash === shake128 || hash === shake256) {
-    throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_DIGEST', `Invalid digest: ${digest}`);
-  }
-  return hash;
+// -- key derivation (Node's lib/internal/crypto/pbkdf2.js and scrypt.js) ------------
+
+// Node's getArrayBufferOrView: a string (utf8) or any BufferSource, as bytes.
+function bufferSource(value, name) {
+  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (isAnyArrayBuffer(value)) return new Uint8Array(value);
+  throw invalidArgType(name, ['string', 'ArrayBuffer', 'Buffer', 'TypedArray', 'DataView'], value);
 }
 
-function checkInt(value, name, min, max) {
-  if (typeof value !== 'number') throw invalidArgType(name, ['number'], value);
+function validateInteger(value, name, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
+  validateNumber(value, name);
   if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
   if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value);
 }
+const validateInt32 = (value, name, min) => validateInteger(value, name, min, 2147483647);
 
-function pbkdf2Sync(password, salt, iterations, keylen, digest) {
-  const pw = keyBytes(password, 'password');
-  const sl = keyBytes(salt, 'salt');
-  checkInt(iterations, 'iterations', 1, 2147483647);
-  checkInt(keylen, 'keylen', 0, 2147483647);
-  if (typeof digest !== 'string') throw invalidArgType('digest', ['string'], digest);
-  const hash = digestFor(digest);
+function pbkdf2Check(password, salt, iterations, keylen, digest) {
+  validateString(digest, 'digest');
+  const pw = bufferSource(password, 'password');
+  const sl = bufferSource(salt, 'salt');
+  validateInt32(iterations, 'iterations', 1);
+  validateInt32(keylen, 'keylen', 0);
+  const hash = hashOf(digest);
+  if (hash === undefined) throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_DIGEST', `Invalid digest: ${digest}`);
+  return { pw, sl, hash };
+}
+
+// OpenSSL's failures once the arguments are valid: an XOF digest, an empty key.
+function pbkdf2Derive({ pw, sl, hash }, iterations, keylen) {
+  if (isXof(hash)) throw new Error('error:1C8000B7:Provider routines::xof digests not allowed');
+  if (keylen === 0) throw new Error('Deriving bits failed');
   return output(noblePbkdf2(hash, pw, sl, { c: iterations, dkLen: keylen }));
 }
 
+function pbkdf2Sync(password, salt, iterations, keylen, digest) {
+  return pbkdf2Derive(pbkdf2Check(password, salt, iterations, keylen, digest), iterations, keylen);
+}
+
+// Node derives on its thread pool and calls back in a later turn of the event loop.
 function pbkdf2(password, salt, iterations, keylen, digest, callback) {
-  if (typeof callback !== 'function') throw invalidArgType('callback', ['function'], callback);
-  const result = pbkdf2Sync(password, salt, iterations, keylen, digest);
-  queueMicrotask(() => callback(null, result));
+  if (typeof digest === 'function') {
+    callback = digest;
+    digest = undefined;
+  }
+  const checked = pbkdf2Check(password, salt, iterations, keylen, digest);
+  validateFunction(callback, 'callback');
+  scheduleImmediate(() => {
+    let key;
+    try {
+      key = pbkdf2Derive(checked, iterations, keylen);
+    } catch (error) {
+      callback(error);
+      return;
+    }
+    callback(null, key);
+  });
 }
 
-function scryptSync(password, salt, keylen, options = {}) {
-  checkInt(keylen, 'keylen', 0, 2147483647);
-  const N = options.N ?? options.cost ?? 16384;
-  const r = options.r ?? options.blockSize ?? 8;
-  const p = options.p ?? options.parallelization ?? 1;
-  return output(nobleScrypt(keyBytes(password, 'password'), keyBytes(salt, 'salt'), { N, r, p, dkLen: keylen }));
+const SCRYPT_DEFAULTS = { N: 16384, r: 8, p: 1, maxmem: 32 << 20 };
+
+function scryptCheck(password, salt, keylen, options) {
+  const pw = bufferSource(password, 'password');
+  const sl = bufferSource(salt, 'salt');
+  validateInt32(keylen, 'keylen', 0);
+  let { N, r, p, maxmem } = SCRYPT_DEFAULTS;
+  if (options && options !== SCRYPT_DEFAULTS) {
+    const pairs = [['N', 'cost'], ['r', 'blockSize'], ['p', 'parallelization']];
+    const values = {};
+    for (const [short, long] of pairs) {
+      let value;
+      const hasShort = options[short] !== undefined;
+      if (hasShort) {
+        value = options[short];
+        validateUint32(value, short);
+      }
+      if (options[long] !== undefined) {
+        if (hasShort) {
+          throw makeNodeError(TypeError, 'ERR_INCOMPATIBLE_OPTION_PAIR', `Option "${short}" cannot be used in combination with option "${long}"`);
+        }
+        value = options[long];
+        validateUint32(value, long);
+      }
+      values[short] = value;
+    }
+    if (values.N !== undefined) N = values.N;
+    if (values.r !== undefined) r = values.r;
+    if (values.p !== undefined) p = values.p;
+    if (options.maxmem !== undefined) {
+      maxmem = options.maxmem;
+      validateInteger(maxmem, 'maxmem', 0);
+    }
+    if (N === 0) N = SCRYPT_DEFAULTS.N;
+    if (r === 0) r = SCRYPT_DEFAULTS.r;
+    if (p === 0) p = SCRYPT_DEFAULTS.p;
+    if (maxmem === 0) maxmem = SCRYPT_DEFAULTS.maxmem;
+  }
+  // OpenSSL's EVP_PBE_scrypt checks: only the memory limit leaves an error to show.
+  const invalid = (detail) => makeNodeError(RangeError, 'ERR_CRYPTO_INVALID_SCRYPT_PARAMS',
+    detail ? `Invalid scrypt params: ${detail}` : 'Invalid scrypt params');
+  if (N < 2 || (N & (N - 1)) !== 0 || N > 2 ** 32 || p > (2 ** 30 - 1) / r) throw invalid();
+  if (16 * r <= 63 && N >= 2 ** (16 * r)) throw invalid();
+  const blen = p * 128 * r;
+  if (blen > 2147483647) throw invalid();
+  if (blen + 128 * r * (N + 2) > maxmem) throw invalid('error:030000AC:digital envelope routines::memory limit exceeded');
+  return { pw, sl, N, r, p, keylen };
 }
 
-function scrypt(password, salt, keylen, options, callback) {
-  if (typeof options === 'function') { callback = options; options = {}; }
-  if (typeof callback !== 'function') throw invalidArgType('callback', ['function'], callback);
-  const result = scryptSync(password, salt, keylen, options);
-  queueMicrotask(() => callback(null, result));
+function scryptDerive({ pw, sl, N, r, p, keylen }) {
+  if (keylen === 0) return Buffer.alloc(0);
+  return output(nobleScrypt(pw, sl, { N, r, p, dkLen: keylen, maxmem: 2 ** 40 }));
 }
 
+function scryptSync(password, salt, keylen, options = SCRYPT_DEFAULTS) {
+  return scryptDerive(scryptCheck(password, salt, keylen, options));
+}
+
+function scrypt(password, salt, keylen, options, callback = SCRYPT_DEFAULTS) {
+  if (callback === SCRYPT_DEFAULTS) {
+    callback = options;
+    options = SCRYPT_DEFAULTS;
+  }
+  const checked = scryptCheck(password, salt, keylen, options);
+  validateFunction(callback, 'callback');
+  scheduleImmediate(() => {
+    let key;
+    try {
+      key = scryptDerive(checked);
+    } catch (error) {
+      callback(error);
+      return;
+    }
+    callback(null, key);
+  });
+}
+
+// -- randomness (Node's lib/internal/crypto/random.js) ------------------------------
+
+// Fills a Uint8Array from the execution's keystream, 65536 bytes at a time (the most
+// getRandomValues takes).
 function fill(bytes) {
+  if (bytes.length <= 65536) return getRandomValuesOriginal.call(webCrypto, bytes);
   for (let i = 0; i < bytes.length; i += 65536) {
     getRandomValuesOriginal.call(webCrypto, bytes.subarray(i, Math.min(i + 65536, bytes.length)));
   }
   return bytes;
 }
 
+const kMaxPossibleLength = 2 ** 31 - 1; // min(buffer.kMaxLength, 2^31 - 1)
+
+function assertOffset(offset, elementSize, length) {
+  validateNumber(offset, 'offset');
+  offset *= elementSize;
+  const maxLength = Math.min(length, kMaxPossibleLength);
+  if (Number.isNaN(offset) || offset > maxLength || offset < 0) throw outOfRange('offset', `>= 0 && <= ${maxLength}`, offset);
+  return offset >>> 0;
+}
+
+function assertSize(size, elementSize, offset, length) {
+  validateNumber(size, 'size');
+  size *= elementSize;
+  if (Number.isNaN(size) || size > kMaxPossibleLength || size < 0) {
+    throw outOfRange('size', `>= 0 && <= ${kMaxPossibleLength}`, size);
+  }
+  if (size + offset > length) throw outOfRange('size + offset', `<= ${length}`, size + offset);
+  return size >>> 0;
+}
+
+function isAnyArrayBuffer(value) {
+  try { ArrayBufferByteLength(value); return true; } catch { /* not an ArrayBuffer */ }
+  if (SharedArrayBufferByteLength === undefined) return false;
+  try { SharedArrayBufferByteLength(value); return true; } catch { return false; }
+}
+
+function checkFillTarget(buf) {
+  if (!isAnyArrayBuffer(buf) && !ArrayBuffer.isView(buf)) {
+    throw invalidArgType('buf', ['ArrayBuffer', 'ArrayBufferView'], buf);
+  }
+}
+
+// The `size` bytes from byte `offset` of an ArrayBuffer, SharedArrayBuffer or view.
+function targetBytes(buf, offset, size) {
+  if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset + offset, size);
+  return new Uint8Array(buf, offset, size);
+}
+
 function randomBytes(size, callback) {
-  checkInt(size, 'size', 0, 2147483647);
-  const buf = fill(Buffer.alloc(size));
-  if (callback === undefined) return buf;
-  if (typeof callback !== 'function') throw invalidArgType('callback', ['function'], callback);
-  queueMicrotask(() => callback(null, buf));
+  size = assertSize(size, 1, 0, Infinity);
+  if (callback !== undefined) validateFunction(callback, 'callback');
+  const buf = Buffer.alloc(size);
+  if (callback === undefined) return fill(buf);
+  randomFill(buf, 0, size, (error) => {
+    if (error) callback(error);
+    else callback(null, buf);
+  });
   return undefined;
 }
 
-function randomFillSync(buffer, offset = 0, size) {
-  if (!ArrayBuffer.isView(buffer) && !(buffer instanceof ArrayBuffer)) {
-    throw invalidArgType('buf', ['ArrayBuffer', 'ArrayBufferView'], buffer);
-  }
-  const bytes = buffer instanceof ArrayBuffer ? new Uint8Array(buffer)
-    : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  fill(bytes.subarray(offset, size === undefined ? bytes.length : offset + size));
-  return buffer;
+function randomFillSync(buf, offset = 0, size) {
+  checkFillTarget(buf);
+  const elementSize = buf.BYTES_PER_ELEMENT || 1;
+  offset = assertOffset(offset, elementSize, buf.byteLength);
+  size = size === undefined ? buf.byteLength - offset : assertSize(size, elementSize, offset, buf.byteLength);
+  if (size === 0) return buf;
+  fill(targetBytes(buf, offset, size));
+  return buf;
 }
 
-function randomInt(min, max, callback) {
-  if (typeof max === 'undefined' || typeof max === 'function') { callback = max; max = min; min = 0; }
-  if (!Number.isSafeInteger(min)) throw invalidArgType('min', ['safe integer'], min);
-  if (!Number.isSafeInteger(max)) throw invalidArgType('max', ['safe integer'], max);
-  if (max <= min) {
-    throw makeNodeError(RangeError, 'ERR_OUT_OF_RANGE',
-      `The value of "max" is out of range. It must be greater than the value of "min" (${min}). Received ${max}`);
+// Node fills on its thread pool and calls back in a later turn of the event loop (an
+// empty fill calls back at once, as Node does); here the fill happens in that turn.
+function randomFill(buf, offset, size, callback) {
+  checkFillTarget(buf);
+  const elementSize = buf.BYTES_PER_ELEMENT || 1;
+  if (typeof offset === 'function') {
+    callback = offset;
+    offset = 0;
+    size = buf.length; // a length in elements; assertSize() makes it bytes
+  } else if (typeof size === 'function') {
+    callback = size;
+    size = (buf.length ?? buf.byteLength) - offset;
+  } else {
+    validateFunction(callback, 'callback');
   }
+  offset = assertOffset(offset, elementSize, buf.byteLength);
+  size = size === undefined ? buf.byteLength - offset : assertSize(size, elementSize, offset, buf.byteLength);
+  if (size === 0) {
+    callback(null, buf);
+    return;
+  }
+  scheduleImmediate(() => {
+    try {
+      fill(targetBytes(buf, offset, size));
+    } catch (error) {
+      callback(error);
+      return;
+    }
+    callback(null, buf);
+  });
+}
+
+// Largest integer randomInt draws: 48 bits, as Node (readUIntBE of 6 bytes).
+const RAND_MAX = 0xFFFF_FFFF_FFFF;
+// randomInt's draw: six bytes read into this scratch array and wiped at once, so no
+// random bytes outlive the call (let alone the execution).
+const draw = new Uint8Array(6);
+
+function drawUint48() {
+  getRandomValuesOriginal.call(webCrypto, draw);
+  const x = draw[0] * 2 ** 40 + draw[1] * 2 ** 32 + draw[2] * 2 ** 24 + draw[3] * 2 ** 16 + draw[4] * 2 ** 8 + draw[5];
+  draw.fill(0);
+  return x;
+}
+
+// An integer in [min, max), unbiased by rejection sampling; the callback form answers
+// with process.nextTick's timing and an undefined error, as Node's does.
+function randomInt(min, max, callback) {
+  const minNotSpecified = typeof max === 'undefined' || typeof max === 'function';
+  if (minNotSpecified) {
+    callback = max;
+    max = min;
+    min = 0;
+  }
+  const isSync = typeof callback === 'undefined';
+  if (!isSync) validateFunction(callback, 'callback');
+  if (!Number.isSafeInteger(min)) throw invalidArgTypeMessage('min', 'a safe integer', min);
+  if (!Number.isSafeInteger(max)) throw invalidArgTypeMessage('max', 'a safe integer', max);
+  if (max <= min) throw outOfRange('max', `greater than the value of "min" (${min})`, max);
   const range = max - min;
-  // Rejection sampling over 48 bits, as Node does.
-  const limit = 2 ** 48 - (2 ** 48 % range);
-  let x;
-  do {
-    const b = fill(new Uint8Array(6));
-    x = b[0] * 2 ** 40 + b[1] * 2 ** 32 + b[2] * 2 ** 24 + b[3] * 2 ** 16 + b[4] * 2 ** 8 + b[5];
-  } while (x >= limit);
-  const result = min + (x % range);
-  if (typeof callback === 'function') { queueMicrotask(() => callback(null, result)); return undefined; }
-  return result;
+  if (!(range <= RAND_MAX)) throw outOfRange(`max${minNotSpecified ? '' : ' - min'}`, `<= ${RAND_MAX}`, range);
+  const randLimit = RAND_MAX - (RAND_MAX % range);
+  let x = drawUint48();
+  while (x >= randLimit) x = drawUint48();
+  const n = (x % range) + min;
+  if (isSync) return n;
+  queueMicrotaskOriginal(() => callback(undefined, n));
+  return undefined;
+}
+
+function uuidOptions(options) {
+  if (options !== undefined) validateObject(options, 'options');
+  const { disableEntropyCache = false } = options || {};
+  validateBoolean(disableEntropyCache, 'options.disableEntropyCache');
+}
+
+// No entropy cache here: every UUID is drawn from the execution's keystream, so
+// { disableEntropyCache } changes nothing but is validated as Node validates it.
+function randomUUID(options) {
+  uuidOptions(options);
+  return randomUUIDOriginal.call(webCrypto);
+}
+
+const HEX = '0123456789abcdef';
+const uuidBytes = new Uint8Array(16); // scratch, wiped after every UUID (as `draw`)
+function randomUUIDv7(options) {
+  uuidOptions(options);
+  const b = fill(uuidBytes);
+  const now = DateNow();
+  const high = now / 2 ** 32;
+  b[0] = high >>> 8; b[1] = high; b[2] = now >>> 24; b[3] = now >>> 16; b[4] = now >>> 8; b[5] = now;
+  b[6] = (b[6] & 0x0f) | 0x70;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  let text = '';
+  for (let i = 0; i < 16; i++) {
+    text += HEX[b[i] >> 4] + HEX[b[i] & 15];
+    if (i === 3 || i === 5 || i === 7 || i === 9) text += '-';
+  }
+  b.fill(0);
+  return text;
+}
+
+function getRandomValues(array) {
+  return getRandomValuesOriginal.call(webCrypto, array);
+}
+
+// crypto.hash(algorithm, input[, outputEncoding | { outputEncoding, outputLength }]):
+// a one-shot digest, hex by default (Node 21.7/20.12).
+function hash(algorithm, input, options) {
+  validateString(algorithm, 'algorithm');
+  if (typeof input !== 'string' && !ArrayBuffer.isView(input)) {
+    throw invalidArgType('input', ['Buffer', 'TypedArray', 'DataView', 'string'], input);
+  }
+  let outputEncoding;
+  let outputLength;
+  let cshake = false;
+  if (typeof options === 'string') outputEncoding = options;
+  else if (options !== undefined) {
+    validateObject(options, 'options');
+    outputLength = options.outputLength;
+    outputEncoding = options.outputEncoding;
+    cshake = cshakeOptions(options);
+  }
+  outputEncoding ??= 'hex';
+  let normalized = outputEncoding;
+  if (normalized !== 'hex') {
+    validateString(outputEncoding, 'outputEncoding');
+    normalized = normalizeEncoding(outputEncoding);
+    if (normalized === undefined) {
+      if (outputEncoding.toLowerCase() === 'buffer') normalized = 'buffer';
+      else throw invalidArgValue('outputEncoding', outputEncoding);
+    }
+  }
+  if (outputLength !== undefined) {
+    validateUint32(outputLength, 'outputLength');
+    outputLength += 0;
+  }
+  const fn = hashOf(algorithm);
+  if (fn === undefined) throw new Error(`Digest method ${algorithm} is not supported`);
+  if (cshake) throw new Error('Digest options are not supported');
+  const state = hashState(fn, outputLength,
+    () => new Error(`Output length ${outputLength} is invalid for ${algorithm}, which does not support XOF`));
+  const digest = Buffer.from(state.update(typeof input === 'string' ? Buffer.from(input) : toBytes(input)).digest());
+  return normalized === 'buffer' ? digest : digest.toString(normalized);
 }
 
 function timingSafeEqual(a, b) {
@@ -235,6 +673,7 @@ for (const bits of [128, 192, 256]) {
   for (const mode of ['cbc', 'ecb', 'ctr', 'gcm']) CIPHERS[`aes-${bits}-${mode}`] = { keyLength: bits / 8, mode };
 }
 CIPHERS.aes128 = CIPHERS['aes-128-cbc']; CIPHERS.aes192 = CIPHERS['aes-192-cbc']; CIPHERS.aes256 = CIPHERS['aes-256-cbc'];
+for (const bits of [128, 192, 256]) CIPHERS[`id-aes${bits}-gcm`] = CIPHERS[`aes-${bits}-gcm`];
 
 function addCounter(iv, blocks) {
   const out = Uint8Array.from(iv);
@@ -360,11 +799,19 @@ class Cipheriv {
 function createCipheriv(algorithm, key, iv, options) { return new Cipheriv(algorithm, key, iv, options, false); }
 function createDecipheriv(algorithm, key, iv, options) { return new Cipheriv(algorithm, key, iv, options, true); }
 
-function getHashes() {
-  return ['RSA-MD5', 'RSA-RIPEMD160', 'RSA-SHA1', 'RSA-SHA256', 'RSA-SHA512', 'md5', 'ripemd160', 'sha1', 'sha224',
-    'sha256', 'sha3-224', 'sha3-256', 'sha3-384', 'sha3-512', 'sha384', 'sha512', 'sha512-224', 'sha512-256',
-    'shake128', 'shake256'];
-}
+// Node's getHashes() (OpenSSL 3's names, sorted), less the digests not offered here
+// (BLAKE2, SM3, Keccak/KMAC, MD5-SHA1, SHA-256/192).
+const HASH_NAMES = ['RSA-MD5', 'RSA-RIPEMD160', 'RSA-SHA1', 'RSA-SHA1-2', 'RSA-SHA224', 'RSA-SHA256', 'RSA-SHA3-224',
+  'RSA-SHA3-256', 'RSA-SHA3-384', 'RSA-SHA3-512', 'RSA-SHA384', 'RSA-SHA512', 'RSA-SHA512/224', 'RSA-SHA512/256',
+  'id-rsassa-pkcs1-v1_5-with-sha3-224', 'id-rsassa-pkcs1-v1_5-with-sha3-256', 'id-rsassa-pkcs1-v1_5-with-sha3-384',
+  'id-rsassa-pkcs1-v1_5-with-sha3-512', 'md5', 'md5WithRSAEncryption', 'ripemd', 'ripemd-160', 'ripemd160',
+  'ripemd160WithRSA', 'rmd160', 'sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512', 'sha-512/224', 'sha-512/256', 'sha1',
+  'sha1WithRSAEncryption', 'sha2-224', 'sha2-256', 'sha2-384', 'sha2-512', 'sha2-512/224', 'sha2-512/256', 'sha224',
+  'sha224WithRSAEncryption', 'sha256', 'sha256WithRSAEncryption', 'sha3-224', 'sha3-256', 'sha3-384', 'sha3-512',
+  'sha384', 'sha384WithRSAEncryption', 'sha512', 'sha512-224', 'sha512-224WithRSAEncryption', 'sha512-256',
+  'sha512-256WithRSAEncryption', 'sha512WithRSAEncryption', 'shake-128', 'shake-256', 'shake128', 'shake256',
+  'ssl3-md5', 'ssl3-sha1'];
+function getHashes() { return [...HASH_NAMES]; }
 function getCiphers() { return Object.keys(CIPHERS).sort(); }
 
 // -- RSA (node-forge) ---------------------------------------------------------------
@@ -737,14 +1184,17 @@ function unavailable(name) {
 }
 
 const crypto = {
-  createHash, createHmac, Hash, Hmac, pbkdf2, pbkdf2Sync, scrypt, scryptSync, randomBytes, pseudoRandomBytes: randomBytes,
-  randomFillSync, randomInt, randomUUID: (...args) => randomUUIDOriginal.apply(webCrypto, args),
-  getRandomValues: (array) => getRandomValuesOriginal.call(webCrypto, array), timingSafeEqual,
+  createHash, createHmac, Hash, Hmac, hash, pbkdf2, pbkdf2Sync, scrypt, scryptSync, randomBytes, randomFill,
+  randomFillSync, randomInt, randomUUID, randomUUIDv7, getRandomValues, timingSafeEqual,
   createCipheriv, createDecipheriv, getHashes, getCiphers, webcrypto: webCrypto, constants,
   KeyObject, createPublicKey, createPrivateKey, createSecretKey, generateKeyPairSync, generateKeyPair,
   publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt, sign, verify,
   createSign: (algorithm) => new Sign(algorithm), createVerify: (algorithm) => new Verify(algorithm), Sign, Verify,
 };
+// The deprecated aliases of randomBytes: present, not enumerable, as in Node.
+for (const name of ['prng', 'pseudoRandomBytes', 'rng']) {
+  Object.defineProperty(crypto, name, { value: randomBytes, writable: true, configurable: true, enumerable: false });
+}
 for (const name of ['createECDH', 'createDiffieHellman', 'getDiffieHellman', 'generateKeySync', 'generateKey', 'hkdf',
   'hkdfSync', 'X509Certificate', 'diffieHellman', 'generatePrime', 'generatePrimeSync', 'checkPrime', 'checkPrimeSync']) {
   crypto[name] = unavailable(name);

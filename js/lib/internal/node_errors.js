@@ -28,7 +28,7 @@ function describeReceived(value) {
     if (value.constructor && value.constructor.name) return ` Received an instance of ${value.constructor.name}`;
     return ' Received [object Object]';
   }
-  let shown = typeof value === 'symbol' ? value.toString() : String(value);
+  let shown = typeof value === 'symbol' ? value.toString() : Object.is(value, -0) ? '-0' : String(value);
   if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
   if (typeof value === 'string') shown = `'${shown}'`;
   else if (typeof value === 'bigint') shown = `${shown}n`;
@@ -53,6 +53,12 @@ function invalidArgType(name, expected, actual) {
   return makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', `${msg}.${describeReceived(actual)}`);
 }
 
+// ERR_INVALID_ARG_TYPE when the expectation is not a type: "must be a safe integer".
+function invalidArgTypeMessage(name, expectation, actual) {
+  const subject = `The "${name}" ${name.includes('.') ? 'property' : 'argument'}`;
+  return makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', `${subject} must be ${expectation}.${describeReceived(actual)}`);
+}
+
 function outOfRange(name, range, received) {
   let shown;
   if (Number.isInteger(received) && Math.abs(received) > 2 ** 32) shown = addNumericalSeparator(String(received));
@@ -60,7 +66,8 @@ function outOfRange(name, range, received) {
     shown = String(received);
     if (received > 2n ** 32n || received < -(2n ** 32n)) shown = addNumericalSeparator(shown);
     shown += 'n';
-  } else shown = typeof received === 'string' ? `'${received}'` : String(received);
+  } else if (Object.is(received, -0)) shown = '-0';
+  else shown = typeof received === 'string' ? `'${received}'` : String(received);
   return makeNodeError(RangeError, 'ERR_OUT_OF_RANGE',
     `The value of "${name}" is out of range. It must be ${range}. Received ${shown}`);
 }
@@ -82,6 +89,6 @@ function unknownEncoding(encoding) {
 }
 
 export {
-  makeNodeError, invalidArgType, outOfRange, invalidArgValue, bufferOutOfBounds, unknownEncoding,
+  makeNodeError, invalidArgType, invalidArgTypeMessage, outOfRange, invalidArgValue, bufferOutOfBounds, unknownEncoding,
   describeReceived, addNumericalSeparator,
 };

@@ -3,7 +3,12 @@
 // passes 32 fresh bytes from os.urandom with every execution, which key a ChaCha20
 // keystream (RFC 8439 block function). Math.random is never used.
 
-import { Uint8Array_ } from './primordials.js';
+import { DOMException } from './event_target.js';
+import { makeNodeError } from './node_errors.js';
+import {
+  ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ReflectGetPrototypeOf,
+  SafeSet, SetPrototypeHas, SymbolToStringTag, TypeError_, Uint8Array_, uncurryThis,
+} from './primordials.js';
 
 const state = new Uint32Array(16);
 const block = new Uint32Array(16);
@@ -48,45 +53,72 @@ function fillRandom(bytes) {
   return bytes;
 }
 
-const INTEGER_ARRAYS = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
-  'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
+const TypedArrayPrototype = ReflectGetPrototypeOf(Uint8Array_.prototype);
+const getter = (proto, key) => uncurryThis(ObjectGetOwnPropertyDescriptor(proto, key).get);
+const TypedArrayTag = getter(TypedArrayPrototype, SymbolToStringTag);
+const TypedArrayBuffer = getter(TypedArrayPrototype, 'buffer');
+const TypedArrayByteOffset = getter(TypedArrayPrototype, 'byteOffset');
+const TypedArrayByteLength = getter(TypedArrayPrototype, 'byteLength');
+const INTEGER_ARRAYS = new SafeSet(['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
+  'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array']);
 
-function domException(message, name) {
-  const err = new Error(message);
-  err.name = name;
-  return err;
+// Node's lib/internal/crypto/random.js getRandomValues: integer-type TypedArrays of at
+// most 65536 bytes, else a DOMException. The tag comes from the TypedArray getter, so
+// an object cannot pass for a TypedArray by its own Symbol.toStringTag.
+function fillIntegerArray(data) {
+  const tag = data !== null && typeof data === 'object' ? TypedArrayTag(data) : undefined;
+  if (tag === undefined || !SetPrototypeHas(INTEGER_ARRAYS, tag)) {
+    throw new DOMException('The data argument must be an integer-type TypedArray', 'TypeMismatchError');
+  }
+  const byteLength = TypedArrayByteLength(data);
+  if (byteLength > 65536) throw new DOMException('The requested length exceeds 65,536 bytes', 'QuotaExceededError');
+  fillRandom(new Uint8Array_(TypedArrayBuffer(data), TypedArrayByteOffset(data), byteLength));
+  return data;
 }
 
-// Web Crypto's crypto.getRandomValues.
-function getRandomValues(array) {
-  const tag = array !== null && typeof array === 'object' ? array[Symbol.toStringTag] : undefined;
-  if (!INTEGER_ARRAYS.includes(tag)) {
-    throw domException("The data argument must be an integer-type TypedArray", 'TypeMismatchError');
-  }
-  if (array.byteLength > 65536) {
-    throw domException(`The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536)`, 'QuotaExceededError');
-  }
-  fillRandom(new Uint8Array_(array.buffer, array.byteOffset, array.byteLength));
-  return array;
+function invalidThis() {
+  return makeNodeError(TypeError_, 'ERR_INVALID_THIS', 'Value of "this" must be of type Crypto');
 }
 
 function randomUUID() {
   const b = fillRandom(new Uint8Array_(16));
   b[6] = (b[6] & 0x0f) | 0x40;
   b[8] = (b[8] & 0x3f) | 0x80;
+  return formatUUID(b);
+}
+
+const HEX_BYTES = [];
+for (let i = 0; i < 256; i++) HEX_BYTES[i] = '0123456789abcdef'[i >> 4] + '0123456789abcdef'[i & 15];
+
+function formatUUID(b) {
   let hex = '';
   for (let i = 0; i < 16; i++) {
-    hex += (b[i] < 16 ? '0' : '') + b[i].toString(16);
+    hex += HEX_BYTES[b[i]];
     if (i === 3 || i === 5 || i === 7 || i === 9) hex += '-';
   }
   return hex;
 }
 
+// The global `crypto` (Node's Crypto): its methods check their receiver, as Node's do.
 function makeWebCrypto() {
   const crypto = {};
-  Object.defineProperty(crypto, 'getRandomValues', { value: getRandomValues, writable: true, enumerable: true, configurable: true });
-  Object.defineProperty(crypto, 'randomUUID', { value: randomUUID, writable: true, enumerable: true, configurable: true });
-  Object.defineProperty(crypto, Symbol.toStringTag, { value: 'Crypto', configurable: true });
+  function getRandomValues(array) {
+    if (this !== crypto) throw invalidThis();
+    if (arguments.length < 1) {
+      throw makeNodeError(TypeError_, 'ERR_MISSING_ARGS',
+        "Failed to execute 'getRandomValues' on 'Crypto': 1 argument required, but only 0 present.");
+    }
+    return fillIntegerArray(array);
+  }
+  function randomUUIDMethod() {
+    if (this !== crypto) throw invalidThis();
+    return randomUUID();
+  }
+  ObjectDefineProperty(getRandomValues, 'name', { value: 'getRandomValues' });
+  ObjectDefineProperty(randomUUIDMethod, 'name', { value: 'randomUUID' });
+  ObjectDefineProperty(crypto, 'getRandomValues', { value: getRandomValues, writable: true, enumerable: true, configurable: true });
+  ObjectDefineProperty(crypto, 'randomUUID', { value: randomUUIDMethod, writable: true, enumerable: true, configurable: true });
+  ObjectDefineProperty(crypto, SymbolToStringTag, { value: 'Crypto', configurable: true });
 
   return crypto;
 }
