@@ -901,6 +901,32 @@ function checkFileURL(url) {
   }
 }
 
+function invalidFileURLPath(reason) {
+  return makeNodeError(TypeError, 'ERR_INVALID_FILE_URL_PATH', `File URL path ${reason}`);
+}
+
+// Node's getPathFromURLWin32: fileURLToPath(url, { windows: true }).
+function windowsPathFromURL(url) {
+  const hostname = url.hostname;
+  let pathname = url.pathname;
+  for (let n = 0; n < pathname.length; n++) {
+    if (pathname[n] === '%') {
+      const third = pathname.codePointAt(n + 2) | 0x20;
+      if ((pathname[n + 1] === '2' && third === 102) || (pathname[n + 1] === '5' && third === 99)) {
+        throw invalidFileURLPath('must not include encoded \\ or / characters');
+      }
+    }
+  }
+  pathname = pathname.replaceAll('/', '\\');
+  if (pathname.includes('%')) pathname = decodeURIComponent(pathname);
+  if (hostname !== '') return `\\\\${domainToUnicode(hostname)}${pathname}`;
+  const letter = pathname.codePointAt(1) | 0x20;
+  const sep = pathname.charAt(2);
+  if (letter < 97 || letter > 122 || sep !== ':') throw invalidFileURLPath('must be absolute');
+  return pathname.slice(1);
+}
+
+// pathToFileURL(path, { windows: true }) needs path.win32.resolve, which this layer lacks.
 function windowsUnsupported(options) {
   if (options?.windows) {
     throw makeNodeError(Error, 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM', 'Windows paths are not supported here');
@@ -908,16 +934,16 @@ function windowsUnsupported(options) {
 }
 
 function fileURLToPath(path, options = undefined) {
-  windowsUnsupported(options);
+  const windows = options?.windows;
   const url = fileURLOf(path);
+  if (url.protocol !== 'file:') throw makeNodeError(TypeError, 'ERR_INVALID_URL_SCHEME', 'The URL must be of scheme file');
+  if (windows) return windowsPathFromURL(url);
   checkFileURL(url);
   const pathname = url.pathname;
   for (let n = 0; n < pathname.length; n++) {
     if (pathname[n] === '%') {
       const third = pathname.codePointAt(n + 2) | 0x20;
-      if (pathname[n + 1] === '2' && third === 102) {
-        throw makeNodeError(TypeError, 'ERR_INVALID_FILE_URL_PATH', 'File URL path must not include encoded / characters');
-      }
+      if (pathname[n + 1] === '2' && third === 102) throw invalidFileURLPath('must not include encoded / characters');
     }
   }
   return pathname.includes('%') ? decodeURIComponent(pathname) : pathname;
