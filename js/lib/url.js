@@ -118,19 +118,30 @@ function domainToUnicode(domain) {
   return typeof host === 'string' ? unicodeDomain(host) : serializeHost(host);
 }
 
+const IDNA_OPTIONS = {
+  checkHyphens: false, checkBidi: true, checkJoiners: true, useSTD3ASCIIRules: false,
+  transitionalProcessing: false, verifyDNSLength: false,
+};
+
+// ada::idna::to_unicode: an xn-- label whose Punycode does not round-trip stays as it is.
 function unicodeDomain(domain) {
-  return tr46ToUnicode(domain, { checkHyphens: false, checkBidi: false, checkJoiners: false, useSTD3ASCIIRules: false })
-    .domain;
+  const labels = domain.split('.');
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (!/^xn--/i.test(label)) continue;
+    const decoded = tr46ToUnicode(label, { ...IDNA_OPTIONS, checkBidi: false, checkJoiners: false }).domain;
+    if (tr46ToASCII(decoded, IDNA_OPTIONS) === label.toLowerCase()) labels[i] = decoded;
+  }
+  return labels.join('.');
 }
 
 // IDNA ToASCII as Node's url.parse applies it to a host name (ada::idna::to_ascii): '' when
 // the name cannot be converted.
+// ada keeps an ASCII name whose xn-- labels are not valid Punycode as it is.
 function toASCII(hostname) {
-  const result = tr46ToASCII(hostname, {
-    checkHyphens: false, checkBidi: true, checkJoiners: true, useSTD3ASCIIRules: false,
-    transitionalProcessing: false, verifyDNSLength: false,
-  });
-  return result === null ? '' : result;
+  const result = tr46ToASCII(hostname, IDNA_OPTIONS);
+  if (result !== null) return result;
+  return /^[\x00-\x7f]*$/.test(hostname) ? hostname : '';
 }
 
 // ---------------------------------------------------------------------------------
@@ -1040,6 +1051,9 @@ class URLPatternImpl {
     if (input === null) input = undefined;
     if (input !== undefined && typeof input !== 'string' && typeof input !== 'object') {
       throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'Input must be an object or a string');
+    }
+    if (baseURL !== undefined && baseURL !== null && typeof baseURL !== 'string' && typeof baseURL !== 'object') {
+      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'second argument must be a string or object');
     }
     if (baseURL === null) baseURL = undefined;
     if (options === undefined && baseURL !== undefined && typeof baseURL === 'object') {

@@ -114,6 +114,13 @@ PARSE_INPUTS = [
     "http://a\tb.com/",
     "s3://foo.bar/",
     "http://x.com/\u00e9t\u00e9",
+    "http://xn--a.com/",
+    "http://xn--/",
+    "http://a.xn--ab-/",
+    "http://a\u200db.com/",
+    "http://\u0661\u0662a.com/",
+    "http://xn--ls8h.la/",
+    "http://a_b.com/",
 ]
 
 PARSE = [U + f"return [url.parse({json.dumps(s)}), url.parse({json.dumps(s)}, true, true), url.format({json.dumps(s)})]"
@@ -262,7 +269,7 @@ WHATWG = [
 
 DOMAINS = ["example.com", "EXAMPLE.com", "münchen.de", "☃.net", "xn--n3h.net", "ß.de", "σ.com", "a:b", "a b",
            "", "[::1]", "1.2.3", "0x7f.1", "a/b", "a?b", "a#b", "a@b", "%41.com", "Ⅻ.com", "ab--c.com", "-x.com",
-           "a..b", "a.b.", "www.日本語.jp"]
+           "a..b", "a.b.", "www.日本語.jp", "xn--a.com", "xn--", "a.xn--ab-", "XN--N3H.net", "xn--mnchen-3ya.de"]
 DOMAIN = [U + f"return [url.domainToASCII({json.dumps(d)}), url.domainToUnicode({json.dumps(d)})]"
           for d in DOMAINS] + [
     U + "return url.domainToASCII()",
@@ -344,6 +351,13 @@ PATTERN = [
     "return new URLPattern({ pathname: '/:id(' })",
     "return new URLPattern('relative/path')",
     "return new URLPattern(1)",
+    "return new URLPattern('https://x/*', 5)",
+    "return new URLPattern('https://x/*', true)",
+    "return [new URLPattern('data\\\\:foo*').protocol, new URLPattern({ protocol: 'javascript' }).test('javascript:alert(1)')]",
+    "return new URLPattern({ hostname: 'xn--n3h.net' }).test('https://☃.net/')",
+    "return new URLPattern({ pathname: '/caf\u00e9' }).pathname",
+    "return new URLPattern({ pathname: '*', search: '*' }).exec('https://x/a?b=1#c').search",
+    "return new URLPattern({ pathname: '/:a/:b' }).exec('https://x/1/2').pathname.groups",
     "return new URLPattern({}, 'base')",
     "return URLPattern()",
     "return new URLPattern({ pathname: '/a' }).exec(5)",
