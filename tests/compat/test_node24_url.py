@@ -121,9 +121,41 @@ PARSE_INPUTS = [
     "http://\u0661\u0662a.com/",
     "http://xn--ls8h.la/",
     "http://a_b.com/",
+    # From Node's test-url-parse-format.js.
+    "http:\\\\evil-phisher\\foo.html?json=\"\\\"foo\\\"\"#h\\a\\s\\h",
+    "http:\\\\evil-phisher\\foo.html#h\\a\\s\\h?blarg",
+    "http://USER:PW@www.ExAmPlE.com/",
+    "http://user%3Apw@www.example.com/",
+    "HtTp://x.y.cOm;a/b/c?d=e#f g<h>i",
+    "http://x...y...#p",
+    "http://x/p/\"quoted\"",
+    "<http://goo.corn/bread> Is a URL!",
+    "http:/baz/../foo/bar",
+    "//user:pass@example.com:8000/foo/bar?baz=quux#frag",
+    "http:/foo/bar?baz=quux#frag",
+    "dot.test:foo/bar",
+    "http://example.Bücher.com/",
+    "http://www.Äffchen.cOm;A/b/c?d=e#f g<h>i",
+    "http://SÉLIER.COM/",
+    "http://ليهمابتكلموشعربي؟.ي؟/",
+    "http://➡.ws/➡",
+    "[fe80::1]",
+    "coap://[1080:0:0:0:8:800:200C:417A]:61616/",
+    "http://user:password@[3ffe:2a00:100:7031::1]:8080",
+    "coap://u:p@[::192.9.5.5]:61616/.well-known/r?n=Temperature",
+    "http://example.com:",
+    "http://example.com:?a=b",
+    "http://example.com:#abc",
+    "http://[fe80::1]:/a/b?a=b#abc",
+    "http://a.b/\tbc\ndr\ref g\"hq'j<kl>?mn\\op^q=r`99{st|uv}wz",
+    "http://a\r\" \t\n<'b:b@c\r\nd/e?f",
+    "git+ssh://git@github.com:npm/npm",
+    "https://*",
+    "javAscript:alert(1);a='@white-listed.com'",
 ]
 
-PARSE = [U + f"return [url.parse({json.dumps(s)}), url.parse({json.dumps(s)}, true, true), url.format({json.dumps(s)})]"
+PARSE = [U + f"const s = {json.dumps(s)};\n"
+         "return [url.parse(s), url.parse(s, true, true), url.format(s), url.parse(`     \\t  ${s}\\n\\t`)]"
          for s in PARSE_INPUTS]
 
 PARSE_ERRORS = [
@@ -244,6 +276,7 @@ RESOLVE = [U + f"const s = {json.dumps(a)}, r = {json.dumps(b)}; "
     U + "return url.resolveObject('', 'whatever')",
     U + "return url.resolveObject(null, { href: 'kept' })",
     U + "return url.parse('http://x.com/a/b').resolve('../c')",
+    U + "return url.parse('http://nodejs.org/').resolveObject('jAvascript:alert(1);a=\\x27@white-listed.com\\x27')",
     U + "return url.parse('http://x.com/a/b').resolveObject(url.parse('//y.com/', false, true))",
 ]
 
