@@ -32,6 +32,7 @@ import { makeProcess } from './lib/process.js';
 import querystring from './lib/querystring.js';
 import stringDecoder from './lib/string_decoder.js';
 import { Blob, File } from './lib/internal/blob.js';
+import { createObjectURL, revokeObjectURLPath } from './lib/internal/object_urls.js';
 import util from './lib/util.js';
 import assert from './lib/assert.js';
 import * as timers from './lib/internal/timers.js';
@@ -136,6 +137,8 @@ function init(token, options) {
   };
   for (const name of ObjectKeys(builtins)) registerModule(name, () => builtins[name]);
   registerInternal('host', Object.freeze({ hostCall, hostCancel, SecurityError, failExecution, isLive }));
+  // URL.createObjectURL / revokeObjectURL (the url bundle) share buffer's resolveObjectURL registry.
+  registerInternal('object_urls', Object.freeze({ createObjectURL, revokeObjectURLPath }));
   const roots = [...hidden];
   let bootstrapped = false;
   configureModules({

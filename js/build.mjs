@@ -80,7 +80,7 @@ const modules = {
 };
 // Globals defined by installing a module: code that names one gets the module.
 const globals = {
-  URL: 'url', URLSearchParams: 'url',
+  URL: 'url', URLSearchParams: 'url', URLPattern: 'url',
   ...Object.fromEntries(['fetch', 'Headers', 'Request', 'Response', 'FormData'].map((g) => [g, 'internal:fetch'])),
 };
 // Alias kinds: 'member' gives the function itself (lodash/get), 'namespace' an

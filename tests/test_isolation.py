@@ -394,3 +394,25 @@ def test_the_override_mistake_is_tamed(cb1: CodeBlockClient, name: str) -> None:
     code, expected = OVERRIDES[name]
     assert cb1.ok(code) == expected
     assert cb1.ok(PROBE) == CLEAN
+
+
+def test_object_urls_are_per_execution(cb1: CodeBlockClient) -> None:
+    """A blob: URL names data of the execution that created it: a later execution on the
+    same runtime cannot resolve it, whether or not it revoked it (object_urls.js)."""
+    code = ("const { resolveObjectURL } = require('buffer');\n"
+            "const u = URL.createObjectURL(new Blob(['secret of A'], { type: 'text/plain' }));\n"
+            "const kept = URL.createObjectURL(new Blob(['also A']));\n"
+            "setTimeout(() => URL.createObjectURL(new Blob(['late'])), 0);\n"
+            "return [u, kept, await resolveObjectURL(u).text()]")
+    made, kept, text = cb1.ok(code)
+    assert text == "secret of A"
+    # B: with and without the url module named (resolveObjectURL lives in buffer).
+    probe = "const { resolveObjectURL } = require('buffer'); return [resolveObjectURL(input.a), resolveObjectURL(input.b)]"
+    assert cb1.ok(probe, {"a": made, "b": kept}) == [None, None]
+    probe_url = ("const { resolveObjectURL } = require('buffer'); URL.revokeObjectURL('blob:nodedata:x');\n"
+                 "return [input.a, input.b].map((u) => resolveObjectURL(u) === undefined)")
+    assert cb1.ok(probe_url, {"a": made, "b": kept}) == [True, True]
+    # Within one execution the registry works, so the checks above can fail.
+    same = ("const { resolveObjectURL } = require('buffer'); const u = URL.createObjectURL(new Blob(['x']));\n"
+            "return resolveObjectURL(u).size")
+    assert cb1.ok(same) == 1

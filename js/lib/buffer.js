@@ -11,6 +11,7 @@ import {
 import {
   bufferOutOfBounds, describeReceived, invalidArgType, invalidArgValue, makeNodeError, outOfRange, unknownEncoding,
 } from './internal/node_errors.js';
+import { resolveObjectURL } from './internal/object_urls.js';
 
 // Node 24 (V8 13+): 2^53 - 1. What a code block can allocate is bounded by its limits.
 const kMaxLength = Number.MAX_SAFE_INTEGER;
@@ -515,7 +516,7 @@ function makeBufferModule() {
   const constants = { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: kStringMaxLength };
   return {
     Buffer, FastBuffer, constants, kMaxLength, kStringMaxLength, INSPECT_MAX_BYTES: 50, isUtf8, isAscii, transcode,
-    SlowBuffer: Buffer.allocUnsafeSlow,
+    SlowBuffer: Buffer.allocUnsafeSlow, resolveObjectURL,
   };
 }
 

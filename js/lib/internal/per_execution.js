@@ -31,6 +31,8 @@
 //   form-data                                dayjs.locale/extend, uuid's v1/v7 clock) is
 //                                            the execution's own
 //   require, module, exports, __flowEsm      fresh per execution (modules.js, execution.js)
+//   object URLs (URL.createObjectURL,        the registry (internal/object_urls.js) is
+//   buffer.resolveObjectURL)                 emptied by a restorer after every execution
 //   timers, host calls, Atomics waits,       execution.js: cancelled or dropped when the
 //   finalizers, console buffer, ArrayBuffer  execution settles, and again at the reset
 //   budget, random seed
