@@ -99,7 +99,7 @@ function inspectValue(value, depth, seen, indent, top, ctx = { currentDepth: 0 }
     if (tag === '[object Date]') return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
     if (tag === '[object RegExp]') return String_(value);
     if (value instanceof Uint8Array && typeof value.inspect === 'function' && value.constructor?.name === 'Buffer') {
-      return value.inspect();
+      return value.inspect(depth, {}); // with a context: Node shows a Buffer's extra properties
     }
     if (tag === '[object WeakMap]' || tag === '[object WeakSet]') return `${tag.slice(8, -1)} { <items unknown> }`;
     if (tag === '[object Promise]') return 'Promise { <pending> }';
