@@ -16,6 +16,7 @@ const MAX_STRING = 10000;
 const IDENT = /^[a-zA-Z_][a-zA-Z_0-9]*$/; // Node's keyStrRegExp
 const errorToString = Error.prototype.toString;
 const hasOwn = Object.prototype.hasOwnProperty;
+const CUSTOM_INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 function quote(s) {
   const body = StringPrototypeSlice(JSONStringify(s), 1, -1).replace(/\\"/g, '"');
@@ -98,6 +99,12 @@ function inspectValue(value, depth, seen, indent, top, ctx = { currentDepth: 0 }
     if (value instanceof Error || tag === '[object Error]') return value.stack || Reflect.apply(errorToString, value, []);
     if (tag === '[object Date]') return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
     if (tag === '[object RegExp]') return String_(value);
+    const custom = value[CUSTOM_INSPECT];
+    if (typeof custom === 'function' && custom !== inspectForUtil) { // Node's util.inspect.custom hook
+      const shown = Reflect.apply(custom, value, [depth, { depth }, inspectForUtil]);
+      if (typeof shown === 'string') return shown;
+      if (shown !== value) return inspectValue(shown, depth, seen, indent, false, ctx, level);
+    }
     if (value instanceof Uint8Array && typeof value.inspect === 'function' && value.constructor?.name === 'Buffer') {
       return value.inspect(depth, {}); // with a context: Node shows a Buffer's extra properties
     }
