@@ -68,7 +68,7 @@ function functionText(fn) {
     const base = Object.getPrototypeOf(fn);
     return `[class ${fn.name || '(anonymous)'}${base && base !== Function.prototype && base.name ? ` extends ${base.name}` : ''}]`;
   }
-  return `[${kind}: ${fn.name || '(anonymous)'}]`;
+  return fn.name ? `[${kind}: ${fn.name}]` : `[${kind} (anonymous)]`; // Node: [Function (anonymous)]
 }
 
 // Node's reduceToSingleString with compact = 3: the three innermost levels may
