@@ -5,7 +5,7 @@
 // charged to the execution's budget.
 
 import {
-  asciiDecode, base64ByteLength, base64Decode, base64Encode, hexDecode, hexEncode, isValidUtf8,
+  asciiDecode, base64Decode, base64Encode, hexDecode, hexEncode, isValidUtf8,
   latin1Decode, utf16leDecode, utf8Decode, utf8Length, utf8Write,
 } from './internal/encoding.js';
 import {
@@ -74,7 +74,12 @@ function byteLengthOf(string, encoding) {
     case 'utf16le': return string.length * 2;
     case 'latin1': case 'ascii': return string.length;
     case 'hex': return string.length >>> 1;
-    default: return base64ByteLength(string);
+    default: { // Node's base64ByteLength: up to two '=' dropped, then 3/4
+      let bytes = string.length;
+      if (string.charCodeAt(bytes - 1) === 0x3D) bytes--;
+      if (bytes > 1 && string.charCodeAt(bytes - 1) === 0x3D) bytes--;
+      return (bytes * 3) >>> 2;
+    }
   }
 }
 
@@ -293,10 +298,7 @@ function makeBufferModule() {
         if (!(list[i] instanceof Uint8Array)) throw invalidArgType(`list[${i}]`, ['Buffer', 'Uint8Array'], list[i]);
         totalLength += list[i].length;
       }
-    } else {
-      validateNumber(totalLength, 'length');
-      if (totalLength < 0) throw outOfRange('length', '>= 0 && <= 9007199254740991', totalLength);
-    }
+    } else validateInteger(totalLength, 'length', 0);
     const buf = Buffer.allocUnsafe(totalLength);
     let pos = 0;
     for (let i = 0; i < list.length; i++) {
@@ -380,20 +382,58 @@ function makeBufferModule() {
     return this === other || compareBytes(this, 0, this.length, other, 0, other.length) === 0;
   };
 
-  proto.compare = function compare(target, targetStart = 0, targetEnd = target?.length, sourceStart = 0,
-    sourceEnd = this.length) {
+  proto.compare = function compare(target, targetStart, targetEnd, sourceStart, sourceEnd) {
     if (!(target instanceof Uint8Array)) throw invalidArgType('target', ['Buffer', 'Uint8Array'], target);
+    if (arguments.length === 1) return compareBytes(this, 0, this.length, target, 0, target.length);
+    if (targetStart === undefined) targetStart = 0; else validateInteger(targetStart, 'targetStart', 0);
+    if (targetEnd === undefined) targetEnd = target.length; else validateInteger(targetEnd, 'targetEnd', 0, target.length);
+    if (sourceStart === undefined) sourceStart = 0; else validateInteger(sourceStart, 'sourceStart', 0);
+    if (sourceEnd === undefined) sourceEnd = this.length; else validateInteger(sourceEnd, 'sourceEnd', 0, this.length);
+    if (sourceStart >= sourceEnd) return targetStart >= targetEnd ? 0 : -1;
+    if (targetStart >= targetEnd) return 1;
+    if (sourceStart > this.length) throw makeNodeError(RangeError, 'ERR_OUT_OF_RANGE', 'The value of "sourceStart" is out of range.');
+    if (targetStart > target.length) throw makeNodeError(RangeError, 'ERR_OUT_OF_RANGE', 'The value of "targetStart" is out of range.');
     return compareBytes(this, sourceStart, sourceEnd, target, targetStart, targetEnd);
   };
 
-  proto.copy = function copy(target, targetStart = 0, sourceStart = 0, sourceEnd = this.length) {
+  // Node's toInteger: a safe integer (floored), else the default.
+  function toInteger(n, defaultValue) {
+    n = +n;
+    if (!Number.isNaN(n) && n >= Number.MIN_SAFE_INTEGER && n <= Number.MAX_SAFE_INTEGER) return n % 1 === 0 ? n : Math.floor(n);
+    return defaultValue;
+  }
+
+  // Node's _copyActual: clamped to both buffers; returns the bytes copied.
+  function copyActual(source, target, targetStart, sourceStart, sourceEnd) {
+    if (sourceEnd - sourceStart > target.byteLength - targetStart) sourceEnd = sourceStart + target.byteLength - targetStart;
+    let nb = sourceEnd - sourceStart;
+    const sourceLen = source.byteLength - sourceStart;
+    if (nb > sourceLen) nb = sourceLen;
+    if (nb <= 0) return 0;
+    const from = new Uint8Array(source.buffer, source.byteOffset + sourceStart, nb);
+    Uint8Array.prototype.set.call(target, from, targetStart);
+    return nb;
+  }
+
+  proto.copy = function copy(target, targetStart, sourceStart, sourceEnd) {
     if (!(target instanceof Uint8Array)) throw invalidArgType('target', ['Buffer', 'Uint8Array'], target);
-    if (targetStart < 0) throw outOfRange('targetStart', `>= 0 && <= ${target.length}`, targetStart);
-    if (sourceStart < 0 || sourceStart > this.length) throw outOfRange('sourceStart', `>= 0 && <= ${this.length}`, sourceStart);
-    sourceEnd = Math.min(sourceEnd, this.length);
-    const n = Math.max(0, Math.min(sourceEnd - sourceStart, target.length - targetStart));
-    if (n > 0) target.set(this.subarray(sourceStart, sourceStart + n), targetStart);
-    return n;
+    if (targetStart === undefined) targetStart = 0;
+    else {
+      targetStart = Number.isInteger(targetStart) ? targetStart : toInteger(targetStart, 0);
+      if (targetStart < 0) throw outOfRange('targetStart', '>= 0', targetStart);
+    }
+    if (sourceStart === undefined) sourceStart = 0;
+    else {
+      sourceStart = Number.isInteger(sourceStart) ? sourceStart : toInteger(sourceStart, 0);
+      if (sourceStart < 0 || sourceStart > this.byteLength) throw outOfRange('sourceStart', `>= 0 && <= ${this.byteLength}`, sourceStart);
+    }
+    if (sourceEnd === undefined) sourceEnd = this.byteLength;
+    else {
+      sourceEnd = Number.isInteger(sourceEnd) ? sourceEnd : toInteger(sourceEnd, 0);
+      if (sourceEnd < 0) throw outOfRange('sourceEnd', '>= 0', sourceEnd);
+    }
+    if (targetStart >= target.byteLength || sourceStart >= sourceEnd) return 0;
+    return copyActual(this, target, targetStart, sourceStart, sourceEnd);
   };
 
   proto.fill = function fill(value, offset, end, encoding) { return fillBuffer(this, value, offset, end, encoding); };
@@ -445,8 +485,11 @@ function makeBufferModule() {
     else if (value instanceof Uint8Array) needle = value;
     else throw invalidArgType('value', ['number', 'string', 'Buffer', 'Uint8Array'], value);
     const len = buf.length;
-    let from = byteOffset === undefined ? (first ? 0 : len) : +byteOffset;
+    if (byteOffset > 0x7fffffff) byteOffset = 0x7fffffff;
+    else if (byteOffset < -0x80000000) byteOffset = -0x80000000;
+    let from = +byteOffset;
     if (Number.isNaN(from)) from = first ? 0 : len;
+    from = Math.trunc(from);
     if (from < 0) from += len;
     if (needle.length === 0) return first ? Math.min(Math.max(from, 0), len) : Math.min(Math.max(from, 0), len);
     if (first) {
@@ -625,17 +668,33 @@ function makeBufferModule() {
     return true;
   }
 
-  // buffer.transcode: re-encode between Node's encodings (utf8, utf16le, latin1, ascii).
+  // buffer.transcode: re-encode between Node's encodings (utf8, utf16le, latin1, ascii),
+  // with ICU's substitutions ('?' for what latin1/ascii cannot hold, U+FFFD for bad input)
+  // and its errors (invalid UTF-8 into UTF-16, lone surrogates into UTF-8).
   function transcode(source, fromEncoding, toEncoding) {
     if (!(source instanceof Uint8Array)) throw invalidArgType('source', ['Buffer', 'Uint8Array'], source);
+    if (source.length === 0) return Buffer.alloc(0);
     const supported = ['utf8', 'utf16le', 'latin1', 'ascii'];
     const from = normalizeEncoding(fromEncoding);
     const to = normalizeEncoding(toEncoding);
+    const fail = (code) => makeNodeError(Error, code, `Unable to transcode Buffer [${code}]`);
     if (!supported.includes(from) || !supported.includes(to)) {
-      throw makeNodeError(Error, 'U_ILLEGAL_ARGUMENT_ERROR', `Unable to transcode Buffer [U_ILLEGAL_ARGUMENT_ERROR]`);
+      throw fail('U_ILLEGAL_ARGUMENT_ERROR');
     }
-    let text = Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString(from);
-    if (to === 'latin1' || to === 'ascii') text = text.replace(/[^\u0000-\u00ff]/gu, '?');
+    const bytes = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+    if ((from === 'latin1' || from === 'ascii') && to === 'utf16le') return Buffer.from(latin1Decode(bytes, 0, bytes.length), 'utf16le');
+    let text;
+    if (from === 'utf8') {
+      if (to === 'utf16le' && !isValidUtf8(bytes)) throw fail('U_INVALID_CHAR_FOUND');
+      text = utf8Decode(bytes, 0, bytes.length);
+    } else if (from === 'utf16le') {
+      text = utf16leDecode(bytes, 0, bytes.length & ~1);
+      if (to === 'utf8' && (!text.isWellFormed() || bytes.length % 2 !== 0)) throw fail('U_INVALID_CHAR_FOUND');
+      text = text.toWellFormed();
+    } else if (from === 'latin1') text = latin1Decode(bytes, 0, bytes.length);
+    else text = latin1Decode(bytes, 0, bytes.length).replace(/[\u0080-\u00ff]/g, '\ufffd');
+    if (to === 'latin1') text = text.replace(/[^\u0000-\u00ff]/gu, '?');
+    else if (to === 'ascii') text = text.replace(/[^\u0000-\u007f]/gu, '?');
     return Buffer.from(text, to);
   }
 
