@@ -267,7 +267,13 @@ function makeBufferModule() {
     return buf;
   };
   Buffer.allocUnsafe = function allocUnsafe(size) { checkSize(size); return new FastBuffer(size); };
-  Buffer.allocUnsafeSlow = Buffer.allocUnsafe;
+  Buffer.allocUnsafeSlow = function allocUnsafeSlow(size) { checkSize(size); return new FastBuffer(size); };
+  // Node's own Buffer.of (not Uint8Array.of through the Buffer constructor).
+  Buffer.of = function of(...items) {
+    const buf = new FastBuffer(items.length);
+    for (let k = 0; k < items.length; k++) buf[k] = items[k];
+    return buf;
+  };
 
   Buffer.isBuffer = function isBuffer(b) { return b instanceof Buffer; };
   Buffer.isEncoding = function isEncoding(encoding) {
@@ -628,6 +634,49 @@ function makeBufferModule() {
   proto.readUintLE = proto.readUIntLE; proto.readUintBE = proto.readUIntBE;
   proto.writeUintLE = proto.writeUIntLE; proto.writeUintBE = proto.writeUIntBE;
 
+  // The per-encoding methods Node's Buffer.prototype has (buf.hexSlice, buf.utf8Write...),
+  // with their checks: Node's binding for hex/ucs2/base64, its fast paths for the others.
+  const sliceIndex = (value, fallback) => {
+    if (value === undefined) return fallback;
+    const n = Math.trunc(+value) || 0;
+    if (n < 0) throw makeNodeError(RangeError, 'ERR_OUT_OF_RANGE', 'Index out of range');
+    return n;
+  };
+  const decoders = {
+    utf8: utf8Decode, latin1: latin1Decode, ascii: asciiDecode, hex: hexDecode, ucs2: utf16leDecode,
+    base64: (b, s, e) => base64Encode(b, s, e, false), base64url: (b, s, e) => base64Encode(b, s, e, true),
+  };
+  for (const enc of Object.keys(decoders)) {
+    const decode = decoders[enc];
+    proto[`${enc}Slice`] = { [`${enc}Slice`](start, end) {
+      const len = this.length;
+      if (len === 0) return '';
+      start = sliceIndex(start, 0);
+      end = sliceIndex(end, len);
+      if (end > len) throw makeNodeError(RangeError, 'ERR_OUT_OF_RANGE', 'Index out of range');
+      if (end <= start) return '';
+      return decode(this, start, end);
+    } }[`${enc}Slice`];
+    const fast = enc === 'utf8' || enc === 'latin1' || enc === 'ascii';
+    const target = enc === 'ucs2' ? 'utf16le' : enc;
+    proto[`${enc}Write`] = { [`${enc}Write`](string, offset, length) {
+      if (typeof string !== 'string') throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'argument must be a string');
+      const len = this.length;
+      if (fast) {
+        offset = offset === undefined ? 0 : Math.trunc(+offset) || 0;
+        if (offset < 0 || offset > len) throw bufferOutOfBounds('offset');
+        length = length === undefined ? len - offset : Math.trunc(+length) || 0;
+        if (length < 0 || length > len - offset) throw bufferOutOfBounds('length');
+      } else {
+        offset = sliceIndex(offset, 0);
+        if (offset > len) throw bufferOutOfBounds('offset');
+        length = Math.min(sliceIndex(length, len - offset), len - offset);
+      }
+      if (length === 0) return 0;
+      return writeString(this, string, offset, length, target);
+    } }[`${enc}Write`];
+  }
+
   Object.defineProperty(proto, 'parent', { get() { return this instanceof Buffer ? this.buffer : undefined; }, enumerable: true, configurable: true });
   Object.defineProperty(proto, 'offset', { get() { return this instanceof Buffer ? this.byteOffset : undefined; }, enumerable: true, configurable: true });
 
@@ -700,7 +749,7 @@ function makeBufferModule() {
 
   const constants = { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: kStringMaxLength };
   return {
-    Buffer, FastBuffer, constants, kMaxLength, kStringMaxLength, INSPECT_MAX_BYTES: 50, isUtf8, isAscii, transcode,
+    Buffer, constants, kMaxLength, kStringMaxLength, INSPECT_MAX_BYTES: 50, isUtf8, isAscii, transcode,
     SlowBuffer: Buffer.allocUnsafeSlow,
   };
 }

@@ -174,6 +174,21 @@ BUFFER = [
         "Buffer.from([0xc3, 0x41]), 'ascii', 'utf16le'", "Buffer.from([0xc3]), 'ascii', 'utf8'", "Buffer.from('\\ud83d\\ude00'), 'utf8', 'latin1'",
         "Buffer.alloc(0), 'nope', 'nope'", "Buffer.from('a'), null, 'utf8'", "Buffer.from('a'), 'binary', 'UCS-2'")],
     "const { kStringMaxLength, constants, SlowBuffer, Buffer: B } = require('buffer'); return [kStringMaxLength === constants.MAX_STRING_LENGTH, typeof SlowBuffer, B === Buffer]",
+    # the per-encoding methods (buf.hexSlice, buf.utf8Write...) Node's own tests and some libraries use
+    *[f"return Buffer.from('hello').{m}Slice({a})" for m in ("hex", "utf8", "latin1", "ascii", "ucs2", "base64", "base64url")
+      for a in ("", "1, 3", "10, 20", "5, 6", "undefined, 6", "0, -1", "5", "6", "-1, 2", "NaN, NaN", "1, '3'", "{}, []", "2 ** 53")],
+    *[f"const w = Buffer.alloc(6); const r = w.{m}Write({a}); return [r, w.toString('hex')]"
+      for m in ("hex", "utf8", "latin1", "ascii", "ucs2", "base64", "base64url")
+      for a in ("'abcd'", "'abcd', 6", "'abcd', 7", "'abcd', -1", "'abcd', 1, -1", "'abcd', 1, 5", "'abcd', 1, 6",
+                "'abcd', NaN, NaN", "'abcd', 1.5, 2.5", "'abcd', null", "'abcd', {}, '2'", "'abcd', 2 ** 53", "{}", "5, 1",
+                "'abcd', 6, 0")],
+    "return Buffer.alloc(0).hexSlice(-1, 5)",
+    "return Object.getOwnPropertyNames(Buffer.prototype).sort()",
+    "return Object.getOwnPropertyNames(Buffer).sort()",
+    "return [Buffer.allocUnsafeSlow.name, Buffer.of.name, Buffer.copyBytesFrom.name, Buffer.allocUnsafeSlow === Buffer.allocUnsafe]",
+    # resolveObjectURL is another change's (URL.createObjectURL)
+    "return Object.keys(require('buffer')).filter((k) => k !== 'resolveObjectURL').sort()",
+    "return [Buffer.length, Buffer.from.length, Buffer.alloc.length, Buffer.prototype.write.length, Buffer.prototype.fill.length, Buffer.prototype.copy.length, Buffer.prototype.compare.length, Buffer.prototype.toString.length]",
     "const b = Buffer.alloc(10); return [b.parent === b.buffer, b.offset === b.byteOffset, Buffer.prototype.parent, Buffer.prototype.offset]",
 ]
 
