@@ -243,6 +243,12 @@ BLOB = [
     "return ['size', 'type', 'slice', 'arrayBuffer', 'text', 'bytes'].map((k) => Object.getOwnPropertyDescriptor(Blob.prototype, k).enumerable)",
     "return [require('util').inspect(new Blob(['abc'], { type: 'x/y' })), require('util').inspect(new File(['ab'], 'n.txt', { lastModified: 3 }))]",
     "return new Blob([]).slice(0, 0).size",
+    "const b = new Blob(['abc']); const c = structuredClone(b); return [c instanceof Blob, c !== b, c.size, c.type, await c.text()]",
+    "const f = new File(['abc'], 'n.txt', { type: 'a/b', lastModified: 9 }); const c = structuredClone(f); return [c instanceof File, c.name, c.lastModified, c.type, await c.text()]",
+    "const b = new Blob([new Uint8Array(new SharedArrayBuffer(2))]); return b.size",
+    "const b = new Blob(['x'], { type: 'a/b' }); const r = new Response(b); return [r.headers.get('content-type'), (await r.blob()).type, await (await r.blob().catch(e => e.message))]",
+    "const b = new Blob(['abc'], { type: 'x/y' }); const c = structuredClone({ list: [b, b] }); return [c.list[0] === c.list[1], c.list[0] !== b, c.list[0].type, await c.list[1].text()]",
+    "const b = new Blob(['abc']); const c = new Blob([b]); return [c.size, await c.text(), c !== b]",
     "const b = new Blob(['abc']); return b.slice() !== b && (await b.slice().text())",
     "return new Blob(['a'.repeat(100000)]).slice(99990).size",
     # File

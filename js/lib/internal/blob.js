@@ -53,7 +53,7 @@ function convertSources(sources) {
 
 // A copy of one source's bytes (Blobs are immutable: later changes to a source are not seen).
 function sourceBytes(source, endings) {
-  if (isBlob(source)) return source[kBytes];
+  if (isBlob(source)) return blobBytes(source);
   if (isAnyArrayBuffer(source)) return new Uint8Array(source).slice();
   if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice();
   if (endings === 'native') source = source.replace(/\r\n|\r|\n/g, EOL);
@@ -82,6 +82,7 @@ function normalizeType(type) {
   return disallowedTypeCharacters.test(type) ? '' : type.toLowerCase();
 }
 
+let blobType;
 let blobBytes; // (blob) => its bytes, or undefined for anything not a Blob
 function isBlob(value) { return value !== null && typeof value === 'object' && blobBytes(value) !== undefined; }
 
@@ -102,6 +103,7 @@ const Blob = class {
 
   static {
     blobBytes = (value) => (#bytes in value ? value.#bytes : undefined);
+    blobType = (blob) => blob.#type;
     initBlob = (blob, bytes, type) => { blob.#bytes = bytes; blob.#type = type; };
   }
 
@@ -189,8 +191,9 @@ const Blob = class {
     return stream.pipeThrough(new TextDecoderStream());
   }
 
-  // The bytes, for fetch and form-data (which check `instanceof Blob` first).
-  get [kBytes]() { return this.#bytes; }
+  // A copy of the bytes, for fetch and form-data (which check `instanceof Blob` first):
+  // the symbol is registered, and a Blob stays immutable.
+  get [kBytes]() { return this.#bytes.slice(); }
 
   [kInspect](depth, options, inspect) {
     if (depth < 0) return this;
@@ -252,4 +255,11 @@ Object.defineProperties(File.prototype, {
   [Symbol.toStringTag]: { value: 'File', configurable: true, writable: false, enumerable: false },
 });
 
-export { Blob, File, kBytes, isBlob };
+// structuredClone of a Blob or File (Node's kClone/kDeserialize): the same bytes, type,
+// name and lastModified.
+function cloneBlob(blob) {
+  if (isFile(blob)) return new File([blob], blob.name, { type: blob.type, lastModified: blob.lastModified });
+  return makeBlob(blobBytes(blob), blobType(blob));
+}
+
+export { Blob, File, kBytes, isBlob, cloneBlob };
