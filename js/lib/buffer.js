@@ -747,6 +747,10 @@ function makeBufferModule() {
     return Buffer.from(text, to);
   }
 
+  // Reached only through Buffer[Symbol.species] (a getter harden.js does not call): frozen
+  // here, as everything shared is.
+  Object.freeze(FastBuffer);
+
   const constants = { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: kStringMaxLength };
   return {
     Buffer, constants, kMaxLength, kStringMaxLength, INSPECT_MAX_BYTES: 50, isUtf8, isAscii, transcode,
