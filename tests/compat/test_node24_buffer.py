@@ -236,6 +236,7 @@ BLOB = [
     "return Object.getOwnPropertyDescriptor(Blob.prototype, 'size').get.call({})",
     "return Object.getOwnPropertyDescriptor(Blob.prototype, 'type').get.call(new File([], 'f'))",
     "return [Blob.length, File.length, Blob.prototype.slice.length, Blob.name, File.name]",
+    "const o = { [Symbol.for('nodejs.util.inspect.custom')](depth, options) { return options.stylize('custom', 'special') + ':' + typeof depth } }; return require('util').inspect({ o })",
     "return [Object.prototype.toString.call(new Blob()), Object.prototype.toString.call(new File([], 'f')), String(new Blob())]",
     "return [Object.keys(new Blob(['a'])), JSON.stringify(new Blob(['a'])), Object.keys(new File([], 'n'))]",
     "const keys = []; for (const k in new Blob(['a'])) keys.push(k); return keys",
@@ -388,4 +389,6 @@ def test_node24_buffer_matches_node(cb1: CodeBlockClient, node_outcomes: list[di
 
 
 def test_enough_cases() -> None:
-    assert len(COPY) >= 150 and len(ALL) >= 500, (len(COPY), len(ALL))
+    counts = {"copyBytesFrom": len(COPY), "buffer": len(BUFFER), "blob": len(BLOB), "formdata": len(FORMDATA)}
+    assert counts["copyBytesFrom"] >= 150 and counts["buffer"] >= 500 and counts["blob"] >= 200, counts
+    assert counts["formdata"] >= 100 and len(ALL) >= 1000, counts

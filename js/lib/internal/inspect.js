@@ -101,7 +101,7 @@ function inspectValue(value, depth, seen, indent, top, ctx = { currentDepth: 0 }
     if (tag === '[object RegExp]') return String_(value);
     const custom = value[CUSTOM_INSPECT];
     if (typeof custom === 'function' && custom !== inspectForUtil) { // Node's util.inspect.custom hook
-      const shown = Reflect.apply(custom, value, [depth, { depth }, inspectForUtil]);
+      const shown = Reflect.apply(custom, value, [depth, { depth, stylize: String_ }, inspectForUtil]);
       if (typeof shown === 'string') return shown;
       if (shown !== value) return inspectValue(shown, depth, seen, indent, false, ctx, level);
     }
