@@ -5,13 +5,28 @@
 // charged to the execution's budget.
 
 import {
-  asciiDecode, base64ByteLength, base64Decode, base64Encode, hexDecode, hexEncode, isValidUtf8,
+  asciiDecode, base64Decode, base64Encode, hexDecode, hexEncode, isValidUtf8,
   latin1Decode, utf16leDecode, utf8Decode, utf8Length, utf8Write,
 } from './internal/encoding.js';
 import {
   bufferOutOfBounds, describeReceived, invalidArgType, invalidArgValue, makeNodeError, outOfRange, unknownEncoding,
 } from './internal/node_errors.js';
 import { resolveObjectURL } from './internal/object_urls.js';
+import { format, inspectForUtil } from './internal/inspect.js';
+
+// %TypedArray%.prototype's getters, taken before any code block runs.
+const TypedArrayPrototype = Reflect.getPrototypeOf(Uint8Array.prototype);
+const typedArrayGetter = (name) => {
+  const get = Object.getOwnPropertyDescriptor(TypedArrayPrototype, name).get;
+  return (view) => Reflect.apply(get, view, []);
+};
+const TypedArrayPrototypeGetBuffer = typedArrayGetter('buffer');
+const TypedArrayPrototypeGetByteLength = typedArrayGetter('byteLength');
+const TypedArrayPrototypeGetByteOffset = typedArrayGetter('byteOffset');
+const TypedArrayPrototypeGetLength = typedArrayGetter('length');
+const TypedArrayPrototypeGetSymbolToStringTag = typedArrayGetter(Symbol.toStringTag);
+
+function isTypedArray(value) { return TypedArrayPrototypeGetSymbolToStringTag(value) !== undefined; }
 
 // Node 24 (V8 13+): 2^53 - 1. What a code block can allocate is bounded by its limits.
 const kMaxLength = Number.MAX_SAFE_INTEGER;
@@ -31,10 +46,27 @@ function normalizeEncoding(enc) {
   }
 }
 
+// ERR_UNKNOWN_ENCODING formats the encoding with %s, as Node's message does.
+function unknownEncodingOf(enc) {
+  return typeof enc === 'string' ? unknownEncoding(enc) : unknownEncoding(format(['%s', enc]));
+}
+
 function encodingOf(enc) {
   const normalized = normalizeEncoding(enc);
-  if (normalized === undefined) throw unknownEncoding(enc);
+  if (normalized === undefined) throw unknownEncodingOf(enc);
   return normalized;
+}
+
+// Node's getEncodingOps: the encoding as a string (null and '' are unknown).
+function encodingOps(enc) {
+  enc = `${enc}`;
+  if (enc === '') return undefined;
+  return normalizeEncoding(enc);
+}
+
+// ERR_INVALID_ARG_VALUE with the value shown by util.inspect, as Node's message.
+function invalidFillValue(value) {
+  return makeNodeError(TypeError, 'ERR_INVALID_ARG_VALUE', `The argument 'value' is invalid. Received ${inspectForUtil(value)}`);
 }
 
 function byteLengthOf(string, encoding) {
@@ -43,7 +75,12 @@ function byteLengthOf(string, encoding) {
     case 'utf16le': return string.length * 2;
     case 'latin1': case 'ascii': return string.length;
     case 'hex': return string.length >>> 1;
-    default: return base64ByteLength(string);
+    default: { // Node's base64ByteLength: up to two '=' dropped, then 3/4
+      let bytes = string.length;
+      if (string.charCodeAt(bytes - 1) === 0x3D) bytes--;
+      if (bytes > 1 && string.charCodeAt(bytes - 1) === 0x3D) bytes--;
+      return (bytes * 3) >>> 2;
+    }
   }
 }
 
@@ -72,6 +109,13 @@ function checkInt(value, min, max, buf, offset, byteLength) {
     throw outOfRange('value', range, value);
   }
   return checkOffset(buf, offset, byteLength);
+}
+
+// Node's validateInteger (lib/internal/validators.js).
+function validateInteger(value, name, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
+  if (typeof value !== 'number') throw invalidArgType(name, ['number'], value);
+  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
+  if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value);
 }
 
 function checkByteLength(byteLength) {
@@ -104,7 +148,8 @@ function makeBufferModule() {
   }
 
   function fromString(string, encoding) {
-    const enc = encodingOf(encoding);
+    // Node: an encoding that is not a non-empty string means utf8.
+    const enc = typeof encoding !== 'string' || encoding.length === 0 ? 'utf8' : encodingOf(encoding);
     if (enc === 'base64' || enc === 'base64url') {
       const bytes = base64Decode(string);
       const buf = new FastBuffer(bytes.length);
@@ -151,22 +196,29 @@ function makeBufferModule() {
     if (typeof value === 'string') return fromString(value, encodingOrOffset);
     if (typeof value === 'object' && value !== null) {
       if (value instanceof ArrayBuffer || Object.prototype.toString.call(value) === '[object SharedArrayBuffer]') {
-        const byteOffset = encodingOrOffset === undefined ? 0 : +encodingOrOffset || 0;
+        // Node's fromArrayBuffer: offset and length coerced to numbers, NaN to 0.
+        let byteOffset = encodingOrOffset === undefined ? 0 : +encodingOrOffset;
+        if (Number.isNaN(byteOffset)) byteOffset = 0;
         const maxLength = value.byteLength - byteOffset;
         if (maxLength < 0) throw bufferOutOfBounds('offset');
-        const len = length === undefined ? maxLength : +length || 0;
-        if (len > maxLength) throw bufferOutOfBounds('length');
-        return new FastBuffer(value, byteOffset, len);
+        if (length === undefined) return new FastBuffer(value, byteOffset);
+        length = +length;
+        if (length > 0) {
+          if (length > maxLength) throw bufferOutOfBounds('length');
+        } else length = 0;
+        return new FastBuffer(value, byteOffset, length);
       }
-      const primitive = typeof value.valueOf === 'function' ? value.valueOf() : value;
-      if (primitive != null && primitive !== value) return Buffer.from(primitive, encodingOrOffset, length);
-      if (ArrayBuffer.isView(value) || Array.isArray(value) || typeof value.length === 'number') {
-        const len = value.length >>> 0;
-        const buf = new FastBuffer(len);
-        for (let i = 0; i < len; i++) buf[i] = value[i];
-        return buf;
+      const primitive = value.valueOf && value.valueOf();
+      if (primitive != null && primitive !== value && (typeof primitive === 'string' || typeof primitive === 'object')) {
+        return Buffer.from(primitive, encodingOrOffset, length);
       }
-      if (value.type === 'Buffer' && Array.isArray(value.data)) return Buffer.from(value.data);
+      // Node's fromObject: anything with a length (or a view's buffer) is array-like.
+      if (value.length !== undefined || value.buffer instanceof ArrayBuffer ||
+          Object.prototype.toString.call(value.buffer) === '[object SharedArrayBuffer]') {
+        if (typeof value.length !== 'number' || !(value.length > 0)) return new FastBuffer();
+        return fromArrayLike(value);
+      }
+      if (value.type === 'Buffer' && Array.isArray(value.data)) return fromArrayLike(value.data);
       if (typeof value[Symbol.toPrimitive] === 'function') {
         const p = value[Symbol.toPrimitive]('string');
         if (typeof p === 'string') return fromString(p, encodingOrOffset);
@@ -176,14 +228,53 @@ function makeBufferModule() {
       `Buffer, ArrayBuffer, or Array or an Array-like Object.${describeReceived(value)}`);
   };
 
+  // Buffer.copyBytesFrom(view[, offset[, length]]): a copy of a TypedArray's elements
+  // [offset, offset + length) (counted in elements), as Node 22+.
+  Buffer.copyBytesFrom = function copyBytesFrom(view, offset, length) {
+    if (!isTypedArray(view)) throw invalidArgType('view', ['TypedArray'], view);
+    const viewLength = TypedArrayPrototypeGetLength(view);
+    if (viewLength === 0) return new FastBuffer();
+    let start = 0;
+    let end = viewLength;
+    if (offset !== undefined) {
+      validateInteger(offset, 'offset', 0);
+      if (offset >= viewLength) return new FastBuffer();
+      start = offset;
+    }
+    if (length !== undefined) {
+      validateInteger(length, 'length', 0);
+      end = Math.min(start + length, viewLength);
+    }
+    if (end <= start) return new FastBuffer();
+    const elementSize = TypedArrayPrototypeGetByteLength(view) / viewLength;
+    const bytes = new Uint8Array(TypedArrayPrototypeGetBuffer(view),
+      TypedArrayPrototypeGetByteOffset(view) + start * elementSize, (end - start) * elementSize);
+    const buf = new FastBuffer(bytes.length);
+    buf.set(bytes);
+    return buf;
+  };
+
+  function fromArrayLike(obj) {
+    const len = Math.min(Math.max(Math.trunc(obj.length) || 0, 0), Number.MAX_SAFE_INTEGER);
+    const buf = new FastBuffer(len);
+    for (let i = 0; i < len; i++) buf[i] = obj[i];
+    return buf;
+  }
+
   Buffer.alloc = function alloc(size, fill, encoding) {
     checkSize(size);
     const buf = new FastBuffer(size);
-    if (fill !== undefined && fill !== 0 && size > 0) buf.fill(fill, encoding);
+    if (fill !== undefined && fill !== 0 && size > 0) fillBuffer(buf, fill, 0, buf.length, encoding);
     return buf;
   };
   Buffer.allocUnsafe = function allocUnsafe(size) { checkSize(size); return new FastBuffer(size); };
-  Buffer.allocUnsafeSlow = Buffer.allocUnsafe;
+  Buffer.allocUnsafeSlow = function allocUnsafeSlow(size) { checkSize(size); return new FastBuffer(size); };
+  // Node's own Buffer.of (not Uint8Array.of through the Buffer constructor).
+  Buffer.of = function of(...items) {
+    const buf = new FastBuffer(items.length);
+    for (let k = 0; k < items.length; k++) buf[k] = items[k];
+    return buf;
+  };
 
   Buffer.isBuffer = function isBuffer(b) { return b instanceof Buffer; };
   Buffer.isEncoding = function isEncoding(encoding) {
@@ -214,10 +305,7 @@ function makeBufferModule() {
         if (!(list[i] instanceof Uint8Array)) throw invalidArgType(`list[${i}]`, ['Buffer', 'Uint8Array'], list[i]);
         totalLength += list[i].length;
       }
-    } else {
-      validateNumber(totalLength, 'length');
-      if (totalLength < 0) throw outOfRange('length', '>= 0 && <= 9007199254740991', totalLength);
-    }
+    } else validateInteger(totalLength, 'length', 0);
     const buf = Buffer.allocUnsafe(totalLength);
     let pos = 0;
     for (let i = 0; i < list.length; i++) {
@@ -245,11 +333,19 @@ function makeBufferModule() {
 
   proto.toString = function toString(encoding, start, end) {
     if (arguments.length === 0) return utf8Decode(this, 0, this.length);
+    // Node's order: the range first (an empty one is '' whatever the encoding), then
+    // the encoding, as a string (null and '' are unknown encodings).
     const len = this.length;
-    start = start === undefined || start <= 0 ? 0 : Math.min(Math.trunc(start) || 0, len);
-    end = end === undefined || end > len ? len : Math.trunc(end) || 0;
+    if (start <= 0) start = 0;
+    else if (start >= len) return '';
+    else start = Math.trunc(start) || 0;
+    if (end === undefined || end > len) end = len;
+    else end = Math.trunc(end) || 0;
     if (end <= start) return '';
-    switch (encodingOf(encoding)) {
+    if (encoding === undefined) return utf8Decode(this, start, end);
+    const enc = encodingOps(encoding);
+    if (enc === undefined) throw unknownEncodingOf(encoding);
+    switch (enc) {
       case 'utf8': return utf8Decode(this, start, end);
       case 'utf16le': return utf16leDecode(this, start, end);
       case 'latin1': return latin1Decode(this, start, end);
@@ -263,15 +359,23 @@ function makeBufferModule() {
 
   proto.write = function write(string, offset, length, encoding) {
     if (typeof string !== 'string') throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'argument must be a string');
-    if (typeof offset === 'string') { encoding = offset; offset = 0; length = this.length; } else {
-      offset = offset === undefined ? 0 : offset;
-      if (typeof length === 'string') { encoding = length; length = this.length - offset; }
-      if (length === undefined) length = this.length - offset;
+    const bufferLength = this.length;
+    if (offset === undefined) return writeString(this, string, 0, bufferLength, 'utf8');
+    if (length === undefined && typeof offset === 'string') {
+      encoding = offset; length = bufferLength; offset = 0;
+    } else {
+      validateInteger(offset, 'offset', 0, bufferLength);
+      const remaining = bufferLength - offset;
+      if (length === undefined) length = remaining;
+      else if (typeof length === 'string') { encoding = length; length = remaining; } else {
+        validateInteger(length, 'length', 0, bufferLength);
+        if (length > remaining) length = remaining;
+      }
     }
-    validateNumber(offset, 'offset');
-    if (offset < 0 || offset > this.length) throw outOfRange('offset', `>= 0 && <= ${this.length}`, offset);
-    length = Math.min(length, this.length - offset);
-    return writeString(this, string, offset, length, encodingOf(encoding));
+    if (!encoding) return writeString(this, string, offset, length, 'utf8');
+    const enc = encodingOps(encoding);
+    if (enc === undefined) throw unknownEncodingOf(encoding);
+    return writeString(this, string, offset, length, enc);
   };
 
   proto.toJSON = function toJSON() {
@@ -285,44 +389,100 @@ function makeBufferModule() {
     return this === other || compareBytes(this, 0, this.length, other, 0, other.length) === 0;
   };
 
-  proto.compare = function compare(target, targetStart = 0, targetEnd = target?.length, sourceStart = 0,
-    sourceEnd = this.length) {
+  proto.compare = function compare(target, targetStart, targetEnd, sourceStart, sourceEnd) {
     if (!(target instanceof Uint8Array)) throw invalidArgType('target', ['Buffer', 'Uint8Array'], target);
+    if (arguments.length === 1) return compareBytes(this, 0, this.length, target, 0, target.length);
+    if (targetStart === undefined) targetStart = 0; else validateInteger(targetStart, 'targetStart', 0);
+    if (targetEnd === undefined) targetEnd = target.length; else validateInteger(targetEnd, 'targetEnd', 0, target.length);
+    if (sourceStart === undefined) sourceStart = 0; else validateInteger(sourceStart, 'sourceStart', 0);
+    if (sourceEnd === undefined) sourceEnd = this.length; else validateInteger(sourceEnd, 'sourceEnd', 0, this.length);
+    if (sourceStart >= sourceEnd) return targetStart >= targetEnd ? 0 : -1;
+    if (targetStart >= targetEnd) return 1;
+    if (sourceStart > this.length) throw makeNodeError(RangeError, 'ERR_OUT_OF_RANGE', 'The value of "sourceStart" is out of range.');
+    if (targetStart > target.length) throw makeNodeError(RangeError, 'ERR_OUT_OF_RANGE', 'The value of "targetStart" is out of range.');
     return compareBytes(this, sourceStart, sourceEnd, target, targetStart, targetEnd);
   };
 
-  proto.copy = function copy(target, targetStart = 0, sourceStart = 0, sourceEnd = this.length) {
+  // Node's toInteger: a safe integer (floored), else the default.
+  function toInteger(n, defaultValue) {
+    n = +n;
+    if (!Number.isNaN(n) && n >= Number.MIN_SAFE_INTEGER && n <= Number.MAX_SAFE_INTEGER) return n % 1 === 0 ? n : Math.floor(n);
+    return defaultValue;
+  }
+
+  // Node's _copyActual: clamped to both buffers; returns the bytes copied.
+  function copyActual(source, target, targetStart, sourceStart, sourceEnd) {
+    if (sourceEnd - sourceStart > target.byteLength - targetStart) sourceEnd = sourceStart + target.byteLength - targetStart;
+    let nb = sourceEnd - sourceStart;
+    const sourceLen = source.byteLength - sourceStart;
+    if (nb > sourceLen) nb = sourceLen;
+    if (nb <= 0) return 0;
+    const from = new Uint8Array(source.buffer, source.byteOffset + sourceStart, nb);
+    Uint8Array.prototype.set.call(target, from, targetStart);
+    return nb;
+  }
+
+  proto.copy = function copy(target, targetStart, sourceStart, sourceEnd) {
     if (!(target instanceof Uint8Array)) throw invalidArgType('target', ['Buffer', 'Uint8Array'], target);
-    if (targetStart < 0) throw outOfRange('targetStart', `>= 0 && <= ${target.length}`, targetStart);
-    if (sourceStart < 0 || sourceStart > this.length) throw outOfRange('sourceStart', `>= 0 && <= ${this.length}`, sourceStart);
-    sourceEnd = Math.min(sourceEnd, this.length);
-    const n = Math.max(0, Math.min(sourceEnd - sourceStart, target.length - targetStart));
-    if (n > 0) target.set(this.subarray(sourceStart, sourceStart + n), targetStart);
-    return n;
+    if (targetStart === undefined) targetStart = 0;
+    else {
+      targetStart = Number.isInteger(targetStart) ? targetStart : toInteger(targetStart, 0);
+      if (targetStart < 0) throw outOfRange('targetStart', '>= 0', targetStart);
+    }
+    if (sourceStart === undefined) sourceStart = 0;
+    else {
+      sourceStart = Number.isInteger(sourceStart) ? sourceStart : toInteger(sourceStart, 0);
+      if (sourceStart < 0 || sourceStart > this.byteLength) throw outOfRange('sourceStart', `>= 0 && <= ${this.byteLength}`, sourceStart);
+    }
+    if (sourceEnd === undefined) sourceEnd = this.byteLength;
+    else {
+      sourceEnd = Number.isInteger(sourceEnd) ? sourceEnd : toInteger(sourceEnd, 0);
+      if (sourceEnd < 0) throw outOfRange('sourceEnd', '>= 0', sourceEnd);
+    }
+    if (targetStart >= target.byteLength || sourceStart >= sourceEnd) return 0;
+    return copyActual(this, target, targetStart, sourceStart, sourceEnd);
   };
 
-  proto.fill = function fill(value, offset, end, encoding) {
-    if (typeof offset === 'string') { encoding = offset; offset = 0; end = this.length; } else if (typeof end === 'string') {
-      encoding = end; end = this.length;
+  proto.fill = function fill(value, offset, end, encoding) { return fillBuffer(this, value, offset, end, encoding); };
+
+  // Node's _fill: argument shuffling and checks in Node's order.
+  function fillBuffer(buf, value, offset, end, encoding) {
+    let enc;
+    if (typeof value === 'string') {
+      if (offset === undefined || typeof offset === 'string') {
+        encoding = offset; offset = 0; end = buf.length;
+      } else if (typeof end === 'string') {
+        encoding = end; end = buf.length;
+      }
+      enc = normalizeEncoding(encoding);
+      if (enc === undefined) {
+        if (typeof encoding !== 'string') throw invalidArgType('encoding', ['string'], encoding);
+        throw unknownEncodingOf(encoding);
+      }
+      if (value.length === 0) value = 0;
     }
-    offset = offset === undefined ? 0 : offset;
-    end = end === undefined ? this.length : end;
-    if (offset < 0 || offset > this.length) throw outOfRange('offset', `>= 0 && <= ${this.length}`, offset);
-    if (end < 0 || end > this.length) throw outOfRange('end', `>= 0 && <= ${this.length}`, end);
-    if (end <= offset) return this;
-    if (typeof value === 'number') { Uint8Array.prototype.fill.call(this, value & 255, offset, end); return this; }
-    if (typeof value === 'boolean') { Uint8Array.prototype.fill.call(this, +value, offset, end); return this; }
+    if (offset === undefined) {
+      offset = 0; end = buf.length;
+    } else {
+      validateInteger(offset, 'offset', 0);
+      if (end === undefined) end = buf.length;
+      else validateInteger(end, 'end', 0, buf.length);
+      if (offset >= end) return buf;
+    }
     let bytes;
     if (typeof value === 'string') {
-      const enc = encodingOf(encoding);
-      if (value.length === 0) { Uint8Array.prototype.fill.call(this, 0, offset, end); return this; }
       bytes = fromString(value, enc);
-      if (bytes.length === 0) throw invalidArgValue('value', value);
-    } else if (value instanceof Uint8Array) bytes = value;
-    else { Uint8Array.prototype.fill.call(this, Number(value) & 255, offset, end); return this; }
-    for (let i = offset, j = 0; i < end; i++, j = (j + 1) % bytes.length) this[i] = bytes[j];
-    return this;
-  };
+    } else if (ArrayBuffer.isView(value)) {
+      bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    } else {
+      // Node's binding: anything else is a number, taken modulo 256.
+      Uint8Array.prototype.fill.call(buf, (typeof value === 'number' ? value : Number(value)) & 255, offset, end);
+      return buf;
+    }
+    if (bytes.length === 0) throw invalidFillValue(value);
+    for (let i = offset, j = 0; i < end; i++, j = (j + 1) % bytes.length) buf[i] = bytes[j];
+    return buf;
+  }
 
   function indexOf(buf, value, byteOffset, encoding, first) {
     if (typeof byteOffset === 'string') { encoding = byteOffset; byteOffset = undefined; }
@@ -332,8 +492,11 @@ function makeBufferModule() {
     else if (value instanceof Uint8Array) needle = value;
     else throw invalidArgType('value', ['number', 'string', 'Buffer', 'Uint8Array'], value);
     const len = buf.length;
-    let from = byteOffset === undefined ? (first ? 0 : len) : +byteOffset;
+    if (byteOffset > 0x7fffffff) byteOffset = 0x7fffffff;
+    else if (byteOffset < -0x80000000) byteOffset = -0x80000000;
+    let from = +byteOffset;
     if (Number.isNaN(from)) from = first ? 0 : len;
+    from = Math.trunc(from);
     if (from < 0) from += len;
     if (needle.length === 0) return first ? Math.min(Math.max(from, 0), len) : Math.min(Math.max(from, 0), len);
     if (first) {
@@ -392,6 +555,7 @@ function makeBufferModule() {
       const read = { [`read${name}${endian}`](offset = 0) { offset = checkOffset(this, offset, size); return view(this)[get](offset, little); } }[`read${name}${endian}`];
       const write = { [`write${name}${endian}`](value, offset = 0) {
         value = +value; // Node coerces: writeUInt8('1') writes 1
+        if (size === 1) validateNumber(offset, 'offset'); // Node checks a 1-byte write's offset first
         offset = checkInt(value, min, max, this, offset, size);
         view(this)[set](offset, value, little);
         return offset + size;
@@ -471,14 +635,68 @@ function makeBufferModule() {
   proto.readUintLE = proto.readUIntLE; proto.readUintBE = proto.readUIntBE;
   proto.writeUintLE = proto.writeUIntLE; proto.writeUintBE = proto.writeUIntBE;
 
+  // The per-encoding methods Node's Buffer.prototype has (buf.hexSlice, buf.utf8Write...),
+  // with their checks: Node's binding for hex/ucs2/base64, its fast paths for the others.
+  const sliceIndex = (value, fallback) => {
+    if (value === undefined) return fallback;
+    const n = Math.trunc(+value) || 0;
+    if (n < 0) throw makeNodeError(RangeError, 'ERR_OUT_OF_RANGE', 'Index out of range');
+    return n;
+  };
+  const decoders = {
+    utf8: utf8Decode, latin1: latin1Decode, ascii: asciiDecode, hex: hexDecode, ucs2: utf16leDecode,
+    base64: (b, s, e) => base64Encode(b, s, e, false), base64url: (b, s, e) => base64Encode(b, s, e, true),
+  };
+  for (const enc of Object.keys(decoders)) {
+    const decode = decoders[enc];
+    proto[`${enc}Slice`] = { [`${enc}Slice`](start, end) {
+      const len = this.length;
+      if (len === 0) return '';
+      start = sliceIndex(start, 0);
+      end = sliceIndex(end, len);
+      if (end > len) throw makeNodeError(RangeError, 'ERR_OUT_OF_RANGE', 'Index out of range');
+      if (end <= start) return '';
+      return decode(this, start, end);
+    } }[`${enc}Slice`];
+    const fast = enc === 'utf8' || enc === 'latin1' || enc === 'ascii';
+    const target = enc === 'ucs2' ? 'utf16le' : enc;
+    proto[`${enc}Write`] = { [`${enc}Write`](string, offset, length) {
+      if (typeof string !== 'string') throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'argument must be a string');
+      const len = this.length;
+      if (fast) {
+        offset = offset === undefined ? 0 : Math.trunc(+offset) || 0;
+        if (offset < 0 || offset > len) throw bufferOutOfBounds('offset');
+        length = length === undefined ? len - offset : Math.trunc(+length) || 0;
+        if (length < 0 || length > len - offset) throw bufferOutOfBounds('length');
+      } else {
+        offset = sliceIndex(offset, 0);
+        if (offset > len) throw bufferOutOfBounds('offset');
+        length = Math.min(sliceIndex(length, len - offset), len - offset);
+      }
+      if (length === 0) return 0;
+      return writeString(this, string, offset, length, target);
+    } }[`${enc}Write`];
+  }
+
   Object.defineProperty(proto, 'parent', { get() { return this instanceof Buffer ? this.buffer : undefined; }, enumerable: true, configurable: true });
   Object.defineProperty(proto, 'offset', { get() { return this instanceof Buffer ? this.byteOffset : undefined; }, enumerable: true, configurable: true });
 
   // Buffers print as <Buffer 68 65 ...> in console output.
-  proto.inspect = function inspect() {
-    let hex = '';
-    for (let i = 0; i < Math.min(this.length, 50); i++) hex += `${i ? ' ' : ''}${this[i] < 16 ? '0' : ''}${this[i].toString(16)}`;
-    return `<Buffer${hex ? ' ' + hex : ''}${this.length > 50 ? ` ... ${this.length - 50} more bytes` : ''}>`;
+  // Node's: the first INSPECT_MAX_BYTES bytes, then (given an inspect context) the
+  // buffer's own enumerable non-index properties.
+  proto.inspect = function inspect(recurseTimes, ctx) {
+    let str = '';
+    for (let i = 0; i < Math.min(this.length, 50); i++) str += `${i ? ' ' : ''}${this[i] < 16 ? '0' : ''}${this[i].toString(16)}`;
+    const remaining = this.length - 50;
+    if (remaining > 0) str += ` ... ${remaining} more byte${remaining > 1 ? 's' : ''}`;
+    if (ctx) {
+      const extras = [];
+      for (const key of Object.keys(this)) {
+        if (!/^\d+$/.test(key)) extras.push(`${/^[a-zA-Z_][a-zA-Z_0-9]*$/.test(key) ? key : inspectForUtil(key)}: ${inspectForUtil(this[key], { depth: 0 })}`);
+      }
+      if (extras.length) str += `${this.length !== 0 ? ', ' : ''}${extras.join(', ')}`;
+    }
+    return `<${this.constructor.name} ${str}>`;
   };
 
   for (const key of Object.getOwnPropertyNames(proto)) {
@@ -487,35 +705,56 @@ function makeBufferModule() {
     if ('value' in d) Object.defineProperty(proto, key, { ...d, enumerable: false });
   }
 
+  const isAnyArrayBuffer = (v) => v instanceof ArrayBuffer || Object.prototype.toString.call(v) === '[object SharedArrayBuffer]';
   function isUtf8(input) {
-    if (!ArrayBuffer.isView(input) && !(input instanceof ArrayBuffer)) throw invalidArgType('input', ['ArrayBuffer', 'Buffer', 'TypedArray'], input);
-    const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    if (!isTypedArray(input) && !isAnyArrayBuffer(input)) throw invalidArgType('input', ['ArrayBuffer', 'Buffer', 'TypedArray'], input);
+    const bytes = isAnyArrayBuffer(input) ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     return isValidUtf8(bytes);
   }
   function isAscii(input) {
-    if (!ArrayBuffer.isView(input) && !(input instanceof ArrayBuffer)) throw invalidArgType('input', ['ArrayBuffer', 'Buffer', 'TypedArray'], input);
-    const bytes = input instanceof ArrayBuffer ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    if (!isTypedArray(input) && !isAnyArrayBuffer(input)) throw invalidArgType('input', ['ArrayBuffer', 'Buffer', 'TypedArray'], input);
+    const bytes = isAnyArrayBuffer(input) ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     for (let i = 0; i < bytes.length; i++) if (bytes[i] > 127) return false;
     return true;
   }
 
-  // buffer.transcode: re-encode between Node's encodings (utf8, utf16le, latin1, ascii).
+  // buffer.transcode: re-encode between Node's encodings (utf8, utf16le, latin1, ascii),
+  // with ICU's substitutions ('?' for what latin1/ascii cannot hold, U+FFFD for bad input)
+  // and its errors (invalid UTF-8 into UTF-16, lone surrogates into UTF-8).
   function transcode(source, fromEncoding, toEncoding) {
     if (!(source instanceof Uint8Array)) throw invalidArgType('source', ['Buffer', 'Uint8Array'], source);
+    if (source.length === 0) return Buffer.alloc(0);
     const supported = ['utf8', 'utf16le', 'latin1', 'ascii'];
     const from = normalizeEncoding(fromEncoding);
     const to = normalizeEncoding(toEncoding);
+    const fail = (code) => makeNodeError(Error, code, `Unable to transcode Buffer [${code}]`);
     if (!supported.includes(from) || !supported.includes(to)) {
-      throw makeNodeError(Error, 'U_ILLEGAL_ARGUMENT_ERROR', `Unable to transcode Buffer [U_ILLEGAL_ARGUMENT_ERROR]`);
+      throw fail('U_ILLEGAL_ARGUMENT_ERROR');
     }
-    let text = Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString(from);
-    if (to === 'latin1' || to === 'ascii') text = text.replace(/[^\u0000-\u00ff]/gu, '?');
+    const bytes = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+    if ((from === 'latin1' || from === 'ascii') && to === 'utf16le') return Buffer.from(latin1Decode(bytes, 0, bytes.length), 'utf16le');
+    let text;
+    if (from === 'utf8') {
+      if (to === 'utf16le' && !isValidUtf8(bytes)) throw fail('U_INVALID_CHAR_FOUND');
+      text = utf8Decode(bytes, 0, bytes.length);
+    } else if (from === 'utf16le') {
+      text = utf16leDecode(bytes, 0, bytes.length & ~1);
+      if (to === 'utf8' && (!text.isWellFormed() || bytes.length % 2 !== 0)) throw fail('U_INVALID_CHAR_FOUND');
+      text = text.toWellFormed();
+    } else if (from === 'latin1') text = latin1Decode(bytes, 0, bytes.length);
+    else text = latin1Decode(bytes, 0, bytes.length).replace(/[\u0080-\u00ff]/g, '\ufffd');
+    if (to === 'latin1') text = text.replace(/[^\u0000-\u00ff]/gu, '?');
+    else if (to === 'ascii') text = text.replace(/[^\u0000-\u007f]/gu, '?');
     return Buffer.from(text, to);
   }
 
+  // Reached only through Buffer[Symbol.species] (a getter harden.js does not call): frozen
+  // here, as everything shared is.
+  Object.freeze(FastBuffer);
+
   const constants = { MAX_LENGTH: kMaxLength, MAX_STRING_LENGTH: kStringMaxLength };
   return {
-    Buffer, FastBuffer, constants, kMaxLength, kStringMaxLength, INSPECT_MAX_BYTES: 50, isUtf8, isAscii, transcode,
+    Buffer, constants, kMaxLength, kStringMaxLength, INSPECT_MAX_BYTES: 50, isUtf8, isAscii, transcode,
     SlowBuffer: Buffer.allocUnsafeSlow, resolveObjectURL,
   };
 }

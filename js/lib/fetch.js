@@ -6,7 +6,7 @@
 // after 'url', whose URL class it uses.
 //
 // Not provided: ReadableStream bodies (a response's `body` is a one-chunk reader),
-// multipart formData() parsing of responses, keepalive, priority, duplex.
+// keepalive, priority, duplex.
 
 import { kBytes } from './internal/blob.js';
 
@@ -237,8 +237,10 @@ const bodyMethods = {
   formData() {
     const type = this[kHeaders].get('content-type') ?? '';
     return readAs(this, (bytes) => {
-      if (!/^application\/x-www-form-urlencoded/i.test(type)) {
-        throw new TypeError(`Response.formData: only application/x-www-form-urlencoded bodies can be parsed here (got "${type}")`);
+      const essence = type.split(';')[0].trim().toLowerCase();
+      if (essence === 'multipart/form-data') return parseMultipart(bytes, type);
+      if (essence !== 'application/x-www-form-urlencoded') {
+        throw new TypeError('Content-Type was not one of "multipart/form-data" or "application/x-www-form-urlencoded".');
       }
       const form = new FormData();
       for (const [k, v] of new URLSearchParams(decoder.decode(bytes))) form.append(k, v);
@@ -263,45 +265,174 @@ function cloneBody(source, target) {
 
 // -- FormData (WHATWG) -----------------------------------------------------------------
 
-const kEntries = Symbol('entries');
+// As undici's (lib/web/fetch/formdata.js, lib/web/webidl): brand checks, argument
+// counts, USVString names and values, Blobs wrapped in Files; its iterators read the
+// live entry list by index.
 
-function toEntryValue(value, filename) {
-  if (value instanceof Blob) {
-    if (!(value instanceof File) || filename !== undefined) {
-      return new File([value], filename !== undefined ? `${filename}` : (value instanceof File ? value.name : 'blob'),
-        { type: value.type });
-    }
-    return value;
+function webidlError(prefix, message) { return new TypeError(`${prefix}: ${message}`); }
+
+function illegalInvocation() {
+  const err = new TypeError('Illegal invocation');
+  err.code = 'ERR_INVALID_THIS';
+  return err;
+}
+
+function argumentLengthCheck(length, min, prefix) {
+  if (length < min) {
+    throw webidlError(prefix, `${min} argument${min !== 1 ? 's' : ''} required, but${length ? ' only' : ''} ${length} found.`);
+  }
+}
+
+const usvString = (value) => `${value}`.toWellFormed();
+
+// webidl.util.Stringify, as undici quotes a value in its messages.
+function stringify(value) {
+  if (typeof value === 'symbol') return `Symbol(${value.description})`;
+  if (typeof value === 'string') return `"${value}"`;
+  if (value !== null && (typeof value === 'object' || typeof value === 'function')) {
+    return require('util').inspect(value);
   }
   return `${value}`;
 }
 
-class FormData {
+function makeEntry(name, value, filename) {
+  if (typeof value !== 'string') {
+    if (!(value instanceof File)) value = new File([value], 'blob', { type: value.type });
+    if (filename !== undefined) value = new File([value], filename, { type: value.type, lastModified: value.lastModified });
+  }
+  return { name, value };
+}
+
+function entryArguments(args, prefix) {
+  const [, value, filename] = args;
+  argumentLengthCheck(args.length, 2, prefix);
+  const name = usvString(args[0]);
+  if (args.length === 3 || value instanceof Blob) {
+    if (!(value instanceof Blob)) throw webidlError(prefix, `Expected value ("${stringify(value)}") to be an instance of Blob.`);
+    return makeEntry(name, value, filename === undefined ? undefined : usvString(filename));
+  }
+  return makeEntry(name, usvString(value));
+}
+
+let formState; // (form) => its entry list, for the iterators and the multipart encoder
+
+const FormData = ({ _FormData: class {
+  #state = [];
+
+  static {
+    formState = (form) => {
+      if (form === null || typeof form !== 'object' || !(#state in form)) throw illegalInvocation();
+      return form.#state;
+    };
+  }
+
   constructor(form = undefined) {
-    if (form !== undefined) throw new TypeError("FormData constructor: Argument 1 is not of type 'HTMLFormElement'.");
-    this[kEntries] = [];
+    if (form !== undefined) throw webidlError('FormData constructor', 'Argument 1 could not be converted to: undefined.');
   }
-  append(name, value, filename = undefined) { this[kEntries].push([`${name}`, toEntryValue(value, filename)]); }
+
+  append(name, value, filename = undefined) {
+    formState(this);
+    formState(this).push(entryArguments(arguments, 'FormData.append'));
+  }
+
+  delete(name) {
+    formState(this);
+    argumentLengthCheck(arguments.length, 1, 'FormData.delete');
+    name = usvString(name);
+    this.#state = this.#state.filter((entry) => entry.name !== name);
+  }
+
+  get(name) {
+    formState(this);
+    argumentLengthCheck(arguments.length, 1, 'FormData.get');
+    name = usvString(name);
+    const index = this.#state.findIndex((entry) => entry.name === name);
+    return index === -1 ? null : this.#state[index].value;
+  }
+
+  getAll(name) {
+    formState(this);
+    argumentLengthCheck(arguments.length, 1, 'FormData.getAll');
+    name = usvString(name);
+    return this.#state.filter((entry) => entry.name === name).map((entry) => entry.value);
+  }
+
+  has(name) {
+    formState(this);
+    argumentLengthCheck(arguments.length, 1, 'FormData.has');
+    name = usvString(name);
+    return this.#state.findIndex((entry) => entry.name === name) !== -1;
+  }
+
   set(name, value, filename = undefined) {
-    name = `${name}`;
-    const entry = [name, toEntryValue(value, filename)];
-    const index = this[kEntries].findIndex(([n]) => n === name);
-    if (index === -1) {
-      this[kEntries].push(entry);
-      return;
+    formState(this);
+    const entry = entryArguments(arguments, 'FormData.set');
+    name = entry.name;
+    const index = this.#state.findIndex((e) => e.name === name);
+    if (index === -1) this.#state.push(entry);
+    else {
+      this.#state = [...this.#state.slice(0, index), entry, ...this.#state.slice(index + 1).filter((e) => e.name !== name)];
     }
-    this[kEntries][index] = entry;
-    this[kEntries] = this[kEntries].filter(([n], i) => n !== name || i === index);
   }
-  get(name) { return this[kEntries].find(([n]) => n === `${name}`)?.[1] ?? null; }
-  getAll(name) { return this[kEntries].filter(([n]) => n === `${name}`).map(([, v]) => v); }
-  has(name) { return this[kEntries].some(([n]) => n === `${name}`); }
-  delete(name) { this[kEntries] = this[kEntries].filter(([n]) => n !== `${name}`); }
-  * entries() { for (const entry of this[kEntries]) yield [entry[0], entry[1]]; }
-  * keys() { for (const [name] of this[kEntries]) yield name; }
-  * values() { for (const [, value] of this[kEntries]) yield value; }
-  forEach(callback, thisArg = undefined) { for (const [n, v] of this[kEntries]) callback.call(thisArg, v, n, this); }
-  [Symbol.iterator]() { return this.entries(); }
+
+  [Symbol.for('nodejs.util.inspect.custom')](depth, options, inspect) {
+    const state = { __proto__: null };
+    for (const { name, value } of this.#state) {
+      if (state[name]) {
+        if (Array.isArray(state[name])) state[name].push(value);
+        else state[name] = [state[name], value];
+      } else state[name] = value;
+    }
+    const output = inspect(state, options);
+    return `FormData ${output.slice(output.indexOf(']') + 2)}`;
+  }
+} })._FormData;
+Object.defineProperty(FormData, 'name', { value: 'FormData' });
+
+// undici's iteratorMixin: "FormData Iterator" objects reading the live list by index.
+const FormDataIterator = class {
+  #form; #kind; #index = 0;
+
+  constructor(form, kind) { this.#form = form; this.#kind = kind; }
+
+  next() {
+    if (this === null || typeof this !== 'object' || !(#form in this)) {
+      throw new TypeError("'next' called on an object that does not implement interface FormData Iterator.");
+    }
+    const values = formState(this.#form);
+    const index = this.#index;
+    if (index >= values.length) return { value: undefined, done: true };
+    const { name, value } = values[index];
+    this.#index = index + 1;
+    return { value: this.#kind === 'key' ? name : this.#kind === 'value' ? value : [name, value], done: false };
+  }
+};
+delete FormDataIterator.prototype.constructor;
+Object.setPrototypeOf(FormDataIterator.prototype, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+Object.defineProperties(FormDataIterator.prototype, {
+  [Symbol.toStringTag]: { writable: false, enumerable: false, configurable: true, value: 'FormData Iterator' },
+  next: { writable: true, enumerable: true, configurable: true },
+});
+
+const iteration = {
+  keys() { formState(this); return new FormDataIterator(this, 'key'); },
+  values() { formState(this); return new FormDataIterator(this, 'value'); },
+  entries() { formState(this); return new FormDataIterator(this, 'key+value'); },
+  forEach(callbackfn, thisArg = globalThis) {
+    formState(this);
+    argumentLengthCheck(arguments.length, 1, 'FormData.forEach');
+    if (typeof callbackfn !== 'function') {
+      throw new TypeError("Failed to execute 'forEach' on 'FormData': parameter 1 is not of type 'Function'.");
+    }
+    for (const { 0: key, 1: value } of new FormDataIterator(this, 'key+value')) callbackfn.call(thisArg, value, key, this);
+  },
+};
+for (const key of ['keys', 'values', 'entries', 'forEach']) {
+  Object.defineProperty(FormData.prototype, key, { writable: true, enumerable: true, configurable: true, value: iteration[key] });
+}
+Object.defineProperty(FormData.prototype, Symbol.iterator, { writable: true, enumerable: false, configurable: true, value: iteration.entries });
+for (const key of ['append', 'delete', 'get', 'getAll', 'has', 'set']) {
+  Object.defineProperty(FormData.prototype, key, { enumerable: true });
 }
 Object.defineProperty(FormData.prototype, Symbol.toStringTag, { value: 'FormData', configurable: true });
 
@@ -310,15 +441,16 @@ function encodeMultipart(form) {
   const digits = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(11)), (b) => `${b % 10}`).join('');
   const boundary = `----formdata-flow-0${digits}`;
   const escape = (s) => s.replace(/\n/g, '%0A').replace(/\r/g, '%0D').replace(/"/g, '%22');
+  const normalizeLinefeeds = (s) => s.replace(/\r?\n|\r/g, '\r\n');
   const chunks = [];
   let size = 0;
   const add = (bytes) => { chunks.push(bytes); size += bytes.length; };
-  for (const [name, value] of form[kEntries]) {
+  for (const { name, value } of formState(form)) {
     if (typeof value === 'string') {
-      add(encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${escape(name)}"\r\n\r\n` +
+      add(encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${escape(normalizeLinefeeds(name))}"\r\n\r\n` +
         `${value.replace(/\r(?!\n)|(?<!\r)\n/g, '\r\n')}\r\n`));
     } else {
-      add(encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${escape(name)}"; ` +
+      add(encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${escape(normalizeLinefeeds(name))}"; ` +
         `filename="${escape(value.name)}"\r\nContent-Type: ${value.type || 'application/octet-stream'}\r\n\r\n`));
       add(value[kBytes]);
       add(encoder.encode('\r\n'));
@@ -329,6 +461,111 @@ function encodeMultipart(form) {
   let offset = 0;
   for (const chunk of chunks) { bytes.set(chunk, offset); offset += chunk.length; }
   return { bytes, type: `multipart/form-data; boundary=${boundary}` };
+}
+
+// multipart/form-data bodies into a FormData (undici's formdata-parser.js, a little more
+// lenient in the Content-Disposition parameters, as Node 24's is): any failure is
+// "Failed to parse body as FormData.".
+function indexOfBytes(haystack, needle, from) {
+  const first = needle[0];
+  for (let i = haystack.indexOf(first, from); i !== -1 && i <= haystack.length - needle.length; i = haystack.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < needle.length && haystack[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+  }
+  return -1;
+}
+
+function mimeParameter(type, wanted) {
+  for (const part of type.split(';').slice(1)) {
+    const eq = part.indexOf('=');
+    if (eq === -1 || part.slice(0, eq).trim().toLowerCase() !== wanted) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.startsWith('"')) value = value.slice(1, value.indexOf('"', 1) === -1 ? undefined : value.indexOf('"', 1));
+    return value;
+  }
+  return undefined;
+}
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function dispositionParameters(value) {
+  const params = new Map();
+  let rest = value.replace(/^form-data\s*/i, '');
+  if (rest === value) return null;
+  for (;;) {
+    const m = /^;\s*([^=;\s]+)\s*=\s*("([^"\r\n]*)"|[^;\s]*)\s*/.exec(rest);
+    if (m === null) break;
+    const key = m[1].toLowerCase();
+    const raw = m[3] !== undefined ? m[3] : m[2];
+    if (!params.has(key)) params.set(key, m[3] !== undefined ? raw.replace(/%0A/ig, '\n').replace(/%0D/ig, '\r').replace(/%22/g, '"') : raw);
+    rest = rest.slice(m[0].length);
+  }
+  return params;
+}
+
+function parseMultipart(input, type) {
+  const fail = () => new TypeError('Failed to parse body as FormData.');
+  const boundaryString = mimeParameter(type, 'boundary');
+  if (!boundaryString) throw fail();
+  const boundary = encoder.encode(`--${boundaryString}`);
+  const delimiter = encoder.encode(`\r\n--${boundaryString}`);
+  const form = new FormData();
+  let pos = indexOfBytes(input, boundary, 0);
+  if (pos === -1) throw fail();
+  pos += boundary.length;
+  const latin1 = (from, to) => { let t = ''; for (let i = from; i < to; i++) t += String.fromCharCode(input[i]); return t; };
+  for (;;) {
+    if (input[pos] === 0x2d && input[pos + 1] === 0x2d) return form;
+    if (input[pos] !== 0x0d || input[pos + 1] !== 0x0a) throw fail();
+    pos += 2;
+    let name = null;
+    let filename = null;
+    let contentType = null;
+    let encoding = null;
+    for (;;) {
+      if (input[pos] === 0x0d && input[pos + 1] === 0x0a) { pos += 2; break; }
+      const end = input.indexOf(0x0d, pos);
+      if (end === -1 || input[end + 1] !== 0x0a) throw fail();
+      const line = latin1(pos, end);
+      pos = end + 2;
+      const colon = line.indexOf(':');
+      if (colon === -1) throw fail();
+      const headerName = line.slice(0, colon).replace(/^[\t ]+|[\t ]+$/g, '');
+      if (!HEADER_NAME.test(headerName)) throw fail();
+      const value = line.slice(colon + 1).replace(/^[\t ]+|[\t ]+$/g, '');
+      switch (headerName.toLowerCase()) {
+        case 'content-disposition': {
+          const params = dispositionParameters(value);
+          if (params === null || !params.has('name')) throw fail();
+          name = decoder.decode(Uint8Array.from(params.get('name'), (c) => c.charCodeAt(0)));
+          filename = null;
+          if (params.has('filename*')) {
+            const v = params.get('filename*');
+            if (!/^utf-8''/i.test(v)) throw fail();
+            try { filename = decodeURIComponent(v.slice(7)); } catch { throw fail(); }
+          } else if (params.has('filename')) {
+            filename = decoder.decode(Uint8Array.from(params.get('filename'), (c) => c.charCodeAt(0)));
+          }
+          break;
+        }
+        case 'content-type': contentType = value; break;
+        case 'content-transfer-encoding': encoding = value; break;
+        default: break;
+      }
+    }
+    if (name === null) throw fail();
+    const bodyEnd = indexOfBytes(input, delimiter, pos);
+    if (bodyEnd === -1) throw fail();
+    let body = input.subarray(pos, Math.max(bodyEnd, pos));
+    pos = bodyEnd + delimiter.length;
+    if (encoding !== null && encoding.toLowerCase() === 'base64') body = Buffer.from(decoder.decode(body), 'base64');
+    if (filename !== null) {
+      contentType ??= 'text/plain';
+      if (!/^[\x00-\x7f]*$/.test(contentType)) contentType = '';
+      form.append(name, new File([body], filename, { type: contentType }));
+    } else form.append(name, decoder.decode(body));
+  }
 }
 
 // -- Request ---------------------------------------------------------------------------

@@ -1,65 +1,271 @@
 'use strict';
-// Blob and File (the web classes Node exposes as globals), in memory.
+// Blob and File (the web classes Node exposes as globals), in memory, as Node 24's
+// lib/internal/blob.js and lib/internal/file.js: WebIDL conversions of the sources,
+// options and slice arguments with Node's errors, `endings`, type normalisation,
+// ERR_INVALID_THIS for foreign receivers, enumerable prototype members.
 
-import { invalidArgType } from './node_errors.js';
-import { utf8Decode, utf8Length, utf8Write } from './encoding.js';
+import { invalidArgValue, makeNodeError, describeReceived } from './node_errors.js';
+import { TextDecoder, utf8Length, utf8Write } from './encoding.js';
 
 // Registered, so module bundles (form-data) that carry their own copy can read it.
 const kBytes = Symbol.for('flow.blob.bytes');
+const kInspect = Symbol.for('nodejs.util.inspect.custom');
+const disallowedTypeCharacters = /[^\u{0020}-\u{007E}]/u;
+const EOL = '\n';
+const apply = Reflect.apply;
+const objectToString = Object.prototype.toString;
 
-function partBytes(part) {
-  if (part instanceof Blob) return part[kBytes];
-  if (part instanceof ArrayBuffer) return new Uint8Array(part.slice(0));
-  if (ArrayBuffer.isView(part)) return new Uint8Array(part.buffer.slice(part.byteOffset, part.byteOffset + part.byteLength));
-  const text = `${part}`;
-  const bytes = new Uint8Array(utf8Length(text));
-  utf8Write(bytes, text);
+function isAnyArrayBuffer(value) {
+  const tag = apply(objectToString, value, []);
+  return tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]';
+}
+
+// Node's makeException (lib/internal/webidl.js): ERR_INVALID_ARG_TYPE with a context.
+function webidlError(message) {
+  return makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', message);
+}
+
+function invalidThis(type) {
+  return makeNodeError(TypeError, 'ERR_INVALID_THIS', `Value of "this" must be of type ${type}`);
+}
+
+// sequence<(ArrayBuffer or ArrayBufferView or Blob or USVString)>.
+function convertSources(sources) {
+  if (sources === null || (typeof sources !== 'object' && typeof sources !== 'function')) {
+    throw webidlError('Value cannot be converted to sequence.');
+  }
+  const method = sources[Symbol.iterator];
+  if (typeof method !== 'function') throw webidlError('Value cannot be converted to sequence.');
+  const iterator = apply(method, sources, []);
+  const out = [];
+  for (;;) {
+    const res = iterator.next();
+    if (res === null || typeof res !== 'object') throw webidlError('Value cannot be converted to sequence.');
+    if (res.done === true) break;
+    const value = res.value;
+    if (isBlob(value) || isAnyArrayBuffer(value) || ArrayBuffer.isView(value)) out[out.length] = value;
+    else if (typeof value === 'symbol') {
+      throw webidlError(`Value[${out.length}] is a Symbol and cannot be converted to a string.`);
+    } else out[out.length] = `${value}`;
+  }
+  return out;
+}
+
+// A copy of one source's bytes (Blobs are immutable: later changes to a source are not seen).
+function sourceBytes(source, endings) {
+  if (isBlob(source)) return blobBytes(source);
+  if (isAnyArrayBuffer(source)) return new Uint8Array(source).slice();
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice();
+  if (endings === 'native') source = source.replace(/\r\n|\r|\n/g, EOL);
+  const bytes = new Uint8Array(utf8Length(source));
+  utf8Write(bytes, source);
   return bytes;
 }
 
-class Blob {
+// WebIDL `long long` with [Clamp] (slice's start and end).
+function toClampedLongLong(value, context) {
+  if (typeof value === 'bigint') throw webidlError(`${context} is a BigInt and cannot be converted to a number.`);
+  if (typeof value === 'symbol') throw webidlError(`${context} is a Symbol and cannot be converted to a number.`);
+  let x = Number(value);
+  if (Number.isNaN(x)) return 0;
+  x = Math.min(Math.max(x, Number.MIN_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
+  // Round half to even, as WebIDL's [Clamp].
+  const floor = Math.floor(x);
+  const diff = x - floor;
+  if (diff === 0.5) x = floor % 2 === 0 ? floor : floor + 1;
+  else x = Math.round(x);
+  return x === 0 ? 0 : x;
+}
+
+function normalizeType(type) {
+  type = `${type}`;
+  return disallowedTypeCharacters.test(type) ? '' : type.toLowerCase();
+}
+
+let blobType;
+let blobBytes; // (blob) => its bytes, or undefined for anything not a Blob
+function isBlob(value) { return value !== null && typeof value === 'object' && blobBytes(value) !== undefined; }
+
+// A Blob of these bytes (not copied) and type, as Node's createBlob.
+function makeBlob(bytes, type) {
+  const blob = new Blob();
+  initBlob(blob, bytes, type);
+  return blob;
+}
+let initBlob;
+
+// Not streaming, so it keeps no state between decodes; code blocks cannot reach it.
+const decoder = new TextDecoder();
+
+const Blob = class {
+  #bytes;
   #type;
+
+  static {
+    blobBytes = (value) => (#bytes in value ? value.#bytes : undefined);
+    blobType = (blob) => blob.#type;
+    initBlob = (blob, bytes, type) => { blob.#bytes = bytes; blob.#type = type; };
+  }
+
   constructor(sources = [], options = undefined) {
-    if (sources === null || typeof sources !== 'object' || typeof sources[Symbol.iterator] !== 'function') {
-      throw invalidArgType('sources', ['sequence<ArrayBuffer|TypedArray|DataView|Blob|string>'], sources);
+    const parts = convertSources(sources);
+    if (options != null && typeof options !== 'object' && typeof options !== 'function') {
+      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE',
+        `The "options" argument must be a dictionary.${describeReceived(options)}`);
     }
-    const parts = [...sources].map(partBytes);
-    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let { endings = 'transparent', type = '' } = options ?? {};
+    endings = `${endings}`;
+    if (endings !== 'transparent' && endings !== 'native') throw invalidArgValue('options.endings', endings);
+    let length = 0;
+    for (let i = 0; i < parts.length; i++) {
+      parts[i] = sourceBytes(parts[i], endings);
+      length += parts[i].length;
+    }
+    const bytes = new Uint8Array(length);
     let offset = 0;
-    for (const p of parts) { bytes.set(p, offset); offset += p.length; }
-    Object.defineProperty(this, kBytes, { value: bytes });
-    const type = options?.type === undefined ? '' : `${options.type}`;
-    this.#type = /^[\x20-\x7e]*$/.test(type) ? type.toLowerCase() : '';
+    for (let i = 0; i < parts.length; i++) { bytes.set(parts[i], offset); offset += parts[i].length; }
+    this.#bytes = bytes;
+    this.#type = normalizeType(type);
   }
-  get size() { return this[kBytes].length; }
-  get type() { return this.#type; }
-  slice(start = 0, end = this.size, type = '') {
-    const size = this.size;
-    const from = start < 0 ? Math.max(size + start, 0) : Math.min(start, size);
-    const to = end < 0 ? Math.max(size + end, 0) : Math.min(end, size);
-    return new Blob([this[kBytes].subarray(from, Math.max(from, to))], { type });
-  }
-  async arrayBuffer() { return this[kBytes].slice().buffer; }
-  async text() { return utf8Decode(this[kBytes], 0, this.size); }
-  async bytes() { return this[kBytes].slice(); }
-}
-Object.defineProperty(Blob.prototype, Symbol.toStringTag, { value: 'Blob', configurable: true });
 
-class File extends Blob {
-  #name; #lastModified;
-  constructor(bits, name, options = undefined) {
-    if (arguments.length < 2) {
-      const err = new TypeError('The "fileBits" and "fileName" arguments must be specified');
-      err.code = 'ERR_MISSING_ARGS';
-      throw err;
+  get type() {
+    if (!isBlob(this)) throw invalidThis('Blob');
+    return this.#type;
+  }
+
+  get size() {
+    if (!isBlob(this)) throw invalidThis('Blob');
+    return this.#bytes.length;
+  }
+
+  slice(start = 0, end = isBlob(this) ? this.#bytes.length : 0, contentType = '') {
+    if (!isBlob(this)) throw invalidThis('Blob');
+    const size = this.#bytes.length;
+    start = toClampedLongLong(start, 'start');
+    end = toClampedLongLong(end, 'end');
+    start = start < 0 ? Math.max(size + start, 0) : Math.min(start, size);
+    end = end < 0 ? Math.max(size + end, 0) : Math.min(end, size);
+    contentType = normalizeType(contentType);
+    const span = Math.max(end - start, 0);
+    return makeBlob(this.#bytes.subarray(start, start + span), contentType);
+  }
+
+  arrayBuffer() {
+    if (!isBlob(this)) return Promise.reject(invalidThis('Blob'));
+    return Promise.resolve(this.#bytes.slice().buffer);
+  }
+
+  text() {
+    if (!isBlob(this)) return Promise.reject(invalidThis('Blob'));
+    return Promise.resolve(decoder.decode(this.#bytes));
+  }
+
+  bytes() {
+    if (!isBlob(this)) return Promise.reject(invalidThis('Blob'));
+    return Promise.resolve(this.#bytes.slice());
+  }
+
+  // Web streams are only there when the runtime provides ReadableStream.
+  stream() {
+    if (!isBlob(this)) throw invalidThis('Blob');
+    const { ReadableStream } = globalThis;
+    if (typeof ReadableStream !== 'function') {
+      throw makeNodeError(Error, 'ERR_NOT_SUPPORTED', 'Blob.stream() needs web streams (ReadableStream), which code blocks do not have');
     }
-    super(bits, options);
-    this.#name = `${name}`;
-    this.#lastModified = options?.lastModified === undefined ? Date.now() : Number(options.lastModified);
+    const bytes = this.#bytes.slice();
+    return new ReadableStream({
+      start(controller) {
+        if (bytes.length) controller.enqueue(bytes);
+        controller.close();
+      },
+    });
   }
-  get name() { return this.#name; }
-  get lastModified() { return this.#lastModified; }
-}
-Object.defineProperty(File.prototype, Symbol.toStringTag, { value: 'File', configurable: true });
 
-export { Blob, File, kBytes };
+  textStream() {
+    if (!isBlob(this)) throw invalidThis('Blob');
+    const { TextDecoderStream } = globalThis;
+    const stream = this.stream();
+    if (typeof TextDecoderStream !== 'function') {
+      throw makeNodeError(Error, 'ERR_NOT_SUPPORTED', 'Blob.textStream() needs TextDecoderStream, which code blocks do not have');
+    }
+    return stream.pipeThrough(new TextDecoderStream());
+  }
+
+  // A copy of the bytes, for fetch and form-data (which check `instanceof Blob` first):
+  // the symbol is registered, and a Blob stays immutable.
+  get [kBytes]() { return this.#bytes.slice(); }
+
+  [kInspect](depth, options, inspect) {
+    if (depth < 0) return this;
+    return `Blob ${inspect({ size: this.size, type: this.type }, options)}`;
+  }
+};
+
+const kEnumerable = { enumerable: true };
+Object.defineProperties(Blob.prototype, {
+  size: kEnumerable, type: kEnumerable, slice: kEnumerable, arrayBuffer: kEnumerable, text: kEnumerable,
+  bytes: kEnumerable, stream: kEnumerable, textStream: kEnumerable,
+  [Symbol.toStringTag]: { value: 'Blob', configurable: true, writable: false, enumerable: false },
+});
+
+let fileState;
+
+const File = class extends Blob {
+  #name;
+  #lastModified;
+
+  static {
+    fileState = (value) => (#name in value ? value : undefined);
+  }
+
+  constructor(fileBits, fileName, options = {}) {
+    if (arguments.length < 2) {
+      throw makeNodeError(TypeError, 'ERR_MISSING_ARGS', 'The "fileBits" and "fileName" arguments must be specified');
+    }
+    super(fileBits, options);
+    let { lastModified } = options ?? {};
+    if (lastModified !== undefined) {
+      lastModified = +lastModified; // a BigInt throws here, as in Node
+      if (Number.isNaN(lastModified)) lastModified = 0;
+    } else lastModified = Date.now();
+    this.#name = `${fileName}`.toWellFormed();
+    this.#lastModified = lastModified;
+  }
+
+  get name() {
+    if (!isFile(this)) throw invalidThis('File');
+    return this.#name;
+  }
+
+  get lastModified() {
+    if (!isFile(this)) throw invalidThis('File');
+    return this.#lastModified;
+  }
+
+  [kInspect](depth, options, inspect) {
+    if (depth < 0) return this;
+    return `File ${inspect({ size: this.size, type: this.type, name: this.#name, lastModified: this.#lastModified }, options)}`;
+  }
+};
+
+function isFile(value) { return value !== null && typeof value === 'object' && fileState(value) !== undefined; }
+
+Object.defineProperties(File.prototype, {
+  name: kEnumerable, lastModified: kEnumerable,
+  [Symbol.toStringTag]: { value: 'File', configurable: true, writable: false, enumerable: false },
+});
+
+// structuredClone of a Blob or File (Node's kClone/kDeserialize): the same bytes, type,
+// name and lastModified.
+function cloneBlob(blob) {
+  if (isFile(blob)) return new File([blob], blob.name, { type: blob.type, lastModified: blob.lastModified });
+  return makeBlob(blobBytes(blob), blobType(blob));
+}
+
+// The bytes of a Blob (shared, never to be written) and its type, or undefined.
+function blobData(value) {
+  if (!isBlob(value)) return undefined;
+  return { bytes: blobBytes(value), type: blobType(value) };
+}
+
+export { Blob, File, kBytes, isBlob, cloneBlob, blobData };

@@ -16,6 +16,7 @@ const MAX_STRING = 10000;
 const IDENT = /^[a-zA-Z_][a-zA-Z_0-9]*$/; // Node's keyStrRegExp
 const errorToString = Error.prototype.toString;
 const hasOwn = Object.prototype.hasOwnProperty;
+const CUSTOM_INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 function quote(s) {
   const body = StringPrototypeSlice(JSONStringify(s), 1, -1).replace(/\\"/g, '"');
@@ -67,7 +68,7 @@ function functionText(fn) {
     const base = Object.getPrototypeOf(fn);
     return `[class ${fn.name || '(anonymous)'}${base && base !== Function.prototype && base.name ? ` extends ${base.name}` : ''}]`;
   }
-  return `[${kind}: ${fn.name || '(anonymous)'}]`;
+  return fn.name ? `[${kind}: ${fn.name}]` : `[${kind} (anonymous)]`; // Node: [Function (anonymous)]
 }
 
 // Node's reduceToSingleString with compact = 3: the three innermost levels may
@@ -98,8 +99,14 @@ function inspectValue(value, depth, seen, indent, top, ctx = { currentDepth: 0 }
     if (value instanceof Error || tag === '[object Error]') return value.stack || Reflect.apply(errorToString, value, []);
     if (tag === '[object Date]') return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
     if (tag === '[object RegExp]') return String_(value);
+    const custom = value[CUSTOM_INSPECT];
+    if (typeof custom === 'function' && custom !== inspectForUtil) { // Node's util.inspect.custom hook
+      const shown = Reflect.apply(custom, value, [depth, { depth, stylize: String_ }, inspectForUtil]);
+      if (typeof shown === 'string') return shown;
+      if (shown !== value) return inspectValue(shown, depth, seen, indent, false, ctx, level);
+    }
     if (value instanceof Uint8Array && typeof value.inspect === 'function' && value.constructor?.name === 'Buffer') {
-      return value.inspect();
+      return value.inspect(depth, {}); // with a context: Node shows a Buffer's extra properties
     }
     if (tag === '[object WeakMap]' || tag === '[object WeakSet]') return `${tag.slice(8, -1)} { <items unknown> }`;
     if (tag === '[object Promise]') return 'Promise { <pending> }';

@@ -26,6 +26,10 @@ function describeReceived(value) {
   if (typeof value === 'function') return ` Received function ${value.name}`;
   if (typeof value === 'object') {
     if (value.constructor && value.constructor.name) return ` Received an instance of ${value.constructor.name}`;
+    // Node: util.inspect(value, { depth: -1 }).
+    if (Reflect.getPrototypeOf(value) === null) {
+      return ` Received [Object: null prototype]${Reflect.ownKeys(value).length === 0 ? ' {}' : ''}`;
+    }
     return ' Received [object Object]';
   }
   let shown = typeof value === 'symbol' ? value.toString() : Object.is(value, -0) ? '-0' : String(value);

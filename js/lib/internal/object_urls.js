@@ -5,14 +5,14 @@
 // per execution: a blob: URL names data of the execution that created it, so the
 // registry is emptied after every execution (per_execution.js lists it).
 
-import { Blob, kBytes } from './blob.js';
+import { Blob, blobData } from './blob.js';
 import { invalidArgType } from './node_errors.js';
 import { addRestorer } from './per_execution.js';
 import { randomUUID } from './random.js';
 import {
-  MapPrototypeClear, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, ObjectGetOwnPropertyDescriptor,
+  MapPrototypeClear, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet,
   RegExpPrototypeExec, SafeMap, SafeSet, SetPrototypeHas, StringPrototypeIndexOf, StringPrototypeReplace,
-  StringPrototypeSlice, StringPrototypeSplit, Uint8Array_, uncurryThis,
+  StringPrototypeSlice, StringPrototypeSplit, uncurryThis,
 } from './primordials.js';
 
 const StringPrototypeToLowerCase = uncurryThis(String.prototype.toLowerCase);
@@ -24,14 +24,6 @@ const SPECIAL = new SafeSet(['http', 'https', 'ws', 'wss', 'ftp', 'file']);
 const C0_OR_SPACE_AT_ENDS = /^[\x00-\x20]+|[\x00-\x20]+$/g;
 const TAB_OR_NEWLINE = /[\t\n\r]/g;
 const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
-
-// The data of a Blob, or undefined for anything else (Node checks its internal handle).
-function blobData(obj) {
-  if (obj === null || typeof obj !== 'object' || !(obj instanceof Blob)) return undefined;
-  const desc = ObjectGetOwnPropertyDescriptor(obj, kBytes);
-  if (desc === undefined || !(desc.value instanceof Uint8Array_)) return undefined;
-  return { bytes: desc.value, type: obj.type };
-}
 
 function createObjectURL(obj) {
   const data = blobData(obj);

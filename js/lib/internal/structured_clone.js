@@ -1,7 +1,9 @@
 'use strict';
 // structuredClone (HTML structured clone) in plain JS: primitives, plain objects,
 // arrays, Date, RegExp, Map, Set, ArrayBuffer, typed arrays, DataView, Error and
-// boxed primitives, with cycles; functions and symbols throw DataCloneError.
+// boxed primitives, Blob and File, with cycles; functions and symbols throw DataCloneError.
+
+import { cloneBlob, isBlob } from './blob.js';
 
 import { DOMException } from './event_target.js';
 import { makeNodeError } from './node_errors.js';
@@ -45,6 +47,11 @@ function structuredClone(value, options) {
     if (typeof v === 'function' || typeof v === 'symbol') throw dataCloneError(v);
     if (v === null || typeof v !== 'object') return v;
     if (seen.has(v)) return seen.get(v);
+    if (isBlob(v)) {
+      const blob = cloneBlob(v);
+      seen.set(v, blob);
+      return blob;
+    }
     const tag = tagOf(v);
     let out;
     switch (tag) {
