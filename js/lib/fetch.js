@@ -6,7 +6,7 @@
 // after 'url', whose URL class it uses.
 //
 // Not provided: ReadableStream bodies (a response's `body` is a one-chunk reader),
-// keepalive, priority, duplex.
+// priority, duplex; keepalive and the other RequestInit hints read back as given.
 
 import { kBytes } from './internal/blob.js';
 
