@@ -25,6 +25,18 @@ def assert_matches_node(code: str, status: int, body: dict[str, Any], expected: 
         assert (error.get("name"), error["message"]) == (expected.get("name"), expected["message"]), (code, error)
 
 
+def assert_same_as_node(code: str, status: int, body: dict[str, Any], expected: dict[str, Any]) -> None:
+    """As assert_matches_node, and errors also by their Node `code`."""
+    if expected["ok"]:
+        assert status == 200, (code, body, expected)
+        assert body["result"] == json.loads(expected["result"]), code
+        return
+    assert status == 400, (code, body, expected)
+    error = body["error"]
+    assert (error.get("name"), error.get("code"), error["message"]) == (
+        expected.get("name"), expected.get("code"), expected["message"]), (code, error, expected)
+
+
 def run_in_node(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     proc = subprocess.run(
         [str(NODE), str(RUNNER)], input=json.dumps(cases), capture_output=True, text=True, timeout=120, check=True

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from compat.conftest import run_in_node
+from compat.conftest import assert_same_as_node, run_in_node
 from conftest import CodeBlockClient
 
 # -- Buffer.copyBytesFrom ---------------------------------------------------------------
@@ -378,14 +378,7 @@ def test_node24_buffer_matches_node(cb1: CodeBlockClient, node_outcomes: list[di
         assert (status == 200 and expected["ok"] and body["result"] == json.loads(expected["result"])) is False, \
             "Node now agrees: remove the known difference"
         return
-    if expected["ok"]:
-        assert status == 200, (code, body, expected)
-        assert body["result"] == json.loads(expected["result"]), code
-        return
-    assert status == 400, (code, body, expected)
-    error = body["error"]
-    assert (error.get("name"), error.get("code"), error["message"]) == (
-        expected.get("name"), expected.get("code"), expected["message"]), (code, error, expected)
+    assert_same_as_node(code, status, body, expected)
 
 
 def test_enough_cases() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from compat.conftest import run_in_node
+from compat.conftest import assert_same_as_node, run_in_node
 from conftest import CodeBlockClient
 
 U = "const util = require('util');\n"
@@ -212,14 +212,7 @@ def test_node24_matches(cb1: CodeBlockClient, node_outcomes: list[dict[str, Any]
         node = json.loads(expected["result"]) if expected["ok"] else (expected["name"], expected["message"])
         assert node != got, "Node 24 now agrees: remove the entry"
         return
-    if expected["ok"]:
-        assert status == 200, (code, body)
-        assert body["result"] == json.loads(expected["result"]), code
-        return
-    assert status == 400, (code, body, expected)
-    error = body["error"]
-    assert (error.get("name"), error.get("code"), error["message"]) == (
-        expected.get("name"), expected.get("code"), expected["message"]), (code, error, expected)
+    assert_same_as_node(code, status, body, expected)
 
 
 def test_enough_cases() -> None:

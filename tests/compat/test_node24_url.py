@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from compat.conftest import run_in_node
+from compat.conftest import assert_same_as_node, run_in_node
 from conftest import CodeBlockClient
 
 U = "const url = require('url');\n"
@@ -467,14 +467,7 @@ def test_url_matches_node(cb1: CodeBlockClient, node_outcomes: list[dict[str, An
         assert status == 400 and body["error"].get("code") == our_code, body
         assert expected.get("code") != our_code, "Node now agrees: remove the known difference"
         return
-    if expected["ok"]:
-        assert status == 200, (code, body, expected)
-        assert body["result"] == json.loads(expected["result"]), code
-        return
-    assert status == 400, (code, body, expected)
-    error = body["error"]
-    assert (error.get("name"), error.get("code"), error["message"]) == (
-        expected.get("name"), expected.get("code"), expected["message"]), (code, error, expected)
+    assert_same_as_node(code, status, body, expected)
 
 
 def test_enough_cases() -> None:
