@@ -30,19 +30,22 @@ await build({
   // Readable output: bootstrap frames never reach users, but engineers read them.
   minify: false,
   logLevel: 'warning',
-  // @pkgjs/parseargs (util.parseArgs) names Node's `global` when it loads, and gets
-  // Node's errors and validators from the layer (js/lib/internal/parse_args_errors.js).
-  define: { global: 'globalThis' },
+  // @pkgjs/parseargs (util.parseArgs) gets Node's errors and validators, and only the
+  // primordials it uses, from the layer (js/lib/internal/parse_args_errors.js).
   plugins: [{
     name: 'parseargs-errors',
     setup(b) {
-      const replaced = { './internal/errors': 'codes', './internal/validators': 'validators' };
-      b.onResolve({ filter: /^\.\/internal\/(errors|validators)$/ }, (args) => (
-        args.importer.includes(join('@pkgjs', 'parseargs')) ? { path: replaced[args.path], namespace: 'parseargs' } : undefined));
+      const replaced = {
+        './internal/errors': 'codes', './internal/validators': 'validators', './internal/primordials': 'primordials',
+        './primordials': 'primordials',
+      };
+      b.onResolve({ filter: /^\.\/(internal\/)?(errors|validators|primordials)$/ }, (args) => (
+        args.importer.includes(join('@pkgjs', 'parseargs')) && replaced[args.path]
+          ? { path: replaced[args.path], namespace: 'parseargs' } : undefined));
       const source = JSON.stringify(join(root, 'js', 'lib', 'internal', 'parse_args_errors.js'));
       b.onLoad({ filter: /.*/, namespace: 'parseargs' }, (args) => ({
         contents: args.path === 'codes' ? `module.exports = { codes: require(${source}).codes };`
-          : `module.exports = require(${source}).validators;`,
+          : `module.exports = require(${source}).${args.path};`,
         resolveDir: root, loader: 'js',
       }));
     },

@@ -57,4 +57,32 @@ const validators = {
   validateBooleanArray,
 };
 
-export { codes, validators };
+// What the package takes from its own internal/primordials.js, which copies every
+// global's methods when it loads (6.7 ms and 0.8 MB per runtime, bench/runtime_cost.py).
+const uncurry = (fn) => (self, ...args) => Reflect.apply(fn, self, args);
+const A = Array.prototype;
+const S = String.prototype;
+const primordials = {
+  ArrayIsArray: Array.isArray,
+  ArrayPrototypeFind: uncurry(A.find),
+  ArrayPrototypeForEach: uncurry(A.forEach),
+  ArrayPrototypeIncludes: uncurry(A.includes),
+  ArrayPrototypeJoin: uncurry(A.join),
+  ArrayPrototypeMap: uncurry(A.map),
+  ArrayPrototypePush: uncurry(A.push),
+  ArrayPrototypePushApply: (self, items) => Reflect.apply(A.push, self, items),
+  ArrayPrototypeShift: uncurry(A.shift),
+  ArrayPrototypeSlice: uncurry(A.slice),
+  ArrayPrototypeUnshiftApply: (self, items) => Reflect.apply(A.unshift, self, items),
+  ObjectCreate: Object.create,
+  ObjectEntries: Object.entries,
+  ObjectFreeze: Object.freeze,
+  ObjectPrototypeHasOwnProperty: uncurry(Object.prototype.hasOwnProperty),
+  StringPrototypeCharAt: uncurry(S.charAt),
+  StringPrototypeIncludes: uncurry(S.includes),
+  StringPrototypeIndexOf: uncurry(S.indexOf),
+  StringPrototypeSlice: uncurry(S.slice),
+  StringPrototypeStartsWith: uncurry(S.startsWith),
+};
+
+export { codes, primordials, validators };
