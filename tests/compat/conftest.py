@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 RUNNER = Path(__file__).with_name("node_runner.js")
@@ -35,6 +36,15 @@ def assert_same_as_node(code: str, status: int, body: dict[str, Any], expected: 
     error = body["error"]
     assert (error.get("name"), error.get("code"), error["message"]) == (
         expected.get("name"), expected.get("code"), expected["message"]), (code, error, expected)
+
+
+def case_ids(cases: list[str], groups: Sequence[tuple[str, list[str]]]) -> list[str]:
+    """Test ids `<group>-<index>`: the first group that holds each case names it."""
+    names: dict[str, str] = {}
+    for name, group in groups:
+        for code in group:
+            names.setdefault(code, name)
+    return [f"{names.get(code, '?')}-{i}" for i, code in enumerate(cases)]
 
 
 def run_in_node(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:

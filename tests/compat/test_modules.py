@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from compat.conftest import assert_matches_node, run_in_node
+from compat.conftest import assert_matches_node, case_ids, run_in_node
 from conftest import CodeBlockClient
 
 INPUT = {
@@ -453,14 +453,10 @@ ALL = (LODASH + QS + UUID + CRYPTO_JS + DAYJS + DATE_FNS + XML + ESM + WORKFLOW 
        + GENERATED)
 
 
-def area(code: str) -> str:
-    for name, group in (("lodash", LODASH), ("qs", QS), ("uuid", UUID), ("crypto-js", CRYPTO_JS), ("dayjs", DAYJS),
-                        ("date-fns", DATE_FNS), ("fast-xml-parser", XML), ("esm", ESM), ("workflow", WORKFLOW),
-                        ("xlsx", XLSX_CASES), ("pinyin", PINYIN_CASES), ("form-data", FORM_DATA),
-                        ("generated", GENERATED)):
-        if code in group:
-            return name
-    return "?"
+GROUPS = (("lodash", LODASH), ("qs", QS), ("uuid", UUID), ("crypto-js", CRYPTO_JS), ("dayjs", DAYJS),
+          ("date-fns", DATE_FNS), ("fast-xml-parser", XML), ("esm", ESM), ("workflow", WORKFLOW),
+          ("xlsx", XLSX_CASES), ("pinyin", PINYIN_CASES), ("form-data", FORM_DATA),
+          ("generated", GENERATED))
 
 
 @pytest.fixture(scope="module")
@@ -468,7 +464,7 @@ def node_outcomes() -> list[dict[str, Any]]:
     return run_in_node([{"code": code, "input": INPUT} for code in ALL])
 
 
-@pytest.mark.parametrize("index", range(len(ALL)), ids=[f"{area(c)}-{i}" for i, c in enumerate(ALL)])
+@pytest.mark.parametrize("index", range(len(ALL)), ids=case_ids(ALL, GROUPS))
 def test_module_matches_node(cb: CodeBlockClient, node_outcomes: list[dict[str, Any]], index: int) -> None:
     code = ALL[index]
     expected = node_outcomes[index]

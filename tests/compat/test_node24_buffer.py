@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from compat.conftest import assert_same_as_node, run_in_node
+from compat.conftest import assert_same_as_node, case_ids, run_in_node
 from conftest import CodeBlockClient
 
 # -- Buffer.copyBytesFrom ---------------------------------------------------------------
@@ -357,11 +357,7 @@ ALL = COPY + BUFFER + BLOB + FORMDATA
 KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
-def area(code: str) -> str:
-    for name, group in (("copyBytesFrom", COPY), ("buffer", BUFFER), ("blob", BLOB), ("formdata", FORMDATA)):
-        if code in group:
-            return name
-    return "?"
+GROUPS = (("copyBytesFrom", COPY), ("buffer", BUFFER), ("blob", BLOB), ("formdata", FORMDATA))
 
 
 @pytest.fixture(scope="module")
@@ -369,7 +365,7 @@ def node_outcomes() -> list[dict[str, Any]]:
     return run_in_node([{"code": code, "input": {}} for code in ALL])
 
 
-@pytest.mark.parametrize("index", range(len(ALL)), ids=[f"{area(c)}-{i}" for i, c in enumerate(ALL)])
+@pytest.mark.parametrize("index", range(len(ALL)), ids=case_ids(ALL, GROUPS))
 def test_node24_buffer_matches_node(cb1: CodeBlockClient, node_outcomes: list[dict[str, Any]], index: int) -> None:
     code = ALL[index]
     expected = node_outcomes[index]

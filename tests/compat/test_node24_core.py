@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from compat.conftest import assert_same_as_node, run_in_node
+from compat.conftest import assert_same_as_node, case_ids, run_in_node
 from conftest import CodeBlockClient
 
 U = "const util = require('util');\n"
@@ -186,13 +186,9 @@ NEWER_V8: dict[str, Any] = {
 }
 
 
-def area(code: str) -> str:
-    for name, group in (("styleText", STYLE_TEXT), ("parseArgs", PARSE_ARGS), ("types", TYPES), ("strings", STRINGS),
-                        ("structuredClone", CLONE), ("navigator", NAVIGATOR), ("events", EVENTS),
-                        ("language", LANGUAGE), ("large", LARGE)):
-        if code in group:
-            return name
-    return "?"
+GROUPS = (("styleText", STYLE_TEXT), ("parseArgs", PARSE_ARGS), ("types", TYPES), ("strings", STRINGS),
+          ("structuredClone", CLONE), ("navigator", NAVIGATOR), ("events", EVENTS),
+          ("language", LANGUAGE), ("large", LARGE))
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +196,7 @@ def node_outcomes() -> list[dict[str, Any]]:
     return run_in_node([{"code": code, "input": {}} for code in ALL])
 
 
-@pytest.mark.parametrize("index", range(len(ALL)), ids=[f"{area(c)}-{i}" for i, c in enumerate(ALL)])
+@pytest.mark.parametrize("index", range(len(ALL)), ids=case_ids(ALL, GROUPS))
 def test_node24_matches(cb1: CodeBlockClient, node_outcomes: list[dict[str, Any]], index: int) -> None:
     code = ALL[index]
     expected = node_outcomes[index]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from compat.conftest import assert_same_as_node, run_in_node
+from compat.conftest import assert_same_as_node, case_ids, run_in_node
 from conftest import CodeBlockClient
 
 C = "const crypto = require('crypto');\n"
@@ -484,19 +484,12 @@ GROUPS = (("randomBytes", RANDOM_BYTES), ("randomFillSync", RANDOM_FILL_SYNC), (
 KNOWN_DIFFERENCES: dict[str, tuple[str | None, str]] = {}
 
 
-def area(code: str) -> str:
-    for name, group in GROUPS:
-        if code in group:
-            return name
-    return "?"
-
-
 @pytest.fixture(scope="module")
 def node_outcomes() -> list[dict[str, Any]]:
     return run_in_node([{"code": code, "input": {}} for code in ALL])
 
 
-@pytest.mark.parametrize("index", range(len(ALL)), ids=[f"{area(c)}-{i}" for i, c in enumerate(ALL)])
+@pytest.mark.parametrize("index", range(len(ALL)), ids=case_ids(ALL, GROUPS))
 def test_crypto_matches_node24(cb1: CodeBlockClient, node_outcomes: list[dict[str, Any]], index: int) -> None:
     code = ALL[index]
     expected = node_outcomes[index]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from compat.conftest import assert_same_as_node, run_in_node
+from compat.conftest import assert_same_as_node, case_ids, run_in_node
 from conftest import CodeBlockClient
 
 U = "const url = require('url');\n"
@@ -445,19 +445,12 @@ KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {
 }
 
 
-def area(code: str) -> str:
-    for name, group in GROUPS:
-        if code in group:
-            return name
-    return "?"
-
-
 @pytest.fixture(scope="module")
 def node_outcomes() -> list[dict[str, Any]]:
     return run_in_node([{"code": code, "input": {}} for code in ALL])
 
 
-@pytest.mark.parametrize("index", range(len(ALL)), ids=[f"{area(c)}-{i}" for i, c in enumerate(ALL)])
+@pytest.mark.parametrize("index", range(len(ALL)), ids=case_ids(ALL, GROUPS))
 def test_url_matches_node(cb1: CodeBlockClient, node_outcomes: list[dict[str, Any]], index: int) -> None:
     code = ALL[index]
     expected = node_outcomes[index]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from compat.conftest import assert_same_as_node, run_in_node
+from compat.conftest import assert_same_as_node, case_ids, run_in_node
 from conftest import CodeBlockClient
 
 B = "const b = Buffer.from('héllo wörld 世界', 'utf8');\n"
@@ -505,19 +505,15 @@ FROZEN_REALM: dict[str, str] = {
     PATCH_BUFFER: "Buffer.from(...).toHexUpper is not a function",
 }
 
-# Where the service knowingly differs from Node 20: code -> (our error code, reason).
+# Where the service knowingly differs from Node 24: code -> (our error code, reason).
 KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {
     MALFORMED_KEY: ("ERR_OSSL_UNSUPPORTED", "malformed key: OpenSSL names the exact ASN.1 fault, node-forge cannot"),
 }
 
 
-def area(code: str) -> str:
-    for name, group in (("buffer", BUFFER), ("text", TEXT), ("base64", BASE64), ("events", EVENTS), ("crypto", CRYPTO),
-                        ("misc", MISC), ("url", URLS), ("web", WEB), ("rsa", RSA), ("assert", ASSERT),
-                        ("inspect", INSPECT), ("generated", GENERATED)):
-        if code in group:
-            return name
-    return "?"
+GROUPS = (("buffer", BUFFER), ("text", TEXT), ("base64", BASE64), ("events", EVENTS), ("crypto", CRYPTO),
+          ("misc", MISC), ("url", URLS), ("web", WEB), ("rsa", RSA), ("assert", ASSERT),
+          ("inspect", INSPECT), ("generated", GENERATED))
 
 
 @pytest.fixture(scope="module")
@@ -525,7 +521,7 @@ def node_outcomes() -> list[dict[str, Any]]:
     return run_in_node([{"code": code, "input": {}} for code in ALL])
 
 
-@pytest.mark.parametrize("index", range(len(ALL)), ids=[f"{area(c)}-{i}" for i, c in enumerate(ALL)])
+@pytest.mark.parametrize("index", range(len(ALL)), ids=case_ids(ALL, GROUPS))
 def test_core_matches_node(cb1: CodeBlockClient, node_outcomes: list[dict[str, Any]], index: int) -> None:
     code = ALL[index]
     expected = node_outcomes[index]

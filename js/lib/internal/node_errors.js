@@ -1,6 +1,6 @@
 'use strict';
 // Node's coded errors (a subset of lib/internal/errors.js): same classes, `code`
-// values and messages as Node 20+ prints them.
+// values and messages as Node 24 prints them.
 
 function makeNodeError(Base, code, message) {
   const err = new Base(message);
