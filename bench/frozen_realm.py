@@ -91,11 +91,11 @@ def best(results: list[dict[str, float]]) -> dict[str, float]:
     return {key: min(r[key] for r in results) for key in results[0]}
 
 
-def report(bench: Bench, variant: str, figures: dict[str, float]) -> None:
+def report(bench: Bench, kind: str, variant: str, figures: dict[str, float]) -> None:
     """One human line per variant (its micro-benchmarks as JSON), one figure per micro-benchmark."""
     bench.line(f"{variant}: {json.dumps(figures)}")
     for name, us in figures.items():
-        bench.figure(name, us, "us", labels={"variant": variant}, human=False)
+        bench.figure(name, us, "us", labels={kind: variant}, human=False)
 
 
 def main() -> int:
@@ -111,7 +111,7 @@ def main() -> int:
             if skip is not None:
                 isolate.eval(f"const SKIP = {skip};" + FREEZE)
             results.append(json.loads(isolate.eval(BENCH)))
-        report(bench, name, best(results))
+        report(bench, "realm", name, best(results))
     for name, setup in (("promise_all_500_unfrozen_us", "1"), ("promise_all_500_frozen_us", "Object.freeze(Promise.prototype)"),
                         ("promise_all_500_then_accessor_us", TAME_THEN)):
         times = []
@@ -130,7 +130,7 @@ def main() -> int:
             isolate = MiniRacer()
             isolate.eval("Object.freeze(Array.prototype)" if keys is None else f"const KEYS = {keys};" + TAME_ARRAY)
             results.append(json.loads(isolate.eval(ARRAYS)))
-        report(bench, name, best(results))
+        report(bench, "array_prototype", name, best(results))
     return 0
 
 

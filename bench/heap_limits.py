@@ -64,7 +64,7 @@ async def main() -> None:
                 "bench": "heap_limits", **labels,
                 "ms": round(elapsed, 1), "heap_total_mb": round(peak, 1), "rss_after_close_mb": round(rss, 1),
             }))
-            bench.figure("ms", elapsed, "ms", fmt=".1f", labels=labels, human=False)
+            bench.figure("elapsed_ms", elapsed, "ms", fmt=".1f", labels=labels, human=False)
             bench.figure("heap_total_mb", peak, "MB", fmt=".1f", labels=labels, human=False)
             bench.figure("rss_after_close_mb", rss, "MB", fmt=".1f", labels=labels, human=False)
 
