@@ -97,15 +97,19 @@ def machine_facts() -> dict[str, Any]:
     }
 
 
-def _rounded(value: Value, fmt: str) -> Value | None:
-    """The value as the human line shows it, so the two outputs agree."""
-    if isinstance(value, Sequence):
-        return [_rounded(v, fmt) for v in value]  # type: ignore[misc]
+def _rounded_one(value: float | int, fmt: str) -> float | int | None:
     if isinstance(value, float) and not math.isfinite(value):
         return None  # JSON has no NaN: a figure that could not be taken
     if fmt.endswith("f") and isinstance(value, float):
         return float(format(value, fmt))
     return value
+
+
+def _rounded(value: Value, fmt: str) -> list[float | int | None] | float | int | None:
+    """The value as the human line shows it, so the two outputs agree."""
+    if isinstance(value, Sequence):
+        return [_rounded_one(v, fmt) for v in value]
+    return _rounded_one(value, fmt)
 
 
 def _text(value: Value, fmt: str) -> str:
