@@ -15,7 +15,7 @@ REDIS ?= /usr/bin/redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUNDLE := src/flow_codeblock/js_dist/bootstrap.js
 
-.PHONY: serve test build setup clean bench
+.PHONY: serve test build setup clean bench bench-report
 
 setup: $(STAMP)/venv $(BUNDLE)
 
@@ -47,8 +47,12 @@ $(CHROMIUM) $(NGINX) $(REDIS):
 test: setup $(CHROMIUM) $(NGINX) $(REDIS)
 	$(BIN)/python -m pytest
 
+# Every figure is also a JSON line in bench/results.jsonl (bench/harness.py), from which
+# `make bench-report` rewrites docs/performance.md's generated tables.
+bench: export BENCH_RESULTS := $(CURDIR)/bench/results.jsonl
 bench: setup
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
+	rm -f "$$BENCH_RESULTS"
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/engine_path.py
 	$(BIN)/python bench/cpu_split.py
@@ -58,6 +62,9 @@ bench: setup
 	$(BIN)/python bench/pool_maintenance.py
 	$(BIN)/python bench/heap_limits.py
 	$(BIN)/python bench/latency_plot.py
+
+bench-report:
+	$(BIN)/python bench/report.py bench/results.jsonl docs/performance.md
 
 clean:
 	rm -rf $(VENV) node_modules $(STAMP) src/flow_codeblock/js_dist

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 import serving
+from harness import Bench
 from run import INPUT, MIX, load
 
 
@@ -56,12 +57,14 @@ def main() -> int:
     requests = result["total"]
     loop_s = sum(after[pid].get(pid, 0) - before[pid].get(pid, 0) for pid in pids)
     total_s = sum(cpu - before[pid].get(tid, 0) for pid in pids for tid, cpu in after[pid].items())
-    print(f"rps: {result['rps']:.0f}")
-    print(f"p50_ms: {result['p50_ms']:.1f}")
-    print(f"p99_ms: {result['p99_ms']:.1f}")
-    print(f"loop_cpu_ms_per_request: {loop_s / requests * 1000:.3f}")
-    print(f"other_threads_cpu_ms_per_request: {(total_s - loop_s) / requests * 1000:.3f}  (V8's, mostly)")
-    print(f"pool_sizes: {' '.join(map(str, pools))}")
+    bench = Bench("cpu_split", params=vars(args))
+    bench.figure("rps", result["rps"], "rps", fmt=".0f")
+    bench.figure("p50_ms", result["p50_ms"], "ms", fmt=".1f")
+    bench.figure("p99_ms", result["p99_ms"], "ms", fmt=".1f")
+    bench.figure("loop_cpu_ms_per_request", loop_s / requests * 1000, "ms", fmt=".3f")
+    bench.figure("other_threads_cpu_ms_per_request", (total_s - loop_s) / requests * 1000, "ms", fmt=".3f",
+                 note="(V8's, mostly)")
+    bench.figure("pool_sizes", pools, "runtimes")
     return 0
 
 

@@ -18,11 +18,10 @@ import resource
 import statistics
 import time
 
-from flow_codeblock.bundles import load_bootstrap
-from flow_codeblock.config import load_settings
-from flow_codeblock.engine import Isolate, init_engine
-from flow_codeblock.runtime import CodeBlock, Runtime
-from flow_codeblock.service import runtime_options, v8_flags
+from flow_codeblock.engine import Isolate
+from flow_codeblock.runtime import CodeBlock
+from flow_codeblock.testing import runtime_factory, start_engine
+from harness import Baseline, Bench
 
 
 def cpu_s() -> float:
@@ -78,23 +77,20 @@ async def engine_call(calls: int) -> tuple[float, float]:
 
 async def execution(calls: int, code: str, is_async: bool) -> tuple[float, float]:
     """A whole execution on a warm runtime: run (and take), then the reset."""
-    settings = load_settings()
     loop = asyncio.get_running_loop()
-    runtime = await asyncio.to_thread(Runtime.create, runtime_options(settings), loop, load_bootstrap())
     block = CodeBlock.wrap(code, code, is_async=is_async)
+    async with runtime_factory().runtime() as runtime:
 
-    async def once() -> None:
-        assert (await runtime.execute(block, '{"a": 1}', loop.time() + 5, 5000)).ok
-        assert await runtime.reset(1.0) is None
+        async def once() -> None:
+            assert (await runtime.execute(block, '{"a": 1}', loop.time() + 5, 5000)).ok
+            assert await runtime.reset(1.0) is None
 
-    for _ in range(500):
-        await once()
-    cpu, wall = cpu_s(), time.perf_counter()
-    for _ in range(calls):
-        await once()
-    result = per_call(cpu_s() - cpu, time.perf_counter() - wall, calls)
-    await asyncio.to_thread(runtime.close)
-    return result
+        for _ in range(500):
+            await once()
+        cpu, wall = cpu_s(), time.perf_counter()
+        for _ in range(calls):
+            await once()
+        return per_call(cpu_s() - cpu, time.perf_counter() - wall, calls)
 
 
 def main() -> int:
@@ -102,7 +98,7 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    init_engine(v8_flags(load_settings()))
+    start_engine()
     figures: dict[str, list[tuple[float, float]]] = {}
     for _ in range(args.rounds):  # interleaved, so that drift in the machine hits all alike
         figures.setdefault("stock_eval", []).append(stock(args.calls))
@@ -112,14 +108,16 @@ def main() -> int:
             asyncio.run(execution(args.calls // 2, "return input.a + 1", False)))
         figures.setdefault("execution_async", []).append(
             asyncio.run(execution(args.calls // 2, "return (await Promise.resolve(input.a)) + 1", True)))
+    bench = Bench("engine_path", params=vars(args))
+    stock_cpu = statistics.median(c for c, _ in figures["stock_eval"])
     for name, runs in figures.items():
         cpu = statistics.median(c for c, _ in runs)
         wall = statistics.median(w for _, w in runs)
-        print(f"{name}_cpu_us: {cpu:.0f}")
-        print(f"{name}_wall_us: {wall:.0f}")
-    stock_cpu = statistics.median(c for c, _ in figures["stock_eval"])
+        against_stock = None if name == "stock_eval" else Baseline("stock_eval_cpu_us", stock_cpu)
+        bench.figure(f"{name}_cpu_us", cpu, "us", fmt=".0f", baseline=against_stock)
+        bench.figure(f"{name}_wall_us", wall, "us", fmt=".0f")
     engine_cpu = statistics.median(c for c, _ in figures["engine_eval"])
-    print(f"engine_to_stock_cpu_ratio: {engine_cpu / stock_cpu:.3f}")
+    bench.figure("engine_to_stock_cpu_ratio", engine_cpu / stock_cpu, "ratio", fmt=".3f")
     return 0
 
 

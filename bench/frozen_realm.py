@@ -16,6 +16,8 @@ import json
 
 from py_mini_racer import MiniRacer, init_mini_racer
 
+from harness import Bench
+
 FREEZE = r"""
 (() => {
   const seen = new WeakSet(); const queue = [globalThis];
@@ -89,10 +91,18 @@ def best(results: list[dict[str, float]]) -> dict[str, float]:
     return {key: min(r[key] for r in results) for key in results[0]}
 
 
+def report(bench: Bench, kind: str, variant: str, figures: dict[str, float]) -> None:
+    """One human line per variant (its micro-benchmarks as JSON), one figure per micro-benchmark."""
+    bench.line(f"{variant}: {json.dumps(figures)}")
+    for name, us in figures.items():
+        bench.figure(name, us, "us", labels={kind: variant}, human=False)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     rounds = parser.parse_args().rounds
+    bench = Bench("frozen_realm", params={"rounds": rounds})
     init_mini_racer(flags=("--single-threaded", "--disallow-code-generation-from-strings"), ignore_duplicate_init=True)
     for name, skip in VARIANTS.items():
         results = []
@@ -101,7 +111,7 @@ def main() -> int:
             if skip is not None:
                 isolate.eval(f"const SKIP = {skip};" + FREEZE)
             results.append(json.loads(isolate.eval(BENCH)))
-        print(f"{name}: {json.dumps(best(results))}")
+        report(bench, "realm", name, best(results))
     for name, setup in (("promise_all_500_unfrozen_us", "1"), ("promise_all_500_frozen_us", "Object.freeze(Promise.prototype)"),
                         ("promise_all_500_then_accessor_us", TAME_THEN)):
         times = []
@@ -112,7 +122,7 @@ def main() -> int:
             while isolate.eval("typeof R") != "number":
                 isolate.eval("0")
             times.append(isolate.eval("R"))
-        print(f"{name}: {min(times):.1f}")
+        bench.figure(name, min(times), "us", fmt=".1f")
     for name, keys in (("array_frozen", None), ("array_push_concat_accessors", "['push', 'concat']"),
                        ("array_iterator_accessor", "[Symbol.iterator]")):
         results = []
@@ -120,7 +130,7 @@ def main() -> int:
             isolate = MiniRacer()
             isolate.eval("Object.freeze(Array.prototype)" if keys is None else f"const KEYS = {keys};" + TAME_ARRAY)
             results.append(json.loads(isolate.eval(ARRAYS)))
-        print(f"{name}: {json.dumps(best(results))}")
+        report(bench, "array_prototype", name, best(results))
     return 0
 
 

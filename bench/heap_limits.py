@@ -12,16 +12,13 @@ One JSON line per (limit, snippet); Node 24's own heap limit on this machine is 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import time
 from pathlib import Path
 
-from flow_codeblock.bundles import load_bootstrap
-from flow_codeblock.config import load_settings
-from flow_codeblock.engine import init_engine
-from flow_codeblock.runtime import CodeBlock, Runtime
-from flow_codeblock.service import runtime_options, v8_flags
+from flow_codeblock.runtime import CodeBlock
+from flow_codeblock.testing import runtime_factory
+from harness import Bench
 
 LIMITS_MB = (128, 256, 512)
 MiB = 1 << 20
@@ -44,16 +41,13 @@ def rss_mb() -> float:
 
 
 async def main() -> None:
-    settings = load_settings()
-    init_engine(v8_flags(settings))
-    loop = asyncio.get_running_loop()
-    bootstrap = load_bootstrap()
+    bench = Bench("heap_limits")
     for limit in LIMITS_MB:
         # The ArrayBuffer budget is separate; raised here so the heap is what is measured.
-        options = dataclasses.replace(runtime_options(settings), heap_limit_bytes=limit * MiB,
-                                      array_buffer_limit_bytes=512 * MiB)
+        factory = runtime_factory(heap_limit_bytes=limit * MiB, array_buffer_limit_bytes=512 * MiB)
+        loop = factory.loop
         for name, code in SNIPPETS.items():
-            runtime = await asyncio.to_thread(Runtime.create, options, loop, bootstrap)
+            runtime = await factory.create()
             block = CodeBlock.wrap(code, "", is_async=False, modules=())
             started = time.perf_counter()
             outcome = await runtime.execute(block, "{}", loop.time() + 30, 30_000)
@@ -63,11 +57,16 @@ async def main() -> None:
             except ValueError:  # a runtime stopped by its heap limit answers no more
                 peak = float("nan")
             await asyncio.to_thread(runtime.close)
-            print(json.dumps({
-                "bench": "heap_limits", "limit_mb": limit, "snippet": name,
-                "outcome": "ok" if outcome.ok else type(outcome.error).__name__,
-                "ms": round(elapsed, 1), "heap_total_mb": round(peak, 1), "rss_after_close_mb": round(rss_mb(), 1),
-            }), flush=True)
+            result = "ok" if outcome.ok else type(outcome.error).__name__
+            labels = {"limit_mb": limit, "snippet": name, "outcome": result}
+            rss = rss_mb()
+            bench.line(json.dumps({
+                "bench": "heap_limits", **labels,
+                "ms": round(elapsed, 1), "heap_total_mb": round(peak, 1), "rss_after_close_mb": round(rss, 1),
+            }))
+            bench.figure("elapsed_ms", elapsed, "ms", fmt=".1f", labels=labels, human=False)
+            bench.figure("heap_total_mb", peak, "MB", fmt=".1f", labels=labels, human=False)
+            bench.figure("rss_after_close_mb", rss, "MB", fmt=".1f", labels=labels, human=False)
 
 
 if __name__ == "__main__":

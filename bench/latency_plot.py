@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
+from harness import Bench  # noqa: E402
 from overload import percentile, start_service  # noqa: E402
 from run import INPUT, MIX  # noqa: E402
 from serving import stop_service  # noqa: E402
@@ -90,16 +91,17 @@ def main() -> None:
         stop_service(process)
     p99s = [v for _, v in per_second(samples, 0.99)]
     latencies = [ms for _, ms in samples]
-    print(f"requests: {len(samples)}")
-    print(f"p50_ms: {percentile(latencies, 0.5):.1f}")
-    print(f"p99_ms: {percentile(latencies, 0.99):.1f}")
-    print(f"p99_per_second_median_ms: {statistics.median(p99s):.1f}")
-    print(f"p99_per_second_max_ms: {max(p99s):.1f}")
-    print(f"p99_spike_ratio: {max(p99s) / statistics.median(p99s):.2f}  (worst second against the median second)")
+    bench = Bench("latency_plot", params={"seconds": args.seconds, "concurrency": args.concurrency})
+    bench.figure("requests", len(samples), "requests")
+    bench.figure("p50_ms", percentile(latencies, 0.5), "ms", fmt=".1f")
+    bench.figure("p99_ms", percentile(latencies, 0.99), "ms", fmt=".1f")
+    bench.figure("p99_per_second_median_ms", statistics.median(p99s), "ms", fmt=".1f")
+    bench.figure("p99_per_second_max_ms", max(p99s), "ms", fmt=".1f")
+    bench.figure("p99_spike_ratio", max(p99s) / statistics.median(p99s), "ratio", fmt=".2f",
+                 note="(worst second against the median second)")
     plot(samples, Path(args.out), f"{len(samples)} requests, {args.concurrency} clients, 2 workers, "
                                   "health checks every 1 s (bench/latency_plot.py)")
-    print(f"plot: {args.out}")
-
+    bench.line(f"plot: {args.out}")
 
 if __name__ == "__main__":
     main()

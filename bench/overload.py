@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import httpx
 
 import serving
+from harness import Bench
 
 MIX = [  # (name, weight, code, request timeout in ms)
     ("normal", 60, "const _ = require('lodash');\n"
@@ -104,30 +105,34 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-def summarise(report: Report, duration: float) -> list[str]:
+def summarise(report: Report, duration: float, bench: Bench) -> None:
     every = [v for values in report.latencies.values() for v in values]
-    lines = [
-        f"requests: {report.total}",
-        f"rps: {report.total / duration:.1f}",
-        f"responses_5xx: {report.server_errors}",
-        f"transport_errors: {sum(report.transport_errors.values())} {dict(report.transport_errors)}",
-        f"p50_ms: {percentile(every, 0.5):.1f}",
-        f"p99_ms: {percentile(every, 0.99):.1f}",
-    ]
+    bench.figure("requests", report.total, "requests")
+    bench.figure("rps", report.total / duration, "rps", fmt=".1f")
+    bench.figure("responses_5xx", report.server_errors, "responses")
+    transport = sum(report.transport_errors.values())
+    bench.figure("transport_errors", transport, "requests",
+                 text=f"transport_errors: {transport} {dict(report.transport_errors)}")
+    bench.figure("p50_ms", percentile(every, 0.5), "ms", fmt=".1f")
+    bench.figure("p99_ms", percentile(every, 0.99), "ms", fmt=".1f")
     for name in sorted(report.latencies):
         values = report.latencies[name]
-        lines.append(f"  {name:8} n={len(values):6} p50={percentile(values, 0.5):7.1f} ms "
-                     f"p99={percentile(values, 0.99):7.1f} ms")
-    lines.append("outcomes: " + ", ".join(f"{k}={v}" for k, v in sorted(report.outcomes.items())))
+        bench.line(f"  {name:8} n={len(values):6} p50={percentile(values, 0.5):7.1f} ms "
+                   f"p99={percentile(values, 0.99):7.1f} ms")
+        for figure, value, unit in (("n", len(values), "requests"), ("p50_ms", percentile(values, 0.5), "ms"),
+                                    ("p99_ms", percentile(values, 0.99), "ms")):
+            bench.figure(figure, value, unit, fmt=".1f" if unit == "ms" else "", labels={"kind": name}, human=False)
+    bench.line("outcomes: " + ", ".join(f"{k}={v}" for k, v in sorted(report.outcomes.items())))
+    for outcome, n in sorted(report.outcomes.items()):
+        bench.figure("outcomes", n, "requests", labels={"outcome": outcome}, human=False)
     if report.rss:
         warm = [r for t, r in report.rss if t >= min(30.0, duration / 4)] or [r for _, r in report.rss]
         first, last = warm[: max(1, len(warm) // 4)], warm[-max(1, len(warm) // 4):]
-        lines.append(f"rss_mb_after_warmup: {statistics.median(first) / 2**20:.1f}")
-        lines.append(f"rss_mb_at_end: {statistics.median(last) / 2**20:.1f}")
-        lines.append(f"rss_mb_max: {max(r for _, r in report.rss) / 2**20:.1f}")
-        lines.append(f"rss_growth_ratio: {statistics.median(last) / statistics.median(first):.3f}")
-        lines.append("rss_mb_series: " + " ".join(f"{t:.0f}s={r / 2**20:.0f}" for t, r in report.rss[::5]))
-    return lines
+        bench.figure("rss_mb_after_warmup", statistics.median(first) / 2**20, "MB", fmt=".1f")
+        bench.figure("rss_mb_at_end", statistics.median(last) / 2**20, "MB", fmt=".1f")
+        bench.figure("rss_mb_max", max(r for _, r in report.rss) / 2**20, "MB", fmt=".1f")
+        bench.figure("rss_growth_ratio", statistics.median(last) / statistics.median(first), "ratio", fmt=".3f")
+        bench.line("rss_mb_series: " + " ".join(f"{t:.0f}s={r / 2**20:.0f}" for t, r in report.rss[::5]))
 
 
 def main() -> None:
@@ -138,15 +143,16 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=4, help="MAX_RUNTIME_POOL_SIZE per worker")
     parser.add_argument("--log", help="write the service's log (warnings and errors) to this file")
     args = parser.parse_args()
+    bench = Bench("overload", params={"duration": args.duration, "concurrency": args.concurrency,
+                                      "workers": args.workers, "pool": args.pool})
     process, url = start_service(args.workers, args.pool, log_path=args.log)
     try:
-        print(f"# {args.concurrency} clients against {args.workers} workers x {args.pool} runtimes "
+        bench.line(f"# {args.concurrency} clients against {args.workers} workers x {args.pool} runtimes "
               f"({args.concurrency / (args.workers * args.pool):.0f}x the pool) for {args.duration:.0f} s")
         report = asyncio.run(run_load(url, process.pid, args.duration, args.concurrency))
         alive = process.poll() is None and httpx.get(f"{url}/health", timeout=5).status_code == 200
-        for line in summarise(report, args.duration):
-            print(line)
-        print(f"healthy_after: {alive}")
+        summarise(report, args.duration, bench)
+        bench.figure("healthy_after", alive, "bool", text=f"healthy_after: {alive}")
     finally:
         serving.stop_service(process)
 

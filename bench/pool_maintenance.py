@@ -20,14 +20,11 @@ import base64
 import statistics
 import time
 
-from flow_codeblock.config import load_settings
-from flow_codeblock.engine import init_engine
 from flow_codeblock.executor import ExecutionRequest, Executor
 from flow_codeblock.health import PoolPolicy
 from flow_codeblock.pool import RuntimePool
-from flow_codeblock.bundles import load_bootstrap
-from flow_codeblock.runtime import Runtime
-from flow_codeblock.service import runtime_options, v8_flags
+from flow_codeblock.testing import runtime_factory, runtime_pool, start_engine
+from harness import Bench
 
 CODES = [
     base64.b64encode(code.encode()).decode()
@@ -106,44 +103,43 @@ async def phase(executor: Executor, pool: RuntimePool, seconds: float, rate: flo
 
 
 async def main(seconds: float, rounds: int, rate: float, size: int, max_executions: int) -> None:
-    settings = load_settings()
-    init_engine(v8_flags(settings))
-    loop = asyncio.get_running_loop()
-    options, bootstrap = runtime_options(settings), load_bootstrap()
+    settings = start_engine()
+    bench = Bench("pool_maintenance", params={"seconds": seconds, "rounds": rounds, "rate": rate, "size": size,
+                                              "max_executions": max_executions})
     policy = PoolPolicy(min_size=size - 40, max_size=size, idle_timeout_s=2.0, max_executions=max_executions)
-    pool = RuntimePool(lambda: Runtime.create(options, loop, bootstrap), policy=policy, initial=size,
-                       max_waiting=10_000)
+    factory = runtime_factory(settings)
     started = time.perf_counter()
-    await pool.start(health_checks=False)
-    print(f"pool_start_s: {time.perf_counter() - started:.2f} ({size} runtimes)")
-    executor = Executor(settings, pool)
-    await phase(executor, pool, 2.0, rate, checks=False)  # warm-up: JIT, code caches
-    without, with_checks = [], []
-    for _ in range(rounds):
-        without.append(await phase(executor, pool, seconds, rate, checks=False))
-        with_checks.append(await phase(executor, pool, seconds, rate, checks=True))
-    stats = pool.stats()
-    await pool.close(5)
+    async with runtime_pool(factory, policy, initial=size, max_waiting=10_000) as pool:
+        start_s = time.perf_counter() - started
+        bench.figure("pool_start_s", start_s, "s", fmt=".2f", text=f"pool_start_s: {start_s:.2f} ({size} runtimes)")
+        executor = Executor(settings, pool)
+        await phase(executor, pool, 2.0, rate, checks=False)  # warm-up: JIT, code caches
+        without, with_checks = [], []
+        for _ in range(rounds):
+            without.append(await phase(executor, pool, seconds, rate, checks=False))
+            with_checks.append(await phase(executor, pool, seconds, rate, checks=True))
+        stats = pool.stats()
 
     def med(rows: list[dict[str, float]], key: str) -> float:
         return statistics.median(row[key] for row in rows)
 
-    print(f"pool_runtimes: {size}")
-    print(f"max_executions: {max_executions}")
-    print(f"arrival_rate_per_s: {rate:.0f}")
-    print(f"rounds: {rounds} x {seconds:.0f} s per phase")
+    bench.figure("pool_runtimes", size, "runtimes")
+    bench.figure("max_executions", max_executions, "executions")
+    bench.figure("arrival_rate_per_s", rate, "requests/s", fmt=".0f")
+    bench.line(f"rounds: {rounds} x {seconds:.0f} s per phase")
     for name, rows in (("without_checks", without), ("with_checks", with_checks)):
-        print(f"rps_{name}: {med(rows, 'rps'):.0f}")
-        print(f"p50_ms_{name}: {med(rows, 'p50_ms'):.3f}")
-        print(f"p99_ms_{name}: {med(rows, 'p99_ms'):.3f}")
-        print(f"loop_lag_p99_ms_{name}: {med(rows, 'lag_p99_ms'):.3f}")
-    print(f"p99_ratio: {med(with_checks, 'p99_ms') / med(without, 'p99_ms'):.3f}")
-    print(f"loop_lag_p99_ratio: {med(with_checks, 'lag_p99_ms') / med(without, 'lag_p99_ms'):.3f}")
-    print(f"check_loop_block_max_ms: {max(r['check_block_max_ms'] for r in with_checks):.3f}")
-    print(f"check_duration_median_ms: {med(with_checks, 'check_duration_median_ms'):.3f}")
-    print(f"checks: {sum(r['checks'] for r in with_checks)}")
-    print(f"runtimes_rebuilt: {stats.rebuilt_total}")
-    print(f"pool_size_after: {stats.size}")
+        bench.figure(f"rps_{name}", med(rows, "rps"), "rps", fmt=".0f")
+        bench.figure(f"p50_ms_{name}", med(rows, "p50_ms"), "ms", fmt=".3f")
+        bench.figure(f"p99_ms_{name}", med(rows, "p99_ms"), "ms", fmt=".3f")
+        bench.figure(f"loop_lag_p99_ms_{name}", med(rows, "lag_p99_ms"), "ms", fmt=".3f")
+    bench.figure("p99_ratio", med(with_checks, "p99_ms") / med(without, "p99_ms"), "ratio", fmt=".3f")
+    bench.figure("loop_lag_p99_ratio", med(with_checks, "lag_p99_ms") / med(without, "lag_p99_ms"), "ratio",
+                 fmt=".3f")
+    bench.figure("check_loop_block_max_ms", max(r["check_block_max_ms"] for r in with_checks), "ms", fmt=".3f")
+    bench.figure("check_duration_median_ms", med(with_checks, "check_duration_median_ms"), "ms", fmt=".3f")
+    bench.figure("checks", sum(r["checks"] for r in with_checks), "checks")
+    bench.figure("runtimes_rebuilt", stats.rebuilt_total, "runtimes")
+    bench.figure("pool_size_after", stats.size, "runtimes")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from pathlib import Path
 import httpx
 
 import serving
+from harness import Baseline, Bench
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,14 +69,10 @@ def engine_overhead_us(samples: int = 3000) -> tuple[float, float, float]:
     """(bare stock mini-racer eval, our engine eval, full execution incl. reset), medians in us."""
     from py_mini_racer import MiniRacer
 
-    from flow_codeblock.bundles import load_bootstrap
-    from flow_codeblock.config import load_settings
-    from flow_codeblock.engine import init_engine
-    from flow_codeblock.runtime import CodeBlock, Runtime
-    from flow_codeblock.service import runtime_options, v8_flags
+    from flow_codeblock.runtime import CodeBlock
+    from flow_codeblock.testing import runtime_factory, start_engine
 
-    settings = load_settings()
-    init_engine(v8_flags(settings))
+    settings = start_engine()
     stock = MiniRacer()
     bare = []
     for _ in range(samples):
@@ -85,19 +82,18 @@ def engine_overhead_us(samples: int = 3000) -> tuple[float, float, float]:
 
     async def ours() -> tuple[list[float], list[float]]:
         loop = asyncio.get_running_loop()
-        runtime = await asyncio.to_thread(Runtime.create, runtime_options(settings), loop, load_bootstrap())
         block = CodeBlock.wrap("return 1 + 1", "k", is_async=False)
         evals, executions = [], []
-        for _ in range(samples):
-            started = time.perf_counter()
-            _, future = runtime._isolate.eval("1 + 1")
-            await future
-            evals.append((time.perf_counter() - started) * 1e6)
-            started = time.perf_counter()
-            assert (await runtime.execute(block, "{}", loop.time() + 5, 5000)).ok
-            assert await runtime.reset(1.0) is None
-            executions.append((time.perf_counter() - started) * 1e6)
-        await asyncio.to_thread(runtime.close)
+        async with runtime_factory(settings).runtime() as runtime:
+            for _ in range(samples):
+                started = time.perf_counter()
+                _, future = runtime._isolate.eval("1 + 1")
+                await future
+                evals.append((time.perf_counter() - started) * 1e6)
+                started = time.perf_counter()
+                assert (await runtime.execute(block, "{}", loop.time() + 5, 5000)).ok
+                assert await runtime.reset(1.0) is None
+                executions.append((time.perf_counter() - started) * 1e6)
         return evals, executions
 
     evals, executions = asyncio.run(ours())
@@ -128,21 +124,22 @@ def main() -> int:
         serving.stop_service(server)
 
     bare_us, engine_us, execution_us = engine_overhead_us()
-    print(f"static_rps: {static['rps']:.0f}")
-    print(f"codeblock_rps: {service['rps']:.0f}")
-    print(f"rps_ratio: {service['rps'] / static['rps']:.3f}")
-    print(f"p50_ms: {service['p50_ms']:.2f}")
-    print(f"p99_ms: {service['p99_ms']:.2f}")
-    print(f"static_p99_ms: {static['p99_ms']:.2f}")
-    print(f"errors: {service['errors'] + service['non2xx'] + service['timeouts']}")
-    print(f"bare_mini_racer_eval_us: {bare_us:.0f}")
-    print(f"engine_eval_us: {engine_us:.0f}")
-    print(f"execution_with_reset_us: {execution_us:.0f}")
-    print(f"engine_overhead_us: {execution_us - bare_us:.0f}")
+    bench = Bench("run", params=vars(args))
+    bench.figure("static_rps", static["rps"], "rps", fmt=".0f")
+    bench.figure("codeblock_rps", service["rps"], "rps", fmt=".0f", baseline=Baseline("static_rps", static["rps"]))
+    bench.figure("rps_ratio", service["rps"] / static["rps"], "ratio", fmt=".3f")
+    bench.figure("p50_ms", service["p50_ms"], "ms", fmt=".2f")
+    bench.figure("p99_ms", service["p99_ms"], "ms", fmt=".2f")
+    bench.figure("static_p99_ms", static["p99_ms"], "ms", fmt=".2f")
+    bench.figure("errors", service["errors"] + service["non2xx"] + service["timeouts"], "requests")
+    bench.figure("bare_mini_racer_eval_us", bare_us, "us", fmt=".0f")
+    bench.figure("engine_eval_us", engine_us, "us", fmt=".0f", baseline=Baseline("bare_mini_racer_eval_us", bare_us))
+    bench.figure("execution_with_reset_us", execution_us, "us", fmt=".0f")
+    bench.figure("engine_overhead_us", execution_us - bare_us, "us", fmt=".0f")
     # Memory after the load: each worker holds its grown pool (runtimes seen: pool sizes
     # reported by /flow/health); bench/runtime_cost.py gives the RSS of one idle runtime.
-    print(f"worker_rss_mb: {' '.join(f'{mb:.0f}' for mb in worker_rss)}")
-    print(f"pool_sizes_after_load: {' '.join(str(n) for n in sorted(set(pools)))}")
+    bench.figure("worker_rss_mb", worker_rss, "MB", fmt=".0f")
+    bench.figure("pool_sizes_after_load", sorted(set(pools)), "runtimes")
     return 0
 
 

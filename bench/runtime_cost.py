@@ -16,12 +16,11 @@ import os
 import statistics
 import time
 
-from flow_codeblock.config import load_settings
-from flow_codeblock.engine import Isolate, init_engine
-from flow_codeblock.bundles import load_bootstrap, module_catalog
+from flow_codeblock.bundles import module_catalog
+from flow_codeblock.engine import Isolate
 from flow_codeblock.runtime import CodeBlock, Runtime
-from flow_codeblock.service import runtime_options, v8_flags
-
+from flow_codeblock.testing import runtime_factory
+from harness import Bench
 
 MODULES_LOADED = ("lodash", "dayjs", "date-fns", "xlsx", "pinyin", "crypto")
 
@@ -32,22 +31,20 @@ def rss_mb() -> float:
 
 
 async def main(count: int) -> None:
-    settings = load_settings()
-    init_engine(v8_flags(settings))
-    loop = asyncio.get_running_loop()
-    options, bootstrap = runtime_options(settings), load_bootstrap()
-    warm = await asyncio.to_thread(Runtime.create, options, loop, bootstrap)  # first-use costs out of the way
+    factory = runtime_factory()
+    loop = factory.loop
+    warm = await factory.create()  # first-use costs out of the way
     bare_ms = []
     for _ in range(count):
         started = time.perf_counter()
-        bare = await asyncio.to_thread(Isolate, heap_limit_bytes=options.heap_limit_bytes, loop=loop)
+        bare = await asyncio.to_thread(Isolate, heap_limit_bytes=factory.options.heap_limit_bytes, loop=loop)
         bare_ms.append((time.perf_counter() - started) * 1000)
         await asyncio.to_thread(bare.close)
     before = rss_mb()
     runtimes, create_ms = [], []
     for _ in range(count):
         started = time.perf_counter()
-        runtimes.append(await asyncio.to_thread(Runtime.create, options, loop, bootstrap))
+        runtimes.append(await factory.create())
         create_ms.append((time.perf_counter() - started) * 1000)
     after = rss_mb()
 
@@ -85,23 +82,28 @@ async def main(count: int) -> None:
         await asyncio.to_thread(runtime.close)
         close_ms.append((time.perf_counter() - started) * 1000)
 
-    print(f"runtimes: {count}")
-    print(f"create_ms_median: {statistics.median(create_ms):.2f}")
-    print(f"bare_isolate_ms_median: {statistics.median(bare_ms):.2f}")
-    print(f"bootstrap_ms_median: {statistics.median(create_ms) - statistics.median(bare_ms):.2f}")
-    print(f"idle_rss_mb_per_runtime: {(after - before) / count:.2f}")
-    print(f"shared_globals: {warm.shared_globals}")
-    print(f"execute_us_median: {statistics.median(execute_us):.0f}")
-    print(f"reset_us_median: {statistics.median(reset_us):.0f}")
-    print(f"async_execute_us_median: {statistics.median(async_execute_us):.0f}")
-    print(f"async_reset_us_median: {statistics.median(async_reset_us):.0f}")
-    print(f"reset_us_median_with_modules_loaded: {statistics.median(reset_loaded_us):.0f} ({', '.join(MODULES_LOADED)})")
-    print(f"execution_with_reset_us_median: {statistics.median(map(sum, zip(execute_us, reset_us))):.0f}")
-    print(f"async_execution_with_reset_us_median: {statistics.median(map(sum, zip(async_execute_us, async_reset_us))):.0f}")
-    print("execution_with_reset_us_median_with_modules_loaded: "
-          f"{statistics.median(map(sum, zip(execute_loaded_us, reset_loaded_us))):.0f}")
-    print(f"close_ms_median: {statistics.median(close_ms):.2f}")
-    print(f"process_rss_mb: {after:.0f}")
+    bench = Bench("runtime_cost", params={"count": count})
+    bench.figure("runtimes", count, "runtimes")
+    bench.figure("create_ms_median", statistics.median(create_ms), "ms", fmt=".2f")
+    bench.figure("bare_isolate_ms_median", statistics.median(bare_ms), "ms", fmt=".2f")
+    bench.figure("bootstrap_ms_median", statistics.median(create_ms) - statistics.median(bare_ms), "ms", fmt=".2f")
+    bench.figure("idle_rss_mb_per_runtime", (after - before) / count, "MB", fmt=".2f")
+    bench.figure("shared_globals", warm.shared_globals, "globals")
+    bench.figure("execute_us_median", statistics.median(execute_us), "us", fmt=".0f")
+    bench.figure("reset_us_median", statistics.median(reset_us), "us", fmt=".0f")
+    bench.figure("async_execute_us_median", statistics.median(async_execute_us), "us", fmt=".0f")
+    bench.figure("async_reset_us_median", statistics.median(async_reset_us), "us", fmt=".0f")
+    bench.figure("reset_us_median_with_modules_loaded", statistics.median(reset_loaded_us), "us", fmt=".0f",
+                 text=f"reset_us_median_with_modules_loaded: {statistics.median(reset_loaded_us):.0f} "
+                      f"({', '.join(MODULES_LOADED)})")
+    bench.figure("execution_with_reset_us_median", statistics.median(map(sum, zip(execute_us, reset_us))), "us",
+                 fmt=".0f")
+    bench.figure("async_execution_with_reset_us_median",
+                 statistics.median(map(sum, zip(async_execute_us, async_reset_us))), "us", fmt=".0f")
+    bench.figure("execution_with_reset_us_median_with_modules_loaded",
+                 statistics.median(map(sum, zip(execute_loaded_us, reset_loaded_us))), "us", fmt=".0f")
+    bench.figure("close_ms_median", statistics.median(close_ms), "ms", fmt=".2f")
+    bench.figure("process_rss_mb", after, "MB", fmt=".0f")
 
 
 if __name__ == "__main__":

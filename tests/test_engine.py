@@ -9,16 +9,15 @@ import time
 
 import pytest
 
-from flow_codeblock.engine import EngineClosed, Isolate, ResultKind, init_engine
-from flow_codeblock.service import v8_flags
-from flow_codeblock.config import load_settings
+from flow_codeblock.engine import EngineClosed, Isolate, ResultKind
+from flow_codeblock.testing import start_engine
 
 MiB = 1024 * 1024
 
 
 @pytest.fixture(scope="module", autouse=True)
 def engine() -> None:
-    init_engine(v8_flags(load_settings()))
+    start_engine()
 
 
 async def new_isolate(notes: asyncio.Queue[int] | None = None, heap_mb: int = 64) -> Isolate:

@@ -12,14 +12,11 @@ import pytest
 from prometheus_client import REGISTRY
 
 from flow_codeblock.config import load_settings
-from flow_codeblock.engine import init_engine
 from flow_codeblock.errors import ErrorType, ExecutionFailure
 from flow_codeblock.executor import ExecutionRequest, Executor
 from flow_codeblock.health import PoolPolicy
 from flow_codeblock.pool import RuntimePool
-from flow_codeblock.bundles import load_bootstrap
-from flow_codeblock.runtime import Runtime
-from flow_codeblock.service import runtime_options, v8_flags
+from flow_codeblock.testing import runtime_factory, runtime_pool
 
 
 def b64(code: str) -> str:
@@ -34,17 +31,10 @@ def rebuilt(reason: str) -> float:
 async def make_pool(*, initial: int = 2, health_checks: bool = False, max_waiting: int = 1000,
                     **policy: object) -> AsyncIterator[tuple[RuntimePool, Executor]]:
     settings = load_settings(execution_timeout_ms=2000, acquire_timeout_ms=10_000)
-    init_engine(v8_flags(settings))
-    loop = asyncio.get_running_loop()
-    options, bootstrap = runtime_options(settings), load_bootstrap()
     pol = PoolPolicy(**{"min_size": 1, "max_size": 4, "idle_timeout_s": 300.0, **policy})  # type: ignore[arg-type]
-    pool = RuntimePool(lambda: Runtime.create(options, loop, bootstrap), policy=pol, initial=initial,
-                       max_waiting=max_waiting, check_interval_s=0.02)
-    await pool.start(health_checks=health_checks)
-    try:
+    async with runtime_pool(runtime_factory(settings), pol, initial=initial, max_waiting=max_waiting,
+                            check_interval_s=0.02, health_checks=health_checks) as pool:
         yield pool, Executor(settings, pool)
-    finally:
-        await pool.close(5)
 
 
 async def run(executor: Executor, code: str, payload: dict | None = None) -> tuple[bool, object]:
@@ -244,9 +234,9 @@ async def test_an_asynchronous_execution_is_reset_by_the_call_that_takes_its_res
     """Two calls into V8 per asynchronous execution (run, take), not three: the reset
     report arrives with the result and reset() makes no call of its own."""
     settings = load_settings()
-    init_engine(v8_flags(settings))
-    loop = asyncio.get_running_loop()
-    runtime = await asyncio.to_thread(Runtime.create, runtime_options(settings), loop, load_bootstrap())
+    factory = runtime_factory(settings)
+    loop = factory.loop
+    runtime = await factory.create()
     calls: list[str] = []
     original_eval, original_call = runtime._eval_until, runtime._call_until
 
@@ -287,9 +277,9 @@ async def test_the_doorbell_holds_one_ring_when_an_execution_rings_twice() -> No
     twice before it reads the eventfd; JavaScript rings once until the host
     acknowledges (execution.js), so every ring's value is freed and nothing is lost."""
     settings = load_settings()
-    init_engine(v8_flags(settings))
-    loop = asyncio.get_running_loop()
-    runtime = await asyncio.to_thread(Runtime.create, runtime_options(settings), loop, load_bootstrap())
+    factory = runtime_factory(settings)
+    loop = factory.loop
+    runtime = await factory.create()
     isolate = runtime._isolate
     try:
         block = Executor(settings, None)._compile(  # type: ignore[arg-type]
