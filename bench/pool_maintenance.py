@@ -23,7 +23,7 @@ import time
 from flow_codeblock.config import load_settings
 from flow_codeblock.engine import init_engine
 from flow_codeblock.executor import ExecutionRequest, Executor
-from flow_codeblock.health import PoolPolicy
+from flow_codeblock.policy import PoolPolicy
 from flow_codeblock.pool import RuntimePool
 from flow_codeblock.bundles import load_bootstrap
 from flow_codeblock.runtime import Runtime

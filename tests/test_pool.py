@@ -15,7 +15,7 @@ from flow_codeblock.config import load_settings
 from flow_codeblock.engine import init_engine
 from flow_codeblock.errors import ErrorType, ExecutionFailure
 from flow_codeblock.executor import ExecutionRequest, Executor
-from flow_codeblock.health import PoolPolicy
+from flow_codeblock.policy import PoolPolicy
 from flow_codeblock.pool import RuntimePool
 from flow_codeblock.bundles import load_bootstrap
 from flow_codeblock.runtime import Runtime
@@ -109,6 +109,25 @@ async def test_timeout_and_memory_rebuild_the_runtime() -> None:
         assert rebuilt("timeout") == before_timeout + 1
         assert rebuilt("memory") == before_memory + 1
         assert await run(executor, "return 'fresh'") == (True, "fresh")
+        assert pool.size == 1
+
+
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [
+        ("Object.preventExtensions(globalThis); return 1", "dirty_global"),
+        ("Object.defineProperty(globalThis, 'stuck', { value: 1, configurable: false }); return 1", "dirty_global"),
+        ("RegExp.prototype.evil = 1; return 1", "dirty_shared_object"),
+    ],
+)
+async def test_a_dirty_runtime_is_counted_with_the_js_reason(tamper: str, reason: str) -> None:
+    # The JS reset names what it could not undo; the category is the metric's label.
+    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
+        before, before_dirty = rebuilt(reason), rebuilt("dirty")
+        assert await run(executor, tamper) == (True, 1)
+        assert rebuilt(reason) == before + 1
+        assert rebuilt("dirty") == before_dirty
+        assert await run(executor, "return Object.isExtensible(globalThis) && typeof stuck") == (True, "undefined")
         assert pool.size == 1
 
 

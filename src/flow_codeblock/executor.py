@@ -23,7 +23,7 @@ from . import metrics
 from .analysis import analyse, first_use
 from .bundles import module_catalog
 from .config import Settings
-from .errors import CodeBlockError, ErrorType, ExecutionFailure
+from .errors import CodeBlockError, ErrorType, ExecutionFailure, RetireReason
 from .outbound import Fetcher, OutboundSession
 from .pool import RuntimePool
 from .randomness import random_uuid
@@ -116,7 +116,7 @@ class Executor:
             host = OutboundSession(self._fetcher, deadline) if self._fetcher is not None else None
             outcome = await runtime.execute(block, input_json, deadline, timeout_ms, host)
         except BaseException:
-            self._pool.retire(runtime, "executor_error")
+            self._pool.retire(runtime, RetireReason.EXECUTOR_ERROR)
             raise
         logs = outcome.logs if self._settings.console_enabled else None
         return ExecutionResult(
@@ -206,7 +206,7 @@ class Executor:
 
     # -- after the response -----------------------------------------------------------
 
-    async def _finish(self, runtime: Runtime, retire_reason: str | None) -> None:
+    async def _finish(self, runtime: Runtime, retire_reason: RetireReason | None) -> None:
         started = time.perf_counter()
         if retire_reason is None:
             retire_reason = await runtime.reset(self._settings.reset_timeout_ms / 1000)

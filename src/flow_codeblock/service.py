@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from . import metrics
 from .config import Settings, effective_rss_limit_mb
 from .engine import init_engine
+from .errors import RetireReason
 from .executor import Executor
-from .health import PoolPolicy
+from .policy import PoolPolicy
 from .netpolicy import AddressPolicy
 from .outbound import Fetcher, FetchLimits
 from .pool import RuntimePool
@@ -138,7 +139,7 @@ class Service:
             rss = rss_bytes()
             if rss <= limit:
                 continue
-            shed = self.pool.shed("rss", busy_too=True)
+            shed = self.pool.shed(RetireReason.RSS, busy_too=True)
             metrics.rss_limit_exceeded_total.inc()
             log.warning("process memory over RSS_LIMIT_MB: runtimes retired",
                         extra={"rss_mb": round(rss / MiB, 1), "limit_mb": self.rss_limit_mb, "retired": shed})
