@@ -27,7 +27,7 @@ from flow_codeblock.policy import PoolPolicy
 from flow_codeblock.pool import RuntimePool
 from flow_codeblock.bundles import load_bootstrap
 from flow_codeblock.runtime import Runtime
-from flow_codeblock.service import runtime_options, v8_flags
+from flow_codeblock.service import execution_limits, runtime_options, v8_flags
 
 CODES = [
     base64.b64encode(code.encode()).decode()
@@ -116,7 +116,7 @@ async def main(seconds: float, rounds: int, rate: float, size: int, max_executio
     started = time.perf_counter()
     await pool.start(health_checks=False)
     print(f"pool_start_s: {time.perf_counter() - started:.2f} ({size} runtimes)")
-    executor = Executor(settings, pool)
+    executor = Executor(execution_limits(settings), pool)
     await phase(executor, pool, 2.0, rate, checks=False)  # warm-up: JIT, code caches
     without, with_checks = [], []
     for _ in range(rounds):

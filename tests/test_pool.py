@@ -19,7 +19,7 @@ from flow_codeblock.policy import PoolPolicy
 from flow_codeblock.pool import RuntimePool
 from flow_codeblock.bundles import load_bootstrap
 from flow_codeblock.runtime import Runtime
-from flow_codeblock.service import runtime_options, v8_flags
+from flow_codeblock.service import execution_limits, runtime_options, v8_flags
 
 
 def b64(code: str) -> str:
@@ -42,7 +42,7 @@ async def make_pool(*, initial: int = 2, health_checks: bool = False, max_waitin
                        max_waiting=max_waiting, check_interval_s=0.02)
     await pool.start(health_checks=health_checks)
     try:
-        yield pool, Executor(settings, pool)
+        yield pool, Executor(execution_limits(settings), pool)
     finally:
         await pool.close(5)
 
@@ -280,7 +280,7 @@ async def test_an_asynchronous_execution_is_reset_by_the_call_that_takes_its_res
     runtime._eval_until = counted_eval  # type: ignore[method-assign]
     runtime._call_until = counted_call  # type: ignore[method-assign]
     try:
-        executor_block = Executor(settings, None)._compile("await null; globalThis.x = 1; return 1")  # type: ignore[arg-type]
+        executor_block = Executor(execution_limits(settings), None)._compile("await null; globalThis.x = 1; return 1")  # type: ignore[arg-type]
         for _ in range(2):  # the first also defines the block
             calls.clear()
             outcome = await runtime.execute(executor_block, "{}", loop.time() + 5, 5000)
@@ -289,11 +289,11 @@ async def test_an_asynchronous_execution_is_reset_by_the_call_that_takes_its_res
         assert calls == ["__flow.run", "__flow.take"]
         # A synchronous one still needs the separate reset.
         calls.clear()
-        sync_block = Executor(settings, None)._compile("globalThis.y = 1; return 2")  # type: ignore[arg-type]
+        sync_block = Executor(execution_limits(settings), None)._compile("globalThis.y = 1; return 2")  # type: ignore[arg-type]
         assert (await runtime.execute(sync_block, "{}", loop.time() + 5, 5000)).ok
         assert await runtime.reset(1.0) is None
         assert calls[-2:] == ["__flow.run", "__flow.reset"]
-        probe = Executor(settings, None)._compile("return [typeof globalThis.x, typeof globalThis.y]")  # type: ignore[arg-type]
+        probe = Executor(execution_limits(settings), None)._compile("return [typeof globalThis.x, typeof globalThis.y]")  # type: ignore[arg-type]
         outcome = await runtime.execute(probe, "{}", loop.time() + 5, 5000)
         assert outcome.result_json == '["undefined","undefined"]'
         assert await runtime.reset(1.0) is None
@@ -311,7 +311,7 @@ async def test_the_doorbell_holds_one_ring_when_an_execution_rings_twice() -> No
     runtime = await asyncio.to_thread(Runtime.create, runtime_options(settings), loop, load_bootstrap())
     isolate = runtime._isolate
     try:
-        block = Executor(settings, None)._compile(  # type: ignore[arg-type]
+        block = Executor(execution_limits(settings), None)._compile(  # type: ignore[arg-type]
             "fetch('http://example.com/').catch(() => {}); await null; return input.n")
         counts = []
         for n in range(200):

@@ -28,7 +28,7 @@ from starlette.routing import Route
 
 from . import __version__
 from .access import AccessControl
-from .config import Settings, get_settings
+from .config import Settings, get_settings, published_limits
 from .cors import CrossOrigin
 from .envelope import Clock, current_request_id, envelope, request_id_var, timing
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
@@ -279,32 +279,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return Response(metrics.render(), media_type=metrics.CONTENT_TYPE_LATEST)
 
     async def limits(request: Request) -> Response:
-        return JSONBytes(orjson.dumps({
-            "maxCodeLength": settings.max_code_length,
-            "maxInputSize": settings.max_input_size,
-            "maxResultSize": settings.max_result_size,
-            "maxBodySize": settings.body_limit,
-            "executionTimeoutMs": settings.execution_timeout_ms,
-            "runtimeMemoryLimitMb": settings.runtime_memory_limit_mb,
-            "arrayBufferLimitMb": settings.array_buffer_limit_mb,
-            "allowConsole": settings.allow_console,
-            "maxConsoleEntries": settings.max_console_entries,
-            "maxConsoleBytes": settings.max_console_bytes,
-            "runtimePoolSize": settings.runtime_pool_size,
-            "minRuntimePoolSize": settings.min_runtime_pool_size,
-            "maxRuntimePoolSize": settings.max_runtime_pool_size,
-            "runtimeIdleTimeoutMin": settings.runtime_idle_timeout_min,
-            "healthCheckIntervalS": settings.health_check_interval_s,
-            "maxConcurrentExecutions": settings.max_concurrent_executions,
-            "acquireTimeoutMs": settings.acquire_timeout_ms,
-            "fetchTimeoutMs": settings.fetch_timeout_ms,
-            "fetchMaxResponseBytes": settings.fetch_max_response_bytes,
-            "fetchMaxRequestsPerExecution": settings.fetch_max_requests_per_execution,
-            "fetchMaxConcurrent": settings.fetch_max_concurrent,
-            "fetchMaxInflightBytes": settings.fetch_max_inflight_bytes,
-            "wasmMemoryLimitMb": settings.wasm_limit_mb,
-            "rssLimitMb": service.rss_limit_mb,
-        }))
+        return JSONBytes(orjson.dumps({**published_limits(settings), "rssLimitMb": service.rss_limit_mb}))
 
     spec = orjson.dumps(openapi_spec())
 

@@ -14,7 +14,7 @@ from . import metrics
 from .config import Settings, effective_rss_limit_mb
 from .engine import init_engine
 from .errors import RetireReason
-from .executor import Executor
+from .executor import ExecutionLimits, Executor
 from .policy import PoolPolicy
 from .netpolicy import AddressPolicy
 from .outbound import Fetcher, FetchLimits
@@ -22,7 +22,7 @@ from .pool import RuntimePool
 from .bundles import load_bootstrap, module_catalog
 from .runtime import Runtime, RuntimeOptions
 
-__all__ = ["Service", "v8_flags"]
+__all__ = ["Service", "execution_limits", "pool_policy", "runtime_options", "v8_flags"]
 
 MiB = 1024 * 1024
 log = logging.getLogger(__name__)
@@ -49,6 +49,17 @@ def pool_policy(settings: Settings) -> PoolPolicy:
         max_age_s=settings.runtime_max_age_s,
         max_executions=settings.runtime_max_executions,
         max_heap_growth_bytes=settings.runtime_max_heap_growth_mb * MiB,
+    )
+
+
+def execution_limits(settings: Settings) -> ExecutionLimits:
+    return ExecutionLimits(
+        max_code_length=settings.max_code_length,
+        max_input_size=settings.max_input_size,
+        execution_timeout_ms=settings.execution_timeout_ms,
+        acquire_timeout_ms=settings.acquire_timeout_ms,
+        reset_timeout_ms=settings.reset_timeout_ms,
+        console=settings.allow_console,
     )
 
 
@@ -109,7 +120,7 @@ class Service:
         )
         await self.pool.start()
         self.fetcher = make_fetcher(self.settings)
-        self.executor = Executor(self.settings, self.pool, self.fetcher)
+        self.executor = Executor(execution_limits(self.settings), self.pool, self.fetcher)
 
         self._lag_task = asyncio.ensure_future(_watch_loop_lag())
         self.rss_limit_mb = effective_rss_limit_mb(self.settings)
