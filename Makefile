@@ -15,7 +15,7 @@ REDIS ?= /usr/bin/redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUNDLE := src/flow_codeblock/js_dist/bootstrap.js
 
-.PHONY: serve test build setup clean bench
+.PHONY: serve test build setup clean bench check
 
 setup: $(STAMP)/venv $(BUNDLE)
 
@@ -46,6 +46,11 @@ $(CHROMIUM) $(NGINX) $(REDIS):
 
 test: setup $(CHROMIUM) $(NGINX) $(REDIS)
 	$(BIN)/python -m pytest
+
+# Lint and type-check: ruff's rules and mypy --strict, as configured in pyproject.toml.
+check: setup
+	$(BIN)/ruff check src
+	$(BIN)/mypy src
 
 bench: setup
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'

@@ -15,7 +15,7 @@ import math
 import os
 import time
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -26,19 +26,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import __version__
+from . import __version__, metrics, playground
 from .access import AccessControl
 from .config import Settings, get_settings, published_limits
 from .cors import CrossOrigin
+from .engine import v8_version
 from .envelope import Clock, current_request_id, envelope, request_id_var, timing
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
 from .executor import ExecutionRequest, ExecutionResult
-from .randomness import random_bytes
 from .logs import configure_logging
 from .openapi import openapi_spec
-from . import metrics
-from .engine import v8_version
-from . import playground
+from .randomness import random_bytes
 from .service import Service, rss_bytes
 
 __all__ = ["create_app", "render_result"]
@@ -72,7 +70,8 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"")
-        request_id = incoming.decode("latin-1") if 0 < len(incoming) <= 128 and incoming.isascii() else random_bytes(16).hex()
+        sane = 0 < len(incoming) <= 128 and incoming.isascii()
+        request_id = incoming.decode("latin-1") if sane else random_bytes(16).hex()
         token = request_id_var.set(request_id)
 
         async def send_with_headers(message: dict[str, Any]) -> None:
@@ -202,9 +201,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return _error_response(failure, started, clock, headers)
         result = await service.executor.execute(execution)
         if result.retry_after is not None:
-            failure = ExecutionFailure(result.error, retry_after=result.retry_after)  # type: ignore[arg-type]
+            assert result.error is not None  # a retry_after comes with its failure (executor._failed)
+            refusal = ExecutionFailure(result.error, retry_after=result.retry_after)
             _log_request(request, 429, started, result.execution_id, result.error)
-            return _error_response(failure, started, clock, headers)
+            return _error_response(refusal, started, clock, headers)
         status, body = render_result(result, (time.perf_counter() - started) * 1000, clock)
         _log_request(request, status, started, result.execution_id, result.error)
         background = BackgroundTask(result.after) if result.after else None
@@ -258,7 +258,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         body = {
             "status": "running",
             "timestamp": clock.now(),
-            "startTime": datetime.fromtimestamp(service.started_at, timezone.utc)
+            "startTime": datetime.fromtimestamp(service.started_at, UTC)
             .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "uptime": round(service.uptime_s, 3),
             "pid": os.getpid(),
@@ -298,7 +298,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     bench_routes = [Route("/bench/static", bench_static, methods=["POST"])] if settings.enable_bench_routes else []
     app = Starlette(
-        routes=bench_routes + [
+        routes=[
+            *bench_routes,
             Route("/flow/codeblock", codeblock, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/flow/limits", limits, methods=["GET"]),

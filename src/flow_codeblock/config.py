@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Final, Literal
+from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -215,8 +215,9 @@ def load_settings(**overrides: object) -> Settings:
     """Reads the environment (plus `overrides`), raising ConfigError on a bad value.
     Flow-CodeBlock's names for our settings are read too (legacy_env.py)."""
     implied = {name.lower(): value for name, value in translate(os.environ).items() if name.lower() not in overrides}
+    values: dict[str, Any] = {**implied, **overrides}  # validated by Settings, whatever their type
     try:
-        return Settings(**{**implied, **overrides})  # type: ignore[arg-type]
+        return Settings(**values)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():

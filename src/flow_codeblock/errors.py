@@ -20,7 +20,7 @@ from typing import Any, Final
 __all__ = ["CodeBlockError", "ErrorType", "ExecutionFailure", "RetireReason"]
 
 
-class ErrorType(str, enum.Enum):
+class ErrorType(enum.StrEnum):
     """The `error.type` of an answer. The values are permanent: clients branch on them
     (Flow-CodeBlock's names where it has one; README lists them side by side)."""
 

@@ -230,8 +230,8 @@ class Executor:
         else:
             self._pool.retire(runtime, retire_reason)
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("runtime reset", extra={
-                "runtime": runtime.id, "ms": round((time.perf_counter() - started) * 1000, 3), "retired": retire_reason})
+            ms = round((time.perf_counter() - started) * 1000, 3)
+            log.debug("runtime reset", extra={"runtime": runtime.id, "ms": ms, "retired": retire_reason})
 
 
 @functools.cache

@@ -74,9 +74,9 @@ class Plan:
 def _rebuild_reason(rt: RuntimeHealth, policy: PoolPolicy, now: float) -> RetireReason | None:
     if rt.executions >= policy.error_rate_min_executions and rt.errors / rt.executions > policy.max_error_rate:
         return RetireReason.ERROR_RATE
-    if rt.heap_used is not None and rt.heap_baseline is not None:
-        if rt.heap_used - rt.heap_baseline > policy.max_heap_growth_bytes:
-            return RetireReason.HEAP_GROWTH
+    if (rt.heap_used is not None and rt.heap_baseline is not None
+            and rt.heap_used - rt.heap_baseline > policy.max_heap_growth_bytes):
+        return RetireReason.HEAP_GROWTH
     if rt.executions >= policy.max_executions:
         return RetireReason.EXECUTIONS
     if now - rt.created_at >= policy.max_age_s:

@@ -131,7 +131,7 @@ class RuntimePool:
         self._in_use.clear()
         self._maintenance.clear()
         if runtimes:
-            await asyncio.to_thread(lambda: [r.close() for r in runtimes])
+            await asyncio.to_thread(_close_all, runtimes)
         self._publish_gauges()
 
     # -- leasing ----------------------------------------------------------------------
@@ -282,7 +282,7 @@ class RuntimePool:
         if not candidates:
             return longest
         now = self._clock()
-        reading = asyncio.ensure_future(asyncio.to_thread(lambda: [r.measure_heap(now) for r in candidates]))
+        reading = asyncio.ensure_future(asyncio.to_thread(_measure_heaps, candidates, now))
         try:
             await asyncio.shield(reading)
         except asyncio.CancelledError:
@@ -407,10 +407,8 @@ class RuntimePool:
         self._in_use.discard(runtime)
         self._maintenance.discard(runtime)
         self._doomed.pop(runtime, None)
-        try:
+        with contextlib.suppress(ValueError):
             self._idle.remove(runtime)
-        except ValueError:
-            pass
 
     def _offer(self, runtime: Runtime) -> None:
         while self._waiters:
@@ -423,10 +421,8 @@ class RuntimePool:
 
     def _reclaim(self, waiter: asyncio.Future[Runtime]) -> None:
         """The caller stopped waiting; a runtime handed over meanwhile goes to the next."""
-        try:
+        with contextlib.suppress(ValueError):
             self._waiters.remove(waiter)
-        except ValueError:
-            pass
         if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
             runtime = waiter.result()
             self._in_use.discard(runtime)
@@ -446,6 +442,16 @@ class RuntimePool:
         task = asyncio.ensure_future(coro)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+
+def _close_all(runtimes: list[Runtime]) -> None:
+    for runtime in runtimes:
+        runtime.close()
+
+
+def _measure_heaps(runtimes: list[Runtime], now: float) -> None:
+    for runtime in runtimes:
+        runtime.measure_heap(now)
 
 
 def _saturated(message: str, retry_after: float) -> ExecutionFailure:

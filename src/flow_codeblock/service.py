@@ -11,15 +11,15 @@ import time
 from dataclasses import dataclass, field
 
 from . import metrics
+from .bundles import load_bootstrap, module_catalog
 from .config import Settings, effective_rss_limit_mb
 from .engine import init_engine
 from .errors import RetireReason
 from .executor import ExecutionLimits, Executor
-from .policy import PoolPolicy
 from .netpolicy import AddressPolicy
 from .outbound import Fetcher, FetchLimits
+from .policy import PoolPolicy
 from .pool import RuntimePool
-from .bundles import load_bootstrap, module_catalog
 from .runtime import Runtime, RuntimeOptions
 
 __all__ = ["Service", "execution_limits", "pool_policy", "runtime_options", "v8_flags"]
