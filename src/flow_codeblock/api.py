@@ -27,7 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import __version__, metrics, playground
-from .access import AccessControl
+from .access import AccessControl, AccessSettings
 from .config import Settings, get_settings, published_limits
 from .cors import CrossOrigin
 from .engine import v8_version
@@ -171,11 +171,20 @@ def parse_request(body: bytes) -> ExecutionRequest:
     return ExecutionRequest(code_base64=code, input=payload, timeout_ms=timeout)
 
 
+def access_settings(settings: Settings) -> AccessSettings:
+    return AccessSettings(
+        auth_enabled=settings.auth_enabled, auth_db_path=settings.auth_db_path, auth_cache_s=settings.auth_cache_s,
+        rate_limit_enabled=settings.rate_limit_enabled, redis_url=settings.redis_url,
+        token_rps=settings.rate_limit_token_rps, token_burst=settings.rate_limit_token_burst,
+        ip_rps=settings.rate_limit_ip_rps, ip_burst=settings.rate_limit_ip_burst,
+    )
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
     service = Service(settings)
-    access = AccessControl(settings)
+    access = AccessControl(access_settings(settings))
     clock = Clock(settings.timestamp_format, settings.timezone)
 
     @contextlib.asynccontextmanager

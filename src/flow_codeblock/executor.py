@@ -43,7 +43,7 @@ class ExecutionLimits:
     execution_timeout_ms: int  # the longest an execution may run; requests may ask for less
     acquire_timeout_ms: int  # the longest an execution waits for a runtime
     reset_timeout_ms: int
-    console: Literal["true", "false", "reject"] = "true"  # ALLOW_CONSOLE
+    console: Literal["true", "false", "reject"]  # ALLOW_CONSOLE
 
     @property
     def console_enabled(self) -> bool:

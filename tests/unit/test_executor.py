@@ -16,7 +16,7 @@ from flow_codeblock.executor import ExecutionLimits, ExecutionRequest, Executor
 from flow_codeblock.runtime import CodeBlock, Outcome
 
 LIMITS = ExecutionLimits(max_code_length=200, max_input_size=100, execution_timeout_ms=3000,
-                         acquire_timeout_ms=500, reset_timeout_ms=250)
+                         acquire_timeout_ms=500, reset_timeout_ms=250, console="true")
 
 
 @dataclass
