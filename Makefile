@@ -44,7 +44,7 @@ $(CHROMIUM) $(NGINX) $(REDIS):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium nginx redis-server
 
-test: setup $(CHROMIUM) $(NGINX) $(REDIS)
+test: setup check $(CHROMIUM) $(NGINX) $(REDIS)
 	$(BIN)/python -m pytest
 
 # Lint and type-check: ruff's rules and mypy --strict, as configured in pyproject.toml.
