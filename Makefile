@@ -15,7 +15,7 @@ REDIS ?= /usr/bin/redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUNDLE := src/flow_codeblock/js_dist/bootstrap.js
 
-.PHONY: serve test build setup clean bench bench-report
+.PHONY: serve test build setup clean bench bench-report check
 
 setup: $(STAMP)/venv $(BUNDLE)
 
@@ -44,8 +44,13 @@ $(CHROMIUM) $(NGINX) $(REDIS):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium nginx redis-server
 
-test: setup $(CHROMIUM) $(NGINX) $(REDIS)
+test: setup check $(CHROMIUM) $(NGINX) $(REDIS)
 	$(BIN)/python -m pytest
+
+# Lint and type-check: ruff's rules and mypy --strict, as configured in pyproject.toml.
+check: setup
+	$(BIN)/ruff check src
+	$(BIN)/mypy src
 
 # Every figure is also a JSON line in bench/results.jsonl (bench/harness.py), from which
 # `make bench-report` rewrites docs/performance.md's generated tables.

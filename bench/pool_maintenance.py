@@ -21,8 +21,9 @@ import statistics
 import time
 
 from flow_codeblock.executor import ExecutionRequest, Executor
-from flow_codeblock.health import PoolPolicy
+from flow_codeblock.policy import PoolPolicy
 from flow_codeblock.pool import RuntimePool
+from flow_codeblock.service import execution_limits
 from flow_codeblock.testing import runtime_factory, runtime_pool, start_engine
 from harness import Bench
 
@@ -112,7 +113,7 @@ async def main(seconds: float, rounds: int, rate: float, size: int, max_executio
     async with runtime_pool(factory, policy, initial=size, max_waiting=10_000) as pool:
         start_s = time.perf_counter() - started
         bench.figure("pool_start_s", start_s, "s", fmt=".2f", text=f"pool_start_s: {start_s:.2f} ({size} runtimes)")
-        executor = Executor(settings, pool)
+        executor = Executor(execution_limits(settings), pool)
         await phase(executor, pool, 2.0, rate, checks=False)  # warm-up: JIT, code caches
         without, with_checks = [], []
         for _ in range(rounds):

@@ -14,8 +14,9 @@ from prometheus_client import REGISTRY
 from flow_codeblock.config import load_settings
 from flow_codeblock.errors import ErrorType, ExecutionFailure
 from flow_codeblock.executor import ExecutionRequest, Executor
-from flow_codeblock.health import PoolPolicy
+from flow_codeblock.policy import PoolPolicy
 from flow_codeblock.pool import RuntimePool
+from flow_codeblock.service import execution_limits
 from flow_codeblock.testing import runtime_factory, runtime_pool
 
 
@@ -34,7 +35,7 @@ async def make_pool(*, initial: int = 2, health_checks: bool = False, max_waitin
     pol = PoolPolicy(**{"min_size": 1, "max_size": 4, "idle_timeout_s": 300.0, **policy})  # type: ignore[arg-type]
     async with runtime_pool(runtime_factory(settings), pol, initial=initial, max_waiting=max_waiting,
                             check_interval_s=0.02, health_checks=health_checks) as pool:
-        yield pool, Executor(settings, pool)
+        yield pool, Executor(execution_limits(settings), pool)
 
 
 async def run(executor: Executor, code: str, payload: dict | None = None) -> tuple[bool, object]:
@@ -99,6 +100,25 @@ async def test_timeout_and_memory_rebuild_the_runtime() -> None:
         assert rebuilt("timeout") == before_timeout + 1
         assert rebuilt("memory") == before_memory + 1
         assert await run(executor, "return 'fresh'") == (True, "fresh")
+        assert pool.size == 1
+
+
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [
+        ("Object.preventExtensions(globalThis); return 1", "dirty_global"),
+        ("Object.defineProperty(globalThis, 'stuck', { value: 1, configurable: false }); return 1", "dirty_global"),
+        ("RegExp.prototype.evil = 1; return 1", "dirty_shared_object"),
+    ],
+)
+async def test_a_dirty_runtime_is_counted_with_the_js_reason(tamper: str, reason: str) -> None:
+    # The JS reset names what it could not undo; the category is the metric's label.
+    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
+        before, before_dirty = rebuilt(reason), rebuilt("dirty")
+        assert await run(executor, tamper) == (True, 1)
+        assert rebuilt(reason) == before + 1
+        assert rebuilt("dirty") == before_dirty
+        assert await run(executor, "return Object.isExtensible(globalThis) && typeof stuck") == (True, "undefined")
         assert pool.size == 1
 
 
@@ -251,7 +271,7 @@ async def test_an_asynchronous_execution_is_reset_by_the_call_that_takes_its_res
     runtime._eval_until = counted_eval  # type: ignore[method-assign]
     runtime._call_until = counted_call  # type: ignore[method-assign]
     try:
-        executor_block = Executor(settings, None)._compile("await null; globalThis.x = 1; return 1")  # type: ignore[arg-type]
+        executor_block = Executor(execution_limits(settings), None)._compile("await null; globalThis.x = 1; return 1")  # type: ignore[arg-type]
         for _ in range(2):  # the first also defines the block
             calls.clear()
             outcome = await runtime.execute(executor_block, "{}", loop.time() + 5, 5000)
@@ -260,11 +280,11 @@ async def test_an_asynchronous_execution_is_reset_by_the_call_that_takes_its_res
         assert calls == ["__flow.run", "__flow.take"]
         # A synchronous one still needs the separate reset.
         calls.clear()
-        sync_block = Executor(settings, None)._compile("globalThis.y = 1; return 2")  # type: ignore[arg-type]
+        sync_block = Executor(execution_limits(settings), None)._compile("globalThis.y = 1; return 2")  # type: ignore[arg-type]
         assert (await runtime.execute(sync_block, "{}", loop.time() + 5, 5000)).ok
         assert await runtime.reset(1.0) is None
         assert calls[-2:] == ["__flow.run", "__flow.reset"]
-        probe = Executor(settings, None)._compile("return [typeof globalThis.x, typeof globalThis.y]")  # type: ignore[arg-type]
+        probe = Executor(execution_limits(settings), None)._compile("return [typeof globalThis.x, typeof globalThis.y]")  # type: ignore[arg-type]
         outcome = await runtime.execute(probe, "{}", loop.time() + 5, 5000)
         assert outcome.result_json == '["undefined","undefined"]'
         assert await runtime.reset(1.0) is None
@@ -282,7 +302,7 @@ async def test_the_doorbell_holds_one_ring_when_an_execution_rings_twice() -> No
     runtime = await factory.create()
     isolate = runtime._isolate
     try:
-        block = Executor(settings, None)._compile(  # type: ignore[arg-type]
+        block = Executor(execution_limits(settings), None)._compile(  # type: ignore[arg-type]
             "fetch('http://example.com/').catch(() => {}); await null; return input.n")
         counts = []
         for n in range(200):

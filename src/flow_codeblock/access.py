@@ -5,16 +5,16 @@ usual error shape: 401 AuthenticationError, 403 ForbiddenError, 429 RateLimitErr
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from starlette.requests import Request
 
 from . import metrics
-from .config import Settings
 from .errors import ErrorType, ExecutionFailure
 from .ratelimit import Decision, Limits, MemoryBuckets, RateLimiter, RedisBuckets
 from .tokens import CachedTokens, TokenInfo, TokenStore
 
-__all__ = ["AccessControl"]
+__all__ = ["AccessControl", "AccessSettings"]
 
 
 def _presented_token(request: Request) -> str | None:
@@ -40,15 +40,29 @@ def _refuse(which: str, decision: Decision | None) -> None:
                               retry_after=decision.retry_after_s, headers=decision.headers(which))
 
 
+@dataclass(frozen=True, slots=True)
+class AccessSettings:
+    """What access control needs of the settings (api.py builds it from Settings)."""
+
+    auth_enabled: bool
+    auth_db_path: str  # SQLite file of API tokens
+    auth_cache_s: float  # how long a token lookup is reused
+    rate_limit_enabled: bool
+    redis_url: str  # empty: buckets in this process
+    token_rps: float
+    token_burst: int
+    ip_rps: float
+    ip_burst: int
+
+
 class AccessControl:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: AccessSettings) -> None:
         self._tokens = CachedTokens(TokenStore(settings.auth_db_path), settings.auth_cache_s) \
             if settings.auth_enabled else None
         self._limits: Limits | None = None
         if settings.rate_limit_enabled:
             store: RateLimiter = RedisBuckets(settings.redis_url) if settings.redis_url else MemoryBuckets()
-            self._limits = Limits(store, settings.rate_limit_token_rps, settings.rate_limit_token_burst,
-                                  settings.rate_limit_ip_rps, settings.rate_limit_ip_burst)
+            self._limits = Limits(store, settings.token_rps, settings.token_burst, settings.ip_rps, settings.ip_burst)
 
     async def aclose(self) -> None:
         if self._limits is not None:

@@ -122,7 +122,7 @@ def _module_names(root: Node, source: bytes) -> tuple[str, ...]:
             callee = node.child_by_field_name("function")
             args = node.child_by_field_name("arguments")
             if callee is not None and args is not None and (
-                callee.type == "import" or (callee.type == "identifier" and source[callee.start_byte:callee.end_byte] == b"require")
+                callee.type == "import" or (callee.type == "identifier" and _text(callee, source) == b"require")
             ):
                 literal = [c for c in args.named_children]
                 if len(literal) == 1:
@@ -134,7 +134,7 @@ def _module_names(root: Node, source: bytes) -> tuple[str, ...]:
 
 def _import_replacement(node: Node, source: bytes) -> str:
     """`import ... from 'm'` as declarations of the same bindings, on one line."""
-    spec = source[node.child_by_field_name("source").start_byte : node.child_by_field_name("source").end_byte]
+    spec = _text(_field(node, "source"), source)
     module = f"require({spec.decode()})"
     clause = next((c for c in node.named_children if c.type == "import_clause"), None)
     if clause is None:
@@ -151,12 +151,23 @@ def _import_replacement(node: Node, source: bytes) -> str:
             for spec_node in part.named_children:
                 if spec_node.type != "import_specifier":  # comments between the names
                     continue
-                original = spec_node.child_by_field_name("name")
+                left = _text(_field(spec_node, "name"), source).decode()
                 alias = spec_node.child_by_field_name("alias")
-                left = source[original.start_byte : original.end_byte].decode()
-                names.append(f"{left}: {source[alias.start_byte:alias.end_byte].decode()}" if alias else left)
+                names.append(f"{left}: {_text(alias, source).decode()}" if alias else left)
             parts.append(f"{{ {', '.join(names)} }} = __flowEsm.ns({module})")
     return f"const {', '.join(parts)};"
+
+
+def _field(node: Node, name: str) -> Node:
+    """A child the grammar requires (imports are rewritten only in a tree without errors)."""
+    child = node.child_by_field_name(name)
+    if child is None:
+        raise ValueError(f"{node.type} without its {name}")
+    return child
+
+
+def _text(node: Node, source: bytes) -> bytes:
+    return source[node.start_byte : node.end_byte]
 
 
 def _rewrite_imports(root: Node, source: bytes) -> str | None:
@@ -177,8 +188,8 @@ def _rewrite_imports(root: Node, source: bytes) -> str | None:
     if not edits:
         return None
     out = bytearray(source)
-    for start, end, text in sorted(edits, reverse=True):
-        out[start:end] = text
+    for start, end, replacement in sorted(edits, reverse=True):
+        out[start:end] = replacement
     return out.decode()
 
 

@@ -15,7 +15,7 @@ import math
 import os
 import time
 from collections.abc import AsyncIterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -26,19 +26,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import __version__
-from .access import AccessControl
-from .config import Settings, get_settings
+from . import __version__, metrics, playground
+from .access import AccessControl, AccessSettings
+from .config import Settings, get_settings, published_limits
 from .cors import CrossOrigin
+from .engine import v8_version
 from .envelope import Clock, current_request_id, envelope, request_id_var, timing
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
 from .executor import ExecutionRequest, ExecutionResult
-from .randomness import random_bytes
 from .logs import configure_logging
 from .openapi import openapi_spec
-from . import metrics
-from .engine import v8_version
-from . import playground
+from .randomness import random_bytes
 from .service import Service, rss_bytes
 
 __all__ = ["create_app", "render_result"]
@@ -72,7 +70,8 @@ class RequestContext:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"")
-        request_id = incoming.decode("latin-1") if 0 < len(incoming) <= 128 and incoming.isascii() else random_bytes(16).hex()
+        sane = 0 < len(incoming) <= 128 and incoming.isascii()
+        request_id = incoming.decode("latin-1") if sane else random_bytes(16).hex()
         token = request_id_var.set(request_id)
 
         async def send_with_headers(message: dict[str, Any]) -> None:
@@ -172,11 +171,20 @@ def parse_request(body: bytes) -> ExecutionRequest:
     return ExecutionRequest(code_base64=code, input=payload, timeout_ms=timeout)
 
 
+def access_settings(settings: Settings) -> AccessSettings:
+    return AccessSettings(
+        auth_enabled=settings.auth_enabled, auth_db_path=settings.auth_db_path, auth_cache_s=settings.auth_cache_s,
+        rate_limit_enabled=settings.rate_limit_enabled, redis_url=settings.redis_url,
+        token_rps=settings.rate_limit_token_rps, token_burst=settings.rate_limit_token_burst,
+        ip_rps=settings.rate_limit_ip_rps, ip_burst=settings.rate_limit_ip_burst,
+    )
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
     service = Service(settings)
-    access = AccessControl(settings)
+    access = AccessControl(access_settings(settings))
     clock = Clock(settings.timestamp_format, settings.timezone)
 
     @contextlib.asynccontextmanager
@@ -202,9 +210,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return _error_response(failure, started, clock, headers)
         result = await service.executor.execute(execution)
         if result.retry_after is not None:
-            failure = ExecutionFailure(result.error, retry_after=result.retry_after)  # type: ignore[arg-type]
+            assert result.error is not None  # a retry_after comes with its failure (executor._failed)
+            refusal = ExecutionFailure(result.error, retry_after=result.retry_after)
             _log_request(request, 429, started, result.execution_id, result.error)
-            return _error_response(failure, started, clock, headers)
+            return _error_response(refusal, started, clock, headers)
         status, body = render_result(result, (time.perf_counter() - started) * 1000, clock)
         _log_request(request, status, started, result.execution_id, result.error)
         background = BackgroundTask(result.after) if result.after else None
@@ -258,7 +267,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         body = {
             "status": "running",
             "timestamp": clock.now(),
-            "startTime": datetime.fromtimestamp(service.started_at, timezone.utc)
+            "startTime": datetime.fromtimestamp(service.started_at, UTC)
             .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "uptime": round(service.uptime_s, 3),
             "pid": os.getpid(),
@@ -279,32 +288,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return Response(metrics.render(), media_type=metrics.CONTENT_TYPE_LATEST)
 
     async def limits(request: Request) -> Response:
-        return JSONBytes(orjson.dumps({
-            "maxCodeLength": settings.max_code_length,
-            "maxInputSize": settings.max_input_size,
-            "maxResultSize": settings.max_result_size,
-            "maxBodySize": settings.body_limit,
-            "executionTimeoutMs": settings.execution_timeout_ms,
-            "runtimeMemoryLimitMb": settings.runtime_memory_limit_mb,
-            "arrayBufferLimitMb": settings.array_buffer_limit_mb,
-            "allowConsole": settings.allow_console,
-            "maxConsoleEntries": settings.max_console_entries,
-            "maxConsoleBytes": settings.max_console_bytes,
-            "runtimePoolSize": settings.runtime_pool_size,
-            "minRuntimePoolSize": settings.min_runtime_pool_size,
-            "maxRuntimePoolSize": settings.max_runtime_pool_size,
-            "runtimeIdleTimeoutMin": settings.runtime_idle_timeout_min,
-            "healthCheckIntervalS": settings.health_check_interval_s,
-            "maxConcurrentExecutions": settings.max_concurrent_executions,
-            "acquireTimeoutMs": settings.acquire_timeout_ms,
-            "fetchTimeoutMs": settings.fetch_timeout_ms,
-            "fetchMaxResponseBytes": settings.fetch_max_response_bytes,
-            "fetchMaxRequestsPerExecution": settings.fetch_max_requests_per_execution,
-            "fetchMaxConcurrent": settings.fetch_max_concurrent,
-            "fetchMaxInflightBytes": settings.fetch_max_inflight_bytes,
-            "wasmMemoryLimitMb": settings.wasm_limit_mb,
-            "rssLimitMb": service.rss_limit_mb,
-        }))
+        return JSONBytes(orjson.dumps({**published_limits(settings), "rssLimitMb": service.rss_limit_mb}))
 
     spec = orjson.dumps(openapi_spec())
 
@@ -323,7 +307,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     bench_routes = [Route("/bench/static", bench_static, methods=["POST"])] if settings.enable_bench_routes else []
     app = Starlette(
-        routes=bench_routes + [
+        routes=[
+            *bench_routes,
             Route("/flow/codeblock", codeblock, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/flow/limits", limits, methods=["GET"]),

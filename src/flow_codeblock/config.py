@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from .legacy_env import translate
 from .netpolicy import parse_host_list
 
-__all__ = ["ConfigError", "Settings", "get_settings", "load_settings"]
+__all__ = ["PUBLISHED_LIMITS", "ConfigError", "Settings", "get_settings", "load_settings", "published_limits"]
 
 MiB = 1024 * 1024
 
@@ -189,12 +189,35 @@ class Settings(BaseSettings):
         return self.max_body_size
 
 
+# The settings GET /flow/limits publishes, in this order, under their camelCase names
+# (the API adds the effective rssLimitMb). Clients read them: names and order stay.
+PUBLISHED_LIMITS: Final = (
+    "max_code_length", "max_input_size", "max_result_size", "max_body_size", "execution_timeout_ms",
+    "runtime_memory_limit_mb", "array_buffer_limit_mb", "allow_console", "max_console_entries", "max_console_bytes",
+    "runtime_pool_size", "min_runtime_pool_size", "max_runtime_pool_size", "runtime_idle_timeout_min",
+    "health_check_interval_s", "max_concurrent_executions", "acquire_timeout_ms", "fetch_timeout_ms",
+    "fetch_max_response_bytes", "fetch_max_requests_per_execution", "fetch_max_concurrent",
+    "fetch_max_inflight_bytes", "wasm_memory_limit_mb",
+)
+
+
+def published_limits(settings: Settings) -> dict[str, object]:
+    """The PUBLISHED_LIMITS of `settings` by camelCase name (max_body_size -> maxBodySize)."""
+    return {_camel_case(name): getattr(settings, name) for name in PUBLISHED_LIMITS}
+
+
+def _camel_case(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.capitalize() for word in rest)
+
+
 def load_settings(**overrides: object) -> Settings:
     """Reads the environment (plus `overrides`), raising ConfigError on a bad value.
     Flow-CodeBlock's names for our settings are read too (legacy_env.py)."""
     implied = {name.lower(): value for name, value in translate(os.environ).items() if name.lower() not in overrides}
+    values: dict[str, Any] = {**implied, **overrides}  # validated by Settings, whatever their type
     try:
-        return Settings(**{**implied, **overrides})  # type: ignore[arg-type]
+        return Settings(**values)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():

@@ -34,6 +34,7 @@ Rules that keep the results straight:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import enum
 import os
@@ -43,7 +44,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, TypeAlias, cast
 
 from py_mini_racer import _dll as _mr_dll  # pinned internals, see module docstring
 from py_mini_racer import init_mini_racer
@@ -64,6 +65,8 @@ _T_EXECUTE_EXC, _T_PARSE_EXC, _T_OOM_EXC = 200, 201, 202
 _T_TIMEOUT_EXC, _T_TERMINATED_EXC = 203, 204
 _T_VALUE_EXC, _T_KEY_EXC = 205, 206
 _OBJECT_TYPES: Final = frozenset({6, 7, 9, 10, 100, 101, 102, 103})
+# A handle to one of mini-racer's BinaryValues (its pinned internals' struct).
+_Handle: TypeAlias = "ctypes._Pointer[_mr_dll._RawValue]"
 
 
 class ResultKind(enum.Enum):
@@ -105,7 +108,7 @@ class EngineClosed(RuntimeError):
 _init_lock = threading.Lock()
 _dll: ctypes.CDLL | None = None
 _gil_dll: ctypes.PyDLL | None = None  # the same library; calls keep the GIL (docstring)
-_callback: ctypes._CFuncPtr | None = None  # every context's callback (_eventfd_callback)
+_callback: ctypes._CFunctionType | None = None  # every context's callback (_eventfd_callback)
 _GIL_KEEPING: Final = ("mr_eval", "mr_call_function", "mr_alloc_string_val", "mr_free_value",
                        "mr_cancel_task", "mr_hard_memory_limit_reached")
 
@@ -155,7 +158,7 @@ def v8_version() -> str:
     return str(_dll.mr_v8_version().decode())
 
 
-def _decode(raw: ctypes._Pointer) -> tuple[JSResult, bool]:  # type: ignore[type-arg]
+def _decode(raw: _Handle) -> tuple[JSResult, bool]:
     """Reads a BinaryValue; returns the result and whether it is a primitive (an
     object arrives as a handle, reported here as a None value)."""
     contents = raw.contents
@@ -179,11 +182,11 @@ def _decode(raw: ctypes._Pointer) -> tuple[JSResult, bool]:  # type: ignore[type
 class _AsyncWaiter:
     __slots__ = ("code", "code_handle", "function", "future", "loop", "task_id")
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, code: str, function: ctypes._Pointer | None = None) -> None:  # type: ignore[type-arg]
+    def __init__(self, loop: asyncio.AbstractEventLoop, code: str, function: _Handle | None = None) -> None:
         self.loop = loop
         self.code = code  # the script, or the `this` text of a call of `function`
         self.function = function
-        self.code_handle: ctypes._Pointer | None = None  # type: ignore[type-arg]
+        self.code_handle: _Handle | None = None
         self.task_id: int | None = None  # V8's task id once posted
         self.future: asyncio.Future[JSResult] = loop.create_future()
 
@@ -192,10 +195,8 @@ class _AsyncWaiter:
         _settle(self.future, result)
 
     def deliver_threadsafe(self, result: JSResult | BaseException) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # loop closed during shutdown: nobody is waiting
             self.loop.call_soon_threadsafe(_settle, self.future, result)
-        except RuntimeError:  # loop closed during shutdown: nobody is waiting
-            pass
 
 
 def _settle(future: asyncio.Future[JSResult], result: JSResult | BaseException) -> None:
@@ -207,7 +208,7 @@ def _settle(future: asyncio.Future[JSResult], result: JSResult | BaseException) 
         future.set_result(result)
 
 
-def _eventfd_callback() -> ctypes._CFuncPtr:
+def _eventfd_callback() -> ctypes._CFunctionType:
     """libc's `eventfd_write(int fd, uint64_t value)` as mini-racer's callback
     `void (*)(uint64_t callback_id, BinaryValueHandle* value)`: with the callback id
     set to an eventfd, V8's thread adds the result's address to that eventfd's
@@ -289,11 +290,11 @@ class Isolate:
         self._fast.mr_free_value(self._ctx, raw)
         return result
 
-    def _eval_handle(self, code: str) -> ctypes._Pointer:  # type: ignore[type-arg]
+    def _eval_handle(self, code: str) -> _Handle:
         """The raw result of `code` (an object handle the caller frees)."""
         return self._wait_raw(code, 5.0)
 
-    def keep(self, code: str) -> ctypes._Pointer:  # type: ignore[type-arg]
+    def keep(self, code: str) -> _Handle:
         """A handle to the object `code` evaluates to, for `call`; it lives as long as
         the isolate (freed with the context). Set-up path, like `eval_blocking`."""
         raw = self._eval_handle(code)
@@ -303,7 +304,7 @@ class Isolate:
             raise RuntimeError(f"set-up eval failed: {message.text}")
         return raw
 
-    def _wait_raw(self, code: str, timeout: float | None) -> ctypes._Pointer:  # type: ignore[type-arg]
+    def _wait_raw(self, code: str, timeout: float | None) -> _Handle:
         waiter = _BlockingWaiter(code)
         with self._lock:
             if self._closed:
@@ -330,7 +331,7 @@ class Isolate:
             raise RuntimeError("this isolate has no event loop")
         return self._submit(_AsyncWaiter(self._loop, code))
 
-    def call(self, function: ctypes._Pointer, this_text: str) -> tuple[_AsyncWaiter, asyncio.Future[JSResult]]:  # type: ignore[type-arg]
+    def call(self, function: _Handle, this_text: str) -> tuple[_AsyncWaiter, asyncio.Future[JSResult]]:
         """Calls `function` (from `keep`) with `this` = `this_text` and no arguments:
         no script to compile, so a call costs less than an eval of the same work
         (the text can be long: an execution's input). Call on the event loop's thread."""
@@ -422,13 +423,15 @@ class Isolate:
                 os.close(fd)
             return
 
+        loop = self._loop
+
         def detach() -> None:
             for fd in fds:
-                self._loop.remove_reader(fd)  # type: ignore[union-attr]
+                loop.remove_reader(fd)
                 os.close(fd)
 
         try:
-            self._loop.call_soon_threadsafe(detach)
+            loop.call_soon_threadsafe(detach)
         except RuntimeError:  # the loop is closed: its selector no longer reads them
             for fd in fds:
                 os.close(fd)
@@ -474,9 +477,9 @@ class Isolate:
         if self._on_notify is not None:
             self._on_notify()
 
-    def _alloc_string(self, text: str) -> ctypes._Pointer:  # type: ignore[type-arg]
+    def _alloc_string(self, text: str) -> _Handle:
         data = text.encode()
-        return self._fast.mr_alloc_string_val(self._ctx, data, len(data), _T_STR)
+        return cast(_Handle, self._fast.mr_alloc_string_val(self._ctx, data, len(data), _T_STR))
 
     def _post(self, waiter: _AsyncWaiter | _BlockingWaiter) -> None:
         """Under the lock. The code handle stays alive until V8 answers."""
@@ -497,11 +500,11 @@ class _BlockingWaiter:
 
     def __init__(self, code: str) -> None:
         self.code = code
-        self.code_handle: ctypes._Pointer | None = None  # type: ignore[type-arg]
+        self.code_handle: _Handle | None = None
         self.task_id: int | None = None
 
 
-def _read_address(fd: int) -> ctypes._Pointer:  # type: ignore[type-arg]
+def _read_address(fd: int) -> _Handle:
     """The value handle whose address V8's thread added to eventfd `fd`."""
     address = int.from_bytes(os.read(fd, 8), sys.byteorder)
     return ctypes.cast(address, _mr_dll.RawValueHandle)
@@ -520,7 +523,5 @@ def _create_context(dll: ctypes.CDLL) -> int:
     try:
         return int(dll.mr_init_context(_callback))
     finally:
-        try:
+        with contextlib.suppress(OSError):
             os.sched_setscheduler(0, policy, param)
-        except OSError:
-            pass

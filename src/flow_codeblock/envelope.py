@@ -50,7 +50,10 @@ class Clock:
         now = time.time()
         second = int(now)
         if second != self._second:
-            moment = datetime.fromtimestamp(second, self._zone) if self._zone else datetime.fromtimestamp(second).astimezone()
+            if self._zone:
+                moment = datetime.fromtimestamp(second, self._zone)
+            else:
+                moment = datetime.fromtimestamp(second).astimezone()
             if self._format == "local":
                 self._prefix, self._suffix = moment.strftime("%Y-%m-%d %H:%M:%S"), ""
             else:

@@ -15,24 +15,39 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 
 from . import metrics
 from .analysis import analyse, first_use
 from .bundles import module_catalog
-from .config import Settings
-from .errors import CodeBlockError, ErrorType, ExecutionFailure
+from .errors import CodeBlockError, ErrorType, ExecutionFailure, RetireReason
 from .outbound import Fetcher, OutboundSession
 from .pool import RuntimePool
 from .randomness import random_uuid
 from .runtime import CodeBlock, Runtime
 
-__all__ = ["ExecutionRequest", "ExecutionResult", "Executor"]
+__all__ = ["ExecutionLimits", "ExecutionRequest", "ExecutionResult", "Executor"]
 
 log = logging.getLogger(__name__)
 _BLOCK_CACHE_SIZE = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionLimits:
+    """What the executor needs of the settings (service.execution_limits builds it)."""
+
+    max_code_length: int  # characters of decoded code
+    max_input_size: int  # bytes of input JSON
+    execution_timeout_ms: int  # the longest an execution may run; requests may ask for less
+    acquire_timeout_ms: int  # the longest an execution waits for a runtime
+    reset_timeout_ms: int
+    console: Literal["true", "false", "reject"]  # ALLOW_CONSOLE
+
+    @property
+    def console_enabled(self) -> bool:
+        return self.console == "true"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +92,8 @@ class ExecutionStats:
 
 
 class Executor:
-    def __init__(self, settings: Settings, pool: RuntimePool, fetcher: Fetcher | None = None) -> None:
-        self._settings = settings
+    def __init__(self, limits: ExecutionLimits, pool: RuntimePool, fetcher: Fetcher | None = None) -> None:
+        self._limits = limits
         self._pool = pool
         self._fetcher = fetcher  # None: code blocks get no network access
         self._blocks: OrderedDict[str, CodeBlock] = OrderedDict()
@@ -105,7 +120,7 @@ class Executor:
         loop = asyncio.get_running_loop()
         queued = time.perf_counter()
         try:
-            runtime = await self._pool.acquire(self._settings.acquire_timeout_ms / 1000)
+            runtime = await self._pool.acquire(self._limits.acquire_timeout_ms / 1000)
         except ExecutionFailure as failure:
             return _failed(execution_id, failure)
         finally:
@@ -116,9 +131,9 @@ class Executor:
             host = OutboundSession(self._fetcher, deadline) if self._fetcher is not None else None
             outcome = await runtime.execute(block, input_json, deadline, timeout_ms, host)
         except BaseException:
-            self._pool.retire(runtime, "executor_error")
+            self._pool.retire(runtime, RetireReason.EXECUTOR_ERROR)
             raise
-        logs = outcome.logs if self._settings.console_enabled else None
+        logs = outcome.logs if self._limits.console_enabled else None
         return ExecutionResult(
             execution_id=execution_id,
             ok=outcome.ok,
@@ -142,10 +157,10 @@ class Executor:
             raise ExecutionFailure.of(ErrorType.VALIDATION, "the decoded code is not valid UTF-8") from None
         if not code.strip():
             raise ExecutionFailure.of(ErrorType.VALIDATION, "the code is empty")
-        if len(code) > self._settings.max_code_length:
+        if len(code) > self._limits.max_code_length:
             raise ExecutionFailure.of(
                 ErrorType.VALIDATION,
-                f"the code is {len(code)} characters long, over the limit of {self._settings.max_code_length}",
+                f"the code is {len(code)} characters long, over the limit of {self._limits.max_code_length}",
             )
         return code
 
@@ -171,7 +186,7 @@ class Executor:
                 ErrorType.VALIDATION,
                 "the code has no return statement: a code block must return its result, e.g. `return { ok: true };`",
             )
-        if self._settings.allow_console == "reject" and "console" in facts.identifiers:
+        if self._limits.console == "reject" and "console" in facts.identifiers:
             line, column = first_use(code, "console") or (1, 1)
             raise ExecutionFailure.of(ErrorType.CONSOLE_DISABLED,
                                       f"console is disabled in code blocks here (ALLOW_CONSOLE=reject): line {line}, "
@@ -191,32 +206,32 @@ class Executor:
             data = orjson.dumps(value)
         except (TypeError, orjson.JSONEncodeError) as exc:
             raise ExecutionFailure.of(ErrorType.VALIDATION, f"input is not serialisable as JSON: {exc}") from None
-        if len(data) > self._settings.max_input_size:
+        if len(data) > self._limits.max_input_size:
             raise ExecutionFailure.of(
                 ErrorType.VALIDATION,
-                f"input is {len(data)} bytes of JSON, over the limit of {self._settings.max_input_size}",
+                f"input is {len(data)} bytes of JSON, over the limit of {self._limits.max_input_size}",
             )
         return data.decode()
 
     def _timeout_ms(self, requested: int | None) -> int:
-        limit = self._settings.execution_timeout_ms
+        limit = self._limits.execution_timeout_ms
         if requested is None:
             return limit
         return min(requested, limit)
 
     # -- after the response -----------------------------------------------------------
 
-    async def _finish(self, runtime: Runtime, retire_reason: str | None) -> None:
+    async def _finish(self, runtime: Runtime, retire_reason: RetireReason | None) -> None:
         started = time.perf_counter()
         if retire_reason is None:
-            retire_reason = await runtime.reset(self._settings.reset_timeout_ms / 1000)
+            retire_reason = await runtime.reset(self._limits.reset_timeout_ms / 1000)
         if retire_reason is None:
             self._pool.release(runtime)
         else:
             self._pool.retire(runtime, retire_reason)
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("runtime reset", extra={
-                "runtime": runtime.id, "ms": round((time.perf_counter() - started) * 1000, 3), "retired": retire_reason})
+            ms = round((time.perf_counter() - started) * 1000, 3)
+            log.debug("runtime reset", extra={"runtime": runtime.id, "ms": ms, "retired": retire_reason})
 
 
 @functools.cache

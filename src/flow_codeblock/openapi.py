@@ -76,7 +76,8 @@ _REQUEST = {
         "codebase64": {"type": "string", "description": "base64 of the JavaScript code (UTF-8)"},
         "codeBase64": {"type": "string", "description": "alias of codebase64"},
         "input": {"type": "object", "description": "available to the code as `input`; required ({} for none)"},
-        "timeout": {"type": "number", "minimum": 0, "exclusiveMinimum": True, "description": "ms; capped by EXECUTION_TIMEOUT_MS"},
+        "timeout": {"type": "number", "minimum": 0, "exclusiveMinimum": True,
+                    "description": "ms; capped by EXECUTION_TIMEOUT_MS"},
     },
 }
 
@@ -96,7 +97,9 @@ _RATE = {
     "X-RateLimit-Reset": {"schema": {"type": "string"}, "description": "RFC 3339 time the bucket is full again"},
     "X-RateLimit-Type": {"schema": {"type": "string", "enum": ["token", "ip"]}},
 }
-_REQUEST_ID = {"X-Request-ID": {"schema": {"type": "string"}, "description": "the client's, or a new one; also request_id"}}
+_REQUEST_ID = {
+    "X-Request-ID": {"schema": {"type": "string"}, "description": "the client's, or a new one; also request_id"},
+}
 _HEALTH = {
     "type": "object",
     "required": ["success", "data", "timestamp", "request_id"],

@@ -126,7 +126,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host, port=request.url.port,
                              target=request.url.raw_path),
             headers=request.headers.raw,
-            content=request.stream,  # type: ignore[arg-type]
+            content=request.stream,
             extensions=request.extensions,
         )
         response = await self._pool.handle_async_request(core_request)
@@ -249,7 +249,9 @@ class Fetcher:
         for hop in range(MAX_REDIRECTS + 1):
             target = _checked_url(url)
             request = self._client.build_request(
-                method, target, headers=[(k, v) for k, v in headers if k.lower() not in _FORBIDDEN_REQUEST_HEADERS],
+                method, target,
+                # Names as httpx encodes a str name (ASCII); values are the bytes to send.
+                headers=[(k.encode("ascii"), v) for k, v in headers if k.lower() not in _FORBIDDEN_REQUEST_HEADERS],
                 content=body,
             )
             if body:
@@ -266,7 +268,7 @@ class Fetcher:
                     except httpx.InvalidURL:
                         raise FetchFailed("network", f"invalid redirect location {location!r}",
                                           "ERR_INVALID_URL") from None
-                    if response.status_code == 303 and method != "HEAD" or (
+                    if (response.status_code == 303 and method != "HEAD") or (
                             response.status_code in (301, 302) and method == "POST"):
                         method, body = "GET", None
                         headers = [(k, v) for k, v in headers if not k.lower().startswith("content-")]

@@ -3,7 +3,7 @@
 All bookkeeping lives on the event loop, so there is no lock: every method here
 runs on the loop and never blocks. Creating a runtime (~18-30 ms) and closing one
 (~0.5 ms) run in threads. A health check takes a snapshot, plans with the pure
-rules of health.py, and applies the plan in short synchronous steps; the longest
+rules of policy.py, and applies the plan in short synchronous steps; the longest
 such step is measured (`health_check_loop_block_seconds`) because it is the only
 time a check can delay a request.
 
@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import metrics
-from .errors import ErrorType, ExecutionFailure
-from .health import Plan, PoolPolicy, RuntimeHealth, next_interval, plan
+from .errors import ErrorType, ExecutionFailure, RetireReason
+from .policy import Plan, PoolPolicy, RuntimeHealth, grow_batch, next_interval, plan
 from .runtime import Runtime
 
 __all__ = ["PoolStats", "RuntimePool"]
@@ -77,7 +77,7 @@ class RuntimePool:
         self._idle: collections.deque[Runtime] = collections.deque()  # least recently used on the left
         self._in_use: set[Runtime] = set()
         self._maintenance: set[Runtime] = set()
-        self._doomed: dict[Runtime, str] = {}  # in use now, retired when released
+        self._doomed: dict[Runtime, RetireReason] = {}  # in use now, retired when released
         self._waiters: collections.deque[asyncio.Future[Runtime]] = collections.deque()
         self._creating = 0
         self._rebuilt_total = 0
@@ -131,7 +131,7 @@ class RuntimePool:
         self._in_use.clear()
         self._maintenance.clear()
         if runtimes:
-            await asyncio.to_thread(lambda: [r.close() for r in runtimes])
+            await asyncio.to_thread(_close_all, runtimes)
         self._publish_gauges()
 
     # -- leasing ----------------------------------------------------------------------
@@ -186,7 +186,7 @@ class RuntimePool:
             self._offer(runtime)
         metrics.pool_in_use.set(len(self._in_use))
 
-    def retire(self, runtime: Runtime, reason: str, *, quiet: bool = False) -> None:
+    def retire(self, runtime: Runtime, reason: RetireReason, *, quiet: bool = False) -> None:
         """Takes `runtime` out of service now; closes and replaces it off the loop."""
         self._take_out(runtime)
         self._publish_gauges()
@@ -282,7 +282,7 @@ class RuntimePool:
         if not candidates:
             return longest
         now = self._clock()
-        reading = asyncio.ensure_future(asyncio.to_thread(lambda: [r.measure_heap(now) for r in candidates]))
+        reading = asyncio.ensure_future(asyncio.to_thread(_measure_heaps, candidates, now))
         try:
             await asyncio.shield(reading)
         except asyncio.CancelledError:
@@ -311,7 +311,7 @@ class RuntimePool:
             actions.append(functools.partial(self._grow, decided.grow))
         return actions
 
-    def shed(self, reason: str, *, busy_too: bool = False) -> int:
+    def shed(self, reason: RetireReason, *, busy_too: bool = False) -> int:
         """Memory backstop (service.py): closes idle runtimes above the minimum and
         rebuilds idle ones that have run code (a fresh runtime holds only its baseline
         heap); with `busy_too`, runtimes in use are retired when their execution ends.
@@ -337,7 +337,7 @@ class RuntimePool:
     def _is_idle(self, runtime: Runtime) -> bool:
         return runtime.id in self._all and runtime not in self._in_use and runtime not in self._maintenance
 
-    def _rebuild_by_id(self, runtime_id: int, reason: str) -> None:
+    def _rebuild_by_id(self, runtime_id: int, reason: RetireReason) -> None:
         runtime = self._all.get(runtime_id)
         if runtime is None:
             return
@@ -361,8 +361,7 @@ class RuntimePool:
         free = len(self._idle) + self._creating
         if free >= len(self._waiters) or self.size >= self.policy.max_size:
             return
-        self._grow(min(max(int(self.policy.grow_fraction * self.size + 0.999), self.policy.grow_min),
-                       self.policy.max_size - self.size))
+        self._grow(grow_batch(self.policy, self.size))
 
     def _grow(self, count: int) -> None:
         count = min(count, self.policy.max_size - self.size)
@@ -408,10 +407,8 @@ class RuntimePool:
         self._in_use.discard(runtime)
         self._maintenance.discard(runtime)
         self._doomed.pop(runtime, None)
-        try:
+        with contextlib.suppress(ValueError):
             self._idle.remove(runtime)
-        except ValueError:
-            pass
 
     def _offer(self, runtime: Runtime) -> None:
         while self._waiters:
@@ -424,10 +421,8 @@ class RuntimePool:
 
     def _reclaim(self, waiter: asyncio.Future[Runtime]) -> None:
         """The caller stopped waiting; a runtime handed over meanwhile goes to the next."""
-        try:
+        with contextlib.suppress(ValueError):
             self._waiters.remove(waiter)
-        except ValueError:
-            pass
         if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
             runtime = waiter.result()
             self._in_use.discard(runtime)
@@ -447,6 +442,16 @@ class RuntimePool:
         task = asyncio.ensure_future(coro)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+
+def _close_all(runtimes: list[Runtime]) -> None:
+    for runtime in runtimes:
+        runtime.close()
+
+
+def _measure_heaps(runtimes: list[Runtime], now: float) -> None:
+    for runtime in runtimes:
+        runtime.measure_heap(now)
 
 
 def _saturated(message: str, retry_after: float) -> ExecutionFailure:

@@ -13,12 +13,12 @@ import logging
 import math
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Final, Protocol
 
 from . import metrics
 
-__all__ = ["Decision", "Limits", "MemoryBuckets", "RedisBuckets", "RateLimiter"]
+__all__ = ["Decision", "Limits", "MemoryBuckets", "RateLimiter", "RedisBuckets"]
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class Decision:
 
     def headers(self, which: str) -> dict[str, str]:
         """Flow-CodeBlock's X-RateLimit-* headers (Reset: an RFC 3339 time, as it sends)."""
-        reset = datetime.fromtimestamp(time.time() + self.full_in_s, timezone.utc).isoformat(timespec="seconds")
+        reset = datetime.fromtimestamp(time.time() + self.full_in_s, UTC).isoformat(timespec="seconds")
         return {"X-RateLimit-Limit": str(self.limit), "X-RateLimit-Remaining": str(self.remaining),
                 "X-RateLimit-Reset": reset.replace("+00:00", "Z"), "X-RateLimit-Type": which}
 
@@ -107,7 +107,7 @@ class RedisBuckets:
     async def take(self, key: str, rate: float, burst: int) -> Decision | None:
         try:
             allowed, tokens = await self._take(keys=[f"codeblock:rl:{key}"], args=[rate, burst])
-        except Exception as exc:  # noqa: BLE001 - any Redis failure: fail open
+        except Exception as exc:
             metrics.rate_limit_store_errors_total.inc()
             now = time.monotonic()
             if now - self._last_error_log > 10:

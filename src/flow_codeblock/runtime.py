@@ -28,7 +28,7 @@ import orjson
 
 from .bundles import ModuleCatalog
 from .engine import EngineClosed, Isolate, JSResult, ResultKind
-from .errors import CodeBlockError, ErrorType
+from .errors import CodeBlockError, ErrorType, RetireReason
 from .randomness import random_bytes
 
 __all__ = ["CodeBlock", "HostServices", "Outcome", "Runtime", "RuntimeOptions"]
@@ -154,7 +154,7 @@ class Outcome:
     error: CodeBlockError | None = None
     logs: list[dict[str, str]] = field(default_factory=list)
     execution_ms: float = 0.0
-    retire_reason: str | None = None  # set when the runtime must not be reused
+    retire_reason: RetireReason | None = None  # set when the runtime must not be reused
 
 
 class Runtime:
@@ -277,7 +277,8 @@ class Runtime:
                 # Nothing of the script ran: V8 compiles all of it first.
                 return Outcome(ok=False, error=_syntax_error(defined.text, block, nonce))
             if defined.kind is ResultKind.EXCEPTION:  # cannot happen unless code ran outside its function
-                return Outcome(ok=False, error=_syntax_error(defined.text, block, nonce), retire_reason="escaped")
+                return Outcome(ok=False, error=_syntax_error(defined.text, block, nonce),
+                               retire_reason=RetireReason.ESCAPED)
             if defined.kind is not ResultKind.VALUE:
                 return self._abnormal(defined, timeout_ms)
             block_id = next(self._next_block_id)
@@ -294,7 +295,8 @@ class Runtime:
             if started.kind is not ResultKind.VALUE:
                 return self._abnormal(started, timeout_ms)
             if started.text == "X":  # the code ended its function early: it may have run outside it
-                return Outcome(ok=False, error=_stray_brace_error(block) or _escape_error(), retire_reason="escaped")
+                return Outcome(ok=False, error=_stray_brace_error(block) or _escape_error(),
+                               retire_reason=RetireReason.ESCAPED)
             if started.text.startswith("D"):
                 return Outcome(ok=False, error=_read_payload(started.text).error)
             if claim_length:
@@ -319,7 +321,7 @@ class Runtime:
         self._reset_report = result.text
         return outcome
 
-    async def reset(self, timeout_s: float) -> str | None:
+    async def reset(self, timeout_s: float) -> RetireReason | None:
         """Puts the per-execution state back after an execution. Returns None when the
         runtime is clean again, or the reason it must be retired. An execution that
         settled was already reset within its deadline (`_settle_synchronous`, and the
@@ -329,14 +331,17 @@ class Runtime:
             deadline = asyncio.get_running_loop().time() + timeout_s
             result = await self._call_until(f"reset\0{self._token}\0{self._isolate.notify_ack()}", deadline)
             if result.kind is not ResultKind.VALUE:
-                return f"reset_{result.kind.value}"
+                return RetireReason.after_reset(result.kind.value)
             report = result.text
         if report.startswith("clean:"):
             if len(self._defined) >= _MAX_DEFINED_BLOCKS:
-                return "code_cache_full"
+                return RetireReason.CODE_CACHE_FULL
             return None
-        log.warning("runtime dirty after reset", extra={"runtime": self.id, "detail": report[6:200]})
-        return "dirty"
+        problem = report.removeprefix("dirty:")
+        reason = RetireReason.dirty(problem)
+        log.warning("runtime dirty after reset", extra={"runtime": self.id, "reason": reason.value,
+                                                         "detail": problem[:194]})
+        return reason
 
     # -- internals --------------------------------------------------------------------
 
@@ -483,14 +488,14 @@ class Runtime:
             return Outcome(
                 ok=False,
                 error=CodeBlockError(ErrorType.TIMEOUT, f"Execution timed out after {timeout_ms} ms"),
-                retire_reason="timeout",
+                retire_reason=RetireReason.TIMEOUT,
             )
         if kind is ResultKind.OUT_OF_MEMORY:
             return _memory_outcome(self._options)
         return Outcome(
             ok=False,
             error=CodeBlockError(ErrorType.INTERNAL, "The runtime failed unexpectedly; please retry"),
-            retire_reason=f"engine_{kind.value}",
+            retire_reason=RetireReason.after_engine(kind.value),
         )
 
 
@@ -505,7 +510,7 @@ def _memory_outcome(options: RuntimeOptions) -> Outcome:
         error=CodeBlockError(
             ErrorType.MEMORY_LIMIT, f"Execution ran out of memory: the heap limit is {limit_mb} MB"
         ),
-        retire_reason="memory",
+        retire_reason=RetireReason.MEMORY,
     )
 
 

@@ -11,17 +11,18 @@ import time
 from dataclasses import dataclass, field
 
 from . import metrics
+from .bundles import load_bootstrap, module_catalog
 from .config import Settings, effective_rss_limit_mb
 from .engine import init_engine
-from .executor import Executor
-from .health import PoolPolicy
+from .errors import RetireReason
+from .executor import ExecutionLimits, Executor
 from .netpolicy import AddressPolicy
 from .outbound import Fetcher, FetchLimits
+from .policy import PoolPolicy
 from .pool import RuntimePool
-from .bundles import load_bootstrap, module_catalog
 from .runtime import Runtime, RuntimeOptions
 
-__all__ = ["Service", "v8_flags"]
+__all__ = ["Service", "execution_limits", "pool_policy", "runtime_options", "v8_flags"]
 
 MiB = 1024 * 1024
 log = logging.getLogger(__name__)
@@ -48,6 +49,17 @@ def pool_policy(settings: Settings) -> PoolPolicy:
         max_age_s=settings.runtime_max_age_s,
         max_executions=settings.runtime_max_executions,
         max_heap_growth_bytes=settings.runtime_max_heap_growth_mb * MiB,
+    )
+
+
+def execution_limits(settings: Settings) -> ExecutionLimits:
+    return ExecutionLimits(
+        max_code_length=settings.max_code_length,
+        max_input_size=settings.max_input_size,
+        execution_timeout_ms=settings.execution_timeout_ms,
+        acquire_timeout_ms=settings.acquire_timeout_ms,
+        reset_timeout_ms=settings.reset_timeout_ms,
+        console=settings.allow_console,
     )
 
 
@@ -108,7 +120,7 @@ class Service:
         )
         await self.pool.start()
         self.fetcher = make_fetcher(self.settings)
-        self.executor = Executor(self.settings, self.pool, self.fetcher)
+        self.executor = Executor(execution_limits(self.settings), self.pool, self.fetcher)
 
         self._lag_task = asyncio.ensure_future(_watch_loop_lag())
         self.rss_limit_mb = effective_rss_limit_mb(self.settings)
@@ -138,7 +150,7 @@ class Service:
             rss = rss_bytes()
             if rss <= limit:
                 continue
-            shed = self.pool.shed("rss", busy_too=True)
+            shed = self.pool.shed(RetireReason.RSS, busy_too=True)
             metrics.rss_limit_exceeded_total.inc()
             log.warning("process memory over RSS_LIMIT_MB: runtimes retired",
                         extra={"rss_mb": round(rss / MiB, 1), "limit_mb": self.rss_limit_mb, "retired": shed})

@@ -19,7 +19,7 @@ from typing import Any
 from .bundles import load_bootstrap
 from .config import Settings, load_settings
 from .engine import init_engine
-from .health import PoolPolicy
+from .policy import PoolPolicy
 from .pool import RuntimePool
 from .runtime import Runtime, RuntimeOptions
 from .service import runtime_options, v8_flags

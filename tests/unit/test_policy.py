@@ -1,10 +1,11 @@
-"""The pool's health rules (health.py) as pure functions with a fixed clock."""
+"""The pool policy (policy.py): its rules as pure functions with a fixed clock."""
 
 from __future__ import annotations
 
 import pytest
 
-from flow_codeblock.health import Plan, PoolPolicy, RuntimeHealth, next_interval, plan
+from flow_codeblock.errors import RetireReason
+from flow_codeblock.policy import Plan, PoolPolicy, RuntimeHealth, grow_batch, next_interval, plan
 
 NOW = 10_000.0
 MiB = 1024 * 1024
@@ -115,6 +116,36 @@ def test_runtimes_being_created_count_as_free() -> None:
 def test_grow_back_to_min() -> None:
     decided = plan([rt(1)], creating=0, waiting=0, policy=policy(min_size=4), now=NOW)
     assert decided.grow == 3
+
+
+def test_rebuild_reasons_are_retire_reasons() -> None:
+    decided = plan([rt(1, age=4000), rt(2), rt(3)], creating=0, waiting=0, policy=policy(), now=NOW)
+    assert decided.rebuild == ((1, RetireReason.AGE),)
+    assert isinstance(decided.rebuild[0][1], RetireReason)
+
+
+@pytest.mark.parametrize(
+    ("size", "kwargs", "expected"),
+    [
+        (4, {}, 5),  # 20% of 4 is under grow_min
+        (31, {"max_size": 100}, 7),  # 20% of 31 = 6.2, rounded up
+        (30, {"max_size": 100}, 6),  # exact: not rounded up
+        (40, {"max_size": 100, "grow_fraction": 0.1}, 5),
+        (60, {"max_size": 100, "grow_fraction": 0.1, "grow_min": 1}, 6),
+        (61, {"max_size": 100, "grow_fraction": 0.1, "grow_min": 1}, 7),
+        (18, {}, 2),  # capped by max_size (20)
+        (20, {}, 0),  # full
+        (25, {}, 0),  # above max: never negative
+    ],
+)
+def test_grow_batch(size: int, kwargs: dict[str, float], expected: int) -> None:
+    assert grow_batch(policy(**kwargs), size) == expected
+
+
+def test_grow_batch_rounds_up_every_fraction() -> None:
+    # The pool once rounded with int(x + 0.999): a share just over a whole number was lost.
+    pol = policy(max_size=20_000, grow_fraction=0.0001, grow_min=1)
+    assert grow_batch(pol, 10_001) == 2
 
 
 def test_invalid_policy() -> None:

@@ -1,8 +1,9 @@
-"""The pool's health rules, as pure functions of a snapshot and a clock.
+"""The pool policy: its rules, as pure functions of a snapshot and a clock.
 
 The pool (pool.py) takes a snapshot of every runtime's health data on the event
 loop, calls `plan()` here, and applies the plan: rebuilds, releases and growth.
-Nothing here touches a runtime, so the rules are tested with a fake clock.
+It grows on demand between checks by `grow_batch()`. Nothing here touches a
+runtime, so the rules are tested with a fake clock.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-__all__ = ["Plan", "PoolPolicy", "RuntimeHealth", "next_interval", "plan"]
+from .errors import RetireReason
+
+__all__ = ["Plan", "PoolPolicy", "RuntimeHealth", "grow_batch", "next_interval", "plan"]
 
 
 class RuntimeHealth(NamedTuple):
@@ -59,7 +62,7 @@ class PoolPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    rebuild: tuple[tuple[int, str], ...] = ()  # (runtime id, reason)
+    rebuild: tuple[tuple[int, RetireReason], ...] = ()  # (runtime id, reason)
     release: tuple[int, ...] = ()  # idle runtimes to close without replacement
     grow: int = 0  # runtimes to create
 
@@ -68,16 +71,16 @@ class Plan:
         return not (self.rebuild or self.release or self.grow)
 
 
-def _rebuild_reason(rt: RuntimeHealth, policy: PoolPolicy, now: float) -> str | None:
+def _rebuild_reason(rt: RuntimeHealth, policy: PoolPolicy, now: float) -> RetireReason | None:
     if rt.executions >= policy.error_rate_min_executions and rt.errors / rt.executions > policy.max_error_rate:
-        return "error_rate"
-    if rt.heap_used is not None and rt.heap_baseline is not None:
-        if rt.heap_used - rt.heap_baseline > policy.max_heap_growth_bytes:
-            return "heap_growth"
+        return RetireReason.ERROR_RATE
+    if (rt.heap_used is not None and rt.heap_baseline is not None
+            and rt.heap_used - rt.heap_baseline > policy.max_heap_growth_bytes):
+        return RetireReason.HEAP_GROWTH
     if rt.executions >= policy.max_executions:
-        return "executions"
+        return RetireReason.EXECUTIONS
     if now - rt.created_at >= policy.max_age_s:
-        return "age"
+        return RetireReason.AGE
     return None
 
 
@@ -90,12 +93,12 @@ def plan(runtimes: Sequence[RuntimeHealth], *, creating: int, waiting: int, poli
     # 1. Rebuilds (replace one for one, so the size is unchanged). Error-rate rebuilds
     # always happen; recycling is capped per pass so a cohort does not expire at once.
     budget = max(1, math.floor(size * policy.max_rebuild_fraction))
-    rebuild: list[tuple[int, str]] = []
+    rebuild: list[tuple[int, RetireReason]] = []
     for rt in sorted(runtimes, key=lambda r: r.created_at):
         reason = _rebuild_reason(rt, policy, now)
         if reason is None:
             continue
-        if reason != "error_rate":
+        if reason is not RetireReason.ERROR_RATE:
             if budget == 0:
                 continue
             budget -= 1
@@ -123,9 +126,16 @@ def plan(runtimes: Sequence[RuntimeHealth], *, creating: int, waiting: int, poli
     if remaining < policy.min_size:
         grow = policy.min_size - remaining
     elif not release and (waiting > 0 or free < policy.free_threshold * remaining):
-        grow = max(math.ceil(policy.grow_fraction * remaining), policy.grow_min)
+        grow = grow_batch(policy, remaining)
     grow = max(0, min(grow, policy.max_size - remaining))
     return Plan(rebuild=tuple(rebuild), release=release, grow=grow)
+
+
+def grow_batch(policy: PoolPolicy, size: int) -> int:
+    """How many runtimes a pool of `size` adds when it grows: `grow_fraction` of it
+    rounded up, at least `grow_min`, never past `max_size`."""
+    batch = max(math.ceil(policy.grow_fraction * size), policy.grow_min)
+    return max(0, min(batch, policy.max_size - size))
 
 
 def next_interval(base_s: float, in_use: int, size: int) -> float:

@@ -1,0 +1,105 @@
+"""Settings (config.py): validation with errors that name the variable, derived values,
+and the subset that GET /flow/limits publishes."""
+
+from __future__ import annotations
+
+import pytest
+
+from flow_codeblock.config import PUBLISHED_LIMITS, ConfigError, Settings, load_settings, published_limits
+
+MiB = 1024 * 1024
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Settings read the environment: the tests' own must not leak in.
+    for name in ("EXECUTION_TIMEOUT_MS", "MAX_CODE_LENGTH", "MAX_INPUT_SIZE", "MAX_BODY_SIZE", "ARRAY_BUFFER_LIMIT_MB",
+                 "WASM_MEMORY_LIMIT_MB", "MIN_RUNTIME_POOL_SIZE", "MAX_RUNTIME_POOL_SIZE", "ALLOW_CONSOLE",
+                 "MAX_REQUEST_BODY_MB", "HEALTH_CHECK_INTERVAL_SECONDS", "HEALTH_CHECK_INTERVAL_S"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults_are_flow_codeblocks() -> None:
+    settings = load_settings()
+    assert (settings.port, settings.max_code_length, settings.max_input_size, settings.max_result_size) == (
+        3002, 65535, 2 * MiB, 5 * MiB)
+
+
+def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXECUTION_TIMEOUT_MS", "1234")
+    assert load_settings().execution_timeout_ms == 1234
+
+
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"execution_timeout_ms": 1}, "EXECUTION_TIMEOUT_MS"),
+        ({"port": 0}, "PORT"),
+        ({"allow_console": "maybe"}, "ALLOW_CONSOLE"),
+        ({"timezone": "Mars/Olympus"}, "unknown time zone"),
+        ({"fetch_allow_hosts": "bad host!"}, "FETCH_ALLOW_HOSTS"),
+        ({"redis_url": "http://x"}, "REDIS_URL"),
+        ({"min_runtime_pool_size": 5, "max_runtime_pool_size": 2}, "MIN_RUNTIME_POOL_SIZE (5) is above"),
+        ({"array_buffer_limit_mb": 8, "wasm_memory_limit_mb": 16}, "WASM_MEMORY_LIMIT_MB (16)"),
+    ],
+)
+def test_bad_values_name_the_variable(overrides: dict[str, object], named: str) -> None:
+    with pytest.raises(ConfigError, match="invalid configuration") as raised:
+        load_settings(**overrides)
+    assert named in str(raised.value)
+
+
+@pytest.mark.parametrize(("given", "expected"), [("1", "true"), ("off", "false"), ("Reject", "reject")])
+def test_allow_console_spellings(given: str, expected: str) -> None:
+    settings = load_settings(allow_console=given)
+    assert settings.allow_console == expected
+    assert settings.console_enabled is (expected == "true")
+
+
+def test_derived_values() -> None:
+    settings = load_settings(array_buffer_limit_mb=32, max_input_size=1000, max_code_length=300)
+    assert settings.wasm_limit_mb == 32  # min(64, ARRAY_BUFFER_LIMIT_MB)
+    assert settings.body_limit == 1000 + 300 * 4 * 4 // 3 + 64 * 1024
+    assert load_settings(max_body_size=4096).body_limit == 4096
+
+
+def test_flow_codeblock_names_are_translated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEALTH_CHECK_INTERVAL_SECONDS", "7")
+    assert load_settings().health_check_interval_s == 7.0
+    monkeypatch.setenv("HEALTH_CHECK_INTERVAL_S", "9")  # ours wins
+    assert load_settings().health_check_interval_s == 9.0
+
+
+def test_published_limits_are_settings() -> None:
+    assert set(PUBLISHED_LIMITS) <= set(Settings.model_fields)
+    assert len(set(PUBLISHED_LIMITS)) == len(PUBLISHED_LIMITS)
+
+
+def test_published_limits_keep_the_contracts_names_and_order() -> None:
+    # Distinct values, so a key mapped to the wrong setting shows.
+    settings = load_settings(
+        max_code_length=1001, max_input_size=1002, max_result_size=1003, max_body_size=2004, execution_timeout_ms=1005,
+        runtime_memory_limit_mb=1006, array_buffer_limit_mb=1007, allow_console="reject", max_console_entries=1008,
+        max_console_bytes=1009, runtime_pool_size=10, min_runtime_pool_size=9, max_runtime_pool_size=11,
+        runtime_idle_timeout_min=12.5, health_check_interval_s=13.5, max_concurrent_executions=1014,
+        acquire_timeout_ms=1015, fetch_timeout_ms=1016, fetch_max_response_bytes=1017,
+        fetch_max_requests_per_execution=1018, fetch_max_concurrent=1019, fetch_max_inflight_bytes=1020,
+        wasm_memory_limit_mb=1000,
+    )
+    assert list(published_limits(settings).items()) == [
+        ("maxCodeLength", 1001), ("maxInputSize", 1002), ("maxResultSize", 1003), ("maxBodySize", 2004),
+        ("executionTimeoutMs", 1005), ("runtimeMemoryLimitMb", 1006), ("arrayBufferLimitMb", 1007),
+        ("allowConsole", "reject"), ("maxConsoleEntries", 1008), ("maxConsoleBytes", 1009),
+        ("runtimePoolSize", 10), ("minRuntimePoolSize", 9), ("maxRuntimePoolSize", 11),
+        ("runtimeIdleTimeoutMin", 12.5), ("healthCheckIntervalS", 13.5), ("maxConcurrentExecutions", 1014),
+        ("acquireTimeoutMs", 1015), ("fetchTimeoutMs", 1016), ("fetchMaxResponseBytes", 1017),
+        ("fetchMaxRequestsPerExecution", 1018), ("fetchMaxConcurrent", 1019), ("fetchMaxInflightBytes", 1020),
+        ("wasmMemoryLimitMb", 1000),
+    ]
+
+
+def test_published_limits_show_derived_values() -> None:
+    settings = load_settings(array_buffer_limit_mb=32)
+    limits = published_limits(settings)
+    assert limits["maxBodySize"] == settings.body_limit
+    assert limits["wasmMemoryLimitMb"] == 32
