@@ -20,7 +20,8 @@ from pathlib import Path
 from flow_codeblock.bundles import load_bootstrap
 from flow_codeblock.config import load_settings
 from flow_codeblock.engine import init_engine
-from flow_codeblock.runtime import CodeBlock, Runtime
+from flow_codeblock.codeblock import CodeBlock
+from flow_codeblock.runtime import Runtime
 from flow_codeblock.service import runtime_options, v8_flags
 
 LIMITS_MB = (128, 256, 512)

@@ -19,7 +19,8 @@ import time
 from flow_codeblock.config import load_settings
 from flow_codeblock.engine import Isolate, init_engine
 from flow_codeblock.bundles import load_bootstrap, module_catalog
-from flow_codeblock.runtime import CodeBlock, Runtime
+from flow_codeblock.codeblock import CodeBlock
+from flow_codeblock.runtime import Runtime
 from flow_codeblock.service import runtime_options, v8_flags
 
 

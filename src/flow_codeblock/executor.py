@@ -22,12 +22,13 @@ import orjson
 from . import metrics
 from .analysis import analyse, first_use
 from .bundles import module_catalog
+from .codeblock import CodeBlock
 from .config import Settings
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
 from .outbound import Fetcher, OutboundSession
 from .pool import RuntimePool
 from .randomness import random_uuid
-from .runtime import CodeBlock, Runtime
+from .runtime import Runtime
 
 __all__ = ["ExecutionRequest", "ExecutionResult", "Executor"]
 
