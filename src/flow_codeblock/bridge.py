@@ -26,6 +26,10 @@ Replies, JS -> host:
                runtime; <length> counts the report's UTF-16 code units (JS string length)
     Report     'clean:<repairs>' or 'dirty:<reason>'
 
+Globals (bridge_constants.json "globals"): the host object `__flow` (dispatch, sink,
+defineModule, configure), the bootstrap's `__flowInit(token, optionsJson)`, and the
+doorbell `__flowNotify()` that engine.py installs and JS rings; init deletes the last two.
+
 Set-up scripts (evaluated, not dispatched): `init_script` (bootstrap), `sink_script`
 (hands a function to JS: a code block's or a module's factory) and
 `define_module_script`.
@@ -43,7 +47,7 @@ from typing import Any, Final
 import orjson
 
 __all__ = [
-    "DISPATCH", "ESCAPED", "LINE_OFFSET", "PENDING", "SCRIPT_NAME",
+    "DISPATCH", "ESCAPED", "HOST_OBJECT", "INIT_FUNCTION", "LINE_OFFSET", "NOTIFY_FUNCTION", "PENDING", "SCRIPT_NAME",
     "BridgeError", "Call", "Escaped", "HostCalls", "Payload", "PayloadTag", "Pending", "Report", "ResetCall", "RunCall",
     "RunReply", "Settled", "TakeCall", "TakeReply",
     "decode_answers", "decode_call", "decode_payload", "decode_report", "decode_run_reply", "decode_take_reply",
@@ -56,7 +60,12 @@ _TABLE: Final[dict[str, Any]] = json.loads(
 )
 SCRIPT_NAME: Final[str] = _TABLE["scriptName"]  # the file name user frames carry
 LINE_OFFSET: Final[int] = _TABLE["lineOffset"]  # wrapper lines before the user's line 1
-DISPATCH: Final = "__flow.dispatch"
+# The globals the bridge lives in: the host object (js/lib/internal/execution.js), the
+# bootstrap's init function (js/bootstrap.js), the doorbell (engine.py, rung by JS).
+HOST_OBJECT: Final[str] = _TABLE["globals"]["host"]
+INIT_FUNCTION: Final[str] = _TABLE["globals"]["init"]
+NOTIFY_FUNCTION: Final[str] = _TABLE["globals"]["notify"]
+DISPATCH: Final = f"{HOST_OBJECT}.dispatch"
 _SEP: Final[str] = _TABLE["separator"]
 _TAGS: Final[dict[str, str]] = _TABLE["tags"]
 _CLEAN: Final[str] = _TABLE["reports"]["clean"]
@@ -356,16 +365,16 @@ def js_string(text: str) -> str:
 
 
 def init_script(token: str, options_json: str) -> str:
-    """Initialises a freshly evaluated bootstrap bundle (js/bootstrap.js __flowInit)."""
-    return f"__flowInit({js_string(token)}, {js_string(options_json)})"
+    """Initialises a freshly evaluated bootstrap bundle (js/bootstrap.js init)."""
+    return f"{INIT_FUNCTION}({js_string(token)}, {js_string(options_json)})"
 
 
 def sink_script(function_source: str, source_url: str) -> str:
     """Hands the function `function_source` evaluates to over to JS (`__flow.sink`),
     for the next run (a code block) or define_module_script (a module factory)."""
-    return f"__flow.sink = {function_source};\n//# sourceURL={source_url}"
+    return f"{HOST_OBJECT}.sink = {function_source};\n//# sourceURL={source_url}"
 
 
 def define_module_script(token: str, name: str, *, per_execution: bool) -> str:
     """Installs the module factory in the sink as npm module `name`."""
-    return f"__flow.defineModule({js_string(token)}, {js_string(name)}, {int(per_execution)})"
+    return f"{HOST_OBJECT}.defineModule({js_string(token)}, {js_string(name)}, {int(per_execution)})"

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 import {
-  CALLS, ESCAPED, LINE_OFFSET, PENDING, SCRIPT_NAME, TAGS,
+  CALLS, ESCAPED, GLOBALS, LINE_OFFSET, PENDING, SCRIPT_NAME, TAGS,
   decodeCall, decodePayload, decodeReport, decodeRunReply, decodeTakeReply,
   encodeHostCalls, encodePayload, encodeReport, encodeReset, encodeRun, encodeSettled, encodeTake,
 } from '../../js/lib/internal/bridge.js';
@@ -128,9 +128,10 @@ test('the constants are the shared table\'s', () => {
   assert.equal(LINE_OFFSET, table.lineOffset);
   assert.deepEqual({ ...TAGS }, table.tags);
   assert.equal(ESCAPED, table.tags.escaped);
+  assert.deepEqual({ ...GLOBALS }, { host: '__flow', init: '__flowInit', notify: '__flowNotify' });
   for (const op of ['run', 'take', 'reset']) assert.deepEqual(CALLS[op].map((f) => [...f]), table.calls[op]);
 });
 
 test('the tables the codec hands out are frozen', () => {
-  assert.ok(Object.isFrozen(TAGS) && Object.isFrozen(CALLS) && Object.isFrozen(CALLS.run) && Object.isFrozen(CALLS.run[0]));
+  assert.ok(Object.isFrozen(GLOBALS) && Object.isFrozen(TAGS) && Object.isFrozen(CALLS) && Object.isFrozen(CALLS.run) && Object.isFrozen(CALLS.run[0]));
 });

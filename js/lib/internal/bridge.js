@@ -16,6 +16,8 @@ import {
   StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith, String_, TypeError_,
 } from './primordials.js';
 
+// The globals the bridge lives in: the host object, the bootstrap's init, the doorbell.
+const GLOBALS = ObjectFreeze({ ...table.globals });
 const SCRIPT_NAME = table.scriptName;
 const LINE_OFFSET = table.lineOffset;
 const SEPARATOR = table.separator;
@@ -167,7 +169,7 @@ function decodeTakeReply(text) {
 }
 
 export {
-  SCRIPT_NAME, LINE_OFFSET, TAGS, PENDING, ESCAPED, CALLS,
+  GLOBALS, SCRIPT_NAME, LINE_OFFSET, TAGS, PENDING, ESCAPED, CALLS,
   decodeCall, encodeRun, encodeTake, encodeReset,
   encodePayload, decodePayload, encodeReport, decodeReport, encodeSettled, encodeHostCalls,
   decodeRunReply, decodeTakeReply,

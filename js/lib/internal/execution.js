@@ -53,7 +53,7 @@ import { describeError, serializeResult } from './result.js';
 import { cancelAll } from './timers.js';
 import { configureHost, deliver, dropHostCalls, takeOutbox } from './host.js';
 import {
-  ESCAPED, PENDING, TAGS, decodeCall, encodeHostCalls, encodePayload, encodeReport, encodeSettled,
+  ESCAPED, GLOBALS, PENDING, TAGS, decodeCall, encodeHostCalls, encodePayload, encodeReport, encodeSettled,
 } from './bridge.js';
 
 const compiled = new SafeMap();
@@ -350,7 +350,7 @@ function installHost(global, token, notify) {
   ObjectDefineProperty(api, 'sink', {
     set(fn) { state.sink = fn; }, get() { return undefined; }, enumerable: true,
   });
-  ObjectDefineProperty(global, '__flow', {
+  ObjectDefineProperty(global, GLOBALS.host, {
     value: ObjectFreeze(api), writable: false, enumerable: false, configurable: false,
   });
 }
