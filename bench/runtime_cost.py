@@ -18,7 +18,8 @@ import time
 
 from flow_codeblock.bundles import module_catalog
 from flow_codeblock.engine import Isolate
-from flow_codeblock.runtime import CodeBlock, Runtime
+from flow_codeblock.codeblock import CodeBlock
+from flow_codeblock.runtime import Runtime
 from flow_codeblock.testing import runtime_factory
 from harness import Bench
 

@@ -3,10 +3,12 @@
 // freezes it (lib/internal/harden.js) and lists what stays per-execution state
 // (lib/internal/per_execution.js).
 // The host evaluates this bundle once per runtime, after putting a notification
-// function at globalThis.__flowNotify and before calling __flowInit(token, options).
+// function at globalThis.__flowNotify and before calling __flowInit(token, options)
+// (the names are GLOBALS.notify and GLOBALS.init: lib/internal/bridge.js).
 
 import { configureConsole, makeConsole } from './lib/internal/console.js';
 import { installAsyncSourceGates } from './lib/internal/async_sources.js';
+import { GLOBALS } from './lib/internal/bridge.js';
 import { failExecution, installHost } from './lib/internal/execution.js';
 import {
   checkInternalState, harden, hardenMembers, hiddenIntrinsics, internalStateCounts, leaveUnfrozen, overrideIntrinsics,
@@ -81,9 +83,9 @@ function lockdownIntrinsics() {
 }
 
 function init(token, options) {
-  const notify = global.__flowNotify;
-  delete global.__flowNotify;
-  delete global.__flowInit;
+  const notify = global[GLOBALS.notify];
+  delete global[GLOBALS.notify];
+  delete global[GLOBALS.init];
   // Node 24 has no Temporal (this V8 ships it): code written for Node never uses it. Date's
   // way into it goes too: its objects would be shared and are not reachable to freeze.
   delete global.Temporal;
@@ -148,7 +150,7 @@ function init(token, options) {
   });
 
   installHost(global, token, notify);
-  global.__flow.configure(token, JSON.stringify(options.limits));
+  global[GLOBALS.host].configure(token, JSON.stringify(options.limits));
   declarePerExecutionState(buffer, process, console);
   // The layer: its globals, its built-in modules, and classes whose instances it
   // hands out without exposing the class (a timer, a thrown SecurityError), and what
@@ -167,7 +169,7 @@ function init(token, options) {
   return JSON.stringify({ globals: ReflectOwnKeys(global).length, internalState: internalStateCounts() });
 }
 
-ObjectDefineProperty(global, '__flowInit', {
+ObjectDefineProperty(global, GLOBALS.init, {
   value: (token, optionsJson) => init(token, JSON.parse(optionsJson)),
   writable: true, enumerable: false, configurable: true,
 });

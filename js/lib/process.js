@@ -3,6 +3,7 @@
 // host: env is empty, exit() ends the execution with an error, memoryUsage()
 // reports this runtime's heap (as last measured by the host) and buffers.
 
+import { SCRIPT_NAME } from './internal/bridge.js';
 import { SecurityError } from './internal/errors.js';
 import { makeNodeError } from './internal/node_errors.js';
 import { bufferBudget } from './internal/memory.js';
@@ -27,7 +28,7 @@ hrtime.bigint = () => BigInt(Math.round(performance.now() * 1e6));
 function makeProcess() {
   const process = {
     env: {},
-    argv: ['node', 'codeblock.js'],
+    argv: ['node', SCRIPT_NAME],
     argv0: 'node',
     execArgv: [],
     version: VERSION,

@@ -49,6 +49,8 @@ from typing import Final, TypeAlias, cast
 from py_mini_racer import _dll as _mr_dll  # pinned internals, see module docstring
 from py_mini_racer import init_mini_racer
 
+from .bridge import NOTIFY_FUNCTION  # the doorbell's name (a leaf module: no cycle)
+
 __all__ = [
     "EngineClosed",
     "Isolate",
@@ -277,7 +279,7 @@ class Isolate:
     def _install_notify(self) -> None:
         notify_fn = self._dll.mr_make_js_callback(self._ctx, self._notify_fd)
         global_obj = self._eval_handle("globalThis")
-        key = self._alloc_string("__flowNotify")
+        key = self._alloc_string(NOTIFY_FUNCTION)
         status = self._dll.mr_set_object_item(self._ctx, global_obj, key, notify_fn)
         for handle in (status, key, global_obj, notify_fn):
             self._dll.mr_free_value(self._ctx, handle)

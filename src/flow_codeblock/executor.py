@@ -22,11 +22,12 @@ import orjson
 from . import metrics
 from .analysis import analyse, first_use
 from .bundles import module_catalog
+from .codeblock import CodeBlock
 from .errors import CodeBlockError, ErrorType, ExecutionFailure, RetireReason
 from .outbound import Fetcher, OutboundSession
 from .pool import RuntimePool
 from .randomness import random_uuid
-from .runtime import CodeBlock, Runtime
+from .runtime import Runtime
 
 __all__ = ["ExecutionLimits", "ExecutionRequest", "ExecutionResult", "Executor"]
 

@@ -3,13 +3,15 @@
 A Runtime owns one Isolate (engine.py). It evaluates the bootstrap bundle once (which
 freezes the shared realm, js/lib/internal/harden.js), then for each execution:
 defines the code block (once per runtime per distinct code, only ever as a function
-body: `_definition_script`), runs it, waits for it to settle when it is asynchronous,
+body: codeblock.py), runs it, waits for it to settle when it is asynchronous,
 and resets the per-execution state (js/lib/internal/per_execution.js): an
 asynchronous execution in the call that takes its result, a synchronous one in a
 call of its own that also drains the microtasks it left, both within the
 execution's deadline. Anything that leaves the runtime in doubt (a deadline hit,
 the heap limit, code that ran outside its function, a change the reset cannot undo)
-marks it for retirement; the pool replaces it.
+marks it for retirement; the pool replaces it. The messages it exchanges with the
+JS layer are bridge.py's; `outcome_of` turns whatever the engine answered into the
+execution's Outcome.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import asyncio
 import functools
 import itertools
 import logging
-import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -26,20 +27,21 @@ from typing import Any, Final, Protocol
 
 import orjson
 
+from . import bridge
+from .bridge import Escaped, HostCalls, Payload, PayloadTag, Pending, Settled
 from .bundles import ModuleCatalog
+from .codeblock import CodeBlock, escape_error, stray_brace_error, syntax_error
 from .engine import EngineClosed, Isolate, JSResult, ResultKind
 from .errors import CodeBlockError, ErrorType, RetireReason
 from .randomness import random_bytes
 
-__all__ = ["CodeBlock", "HostServices", "Outcome", "Runtime", "RuntimeOptions"]
+__all__ = ["Attempt", "HostServices", "Outcome", "Runtime", "RuntimeOptions", "outcome_of"]
 
-USER_SCRIPT: Final = "codeblock.js"
 _MEMORY_POLL_S: Final = 0.05
 # How long past its deadline we wait for V8 to acknowledge a termination before
 # treating the isolate as stuck.
 _TERMINATION_GRACE_S: Final = 0.5
 _MAX_DEFINED_BLOCKS: Final = 256
-_NONCE_SLOT: Final = "0" * 32  # as long as a nonce, so the function's length is known in advance
 _ids = itertools.count(1)
 log = logging.getLogger(__name__)
 
@@ -57,8 +59,6 @@ def _resolve(future: asyncio.Future[JSResult], result: JSResult) -> None:
     if not future.done():
         future.set_result(result)
 
-
-_ERROR_HEAD = re.compile(r"^(?:<anonymous>|codeblock\.js):(\d+): (\w+): (.*)$")
 
 
 class HostServices(Protocol):
@@ -103,48 +103,6 @@ class RuntimeOptions:
         }).decode()
 
 
-@dataclass(frozen=True, slots=True)
-class CodeBlock:
-    """A validated code block, wrapped once and shared by every runtime."""
-
-    code: str
-    key: str  # identity of the code (sha256), the per-runtime definition cache key
-    function_source: str  # `function (input, require, module, exports) {\n<code>\n}`
-    function_length: int  # in UTF-16 code units, as Function.prototype.toString counts
-    line_count: int
-    stray_brace: tuple[int, int] | None = None  # see analysis.CodeFacts
-    modules: tuple[str, ...] = ()  # npm modules to install before it runs
-
-    @classmethod
-    def wrap(
-        cls, code: str, key: str, *, is_async: bool, stray_brace: tuple[int, int] | None = None,
-        modules: tuple[str, ...] = (),
-    ) -> CodeBlock:
-        head = "async function" if is_async else "function"
-        # The user's line 1 is line 2 of the script (js/lib/internal/result.js LINE_OFFSET).
-        # __flowEsm carries the helpers that rewritten `import`s call (analysis.py). The
-        # head line ends with a per-definition marker (_definition_script).
-        source = f"{head} (input, require, module, exports, __flowEsm) {{ /*{_NONCE_SLOT}*/\n{code}\n}}"
-        return cls(
-            code=code,
-            key=key,
-            function_source=source,
-            function_length=len(source.encode("utf-16-le")) // 2,
-            line_count=code.count("\n") + 1,
-            stray_brace=stray_brace,
-            modules=modules,
-        )
-
-    def definition_script(self, nonce: str) -> str:
-        """The script that hands the code block's function to JS (claim() in
-        js/lib/internal/execution.js): the code is only ever compiled inside a function,
-        and the label named after `nonce` makes a script in which the code closes that
-        function early a syntax error before anything runs."""
-        inner = self.function_source.replace(_NONCE_SLOT, nonce, 1)
-        return (f"__flow.sink = function () {{ L{nonce}: {{ return {inner}; break L{nonce}; }} }};\n"
-                f"//# sourceURL={USER_SCRIPT}")
-
-
 @dataclass(slots=True)
 class Outcome:
     """The end of one execution on a runtime."""
@@ -165,15 +123,14 @@ class Runtime:
         self._isolate = isolate
         # The per-runtime secret that every host call carries (js/lib/internal/execution.js).
         self._token = token
-        self._token_js = _js_string(token)
         # run, take and reset go through this function (Isolate.call): nothing to compile.
-        self._dispatch = isolate.keep("__flow.dispatch")
+        self._dispatch = isolate.keep(bridge.DISPATCH)
         self._options = options
         self._defined: dict[str, int] = {}
         self._installed: set[str] = set()  # npm modules defined in this runtime
         self._next_block_id = itertools.count(1)
         self._wake: asyncio.Event | None = None  # set by JS's notification
-        self._reset_report: str | None = None  # the reset done by the call that took an async result
+        self._reset_report: bridge.Report | None = None  # the reset done by the call that took an async result
         now = time.monotonic()
         self.created_at = now
         self.last_used_at = now
@@ -203,9 +160,7 @@ class Runtime:
             loaded = isolate.eval_blocking(bootstrap, timeout=30)
             if loaded.kind is not ResultKind.VALUE:
                 raise RuntimeError(f"bootstrap failed: {loaded.kind.value}: {loaded.text}")
-            init = isolate.eval_blocking(
-                f"__flowInit({_js_string(token)}, {_js_string(options.bootstrap_options())})", timeout=30
-            )
+            init = isolate.eval_blocking(bridge.init_script(token, options.bootstrap_options()), timeout=30)
             if init.kind is not ResultKind.VALUE:
                 raise RuntimeError(f"bootstrap init failed: {init.kind.value}: {init.text}")
             shape = orjson.loads(init.text)
@@ -266,59 +221,51 @@ class Runtime:
             if name not in self._installed:
                 installed = await self._install_module(name, deadline)
                 if installed is not None:
-                    return self._abnormal(installed, timeout_ms)
+                    return self._outcome(installed, block, timeout_ms)
         block_id = self._defined.get(block.key)
         claim_length = 0
         nonce = "-"
         if block_id is None:
             nonce = secrets.token_hex(16)
             defined = await self._eval_until(block.definition_script(nonce), deadline)
-            if defined.kind is ResultKind.PARSE_ERROR:
-                # Nothing of the script ran: V8 compiles all of it first.
-                return Outcome(ok=False, error=_syntax_error(defined.text, block, nonce))
-            if defined.kind is ResultKind.EXCEPTION:  # cannot happen unless code ran outside its function
-                return Outcome(ok=False, error=_syntax_error(defined.text, block, nonce),
-                               retire_reason=RetireReason.ESCAPED)
             if defined.kind is not ResultKind.VALUE:
-                return self._abnormal(defined, timeout_ms)
+                return self._outcome(defined, block, timeout_ms, nonce=nonce, defining=True)
             block_id = next(self._next_block_id)
             claim_length = block.function_length
 
         self._wake = asyncio.Event()
         try:
-            entropy = random_bytes(32).hex()  # keys the JS CSPRNG (js/lib/internal/random.js)
-            started = await self._call_until(
-                f"run\0{self._token}\0{self._isolate.notify_ack()}\0{block_id}\0{claim_length}\0{nonce}\0"
-                f"{entropy}\0{self.heap_used or 0}\0{self.heap_total or 0}\0{input_json}",
-                deadline,
-            )
+            started = await self._call_until(bridge.encode_run(bridge.RunCall(
+                token=self._token, ack=self._isolate.notify_ack(), id=block_id, claim_length=claim_length,
+                nonce=nonce, entropy=random_bytes(32).hex(),  # keys the JS CSPRNG (js/lib/internal/random.js)
+                heap_used=self.heap_used or 0, heap_total=self.heap_total or 0, input_json=input_json,
+            )), deadline)
             if started.kind is not ResultKind.VALUE:
-                return self._abnormal(started, timeout_ms)
-            if started.text == "X":  # the code ended its function early: it may have run outside it
-                return Outcome(ok=False, error=_stray_brace_error(block) or _escape_error(),
-                               retire_reason=RetireReason.ESCAPED)
-            if started.text.startswith("D"):
-                return Outcome(ok=False, error=_read_payload(started.text).error)
+                return self._outcome(started, block, timeout_ms)
+            reply = bridge.decode_run_reply(started.text)
+            if isinstance(reply, Escaped) or (isinstance(reply, Payload) and reply.tag is PayloadTag.UNDEFINED_BLOCK):
+                return self._outcome(reply, block, timeout_ms)
             if claim_length:
                 self._defined[block.key] = block_id
-            if started.text:
-                return await self._settle_synchronous(_read_payload(started.text), deadline, timeout_ms)
-            return await self._drive(self._wake, host, deadline, timeout_ms)
+            if isinstance(reply, Pending):
+                return await self._drive(self._wake, host, block, deadline, timeout_ms)
+            return await self._settle_synchronous(self._outcome(reply, block, timeout_ms), block, deadline, timeout_ms)
         finally:
             self._wake = None
 
-    async def _settle_synchronous(self, outcome: Outcome, deadline: float, timeout_ms: int) -> Outcome:
+    async def _settle_synchronous(self, outcome: Outcome, block: CodeBlock, deadline: float,
+                                  timeout_ms: int) -> Outcome:
         """A synchronous result is final only once the microtasks the code left have run:
         V8 runs them after the call that returned the result, and the reset call waits
         behind them. Both are charged to the execution's deadline: a flood of promise
         reactions ends in TimeoutError (and a retired runtime), not in a reset that
         burns CPU after the answer has gone."""
-        result = await self._call_until(f"reset\0{self._token}\0{self._isolate.notify_ack()}", deadline)
+        result = await self._call_reset(deadline)
         if result.kind is not ResultKind.VALUE:
-            abnormal = self._abnormal(result, timeout_ms)
+            abnormal = self._outcome(result, block, timeout_ms)
             abnormal.logs = outcome.logs
             return abnormal
-        self._reset_report = result.text
+        self._reset_report = bridge.decode_report(result.text)
         return outcome
 
     async def reset(self, timeout_s: float) -> RetireReason | None:
@@ -328,20 +275,23 @@ class Runtime:
         call that took an asynchronous result); this call covers the others."""
         report, self._reset_report = self._reset_report, None
         if report is None:
-            deadline = asyncio.get_running_loop().time() + timeout_s
-            result = await self._call_until(f"reset\0{self._token}\0{self._isolate.notify_ack()}", deadline)
+            result = await self._call_reset(asyncio.get_running_loop().time() + timeout_s)
             if result.kind is not ResultKind.VALUE:
                 return RetireReason.after_reset(result.kind.value)
-            report = result.text
-        if report.startswith("clean:"):
+            report = bridge.decode_report(result.text)
+        if report.clean:
             if len(self._defined) >= _MAX_DEFINED_BLOCKS:
                 return RetireReason.CODE_CACHE_FULL
             return None
-        problem = report.removeprefix("dirty:")
-        reason = RetireReason.dirty(problem)
+        reason = RetireReason.dirty(report.detail)
         log.warning("runtime dirty after reset", extra={"runtime": self.id, "reason": reason.value,
-                                                         "detail": problem[:194]})
+                                                         "detail": report.detail[:194]})
         return reason
+
+    async def _call_reset(self, deadline: float) -> JSResult:
+        return await self._call_until(
+            bridge.encode_reset(bridge.ResetCall(token=self._token, ack=self._isolate.notify_ack())), deadline
+        )
 
     # -- internals --------------------------------------------------------------------
 
@@ -349,10 +299,10 @@ class Runtime:
         """Defines an npm module bundle in this runtime (compiled now, run on first
         require). Returns None on success, else the failed result."""
         source = self._options.modules.source(name)
-        per_execution = int(self._options.modules.is_per_execution(name))
+        per_execution = self._options.modules.is_per_execution(name)
         for step in (
-            f"__flow.sink = function (module, exports, require) {{\n{source}\n}}\n//# sourceURL=module:{name}",
-            f"__flow.defineModule({self._token_js}, {_js_string(name)}, {per_execution})",
+            bridge.sink_script(f"function (module, exports, require) {{\n{source}\n}}", f"module:{name}"),
+            bridge.define_module_script(self._token, name, per_execution=per_execution),
         ):
             result = await self._eval_until(step, deadline)
             if result.kind is not ResultKind.VALUE:
@@ -366,7 +316,7 @@ class Runtime:
         if self._wake is not None:
             self._wake.set()
 
-    async def _drive(self, wake: asyncio.Event, host: HostServices | None, deadline: float,
+    async def _drive(self, wake: asyncio.Event, host: HostServices | None, block: CodeBlock, deadline: float,
                      timeout_ms: int) -> Outcome:
         """Runs a pending execution to its end: on each notification, delivers the
         answers of finished host calls and takes what JS has for us (the settled
@@ -381,32 +331,29 @@ class Runtime:
             error = task.exception()
             if error is not None:
                 log.error("host call failed", exc_info=error)
-            answers.append(orjson.dumps([call_id, _FAILED_ANSWER if error is not None else task.result()]))
+            answers.append(bridge.encode_answer(call_id, _FAILED_ANSWER if error is not None else task.result()))
             wake.set()
 
         try:
             while True:
                 stopped = await self._wait_wake(wake, deadline)
                 if stopped is not None:
-                    return self._abnormal(stopped, timeout_ms)
+                    return self._outcome(stopped, block, timeout_ms)
                 wake.clear()
-                batch = b"[" + b",".join(answers) + b"]" if answers else b""
+                batch = bridge.encode_answers(answers)
                 answers.clear()
-                taken = await self._call_until(
-                    f"take\0{self._token}\0{self._isolate.notify_ack()}\0{batch.decode()}", deadline
-                )
+                taken = await self._call_until(bridge.encode_take(
+                    bridge.TakeCall(token=self._token, ack=self._isolate.notify_ack(), answers_json=batch)
+                ), deadline)
                 if taken.kind is not ResultKind.VALUE:
-                    return self._abnormal(taken, timeout_ms)
-                text = taken.text
-                if text.startswith("H"):
-                    for request in orjson.loads(text[1:]):
+                    return self._outcome(taken, block, timeout_ms)
+                reply = bridge.decode_take_reply(taken.text)
+                if isinstance(reply, HostCalls):
+                    for request in reply.calls:
                         self._start_call(request, host, calls, answered)
-                elif text:
-                    # 'S<length>:<reset report><payload>': settled, and reset already.
-                    colon = text.index(":")
-                    end = colon + 1 + int(text[1:colon])
-                    self._reset_report = text[colon + 1 : end]
-                    return _read_payload(text[end:])
+                elif isinstance(reply, Settled):  # settled, and reset already
+                    self._reset_report = reply.report
+                    return self._outcome(reply.payload, block, timeout_ms)
         finally:
             for task in calls.values():
                 task.cancel()
@@ -480,102 +427,61 @@ class Runtime:
                 return JSResult(ResultKind.OUT_OF_MEMORY, "")
         return None
 
-    def _abnormal(self, result: JSResult, timeout_ms: int) -> Outcome:
-        kind = result.kind
-        if kind is ResultKind.TERMINATED:
-            if self._isolate.memory_limit_reached():
-                return _memory_outcome(self._options)
-            return Outcome(
-                ok=False,
-                error=CodeBlockError(ErrorType.TIMEOUT, f"Execution timed out after {timeout_ms} ms"),
-                retire_reason=RetireReason.TIMEOUT,
-            )
-        if kind is ResultKind.OUT_OF_MEMORY:
-            return _memory_outcome(self._options)
-        return Outcome(
-            ok=False,
-            error=CodeBlockError(ErrorType.INTERNAL, "The runtime failed unexpectedly; please retry"),
-            retire_reason=RetireReason.after_engine(kind.value),
-        )
+    def _outcome(self, answer: Answer, block: CodeBlock, timeout_ms: int, *, nonce: str = "-",
+                 defining: bool = False) -> Outcome:
+        memory_hit = isinstance(answer, JSResult) and self._isolate.memory_limit_reached()
+        return outcome_of(answer, Attempt(block, nonce, timeout_ms, self._options.heap_limit_bytes),
+                          memory_hit=memory_hit, defining=defining)
 
 
 async def _answer(answer: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def _memory_outcome(options: RuntimeOptions) -> Outcome:
-    limit_mb = options.heap_limit_bytes // (1024 * 1024)
+Answer = JSResult | Payload | Escaped  # what the engine answered to a step of an execution
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """The execution an answer belongs to, as mapping the answer needs it."""
+
+    block: CodeBlock
+    nonce: str  # of the block's definition, '-' when it was defined before
+    timeout_ms: int
+    heap_limit_bytes: int
+
+
+def outcome_of(answer: Answer, attempt: Attempt, *, memory_hit: bool, defining: bool = False) -> Outcome:
+    """The one mapping from what the engine answered to the execution's outcome: a
+    payload, the escape of code from its function, or a call that did not return a
+    value (`defining`: the script that defines the code block). `memory_hit` says
+    whether the isolate reached its heap limit."""
+    if isinstance(answer, Payload):
+        if answer.tag is PayloadTag.RESULT:
+            return Outcome(ok=True, result_json=answer.body, logs=answer.logs)
+        return Outcome(ok=False, error=CodeBlockError.from_js(answer.error_record()), logs=answer.logs)
+    if isinstance(answer, Escaped):
+        return Outcome(ok=False, error=stray_brace_error(attempt.block) or escape_error(),
+                       retire_reason=RetireReason.ESCAPED)
+    kind = answer.kind
+    if defining and kind is ResultKind.PARSE_ERROR:  # nothing of the script ran: V8 compiles all of it first
+        return Outcome(ok=False, error=syntax_error(answer.text, attempt.block, attempt.nonce))
+    if defining and kind is ResultKind.EXCEPTION:  # cannot happen unless code ran outside its function
+        return Outcome(ok=False, error=syntax_error(answer.text, attempt.block, attempt.nonce),
+                       retire_reason=RetireReason.ESCAPED)
+    if kind is ResultKind.OUT_OF_MEMORY or (kind is ResultKind.TERMINATED and memory_hit):
+        limit_mb = attempt.heap_limit_bytes // (1024 * 1024)
+        message = f"Execution ran out of memory: the heap limit is {limit_mb} MB"
+        return Outcome(ok=False, error=CodeBlockError(ErrorType.MEMORY_LIMIT, message),
+                       retire_reason=RetireReason.MEMORY)
+    if kind is ResultKind.TERMINATED:
+        return Outcome(
+            ok=False,
+            error=CodeBlockError(ErrorType.TIMEOUT, f"Execution timed out after {attempt.timeout_ms} ms"),
+            retire_reason=RetireReason.TIMEOUT,
+        )
     return Outcome(
         ok=False,
-        error=CodeBlockError(
-            ErrorType.MEMORY_LIMIT, f"Execution ran out of memory: the heap limit is {limit_mb} MB"
-        ),
-        retire_reason=RetireReason.MEMORY,
-    )
-
-
-def _js_string(text: str) -> str:
-    """`text` as a JavaScript string literal (JSON is a subset of JS since ES2019)."""
-    return orjson.dumps(text).decode()
-
-
-def _read_payload(payload: str) -> Outcome:
-    """Parses the framing of js/lib/internal/execution.js: tag, logs JSON, newline, body."""
-    tag = payload[0]
-    newline = payload.index("\n")
-    logs = orjson.loads(payload[1:newline])
-    body = payload[newline + 1 :]
-    if tag == "R":
-        return Outcome(ok=True, result_json=body, logs=logs)
-    return Outcome(ok=False, error=CodeBlockError.from_js(orjson.loads(body)), logs=logs)  # tags E and D
-
-
-def _stray_brace_error(block: CodeBlock) -> CodeBlockError | None:
-    if block.stray_brace is None:
-        return None
-    line, column = block.stray_brace
-    text = "Unexpected token '}'"
-    return CodeBlockError(
-        ErrorType.SYNTAX, text, line=line, column=column, name="SyntaxError",
-        stack=f"SyntaxError: {text}\n    at {USER_SCRIPT}:{line}:{column}",
-    )
-
-
-def _escape_error() -> CodeBlockError:
-    text = "Unexpected token '}'"
-    return CodeBlockError(ErrorType.SYNTAX, text, name="SyntaxError", stack=f"SyntaxError: {text}")
-
-
-def _syntax_error(message: str, block: CodeBlock, nonce: str) -> CodeBlockError:
-    """Maps V8's compile error text to the user's line and column.
-
-    V8 reports `<anonymous>:LINE: SyntaxError: msg`, then the source line and a
-    caret line pointing at the column. A stray `}` before that point closed the
-    wrapper function: report it as Node would for the code alone. So does the
-    wrapper's "Undefined label" (CodeBlock.definition_script).
-    """
-    lines = message.split("\n")
-    head = _ERROR_HEAD.match(lines[0]) if lines else None
-    if head is None:
-        return CodeBlockError(ErrorType.SYNTAX, message.strip() or "Invalid code", name="SyntaxError")
-    script_line, name, text = int(head.group(1)), head.group(2), head.group(3)
-    if nonce in text:
-        # The wrapper's `break` found no label: the code closed its function early (a
-        # stray `}`), or left a construct open that took the wrapper's closing brace.
-        if block.stray_brace is not None:
-            return _stray_brace_error(block)  # type: ignore[return-value]
-        text, script_line = "Unexpected end of input", block.line_count + 2  # the wrapper's last line
-    user_line = script_line - 1
-    column = None
-    on_wrapper = not 1 <= user_line <= block.line_count
-    if on_wrapper:  # reported on a wrapper line (e.g. "Unexpected end of input")
-        user_line = min(max(user_line, 1), block.line_count)
-    elif len(lines) > 2 and "^" in lines[2]:
-        column = lines[2].index("^") + 1
-    kind = ErrorType.SYNTAX if name == "SyntaxError" else ErrorType.RUNTIME
-    stray = block.stray_brace
-    if stray is not None and (on_wrapper or stray <= (user_line, column or 1)):
-        return _stray_brace_error(block)  # type: ignore[return-value]
-    return CodeBlockError(
-        kind, text, line=user_line, column=column, name=name, stack=f"{name}: {text}\n    at {USER_SCRIPT}:{user_line}:{column or 1}"
+        error=CodeBlockError(ErrorType.INTERNAL, "The runtime failed unexpectedly; please retry"),
+        retire_reason=RetireReason.after_engine(kind.value),
     )

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
+from flow_codeblock.codeblock import CodeBlock
 from flow_codeblock.errors import CodeBlockError, ErrorType, ExecutionFailure, RetireReason
 from flow_codeblock.executor import ExecutionLimits, ExecutionRequest, Executor
-from flow_codeblock.runtime import CodeBlock, Outcome
+from flow_codeblock.runtime import Outcome
 
 LIMITS = ExecutionLimits(max_code_length=200, max_input_size=100, execution_timeout_ms=3000,
                          acquire_timeout_ms=500, reset_timeout_ms=250, console="true")

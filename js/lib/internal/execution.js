@@ -3,19 +3,19 @@
 //   sink = fn                      (an assignment: the host's definition script hands
 //                                  over a function that returns the code block's
 //                                  function, see claim());
-//   run(token, id, inputJson, n, nonce, ..., ack)  with n > 0, first claims the function
-//                                  in the sink as code block `id` (n = its source length);
-//                                  then starts it; returns the result payload when it
-//                                  finished synchronously, or '' when it is pending,
-//                                  in which case the host is notified on settlement
-//                                  and collects the payload with take(token);
-//   take(token, answersJson, ack)  delivers host call answers (internal/host.js),
-//                                  then returns the settled payload if there is one,
-//                                  else 'H' + the outbox of host calls as JSON, or '';
-//                                  a payload comes with the reset already done (below):
-//                                  'S<length of the report>:<report><payload>';
-//   reset(token, ack)              puts shared state back (per_execution.js) and
-//                                  reports 'clean:<repairs>' or 'dirty:<reason>'.
+//   dispatch()                     with `this` one of the bridge's calls (run, take,
+//                                  reset), whose shapes and replies bridge.js and
+//                                  src/flow_codeblock/bridge.py declare:
+//   run                            with claimLength > 0, first claims the function in
+//                                  the sink as code block `id`; then starts it; replies
+//                                  with the payload when it finished synchronously, or
+//                                  PENDING, in which case the host is notified on
+//                                  settlement and collects the payload with take;
+//   take                           delivers host call answers (internal/host.js), then
+//                                  replies with the settled payload, the reset already
+//                                  done (below), else the outbox of host calls, or PENDING;
+//   reset                          puts shared state back (per_execution.js) and
+//                                  replies with the report (clean or dirty).
 // Why take may reset and run may not: mini-racer runs the microtask checkpoint after
 // a call has returned its result, so promise reactions a synchronous code block left
 // behind run after run returns, and a reset inside run would miss what they do. The
@@ -27,12 +27,12 @@
 // is saved for every asynchronous execution.
 // The token is a per-runtime secret known only to the host, so user code cannot
 // drive these entry points.
-// On the request path the host calls `dispatch` with the arguments packed into
-// `this` (engine.py Isolate.call): a call compiles no script, where an eval of
-// `__flow.run(...)` compiled one per execution (its input and entropy differ).
+// The host calls `dispatch` with the call packed into `this` (engine.py
+// Isolate.call): a call compiles no script, where an eval per execution would
+// compile one (its input and entropy differ).
 // The host is notified through a doorbell (engine.py: an eventfd that must hold one
 // ring at a time): it is rung at most once until the host says, with `ack` = 1 in
-// its next run, take or reset, that it has read the last ring. A ring skipped
+// its next call, that it has read the last ring. A ring skipped
 // meanwhile loses nothing: the host, having read the earlier one, calls take, which
 // reports the whole state.
 
@@ -52,11 +52,15 @@ import {
 import { describeError, serializeResult } from './result.js';
 import { cancelAll } from './timers.js';
 import { configureHost, deliver, dropHostCalls, takeOutbox } from './host.js';
+import {
+  ESCAPED, GLOBALS, PENDING, TAGS, decodeCall, encodeHostCalls, encodePayload, encodeReport, encodeSettled,
+} from './bridge.js';
 
 const compiled = new SafeMap();
 // orjson's limit, and that of most JSON parsers a client may use.
 const MAX_RESULT_DEPTH = 1024;
-const settings = { maxResultBytes: 5 * 1024 * 1024, maxArrayBufferBytes: 128 * 1024 * 1024 };
+// Set by configure() at bootstrap from the host's settings (runtime.py RuntimeOptions).
+const settings = { maxResultBytes: 0, maxArrayBufferBytes: 0 };
 const state = { token: null, notify: null, pending: false, payload: null, sink: null };
 let doorbellArmed = true;
 
@@ -108,16 +112,15 @@ function flatJson(record) {
   return `{${ArrayPrototypeJoin(parts, ',')}}`;
 }
 
-// Payload framing read by the host (runtime.py): one tag character, the logs as
-// JSON (never containing a raw newline), a newline, then the result JSON text
-// (tag R) or the error record (tag E, or D when the code block could not even be
-// defined). The result text is passed on untouched.
+// The payload of a result (TAGS.result, body = the JSON text, passed on untouched)
+// or of an error record (TAGS.error, or TAGS.undefinedBlock when the code block could
+// not even be defined), with the execution's logs.
 function frame(tag, body) {
-  return `${tag}${logsJson()}\n${body}`;
+  return encodePayload(tag, logsJson(), body);
 }
 
 function failurePayload(thrown) {
-  return frame('E', flatJson(describeError(thrown)));
+  return frame(TAGS.error, flatJson(describeError(thrown)));
 }
 
 function successPayload(value) {
@@ -134,7 +137,7 @@ function successPayload(value) {
       type: 'ResultTooLargeError', name: 'ResultTooLargeError',
       message: `The result is ${size} bytes of JSON, over the limit of ${limit} bytes`,
     };
-    return frame('E', flatJson(record));
+    return frame(TAGS.error, flatJson(record));
   }
   if (nestedDeeperThan(json, MAX_RESULT_DEPTH)) {
     const record = {
@@ -142,9 +145,9 @@ function successPayload(value) {
       message: `The result is nested more than ${MAX_RESULT_DEPTH} levels deep: JSON parsers refuse deeper ` +
         'documents (orjson, Python\'s json, many JSON libraries of other languages)',
     };
-    return frame('E', flatJson(record));
+    return frame(TAGS.error, flatJson(record));
   }
-  return frame('R', json);
+  return frame(TAGS.result, json);
 }
 
 // Whether JSON text `json` nests arrays and objects more than `limit` deep. Shorter
@@ -196,7 +199,7 @@ function failExecution(err) {
 // code cannot know the nonce): the code stays inside the outer function. The code
 // can still end the inner function early and go on with the `return` expression;
 // then the function returned is not the one the host wrote, which its marker line
-// and length tell: the runtime is retired (tag X), since code of the block may have
+// and length tell: the runtime is retired (ESCAPED), since code of the block may have
 // run outside its function.
 function claim(id, expectedLength, nonce) {
   const outer = state.sink;
@@ -222,34 +225,13 @@ function isThenable(value) {
 }
 
 const host = {
-  // this = 'run\0token\0ack\0id\0n\0nonce\0entropy\0heapUsed\0heapTotal\0inputJson',
-  // 'take\0token\0ack\0answersJson' or 'reset\0token\0ack'. The last field takes
-  // the rest (JSON never holds a raw NUL). Parsed into locals, not an array: element
-  // writes could meet setters a code block put on Array.prototype before take.
+  // this = one of the bridge's calls (bridge.js decodeCall).
   dispatch() {
-    const message = this;
-    if (typeof message !== 'string') throw new TypeError('malformed host message');
-    let at = 0;
-    const next = () => {
-      const end = StringPrototypeIndexOf(message, '\0', at);
-      if (end === -1) throw new TypeError('malformed host message');
-      const field = StringPrototypeSlice(message, at, end);
-      at = end + 1;
-      return field;
-    };
-    const op = next();
-    const token = next();
-    if (op === 'reset') return host.reset(token, +StringPrototypeSlice(message, at));
-    const ack = +next();
-    if (op === 'take') return host.take(token, StringPrototypeSlice(message, at), ack);
-    if (op !== 'run') throw new TypeError('malformed host message');
-    const id = +next();
-    const n = +next();
-    const nonce = next();
-    const entropy = next();
-    const heapUsed = +next();
-    const heapTotal = +next();
-    return host.run(token, id, StringPrototypeSlice(message, at), n, nonce, entropy, heapUsed, heapTotal, ack);
+    const call = decodeCall(this);
+    if (call.op === 'reset') return host.reset(call.token, call.ack);
+    if (call.op === 'take') return host.take(call.token, call.answersJson, call.ack);
+    return host.run(call.token, call.id, call.inputJson, call.claimLength, call.nonce, call.entropy,
+      call.heapUsed, call.heapTotal, call.ack);
   },
 
   configure(token, json) {
@@ -282,11 +264,11 @@ const host = {
       try {
         fn = claim(id, expectedLength, nonce);
       } catch (err) {
-        // Tag D: like E, and tells the host that `id` was not defined.
-        return frame('D', flatJson(describeError(err)));
+        // Like an error, and tells the host that `id` was not defined.
+        return frame(TAGS.undefinedBlock, flatJson(describeError(err)));
       }
-      // Tag X: code of the block ran outside its function; the host retires the runtime.
-      if (fn === null) return 'X';
+      // Code of the block ran outside its function; the host retires the runtime.
+      if (fn === null) return ESCAPED;
     } else {
       fn = MapPrototypeGet(compiled, id);
       if (fn === undefined) throw new Error(`code block ${id} is not defined`);
@@ -317,7 +299,7 @@ const host = {
     PromisePrototypeThen(PromiseResolve(returned),
       (value) => { if (isLive()) settle(successPayload(value)); },
       (err) => { if (isLive()) settle(failurePayload(err)); });
-    return '';
+    return PENDING;
   },
 
   take(token, answersJson, ack) {
@@ -326,11 +308,10 @@ const host = {
     const payload = state.payload;
     state.payload = null;
     if (payload !== null) {
-      const report = resetRuntime();
-      return `S${report.length}:${report}${payload}`;
+      return encodeSettled(resetRuntime(), payload);
     }
     const calls = isLive() ? takeOutbox() : '';
-    return calls === '' ? '' : `H${calls}`;
+    return calls === '' ? PENDING : encodeHostCalls(calls);
   },
 
   reset(token, ack) {
@@ -339,7 +320,7 @@ const host = {
   },
 };
 
-// 'clean:<repairs>', or 'dirty:<reason>' when the runtime must be retired.
+// The reset's report: clean (with its repairs), or dirty when the runtime must be retired.
 function resetRuntime() {
   try {
     endExecution();
@@ -352,9 +333,9 @@ function resetRuntime() {
     resetBufferBudget(settings.maxArrayBufferBytes);
     state.sink = null;
     const repairs = resetSharedState();
-    return `clean:${repairs}`;
+    return encodeReport(true, repairs);
   } catch (problem) {
-    return `dirty:${String_(problem)}`;
+    return encodeReport(false, String_(problem));
   }
 }
 
@@ -369,7 +350,7 @@ function installHost(global, token, notify) {
   ObjectDefineProperty(api, 'sink', {
     set(fn) { state.sink = fn; }, get() { return undefined; }, enumerable: true,
   });
-  ObjectDefineProperty(global, '__flow', {
+  ObjectDefineProperty(global, GLOBALS.host, {
     value: ObjectFreeze(api), writable: false, enumerable: false, configurable: false,
   });
 }

@@ -3,20 +3,22 @@
 // reads. Result values follow JSON.stringify; errors are classified into the
 // service's error types with line/column inside the user's code.
 
+import { LINE_OFFSET, SCRIPT_NAME as USER_SCRIPT } from './bridge.js';
 import { errorTypeOf } from './errors.js';
 import { isMemoryLimitError } from './memory.js';
 import {
   ArrayPrototypeJoin, JSONStringify, NumberParseInt, ObjectPrototypeHasOwnProperty,
-  ObjectPrototypeToString, RegExpPrototypeExec, StringPrototypeIncludes, StringPrototypeSlice,
+  ObjectPrototypeToString, RegExpPrototypeExec, StringPrototypeIncludes, StringPrototypeReplace, StringPrototypeSlice,
   StringPrototypeSplit, String_, TypeError_,
 } from './primordials.js';
 
-const USER_SCRIPT = 'codeblock.js';
-const FRAME_LOCATION = /codeblock\.js:(\d+):(\d+)\)?$/;
+// `<script>:line:column` at the end of a stack frame, in the user's script.
+const FRAME_LOCATION = new RegExp(`${escapeRegExp(USER_SCRIPT)}:(\\d+):(\\d+)\\)?$`);
 const NATIVE_TYPES = { SyntaxError: true, ReferenceError: true, TypeError: true, RangeError: true, URIError: true };
 
-// The wrapper puts one line before the user's first line.
-const LINE_OFFSET = 1;
+function escapeRegExp(text) {
+  return StringPrototypeReplace(text, /[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 function bigintReplacer(key, value) {
   return typeof value === 'bigint' ? String_(value) : value;
