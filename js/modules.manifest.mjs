@@ -107,6 +107,12 @@ export const MODULES = Object.freeze([
     name: 'axios', package: 'axios', entry: './js/lib/axios.js', load: 'lazy', state: 'per-execution', strict: true,
     requires: ['internal:fetch'], resets: 'axios.defaults, interceptors',
   },
+  // Decimal.set changes the constructor every clone shares a prototype with, and the
+  // module's functions set closure variables while computing: a fresh one per execution.
+  {
+    name: 'decimal.js', package: 'decimal.js', load: 'lazy', state: 'per-execution',
+    resets: 'Decimal.set / Decimal.config (precision, rounding, ...), the prototype, module variables', readme: true,
+  },
 ].map((entry) => Object.freeze(entry)));
 
 // The entry named `name` (a subpath bundle gives its base module's entry), or undefined.

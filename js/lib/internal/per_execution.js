@@ -28,10 +28,10 @@
 //                                            setDefaultOptions, lodash's _.uniqueId
 //                                            counter (replaced by a per-execution one)
 //   axios, dayjs with its plugins and        a fresh instance per execution (modules.js;
-//   locales, uuid, fast-xml-parser           state 'per-execution' in the manifest): their
-//                                            state (axios.defaults, interceptors,
-//                                            dayjs.locale/extend, uuid's v1/v7 clock) is
-//                                            the execution's own
+//   locales, uuid, fast-xml-parser,          state 'per-execution' in the manifest): their
+//   decimal.js                               state (axios.defaults, interceptors,
+//                                            dayjs.locale/extend, uuid's v1/v7 clock,
+//                                            Decimal.set) is the execution's own
 //   require, module, exports, __flowEsm      fresh per execution (modules.js, execution.js)
 //   object URLs (URL.createObjectURL,        the registry (internal/object_urls.js) is
 //   buffer.resolveObjectURL)                 emptied by a restorer after every execution
