@@ -38,8 +38,10 @@ import { createObjectURL, revokeObjectURLPath } from './lib/internal/object_urls
 import util from './lib/util.js';
 import assert from './lib/assert.js';
 import * as timers from './lib/internal/timers.js';
+import { MODULES } from './modules.manifest.mjs';
 
 const global = globalThis;
+const ObjectHasOwn = Object.hasOwn;
 
 function defineGlobal(name, value) {
   ObjectDefineProperty(global, name, { value, writable: true, enumerable: false, configurable: true });
@@ -137,7 +139,12 @@ function init(token, options) {
     querystring,
     process,
   };
-  for (const name of ObjectKeys(builtins)) registerModule(name, () => builtins[name]);
+  // Exactly the manifest's eager modules (js/modules.manifest.mjs).
+  const eager = MODULES.filter((entry) => entry.load === 'eager').map((entry) => entry.name);
+  if (eager.length !== ObjectKeys(builtins).length || !eager.every((name) => ObjectHasOwn(builtins, name))) {
+    throw new TypeError_(`bootstrap builds ${ObjectKeys(builtins)}, the module manifest lists ${eager}`);
+  }
+  for (const name of eager) registerModule(name, () => builtins[name]);
   registerInternal('host', Object.freeze({ hostCall, hostCancel, SecurityError, failExecution, isLive }));
   // URL.createObjectURL / revokeObjectURL (the url bundle) share buffer's resolveObjectURL registry.
   registerInternal('object_urls', Object.freeze({ createObjectURL, revokeObjectURLPath }));
@@ -156,7 +163,7 @@ function init(token, options) {
   // hands out without exposing the class (a timer, a thrown SecurityError), and what
   // an accessor global returns (navigator).
   hardenMembers(global);
-  for (const name of ObjectKeys(builtins)) loadModule(name);
+  for (const name of eager) loadModule(name);
   for (const value of [timers.Timeout, timers.Immediate, ArrayBufferLimitError, SecurityError, navigator]) {
     roots[roots.length] = harden(value);
   }

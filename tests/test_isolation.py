@@ -264,6 +264,26 @@ def test_module_state_in_closures_is_restored(cb1: CodeBlockClient) -> None:
                   " return [getDefaultOptions(), startOfWeek(new Date(2024, 0, 3)).getDay()]") == [{}, 0]
 
 
+def test_decimal_configuration_does_not_leak(cb1: CodeBlockClient) -> None:
+    """Decimal.set changes the constructor and its shared prototype; decimal.js is a fresh
+    instance per execution (js/modules.manifest.mjs), so the next one starts from the defaults."""
+    fresh = ("const Decimal = require('decimal.js'); return [Decimal.precision, Decimal.rounding, Decimal.toExpNeg, "
+             "new Decimal(2).div(3).toString(), new Decimal(0.001).toString(), new Decimal(1).plus(1).toString(), "
+             "typeof Decimal.extra]")
+    defaults = [20, 4, -7, "0.66666666666666666667", "0.001", "2", "undefined"]
+    assert cb1.ok(fresh) == defaults
+    changed = cb1.ok("const Decimal = require('decimal.js'); Decimal.set({ precision: 5, rounding: Decimal.ROUND_DOWN, "
+                     "toExpNeg: -2 }); Decimal.prototype.plus = () => 'evil'; Decimal.extra = 1; globalThis.D = Decimal; "
+                     "return [new Decimal(2).div(3).toString(), new Decimal(0.001).toString(), new Decimal(1).plus(1)]")
+    assert changed == ["0.66666", "1e-3", "evil"]  # the change took effect within its own execution
+    cb1.ok("return 1")  # an execution that does not use the module in between
+    assert cb1.ok(fresh) == defaults
+    assert cb1.ok("return typeof globalThis.D") == "undefined"
+    cb1.ok("import Decimal from 'decimal.js';\nDecimal.config({ precision: 3 }); return 1")
+    assert cb1.ok("const { default: Decimal } = await import('decimal.js'); return new Decimal(1).div(7).toString()") == (
+        "0.14285714285714285714")
+
+
 def test_events_default_max_listeners_is_restored(cb1: CodeBlockClient) -> None:
     cb1.ok("require('events').defaultMaxListeners = 1; return 1")
     assert cb1.ok("return require('events').defaultMaxListeners") == 10

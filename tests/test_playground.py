@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from conftest import CodeBlockClient, Server
+from module_manifest import requirable
 
 CHECK = Path(__file__).parent / "browser" / "playground_check.mjs"
 
@@ -49,6 +50,9 @@ def test_playground_in_a_real_browser(server: Server, tmp_path: Path) -> None:
     # The only failed load is the error example's own 400 answer.
     assert all("400" in e for e in seen["consoleErrors"]), seen["consoleErrors"]
     assert {"lodash", "dayjs", "crypto", "buffer", "xlsx", "pinyin", "fetch"} <= set(seen["examples"])
+    # The module list, generated from the manifest by the build: each require-able module once.
+    shown = [item.split(" ")[0] for item in seen["modules"].split(", ")]
+    assert shown == requirable() and "lodash 4.18.1" in seen["modules"]
 
     lodash = seen["lodash"]
     assert lodash["status"] == "Success"

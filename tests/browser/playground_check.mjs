@@ -23,6 +23,7 @@ try {
   await page.goto(`${base}/`);
   await page.waitForSelector('body[data-ready="true"]');
   observed.examples = await page.$$eval('#examples option', (os) => os.map((o) => o.value));
+  observed.modules = await page.textContent('#modules');
 
   // An example, run with the button.
   await page.selectOption('#examples', 'lodash');

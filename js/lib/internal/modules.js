@@ -3,7 +3,7 @@
 // the host (file system, processes, sockets) are refused with a SecurityError naming
 // the module.
 //
-// Two kinds of module (per_execution.js lists why each is which):
+// Two kinds of module (each entry's `state` in js/modules.manifest.mjs says which):
 // - shared: loaded once per runtime, between executions, and hardened at once
 //   (harden.js): every execution sees the same frozen exports. Built-in modules
 //   register a loader at bootstrap; npm modules are installed by the host
@@ -16,6 +16,7 @@
 // Each execution gets its own require, module cache of per-execution modules, and
 // ES module helper (makeRequire): nothing of them outlives the execution.
 
+import { MODULES } from '../../modules.manifest.mjs';
 import { SecurityError } from './errors.js';
 import { harden } from './harden.js';
 import { addRestorer } from './per_execution.js';
@@ -42,6 +43,25 @@ const factories = new SafeMap(); // per-execution module name -> factory(module,
 const internals = new SafeMap(); // 'internal:<name>' -> exports, for module bundles only
 const cache = new SafeMap(); // shared module name -> its hardened exports
 let known = { modules: [], aliases: {} }; // npm modules the host can install
+
+// Each module's `state` in the manifest (js/modules.manifest.mjs), read once at bootstrap;
+// a subpath bundle (dayjs/plugin/utc) has its base module's.
+const states = new SafeMap();
+const subpathStates = []; // [prefix, state]
+for (let i = 0; i < MODULES.length; i++) {
+  const entry = MODULES[i];
+  MapPrototypeSet(states, entry.name, entry.state);
+  const subpaths = entry.subpaths ?? [];
+  for (let j = 0; j < subpaths.length; j++) subpathStates[subpathStates.length] = [subpaths[j].prefix, entry.state];
+}
+
+function stateOf(name) {
+  if (MapPrototypeHas(states, name)) return MapPrototypeGet(states, name);
+  for (let i = 0; i < subpathStates.length; i++) {
+    if (StringPrototypeStartsWith(name, subpathStates[i][0])) return subpathStates[i][1];
+  }
+  throw new TypeError_(`module ${name} is not in the module manifest (js/modules.manifest.mjs)`);
+}
 let onSharedLoad = () => {}; // after a shared module is loaded and hardened (per_execution.js baseline)
 
 function registerModule(name, loader) { MapPrototypeSet(loaders, name, loader); }
@@ -59,6 +79,9 @@ function configureModules(options) {
 // loaded and hardened now (the host installs between executions); a per-execution
 // one runs in each execution that requires it.
 function defineModule(name, factory, perExecution) {
+  if (perExecution !== (stateOf(name) === 'per-execution')) {
+    throw new TypeError_(`module ${name}: the host and the module manifest disagree on per-execution`);
+  }
   if (perExecution) {
     MapPrototypeSet(factories, name, factory);
     return;
@@ -79,6 +102,10 @@ function loadShared(name) {
   if (loader === undefined) throw notFound(name);
   let exports = loader();
   const hooks = hooksOf(name);
+  // A restorer is the reset of state the manifest must declare (state: 'restored').
+  if (hooks !== undefined && hooks.restore !== undefined && stateOf(name) !== 'restored') {
+    throw new TypeError_(`module ${name} has a restorer but its manifest state is ${stateOf(name)}`);
+  }
   if (hooks !== undefined && hooks.prepare !== undefined) exports = hooks.prepare(exports) ?? exports;
   harden(exports);
   if (hooks !== undefined && hooks.restore !== undefined) {

@@ -22,14 +22,16 @@
 //                                            match: the execution's data)
 //   Map/Set entries, Date times, ArrayBuffer harden.js records those reachable from the
 //   bytes reachable from shared objects      shared realm; compared and put back
-//   closure state of shared modules          a restorer per module (modules.js):
+//   closure state of shared modules          a restorer per module (shared_modules.js;
+//                                            state 'restored' in js/modules.manifest.mjs):
 //                                            events' defaultMaxListeners, date-fns's
 //                                            setDefaultOptions, lodash's _.uniqueId
 //                                            counter (replaced by a per-execution one)
-//   axios, dayjs with its plugins and        a fresh instance per execution (modules.js):
-//   locales, uuid, fast-xml-parser,          their state (axios.defaults, interceptors,
-//   form-data                                dayjs.locale/extend, uuid's v1/v7 clock) is
-//                                            the execution's own
+//   axios, dayjs with its plugins and        a fresh instance per execution (modules.js;
+//   locales, uuid, fast-xml-parser,          state 'per-execution' in the manifest): their
+//   decimal.js                               state (axios.defaults, interceptors,
+//                                            dayjs.locale/extend, uuid's v1/v7 clock,
+//                                            Decimal.set) is the execution's own
 //   require, module, exports, __flowEsm      fresh per execution (modules.js, execution.js)
 //   object URLs (URL.createObjectURL,        the registry (internal/object_urls.js) is
 //   buffer.resolveObjectURL)                 emptied by a restorer after every execution

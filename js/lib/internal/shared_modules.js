@@ -164,4 +164,7 @@ function hooksOf(name) {
   return typeof entry === 'function' ? { prepare: entry } : entry;
 }
 
-export { hooksOf, materialize, uniqueIds };
+// The modules that have hooks (tests/js check them against the module manifest).
+function hookedModules() { return ObjectKeys(hooks); }
+
+export { hookedModules, hooksOf, materialize, uniqueIds };

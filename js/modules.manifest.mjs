@@ -1,0 +1,125 @@
+// The module manifest: every module a code block can require (and the internal ones
+// the service installs), one entry each. Adding an npm module is one entry here, one
+// line in package.json's "dependencies", and its tests (tests/compat). Read by:
+// - js/build.mjs: what to bundle, how, and the modules.json the host reads (bundles.py);
+// - js/bootstrap.js: which built-in modules it registers eagerly;
+// - js/lib/internal/modules.js: which modules are per-execution, and which shared ones
+//   must have a restorer (js/lib/internal/shared_modules.js) for their closure state;
+// - the playground (js/playground/main.js lists them) and tests/test_module_manifest.py
+//   (README's module table, package.json, the hooks and the examples against this file).
+// Plain data with no imports: the bootstrap bundle carries it into V8.
+//
+// Fields of an entry:
+//   name       what code blocks require ('internal:' names are not require-able)
+//   package    the npm package the module is (its version is package.json's), if any
+//   entry      what the bundle requires: an npm specifier, or './js/lib/<file>.js' (the
+//              layer's own code, whose default export is the module); default: package
+//   load       'eager': built by bootstrap.js into every runtime; 'lazy': a bundle the
+//              host installs before the first code block that names it runs
+//   state      'frozen': shared by every execution, frozen, nothing to reset;
+//              'restored': shared and frozen, but the module keeps state that is put back
+//              after every execution (`resets` says what, shared_modules.js or
+//              bootstrap.js's slots do it);
+//              'per-execution': the factory runs again in every execution that requires
+//              it, so all its state (`resets` says what) is the execution's own
+//   resets     the mutable state `state` is about, in words (README and reviewers read it)
+//   aliases    { '<prefix>/': 'member' | 'namespace' }: `<prefix>/<fn>` is the module's
+//              <fn> itself (lodash/get) or an object holding it (date-fns/format)
+//   subpaths   [{ prefix, dir } | { prefix, names }]: further bundles named
+//              <prefix><file> from node_modules/<dir> (every .js file) or for `names`,
+//              sharing this module's instance (dayjs plugins and locales)
+//   globals    globals whose use in a code block installs this module
+//   requires   modules that must be installed first (the bundle uses their instance)
+//   emptyFor   Node modules the package needs only for features code blocks cannot use:
+//              bundled empty so the package loads
+//   strict     restate 'use strict' for the whole bundle: esbuild hoists the functions of
+//              ES modules (the layer's, ES module packages) out of its strict wrappers,
+//              and writes to frozen objects must throw, not be ignored; not for sloppy
+//              npm code (lodash, crypto-js, xlsx)
+//   readme     true: a row of README's module table (checked by a test)
+
+export const MODULES = Object.freeze([
+  // -- Node's core modules built into every runtime (bootstrap.js) --------------------
+  { name: 'timers', entry: './js/lib/internal/timers.js', load: 'eager', state: 'frozen' },
+  { name: 'buffer', entry: './js/lib/buffer.js', load: 'eager', state: 'restored', resets: 'Buffer.poolSize (a slot)' },
+  { name: 'string_decoder', entry: './js/lib/string_decoder.js', load: 'eager', state: 'frozen' },
+  {
+    name: 'events', package: 'events', entry: './js/lib/events.js', load: 'eager', state: 'restored',
+    resets: 'EventEmitter.defaultMaxListeners (a restorer)',
+  },
+  { name: 'util', entry: './js/lib/util.js', load: 'eager', state: 'frozen' },
+  { name: 'assert', entry: './js/lib/assert.js', load: 'eager', state: 'frozen' },
+  { name: 'assert/strict', entry: './js/lib/assert.js', load: 'eager', state: 'frozen' },
+  { name: 'querystring', entry: './js/lib/querystring.js', load: 'eager', state: 'frozen' },
+  {
+    name: 'process', entry: './js/lib/process.js', load: 'eager', state: 'restored',
+    resets: 'process.exitCode, process.env (slots)',
+  },
+
+  // -- Node's core modules too large for the bootstrap, installed like npm modules ----
+  { name: 'crypto', entry: './js/lib/crypto.js', load: 'lazy', state: 'frozen', strict: true },
+  {
+    name: 'url', entry: './js/lib/url.js', load: 'lazy', state: 'frozen', strict: true,
+    globals: ['URL', 'URLSearchParams', 'URLPattern'],
+  },
+  // fetch and its classes: not require-able, installed when a code block names one of
+  // its globals or requires axios.
+  {
+    name: 'internal:fetch', entry: './js/lib/fetch.js', load: 'lazy', state: 'frozen', strict: true,
+    globals: ['fetch', 'Headers', 'Request', 'Response', 'FormData'], requires: ['url'],
+  },
+
+  // -- npm modules (pinned in package.json's "dependencies") --------------------------
+  {
+    name: 'lodash', package: 'lodash', load: 'lazy', state: 'restored', aliases: { 'lodash/': 'member' },
+    resets: "_.uniqueId's counter (replaced by a per-execution one)", readme: true,
+  },
+  { name: 'qs', package: 'qs', load: 'lazy', state: 'frozen', readme: true },
+  { name: 'uuid', package: 'uuid', load: 'lazy', state: 'per-execution', resets: "v1/v7's clock", readme: true },
+  { name: 'crypto-js', package: 'crypto-js', load: 'lazy', state: 'frozen', readme: true },
+  {
+    name: 'dayjs', package: 'dayjs', load: 'lazy', state: 'per-execution',
+    resets: 'dayjs.locale, dayjs.extend with any plugin, updateLocale', readme: true,
+    subpaths: [
+      { prefix: 'dayjs/plugin/', dir: 'dayjs/plugin' },
+      { prefix: 'dayjs/locale/', dir: 'dayjs/locale',
+        names: ['zh-cn', 'zh-tw', 'zh-hk', 'zh', 'en', 'en-gb', 'ja', 'ko', 'de', 'fr', 'es', 'ru', 'pt-br'] },
+    ],
+  },
+  {
+    name: 'date-fns', package: 'date-fns', load: 'lazy', state: 'restored', aliases: { 'date-fns/': 'namespace' },
+    resets: 'setDefaultOptions (a restorer)', readme: true,
+  },
+  { name: 'date-fns-tz', package: 'date-fns-tz', load: 'lazy', state: 'frozen', readme: true },
+  // Hands every parser and builder its shared default options (regexes with the g flag).
+  {
+    name: 'fast-xml-parser', package: 'fast-xml-parser', load: 'lazy', state: 'per-execution',
+    resets: 'the default options every parser shares', readme: true,
+  },
+  {
+    name: 'xlsx', package: 'xlsx', load: 'lazy', state: 'restored', emptyFor: ['stream'],
+    resets: 'number formats, column-width unit, date options and code page (a restorer)', readme: true,
+  },
+  { name: 'pinyin', package: 'pinyin', entry: './js/lib/pinyin.js', load: 'lazy', state: 'frozen', strict: true, readme: true },
+  // Our implementation of the package's API (the npm package, a devDependency, is the tests' oracle).
+  { name: 'form-data', entry: './js/lib/form_data.js', load: 'lazy', state: 'frozen', strict: true, readme: true },
+  {
+    name: 'axios', package: 'axios', entry: './js/lib/axios.js', load: 'lazy', state: 'per-execution', strict: true,
+    requires: ['internal:fetch'], resets: 'axios.defaults, interceptors',
+  },
+  // Decimal.set changes the constructor every clone shares a prototype with, and the
+  // module's functions set closure variables while computing: a fresh one per execution.
+  {
+    name: 'decimal.js', package: 'decimal.js', load: 'lazy', state: 'per-execution',
+    resets: 'Decimal.set / Decimal.config (precision, rounding, ...), the prototype, module variables', readme: true,
+  },
+].map((entry) => Object.freeze(entry)));
+
+// The entry named `name` (a subpath bundle gives its base module's entry), or undefined.
+export function manifestEntry(name) {
+  for (const entry of MODULES) {
+    if (entry.name === name) return entry;
+    for (const sub of entry.subpaths ?? []) if (name.startsWith(sub.prefix)) return entry;
+  }
+  return undefined;
+}
