@@ -6,7 +6,7 @@
 // registry is emptied after every execution (per_execution.js lists it).
 
 import { Blob, blobData } from './blob.js';
-import { invalidArgType } from './node_errors.js';
+import { codes } from './errors.js';
 import { addRestorer } from './per_execution.js';
 import { randomUUID } from './random.js';
 import {
@@ -14,6 +14,8 @@ import {
   RegExpPrototypeExec, SafeMap, SafeSet, SetPrototypeHas, StringPrototypeIndexOf, StringPrototypeReplace,
   StringPrototypeSlice, StringPrototypeSplit, uncurryThis,
 } from './primordials.js';
+
+const { ERR_INVALID_ARG_TYPE } = codes;
 
 const StringPrototypeToLowerCase = uncurryThis(String.prototype.toLowerCase);
 
@@ -27,7 +29,7 @@ const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 
 function createObjectURL(obj) {
   const data = blobData(obj);
-  if (data === undefined) throw invalidArgType('obj', ['Blob'], obj);
+  if (data === undefined) throw new ERR_INVALID_ARG_TYPE('obj', ['Blob'], obj);
   const id = randomUUID();
   MapPrototypeSet(registry, id, data);
   return `blob:nodedata:${id}`;
