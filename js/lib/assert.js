@@ -22,7 +22,7 @@ class AssertionError extends Error {
     this.actual = options.actual;
     this.expected = options.expected;
     this.operator = options.operator;
-    this.stack; // eslint-disable-line no-unused-expressions -- writes the stack with the name above
+    this.stack; // writes the stack with the name above
     this.name = 'AssertionError';
   }
 
@@ -109,7 +109,7 @@ function checkExpected(err, expected, message) {
   if (expected === undefined || typeof expected === 'string') return;
   if (typeof expected === 'function') {
     if (expected.prototype !== undefined && err instanceof expected) return;
-    if (Error.isPrototypeOf(expected) || expected === Error) throw err;
+    if (Object.prototype.isPrototypeOf.call(Error, expected) || expected === Error) throw err;
     if (expected.call({}, err) === true) return;
     fail(err, expected, message, 'throws', 'The validation function is expected to return "true". Received false');
   }

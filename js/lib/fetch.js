@@ -13,7 +13,7 @@ import { plain, systemError } from './internal/errors.js';
 
 const { hostCall, hostCancel, SecurityError } = require('internal:host');
 const { URL, URLSearchParams } = require('url');
-const { Blob, File, Buffer, DOMException, AbortSignal, TextDecoder } = globalThis;
+const { Blob, File, Buffer, AbortSignal, TextDecoder } = globalThis;
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();

@@ -3,11 +3,11 @@
 // host: one processor (a code block has one thread), the runtime's default locale.
 
 import { codes } from './errors.js';
-import { IntlDateTimeFormat } from './primordials.js';
+import { IntlDateTimeFormat, Symbol_ } from './primordials.js';
 
 const { ERR_ILLEGAL_CONSTRUCTOR } = codes;
 
-const kConstruct = Symbol('kConstruct');
+const kConstruct = Symbol_('kConstruct');
 const MAJOR = 24;
 
 class Navigator {

@@ -10,14 +10,11 @@ import { codes } from './errors.js';
 import { addRestorer } from './per_execution.js';
 import { randomUUID } from './random.js';
 import {
-  MapPrototypeClear, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet,
-  RegExpPrototypeExec, SafeMap, SafeSet, SetPrototypeHas, StringPrototypeIndexOf, StringPrototypeReplace,
-  StringPrototypeSlice, StringPrototypeSplit, uncurryThis,
+  MapPrototypeClear, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, RegExpPrototypeExec, SafeMap, SafeSet, SetPrototypeHas, StringPrototypeIndexOf, StringPrototypeReplace, StringPrototypeSlice, StringPrototypeSplit, StringPrototypeToLowerCase,
 } from './primordials.js';
 
 const { ERR_INVALID_ARG_TYPE } = codes;
 
-const StringPrototypeToLowerCase = uncurryThis(String.prototype.toLowerCase);
 
 const registry = new SafeMap(); // uuid -> { bytes, type }
 addRestorer(() => MapPrototypeClear(registry));

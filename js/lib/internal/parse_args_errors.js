@@ -5,9 +5,10 @@
 
 import { codes, describeReceived } from './errors.js';
 import {
-  ArrayIsArray, ArrayPrototypeIncludes, ArrayPrototypeJoin, ObjectCreate, ObjectEntries, ObjectFreeze,
-  ObjectPrototypeHasOwnProperty, ReflectApply, StringPrototypeCharAt, StringPrototypeIncludes, StringPrototypeIndexOf,
-  StringPrototypeSlice, StringPrototypeStartsWith, uncurryThis,
+  ArrayIsArray, ArrayPrototypeFind, ArrayPrototypeForEach, ArrayPrototypeIncludes, ArrayPrototypeJoin, ArrayPrototypeMap,
+  ArrayPrototypePush, ArrayPrototypeShift, ArrayPrototypeSlice, ArrayPrototypeUnshift, ObjectCreate, ObjectEntries,
+  ObjectFreeze, ObjectPrototypeHasOwnProperty, StringPrototypeCharAt, StringPrototypeIncludes,
+  StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith,
 } from './primordials.js';
 
 const { ERR_INVALID_ARG_TYPE } = codes;
@@ -43,19 +44,24 @@ const validators = {
 
 // What the package takes from its own internal/primordials.js, which copies every
 // global's methods when it loads (bench/runtime_cost.py): the layer's, where it has them.
-const A = Array.prototype;
 const primordials = {
   ArrayIsArray,
-  ArrayPrototypeFind: uncurryThis(A.find),
-  ArrayPrototypeForEach: uncurryThis(A.forEach),
+  ArrayPrototypeFind,
+  ArrayPrototypeForEach,
   ArrayPrototypeIncludes,
   ArrayPrototypeJoin,
-  ArrayPrototypeMap: uncurryThis(A.map),
-  ArrayPrototypePush: uncurryThis(A.push),
-  ArrayPrototypePushApply: (self, items) => ReflectApply(A.push, self, items),
-  ArrayPrototypeShift: uncurryThis(A.shift),
-  ArrayPrototypeSlice: uncurryThis(A.slice),
-  ArrayPrototypeUnshiftApply: (self, items) => ReflectApply(A.unshift, self, items),
+  ArrayPrototypeMap,
+  ArrayPrototypePush,
+  ArrayPrototypePushApply: (self, items) => {
+    for (let i = 0; i < items.length; i++) ArrayPrototypePush(self, items[i]);
+    return self.length;
+  },
+  ArrayPrototypeShift,
+  ArrayPrototypeSlice,
+  ArrayPrototypeUnshiftApply: (self, items) => {
+    for (let i = items.length - 1; i >= 0; i--) ArrayPrototypeUnshift(self, items[i]);
+    return self.length;
+  },
   ObjectCreate,
   ObjectEntries,
   ObjectFreeze,

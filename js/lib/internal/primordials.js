@@ -31,6 +31,13 @@ export const FunctionPrototypeBind = uncurryThis(bind);
 export const ArrayIsArray = Array.isArray;
 export const ArrayPrototypeJoin = uncurryThis(Array.prototype.join);
 export const ArrayPrototypeIncludes = uncurryThis(Array.prototype.includes);
+export const ArrayPrototypeFind = uncurryThis(Array.prototype.find);
+export const ArrayPrototypeForEach = uncurryThis(Array.prototype.forEach);
+export const ArrayPrototypeMap = uncurryThis(Array.prototype.map);
+export const ArrayPrototypePush = uncurryThis(Array.prototype.push);
+export const ArrayPrototypeShift = uncurryThis(Array.prototype.shift);
+export const ArrayPrototypeSlice = uncurryThis(Array.prototype.slice);
+export const ArrayPrototypeUnshift = uncurryThis(Array.prototype.unshift);
 export const ObjectEntries = Object.entries;
 export const StringPrototypeCharAt = uncurryThis(String.prototype.charAt);
 

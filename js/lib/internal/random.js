@@ -7,7 +7,7 @@ import { DOMException } from './event_target.js';
 import { codes, plain } from './errors.js';
 import {
   ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ReflectGetPrototypeOf,
-  SafeSet, SetPrototypeHas, SymbolToStringTag, TypeError_, Uint8Array_, uncurryThis,
+  SafeSet, SetPrototypeHas, SymbolToStringTag, Uint8Array_, uncurryThis,
 } from './primordials.js';
 
 const { ERR_INVALID_THIS } = codes;

@@ -8,7 +8,7 @@ import { isMemoryLimitError } from './memory.js';
 import {
   ArrayPrototypeJoin, JSONStringify, NumberParseInt, ObjectPrototypeHasOwnProperty,
   ObjectPrototypeToString, RegExpPrototypeExec, StringPrototypeIncludes, StringPrototypeSlice,
-  StringPrototypeSplit, String_, TypeError_,
+  StringPrototypeSplit, String_, TypeError_, Error_,
 } from './primordials.js';
 
 const USER_SCRIPT = 'codeblock.js';
@@ -98,7 +98,7 @@ function readErrorFields(err) {
 }
 
 function isErrorObject(value) {
-  return value instanceof Error || (value !== null && typeof value === 'object' &&
+  return value instanceof Error_ || (value !== null && typeof value === 'object' &&
     ObjectPrototypeToString(value) === '[object Error]');
 }
 
