@@ -46,11 +46,14 @@ $(CHROMIUM) $(NGINX) $(REDIS):
 
 test: setup check $(CHROMIUM) $(NGINX) $(REDIS)
 	$(BIN)/python -m pytest
+	$(MAKE) test-js
 
-# Lint and type-check: ruff's rules and mypy --strict, as configured in pyproject.toml.
+# Lint and type-check: ruff's rules and mypy --strict (pyproject.toml), eslint on the JS
+# layer (eslint.config.mjs).
 check: setup
 	$(BIN)/ruff check src
 	$(BIN)/mypy src
+	npx --no-install eslint js
 
 # The JS layer's unit tests in plain Node (the pinned Node 24); Node 24's --test takes
 # files or globs, not a directory.

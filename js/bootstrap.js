@@ -18,7 +18,7 @@ import { ArrayBufferLimitError, installBufferAccounting } from './lib/internal/m
 import { configureModules, loadModule, registerInternal, registerModule } from './lib/internal/modules.js';
 import { addGlobals, checkShape, declareSlot, recordGlobals, resetSlots } from './lib/internal/per_execution.js';
 import { hostCall, hostCancel } from './lib/internal/host.js';
-import { SecurityError } from './lib/internal/errors.js';
+import { SecurityError, codes, plain } from './lib/internal/errors.js';
 import { isLive } from './lib/internal/state.js';
 import {
   ObjectDefineProperty, ObjectKeys, PromisePrototypeThen, PromiseResolve, ReflectOwnKeys, TypeError_,
@@ -49,9 +49,7 @@ function defineGlobal(name, value) {
 
 function queueMicrotask(callback) {
   if (typeof callback !== 'function') {
-    const err = new TypeError_(`The "callback" argument must be of type function. Received ${typeof callback}`);
-    err.code = 'ERR_INVALID_ARG_TYPE';
-    throw err;
+    throw new codes.ERR_INVALID_ARG_TYPE('callback', 'function', callback);
   }
   PromisePrototypeThen(PromiseResolve(), () => {
     try { callback(); } catch (err) { failExecution(err); }
@@ -164,7 +162,7 @@ function init(token, options) {
   // an accessor global returns (navigator).
   hardenMembers(global);
   for (const name of eager) loadModule(name);
-  for (const value of [timers.Timeout, timers.Immediate, ArrayBufferLimitError, SecurityError, navigator]) {
+  for (const value of [timers.Timeout, timers.Immediate, ArrayBufferLimitError, SecurityError, codes, plain, navigator]) {
     roots[roots.length] = harden(value);
   }
   checkShape(RegExp.prototype);

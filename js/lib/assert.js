@@ -8,15 +8,25 @@ import { inspect } from './internal/inspect.js';
 
 const show = (v) => (typeof v === 'string' ? `'${v}'` : inspect(v, 1));
 
+// ERR_ASSERTION is AssertionError's own, as in Node (lib/internal/assert/assertion_error.js),
+// not the registry's: an own `name` holds the code while the stack is written, so the
+// header reads "AssertionError [ERR_ASSERTION]: message", then becomes 'AssertionError'.
 class AssertionError extends Error {
   constructor(options) {
     super(options.message);
     this.generatedMessage = !options.userMessage;
+    Object.defineProperty(this, 'name', {
+      value: 'AssertionError [ERR_ASSERTION]', enumerable: false, writable: true, configurable: true,
+    });
     this.code = 'ERR_ASSERTION';
     this.actual = options.actual;
     this.expected = options.expected;
     this.operator = options.operator;
+    this.stack; // writes the stack with the name above
+    this.name = 'AssertionError';
   }
+
+  toString() { return `${this.name} [${this.code}]: ${this.message}`; }
 }
 Object.defineProperty(AssertionError.prototype, 'name', { value: 'AssertionError', writable: true, configurable: true });
 
@@ -99,7 +109,7 @@ function checkExpected(err, expected, message) {
   if (expected === undefined || typeof expected === 'string') return;
   if (typeof expected === 'function') {
     if (expected.prototype !== undefined && err instanceof expected) return;
-    if (Error.isPrototypeOf(expected) || expected === Error) throw err;
+    if (Object.prototype.isPrototypeOf.call(Error, expected) || expected === Error) throw err;
     if (expected.call({}, err) === true) return;
     fail(err, expected, message, 'throws', 'The validation function is expected to return "true". Received false');
   }

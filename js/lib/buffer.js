@@ -8,11 +8,14 @@ import {
   asciiDecode, base64Decode, base64Encode, hexDecode, hexEncode, isValidUtf8,
   latin1Decode, utf16leDecode, utf8Decode, utf8Length, utf8Write,
 } from './internal/encoding.js';
-import {
-  bufferOutOfBounds, describeReceived, invalidArgType, invalidArgValue, makeNodeError, outOfRange, unknownEncoding,
-} from './internal/node_errors.js';
+import { codes, describeReceived, plain } from './internal/errors.js';
 import { resolveObjectURL } from './internal/object_urls.js';
 import { format, inspectForUtil } from './internal/inspect.js';
+
+const {
+  ERR_BUFFER_OUT_OF_BOUNDS, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_INVALID_BUFFER_SIZE, ERR_OUT_OF_RANGE,
+  ERR_UNKNOWN_ENCODING,
+} = codes;
 
 // %TypedArray%.prototype's getters, taken before any code block runs.
 const TypedArrayPrototype = Reflect.getPrototypeOf(Uint8Array.prototype);
@@ -48,7 +51,7 @@ function normalizeEncoding(enc) {
 
 // ERR_UNKNOWN_ENCODING formats the encoding with %s, as Node's message does.
 function unknownEncodingOf(enc) {
-  return typeof enc === 'string' ? unknownEncoding(enc) : unknownEncoding(format(['%s', enc]));
+  return new ERR_UNKNOWN_ENCODING(typeof enc === 'string' ? enc : format(['%s', enc]));
 }
 
 function encodingOf(enc) {
@@ -66,7 +69,7 @@ function encodingOps(enc) {
 
 // ERR_INVALID_ARG_VALUE with the value shown by util.inspect, as Node's message.
 function invalidFillValue(value) {
-  return makeNodeError(TypeError, 'ERR_INVALID_ARG_VALUE', `The argument 'value' is invalid. Received ${inspectForUtil(value)}`);
+  return new ERR_INVALID_ARG_VALUE(`The argument 'value' is invalid. Received ${inspectForUtil(value)}`);
 }
 
 function byteLengthOf(string, encoding) {
@@ -85,17 +88,17 @@ function byteLengthOf(string, encoding) {
 }
 
 function validateNumber(value, name) {
-  if (typeof value !== 'number') throw invalidArgType(name, ['number'], value);
+  if (typeof value !== 'number') throw new ERR_INVALID_ARG_TYPE(name, ['number'], value);
 }
 
 function checkOffset(buf, offset, byteLength) {
   if (offset === undefined) offset = 0;
   validateNumber(offset, 'offset');
-  if (!Number.isInteger(offset)) throw outOfRange('offset', 'an integer', offset);
+  if (!Number.isInteger(offset)) throw new ERR_OUT_OF_RANGE('offset', 'an integer', offset);
   const last = buf.length - byteLength;
   if (offset < 0 || offset > last) {
-    if (last < 0) throw bufferOutOfBounds();
-    throw outOfRange('offset', `>= 0 and <= ${last}`, offset);
+    if (last < 0) throw new ERR_BUFFER_OUT_OF_BOUNDS();
+    throw new ERR_OUT_OF_RANGE('offset', `>= 0 and <= ${last}`, offset);
   }
   return offset;
 }
@@ -106,22 +109,22 @@ function checkInt(value, min, max, buf, offset, byteLength) {
     if (byteLength > 4) {
       range = min === 0 ? `>= 0 and < 2 ** ${byteLength * 8}` : `>= -(2 ** ${byteLength * 8 - 1}) and < 2 ** ${byteLength * 8 - 1}`;
     } else range = `>= ${min} and <= ${max}`;
-    throw outOfRange('value', range, value);
+    throw new ERR_OUT_OF_RANGE('value', range, value);
   }
   return checkOffset(buf, offset, byteLength);
 }
 
 // Node's validateInteger (lib/internal/validators.js).
 function validateInteger(value, name, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
-  if (typeof value !== 'number') throw invalidArgType(name, ['number'], value);
-  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
-  if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value);
+  if (typeof value !== 'number') throw new ERR_INVALID_ARG_TYPE(name, ['number'], value);
+  if (!Number.isInteger(value)) throw new ERR_OUT_OF_RANGE(name, 'an integer', value);
+  if (value < min || value > max) throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value);
 }
 
 function checkByteLength(byteLength) {
   validateNumber(byteLength, 'byteLength');
-  if (!Number.isInteger(byteLength)) throw outOfRange('byteLength', 'an integer', byteLength);
-  if (byteLength < 1 || byteLength > 6) throw outOfRange('byteLength', '>= 1 and <= 6', byteLength);
+  if (!Number.isInteger(byteLength)) throw new ERR_OUT_OF_RANGE('byteLength', 'an integer', byteLength);
+  if (byteLength < 1 || byteLength > 6) throw new ERR_OUT_OF_RANGE('byteLength', '>= 1 and <= 6', byteLength);
 }
 
 function makeBufferModule() {
@@ -131,7 +134,7 @@ function makeBufferModule() {
 
   function Buffer(arg, encodingOrOffset, length) {
     if (typeof arg === 'number') {
-      if (typeof encodingOrOffset === 'string') throw invalidArgType('string', ['string'], arg);
+      if (typeof encodingOrOffset === 'string') throw new ERR_INVALID_ARG_TYPE('string', ['string'], arg);
       return Buffer.alloc(arg);
     }
     return Buffer.from(arg, encodingOrOffset, length);
@@ -143,8 +146,8 @@ function makeBufferModule() {
   Buffer.poolSize = 64 * 1024; // Node 24's
 
   function checkSize(size) {
-    if (typeof size !== 'number') throw invalidArgType('size', ['number'], size);
-    if (!(size >= 0 && size <= kMaxLength)) throw outOfRange('size', `>= 0 && <= ${kMaxLength}`, size);
+    if (typeof size !== 'number') throw new ERR_INVALID_ARG_TYPE('size', ['number'], size);
+    if (!(size >= 0 && size <= kMaxLength)) throw new ERR_OUT_OF_RANGE('size', `>= 0 && <= ${kMaxLength}`, size);
   }
 
   function fromString(string, encoding) {
@@ -200,11 +203,11 @@ function makeBufferModule() {
         let byteOffset = encodingOrOffset === undefined ? 0 : +encodingOrOffset;
         if (Number.isNaN(byteOffset)) byteOffset = 0;
         const maxLength = value.byteLength - byteOffset;
-        if (maxLength < 0) throw bufferOutOfBounds('offset');
+        if (maxLength < 0) throw new ERR_BUFFER_OUT_OF_BOUNDS('offset');
         if (length === undefined) return new FastBuffer(value, byteOffset);
         length = +length;
         if (length > 0) {
-          if (length > maxLength) throw bufferOutOfBounds('length');
+          if (length > maxLength) throw new ERR_BUFFER_OUT_OF_BOUNDS('length');
         } else length = 0;
         return new FastBuffer(value, byteOffset, length);
       }
@@ -224,14 +227,14 @@ function makeBufferModule() {
         if (typeof p === 'string') return fromString(p, encodingOrOffset);
       }
     }
-    throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'The first argument must be of type string or an instance of ' +
+    throw new ERR_INVALID_ARG_TYPE('The first argument must be of type string or an instance of ' +
       `Buffer, ArrayBuffer, or Array or an Array-like Object.${describeReceived(value)}`);
   };
 
   // Buffer.copyBytesFrom(view[, offset[, length]]): a copy of a TypedArray's elements
   // [offset, offset + length) (counted in elements), as Node 22+.
   Buffer.copyBytesFrom = function copyBytesFrom(view, offset, length) {
-    if (!isTypedArray(view)) throw invalidArgType('view', ['TypedArray'], view);
+    if (!isTypedArray(view)) throw new ERR_INVALID_ARG_TYPE('view', ['TypedArray'], view);
     const viewLength = TypedArrayPrototypeGetLength(view);
     if (viewLength === 0) return new FastBuffer();
     let start = 0;
@@ -285,24 +288,24 @@ function makeBufferModule() {
     if (typeof string !== 'string') {
       if (ArrayBuffer.isView(string) || string instanceof ArrayBuffer ||
           Object.prototype.toString.call(string) === '[object SharedArrayBuffer]') return string.byteLength;
-      throw invalidArgType('string', ['string', 'Buffer', 'ArrayBuffer'], string);
+      throw new ERR_INVALID_ARG_TYPE('string', ['string', 'Buffer', 'ArrayBuffer'], string);
     }
     return byteLengthOf(string, normalizeEncoding(encoding) ?? 'utf8');
   };
 
   Buffer.compare = function compare(a, b) {
-    if (!(a instanceof Uint8Array)) throw invalidArgType('buf1', ['Buffer', 'Uint8Array'], a);
-    if (!(b instanceof Uint8Array)) throw invalidArgType('buf2', ['Buffer', 'Uint8Array'], b);
+    if (!(a instanceof Uint8Array)) throw new ERR_INVALID_ARG_TYPE('buf1', ['Buffer', 'Uint8Array'], a);
+    if (!(b instanceof Uint8Array)) throw new ERR_INVALID_ARG_TYPE('buf2', ['Buffer', 'Uint8Array'], b);
     return compareBytes(a, 0, a.length, b, 0, b.length);
   };
 
   Buffer.concat = function concat(list, totalLength) {
-    if (!Array.isArray(list)) throw invalidArgType('list', ['Array'], list);
+    if (!Array.isArray(list)) throw new ERR_INVALID_ARG_TYPE('list', ['Array'], list);
     if (list.length === 0) return new FastBuffer(0);
     if (totalLength === undefined) {
       totalLength = 0;
       for (let i = 0; i < list.length; i++) {
-        if (!(list[i] instanceof Uint8Array)) throw invalidArgType(`list[${i}]`, ['Buffer', 'Uint8Array'], list[i]);
+        if (!(list[i] instanceof Uint8Array)) throw new ERR_INVALID_ARG_TYPE(`list[${i}]`, ['Buffer', 'Uint8Array'], list[i]);
         totalLength += list[i].length;
       }
     } else validateInteger(totalLength, 'length', 0);
@@ -310,7 +313,7 @@ function makeBufferModule() {
     let pos = 0;
     for (let i = 0; i < list.length; i++) {
       const item = list[i];
-      if (!(item instanceof Uint8Array)) throw invalidArgType(`list[${i}]`, ['Buffer', 'Uint8Array'], item);
+      if (!(item instanceof Uint8Array)) throw new ERR_INVALID_ARG_TYPE(`list[${i}]`, ['Buffer', 'Uint8Array'], item);
       if (pos >= totalLength) break;
       const n = Math.min(item.length, totalLength - pos);
       if (n === 0) continue;
@@ -358,7 +361,7 @@ function makeBufferModule() {
   proto.toLocaleString = proto.toString;
 
   proto.write = function write(string, offset, length, encoding) {
-    if (typeof string !== 'string') throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'argument must be a string');
+    if (typeof string !== 'string') throw new plain.ERR_INVALID_ARG_TYPE('argument must be a string');
     const bufferLength = this.length;
     if (offset === undefined) return writeString(this, string, 0, bufferLength, 'utf8');
     if (length === undefined && typeof offset === 'string') {
@@ -385,12 +388,12 @@ function makeBufferModule() {
   };
 
   proto.equals = function equals(other) {
-    if (!(other instanceof Uint8Array)) throw invalidArgType('otherBuffer', ['Buffer', 'Uint8Array'], other);
+    if (!(other instanceof Uint8Array)) throw new ERR_INVALID_ARG_TYPE('otherBuffer', ['Buffer', 'Uint8Array'], other);
     return this === other || compareBytes(this, 0, this.length, other, 0, other.length) === 0;
   };
 
   proto.compare = function compare(target, targetStart, targetEnd, sourceStart, sourceEnd) {
-    if (!(target instanceof Uint8Array)) throw invalidArgType('target', ['Buffer', 'Uint8Array'], target);
+    if (!(target instanceof Uint8Array)) throw new ERR_INVALID_ARG_TYPE('target', ['Buffer', 'Uint8Array'], target);
     if (arguments.length === 1) return compareBytes(this, 0, this.length, target, 0, target.length);
     if (targetStart === undefined) targetStart = 0; else validateInteger(targetStart, 'targetStart', 0);
     if (targetEnd === undefined) targetEnd = target.length; else validateInteger(targetEnd, 'targetEnd', 0, target.length);
@@ -398,8 +401,8 @@ function makeBufferModule() {
     if (sourceEnd === undefined) sourceEnd = this.length; else validateInteger(sourceEnd, 'sourceEnd', 0, this.length);
     if (sourceStart >= sourceEnd) return targetStart >= targetEnd ? 0 : -1;
     if (targetStart >= targetEnd) return 1;
-    if (sourceStart > this.length) throw makeNodeError(RangeError, 'ERR_OUT_OF_RANGE', 'The value of "sourceStart" is out of range.');
-    if (targetStart > target.length) throw makeNodeError(RangeError, 'ERR_OUT_OF_RANGE', 'The value of "targetStart" is out of range.');
+    if (sourceStart > this.length) throw new ERR_OUT_OF_RANGE('The value of "sourceStart" is out of range.');
+    if (targetStart > target.length) throw new ERR_OUT_OF_RANGE('The value of "targetStart" is out of range.');
     return compareBytes(this, sourceStart, sourceEnd, target, targetStart, targetEnd);
   };
 
@@ -423,21 +426,21 @@ function makeBufferModule() {
   }
 
   proto.copy = function copy(target, targetStart, sourceStart, sourceEnd) {
-    if (!(target instanceof Uint8Array)) throw invalidArgType('target', ['Buffer', 'Uint8Array'], target);
+    if (!(target instanceof Uint8Array)) throw new ERR_INVALID_ARG_TYPE('target', ['Buffer', 'Uint8Array'], target);
     if (targetStart === undefined) targetStart = 0;
     else {
       targetStart = Number.isInteger(targetStart) ? targetStart : toInteger(targetStart, 0);
-      if (targetStart < 0) throw outOfRange('targetStart', '>= 0', targetStart);
+      if (targetStart < 0) throw new ERR_OUT_OF_RANGE('targetStart', '>= 0', targetStart);
     }
     if (sourceStart === undefined) sourceStart = 0;
     else {
       sourceStart = Number.isInteger(sourceStart) ? sourceStart : toInteger(sourceStart, 0);
-      if (sourceStart < 0 || sourceStart > this.byteLength) throw outOfRange('sourceStart', `>= 0 && <= ${this.byteLength}`, sourceStart);
+      if (sourceStart < 0 || sourceStart > this.byteLength) throw new ERR_OUT_OF_RANGE('sourceStart', `>= 0 && <= ${this.byteLength}`, sourceStart);
     }
     if (sourceEnd === undefined) sourceEnd = this.byteLength;
     else {
       sourceEnd = Number.isInteger(sourceEnd) ? sourceEnd : toInteger(sourceEnd, 0);
-      if (sourceEnd < 0) throw outOfRange('sourceEnd', '>= 0', sourceEnd);
+      if (sourceEnd < 0) throw new ERR_OUT_OF_RANGE('sourceEnd', '>= 0', sourceEnd);
     }
     if (targetStart >= target.byteLength || sourceStart >= sourceEnd) return 0;
     return copyActual(this, target, targetStart, sourceStart, sourceEnd);
@@ -456,7 +459,7 @@ function makeBufferModule() {
       }
       enc = normalizeEncoding(encoding);
       if (enc === undefined) {
-        if (typeof encoding !== 'string') throw invalidArgType('encoding', ['string'], encoding);
+        if (typeof encoding !== 'string') throw new ERR_INVALID_ARG_TYPE('encoding', ['string'], encoding);
         throw unknownEncodingOf(encoding);
       }
       if (value.length === 0) value = 0;
@@ -490,7 +493,7 @@ function makeBufferModule() {
     if (typeof value === 'number') needle = [value & 255];
     else if (typeof value === 'string') needle = fromString(value, encoding);
     else if (value instanceof Uint8Array) needle = value;
-    else throw invalidArgType('value', ['number', 'string', 'Buffer', 'Uint8Array'], value);
+    else throw new ERR_INVALID_ARG_TYPE('value', ['number', 'string', 'Buffer', 'Uint8Array'], value);
     const len = buf.length;
     if (byteOffset > 0x7fffffff) byteOffset = 0x7fffffff;
     else if (byteOffset < -0x80000000) byteOffset = -0x80000000;
@@ -531,7 +534,7 @@ function makeBufferModule() {
 
   function swap(buf, size) {
     if (buf.length % size !== 0) {
-      throw makeNodeError(RangeError, 'ERR_INVALID_BUFFER_SIZE', `Buffer size must be a multiple of ${size * 8}-bits`);
+      throw new ERR_INVALID_BUFFER_SIZE(`${size * 8}-bits`);
     }
     for (let i = 0; i < buf.length; i += size) {
       for (let a = i, b = i + size - 1; a < b; a++, b--) { const t = buf[a]; buf[a] = buf[b]; buf[b] = t; }
@@ -587,7 +590,7 @@ function makeBufferModule() {
       const little = endian === 'LE';
       const read = { [`read${name}${endian}`](offset = 0) { offset = checkOffset(this, offset, 8); return view(this)[get](offset, little); } }[`read${name}${endian}`];
       const write = { [`write${name}${endian}`](value, offset = 0) {
-        if (value < min || value > max) throw outOfRange('value', range, value);
+        if (value < min || value > max) throw new ERR_OUT_OF_RANGE('value', range, value);
         offset = checkOffset(this, offset, 8);
         void (value & 0xffffffffn); // a Number here throws "Cannot mix BigInt and other types", as in Node
         view(this)[set](offset, value, little);
@@ -640,7 +643,7 @@ function makeBufferModule() {
   const sliceIndex = (value, fallback) => {
     if (value === undefined) return fallback;
     const n = Math.trunc(+value) || 0;
-    if (n < 0) throw makeNodeError(RangeError, 'ERR_OUT_OF_RANGE', 'Index out of range');
+    if (n < 0) throw new plain.ERR_OUT_OF_RANGE('Index out of range');
     return n;
   };
   const decoders = {
@@ -654,23 +657,23 @@ function makeBufferModule() {
       if (len === 0) return '';
       start = sliceIndex(start, 0);
       end = sliceIndex(end, len);
-      if (end > len) throw makeNodeError(RangeError, 'ERR_OUT_OF_RANGE', 'Index out of range');
+      if (end > len) throw new plain.ERR_OUT_OF_RANGE('Index out of range');
       if (end <= start) return '';
       return decode(this, start, end);
     } }[`${enc}Slice`];
     const fast = enc === 'utf8' || enc === 'latin1' || enc === 'ascii';
     const target = enc === 'ucs2' ? 'utf16le' : enc;
     proto[`${enc}Write`] = { [`${enc}Write`](string, offset, length) {
-      if (typeof string !== 'string') throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'argument must be a string');
+      if (typeof string !== 'string') throw new plain.ERR_INVALID_ARG_TYPE('argument must be a string');
       const len = this.length;
       if (fast) {
         offset = offset === undefined ? 0 : Math.trunc(+offset) || 0;
-        if (offset < 0 || offset > len) throw bufferOutOfBounds('offset');
+        if (offset < 0 || offset > len) throw new ERR_BUFFER_OUT_OF_BOUNDS('offset');
         length = length === undefined ? len - offset : Math.trunc(+length) || 0;
-        if (length < 0 || length > len - offset) throw bufferOutOfBounds('length');
+        if (length < 0 || length > len - offset) throw new ERR_BUFFER_OUT_OF_BOUNDS('length');
       } else {
         offset = sliceIndex(offset, 0);
-        if (offset > len) throw bufferOutOfBounds('offset');
+        if (offset > len) throw new ERR_BUFFER_OUT_OF_BOUNDS('offset');
         length = Math.min(sliceIndex(length, len - offset), len - offset);
       }
       if (length === 0) return 0;
@@ -707,12 +710,12 @@ function makeBufferModule() {
 
   const isAnyArrayBuffer = (v) => v instanceof ArrayBuffer || Object.prototype.toString.call(v) === '[object SharedArrayBuffer]';
   function isUtf8(input) {
-    if (!isTypedArray(input) && !isAnyArrayBuffer(input)) throw invalidArgType('input', ['ArrayBuffer', 'Buffer', 'TypedArray'], input);
+    if (!isTypedArray(input) && !isAnyArrayBuffer(input)) throw new ERR_INVALID_ARG_TYPE('input', ['ArrayBuffer', 'Buffer', 'TypedArray'], input);
     const bytes = isAnyArrayBuffer(input) ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     return isValidUtf8(bytes);
   }
   function isAscii(input) {
-    if (!isTypedArray(input) && !isAnyArrayBuffer(input)) throw invalidArgType('input', ['ArrayBuffer', 'Buffer', 'TypedArray'], input);
+    if (!isTypedArray(input) && !isAnyArrayBuffer(input)) throw new ERR_INVALID_ARG_TYPE('input', ['ArrayBuffer', 'Buffer', 'TypedArray'], input);
     const bytes = isAnyArrayBuffer(input) ? new Uint8Array(input) : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     for (let i = 0; i < bytes.length; i++) if (bytes[i] > 127) return false;
     return true;
@@ -722,12 +725,12 @@ function makeBufferModule() {
   // with ICU's substitutions ('?' for what latin1/ascii cannot hold, U+FFFD for bad input)
   // and its errors (invalid UTF-8 into UTF-16, lone surrogates into UTF-8).
   function transcode(source, fromEncoding, toEncoding) {
-    if (!(source instanceof Uint8Array)) throw invalidArgType('source', ['Buffer', 'Uint8Array'], source);
+    if (!(source instanceof Uint8Array)) throw new ERR_INVALID_ARG_TYPE('source', ['Buffer', 'Uint8Array'], source);
     if (source.length === 0) return Buffer.alloc(0);
     const supported = ['utf8', 'utf16le', 'latin1', 'ascii'];
     const from = normalizeEncoding(fromEncoding);
     const to = normalizeEncoding(toEncoding);
-    const fail = (code) => makeNodeError(Error, code, `Unable to transcode Buffer [${code}]`);
+    const fail = (code) => new plain[code](`Unable to transcode Buffer [${code}]`);
     if (!supported.includes(from) || !supported.includes(to)) {
       throw fail('U_ILLEGAL_ARGUMENT_ERROR');
     }

@@ -27,7 +27,13 @@ import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
 import { cbc, ctr, ecb, gcm } from '@noble/ciphers/aes.js';
 import forge from 'node-forge';
 import { inspect } from 'util';
-import { invalidArgType, invalidArgTypeMessage, invalidArgValue, makeNodeError, outOfRange } from './internal/node_errors.js';
+import { codes, describeReceived, plain } from './internal/errors.js';
+
+const {
+  ERR_CRYPTO_HASH_FINALIZED, ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE, ERR_CRYPTO_INVALID_STATE,
+  ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INCOMPATIBLE_OPTION_PAIR, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE,
+  ERR_MISSING_PASSPHRASE, ERR_OUT_OF_RANGE,
+} = codes;
 
 const { Buffer } = globalThis;
 // Captured at install time, between executions (the runtime is clean then). This
@@ -83,24 +89,24 @@ function hashOf(algorithm) {
 // -- Node's validators (lib/internal/validators.js) ------------------------------
 
 function validateString(value, name) {
-  if (typeof value !== 'string') throw invalidArgType(name, ['string'], value);
+  if (typeof value !== 'string') throw new ERR_INVALID_ARG_TYPE(name, ['string'], value);
 }
 function validateNumber(value, name) {
-  if (typeof value !== 'number') throw invalidArgType(name, ['number'], value);
+  if (typeof value !== 'number') throw new ERR_INVALID_ARG_TYPE(name, ['number'], value);
 }
 function validateFunction(value, name) {
-  if (typeof value !== 'function') throw invalidArgType(name, ['function'], value);
+  if (typeof value !== 'function') throw new ERR_INVALID_ARG_TYPE(name, ['function'], value);
 }
 function validateBoolean(value, name) {
-  if (typeof value !== 'boolean') throw invalidArgType(name, ['boolean'], value);
+  if (typeof value !== 'boolean') throw new ERR_INVALID_ARG_TYPE(name, ['boolean'], value);
 }
 function validateObject(value, name) {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidArgType(name, ['object'], value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ERR_INVALID_ARG_TYPE(name, ['object'], value);
 }
 function validateUint32(value, name) {
   validateNumber(value, name);
-  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
-  if (value < 0 || value > 4294967295) throw outOfRange(name, '>= 0 && <= 4294967295', value);
+  if (!Number.isInteger(value)) throw new ERR_OUT_OF_RANGE(name, 'an integer', value);
+  if (value < 0 || value > 4294967295) throw new ERR_OUT_OF_RANGE(name, '>= 0 && <= 4294967295', value);
 }
 
 // Node's normalizeEncoding: a canonical name, '' as utf8, undefined when unknown.
@@ -117,17 +123,17 @@ function updateBytes(data, encoding) {
   if (typeof data === 'string') {
     const normalized = normalizeEncoding(encoding);
     if (normalized === 'hex' && data.length % 2 !== 0) {
-      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_VALUE',
+      throw new ERR_INVALID_ARG_VALUE(
         `The argument 'encoding' is invalid for data of length ${data.length}. Received '${encoding}'`);
     }
     return Buffer.from(data, normalized ?? 'utf8');
   }
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw invalidArgType('data', ['string', 'Buffer', 'TypedArray', 'DataView'], data);
+  throw new ERR_INVALID_ARG_TYPE('data', ['string', 'Buffer', 'TypedArray', 'DataView'], data);
 }
 
 function notXof() {
-  return makeNodeError(Error, 'ERR_OSSL_EVP_NOT_XOF_OR_INVALID_LENGTH', 'error:030000B2:digital envelope routines::not XOF or invalid length');
+  return new plain.ERR_OSSL_EVP_NOT_XOF_OR_INVALID_LENGTH('error:030000B2:digital envelope routines::not XOF or invalid length');
 }
 
 // A fresh noble hash state, with `outputLength` bytes for the XOFs; a fixed-length
@@ -141,14 +147,14 @@ function hashState(hash, outputLength, onBadLength) {
 function toBytes(data, encoding, name = 'data') {
   if (typeof data === 'string') return Buffer.from(data, encoding);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw invalidArgType(name, ['string', 'Buffer', 'TypedArray', 'DataView'], data);
+  throw new ERR_INVALID_ARG_TYPE(name, ['string', 'Buffer', 'TypedArray', 'DataView'], data);
 }
 
 function keyBytes(key, name = 'key') {
   if (typeof key === 'string') return Buffer.from(key);
   if (ArrayBuffer.isView(key)) return new Uint8Array(key.buffer, key.byteOffset, key.byteLength);
   if (key instanceof ArrayBuffer) return new Uint8Array(key);
-  throw invalidArgType(name, ['string', 'ArrayBuffer', 'Buffer', 'TypedArray', 'DataView', 'KeyObject', 'CryptoKey'], key);
+  throw new ERR_INVALID_ARG_TYPE(name, ['string', 'ArrayBuffer', 'Buffer', 'TypedArray', 'DataView', 'KeyObject', 'CryptoKey'], key);
 }
 
 function output(bytes, encoding) {
@@ -158,7 +164,7 @@ function output(bytes, encoding) {
 }
 
 function finalized() {
-  return makeNodeError(Error, 'ERR_CRYPTO_HASH_FINALIZED', 'Digest already called');
+  return new ERR_CRYPTO_HASH_FINALIZED();
 }
 
 // Node's Hash: `new` optional, options.outputLength for the XOFs (shake128/256).
@@ -186,7 +192,7 @@ function cshakeOptions(options) {
     if (bytes.includes(0)) {
       let shown = inspect(typeof value === 'string' ? Buffer.from(value) : value);
       if (shown.length > 128) shown = `${shown.slice(0, 128)}...`;
-      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_VALUE', `The property '${name}' must not contain NUL bytes. Received ${shown}`);
+      throw new ERR_INVALID_ARG_VALUE(`The property '${name}' must not contain NUL bytes. Received ${shown}`);
     }
     given = true;
   }
@@ -249,13 +255,13 @@ function Hmac(algorithm, key, options) {
   let secret;
   if (key instanceof KeyObject) {
     if (key.type !== 'secret') {
-      throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE', `Invalid key object type ${key.type}, expected secret.`);
+      throw new ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE(key.type, 'secret');
     }
     secret = keyMaterial.get(key);
   } else if (typeof key === 'string' && encoding !== undefined) secret = Buffer.from(key, normalizeEncoding(encoding) ?? 'utf8');
   else secret = keyBytes(key);
   const hash = hashOf(algorithm);
-  if (hash === undefined) throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_DIGEST', `Invalid digest: ${algorithm}`);
+  if (hash === undefined) throw new plain.ERR_CRYPTO_INVALID_DIGEST(`Invalid digest: ${algorithm}`);
   // OpenSSL refuses an XOF for HMAC with an empty error queue; Node shows it as is.
   if (isXof(hash)) throw new Error('error:00000000:lib(0)::reason(0)');
   hmacStates.set(this, { state: hmac.create(hash, secret), done: false });
@@ -303,13 +309,13 @@ function bufferSource(value, name) {
   if (typeof value === 'string') return Buffer.from(value, 'utf8');
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   if (isAnyArrayBuffer(value)) return new Uint8Array(value);
-  throw invalidArgType(name, ['string', 'ArrayBuffer', 'Buffer', 'TypedArray', 'DataView'], value);
+  throw new ERR_INVALID_ARG_TYPE(name, ['string', 'ArrayBuffer', 'Buffer', 'TypedArray', 'DataView'], value);
 }
 
 function validateInteger(value, name, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
   validateNumber(value, name);
-  if (!Number.isInteger(value)) throw outOfRange(name, 'an integer', value);
-  if (value < min || value > max) throw outOfRange(name, `>= ${min} && <= ${max}`, value);
+  if (!Number.isInteger(value)) throw new ERR_OUT_OF_RANGE(name, 'an integer', value);
+  if (value < min || value > max) throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value);
 }
 const validateInt32 = (value, name, min) => validateInteger(value, name, min, 2147483647);
 
@@ -320,7 +326,7 @@ function pbkdf2Check(password, salt, iterations, keylen, digest) {
   validateInt32(iterations, 'iterations', 1);
   validateInt32(keylen, 'keylen', 0);
   const hash = hashOf(digest);
-  if (hash === undefined) throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_DIGEST', `Invalid digest: ${digest}`);
+  if (hash === undefined) throw new plain.ERR_CRYPTO_INVALID_DIGEST(`Invalid digest: ${digest}`);
   return { pw, sl, hash };
 }
 
@@ -374,7 +380,7 @@ function scryptCheck(password, salt, keylen, options) {
       }
       if (options[long] !== undefined) {
         if (hasShort) {
-          throw makeNodeError(TypeError, 'ERR_INCOMPATIBLE_OPTION_PAIR', `Option "${short}" cannot be used in combination with option "${long}"`);
+          throw new ERR_INCOMPATIBLE_OPTION_PAIR(short, long);
         }
         value = options[long];
         validateUint32(value, long);
@@ -394,7 +400,7 @@ function scryptCheck(password, salt, keylen, options) {
     if (maxmem === 0) maxmem = SCRYPT_DEFAULTS.maxmem;
   }
   // OpenSSL's EVP_PBE_scrypt checks: only the memory limit leaves an error to show.
-  const invalid = (detail) => makeNodeError(RangeError, 'ERR_CRYPTO_INVALID_SCRYPT_PARAMS',
+  const invalid = (detail) => new plain.ERR_CRYPTO_INVALID_SCRYPT_PARAMS(
     detail ? `Invalid scrypt params: ${detail}` : 'Invalid scrypt params');
   if (N < 2 || (N & (N - 1)) !== 0 || N > 2 ** 32 || p > (2 ** 30 - 1) / r) throw invalid();
   if (16 * r <= 63 && N >= 2 ** (16 * r)) throw invalid();
@@ -450,7 +456,7 @@ function assertOffset(offset, elementSize, length) {
   validateNumber(offset, 'offset');
   offset *= elementSize;
   const maxLength = Math.min(length, kMaxPossibleLength);
-  if (Number.isNaN(offset) || offset > maxLength || offset < 0) throw outOfRange('offset', `>= 0 && <= ${maxLength}`, offset);
+  if (Number.isNaN(offset) || offset > maxLength || offset < 0) throw new ERR_OUT_OF_RANGE('offset', `>= 0 && <= ${maxLength}`, offset);
   return offset >>> 0;
 }
 
@@ -458,9 +464,9 @@ function assertSize(size, elementSize, offset, length) {
   validateNumber(size, 'size');
   size *= elementSize;
   if (Number.isNaN(size) || size > kMaxPossibleLength || size < 0) {
-    throw outOfRange('size', `>= 0 && <= ${kMaxPossibleLength}`, size);
+    throw new ERR_OUT_OF_RANGE('size', `>= 0 && <= ${kMaxPossibleLength}`, size);
   }
-  if (size + offset > length) throw outOfRange('size + offset', `<= ${length}`, size + offset);
+  if (size + offset > length) throw new ERR_OUT_OF_RANGE('size + offset', `<= ${length}`, size + offset);
   return size >>> 0;
 }
 
@@ -472,7 +478,7 @@ function isAnyArrayBuffer(value) {
 
 function checkFillTarget(buf) {
   if (!isAnyArrayBuffer(buf) && !ArrayBuffer.isView(buf)) {
-    throw invalidArgType('buf', ['ArrayBuffer', 'ArrayBufferView'], buf);
+    throw new ERR_INVALID_ARG_TYPE('buf', ['ArrayBuffer', 'ArrayBufferView'], buf);
   }
 }
 
@@ -560,11 +566,11 @@ function randomInt(min, max, callback) {
   }
   const isSync = typeof callback === 'undefined';
   if (!isSync) validateFunction(callback, 'callback');
-  if (!Number.isSafeInteger(min)) throw invalidArgTypeMessage('min', 'a safe integer', min);
-  if (!Number.isSafeInteger(max)) throw invalidArgTypeMessage('max', 'a safe integer', max);
-  if (max <= min) throw outOfRange('max', `greater than the value of "min" (${min})`, max);
+  if (!Number.isSafeInteger(min)) throw new ERR_INVALID_ARG_TYPE(`The "min" argument must be a safe integer.${describeReceived(min)}`);
+  if (!Number.isSafeInteger(max)) throw new ERR_INVALID_ARG_TYPE(`The "max" argument must be a safe integer.${describeReceived(max)}`);
+  if (max <= min) throw new ERR_OUT_OF_RANGE('max', `greater than the value of "min" (${min})`, max);
   const range = max - min;
-  if (!(range <= RAND_MAX)) throw outOfRange(`max${minNotSpecified ? '' : ' - min'}`, `<= ${RAND_MAX}`, range);
+  if (!(range <= RAND_MAX)) throw new ERR_OUT_OF_RANGE(`max${minNotSpecified ? '' : ' - min'}`, `<= ${RAND_MAX}`, range);
   const randLimit = RAND_MAX - (RAND_MAX % range);
   let x = drawUint48();
   while (x >= randLimit) x = drawUint48();
@@ -615,7 +621,7 @@ function getRandomValues(array) {
 function hash(algorithm, input, options) {
   validateString(algorithm, 'algorithm');
   if (typeof input !== 'string' && !ArrayBuffer.isView(input)) {
-    throw invalidArgType('input', ['Buffer', 'TypedArray', 'DataView', 'string'], input);
+    throw new ERR_INVALID_ARG_TYPE('input', ['Buffer', 'TypedArray', 'DataView', 'string'], input);
   }
   let outputEncoding;
   let outputLength;
@@ -634,7 +640,7 @@ function hash(algorithm, input, options) {
     normalized = normalizeEncoding(outputEncoding);
     if (normalized === undefined) {
       if (outputEncoding.toLowerCase() === 'buffer') normalized = 'buffer';
-      else throw invalidArgValue('outputEncoding', outputEncoding);
+      else throw new ERR_INVALID_ARG_VALUE('outputEncoding', outputEncoding);
     }
   }
   if (outputLength !== undefined) {
@@ -653,13 +659,13 @@ function hash(algorithm, input, options) {
 function timingSafeEqual(a, b) {
   for (const [name, value] of [['buf1', a], ['buf2', b]]) {
     if (!ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
-      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE',
+      throw new plain.ERR_INVALID_ARG_TYPE(
         `The "${name}" argument must be an instance of ArrayBuffer, Buffer, TypedArray, or DataView.`);
     }
   }
   const x = keyBytes(a); const y = keyBytes(b);
   if (x.length !== y.length) {
-    throw makeNodeError(RangeError, 'ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH', 'Input buffers must have the same byte length');
+    throw new plain.ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH('Input buffers must have the same byte length');
   }
   let diff = 0;
   for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
@@ -687,21 +693,21 @@ function addCounter(iv, blocks) {
 }
 
 function badDecrypt() {
-  return makeNodeError(Error, 'ERR_OSSL_BAD_DECRYPT', 'error:1C800064:Provider routines::bad decrypt');
+  return new plain.ERR_OSSL_BAD_DECRYPT('error:1C800064:Provider routines::bad decrypt');
 }
 
 class Cipheriv {
   #spec; #key; #iv; #decrypt; #pending = new Uint8Array(0); #position = 0; #chunks = []; #done = false;
   #padding = true; #aad; #tag; #tagLength;
   constructor(algorithm, key, iv, options, decrypt) {
-    if (typeof algorithm !== 'string') throw invalidArgType('cipher', ['string'], algorithm);
+    if (typeof algorithm !== 'string') throw new ERR_INVALID_ARG_TYPE('cipher', ['string'], algorithm);
     const spec = CIPHERS[algorithm.toLowerCase()];
-    if (spec === undefined) throw makeNodeError(Error, 'ERR_CRYPTO_UNKNOWN_CIPHER', 'Unknown cipher');
+    if (spec === undefined) throw new plain.ERR_CRYPTO_UNKNOWN_CIPHER('Unknown cipher');
     const k = keyBytes(key);
-    if (k.length !== spec.keyLength) throw makeNodeError(RangeError, 'ERR_CRYPTO_INVALID_KEYLEN', 'Invalid key length');
+    if (k.length !== spec.keyLength) throw new plain.ERR_CRYPTO_INVALID_KEYLEN('Invalid key length');
     const v = iv === null || iv === undefined ? null : keyBytes(iv, 'iv');
     const ivOk = spec.mode === 'ecb' ? (v === null || v.length === 0) : spec.mode === 'gcm' ? v !== null && v.length > 0 : v !== null && v.length === 16;
-    if (!ivOk) throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_IV', 'Invalid initialization vector');
+    if (!ivOk) throw new plain.ERR_CRYPTO_INVALID_IV('Invalid initialization vector');
     this.#spec = spec; this.#key = Uint8Array.from(k); this.#iv = v && Uint8Array.from(v); this.#decrypt = decrypt;
     this.#tagLength = options?.authTagLength ?? 16;
   }
@@ -726,7 +732,7 @@ class Cipheriv {
   }
 
   update(data, inputEncoding, outputEncoding) {
-    if (this.#done) throw makeNodeError(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation update');
+    if (this.#done) throw new plain.ERR_CRYPTO_INVALID_STATE('Invalid state for operation update');
     const bytes = Uint8Array.from(toBytes(data, inputEncoding));
     const { mode } = this.#spec;
     if (mode === 'gcm') { this.#chunks.push(bytes); return output(new Uint8Array(0), outputEncoding); }
@@ -742,7 +748,7 @@ class Cipheriv {
   }
 
   final(outputEncoding) {
-    if (this.#done) throw makeNodeError(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation final');
+    if (this.#done) throw new plain.ERR_CRYPTO_INVALID_STATE('Invalid state for operation final');
     this.#done = true;
     const { mode } = this.#spec;
     if (mode === 'ctr') return output(new Uint8Array(0), outputEncoding);
@@ -750,7 +756,7 @@ class Cipheriv {
     const rest = this.#pending;
     if (!this.#padding) {
       if (rest.length % 16 !== 0) {
-        throw makeNodeError(Error, 'ERR_OSSL_WRONG_FINAL_BLOCK_LENGTH', 'error:1C80006B:Provider routines::wrong final block length');
+        throw new plain.ERR_OSSL_WRONG_FINAL_BLOCK_LENGTH('error:1C80006B:Provider routines::wrong final block length');
       }
       return output(this.#blocks(rest), outputEncoding);
     }
@@ -786,11 +792,11 @@ class Cipheriv {
   setAutoPadding(autoPadding = true) { this.#padding = Boolean(autoPadding); return this; }
   setAAD(buffer) { this.#aad = Uint8Array.from(toBytes(buffer, undefined, 'buffer')); return this; }
   getAuthTag() {
-    if (this.#decrypt || !this.#tag) throw makeNodeError(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation getAuthTag');
+    if (this.#decrypt || !this.#tag) throw new ERR_CRYPTO_INVALID_STATE('getAuthTag');
     return Buffer.from(this.#tag);
   }
   setAuthTag(tag) {
-    if (!this.#decrypt) throw makeNodeError(Error, 'ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation setAuthTag');
+    if (!this.#decrypt) throw new ERR_CRYPTO_INVALID_STATE('setAuthTag');
     this.#tag = Uint8Array.from(toBytes(tag, undefined, 'buffer'));
     return this;
   }
@@ -877,17 +883,17 @@ class KeyObject {
 Object.defineProperty(KeyObject.prototype, Symbol.toStringTag, { value: 'KeyObject', configurable: true });
 
 function invalidArgValueOf(name, value) {
-  return makeNodeError(TypeError, 'ERR_INVALID_ARG_VALUE', `The property '${name}' is invalid. Received ${typeof value === 'string' ? `'${value}'` : String(value)}`);
+  return new ERR_INVALID_ARG_VALUE(`The property '${name}' is invalid. Received ${typeof value === 'string' ? `'${value}'` : String(value)}`);
 }
 
 function unsupportedKey() {
-  return makeNodeError(Error, 'ERR_OSSL_UNSUPPORTED', 'error:1E08010C:DECODER routines::unsupported');
+  return new plain.ERR_OSSL_UNSUPPORTED('error:1E08010C:DECODER routines::unsupported');
 }
 
 function pemText(input) {
   if (typeof input === 'string') return input;
   if (ArrayBuffer.isView(input)) return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
-  throw invalidArgType('key', ['string', 'ArrayBuffer', 'Buffer', 'TypedArray', 'DataView', 'KeyObject', 'CryptoKey'], input);
+  throw new ERR_INVALID_ARG_TYPE('key', ['string', 'ArrayBuffer', 'Buffer', 'TypedArray', 'DataView', 'KeyObject', 'CryptoKey'], input);
 }
 
 function derToPem(der, label) {
@@ -900,10 +906,10 @@ function parsePrivate(input, passphrase, format, type) {
   try {
     if (/ENCRYPTED PRIVATE KEY/.test(pem)) {
       if (passphrase === undefined) {
-        throw makeNodeError(TypeError, 'ERR_MISSING_PASSPHRASE', 'Passphrase required for encrypted key');
+        throw new ERR_MISSING_PASSPHRASE();
       }
       const key = forge.pki.decryptRsaPrivateKey(pem, `${passphrase}`);
-      if (!key) throw makeNodeError(Error, 'ERR_OSSL_BAD_DECRYPT', 'error:1C800064:Provider routines::bad decrypt');
+      if (!key) throw new plain.ERR_OSSL_BAD_DECRYPT('error:1C800064:Provider routines::bad decrypt');
       return key;
     }
     return forge.pki.privateKeyFromPem(pem);
@@ -943,7 +949,7 @@ function keyInput(key) {
 function createPrivateKey(key) {
   const { object, data, options } = keyInput(key);
   if (object) {
-    if (object.type !== 'private') throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'Invalid key object type public, expected private.');
+    if (object.type !== 'private') throw new ERR_INVALID_ARG_TYPE('Invalid key object type public, expected private.');
     return object;
   }
   return new KeyObject('private', parsePrivate(data, options?.passphrase, options?.format, options?.type));
@@ -971,7 +977,7 @@ function asPublic(key) {
 function generateKeyPairSync(type, options = {}) {
   if (type !== 'rsa') throw unavailable(`generateKeyPairSync('${type}')`)();
   const bits = options.modulusLength;
-  if (typeof bits !== 'number') throw invalidArgType('options.modulusLength', ['number'], bits);
+  if (typeof bits !== 'number') throw new ERR_INVALID_ARG_TYPE('options.modulusLength', ['number'], bits);
   const e = options.publicExponent ?? 0x10001;
   const pair = forge.pki.rsa.generateKeyPair({ bits, e, workers: -1 });
   const publicKey = new KeyObject('public', pair.publicKey);
@@ -983,7 +989,7 @@ function generateKeyPairSync(type, options = {}) {
 }
 
 function generateKeyPair(type, options, callback) {
-  if (typeof callback !== 'function') throw invalidArgType('callback', ['function'], callback);
+  if (typeof callback !== 'function') throw new ERR_INVALID_ARG_TYPE('callback', ['function'], callback);
   let result;
   try { result = generateKeyPairSync(type, options); } catch (err) { queueMicrotask(() => callback(err)); return; }
   queueMicrotask(() => callback(null, result.publicKey, result.privateKey));
@@ -991,7 +997,7 @@ function generateKeyPair(type, options, callback) {
 
 function mdFor(name) {
   const md = { sha1: forge.md.sha1, sha256: forge.md.sha256, sha384: forge.md.sha384, sha512: forge.md.sha512, md5: forge.md.md5 }[`${name}`.toLowerCase().replace(/^rsa-/, '')];
-  if (!md) throw makeNodeError(TypeError, 'ERR_CRYPTO_INVALID_DIGEST', `Invalid digest: ${name}`);
+  if (!md) throw new plain.ERR_CRYPTO_INVALID_DIGEST(`Invalid digest: ${name}`);
   return md;
 }
 
@@ -1026,17 +1032,17 @@ function privateDecrypt(key, buffer) {
     return fromBinary(priv.decrypt(data, 'RAW'));
   } catch (err) {
     if (err && typeof err.code === 'string') throw err;
-    throw makeNodeError(Error, 'ERR_OSSL_RSA_OAEP_DECODING_ERROR', 'error:02000079:rsa routines::oaep decoding error');
+    throw new plain.ERR_OSSL_RSA_OAEP_DECODING_ERROR('error:02000079:rsa routines::oaep decoding error');
   }
 }
 
 // OpenSSL's checks before any padding: not longer than the modulus, and below it.
 function checkCiphertext(priv, bytes) {
   if (bytes.length > Math.ceil(priv.n.bitLength() / 8)) {
-    throw makeNodeError(Error, 'ERR_OSSL_RSA_DATA_GREATER_THAN_MOD_LEN', 'error:0200006C:rsa routines::data greater than mod len');
+    throw new plain.ERR_OSSL_RSA_DATA_GREATER_THAN_MOD_LEN('error:0200006C:rsa routines::data greater than mod len');
   }
   if (new forge.jsbn.BigInteger(Buffer.from(bytes).toString('hex') || '0', 16).compareTo(priv.n) >= 0) {
-    throw makeNodeError(Error, 'ERR_OSSL_RSA_DATA_TOO_LARGE_FOR_MODULUS', 'error:02000084:rsa routines::data too large for modulus');
+    throw new plain.ERR_OSSL_RSA_DATA_TOO_LARGE_FOR_MODULUS('error:02000084:rsa routines::data too large for modulus');
   }
 }
 
@@ -1177,7 +1183,7 @@ class Verify {
 
 function unavailable(name) {
   return () => {
-    throw makeNodeError(Error, 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM',
+    throw new ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(
       `crypto.${name} is not available in code blocks yet (supported: ${['createHash', 'createHmac', 'pbkdf2Sync', 'scryptSync',
         'randomBytes', 'randomInt', 'randomUUID', 'timingSafeEqual', 'createCipheriv', 'createDecipheriv'].join(', ')})`);
   };

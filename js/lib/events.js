@@ -3,14 +3,16 @@
 // with Node's coded error for a listener that is not a function.
 
 import EventEmitter from 'events';
-import { invalidArgType } from './internal/node_errors.js';
+import { codes } from './internal/errors.js';
+
+const { ERR_INVALID_ARG_TYPE } = codes;
 
 for (const name of ['addListener', 'on', 'prependListener', 'once', 'prependOnceListener', 'removeListener', 'off']) {
   const original = EventEmitter.prototype[name];
   Object.defineProperty(EventEmitter.prototype, name, {
     value: {
       [name](type, listener) {
-        if (typeof listener !== 'function') throw invalidArgType('listener', ['function'], listener);
+        if (typeof listener !== 'function') throw new ERR_INVALID_ARG_TYPE('listener', ['function'], listener);
         return original.call(this, type, listener);
       },
     }[name],
@@ -22,9 +24,9 @@ for (const name of ['addListener', 'on', 'prependListener', 'once', 'prependOnce
 // the result's Symbol.dispose removes the listener.
 function addAbortListener(signal, listener) {
   if (signal === null || typeof signal !== 'object' || !('aborted' in signal)) {
-    throw invalidArgType('signal', ['AbortSignal'], signal);
+    throw new ERR_INVALID_ARG_TYPE('signal', ['AbortSignal'], signal);
   }
-  if (typeof listener !== 'function') throw invalidArgType('listener', ['function'], listener);
+  if (typeof listener !== 'function') throw new ERR_INVALID_ARG_TYPE('listener', ['function'], listener);
   let remove;
   if (signal.aborted) {
     queueMicrotask(() => listener());

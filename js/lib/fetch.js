@@ -9,10 +9,11 @@
 // priority, duplex; keepalive and the other RequestInit hints read back as given.
 
 import { kBytes } from './internal/blob.js';
+import { plain, systemError } from './internal/errors.js';
 
 const { hostCall, hostCancel, SecurityError } = require('internal:host');
 const { URL, URLSearchParams } = require('url');
-const { Blob, File, Buffer, DOMException, AbortSignal, TextDecoder } = globalThis;
+const { Blob, File, Buffer, AbortSignal, TextDecoder } = globalThis;
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -272,9 +273,7 @@ function cloneBody(source, target) {
 function webidlError(prefix, message) { return new TypeError(`${prefix}: ${message}`); }
 
 function illegalInvocation() {
-  const err = new TypeError('Illegal invocation');
-  err.code = 'ERR_INVALID_THIS';
-  return err;
+  return new plain.ERR_INVALID_THIS('Illegal invocation');
 }
 
 function argumentLengthCheck(length, min, prefix) {
@@ -766,8 +765,7 @@ const BAD_PORTS = new Set(['1', '7', '9', '11', '13', '15', '17', '19', '20', '2
 
 function hostError(error) {
   if (error.kind === 'security') return new SecurityError(error.message);
-  const cause = new Error(error.message);
-  cause.code = error.code;
+  const cause = systemError(error.message, error.code);
   const message = error.kind === 'network' ? 'fetch failed' : `fetch failed: ${error.message}`;
   return new TypeError(message, { cause });
 }

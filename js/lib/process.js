@@ -4,10 +4,11 @@
 // reports this runtime's heap (as last measured by the host) and buffers.
 
 import { SCRIPT_NAME } from './internal/bridge.js';
-import { SecurityError } from './internal/errors.js';
-import { makeNodeError } from './internal/node_errors.js';
+import { SecurityError, codes } from './internal/errors.js';
 import { bufferBudget } from './internal/memory.js';
 import { heapFigures } from './internal/state.js';
+
+const { ERR_INVALID_ARG_TYPE, ERR_PROCESS_EXIT } = codes;
 
 const started = Date.now();
 const VERSION = 'v24.22.3';
@@ -42,7 +43,7 @@ function makeProcess() {
     exitCode: undefined,
     nextTick(callback, ...args) {
       if (typeof callback !== 'function') {
-        throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', `The "callback" argument must be of type function. Received ${callback === null ? 'null' : typeof callback}`);
+        throw new ERR_INVALID_ARG_TYPE('callback', 'function', callback);
       }
       queueMicrotask(() => callback(...args));
     },
@@ -56,9 +57,7 @@ function makeProcess() {
       return { rss: heapTotal + bufferBudget.used, heapTotal, heapUsed, external: bufferBudget.used, arrayBuffers: bufferBudget.used };
     },
     exit(code) {
-      const err = new Error(`process.exit(${code === undefined ? '' : code}) was called: a code block ends by returning its result`);
-      err.code = 'ERR_PROCESS_EXIT';
-      throw err;
+      throw new ERR_PROCESS_EXIT(code);
     },
     abort() { throw new Error('process.abort() is not available in code blocks'); },
     on() { return process; },

@@ -2,7 +2,9 @@
 // require('string_decoder'): decodes Buffers chunk by chunk without splitting a
 // multi-byte character (utf8, utf16le) or a base64 group across chunks.
 
-import { invalidArgType, unknownEncoding } from './internal/node_errors.js';
+import { codes } from './internal/errors.js';
+
+const { ERR_INVALID_ARG_TYPE, ERR_UNKNOWN_ENCODING } = codes;
 
 const NORMAL = { utf8: 'utf8', 'utf-8': 'utf8', utf16le: 'utf16le', 'utf-16le': 'utf16le', ucs2: 'utf16le', 'ucs-2': 'utf16le',
   latin1: 'latin1', binary: 'latin1', base64: 'base64', base64url: 'base64url', hex: 'hex', ascii: 'ascii' };
@@ -22,13 +24,13 @@ class StringDecoder {
   #pending;
   constructor(encoding = 'utf8') {
     const normal = NORMAL[`${encoding}`.toLowerCase()];
-    if (normal === undefined) throw unknownEncoding(encoding);
+    if (normal === undefined) throw new ERR_UNKNOWN_ENCODING(encoding);
     this.encoding = normal;
     this.#pending = Buffer.alloc(0);
   }
   write(buf) {
     if (typeof buf === 'string') return buf;
-    if (!ArrayBuffer.isView(buf)) throw invalidArgType('buf', ['Buffer', 'TypedArray', 'DataView'], buf);
+    if (!ArrayBuffer.isView(buf)) throw new ERR_INVALID_ARG_TYPE('buf', ['Buffer', 'TypedArray', 'DataView'], buf);
     let all = Buffer.concat([this.#pending, Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)]);
     let keep = 0;
     if (this.encoding === 'utf8') keep = utf8Incomplete(all);

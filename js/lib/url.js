@@ -16,18 +16,23 @@ import {
 } from 'whatwg-url';
 import { toASCII as tr46ToASCII, toUnicode as tr46ToUnicode } from 'tr46';
 import { URLPattern as PolyfillURLPattern } from 'urlpattern-polyfill/urlpattern';
-import { invalidArgType, makeNodeError } from './internal/node_errors.js';
+import { codes, plain } from './internal/errors.js';
+
+const {
+  ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE, ERR_INVALID_FILE_URL_HOST, ERR_INVALID_FILE_URL_PATH,
+  ERR_INVALID_URI, ERR_INVALID_URL_SCHEME, ERR_MISSING_ARGS,
+} = codes;
 
 const querystring = require('querystring');
 const { Buffer } = require('buffer');
 const objectURLs = require('internal:object_urls');
 
 function missingArgs(name) {
-  return makeNodeError(TypeError, 'ERR_MISSING_ARGS', `The "${name}" argument must be specified`);
+  return new ERR_MISSING_ARGS(name);
 }
 
 function invalidURL(input, base) {
-  const error = makeNodeError(TypeError, 'ERR_INVALID_URL', 'Invalid URL');
+  const error = new plain.ERR_INVALID_URL('Invalid URL');
   error.input = input;
   if (base !== undefined) error.base = base;
   return error;
@@ -215,7 +220,7 @@ const CHAR_AT = 64;
 const CHAR_COLON = 58;
 
 function validateString(value, name) {
-  if (typeof value !== 'string') throw invalidArgType(name, ['string'], value);
+  if (typeof value !== 'string') throw new ERR_INVALID_ARG_TYPE(name, ['string'], value);
 }
 
 function urlParse(url, parseQueryString, slashesDenoteHost) {
@@ -519,7 +524,7 @@ function autoEscapeStr(rest) {
 
 function validateObject(value, name) {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalidArgType(name, ['object'], value);
+    throw new ERR_INVALID_ARG_TYPE(name, ['object'], value);
   }
 }
 
@@ -527,7 +532,7 @@ function urlFormat(urlObject, options) {
   if (typeof urlObject === 'string') {
     urlObject = urlParse(urlObject);
   } else if (typeof urlObject !== 'object' || urlObject === null) {
-    throw invalidArgType('urlObject', ['object', 'string'], urlObject);
+    throw new ERR_INVALID_ARG_TYPE('urlObject', ['object', 'string'], urlObject);
   } else if (urlObject instanceof WhatwgURL) {
     let fragment = true;
     let unicode = false;
@@ -561,7 +566,7 @@ const hexTable = new Array(256);
 for (let i = 0; i < 256; ++i) hexTable[i] = `%${i < 16 ? '0' : ''}${i.toString(16).toUpperCase()}`;
 
 function uriError() {
-  return makeNodeError(URIError, 'ERR_INVALID_URI', 'URI malformed');
+  return new ERR_INVALID_URI();
 }
 
 // Node's internal/querystring encodeStr: UTF-8 percent-encoding of what noEscape does not allow.
@@ -901,19 +906,19 @@ Url.prototype.parseHost = function parseHost() {
 
 function fileURLOf(path) {
   if (typeof path === 'string') return new URL(path);
-  if (!isURL(path)) throw invalidArgType('path', ['string', 'URL'], path);
+  if (!isURL(path)) throw new ERR_INVALID_ARG_TYPE('path', ['string', 'URL'], path);
   return path;
 }
 
 function checkFileURL(url) {
-  if (url.protocol !== 'file:') throw makeNodeError(TypeError, 'ERR_INVALID_URL_SCHEME', 'The URL must be of scheme file');
+  if (url.protocol !== 'file:') throw new ERR_INVALID_URL_SCHEME('file');
   if (url.hostname !== '') {
-    throw makeNodeError(TypeError, 'ERR_INVALID_FILE_URL_HOST', 'File URL host must be "localhost" or empty on linux');
+    throw new ERR_INVALID_FILE_URL_HOST('linux');
   }
 }
 
 function invalidFileURLPath(reason) {
-  return makeNodeError(TypeError, 'ERR_INVALID_FILE_URL_PATH', `File URL path ${reason}`);
+  return new ERR_INVALID_FILE_URL_PATH(reason);
 }
 
 // Node's getPathFromURLWin32: fileURLToPath(url, { windows: true }).
@@ -940,14 +945,14 @@ function windowsPathFromURL(url) {
 // pathToFileURL(path, { windows: true }) needs path.win32.resolve, which this layer lacks.
 function windowsUnsupported(options) {
   if (options?.windows) {
-    throw makeNodeError(Error, 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM', 'Windows paths are not supported here');
+    throw new ERR_FEATURE_UNAVAILABLE_ON_PLATFORM('Windows paths are not supported here');
   }
 }
 
 function fileURLToPath(path, options = undefined) {
   const windows = options?.windows;
   const url = fileURLOf(path);
-  if (url.protocol !== 'file:') throw makeNodeError(TypeError, 'ERR_INVALID_URL_SCHEME', 'The URL must be of scheme file');
+  if (url.protocol !== 'file:') throw new ERR_INVALID_URL_SCHEME('file');
   if (windows) return windowsPathFromURL(url);
   checkFileURL(url);
   const pathname = url.pathname;
@@ -1001,7 +1006,7 @@ function pathToFileURL(filepath, options) {
 
 function urlToHttpOptions(url) {
   if (url === null || (typeof url !== 'object' && typeof url !== 'function')) {
-    throw invalidArgType('url', ['object'], url);
+    throw new ERR_INVALID_ARG_TYPE('url', ['object'], url);
   }
   const { hostname, pathname, port, username, password, search } = url;
   const options = {
@@ -1026,12 +1031,12 @@ function urlToHttpOptions(url) {
 const RESULT_KEYS = ['hash', 'hostname', 'inputs', 'password', 'pathname', 'port', 'protocol', 'search', 'username'];
 
 function invalidPattern() {
-  return makeNodeError(TypeError, 'ERR_INVALID_URL_PATTERN', 'Failed to construct URLPattern');
+  return new plain.ERR_INVALID_URL_PATTERN('Failed to construct URLPattern');
 }
 
 function checkInput(input) {
   if (input !== undefined && input !== null && typeof input !== 'string' && typeof input !== 'object') {
-    throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'URLPattern input needs to be a string or an object');
+    throw new plain.ERR_INVALID_ARG_TYPE('URLPattern input needs to be a string or an object');
   }
 }
 
@@ -1050,10 +1055,10 @@ class URLPatternImpl {
   constructor(input = undefined, baseURL = undefined, options = undefined) {
     if (input === null) input = undefined;
     if (input !== undefined && typeof input !== 'string' && typeof input !== 'object') {
-      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'Input must be an object or a string');
+      throw new plain.ERR_INVALID_ARG_TYPE('Input must be an object or a string');
     }
     if (baseURL !== undefined && baseURL !== null && typeof baseURL !== 'string' && typeof baseURL !== 'object') {
-      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'second argument must be a string or object');
+      throw new plain.ERR_INVALID_ARG_TYPE('second argument must be a string or object');
     }
     if (baseURL === null) baseURL = undefined;
     if (options === undefined && baseURL !== undefined && typeof baseURL === 'object') {
@@ -1085,7 +1090,7 @@ class URLPatternImpl {
   exec(input = undefined, baseURL = undefined) {
     checkInput(input);
     if (input !== null && typeof input === 'object' && baseURL !== undefined) {
-      throw makeNodeError(TypeError, 'ERR_OPERATION_FAILED', 'Failed to exec URLPattern');
+      throw new plain.ERR_OPERATION_FAILED('Failed to exec URLPattern');
     }
     try {
       return reshape(baseURL === undefined ? this.#pattern.exec(input ?? {}) : this.#pattern.exec(input ?? {}, `${baseURL}`));
@@ -1097,7 +1102,7 @@ class URLPatternImpl {
   test(input = undefined, baseURL = undefined) {
     checkInput(input);
     if (input !== null && typeof input === 'object' && baseURL !== undefined) {
-      throw makeNodeError(TypeError, 'ERR_OPERATION_FAILED', 'Failed to test URLPattern');
+      throw new plain.ERR_OPERATION_FAILED('Failed to test URLPattern');
     }
     try {
       return baseURL === undefined ? this.#pattern.test(input ?? {}) : this.#pattern.test(input ?? {}, `${baseURL}`);
@@ -1109,7 +1114,7 @@ class URLPatternImpl {
 // A function, not a class, so that calling it without `new` throws Node's error.
 function URLPattern(...args) {
   if (new.target === undefined) {
-    throw makeNodeError(TypeError, 'ERR_CONSTRUCT_CALL_REQUIRED', 'Cannot call constructor without `new`');
+    throw new plain.ERR_CONSTRUCT_CALL_REQUIRED('Cannot call constructor without `new`');
   }
   return Reflect.construct(URLPatternImpl, args, new.target);
 }

@@ -4,16 +4,18 @@
 
 import { format, inspectForUtil } from './internal/inspect.js';
 import { TextDecoder, TextEncoder } from './internal/encoding.js';
-import { invalidArgType, makeNodeError } from './internal/node_errors.js';
+import { codes } from './internal/errors.js';
 import { parseArgs as pkgParseArgs } from '@pkgjs/parseargs';
+
+const { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE } = codes;
 
 const kCustomPromisify = Symbol.for('nodejs.util.promisify.custom');
 
 function promisify(original) {
-  if (typeof original !== 'function') throw invalidArgType('original', ['function'], original);
+  if (typeof original !== 'function') throw new ERR_INVALID_ARG_TYPE('original', ['function'], original);
   if (original[kCustomPromisify]) {
     const fn = original[kCustomPromisify];
-    if (typeof fn !== 'function') throw invalidArgType('util.promisify.custom', ['function'], fn);
+    if (typeof fn !== 'function') throw new ERR_INVALID_ARG_TYPE('util.promisify.custom', ['function'], fn);
     return fn;
   }
   function fn(...args) {
@@ -30,18 +32,18 @@ function promisify(original) {
 promisify.custom = kCustomPromisify;
 
 function callbackify(original) {
-  if (typeof original !== 'function') throw invalidArgType('original', ['function'], original);
+  if (typeof original !== 'function') throw new ERR_INVALID_ARG_TYPE('original', ['function'], original);
   return function callbackified(...args) {
     const callback = args.pop();
-    if (typeof callback !== 'function') throw invalidArgType('last argument', ['function'], callback);
+    if (typeof callback !== 'function') throw new ERR_INVALID_ARG_TYPE('last argument', ['function'], callback);
     Reflect.apply(original, this, args).then((value) => callback(null, value), (err) => callback(err));
   };
 }
 
 function inherits(ctor, superCtor) {
-  if (ctor === undefined || ctor === null) throw invalidArgType('ctor', ['function'], ctor);
-  if (superCtor === undefined || superCtor === null) throw invalidArgType('superCtor', ['function'], superCtor);
-  if (superCtor.prototype === undefined) throw invalidArgType('superCtor.prototype', ['object'], superCtor.prototype);
+  if (ctor === undefined || ctor === null) throw new ERR_INVALID_ARG_TYPE('ctor', ['function'], ctor);
+  if (superCtor === undefined || superCtor === null) throw new ERR_INVALID_ARG_TYPE('superCtor', ['function'], superCtor);
+  if (superCtor.prototype === undefined) throw new ERR_INVALID_ARG_TYPE('superCtor.prototype', ['object'], superCtor.prototype);
   Object.defineProperty(ctor, 'super_', { value: superCtor, writable: true, configurable: true });
   Object.setPrototypeOf(ctor.prototype, superCtor.prototype);
 }
@@ -157,20 +159,20 @@ function validateFormat(key) {
   if (key === 'none' || Object.prototype.hasOwnProperty.call(colors, key)) return;
   const allowed = Object.getOwnPropertyNames(colors).map((k) => `'${k}'`).join(', ');
   const shown = typeof key === 'string' ? `'${key}'` : inspectForUtil(key);
-  throw makeNodeError(TypeError, 'ERR_INVALID_ARG_VALUE', `The argument 'format' must be one of: ${allowed}. Received ${shown}`);
+  throw new ERR_INVALID_ARG_VALUE(`The argument 'format' must be one of: ${allowed}. Received ${shown}`);
 }
 
 // A code block's output is never a terminal: with validateStream (the default) the
 // text comes back unstyled, as Node gives it for a piped stdout.
 function styleText(format, text, options = {}) {
-  if (typeof options !== 'object' || options === null) throw invalidArgType('options', ['object'], options);
+  if (typeof options !== 'object' || options === null) throw new ERR_INVALID_ARG_TYPE('options', ['object'], options);
   const { validateStream = true, stream } = options;
-  if (typeof validateStream !== 'boolean') throw invalidArgType('options.validateStream', ['boolean'], validateStream);
-  if (typeof text !== 'string') throw invalidArgType('text', ['string'], text);
+  if (typeof validateStream !== 'boolean') throw new ERR_INVALID_ARG_TYPE('options.validateStream', ['boolean'], validateStream);
+  if (typeof text !== 'string') throw new ERR_INVALID_ARG_TYPE('text', ['string'], text);
   const formats = Array.isArray(format) ? format : [format];
   for (const key of formats) validateFormat(key);
   if (validateStream) {
-    if (stream !== undefined) throw invalidArgType('stream', ['ReadableStream', 'WritableStream', 'Stream'], stream);
+    if (stream !== undefined) throw new ERR_INVALID_ARG_TYPE('stream', ['ReadableStream', 'WritableStream', 'Stream'], stream);
     return text;
   }
   let left = '';
@@ -188,7 +190,7 @@ function styleText(format, text, options = {}) {
 function parseArgs(config = {}) {
   if (config === null) throw new TypeError('Cannot convert undefined or null to object');
   const { allowNegative = false, ...rest } = config;
-  if (typeof allowNegative !== 'boolean') throw invalidArgType('allowNegative', ['boolean'], allowNegative);
+  if (typeof allowNegative !== 'boolean') throw new ERR_INVALID_ARG_TYPE('allowNegative', ['boolean'], allowNegative);
   if (!allowNegative || !Array.isArray(rest.args)) return pkgParseArgs(rest);
   const options = rest.options ?? {};
   const negated = new Set();
@@ -222,7 +224,7 @@ const ANSI = new RegExp('[\\u001B\\u009B][[\\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\\d\\/
   '|(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PR-TZcf-ntqry=><~]))', 'g');
 
 function stripVTControlCharacters(str) {
-  if (typeof str !== 'string') throw invalidArgType('str', ['string'], str);
+  if (typeof str !== 'string') throw new ERR_INVALID_ARG_TYPE('str', ['string'], str);
   return str.replace(ANSI, '');
 }
 
@@ -230,7 +232,7 @@ function toUSVString(input) { return String(input).toWellFormed(); }
 
 function formatWithOptions(inspectOptions, ...args) {
   if (typeof inspectOptions !== 'object' || inspectOptions === null) {
-    throw invalidArgType('inspectOptions', ['object'], inspectOptions);
+    throw new ERR_INVALID_ARG_TYPE('inspectOptions', ['object'], inspectOptions);
   }
   return format(args);
 }

@@ -4,8 +4,10 @@
 // options and slice arguments with Node's errors, `endings`, type normalisation,
 // ERR_INVALID_THIS for foreign receivers, enumerable prototype members.
 
-import { invalidArgValue, makeNodeError, describeReceived } from './node_errors.js';
+import { codes, describeReceived, plain } from './errors.js';
 import { TextDecoder, utf8Length, utf8Write } from './encoding.js';
+
+const { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_INVALID_THIS, ERR_MISSING_ARGS, ERR_NOT_SUPPORTED } = codes;
 
 // Registered, so module bundles (form-data) that carry their own copy can read it.
 const kBytes = Symbol.for('flow.blob.bytes');
@@ -22,11 +24,11 @@ function isAnyArrayBuffer(value) {
 
 // Node's makeException (lib/internal/webidl.js): ERR_INVALID_ARG_TYPE with a context.
 function webidlError(message) {
-  return makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', message);
+  return new plain.ERR_INVALID_ARG_TYPE(message);
 }
 
 function invalidThis(type) {
-  return makeNodeError(TypeError, 'ERR_INVALID_THIS', `Value of "this" must be of type ${type}`);
+  return new ERR_INVALID_THIS(type);
 }
 
 // sequence<(ArrayBuffer or ArrayBufferView or Blob or USVString)>.
@@ -110,12 +112,12 @@ const Blob = class {
   constructor(sources = [], options = undefined) {
     const parts = convertSources(sources);
     if (options != null && typeof options !== 'object' && typeof options !== 'function') {
-      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE',
+      throw new ERR_INVALID_ARG_TYPE(
         `The "options" argument must be a dictionary.${describeReceived(options)}`);
     }
     let { endings = 'transparent', type = '' } = options ?? {};
     endings = `${endings}`;
-    if (endings !== 'transparent' && endings !== 'native') throw invalidArgValue('options.endings', endings);
+    if (endings !== 'transparent' && endings !== 'native') throw new ERR_INVALID_ARG_VALUE('options.endings', endings);
     let length = 0;
     for (let i = 0; i < parts.length; i++) {
       parts[i] = sourceBytes(parts[i], endings);
@@ -170,7 +172,7 @@ const Blob = class {
     if (!isBlob(this)) throw invalidThis('Blob');
     const { ReadableStream } = globalThis;
     if (typeof ReadableStream !== 'function') {
-      throw makeNodeError(Error, 'ERR_NOT_SUPPORTED', 'Blob.stream() needs web streams (ReadableStream), which code blocks do not have');
+      throw new ERR_NOT_SUPPORTED('Blob.stream() needs web streams (ReadableStream), which code blocks do not have');
     }
     const bytes = this.#bytes.slice();
     return new ReadableStream({
@@ -186,7 +188,7 @@ const Blob = class {
     const { TextDecoderStream } = globalThis;
     const stream = this.stream();
     if (typeof TextDecoderStream !== 'function') {
-      throw makeNodeError(Error, 'ERR_NOT_SUPPORTED', 'Blob.textStream() needs TextDecoderStream, which code blocks do not have');
+      throw new ERR_NOT_SUPPORTED('Blob.textStream() needs TextDecoderStream, which code blocks do not have');
     }
     return stream.pipeThrough(new TextDecoderStream());
   }
@@ -220,7 +222,7 @@ const File = class extends Blob {
 
   constructor(fileBits, fileName, options = {}) {
     if (arguments.length < 2) {
-      throw makeNodeError(TypeError, 'ERR_MISSING_ARGS', 'The "fileBits" and "fileName" arguments must be specified');
+      throw new ERR_MISSING_ARGS('fileBits', 'fileName');
     }
     super(fileBits, options);
     let { lastModified } = options ?? {};

@@ -3,8 +3,10 @@
 // UTF-8 follows the WHATWG Encoding Standard (lone surrogates encode as U+FFFD,
 // invalid sequences decode to U+FFFD per maximal subpart), as Node does.
 
-import { makeNodeError } from './node_errors.js';
+import { codes, plain } from './errors.js';
 import { Uint8Array_, Uint8ArrayPrototypeToBase64, Uint8ArrayPrototypeToHex } from './primordials.js';
+
+const { ERR_ENCODING_NOT_SUPPORTED, ERR_MISSING_ARGS } = codes;
 
 const fromCharCode = String.fromCharCode;
 const CHUNK = 0x1000;
@@ -192,7 +194,7 @@ function toBytes(input) {
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   if (input instanceof ArrayBuffer || Object.prototype.toString.call(input) === '[object SharedArrayBuffer]') return new Uint8Array(input);
   // Node 20's wording, "list" included.
-  throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE',
+  throw new plain.ERR_INVALID_ARG_TYPE(
     'The "list" argument must be an instance of SharedArrayBuffer, ArrayBuffer or ArrayBufferView.');
 }
 
@@ -202,7 +204,7 @@ class TextDecoder {
     const key = `${label}`.trim().toLowerCase();
     const encoding = DECODER_LABELS[key];
     if (encoding === undefined) {
-      throw makeNodeError(RangeError, 'ERR_ENCODING_NOT_SUPPORTED', `The "${label}" encoding is not supported`);
+      throw new ERR_ENCODING_NOT_SUPPORTED(label);
     }
     this.#encoding = encoding;
     this.#fatal = Boolean(options?.fatal);
@@ -218,7 +220,7 @@ class TextDecoder {
       if (!this.#ignoreBOM && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
       const text = utf8Decode(bytes, start, bytes.length);
       if (this.#fatal && text.includes('\ufffd') && !isValidUtf8(bytes, start)) {
-        throw makeNodeError(TypeError, 'ERR_ENCODING_INVALID_ENCODED_DATA', 'The encoded data was not valid for encoding utf-8');
+        throw new plain.ERR_ENCODING_INVALID_ENCODED_DATA('The encoded data was not valid for encoding utf-8');
       }
       return text;
     }
@@ -256,7 +258,7 @@ function domException(message, name) {
 
 function btoa(input) {
   if (arguments.length === 0) {
-    throw makeNodeError(TypeError, 'ERR_MISSING_ARGS', 'The "input" argument must be specified');
+    throw new ERR_MISSING_ARGS('input');
   }
   const str = `${input}`;
   const bytes = new Uint8Array(str.length);
@@ -270,7 +272,7 @@ function btoa(input) {
 
 function atob(input) {
   if (arguments.length === 0) {
-    throw makeNodeError(TypeError, 'ERR_MISSING_ARGS', 'The "input" argument must be specified');
+    throw new ERR_MISSING_ARGS('input');
   }
   let str = `${input}`.replace(/[\t\n\f\r ]/g, '');
   if (str.length % 4 === 0) str = str.replace(/==?$/, '');

@@ -2,8 +2,10 @@
 // DOMException, Event, EventTarget, AbortController and AbortSignal: the web
 // classes Node exposes as globals (lib/internal/event_target.js, abort_controller.js).
 
-import { invalidArgType, makeNodeError, outOfRange } from './node_errors.js';
+import { codes, plain } from './errors.js';
 import { setTimeout as setTimer } from './timers.js';
+
+const { ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE } = codes;
 
 const CODES = {
   IndexSizeError: 1, HierarchyRequestError: 3, WrongDocumentError: 4, InvalidCharacterError: 5,
@@ -38,7 +40,7 @@ class Event {
   #type; #cancelable; #bubbles; #composed; #defaultPrevented = false; #timeStamp;
   #target = null; #currentTarget = null;
   constructor(type, options = undefined) {
-    if (arguments.length === 0) throw invalidArgType('type', ['string'], undefined);
+    if (arguments.length === 0) throw new ERR_INVALID_ARG_TYPE('type', ['string'], undefined);
     this.#type = `${type}`;
     this.#cancelable = Boolean(options?.cancelable);
     this.#bubbles = Boolean(options?.bubbles);
@@ -93,7 +95,7 @@ class EventTarget {
     if (i >= 0) list.splice(i, 1);
   }
   dispatchEvent(event) {
-    if (!(event instanceof Event)) throw invalidArgType('event', ['Event'], event);
+    if (!(event instanceof Event)) throw new ERR_INVALID_ARG_TYPE('event', ['Event'], event);
     dispatching(event, this);
 
     const list = [...(this.#listeners.get(event.type) ?? [])];
@@ -115,7 +117,7 @@ const kCreate = Symbol('kCreate');
 class AbortSignal extends EventTarget {
   #aborted = false; #reason = undefined; #onabort = null;
   constructor(key) {
-    if (key !== kCreate) throw makeNodeError(TypeError, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+    if (key !== kCreate) throw new ERR_ILLEGAL_CONSTRUCTOR();
     super();
   }
   get aborted() { return this.#aborted; }
@@ -134,9 +136,9 @@ class AbortSignal extends EventTarget {
     return signal;
   }
   static timeout(delay) {
-    if (typeof delay !== 'number') throw invalidArgType('delay', ['number'], delay);
-    if (!Number.isInteger(delay)) throw outOfRange('delay', 'an integer', delay);
-    if (!(delay >= 0 && delay <= 4294967295)) throw outOfRange('delay', '>= 0 && <= 4294967295', delay);
+    if (typeof delay !== 'number') throw new ERR_INVALID_ARG_TYPE('delay', ['number'], delay);
+    if (!Number.isInteger(delay)) throw new ERR_OUT_OF_RANGE('delay', 'an integer', delay);
+    if (!(delay >= 0 && delay <= 4294967295)) throw new ERR_OUT_OF_RANGE('delay', '>= 0 && <= 4294967295', delay);
     const signal = new AbortSignal(kCreate);
     setTimer(() => abortSignal(signal, new DOMException('The operation was aborted due to timeout', 'TimeoutError')), delay);
     return signal;
@@ -144,12 +146,12 @@ class AbortSignal extends EventTarget {
   static any(signals) {
     // WebIDL sequence<AbortSignal>, with Node 24's wording.
     if (signals === null || typeof signals !== 'object' || typeof signals[Symbol.iterator] !== 'function') {
-      throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', 'signals cannot be converted to sequence.');
+      throw new plain.ERR_INVALID_ARG_TYPE('signals cannot be converted to sequence.');
     }
     const list = [...signals];
     for (let i = 0; i < list.length; i++) {
       if (!(list[i] instanceof AbortSignal)) {
-        throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', `signals[${i}] is not of type AbortSignal.`);
+        throw new plain.ERR_INVALID_ARG_TYPE(`signals[${i}] is not of type AbortSignal.`);
       }
     }
     const signal = new AbortSignal(kCreate);

@@ -44,7 +44,7 @@ import { seedRandom } from './random.js';
 import { releaseWaits } from './async_sources.js';
 import { beginExecution, endExecution, isLive, setHeapFigures } from './state.js';
 import {
-  ArrayPrototypeJoin, FunctionPrototypeToString, JSONParse, JSONStringify, MapPrototypeGet,
+  ArrayPrototypeJoin, Error_, FunctionPrototypeToString, JSONParse, JSONStringify, MapPrototypeGet,
   MapPrototypeHas, MapPrototypeSet, ObjectDefineProperty, ObjectFreeze, PromisePrototypeThen,
   PromiseResolve, Promise_, ReflectApply, SafeMap, StringPrototypeCharCodeAt, String_,
   StringPrototypeIndexOf, StringPrototypeSlice,
@@ -335,7 +335,18 @@ function resetRuntime() {
     const repairs = resetSharedState();
     return encodeReport(true, repairs);
   } catch (problem) {
-    return encodeReport(false, String_(problem));
+    return encodeReport(false, problemText(problem));
+  }
+}
+
+// What the reset could not put back (ERR_SHARED_STATE_NOT_RESTORED's message), or any
+// other error as it converts to a string.
+function problemText(problem) {
+  try {
+    if (problem instanceof Error_ && problem.code === 'ERR_SHARED_STATE_NOT_RESTORED') return problem.message;
+    return String_(problem);
+  } catch {
+    return 'an error that cannot be converted to a string';
   }
 }
 

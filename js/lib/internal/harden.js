@@ -38,6 +38,9 @@ import {
   TypedArrayPrototypeGetByteOffset, Uint8Array_, WeakMapPrototypeHas, WeakSetPrototypeAdd, WeakSetPrototypeHas,
   DataViewPrototypeGetBuffer, SharedArrayBufferPrototypeGetByteLength, Error_, ObjectPrototypeToString, SafeSet,
 } from './primordials.js';
+import { plain } from './errors.js';
+
+const { ERR_SHARED_STATE_NOT_RESTORED } = plain;
 
 const hardened = new SafeWeakSet();
 const slots = new SafeMap(); // object -> [keys that stay writable]
@@ -205,7 +208,7 @@ function recordBytes(buffer, offset, length) {
 }
 
 // Compares what recordInternalState() saw with the state now and puts it back.
-// Returns the number of repairs, or throws a string when it cannot repair.
+// Returns the number of repairs, or throws ERR_SHARED_STATE_NOT_RESTORED when it cannot repair.
 function checkInternalState() {
   let repairs = 0;
   const { maps, sets, dates, buffers } = internalState;
@@ -231,7 +234,7 @@ function checkInternalState() {
   }
   for (let i = 0; i < buffers.length; i++) {
     const { view, copy } = buffers[i];
-    if (TypedArrayPrototypeGetByteLength(view) !== copy.length) throw 'a shared ArrayBuffer was detached or resized';
+    if (TypedArrayPrototypeGetByteLength(view) !== copy.length) throw new ERR_SHARED_STATE_NOT_RESTORED('a shared ArrayBuffer was detached or resized');
     for (let j = 0; j < copy.length; j++) {
       if (view[j] !== copy[j]) {
         repairs++;
@@ -463,7 +466,7 @@ function shapeChange(shape) {
   return '';
 }
 
-// Throws a string when one of `roots` is no longer frozen (a fault of the layer: a
+// Throws ERR_SHARED_STATE_NOT_RESTORED when one of `roots` is no longer frozen (a fault of the layer: a
 // frozen object cannot be unfrozen, so this guards against an object that was never
 // hardened being found among the roots).
 function checkFrozen(roots) {
@@ -471,7 +474,7 @@ function checkFrozen(roots) {
     const obj = roots[i];
     if (isObjectLike(obj) && !WeakSetPrototypeHas(unfrozen, obj) && !ObjectIsFrozen(obj) &&
         MapPrototypeGet(slots, obj) === undefined && ObjectIsExtensible(obj)) {
-      throw `a shared object is not frozen: ${safeName(obj)}`;
+      throw new ERR_SHARED_STATE_NOT_RESTORED(`a shared object is not frozen: ${safeName(obj)}`);
     }
   }
 }

@@ -17,7 +17,7 @@
 // ES module helper (makeRequire): nothing of them outlives the execution.
 
 import { MODULES } from '../../modules.manifest.mjs';
-import { SecurityError } from './errors.js';
+import { SecurityError, codes, plain } from './errors.js';
 import { harden } from './harden.js';
 import { addRestorer } from './per_execution.js';
 import { hooksOf } from './shared_modules.js';
@@ -26,6 +26,8 @@ import {
   PromiseResolve, ReflectApply, SafeMap, SafeSet, SetPrototypeHas, StringPrototypeSlice, StringPrototypeStartsWith,
   TypeError_,
 } from './primordials.js';
+
+const { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE } = codes;
 
 const PromiseReject = Promise.reject.bind(Promise);
 const ArrayPrototypeIncludes = Function.prototype.call.bind(Array.prototype.includes);
@@ -146,10 +148,8 @@ function availableModules() {
 }
 
 function notFound(id) {
-  const err = new Error(`Cannot find module '${id}'. Available modules: ` +
+  return new plain.MODULE_NOT_FOUND(`Cannot find module '${id}'. Available modules: ` +
     `${ArrayPrototypeJoin(availableModules(), ', ')}.`);
-  err.code = 'MODULE_NOT_FOUND';
-  return err;
 }
 
 // `lodash/get` -> the function `get` of lodash; `date-fns/format` -> an object
@@ -172,14 +172,8 @@ function resolveAlias(name, execution) {
 }
 
 function invalidId(id) {
-  if (typeof id !== 'string') {
-    const err = new TypeError_(`The "id" argument must be of type string. Received ${id === null ? 'null' : typeof id}`);
-    err.code = 'ERR_INVALID_ARG_TYPE';
-    return err;
-  }
-  const err = new TypeError_("The argument 'id' must be a non-empty string. Received ''");
-  err.code = 'ERR_INVALID_ARG_VALUE';
-  return err;
+  if (typeof id !== 'string') return new ERR_INVALID_ARG_TYPE('id', 'string', id);
+  return new ERR_INVALID_ARG_VALUE('id', id, 'must be a non-empty string');
 }
 
 // require() as code blocks see it; `execution` holds the execution's cache of
@@ -199,10 +193,8 @@ function userRequire(id, execution) {
   const aliased = resolveAlias(name, execution);
   if (aliased !== undefined) return aliased;
   if (ArrayPrototypeIncludes(known.modules, name)) {
-    const err = new Error(`Module '${id}' was not prepared for this code block: require npm modules ` +
+    throw new plain.MODULE_NOT_FOUND(`Module '${id}' was not prepared for this code block: require npm modules ` +
       `with a string literal, e.g. require('${name}'), so the service can load them before the code runs.`);
-    err.code = 'MODULE_NOT_FOUND';
-    throw err;
   }
   throw notFound(id);
 }

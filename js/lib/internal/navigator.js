@@ -2,15 +2,17 @@
 // globalThis.navigator as Node 24 defines it, with values that tell nothing about the
 // host: one processor (a code block has one thread), the runtime's default locale.
 
-import { makeNodeError } from './node_errors.js';
-import { IntlDateTimeFormat } from './primordials.js';
+import { codes } from './errors.js';
+import { IntlDateTimeFormat, Symbol_ } from './primordials.js';
 
-const kConstruct = Symbol('kConstruct');
+const { ERR_ILLEGAL_CONSTRUCTOR } = codes;
+
+const kConstruct = Symbol_('kConstruct');
 const MAJOR = 24;
 
 class Navigator {
   constructor(token) {
-    if (token !== kConstruct) throw makeNodeError(TypeError, 'ERR_ILLEGAL_CONSTRUCTOR', 'Illegal constructor');
+    if (token !== kConstruct) throw new ERR_ILLEGAL_CONSTRUCTOR();
   }
 
   get hardwareConcurrency() { return 1; }

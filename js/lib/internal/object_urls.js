@@ -6,16 +6,15 @@
 // registry is emptied after every execution (per_execution.js lists it).
 
 import { Blob, blobData } from './blob.js';
-import { invalidArgType } from './node_errors.js';
+import { codes } from './errors.js';
 import { addRestorer } from './per_execution.js';
 import { randomUUID } from './random.js';
 import {
-  MapPrototypeClear, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet,
-  RegExpPrototypeExec, SafeMap, SafeSet, SetPrototypeHas, StringPrototypeIndexOf, StringPrototypeReplace,
-  StringPrototypeSlice, StringPrototypeSplit, uncurryThis,
+  MapPrototypeClear, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, RegExpPrototypeExec, SafeMap, SafeSet, SetPrototypeHas, StringPrototypeIndexOf, StringPrototypeReplace, StringPrototypeSlice, StringPrototypeSplit, StringPrototypeToLowerCase,
 } from './primordials.js';
 
-const StringPrototypeToLowerCase = uncurryThis(String.prototype.toLowerCase);
+const { ERR_INVALID_ARG_TYPE } = codes;
+
 
 const registry = new SafeMap(); // uuid -> { bytes, type }
 addRestorer(() => MapPrototypeClear(registry));
@@ -27,7 +26,7 @@ const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 
 function createObjectURL(obj) {
   const data = blobData(obj);
-  if (data === undefined) throw invalidArgType('obj', ['Blob'], obj);
+  if (data === undefined) throw new ERR_INVALID_ARG_TYPE('obj', ['Blob'], obj);
   const id = randomUUID();
   MapPrototypeSet(registry, id, data);
   return `blob:nodedata:${id}`;

@@ -1,40 +1,25 @@
 'use strict';
 // util.parseArgs is the @pkgjs/parseargs package, Node's upstream of it; the build gives
-// it these in place of its own internal/errors.js and internal/validators.js, so that
-// its errors are Node 24's: TypeErrors, with Node's codes and messages.
+// it these in place of its own internal/errors.js, internal/validators.js and
+// internal/primordials.js, so that its errors are Node 24's (the registry's codes).
 
-import { describeReceived, invalidArgType, invalidArgValue, makeNodeError } from './node_errors.js';
+import { codes, describeReceived } from './errors.js';
+import {
+  ArrayIsArray, ArrayPrototypeFind, ArrayPrototypeForEach, ArrayPrototypeIncludes, ArrayPrototypeJoin, ArrayPrototypeMap,
+  ArrayPrototypePush, ArrayPrototypeShift, ArrayPrototypeSlice, ArrayPrototypeUnshift, ObjectCreate, ObjectEntries,
+  ObjectFreeze, ObjectPrototypeHasOwnProperty, StringPrototypeCharAt, StringPrototypeIncludes,
+  StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeStartsWith,
+} from './primordials.js';
 
-const parseArgsError = (code) => (message) => makeNodeError(TypeError, code, message);
-const invalidOptionValue = parseArgsError('ERR_PARSE_ARGS_INVALID_OPTION_VALUE');
-const unknownOption = parseArgsError('ERR_PARSE_ARGS_UNKNOWN_OPTION');
-const unexpectedPositional = parseArgsError('ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL');
+const { ERR_INVALID_ARG_TYPE } = codes;
 
-// The package constructs these with `new`; a constructor that returns an object gives that object.
-function ERR_INVALID_ARG_TYPE(name, expected, actual) { return invalidArgType(name, [expected], actual); }
-function ERR_INVALID_ARG_VALUE(name, value, reason) { return invalidArgValue(name, value, reason); }
-function ERR_PARSE_ARGS_INVALID_OPTION_VALUE(message) { return invalidOptionValue(message); }
-function ERR_PARSE_ARGS_UNKNOWN_OPTION(option, allowPositionals) {
-  const suggestDashDash = allowPositionals ? '. To specify a positional argument starting with a \'-\', place it at ' +
-    `the end of the command after '--', as in '-- ${JSON.stringify(option)}` : '';
-  return unknownOption(`Unknown option '${option}'${suggestDashDash}`);
-}
-function ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL(positional) {
-  return unexpectedPositional(`Unexpected argument '${positional}'. This command does not take positional arguments`);
-}
-
-const codes = {
-  ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_PARSE_ARGS_INVALID_OPTION_VALUE, ERR_PARSE_ARGS_UNKNOWN_OPTION,
-  ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL,
-};
-
-function validateString(value, name) { if (typeof value !== 'string') throw invalidArgType(name, ['string'], value); }
-function validateBoolean(value, name) { if (typeof value !== 'boolean') throw invalidArgType(name, ['boolean'], value); }
-function validateArray(value, name) { if (!Array.isArray(value)) throw invalidArgType(name, ['Array'], value); }
+function validateString(value, name) { if (typeof value !== 'string') throw new ERR_INVALID_ARG_TYPE(name, 'string', value); }
+function validateBoolean(value, name) { if (typeof value !== 'boolean') throw new ERR_INVALID_ARG_TYPE(name, 'boolean', value); }
+function validateArray(value, name) { if (!ArrayIsArray(value)) throw new ERR_INVALID_ARG_TYPE(name, 'Array', value); }
 function validateUnion(value, name, union) {
-  if (union.includes(value)) return;
-  const subject = name.includes('.') ? `The "${name}" property` : `The "${name}" argument`;
-  throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', `${subject} must be ('${union.join('|')}').${describeReceived(value)}`);
+  if (ArrayPrototypeIncludes(union, value)) return;
+  const subject = StringPrototypeIncludes(name, '.') ? `The "${name}" property` : `The "${name}" argument`;
+  throw new ERR_INVALID_ARG_TYPE(`${subject} must be ('${ArrayPrototypeJoin(union, '|')}').${describeReceived(value)}`);
 }
 function validateStringArray(value, name) {
   validateArray(value, name);
@@ -46,9 +31,9 @@ function validateBooleanArray(value, name) {
 }
 function validateObject(value, name, options) {
   const { allowArray = false, allowFunction = false, nullable = false } = options ?? {};
-  if ((!nullable && value === null) || (!allowArray && Array.isArray(value)) ||
+  if ((!nullable && value === null) || (!allowArray && ArrayIsArray(value)) ||
       (typeof value !== 'object' && (!allowFunction || typeof value !== 'function'))) {
-    throw invalidArgType(name, ['object'], value);
+    throw new ERR_INVALID_ARG_TYPE(name, 'object', value);
   }
 }
 
@@ -58,31 +43,34 @@ const validators = {
 };
 
 // What the package takes from its own internal/primordials.js, which copies every
-// global's methods when it loads (6.7 ms and 0.8 MB per runtime, bench/runtime_cost.py).
-const uncurry = (fn) => (self, ...args) => Reflect.apply(fn, self, args);
-const A = Array.prototype;
-const S = String.prototype;
+// global's methods when it loads (bench/runtime_cost.py): the layer's, where it has them.
 const primordials = {
-  ArrayIsArray: Array.isArray,
-  ArrayPrototypeFind: uncurry(A.find),
-  ArrayPrototypeForEach: uncurry(A.forEach),
-  ArrayPrototypeIncludes: uncurry(A.includes),
-  ArrayPrototypeJoin: uncurry(A.join),
-  ArrayPrototypeMap: uncurry(A.map),
-  ArrayPrototypePush: uncurry(A.push),
-  ArrayPrototypePushApply: (self, items) => Reflect.apply(A.push, self, items),
-  ArrayPrototypeShift: uncurry(A.shift),
-  ArrayPrototypeSlice: uncurry(A.slice),
-  ArrayPrototypeUnshiftApply: (self, items) => Reflect.apply(A.unshift, self, items),
-  ObjectCreate: Object.create,
-  ObjectEntries: Object.entries,
-  ObjectFreeze: Object.freeze,
-  ObjectPrototypeHasOwnProperty: uncurry(Object.prototype.hasOwnProperty),
-  StringPrototypeCharAt: uncurry(S.charAt),
-  StringPrototypeIncludes: uncurry(S.includes),
-  StringPrototypeIndexOf: uncurry(S.indexOf),
-  StringPrototypeSlice: uncurry(S.slice),
-  StringPrototypeStartsWith: uncurry(S.startsWith),
+  ArrayIsArray,
+  ArrayPrototypeFind,
+  ArrayPrototypeForEach,
+  ArrayPrototypeIncludes,
+  ArrayPrototypeJoin,
+  ArrayPrototypeMap,
+  ArrayPrototypePush,
+  ArrayPrototypePushApply: (self, items) => {
+    for (let i = 0; i < items.length; i++) ArrayPrototypePush(self, items[i]);
+    return self.length;
+  },
+  ArrayPrototypeShift,
+  ArrayPrototypeSlice,
+  ArrayPrototypeUnshiftApply: (self, items) => {
+    for (let i = items.length - 1; i >= 0; i--) ArrayPrototypeUnshift(self, items[i]);
+    return self.length;
+  },
+  ObjectCreate,
+  ObjectEntries,
+  ObjectFreeze,
+  ObjectPrototypeHasOwnProperty,
+  StringPrototypeCharAt,
+  StringPrototypeIncludes,
+  StringPrototypeIndexOf,
+  StringPrototypeSlice,
+  StringPrototypeStartsWith,
 };
 
 export { codes, primordials, validators };

@@ -39,12 +39,15 @@
 //   finalizers, console buffer, ArrayBuffer  execution settles, and again at the reset
 //   budget, random seed
 
+import { plain } from './errors.js';
 import { checkFrozen, checkInternalState, keepWritable, shapeChange, shapeOf } from './harden.js';
 import {
   ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectIs, ObjectIsExtensible, ReflectDefineProperty,
   ReflectDeleteProperty, ReflectGetPrototypeOf, ReflectOwnKeys, ReflectSetPrototypeOf, RegExpPrototypeExec, SafeSet,
   SetPrototypeAdd, SetPrototypeHas, String_, TypeError_,
 } from './primordials.js';
+
+const { ERR_SHARED_STATE_NOT_RESTORED } = plain;
 
 const EMPTY_PATTERN = /(?:)/;
 const slots = []; // { obj, key, initial, fresh }: fresh() gives a new initial value
@@ -110,15 +113,15 @@ function sameDescriptor(a, b) {
 }
 
 // Puts the global object's own properties back. Returns the number of repairs;
-// throws a string when one cannot be undone.
+// throws ERR_SHARED_STATE_NOT_RESTORED when one cannot be undone.
 function restoreGlobals() {
   const { global, keys, descriptors, proto } = globalBaseline;
   let repairs = 0;
   if (ReflectGetPrototypeOf(global) !== proto) {
     repairs++;
-    if (!ReflectSetPrototypeOf(global, proto)) throw 'the global object\'s prototype cannot be put back';
+    if (!ReflectSetPrototypeOf(global, proto)) throw new ERR_SHARED_STATE_NOT_RESTORED('the global object\'s prototype cannot be put back');
   }
-  if (!ObjectIsExtensible(global)) throw 'the global object was made non-extensible';
+  if (!ObjectIsExtensible(global)) throw new ERR_SHARED_STATE_NOT_RESTORED('the global object was made non-extensible');
   const now = ReflectOwnKeys(global);
   if (now.length !== keys.length || !sameKeys(now, keys)) {
     const known = new SafeSet();
@@ -126,13 +129,13 @@ function restoreGlobals() {
     for (let i = 0; i < now.length; i++) {
       if (SetPrototypeHas(known, now[i])) continue;
       repairs++;
-      if (!ReflectDeleteProperty(global, now[i])) throw `global ${String_(now[i])} cannot be deleted`;
+      if (!ReflectDeleteProperty(global, now[i])) throw new ERR_SHARED_STATE_NOT_RESTORED(`global ${String_(now[i])} cannot be deleted`);
     }
   }
   for (let i = 0; i < keys.length; i++) {
     if (sameDescriptor(ObjectGetOwnPropertyDescriptor(global, keys[i]), descriptors[i])) continue;
     repairs++;
-    if (!ReflectDefineProperty(global, keys[i], descriptors[i])) throw `global ${String_(keys[i])} cannot be put back`;
+    if (!ReflectDefineProperty(global, keys[i], descriptors[i])) throw new ERR_SHARED_STATE_NOT_RESTORED(`global ${String_(keys[i])} cannot be put back`);
   }
   return repairs;
 }
@@ -157,8 +160,8 @@ function resetSlots() {
   return repairs;
 }
 
-// After every execution. Returns the number of repairs; throws a string naming what
-// could not be repaired (the runtime is then retired).
+// After every execution. Returns the number of repairs; throws ERR_SHARED_STATE_NOT_RESTORED
+// naming what could not be repaired (the runtime is then retired).
 function resetSharedState() {
   let repairs = restoreGlobals();
   repairs += resetSlots();
@@ -166,7 +169,7 @@ function resetSharedState() {
   repairs += checkInternalState();
   for (let i = 0; i < checkedShapes.length; i++) {
     const change = shapeChange(checkedShapes[i]);
-    if (change !== '') throw `a shared object was changed: ${change}`;
+    if (change !== '') throw new ERR_SHARED_STATE_NOT_RESTORED(`a shared object was changed: ${change}`);
   }
   checkFrozen(frozenRoots);
   RegExpPrototypeExec(EMPTY_PATTERN, '');

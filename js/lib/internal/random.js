@@ -4,11 +4,13 @@
 // keystream (RFC 8439 block function). Math.random is never used.
 
 import { DOMException } from './event_target.js';
-import { makeNodeError } from './node_errors.js';
+import { codes, plain } from './errors.js';
 import {
   ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ReflectGetPrototypeOf,
-  SafeSet, SetPrototypeHas, SymbolToStringTag, TypeError_, Uint8Array_, uncurryThis,
+  SafeSet, SetPrototypeHas, SymbolToStringTag, Uint8Array_, uncurryThis,
 } from './primordials.js';
+
+const { ERR_INVALID_THIS } = codes;
 
 const state = new Uint32Array(16);
 const block = new Uint32Array(16);
@@ -77,7 +79,7 @@ function fillIntegerArray(data) {
 }
 
 function invalidThis() {
-  return makeNodeError(TypeError_, 'ERR_INVALID_THIS', 'Value of "this" must be of type Crypto');
+  return new ERR_INVALID_THIS('Crypto');
 }
 
 function randomUUID() {
@@ -105,7 +107,7 @@ function makeWebCrypto() {
   function getRandomValues(array) {
     if (this !== crypto) throw invalidThis();
     if (arguments.length < 1) {
-      throw makeNodeError(TypeError_, 'ERR_MISSING_ARGS',
+      throw new plain.ERR_MISSING_ARGS(
         "Failed to execute 'getRandomValues' on 'Crypto': 1 argument required, but only 0 present.");
     }
     return fillIntegerArray(array);

@@ -9,11 +9,11 @@ import { isMemoryLimitError } from './memory.js';
 import {
   ArrayPrototypeJoin, JSONStringify, NumberParseInt, ObjectPrototypeHasOwnProperty,
   ObjectPrototypeToString, RegExpPrototypeExec, StringPrototypeIncludes, StringPrototypeReplace, StringPrototypeSlice,
-  StringPrototypeSplit, String_, TypeError_,
+  StringPrototypeSplit, String_, TypeError_, Error_, RegExp_,
 } from './primordials.js';
 
 // `<script>:line:column` at the end of a stack frame, in the user's script.
-const FRAME_LOCATION = new RegExp(`${escapeRegExp(USER_SCRIPT)}:(\\d+):(\\d+)\\)?$`);
+const FRAME_LOCATION = new RegExp_(`${escapeRegExp(USER_SCRIPT)}:(\\d+):(\\d+)\\)?$`);
 const NATIVE_TYPES = { SyntaxError: true, ReferenceError: true, TypeError: true, RangeError: true, URIError: true };
 
 function escapeRegExp(text) {
@@ -100,7 +100,7 @@ function readErrorFields(err) {
 }
 
 function isErrorObject(value) {
-  return value instanceof Error || (value !== null && typeof value === 'object' &&
+  return value instanceof Error_ || (value !== null && typeof value === 'object' &&
     ObjectPrototypeToString(value) === '[object Error]');
 }
 

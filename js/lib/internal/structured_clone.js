@@ -6,7 +6,9 @@
 import { cloneBlob, isBlob } from './blob.js';
 
 import { DOMException } from './event_target.js';
-import { makeNodeError } from './node_errors.js';
+import { codes, plain } from './errors.js';
+
+const { ERR_MISSING_ARGS } = codes;
 
 const cloneError = (message) => new DOMException(message, 'DataCloneError');
 const dataCloneError = (value) =>
@@ -20,12 +22,12 @@ const isDetached = (buffer) => buffer.detached;
 function transferList(options) {
   if (options === undefined || options === null) return [];
   if (typeof options !== 'object' && typeof options !== 'function') {
-    throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', "Failed to execute 'structuredClone': Options cannot be converted to a dictionary");
+    throw new plain.ERR_INVALID_ARG_TYPE("Failed to execute 'structuredClone': Options cannot be converted to a dictionary");
   }
   const { transfer } = options;
   if (transfer === undefined) return [];
   if (transfer === null || typeof transfer !== 'object' || typeof transfer[Symbol.iterator] !== 'function') {
-    throw makeNodeError(TypeError, 'ERR_INVALID_ARG_TYPE', "Failed to execute 'structuredClone': transfer in Options cannot be converted to sequence.");
+    throw new plain.ERR_INVALID_ARG_TYPE("Failed to execute 'structuredClone': transfer in Options cannot be converted to sequence.");
   }
   const list = [...transfer];
   for (let i = 0; i < list.length; i++) {
@@ -39,7 +41,7 @@ function transferList(options) {
 function structuredClone(value, options) {
   if (arguments.length === 0) {
     // Node 24's own message, doubled "argument" and all.
-    throw makeNodeError(TypeError, 'ERR_MISSING_ARGS', 'The "The value argument must be specified" argument must be specified');
+    throw new ERR_MISSING_ARGS('The value argument must be specified');
   }
   const transfers = transferList(options);
   const seen = new Map();

@@ -4,13 +4,15 @@
 // execution settles, `cancelAll()` wakes and discards every pending wait so nothing
 // from it can run during a later execution on the same runtime.
 
-import { invalidArgType } from './node_errors.js';
+import { codes } from './errors.js';
 import { currentSerial, isLive } from './state.js';
 import {
   AtomicsNotify, AtomicsWaitAsync, Int32Array_, NumberIsFinite, PromisePrototypeThen,
   SafeSet, SetPrototypeAdd, SetPrototypeClear, SetPrototypeForEach, SharedArrayBuffer_, SymbolToPrimitive,
   ReflectApply,
 } from './primordials.js';
+
+const { ERR_INVALID_ARG_TYPE } = codes;
 
 const TIMEOUT_MAX = 2 ** 31 - 1;
 const IMMEDIATE_WAIT_MS = 0.001;
@@ -20,7 +22,7 @@ let nextId = 1; // restarts with every execution (cancelAll): ids would count ot
 let onError = null; // (err) => void, installed by the execution module
 
 function invalidCallback(callback) {
-  return invalidArgType('callback', ['function'], callback);
+  return new ERR_INVALID_ARG_TYPE('callback', ['function'], callback);
 }
 
 // Node clamps delays outside [1, TIMEOUT_MAX] (and NaN) to 1 ms.
