@@ -66,9 +66,8 @@ class Settings(BaseSettings):
     max_console_entries: int = Field(100, ge=0, le=100_000)
     max_console_bytes: int = Field(64 * 1024, ge=0, le=16 * MiB)
 
-    # Pool (per worker process). A runtime costs ~18-30 ms to create and ~3 MB of RSS
-    # when idle (bench/runtime_cost.py), so a small warm pool that grows on demand
-    # is cheap; the maximum bounds the worst case of MAX x RUNTIME_MEMORY_LIMIT_MB.
+    # Pool (per worker process): a small warm pool that grows on demand, because an idle
+    # runtime is cheap (docs/performance.md); the maximum bounds MAX x RUNTIME_MEMORY_LIMIT_MB.
     runtime_pool_size: int = Field(4, ge=1, le=1000, description="initial runtimes")
     min_runtime_pool_size: int = Field(2, ge=1, le=1000)
     max_runtime_pool_size: int = Field(32, ge=1, le=1000)

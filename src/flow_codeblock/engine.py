@@ -1,14 +1,13 @@
 """The V8 binding: one isolate and context, driven through mini-racer's C entry points.
 
 mini-racer's Python layer hops through a per-context event-loop thread for every
-call (~280-525 us of CPU per eval, DESIGN.md section 1). This module posts work
-straight to V8 (`mr_eval`) from the event loop, and V8's thread answers by writing
+call, which costs more CPU than the call itself (DESIGN.md section 1). This module posts
+work straight to V8 (`mr_eval`) from the event loop, and V8's thread answers by writing
 the result's address into an eventfd that the event loop reads (`_eventfd_callback`):
 no Python runs on V8's threads, so an answer never waits for the GIL and needs no
-wake-up pipe. A round trip costs ~45-55 us of CPU (bench/engine_path.py), against
-~110 us when the callback was a ctypes function handing results to the loop. It depends on
-mini-racer internals, so the version is pinned exactly and this is the only module
-that touches them.
+wake-up pipe (figures: docs/performance.md, "Figures behind the code's choices"). It
+depends on mini-racer internals, so the version is pinned exactly and this is the only
+module that touches them.
 
 The short calls of the request path (`mr_eval`, `mr_call_function`,
 `mr_alloc_string_val`, `mr_free_value`, `mr_cancel_task`,
@@ -145,10 +144,9 @@ def _gil_keeping(dll: ctypes.CDLL) -> ctypes.PyDLL:
 
 def _warm_up(dll: ctypes.CDLL) -> None:
     """Creates and frees one isolate here, once, before the pool creates its first
-    runtimes on several threads at once. V8 finishes parts of its process-wide set-up
-    (PartitionAlloc's configurable pool) on the first isolate; a start of `codeblock run`
-    on a loaded machine once aborted with "Check failed: !IsConfigurablePoolInitialized()"
-    there. Not reproduced since in 150 starts with or without this; it costs ~2 ms."""
+    runtimes on several threads at once: V8 finishes parts of its process-wide set-up
+    (PartitionAlloc's configurable pool) on the first isolate, and that set-up must not
+    race (the abort it once caused: docs/performance.md, "Figures behind the code's choices")."""
     noop = _mr_dll.mr_callback_func(lambda callback_id, raw: None)
     ctx = dll.mr_init_context(noop)
     dll.mr_free_context(ctx)

@@ -1,8 +1,8 @@
 """The runtime pool and its health checker (DESIGN.md section 4).
 
 All bookkeeping lives on the event loop, so there is no lock: every method here
-runs on the loop and never blocks. Creating a runtime (~18-30 ms) and closing one
-(~0.5 ms) run in threads. A health check takes a snapshot, plans with the pure
+runs on the loop and never blocks. Creating a runtime and closing one block, so
+they run in threads. A health check takes a snapshot, plans with the pure
 rules of policy.py, and applies the plan in short synchronous steps; the longest
 such step is measured (`health_check_loop_block_seconds`) because it is the only
 time a check can delay a request.
@@ -33,10 +33,9 @@ __all__ = ["PoolStats", "RuntimePool"]
 
 log = logging.getLogger(__name__)
 
-# Heap statistics are read from at most this many idle runtimes per check: one
-# read costs ~0.5 ms of CPU in V8 (bench/pool_maintenance.py showed 16 per check
-# doubling request p99 under load), so the runtimes that ran the most executions
-# since their last reading go first.
+# Heap statistics are read from at most this many idle runtimes per check, because
+# each read takes V8 CPU from requests (docs/performance.md, "Figures behind the
+# code's choices"); the runtimes that ran the most executions since their last reading go first.
 _HEAP_SAMPLE_PER_CHECK = 2
 # How long an execution waits for a runtime before the pool grows on demand.
 _GROW_AFTER_WAIT_S = 0.005
@@ -87,8 +86,8 @@ class RuntimePool:
         self._health_task: asyncio.Task[None] | None = None
         self.last_check_loop_block_s = 0.0
         # Replacements are maintenance: built one at a time, so a batch of recycled
-        # runtimes (~20 ms of CPU each to bootstrap) never takes every core from
-        # requests at once. Growth, which requests wait for, is not throttled.
+        # runtimes never takes every core from requests at once. Growth, which
+        # requests wait for, is not throttled.
         self._replacing = asyncio.Semaphore(1)
 
     # -- life cycle -------------------------------------------------------------------
