@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+
 from conftest import CodeBlockClient
+
+from flow_codeblock.config import load_settings
+from flow_codeblock.executor import ExecutionRequest, Executor
+from flow_codeblock.policy import PoolPolicy
+from flow_codeblock.service import execution_limits
+from flow_codeblock.testing import runtime_factory, runtime_pool
 
 
 def test_pinyin_module_is_callable_like_flow_codeblock(cb: CodeBlockClient) -> None:
@@ -38,9 +46,19 @@ def test_line_numbers_survive_import_rewriting(cb: CodeBlockClient) -> None:
     assert (error["type"], error["line"]) == ("TypeError", 6)
 
 
-def test_dynamic_require_of_an_unprepared_module_explains(cb1: CodeBlockClient) -> None:
-    error = cb1.error("const name = 'qs' + '';\nreturn require(name).stringify({ a: 1 })")
-    assert "require npm modules with a string literal" in error["message"]
+async def test_dynamic_require_of_an_unprepared_module_explains() -> None:
+    # A fresh runtime: one that served a literal require('qs') before has qs loaded, and
+    # then the dynamic require finds it (so a shared server's runtime cannot be used here).
+    settings = load_settings()
+    policy = PoolPolicy(min_size=1, max_size=1, idle_timeout_s=300.0)
+    async with runtime_pool(runtime_factory(settings), policy, initial=1) as pool:
+        code = "const name = 'qs' + '';\nreturn require(name).stringify({ a: 1 })"
+        result = await Executor(execution_limits(settings), pool).execute(
+            ExecutionRequest(code_base64=base64.b64encode(code.encode()).decode(), input={}))
+        if result.after is not None:
+            await result.after()
+    assert not result.ok and result.error is not None
+    assert "require npm modules with a string literal" in result.error.message
 
 
 def test_xlsx_streaming_api_is_unavailable_not_broken(cb: CodeBlockClient) -> None:
