@@ -133,3 +133,31 @@ def test_an_exhausted_buffer_budget_does_not_break_the_next_module_install(
             assert client.ok("const _ = require('lodash'); return _.sum([1, 2, 3])") == 6
     finally:
         srv.stop()
+
+
+async def test_an_earlier_executions_garbage_is_not_charged_to_the_next() -> None:
+    """The heap limit counts what the last GC left, garbage included: each of these
+    executions fits alone, and the one after it must too on the same runtime (the reset
+    runs a full GC when the heap is over the soft limit)."""
+    import base64
+
+    from flow_codeblock.config import load_settings
+    from flow_codeblock.executor import ExecutionRequest, Executor
+    from flow_codeblock.policy import PoolPolicy
+    from flow_codeblock.service import execution_limits
+    from flow_codeblock.testing import runtime_factory, runtime_pool
+
+    settings = load_settings(runtime_memory_limit_mb=128, execution_timeout_ms=30_000)
+    code = "const a = []; for (let i = 0; i < 1e6; i++) a.push('z'.repeat(20) + i); return a.length"  # ~60 MB
+    answers = []
+    policy = PoolPolicy(min_size=1, max_size=1, idle_timeout_s=300.0)
+    async with runtime_pool(runtime_factory(settings), policy, initial=1) as pool:
+        executor = Executor(execution_limits(settings), pool)
+        for n in range(6):
+            result = await executor.execute(ExecutionRequest(code_base64=base64.b64encode(code.encode()).decode(),
+                                                             input={"n": n}))
+            if result.after is not None:
+                await result.after()
+            answers.append(result.error.type.value if result.error else result.result_json)
+        assert pool.stats().rebuilt_total == 0  # one runtime served them all: none was retired
+    assert answers == ["1000000"] * 6

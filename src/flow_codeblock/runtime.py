@@ -282,11 +282,20 @@ class Runtime:
         if report.clean:
             if len(self._defined) >= _MAX_DEFINED_BLOCKS:
                 return RetireReason.CODE_CACHE_FULL
+            if self._isolate.garbage_pressure():
+                # Before the next execution, not during it: it would be charged for this garbage.
+                await asyncio.to_thread(self._collect_garbage)
             return None
         reason = RetireReason.dirty(report.detail)
         log.warning("runtime dirty after reset", extra={"runtime": self.id, "reason": reason.value,
                                                          "detail": report.detail[:194]})
         return reason
+
+    def _collect_garbage(self) -> None:
+        started = time.perf_counter()
+        self.heap_used = self._isolate.collect_garbage()
+        log.debug("full gc", extra={"runtime": self.id, "heap_used": self.heap_used,
+                                    "ms": round((time.perf_counter() - started) * 1000, 3)})
 
     async def _call_reset(self, deadline: float) -> JSResult:
         return await self._call_until(
