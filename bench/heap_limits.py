@@ -18,6 +18,7 @@ from pathlib import Path
 
 from flow_codeblock.codeblock import CodeBlock
 from flow_codeblock.testing import runtime_factory
+
 from harness import Bench
 
 LIMITS_MB = (128, 256, 512)

@@ -17,10 +17,11 @@ import statistics
 import time
 
 from flow_codeblock.bundles import module_catalog
-from flow_codeblock.engine import Isolate
 from flow_codeblock.codeblock import CodeBlock
+from flow_codeblock.engine import Isolate
 from flow_codeblock.runtime import Runtime
 from flow_codeblock.testing import runtime_factory
+
 from harness import Bench
 
 MODULES_LOADED = ("lodash", "dayjs", "date-fns", "xlsx", "pinyin", "crypto")
@@ -78,7 +79,7 @@ async def main(count: int) -> None:
     execute_loaded_us, reset_loaded_us = await executions(loaded)
 
     close_ms = []
-    for runtime in runtimes + [warm]:
+    for runtime in [*runtimes, warm]:
         started = time.perf_counter()
         await asyncio.to_thread(runtime.close)
         close_ms.append((time.perf_counter() - started) * 1000)
@@ -97,12 +98,12 @@ async def main(count: int) -> None:
     bench.figure("reset_us_median_with_modules_loaded", statistics.median(reset_loaded_us), "us", fmt=".0f",
                  text=f"reset_us_median_with_modules_loaded: {statistics.median(reset_loaded_us):.0f} "
                       f"({', '.join(MODULES_LOADED)})")
-    bench.figure("execution_with_reset_us_median", statistics.median(map(sum, zip(execute_us, reset_us))), "us",
+    bench.figure("execution_with_reset_us_median", statistics.median(map(sum, zip(execute_us, reset_us, strict=True))), "us",
                  fmt=".0f")
     bench.figure("async_execution_with_reset_us_median",
-                 statistics.median(map(sum, zip(async_execute_us, async_reset_us))), "us", fmt=".0f")
+                 statistics.median(map(sum, zip(async_execute_us, async_reset_us, strict=True))), "us", fmt=".0f")
     bench.figure("execution_with_reset_us_median_with_modules_loaded",
-                 statistics.median(map(sum, zip(execute_loaded_us, reset_loaded_us))), "us", fmt=".0f")
+                 statistics.median(map(sum, zip(execute_loaded_us, reset_loaded_us, strict=True))), "us", fmt=".0f")
     bench.figure("close_ms_median", statistics.median(close_ms), "ms", fmt=".2f")
     bench.figure("process_rss_mb", after, "MB", fmt=".0f")
 

@@ -28,7 +28,7 @@ def start_service(workers: int, env: dict[str, str], log_path: str | None = None
     port = _free_port()
     environ = {**os.environ, "LOG_LEVEL": "warning", **env}
     environ.pop("PROMETHEUS_MULTIPROC_DIR", None)  # serve makes its own for several workers
-    log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - lives with the process
+    log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 (lives with the process)
     process = subprocess.Popen([sys.executable, "-m", "flow_codeblock", "serve", "--host", "127.0.0.1", "--port",
                                 str(port), "--workers", str(workers)], env=environ, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"

@@ -16,7 +16,7 @@ import httpx
 from conftest import b64, start_server
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
-import serving  # noqa: E402  (reads the server's worker processes from /proc)
+import serving
 
 SLOW = "await new Promise(r => setTimeout(r, 1500)); return input.i"
 

@@ -30,10 +30,10 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, float) or isinstance(b, float):
         return isinstance(a, (int, float)) and isinstance(b, (int, float)) and (a == b or math.isclose(a, b))
     if isinstance(a, list):
-        return isinstance(b, list) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return isinstance(b, list) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    return a == b and type(a) is type(b) or (a == b and {type(a), type(b)} <= {int, float})
+    return (a == b and type(a) is type(b)) or (a == b and {type(a), type(b)} <= {int, float})
 
 
 @FUZZ
@@ -77,7 +77,7 @@ def test_javascript_only_values_follow_json_stringify(cb: CodeBlockClient, keys:
 
 
 def test_lone_surrogates_in_input_are_a_validation_error(server: Server) -> None:
-    body = '{"codebase64": "%s", "input": {"s": "\\ud800"}}' % b64("return input.s")
+    body = f'{{"codebase64": "{b64("return input.s")}", "input": {{"s": "\\ud800"}}}}'
     response = httpx.post(f"{server.url}/flow/codeblock", content=body.encode())
     assert response.status_code == 400 and response.json()["error"]["type"] == "ValidationError", response.text
     # A lone surrogate made in JS is escaped as JSON.stringify does (well-formed JSON).
