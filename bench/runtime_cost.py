@@ -73,7 +73,8 @@ async def main(count: int) -> None:
     # state restorers run after every execution: js/lib/internal/shared_modules.js).
     loaded = runtimes[1]
     for name in MODULES_LOADED:
-        used = CodeBlock.wrap(f"require('{name}'); return 1", name, is_async=False, modules=catalog.install_order((name,)))
+        used = CodeBlock.wrap(f"require('{name}'); return 1", name, is_async=False,
+                              modules=catalog.install_order((name,)))
         assert (await loaded.execute(used, "{}", loop.time() + 30, 30000)).ok
         assert await loaded.reset(5.0) is None
     execute_loaded_us, reset_loaded_us = await executions(loaded)
@@ -98,8 +99,8 @@ async def main(count: int) -> None:
     bench.figure("reset_us_median_with_modules_loaded", statistics.median(reset_loaded_us), "us", fmt=".0f",
                  text=f"reset_us_median_with_modules_loaded: {statistics.median(reset_loaded_us):.0f} "
                       f"({', '.join(MODULES_LOADED)})")
-    bench.figure("execution_with_reset_us_median", statistics.median(map(sum, zip(execute_us, reset_us, strict=True))), "us",
-                 fmt=".0f")
+    bench.figure("execution_with_reset_us_median",
+                 statistics.median(map(sum, zip(execute_us, reset_us, strict=True))), "us", fmt=".0f")
     bench.figure("async_execution_with_reset_us_median",
                  statistics.median(map(sum, zip(async_execute_us, async_reset_us, strict=True))), "us", fmt=".0f")
     bench.figure("execution_with_reset_us_median_with_modules_loaded",

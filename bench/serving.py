@@ -22,7 +22,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_service(workers: int, env: dict[str, str], log_path: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
+def start_service(workers: int, env: dict[str, str],
+                  log_path: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
     """Starts the service with `env` on top of this environment; returns it and its URL
     once /health answers."""
     port = _free_port()
