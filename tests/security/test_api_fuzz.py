@@ -128,7 +128,8 @@ def test_slow_clients_do_not_hold_up_others(fuzz_server: Server) -> None:
         slow.append(sock)
     try:
         started = time.monotonic()
-        body = httpx.post(f"{fuzz_server.url}/flow/codeblock", json={"codebase64": b64("return 7"), "input": {}}, timeout=10).json()
+        body = httpx.post(f"{fuzz_server.url}/flow/codeblock", json={"codebase64": b64("return 7"), "input": {}},
+                          timeout=10).json()
         assert body["result"] == 7
         assert time.monotonic() - started < 5
     finally:

@@ -18,7 +18,8 @@ SAFE_INT = 2**53 - 1
 text = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)  # lone surrogates are not JSON-encodable
 scalars = st.none() | st.booleans() | st.integers(-SAFE_INT, SAFE_INT) | \
     st.floats(allow_nan=False, allow_infinity=False) | text
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=6) | st.dictionaries(text, inner, max_size=6),
+json_values = st.recursive(scalars,
+                           lambda inner: st.lists(inner, max_size=6) | st.dictionaries(text, inner, max_size=6),
                            max_leaves=40)
 # Derandomized: the same examples on every run, so CI is reproducible (a failure shows
 # its example); change the seed by running hypothesis locally without it.
@@ -64,7 +65,8 @@ def test_javascript_only_values_follow_json_stringify(cb: CodeBlockClient, keys:
     code = """
     const o = {};
     for (const k of input.keys) o[k] = { u: undefined, f() {}, s: Symbol(k), d: new Date(input.n * 1e6),
-      m: new Map([[k, 1]]), set: new Set([input.n]), nan: NaN, inf: -Infinity, big: BigInt(input.n), t: new Uint8Array([1, 2]) };
+      m: new Map([[k, 1]]), set: new Set([input.n]), nan: NaN, inf: -Infinity, big: BigInt(input.n),
+      t: new Uint8Array([1, 2]) };
     return o
     """
     result = cb.ok(code, {"keys": keys, "n": n})
