@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import time
@@ -199,10 +200,8 @@ async def test_blocking_eval_is_for_set_up_only() -> None:
 def _thread_policies() -> dict[int, int]:
     policies = {}
     for task in os.listdir("/proc/self/task"):
-        try:
+        with contextlib.suppress(OSError):  # the thread ended since listdir
             policies[int(task)] = os.sched_getscheduler(int(task))
-        except OSError:
-            pass
     return policies
 
 

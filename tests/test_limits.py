@@ -27,7 +27,8 @@ def assert_healthy(client: CodeBlockClient, server: Server) -> None:
         "return new Promise(() => {})",
         "setInterval(() => {}, 1);\nawait new Promise(() => {});\nreturn 1",
         "try { while (true) {} } finally { while (true) {} }\nreturn 1",
-        "Promise.resolve().then(function loop() { return Promise.resolve().then(loop) });\nawait new Promise(() => {});\nreturn 1",
+        "Promise.resolve().then(function loop() { return Promise.resolve().then(loop) });\n"
+        "await new Promise(() => {});\nreturn 1",
         "return { get x() { while (true) {} } }",
         "const re = /^(a+)+$/;\nreturn re.test('a'.repeat(40) + 'b')",
     ],
@@ -77,7 +78,8 @@ def test_heap_limit(cb1: CodeBlockClient, single_runtime_server: Server, code: s
         "return new Uint8Array(2e8).length",
         "return new Float64Array(5e7).length",
         "return new SharedArrayBuffer(1e9).byteLength",
-        "const keep = [];\nfor (let i = 0; i < 100; i++) keep.push(new Uint8Array(10 * 1024 * 1024));\nreturn keep.length",
+        "const keep = [];\nfor (let i = 0; i < 100; i++) keep.push(new Uint8Array(10 * 1024 * 1024));\n"
+        "return keep.length",
         "const a = new Uint8Array(100 * 1024 * 1024);\nreturn [a.slice(), a.slice()].length",
         "return new ArrayBuffer(8, { maxByteLength: 1e9 }).byteLength",
         "return new ArrayBuffer(8).transfer(1e9).byteLength",

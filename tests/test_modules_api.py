@@ -16,7 +16,8 @@ from flow_codeblock.testing import runtime_factory, runtime_pool
 def test_pinyin_module_is_callable_like_flow_codeblock(cb: CodeBlockClient) -> None:
     result = cb.ok(
         "const pinyin = require('pinyin');\n"
-        "return [pinyin('中心'), pinyin.pinyin('中心'), pinyin.default('中心'), typeof pinyin.compare, typeof pinyin.compact,\n"
+        "return [pinyin('中心'), pinyin.pinyin('中心'), pinyin.default('中心'),"
+        " typeof pinyin.compare, typeof pinyin.compact,\n"
         "  pinyin('张三', { style: pinyin.STYLE_FIRST_LETTER })]"
     )
     assert result == [[["zhōng"], ["xīn"]]] * 3 + ["function", "function", [["z"], ["s"]]]
@@ -28,7 +29,8 @@ def test_pinyin_with_esm_default_import(cb: CodeBlockClient) -> None:
 
 def test_npm_module_changes_are_undone(cb1: CodeBlockClient) -> None:
     cb1.ok("const _ = require('lodash'); _.map = () => 'patched'; _.extra = 1; return 1")
-    assert cb1.ok("const _ = require('lodash'); return [_.map([1, 2], x => x * 2), typeof _.extra]") == [[2, 4], "undefined"]
+    assert cb1.ok("const _ = require('lodash');"
+                  " return [_.map([1, 2], x => x * 2), typeof _.extra]") == [[2, 4], "undefined"]
     cb1.ok("const dayjs = require('dayjs'); dayjs.locale('zh-cn'); dayjs.prototype.format = () => 'x'; return 1")
     assert cb1.ok("const dayjs = require('dayjs'); return dayjs('2024-01-02').format('YYYY dddd')") == "2024 Tuesday"
 
