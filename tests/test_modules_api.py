@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import base64
 
-from conftest import CodeBlockClient
-
 from flow_codeblock.config import load_settings
 from flow_codeblock.executor import ExecutionRequest, Executor
 from flow_codeblock.policy import PoolPolicy
 from flow_codeblock.service import execution_limits
 from flow_codeblock.testing import runtime_factory, runtime_pool
+
+from conftest import CodeBlockClient
 
 
 def test_pinyin_module_is_callable_like_flow_codeblock(cb: CodeBlockClient) -> None:
