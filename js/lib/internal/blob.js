@@ -5,7 +5,7 @@
 // ERR_INVALID_THIS for foreign receivers, enumerable prototype members.
 
 import { codes, describeReceived, plain } from './errors.js';
-import { TextDecoder, utf8Length, utf8Write } from './encoding.js';
+import { TextDecoder, allocate, utf8Length, utf8Write } from './encoding.js';
 import {
   ArrayBufferIsView, DateNow, MathFloor, MathMax, MathMin, MathRound, NumberIsNaN, NumberMAX_SAFE_INTEGER,
   NumberMIN_SAFE_INTEGER, Number_, ObjectDefineProperties, ObjectPrototypeToString, PromiseReject, PromiseResolve,
@@ -62,7 +62,7 @@ function sourceBytes(source, endings) {
   if (isAnyArrayBuffer(source)) return new Uint8Array_(source).slice();
   if (ArrayBufferIsView(source)) return new Uint8Array_(source.buffer, source.byteOffset, source.byteLength).slice();
   if (endings === 'native') source = source.replace(/\r\n|\r|\n/g, EOL);
-  const bytes = new Uint8Array_(utf8Length(source));
+  const bytes = allocate(Uint8Array_, utf8Length(source));
   utf8Write(bytes, source);
   return bytes;
 }
@@ -126,7 +126,7 @@ const Blob = class {
       parts[i] = sourceBytes(parts[i], endings);
       length += parts[i].length;
     }
-    const bytes = new Uint8Array_(length);
+    const bytes = allocate(Uint8Array_, length);
     let offset = 0;
     for (let i = 0; i < parts.length; i++) { bytes.set(parts[i], offset); offset += parts[i].length; }
     this.#bytes = bytes;

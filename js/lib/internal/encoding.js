@@ -14,6 +14,12 @@ const { ERR_ENCODING_NOT_SUPPORTED, ERR_MISSING_ARGS } = codes;
 
 const CHUNK = 0x1000;
 
+// New typed arrays through their prototype's constructor, which memory.js makes the charging Proxy
+// (frozen at lockdown): the layer's buffers count against the execution's ArrayBuffer limit.
+function allocate(TypedArray, length) {
+  return new TypedArray.prototype.constructor(length);
+}
+
 function charsToString(codes, length) {
   if (length <= CHUNK) {
     return ReflectApply(StringFromCharCode, null, length === codes.length ? codes : codes.subarray(0, length));
@@ -67,7 +73,7 @@ function utf8Write(bytes, str, offset = 0, max = bytes.length - offset) {
 }
 
 function utf8Decode(bytes, start = 0, end = bytes.length) {
-  const codes = new Uint16Array_(MathMax(0, end - start));
+  const codes = allocate(Uint16Array_, MathMax(0, end - start));
   let n = 0;
   let out = '';
   let i = start;
@@ -106,14 +112,14 @@ function utf8Decode(bytes, start = 0, end = bytes.length) {
 function latin1Decode(bytes, start, end) { return charsToString(bytes.subarray(start, end), end - start); }
 
 function asciiDecode(bytes, start, end) {
-  const codes = new Uint8Array_(end - start);
+  const codes = allocate(Uint8Array_, end - start);
   for (let i = start; i < end; i++) codes[i - start] = bytes[i] & 0x7f;
   return charsToString(codes, codes.length);
 }
 
 function utf16leDecode(bytes, start, end) {
   const len = (end - start) >> 1;
-  const codes = new Uint16Array_(len);
+  const codes = allocate(Uint16Array_, len);
   for (let i = 0; i < len; i++) codes[i] = bytes[start + 2 * i] | (bytes[start + 2 * i + 1] << 8);
   return charsToString(codes, len);
 }
@@ -134,7 +140,7 @@ function base64Encode(bytes, start, end, url) {
 // Node's lenient base64 decoding: both alphabets, characters outside them skipped,
 // stops at the first '='.
 function base64Decode(str) {
-  const out = new Uint8Array_(MathCeil(str.length * 3 / 4));
+  const out = allocate(Uint8Array_, MathCeil(str.length * 3 / 4));
   let n = 0; let acc = 0; let bits = 0;
   for (let i = 0; i < str.length; i++) {
     const code = str.charCodeAt(i);
@@ -154,7 +160,7 @@ function base64ByteLength(str) {
 }
 
 function hexEncode(str) {
-  const out = new Uint8Array_(str.length >>> 1);
+  const out = allocate(Uint8Array_, str.length >>> 1);
   let n = 0;
   for (; n < out.length; n++) {
     const hi = NumberParseInt(str[2 * n], 16); const lo = NumberParseInt(str[2 * n + 1], 16);
@@ -170,7 +176,7 @@ class TextEncoder {
   get encoding() { return 'utf-8'; }
   encode(input = '') {
     const str = `${input}`;
-    const bytes = new Uint8Array_(utf8Length(str));
+    const bytes = allocate(Uint8Array_, utf8Length(str));
     utf8Write(bytes, str);
     return bytes;
   }
@@ -237,7 +243,7 @@ class TextDecoder {
     }
     if (this.#encoding === 'utf-16be') {
       if (!this.#ignoreBOM && bytes[0] === 0xfe && bytes[1] === 0xff) start = 2;
-      const swapped = new Uint8Array_(bytes.length - start);
+      const swapped = allocate(Uint8Array_, bytes.length - start);
       for (let i = 0; i + 1 < swapped.length; i += 2) { swapped[i] = bytes[start + i + 1]; swapped[i + 1] = bytes[start + i]; }
       return utf16leDecode(swapped, 0, swapped.length);
     }
@@ -248,7 +254,7 @@ ObjectDefineProperty(TextDecoder.prototype, SymbolToStringTag, { value: 'TextDec
 
 function isValidUtf8(bytes, start = 0) {
   const text = utf8Decode(bytes, start, bytes.length);
-  const back = new Uint8Array_(utf8Length(text));
+  const back = allocate(Uint8Array_, utf8Length(text));
   utf8Write(back, text);
   if (back.length !== bytes.length - start) return false;
   for (let i = 0; i < back.length; i++) if (back[i] !== bytes[start + i]) return false;
@@ -268,7 +274,7 @@ function btoa(input) {
     throw new ERR_MISSING_ARGS('input');
   }
   const str = `${input}`;
-  const bytes = new Uint8Array_(str.length);
+  const bytes = allocate(Uint8Array_, str.length);
   for (let i = 0; i < str.length; i++) {
     const c = str.charCodeAt(i);
     if (c > 255) throw domException('Invalid character', 'InvalidCharacterError');
@@ -292,6 +298,6 @@ function atob(input) {
 }
 
 export {
-  utf8Length, utf8Write, utf8Decode, latin1Decode, asciiDecode, utf16leDecode, hexDecode, hexEncode,
+  allocate, utf8Length, utf8Write, utf8Decode, latin1Decode, asciiDecode, utf16leDecode, hexDecode, hexEncode,
   base64Encode, base64Decode, base64ByteLength, TextEncoder, TextDecoder, atob, btoa, isValidUtf8,
 };
