@@ -359,6 +359,39 @@ def test_sabotaged_builtins_do_not_break_the_layer(cb1: CodeBlockClient, sabotag
     assert cb1.ok(PROBE) == CLEAN
 
 
+def test_replaced_global_constructors_do_not_reach_the_layer(cb1: CodeBlockClient) -> None:
+    # The global object's own members stay assignable during an execution; encoding.js, blob.js
+    # and event_target.js reach the built-ins through primordials.js, not through them.
+    code = """
+    const names = ['Uint8Array', 'Uint16Array', 'Int8Array', 'ArrayBuffer', 'Number', 'Math', 'Symbol', 'Map',
+      'Promise'];
+    const saved = names.map((n) => globalThis[n]);
+    for (const n of names) globalThis[n] = function fake() { throw new TypeError(`fake ${n}`); };
+    const out = {};
+    const bytes = new TextEncoder().encode('héllo');
+    out.text = new TextDecoder().decode(bytes);
+    out.b64 = btoa('hi') + atob('aGk=');
+    const blob = new Blob(['abc', bytes], { type: 'Text/Plain' });
+    out.blob = [blob.size, blob.type, blob.slice(1, 3.5).size];
+    out.file = new File(['x'], 'f.txt', { lastModified: 5 }).lastModified;
+    const target = new EventTarget();
+    let seen = 0;
+    target.addEventListener('ping', () => { seen++; });
+    target.dispatchEvent(new Event('ping'));
+    out.seen = seen;
+    out.dom = new DOMException('m', 'AbortError').code;
+    try { AbortSignal.timeout(1.5); } catch (e) { out.timeout = e.code; }
+    out.blobText = await blob.text();
+    names.forEach((n, i) => { globalThis[n] = saved[i]; });
+    return out;
+    """
+    assert cb1.ok(code) == {
+        "text": "héllo", "b64": "aGk=hi", "blob": [9, "text/plain", 3], "file": 5, "seen": 1, "dom": 20,
+        "timeout": "ERR_OUT_OF_RANGE", "blobText": "abchéllo",
+    }
+    assert cb1.ok(PROBE) == CLEAN
+
+
 def test_sabotage_in_async_code_and_errors(cb1: CodeBlockClient) -> None:
     status, body = cb1.run("await null;\nJSON.stringify = null; Array.prototype.join = null;\n"
                            "throw new TypeError('after sabotage');\nreturn 1;")

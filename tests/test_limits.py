@@ -84,6 +84,11 @@ def test_heap_limit(cb1: CodeBlockClient, single_runtime_server: Server, code: s
         "return new ArrayBuffer(8, { maxByteLength: 1e9 }).byteLength",
         "return new ArrayBuffer(8).transfer(1e9).byteLength",
         "return Uint8Array.from({ length: 2e8 }).length",
+        # The layer's own allocations are charged too (encoding.js's allocate).
+        "const s = 'x'.repeat(10 * 1024 * 1024);\nconst keep = [];\n"
+        "for (let i = 0; i < 20; i++) keep.push(new TextEncoder().encode(s));\nreturn keep.length",
+        "const s = 'x'.repeat(10 * 1024 * 1024);\nconst keep = [];\n"
+        "for (let i = 0; i < 20; i++) keep.push(new Blob([s]));\nreturn keep.length",
     ],
 )
 def test_array_buffer_limit(cb1: CodeBlockClient, single_runtime_server: Server, code: str) -> None:

@@ -131,3 +131,22 @@ export const IntlDateTimeFormat = Intl.DateTimeFormat;
 // builds one cons cell per piece (a 32 M-char hex string took over 512 MB of heap).
 export const Uint8ArrayPrototypeToHex = uncurryThis(Uint8Array.prototype.toHex);
 export const Uint8ArrayPrototypeToBase64 = uncurryThis(Uint8Array.prototype.toBase64);
+
+// primA: blob.js, encoding.js, event_target.js, console.js.
+export const ArrayBuffer_ = ArrayBuffer;
+export const ArrayBufferIsView = ArrayBuffer.isView;
+export const Int8Array_ = Int8Array;
+export const Uint16Array_ = Uint16Array;
+export const MathCeil = Math.ceil;
+export const MathFloor = Math.floor;
+export const MathRound = Math.round;
+export const Number_ = Number;
+export const NumberIsNaN = Number.isNaN;
+export const NumberMAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
+export const NumberMIN_SAFE_INTEGER = Number.MIN_SAFE_INTEGER;
+export const ObjectDefineProperties = Object.defineProperties;
+export const ObjectPrototype = Object.prototype;
+export const ObjectSetPrototypeOf = Object.setPrototypeOf;
+export const PromiseReject = Promise.reject.bind(Promise);
+export const StringFromCharCode = String.fromCharCode;
+export const SymbolFor = Symbol.for;
