@@ -131,3 +131,15 @@ export const IntlDateTimeFormat = Intl.DateTimeFormat;
 // builds one cons cell per piece (a 32 M-char hex string took over 512 MB of heap).
 export const Uint8ArrayPrototypeToHex = uncurryThis(Uint8Array.prototype.toHex);
 export const Uint8ArrayPrototypeToBase64 = uncurryThis(Uint8Array.prototype.toBase64);
+
+// primB: what harden, inspect, memory, modules, random, structured_clone, timers and execution use.
+export const SetPrototypeDelete = uncurryThis(Set.prototype.delete);
+export const Uint32Array_ = Uint32Array;
+export const TypedArrayPrototypeGetSymbolToStringTag =
+  uncurryThis(Object.getOwnPropertyDescriptor(TypedArrayPrototype, Symbol.toStringTag).get);
+export const PromiseReject = Promise.reject.bind(Promise);
+export const ArrayPrototypeSort = uncurryThis(Array.prototype.sort);
+export const ArrayBuffer_ = ArrayBuffer;
+export const ArrayBufferIsView = ArrayBuffer.isView;
+export const MathFloor = Math.floor;
+export const Number_ = Number;
