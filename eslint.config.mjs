@@ -30,7 +30,7 @@ const layerRules = {
 // Internal files still to move to primordials: the rule warns there (make check passes)
 // until each is converted, then the file leaves this list.
 const PENDING = [
-  'blob.js', 'console.js', 'encoding.js', 'event_target.js', 'harden.js',
+  'blob.js', 'console.js', 'encoding.js', 'event_target.js',
 ].map((f) => `js/lib/internal/${f}`);
 
 export default [

@@ -1,8 +1,10 @@
 'use strict';
 // Copies of the built-ins the layer relies on, taken before any user code runs
-// (the same idea as Node's lib/internal/per_context/primordials.js). User code may
-// patch Array.prototype, JSON, Promise... inside its own execution; the layer must
-// keep working while it finishes that execution and restores the originals.
+// (the same idea as Node's lib/internal/per_context/primordials.js). The intrinsics are
+// frozen (harden.js), but a code block may rebind the global names (`JSON = ...`,
+// `globalThis.Promise = ...`) for its execution: the layer calls only these copies.
+// Constructors are `Foo_` (or Safe* for the layer's own collections), statics `FooBar`,
+// prototype methods and getters uncurried (`ArrayPrototypePush(arr, x)`).
 
 const { apply: ReflectApply, ownKeys: ReflectOwnKeys, construct: ReflectConstruct,
   getPrototypeOf: ReflectGetPrototypeOf, setPrototypeOf: ReflectSetPrototypeOf,
@@ -128,7 +130,7 @@ export const SharedArrayBufferPrototypeGetByteLength =
   uncurryThis(Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get);
 export const IntlDateTimeFormat = Intl.DateTimeFormat;
 // V8's own encoders (ES2026 Uint8Array base64/hex): flat strings, where concatenation
-// builds one cons cell per piece (a 32 M-char hex string took over 512 MB of heap).
+// builds one cons cell per piece (its heap cost: docs/performance.md).
 export const Uint8ArrayPrototypeToHex = uncurryThis(Uint8Array.prototype.toHex);
 export const Uint8ArrayPrototypeToBase64 = uncurryThis(Uint8Array.prototype.toBase64);
 
@@ -170,3 +172,6 @@ export const NumberIsNaN = Number.isNaN;
 export const NumberParseFloat = Number.parseFloat;
 export const MathTrunc = Math.trunc;
 export const ObjectPrototypePropertyIsEnumerable = uncurryThis(Object.prototype.propertyIsEnumerable);
+export const WeakSet_ = WeakSet;
+export const IteratorFrom = Iterator.from;
+export const IntlSegmenter = Intl.Segmenter;
