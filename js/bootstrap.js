@@ -93,7 +93,7 @@ function init(token, options) {
 
   configureConsole(options.console);
   timers.configureTimers({ onError: failExecution });
-  installBufferAccounting(global);
+  installBufferAccounting(global, options.limits.maxArrayBufferBytes); // the host's limit: memory.js has no default
   installAsyncSourceGates(global);
   const hidden = lockdownIntrinsics();
 
