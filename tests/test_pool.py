@@ -92,6 +92,26 @@ async def test_grows_on_demand_without_waiting_for_a_check() -> None:
         assert pool.stats().checks_total == 0
 
 
+async def test_cpu_bound_executions_do_not_grow_the_pool() -> None:
+    """Every runtime computes: more runtimes would only share the same cores (issue #20)."""
+    async with make_pool(initial=2, health_checks=True, min_size=2, max_size=8) as (pool, executor):
+        code = "const end = Date.now() + 30; while (Date.now() < end) {} return input.id;"
+        results = await asyncio.gather(*(run(executor, code, {"id": i}) for i in range(12)))
+        assert [value for _, value in results] == list(range(12))
+        await pool.check()
+        assert pool.size == 2
+
+
+async def test_executions_parked_on_timers_grow_the_pool() -> None:
+    async with make_pool(initial=2, min_size=2, max_size=8) as (pool, executor):
+        code = "const end = Date.now() + 20; while (Date.now() < end) {}\n" \
+               "await new Promise(r => setTimeout(r, 300)); return input.id;"
+        results = await asyncio.gather(*(run(executor, code, {"id": i}) for i in range(8)))
+        assert [value for _, value in results] == list(range(8))
+        assert pool.size == 8  # grown when the first two parked, not at a check
+        assert pool.stats().checks_total == 0
+
+
 async def test_timeout_and_memory_rebuild_the_runtime() -> None:
     async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
         before_timeout, before_memory = rebuilt("timeout"), rebuilt("memory")

@@ -26,7 +26,7 @@ from typing import Any
 
 from . import metrics
 from .errors import ErrorType, ExecutionFailure, RetireReason
-from .policy import Plan, PoolPolicy, RuntimeHealth, grow_batch, next_interval, plan
+from .policy import Plan, PoolPolicy, RuntimeHealth, growth_wanted, next_interval, plan
 from .runtime import Runtime
 
 __all__ = ["PoolStats", "RuntimePool"]
@@ -97,6 +97,7 @@ class RuntimePool:
         started = time.perf_counter()
         runtimes = await asyncio.gather(*(asyncio.to_thread(self._factory) for _ in range(self._initial)))
         for runtime in runtimes:
+            runtime.on_parked = self._grow_on_demand
             self._all[runtime.id] = runtime
             self._offer(runtime)
         self._publish_gauges()
@@ -239,7 +240,7 @@ class RuntimePool:
         make = RuntimeHealth._make  # positional: several times faster than keywords
         return [
             make((rt.id, rt.created_at, rt.last_used_at, rt.execution_count, rt.error_count, rt.timeout_count,
-                  rt in busy, rt.heap_used, rt.heap_baseline))
+                  rt in busy, rt.heap_used, rt.heap_baseline, rt.parked))
             for rt in self._all.values()
         ]
 
@@ -354,13 +355,13 @@ class RuntimePool:
         metrics.pool_size_adjusted_total.labels(direction="down").inc()
 
     def _grow_on_demand(self) -> None:
-        """Executions are waiting: grow now rather than at the next check."""
-        if self._closing:
+        """Executions are waiting: grow now rather than at the next check, if the
+        policy's rule wants it (runtimes parked on timers or host calls)."""
+        if self._closing or not self._waiters or self.size >= self.policy.max_size:
             return
-        free = len(self._idle) + self._creating
-        if free >= len(self._waiters) or self.size >= self.policy.max_size:
-            return
-        self._grow(grow_batch(self.policy, self.size))
+        parked = sum(1 for runtime in self._in_use if runtime.parked)
+        self._grow(growth_wanted(self.policy, self.size, waiting=len(self._waiters),
+                                 free=len(self._idle) + self._creating, parked=parked))
 
     def _grow(self, count: int) -> None:
         count = min(count, self.policy.max_size - self.size)
@@ -397,6 +398,7 @@ class RuntimePool:
         if self._closing:
             self._spawn(asyncio.to_thread(runtime.close))
             return
+        runtime.on_parked = self._grow_on_demand  # a runtime that parks may free CPU for another
         self._all[runtime.id] = runtime
         self._offer(runtime)
         self._publish_gauges()

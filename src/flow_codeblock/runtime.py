@@ -22,7 +22,7 @@ import itertools
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
@@ -141,6 +141,10 @@ class Runtime:
         self.shared_globals = 0  # own properties of the global object after bootstrap
         self.heap_baseline: int | None = None  # used heap right after bootstrap
         self.heap_used: int | None = None  # last measured
+        # True while an execution waits on host calls or timers, using no CPU: what the
+        # pool's growth rule counts (policy.py). `on_parked` runs when it becomes true.
+        self.parked = False
+        self.on_parked: Callable[[], None] | None = None
         self.heap_total: int | None = None
         self.heap_measured_at = 0.0
         self.heap_measured_executions = 0
@@ -346,7 +350,13 @@ class Runtime:
 
         try:
             while True:
-                stopped = await self._wait_wake(wake, deadline)
+                self.parked = True
+                if self.on_parked is not None:
+                    self.on_parked()
+                try:
+                    stopped = await self._wait_wake(wake, deadline)
+                finally:
+                    self.parked = False
                 if stopped is not None:
                     return self._outcome(stopped, block, timeout_ms)
                 wake.clear()

@@ -5,18 +5,18 @@ from __future__ import annotations
 import pytest
 
 from flow_codeblock.errors import RetireReason
-from flow_codeblock.policy import Plan, PoolPolicy, RuntimeHealth, grow_batch, next_interval, plan
+from flow_codeblock.policy import Plan, PoolPolicy, RuntimeHealth, grow_batch, growth_wanted, next_interval, plan
 
 NOW = 10_000.0
 MiB = 1024 * 1024
 
 
 def rt(id: int, *, age: float = 60, idle: float = 0, executions: int = 10, errors: int = 0, busy: bool = False,
-       heap_growth: int | None = None) -> RuntimeHealth:
+       heap_growth: int | None = None, parked: bool = False) -> RuntimeHealth:
     return RuntimeHealth(
         id=id, created_at=NOW - age, last_used_at=NOW - idle, executions=executions, errors=errors, timeouts=0,
-        busy=busy, heap_used=None if heap_growth is None else 10 * MiB + heap_growth,
-        heap_baseline=None if heap_growth is None else 10 * MiB,
+        busy=busy or parked, heap_used=None if heap_growth is None else 10 * MiB + heap_growth,
+        heap_baseline=None if heap_growth is None else 10 * MiB, parked=parked,
     )
 
 
@@ -94,23 +94,41 @@ def test_no_release_while_executions_wait() -> None:
     assert plan(runtimes, creating=0, waiting=1, policy=policy(), now=NOW).release == ()
 
 
-def test_grow_when_few_runtimes_are_free() -> None:
-    runtimes = [rt(i, busy=True) for i in range(30)] + [rt(99)]
-    decided = plan(runtimes, creating=0, waiting=0, policy=policy(max_size=100), now=NOW)
-    assert decided.grow == 7  # 20% of 31, rounded up
-
-
-def test_grow_at_least_the_minimum_batch_but_not_above_max() -> None:
+def test_no_growth_while_every_runtime_computes() -> None:
+    """Executions wait, but every busy runtime uses CPU: more runtimes would only share
+    the same cores (issue #20's growth rule)."""
     runtimes = [rt(i, busy=True) for i in range(4)]
-    assert plan(runtimes, creating=0, waiting=0, policy=policy(), now=NOW).grow == 5
-    assert plan(runtimes, creating=0, waiting=0, policy=policy(max_size=6), now=NOW).grow == 2
-    full = [rt(i, busy=True) for i in range(20)]
+    assert plan(runtimes, creating=0, waiting=50, policy=policy(), now=NOW).grow == 0
+
+
+def test_grow_while_executions_wait_and_runtimes_are_parked() -> None:
+    runtimes = [rt(i, parked=True) for i in range(3)] + [rt(3, busy=True)]
+    assert plan(runtimes, creating=0, waiting=50, policy=policy(), now=NOW).grow == 5  # grow_min
+    assert plan(runtimes, creating=0, waiting=2, policy=policy(), now=NOW).grow == 2  # at most what waits
+    assert plan(runtimes, creating=0, waiting=0, policy=policy(), now=NOW).grow == 0  # nobody waits
+    big = [rt(i, parked=True) for i in range(31)]
+    assert plan(big, creating=0, waiting=50, policy=policy(max_size=100), now=NOW).grow == 7  # 20% of 31, up
+
+
+def test_grow_never_above_max() -> None:
+    runtimes = [rt(i, parked=True) for i in range(4)]
+    assert plan(runtimes, creating=0, waiting=9, policy=policy(max_size=6), now=NOW).grow == 2
+    full = [rt(i, parked=True) for i in range(20)]
     assert plan(full, creating=0, waiting=5, policy=policy(), now=NOW).grow == 0
 
 
 def test_runtimes_being_created_count_as_free() -> None:
-    runtimes = [rt(i, busy=True) for i in range(10)]
-    assert plan(runtimes, creating=5, waiting=0, policy=policy(), now=NOW).grow == 0
+    runtimes = [rt(i, parked=True) for i in range(10)]
+    assert plan(runtimes, creating=5, waiting=5, policy=policy(), now=NOW).grow == 0
+    assert plan(runtimes, creating=5, waiting=7, policy=policy(), now=NOW).grow == 2
+
+
+@pytest.mark.parametrize(
+    ("waiting", "free", "parked", "expected"),
+    [(0, 0, 4, 0), (3, 3, 4, 0), (3, 0, 0, 0), (3, 0, 1, 3), (30, 2, 1, 5), (30, 0, 4, 5)],
+)
+def test_growth_wanted(waiting: int, free: int, parked: int, expected: int) -> None:
+    assert growth_wanted(policy(), 4, waiting=waiting, free=free, parked=parked) == expected
 
 
 def test_grow_back_to_min() -> None:
