@@ -4,8 +4,8 @@ environment (load_settings / Settings.from_env), with errors that name the setti
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
