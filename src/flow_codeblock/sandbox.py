@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures.thread  # noqa: F401 - registers its exit hook before ours (_register_exit_hook)
-import contextlib
 import logging
 import os
 import threading
@@ -396,8 +395,10 @@ def _close_open_sandboxes() -> None:
     """Closes the synchronous Sandboxes still open, before the thread pools that
     closing uses shut down, each within its drain timeout."""
     for handle in list(_open_sync):
-        with contextlib.suppress(Exception):
+        try:
             handle.close()
+        except Exception:
+            log.warning("could not close a Sandbox at interpreter exit", exc_info=True)
 
 
 def _register_exit_hook() -> None:
