@@ -99,14 +99,15 @@ class Sandbox:
 
     Give either a `Settings` or the settings as keyword arguments (the same names, in
     lower case, as the service's environment variables); no environment variable is
-    read unless you ask for it with `Sandbox(Settings.from_env())`:
+    read unless you ask for it with `Sandbox(Settings.from_env())`
+    ([Settings.from_env][flow_codeblock.Settings.from_env]):
 
         Sandbox(execution_timeout_ms=2000, runtime_pool_size=2)
         Sandbox(Settings(execution_timeout_ms=2000))
 
     Use it as an async context manager (`async with Sandbox() as sb`, then
     `await sb.run(...)`), or as a plain one for synchronous code (`with Sandbox() as
-    sb`, then `sb.run(...)`: see SyncSandbox).
+    sb`, then `sb.run(...)`: see [SyncSandbox][flow_codeblock.SyncSandbox]).
 
     Raises:
         ConfigError: a keyword argument is unknown or has a bad value.
@@ -202,7 +203,7 @@ class Sandbox:
                 EXECUTION_TIMEOUT_MS.
 
         Returns:
-            The Result: the returned value, console logs and timing.
+            The [Result][flow_codeblock.Result]: the returned value, console logs and timing.
 
         Raises:
             CodeBlockError: the run failed; the subclass names how (CodeSyntaxError,
@@ -259,7 +260,8 @@ class SyncSandbox:
 
     The Sandbox runs on its own event loop in a background thread; `run` may be
     called from any number of threads at once and blocks its caller until the result
-    is in. Get one from `Sandbox.start_sync()` or `with Sandbox(...)`; it is closed at
+    is in. Get one from [Sandbox.start_sync][flow_codeblock.Sandbox.start_sync] or
+    `with Sandbox(...)`; it is closed at
     the end of the `with` block, by `close()`, or at the interpreter's exit.
     """
 
