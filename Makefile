@@ -68,6 +68,7 @@ bench: setup
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
 	rm -f "$$BENCH_RESULTS"
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/sandbox_api.py
 	$(BIN)/python bench/engine_path.py
 	$(BIN)/python bench/cpu_split.py
 	$(BIN)/python bench/runtime_cost.py
