@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +42,13 @@ def test_everything_public_has_a_docstring() -> None:
                 if not member.startswith("_") and callable(value) and not inspect.getdoc(value):
                     undocumented.append(f"{name}.{member}")
     assert undocumented == []
+
+
+def test_the_readmes_python_example_runs_as_written() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Use it from Python", 1)[1].split("\n## ", 1)[0]
+    example = re.findall(r"```python\n(.*?)```", section, re.S)[0]
+    promised = [line.split("# ", 1)[1].strip() for line in example.splitlines() if "print(" in line]
+    proc = subprocess.run([sys.executable, "-c", example], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == promised
