@@ -122,6 +122,7 @@ class Sandbox:
         self._flags = tuple(v8_flags(self.settings))
         _check_engine(self._flags)
         self._pid = os.getpid()
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop start() ran on
         self._service: Service | None = None
         self._closing = False
         self._closed = False
@@ -139,6 +140,7 @@ class Sandbox:
         _ensure_engine(self._flags)
         service = Service(self.settings)
         await service.start()
+        self._loop = asyncio.get_running_loop()
         self._service = service
 
     async def close(self) -> None:
@@ -230,7 +232,12 @@ class Sandbox:
         """One execution as the HTTP service runs it: the raw ExecutionResult, whose
         `after` (the runtime's reset and release) the caller must await. `run` is the
         friendlier form."""
-        return await self.service.executor.execute(request)
+        service = self.service
+        if asyncio.get_running_loop() is not self._loop:
+            raise SandboxError("this Sandbox was started on another event loop, which its runtimes answer on: "
+                               "use it from that loop, or use the synchronous face (with Sandbox() as sb) from "
+                               "other threads")
+        return await service.executor.execute(request)
 
     def _in_background(self, work: Callable[[], Awaitable[None]]) -> None:
         task = asyncio.ensure_future(work())
@@ -305,9 +312,11 @@ class SyncSandbox:
             SandboxError: closed, or used in a forked child.
         """
         self.sandbox._check_usable()  # before the loop: in a forked child its thread is gone
-        if self._closed:
-            raise SandboxError("this Sandbox is closed")
-        future = asyncio.run_coroutine_threadsafe(self.sandbox.run(code, input, timeout_ms=timeout_ms), self._loop)
+        with self._lock:  # no run is handed to the loop after close() has begun stopping it
+            if self._closed:
+                raise SandboxError("this Sandbox is closed")
+            run = self.sandbox.run(code, input, timeout_ms=timeout_ms)
+            future = asyncio.run_coroutine_threadsafe(run, self._loop)
         return future.result()
 
     def close(self, timeout_s: float | None = None) -> None:

@@ -3,6 +3,7 @@ isolation, threads, fork, several instances, interpreter exit."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pickle
 import subprocess
@@ -299,3 +300,35 @@ def test_v8_from_a_thread_and_no_hang_at_exit(tmp_path: pytest.TempPathFactory) 
     assert proc.stdout.strip() == "[1, 2]"
     assert "could not close" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert time.monotonic() - started < 30
+
+
+def test_an_async_sandbox_refuses_another_event_loop(sync_sandbox: SyncSandbox) -> None:
+    # The sync facade's Sandbox runs on its own loop; asyncio.run makes another one.
+    with pytest.raises(SandboxError, match="another event loop"):
+        asyncio.run(sync_sandbox.sandbox.run("return 1"))
+    assert sync_sandbox.run("return 1").value == 1
+
+
+def test_runs_racing_a_close_end_and_never_hang() -> None:
+    sb = Sandbox(**SMALL).start_sync()
+    outcomes: list[str] = []
+
+    def runner() -> None:
+        for _ in range(200):
+            try:
+                sb.run("await null; return 1")
+                outcomes.append("ok")
+            except (SandboxError, CodeBlockError) as exc:
+                outcomes.append(type(exc).__name__)
+                return
+
+    threads = [threading.Thread(target=runner) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.05)
+    sb.close()
+    for thread in threads:
+        thread.join(30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert "ok" in outcomes and set(outcomes) <= {"ok", "SandboxError", "ServiceUnavailableError",
+                                                 "ConcurrencyError"}
