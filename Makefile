@@ -87,7 +87,7 @@ docs: setup
 # that installing the wheel needs no Node (tests/test_wheel.py installs it).
 dist: setup $(BUNDLE)
 	rm -rf dist
-	$(BIN)/python -m build --outdir dist .
+	PIP_CONSTRAINT=$(CURDIR)/constraints.txt $(BIN)/python -m build --outdir dist .
 
 bench-report:
 	$(BIN)/python bench/report.py bench/results.jsonl docs/performance.md

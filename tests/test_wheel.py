@@ -36,7 +36,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     """(the fresh venv's bin directory, an environment whose PATH is only that, a
     working directory outside the source tree)."""
     work = tmp_path_factory.mktemp("wheel")
-    _run(sys.executable, "-m", "build", "--wheel", "--outdir", work / "dist", ROOT, cwd=ROOT)
+    pinned = {**os.environ, "PIP_CONSTRAINT": str(ROOT / "constraints.txt")}  # the build backend too
+    _run(sys.executable, "-m", "build", "--wheel", "--outdir", work / "dist", ROOT, env=pinned, cwd=ROOT)
     wheels = list((work / "dist").glob("flow_codeblock-*.whl"))
     assert [w.name for w in wheels] == [f"flow_codeblock-{flow_codeblock.__version__}-py3-none-any.whl"]
     _run(sys.executable, "-m", "venv", work / "venv")
