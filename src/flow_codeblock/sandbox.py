@@ -418,6 +418,7 @@ def _close_open_sandboxes() -> None:
     for handle in list(_open_sync):
         try:
             handle.close()
+            log.info("closed a Sandbox left open at interpreter exit")
         except Exception:
             log.warning("could not close a Sandbox at interpreter exit", exc_info=True)
 

@@ -280,8 +280,10 @@ def test_v8_from_a_thread_and_no_hang_at_exit(tmp_path: pytest.TempPathFactory) 
     # A fresh process: V8 first initialised from a worker thread that then ends, a
     # Sandbox left open at exit.
     script = textwrap.dedent("""
-        import threading
+        import logging, threading
         from flow_codeblock import Sandbox
+        logging.basicConfig(level=logging.WARNING)
+        logging.getLogger("flow_codeblock.sandbox").setLevel(logging.INFO)
 
         out = []
         def first():
@@ -299,6 +301,7 @@ def test_v8_from_a_thread_and_no_hang_at_exit(tmp_path: pytest.TempPathFactory) 
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[1, 2]"
     assert "could not close" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.count("closed a Sandbox left open at interpreter exit") == 1, proc.stderr
     assert time.monotonic() - started < 30
 
 
