@@ -344,8 +344,8 @@ class SyncSandbox:
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:
-    """uvloop where installed (the service's loop: it wakes on the runtimes' eventfds
-    faster, ~1.7x the executions/s of asyncio's own loop: bench/sandbox_api.py)."""
+    """uvloop where installed: the loop the HTTP service runs on, so the synchronous
+    face runs on what the service's tests and benches exercise."""
     try:
         import uvloop
     except ImportError:  # pragma: no cover - uvicorn[standard] brings it on Linux
