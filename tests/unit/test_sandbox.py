@@ -271,8 +271,14 @@ def test_use_after_fork_is_refused(sync_sandbox: SyncSandbox) -> None:
             except BaseException:
                 status = 22
         os._exit(status)
-    _, wait_status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(wait_status) == 0
+    deadline = time.monotonic() + 30
+    while (waited := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if waited[0] == 0:  # a child stuck on a lock some thread held at fork(): fail, not hang
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked child did not finish")
+    assert os.waitstatus_to_exitcode(waited[1]) == 0
     assert sync_sandbox.run("return 2").value == 2  # the parent's sandbox is untouched
 
 
