@@ -48,10 +48,10 @@ test: setup check $(CHROMIUM) $(NGINX) $(REDIS)
 	$(BIN)/python -m pytest
 	$(MAKE) test-js
 
-# Lint and type-check: ruff's rules and mypy --strict (pyproject.toml), eslint on the JS
-# layer (eslint.config.mjs).
+# Lint and type-check: ruff's rules on src, tests and bench, mypy --strict on src
+# (pyproject.toml), eslint on the JS layer (eslint.config.mjs).
 check: setup
-	$(BIN)/ruff check src
+	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
 	npx --no-install eslint js
 

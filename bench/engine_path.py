@@ -18,9 +18,10 @@ import resource
 import statistics
 import time
 
-from flow_codeblock.engine import Isolate
 from flow_codeblock.codeblock import CodeBlock
+from flow_codeblock.engine import Isolate
 from flow_codeblock.testing import runtime_factory, start_engine
+
 from harness import Baseline, Bench
 
 

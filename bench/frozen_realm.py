@@ -38,12 +38,24 @@ FREEZE = r"""
 BENCH = r"""
 (() => {
   const out = {};
-  const t = (name, f) => { f(); const s = Date.now(); let n = 0; while (Date.now() - s < 300) { f(); n++; } out[name] = +((Date.now() - s) * 1000 / n).toFixed(1); };
-  const data = Array.from({ length: 1000 }, (_, i) => ({ id: i, name: 'item' + i, tags: ['a', 'b'], nested: { x: i * 1.5 } }));
-  t('regexp_replace_split_x2000', () => { let n = 0; for (let i = 0; i < 2000; i++) n += 'a-b-c-d'.replace(/-/g, '+').split('+').length; return n; });
-  t('object_to_string_x2000', () => { let s = ''; for (let i = 0; i < 2000; i++) s += `${{}}` + String([1, 2]); return s.length; });
+  const t = (name, f) => {
+    f(); const s = Date.now(); let n = 0;
+    while (Date.now() - s < 300) { f(); n++; }
+    out[name] = +((Date.now() - s) * 1000 / n).toFixed(1);
+  };
+  const data = Array.from({ length: 1000 },
+    (_, i) => ({ id: i, name: 'item' + i, tags: ['a', 'b'], nested: { x: i * 1.5 } }));
+  t('regexp_replace_split_x2000', () => {
+    let n = 0; for (let i = 0; i < 2000; i++) n += 'a-b-c-d'.replace(/-/g, '+').split('+').length; return n;
+  });
+  t('object_to_string_x2000', () => {
+    let s = ''; for (let i = 0; i < 2000; i++) s += `${{}}` + String([1, 2]); return s.length;
+  });
   t('json_stringify_1000_records', () => JSON.stringify(data));
-  t('push_map_filter_reduce_10000', () => { const a = []; for (let i = 0; i < 10000; i++) a.push(i); return a.map(x => x * 2).filter(x => x % 3).reduce((p, c) => p + c, 0); });
+  t('push_map_filter_reduce_10000', () => {
+    const a = []; for (let i = 0; i < 10000; i++) a.push(i);
+    return a.map(x => x * 2).filter(x => x % 3).reduce((p, c) => p + c, 0);
+  });
   return JSON.stringify(out);
 })()
 """
@@ -58,23 +70,35 @@ PROMISE_ALL = r"""
 
 TAME_THEN = r"""
 (() => { const o = Promise.prototype, v = o.then;
-  Object.defineProperty(o, 'then', { get() { return v }, set(x) { Object.defineProperty(this, 'then', { value: x, writable: true, enumerable: true, configurable: true }) }, configurable: true });
+  Object.defineProperty(o, 'then', { get() { return v }, set(x) {
+    Object.defineProperty(this, 'then', { value: x, writable: true, enumerable: true, configurable: true }) },
+    configurable: true });
   Object.freeze(o); })()
 """
 
 TAME_ARRAY = r"""
 (() => { const o = Array.prototype; for (const k of KEYS) { const v = o[k];
-  Object.defineProperty(o, k, { get() { return v }, set(x) { Object.defineProperty(this, k, { value: x, writable: true, enumerable: true, configurable: true }) }, configurable: true }); }
+  Object.defineProperty(o, k, { get() { return v }, set(x) {
+    Object.defineProperty(this, k, { value: x, writable: true, enumerable: true, configurable: true }) },
+    configurable: true }); }
   Object.freeze(o); })()
 """
 
 ARRAYS = r"""
 (() => {
   const out = {};
-  const t = (name, f) => { f(); const s = Date.now(); let n = 0; while (Date.now() - s < 300) { f(); n++; } out[name] = +((Date.now() - s) * 1000 / n).toFixed(1); };
+  const t = (name, f) => {
+    f(); const s = Date.now(); let n = 0;
+    while (Date.now() - s < 300) { f(); n++; }
+    out[name] = +((Date.now() - s) * 1000 / n).toFixed(1);
+  };
   t('push_x20000', () => { const a = []; for (let i = 0; i < 20000; i++) a.push(i); return a.length; });
   t('concat_x500', () => { let a = []; for (let i = 0; i < 500; i++) a = a.concat([i]); return a.length; });
-  t('spread_and_for_of_2000_x10', () => { const a = Array.from({ length: 2000 }, (_, i) => i); let n = 0; for (let j = 0; j < 10; j++) { for (const x of a) n += x; n += [...a].length; } return n; });
+  t('spread_and_for_of_2000_x10', () => {
+    const a = Array.from({ length: 2000 }, (_, i) => i); let n = 0;
+    for (let j = 0; j < 10; j++) { for (const x of a) n += x; n += [...a].length; }
+    return n;
+  });
   return JSON.stringify(out);
 })()
 """
@@ -112,7 +136,8 @@ def main() -> int:
                 isolate.eval(f"const SKIP = {skip};" + FREEZE)
             results.append(json.loads(isolate.eval(BENCH)))
         report(bench, "realm", name, best(results))
-    for name, setup in (("promise_all_500_unfrozen_us", "1"), ("promise_all_500_frozen_us", "Object.freeze(Promise.prototype)"),
+    for name, setup in (("promise_all_500_unfrozen_us", "1"),
+                        ("promise_all_500_frozen_us", "Object.freeze(Promise.prototype)"),
                         ("promise_all_500_then_accessor_us", TAME_THEN)):
         times = []
         for _ in range(rounds):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from flow_codeblock.codeblock import CodeBlock
 from flow_codeblock.testing import runtime_factory
+
 from harness import Bench
 
 LIMITS_MB = (128, 256, 512)
@@ -29,9 +30,12 @@ SNIPPETS = {
     "latin1 toString of 64 MB": "return Buffer.alloc(64 * 2 ** 20, 97).toString('latin1').length",
     "'x'.repeat(2 ** 27)": "return 'x'.repeat(2 ** 27).length",
     "utf16 string of 2 ** 26 chars": "return '\\u4e2d'.repeat(2 ** 26).length",
-    "26 M chars by +=": "let s = ''; for (let i = 0; i < 2 ** 20; i++) s += 'abcdefghijklmnopqrstuvwxyz'; return s.length",
+    "26 M chars by +=": "let s = ''; for (let i = 0; i < 2 ** 20; i++) s += 'abcdefghijklmnopqrstuvwxyz';"
+                        " return s.length",
     "JSON of 1 M objects": "return JSON.stringify(Array.from({ length: 1e6 }, (_, i) => ({ i, s: 'x' }))).length",
-    "10 strings of 8 M chars kept": "const a = []; for (let i = 0; i < 10; i++) a.push(String(i).repeat(2 ** 23) + '!'); return a.map((s) => s.length).reduce((x, y) => x + y)",
+    "10 strings of 8 M chars kept": "const a = []; for (let i = 0; i < 10; i++)"
+                                    " a.push(String(i).repeat(2 ** 23) + '!');"
+                                    " return a.map((s) => s.length).reduce((x, y) => x + y)",
 }
 
 

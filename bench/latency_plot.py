@@ -19,10 +19,10 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from harness import Bench  # noqa: E402
-from overload import percentile, start_service  # noqa: E402
-from run import INPUT, MIX  # noqa: E402
-from serving import stop_service  # noqa: E402
+from harness import Bench
+from overload import percentile, start_service
+from run import INPUT, MIX
+from serving import stop_service
 
 
 async def drive(url: str, seconds: float, concurrency: int) -> list[tuple[float, float]]:

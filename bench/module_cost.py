@@ -14,6 +14,7 @@ import time
 from flow_codeblock.bundles import module_catalog
 from flow_codeblock.codeblock import CodeBlock
 from flow_codeblock.testing import runtime_factory
+
 from harness import Bench
 
 MODULES = ["lodash", "qs", "uuid", "crypto-js", "dayjs", "dayjs/plugin/utc", "dayjs/locale/zh-cn", "date-fns",

@@ -25,6 +25,7 @@ from flow_codeblock.policy import PoolPolicy
 from flow_codeblock.pool import RuntimePool
 from flow_codeblock.service import execution_limits
 from flow_codeblock.testing import runtime_factory, runtime_pool, start_engine
+
 from harness import Bench
 
 CODES = [

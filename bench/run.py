@@ -43,7 +43,8 @@ MIX = [
     ("array", "const s = input.values.reduce((a, b) => a + b, 0); return { sum: s, avg: s / input.values.length };"),
     ("transform", "return input.users.map(u => ({ id: u.id, fullName: u.first + ' ' + u.last, adult: u.age >= 18 }));"),
     ("math", "return { sqrt: Math.sqrt(input.a), pow: Math.pow(input.a, 3), round: Math.round(input.c * 100) / 100 };"),
-    ("lodash", "const _ = require('lodash'); return _.sortBy(_.filter(input.users, u => u.age > 20), 'age').map(u => u.id);"),
+    ("lodash", "const _ = require('lodash');"
+               " return _.sortBy(_.filter(input.users, u => u.age > 20), 'age').map(u => u.id);"),
     ("dayjs", "const dayjs = require('dayjs'); return dayjs(input.date).add(7, 'day').format('YYYY-MM-DD');"),
 ]
 INPUT = {
@@ -111,7 +112,8 @@ def main() -> int:
     server, base = serving.start_service(
         args.workers, {"ENABLE_BENCH_ROUTES": "true", "RUNTIME_POOL_SIZE": "8", "MAX_CONCURRENT_EXECUTIONS": "1000"})
     try:
-        bodies = [json.dumps({"codebase64": base64.b64encode(code.encode()).decode(), "input": INPUT}) for _, code in MIX]
+        bodies = [json.dumps({"codebase64": base64.b64encode(code.encode()).decode(), "input": INPUT})
+                  for _, code in MIX]
         for body in bodies:  # correctness first: every snippet succeeds
             response = httpx.post(f"{base}/flow/codeblock", content=body, headers={"content-type": "application/json"})
             assert response.json()["success"], response.text

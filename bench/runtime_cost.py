@@ -17,10 +17,11 @@ import statistics
 import time
 
 from flow_codeblock.bundles import module_catalog
-from flow_codeblock.engine import Isolate
 from flow_codeblock.codeblock import CodeBlock
+from flow_codeblock.engine import Isolate
 from flow_codeblock.runtime import Runtime
 from flow_codeblock.testing import runtime_factory
+
 from harness import Bench
 
 MODULES_LOADED = ("lodash", "dayjs", "date-fns", "xlsx", "pinyin", "crypto")
@@ -72,13 +73,14 @@ async def main(count: int) -> None:
     # state restorers run after every execution: js/lib/internal/shared_modules.js).
     loaded = runtimes[1]
     for name in MODULES_LOADED:
-        used = CodeBlock.wrap(f"require('{name}'); return 1", name, is_async=False, modules=catalog.install_order((name,)))
+        used = CodeBlock.wrap(f"require('{name}'); return 1", name, is_async=False,
+                              modules=catalog.install_order((name,)))
         assert (await loaded.execute(used, "{}", loop.time() + 30, 30000)).ok
         assert await loaded.reset(5.0) is None
     execute_loaded_us, reset_loaded_us = await executions(loaded)
 
     close_ms = []
-    for runtime in runtimes + [warm]:
+    for runtime in [*runtimes, warm]:
         started = time.perf_counter()
         await asyncio.to_thread(runtime.close)
         close_ms.append((time.perf_counter() - started) * 1000)
@@ -97,12 +99,12 @@ async def main(count: int) -> None:
     bench.figure("reset_us_median_with_modules_loaded", statistics.median(reset_loaded_us), "us", fmt=".0f",
                  text=f"reset_us_median_with_modules_loaded: {statistics.median(reset_loaded_us):.0f} "
                       f"({', '.join(MODULES_LOADED)})")
-    bench.figure("execution_with_reset_us_median", statistics.median(map(sum, zip(execute_us, reset_us))), "us",
-                 fmt=".0f")
+    bench.figure("execution_with_reset_us_median",
+                 statistics.median(map(sum, zip(execute_us, reset_us, strict=True))), "us", fmt=".0f")
     bench.figure("async_execution_with_reset_us_median",
-                 statistics.median(map(sum, zip(async_execute_us, async_reset_us))), "us", fmt=".0f")
+                 statistics.median(map(sum, zip(async_execute_us, async_reset_us, strict=True))), "us", fmt=".0f")
     bench.figure("execution_with_reset_us_median_with_modules_loaded",
-                 statistics.median(map(sum, zip(execute_loaded_us, reset_loaded_us))), "us", fmt=".0f")
+                 statistics.median(map(sum, zip(execute_loaded_us, reset_loaded_us, strict=True))), "us", fmt=".0f")
     bench.figure("close_ms_median", statistics.median(close_ms), "ms", fmt=".2f")
     bench.figure("process_rss_mb", after, "MB", fmt=".0f")
 

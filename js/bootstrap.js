@@ -18,7 +18,7 @@ import { ArrayBufferLimitError, installBufferAccounting } from './lib/internal/m
 import { configureModules, loadModule, registerInternal, registerModule } from './lib/internal/modules.js';
 import { addGlobals, checkShape, declareSlot, recordGlobals, resetSlots } from './lib/internal/per_execution.js';
 import { hostCall, hostCancel } from './lib/internal/host.js';
-import { SecurityError, codes, plain } from './lib/internal/errors.js';
+import { SecurityError, codes, describeReceived, plain, systemError } from './lib/internal/errors.js';
 import { isLive } from './lib/internal/state.js';
 import {
   ObjectDefineProperty, ObjectKeys, PromisePrototypeThen, PromiseResolve, ReflectOwnKeys, TypeError_,
@@ -93,7 +93,7 @@ function init(token, options) {
 
   configureConsole(options.console);
   timers.configureTimers({ onError: failExecution });
-  installBufferAccounting(global);
+  installBufferAccounting(global, options.limits.maxArrayBufferBytes); // the host's limit: memory.js has no default
   installAsyncSourceGates(global);
   const hidden = lockdownIntrinsics();
 
@@ -144,6 +144,8 @@ function init(token, options) {
   }
   for (const name of eager) registerModule(name, () => builtins[name]);
   registerInternal('host', Object.freeze({ hostCall, hostCancel, SecurityError, failExecution, isLive }));
+  // The error registry (js/lib/internal/errors.js), shared with the module bundles (js/build.mjs).
+  registerInternal('errors', Object.freeze({ codes, plain, systemError, describeReceived }));
   // URL.createObjectURL / revokeObjectURL (the url bundle) share buffer's resolveObjectURL registry.
   registerInternal('object_urls', Object.freeze({ createObjectURL, revokeObjectURLPath }));
   const roots = [...hidden];

@@ -8,7 +8,7 @@
 // Output goes to src/flow_codeblock/js_dist/, which is build output and not committed.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MODULES } from './modules.manifest.mjs';
 
@@ -81,6 +81,8 @@ const shared = (name) => (modules[name].base !== undefined ? [modules[name].base
 const nodeBuiltins = ['buffer', 'events', 'util', 'url', 'querystring', 'string_decoder', 'stream',
   'assert', 'timers', 'fs', 'path', 'os', 'http', 'https', 'net', 'zlib'];
 
+const errorRegistry = ['.js', ''].map((ext) => join(root, 'js', 'lib', 'internal', `errors${ext}`));
+
 const manifest = { modules: {}, aliases, globals };
 await Promise.all(Object.entries(modules).map(async ([name, { target, entry }]) => {
   const file = `${name.replaceAll('/', '__').replaceAll(':', '_')}.js`;
@@ -107,6 +109,10 @@ await Promise.all(Object.entries(modules).map(async ([name, { target, entry }]) 
           if (requires.includes(args.path)) return { path: args.path, external: true };
           // The service's internal modules, given to bundles by their require().
           if (args.path.startsWith('internal:')) return { path: args.path, external: true };
+          // One error registry: a bundle uses the bootstrap's classes, not a copy of its own.
+          if (args.path.startsWith('.') && errorRegistry.includes(resolve(args.resolveDir, args.path))) {
+            return { path: 'internal:errors', external: true };
+          }
           if ((entry.emptyFor ?? []).includes(args.path)) return { path: args.path, namespace: 'empty' };
           return undefined;
         });

@@ -56,7 +56,7 @@ def start_server(tmp_dir: str, *, workers: int = 1, **env: Any) -> Server:
     log_path = os.path.join(tmp_dir, f"server-{port}.log")
     environ = {**os.environ, "LOG_FORMAT": "json", **{k.upper(): str(v) for k, v in env.items()}}
     environ.pop("PROMETHEUS_MULTIPROC_DIR", None)  # serve makes its own for several workers
-    log_file = open(log_path, "wb")  # noqa: SIM115 - closed with the process
+    log_file = open(log_path, "wb")  # noqa: SIM115 (closed with the process)
     process = subprocess.Popen(
         [sys.executable, "-m", "flow_codeblock", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--workers", str(workers)],

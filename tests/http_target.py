@@ -17,6 +17,7 @@ Routes:
 from __future__ import annotations
 
 import base64
+import contextlib
 import email.parser
 import email.policy
 import gzip
@@ -72,10 +73,9 @@ def _handler(target: HttpTarget) -> type[BaseHTTPRequestHandler]:
             pass
 
         def handle(self) -> None:
-            try:
+            # the client gave up (timeouts and aborts are under test)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 super().handle()
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (timeouts and aborts are under test)
 
         def _send(self, status: int, body: bytes, content_type: str = "application/json",
                   headers: list[tuple[str, str]] | None = None) -> None:

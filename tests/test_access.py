@@ -84,7 +84,8 @@ def test_valid_tokens_in_either_header_then_revoked(auth_server: Server, auth_db
     time.sleep(0.3)  # AUTH_CACHE_S
     response = _post(auth_server, {"Authorization": f"Bearer {token}"})
     assert response.status_code == 403
-    assert response.json()["error"] == {"type": "ForbiddenError", "message": f"the API token {token[:10]}... was revoked"}
+    assert response.json()["error"] == {"type": "ForbiddenError",
+                                        "message": f"the API token {token[:10]}... was revoked"}
 
 
 def test_public_endpoints_stay_public(auth_server: Server, auth_db: Path) -> None:

@@ -56,7 +56,8 @@ def test_unparseable_code_is_left_to_v8(code: str) -> None:
     ("code", "rewritten"),
     [
         # Comments between named imports once crashed the rewrite (a 500).
-        ("import { map, /* x */ } from 'lodash'; return 1", "const { map } = __flowEsm.ns(require('lodash')); return 1"),
+        ("import { map, /* x */ } from 'lodash'; return 1",
+         "const { map } = __flowEsm.ns(require('lodash')); return 1"),
         ("import { /* a */ map as m /* b */, } from 'lodash'; return 1",
          "const { map: m } = __flowEsm.ns(require('lodash')); return 1"),
         ("import d, { // line\n a } from 'x'; return 1",

@@ -123,7 +123,8 @@ def test_limits_endpoint(server: Server) -> None:
         (b'{"codebase64": "' + base64.b64encode(b"return 1") + b'", "timeout": "100", "input": {}}', "timeout must be"),
         (b'{"codebase64": "' + base64.b64encode(b"return 1") + b'", "timeout": true, "input": {}}', "timeout must be"),
         (b'{"codebase64": "' + base64.b64encode(b"const x = 1;") + b'", "input": {}}', "no return statement"),
-        (b'{"codebase64": "' + base64.b64encode(b"function f() { return 1 }\nf()") + b'", "input": {}}', "no return statement"),
+        (b'{"codebase64": "' + base64.b64encode(b"function f() { return 1 }\nf()") + b'", "input": {}}',
+         "no return statement"),
     ],
 )
 def test_validation_errors(cb: CodeBlockClient, body: bytes, fragment: str) -> None:
@@ -192,7 +193,7 @@ def test_request_timeout_lowers_the_limit(cb: CodeBlockClient) -> None:
 
 
 def test_request_timeout_cannot_raise_the_limit(cb: CodeBlockClient) -> None:
-    status, body = cb.run("while (true) {} return 1", timeout=60_000)
+    _, body = cb.run("while (true) {} return 1", timeout=60_000)
     assert body["error"]["type"] == "TimeoutError"
     assert "2000 ms" in body["error"]["message"]
     assert body["timing"]["totalTime"] < 10_000
@@ -204,7 +205,8 @@ def test_wrong_method_and_unknown_path(cb: CodeBlockClient) -> None:
 
 
 def test_saturation_is_429_with_retry_after(tmp_path) -> None:
-    srv = start_server(str(tmp_path), runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1, acquire_timeout_ms=200, execution_timeout_ms=3000)
+    srv = start_server(str(tmp_path), runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1,
+                       acquire_timeout_ms=200, execution_timeout_ms=3000)
     try:
         import concurrent.futures
 
@@ -222,13 +224,15 @@ def test_saturation_is_429_with_retry_after(tmp_path) -> None:
             assert int(response.headers["retry-after"]) >= 1
             assert slow.result().json()["result"] == "slow"
             # Once the runtime is free again, requests are served.
-            assert http.post("/flow/codeblock", json={"codebase64": b64("return 'fast'"), "input": {}}).json()["result"] == "fast"
+            fast = http.post("/flow/codeblock", json={"codebase64": b64("return 'fast'"), "input": {}})
+            assert fast.json()["result"] == "fast"
     finally:
         srv.stop()
 
 
 def test_request_id_and_security_headers(cb: CodeBlockClient, server: Server) -> None:
-    response = cb.http.post("/flow/codeblock", json={"codebase64": b64("return 1"), "input": {}}, headers={"X-Request-ID": "trace-123"})
+    response = cb.http.post("/flow/codeblock", json={"codebase64": b64("return 1"), "input": {}},
+                            headers={"X-Request-ID": "trace-123"})
     assert response.headers["x-request-id"] == "trace-123"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["cache-control"] == "no-store"
@@ -249,7 +253,8 @@ def test_client_disconnect_mid_execution_loses_no_runtime(tmp_path) -> None:
     srv = start_server(str(tmp_path), runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1)
     try:
         port = int(srv.url.rsplit(":", 1)[1])
-        body = json.dumps({"codebase64": b64("await new Promise(r => setTimeout(r, 300)); return 1"), "input": {}}).encode()
+        code = b64("await new Promise(r => setTimeout(r, 300)); return 1")
+        body = json.dumps({"codebase64": code, "input": {}}).encode()
         for _ in range(5):
             with socket.create_connection(("127.0.0.1", port)) as sock:
                 sock.sendall(b"POST /flow/codeblock HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 
-def codeblock(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def codeblock(*args: str, stdin: str | None = None,
+              env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     import os
 
     return subprocess.run(

@@ -37,7 +37,8 @@ def test_logs_survive_an_error(cb: CodeBlockClient) -> None:
 
 
 def test_logs_from_async_code(cb: CodeBlockClient) -> None:
-    _, body = cb.run("setTimeout(() => console.log('in timer'), 1); await new Promise(r => setTimeout(r, 10)); return 1")
+    _, body = cb.run("setTimeout(() => console.log('in timer'), 1);"
+                     " await new Promise(r => setTimeout(r, 10)); return 1")
     assert body["logs"] == [{"level": "log", "message": "in timer"}]
 
 
@@ -70,7 +71,8 @@ def test_byte_limit(small_console: CodeBlockClient) -> None:
 
 
 def test_console_off(tmp_path) -> None:
-    srv = start_server(str(tmp_path), allow_console="false", runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1)
+    srv = start_server(str(tmp_path), allow_console="false", runtime_pool_size=1, min_runtime_pool_size=1,
+                       max_runtime_pool_size=1)
     try:
         with srv.client() as http:
             status, body = CodeBlockClient(http).run("console.log('hidden'); console.error('x'); return 'works'")

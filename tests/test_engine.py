@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import time
@@ -123,6 +124,29 @@ async def test_heap_stats_and_blocking_eval() -> None:
         await asyncio.to_thread(iso.close)
 
 
+async def test_garbage_pressure_and_a_full_collection() -> None:
+    """The soft limit (half the hard one at first) flags a heap worth a full GC; after one,
+    it sits halfway between the live heap and the hard limit."""
+    iso = await new_isolate(heap_mb=128)
+    try:
+        assert not iso.garbage_pressure()
+        keep = "globalThis.keep = Array.from({ length: 3e6 }, (_, i) => 'k' + i); 1"  # ~90 MB live
+        assert iso.eval_blocking(keep, timeout=30).value == 1
+        assert iso.garbage_pressure()  # the last GC saw more than 64 MB
+        assert iso.eval_blocking("delete globalThis.keep", timeout=5).value is True
+        live = await asyncio.to_thread(iso.collect_garbage)
+        assert 0 < live < 16 * MiB
+        assert not iso.garbage_pressure()
+        # A live heap above the first soft limit is not collected again at every GC.
+        assert iso.eval_blocking(keep, timeout=30).value == 1
+        live = await asyncio.to_thread(iso.collect_garbage)
+        assert live > 64 * MiB
+        iso.eval_blocking("for (let i = 0; i < 1e6; i++) ({ i }); 1", timeout=30)
+        assert not iso.garbage_pressure()
+    finally:
+        await asyncio.to_thread(iso.close)
+
+
 def _value_count(iso: Isolate) -> int:
     return int(iso._dll.mr_value_count(iso._ctx))
 
@@ -176,10 +200,8 @@ async def test_blocking_eval_is_for_set_up_only() -> None:
 def _thread_policies() -> dict[int, int]:
     policies = {}
     for task in os.listdir("/proc/self/task"):
-        try:
+        with contextlib.suppress(OSError):  # the thread ended since listdir
             policies[int(task)] = os.sched_getscheduler(int(task))
-        except OSError:
-            pass
     return policies
 
 

@@ -35,7 +35,8 @@ from conftest import CodeBlockClient
         ("return setTimeout('alert(1)', 1);", "TypeError", 'The "callback" argument must be of type function', 1, 8),
         ("return require('fs');", "SecurityError", 'Module "fs" is not available in code blocks', 1, 8),
         ("return require('node:child_process');", "SecurityError", 'Module "child_process"', 1, 8),
-        ("return require('no-such-module');", "RuntimeError", "Cannot find module 'no-such-module'. Available modules:", 1, 8),
+        ("return require('no-such-module');", "RuntimeError",
+         "Cannot find module 'no-such-module'. Available modules:", 1, 8),
     ],
 )
 def test_error_types(cb: CodeBlockClient, code: str, type_: str, message: str | None, line: int | None,
@@ -55,7 +56,8 @@ def test_error_types(cb: CodeBlockClient, code: str, type_: str, message: str | 
 
 
 def test_stack_shows_only_user_frames(cb: CodeBlockClient) -> None:
-    code = "function inner() {\n  throw new Error('deep');\n}\nfunction outer() { return inner(); }\nreturn [1].map(outer);"
+    code = ("function inner() {\n  throw new Error('deep');\n}\n"
+            "function outer() { return inner(); }\nreturn [1].map(outer);")
     error = cb.error(code)
     lines = error["stack"].split("\n")
     assert lines[0] == "Error: deep"

@@ -16,7 +16,7 @@ import httpx
 from conftest import b64, start_server
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
-import serving  # noqa: E402  (reads the server's worker processes from /proc)
+import serving
 
 SLOW = "await new Promise(r => setTimeout(r, 1500)); return input.i"
 
@@ -73,7 +73,8 @@ def test_a_killed_worker_is_replaced_and_its_requests_fail_fast(tmp_path: Path) 
         assert len(current) == 2 and victim not in current, current
         with httpx.Client(base_url=srv.url, timeout=15) as http:
             for i in range(20):
-                body = http.post("/flow/codeblock", json={"codebase64": b64("return input.i * 3"), "input": {"i": i}}).json()
+                body = http.post("/flow/codeblock",
+                                 json={"codebase64": b64("return input.i * 3"), "input": {"i": i}}).json()
                 assert body["result"] == i * 3
         assert srv.process.poll() is None
     finally:

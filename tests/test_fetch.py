@@ -97,7 +97,8 @@ def test_form_data_package_upload(net: CodeBlockClient, target: HttpTarget) -> N
     const form = new FormData();
     form.append('field', 'value');
     form.append('doc', Buffer.from('csv,data'), { filename: 'r.csv', contentType: 'text/csv' });
-    const r = await fetch(input.base + '/multipart', { method: 'POST', body: form.getBuffer(), headers: form.getHeaders() });
+    const r = await fetch(input.base + '/multipart',
+                          { method: 'POST', body: form.getBuffer(), headers: form.getHeaders() });
     return await r.json();
     """
     assert net.ok(code, {"base": target.url}) == [
@@ -137,10 +138,12 @@ def test_redirects(net: CodeBlockClient, target: HttpTarget) -> None:
     const manual = await fetch(input.base + '/redirect/1', { redirect: 'manual' });
     let refused;
     try { await fetch(input.base + '/redirect/1', { redirect: 'error' }) } catch (e) { refused = [e.name, e.message] }
-    const seeOther = await (await fetch(input.base + '/goto?status=303&url=/echo', { method: 'POST', body: 'x' })).json();
+    const seeOther = await (await fetch(input.base + '/goto?status=303&url=/echo',
+                                        { method: 'POST', body: 'x' })).json();
     let tooMany;
     try { await fetch(input.base + '/redirect/25') } catch (e) { tooMany = [e.name, e.message, e.cause.code] }
-    return { followed: [followed.status, followed.redirected, followed.url], manual: [manual.status, manual.headers.get('location')],
+    return { followed: [followed.status, followed.redirected, followed.url],
+             manual: [manual.status, manual.headers.get('location')],
              refused, seeOther: [seeOther.method, seeOther.text], tooMany }
     """
     assert net.ok(code, {"base": target.url}) == {
@@ -151,7 +154,8 @@ def test_redirects(net: CodeBlockClient, target: HttpTarget) -> None:
 
 
 def test_network_failure_is_fetch_failed_with_cause(net: CodeBlockClient) -> None:
-    code = f"try {{ await fetch('{CLOSED}') }} catch (e) {{ return [e.name, e.message, e.cause.code, e.cause.message] }}"
+    code = (f"try {{ await fetch('{CLOSED}') }}"
+            " catch (e) { return [e.name, e.message, e.cause.code, e.cause.message] }")
     assert net.ok(code) == ["TypeError", "fetch failed", "ECONNREFUSED", f"connect ECONNREFUSED {CLOSED[7:-1]}"]
 
 
@@ -163,7 +167,8 @@ def test_bad_ports_are_refused_as_node_does(net: CodeBlockClient) -> None:
 def test_parallel_requests_in_one_execution(net: CodeBlockClient, target: HttpTarget) -> None:
     target.reset_counters()
     code = """
-    const all = await Promise.all(Array.from({ length: 6 }, () => fetch(input.base + '/slow?ms=600').then(r => r.json())));
+    const all = await Promise.all(Array.from({ length: 6 },
+                                             () => fetch(input.base + '/slow?ms=600').then(r => r.json())));
     return all.map(x => x.slept)
     """
     assert net.ok(code, {"base": target.url}) == [600] * 6
@@ -321,7 +326,8 @@ def test_axios_errors(net: CodeBlockClient, target: HttpTarget) -> None:
     }
     const lenient = await axios.get(input.base + '/status/404', { validateStatus: () => true });
     out.lenient = lenient.status;
-    try { await axios.get(input.base + '/slow?ms=1000', { timeout: 100 }) } catch (e) { out.timeout = [e.message, e.code] }
+    try { await axios.get(input.base + '/slow?ms=1000', { timeout: 100 }) }
+    catch (e) { out.timeout = [e.message, e.code] }
     const controller = new AbortController();
     const pending = axios.get(input.base + '/slow?ms=1000', { signal: controller.signal });
     controller.abort();
@@ -348,7 +354,8 @@ def test_axios_form_uploads(net: CodeBlockClient, target: HttpTarget) -> None:
     const web = new FormData();
     web.append('b', 'two');
     web.append('g', new Blob(['blob']), 'g.txt');
-    return [(await axios.post(input.base + '/multipart', pkg)).data, (await axios.post(input.base + '/multipart', web)).data]
+    return [(await axios.post(input.base + '/multipart', pkg)).data,
+            (await axios.post(input.base + '/multipart', web)).data]
     """
     assert net.ok(code, {"base": target.url}) == [
         [{"name": "a", "filename": None, "type": None, "text": "one"},
@@ -470,7 +477,8 @@ def test_cookies_are_not_kept_between_requests(net: CodeBlockClient, target: Htt
     return [first.headers.getSetCookie().length, echoed.headers.cookie ?? null];
     """
     assert net.ok(code, {"base": target.url}) == [2, None]
-    later = net.ok("return (await (await fetch(input.base + '/echo')).json()).headers.cookie ?? null", {"base": target.url})
+    later = net.ok("return (await (await fetch(input.base + '/echo')).json()).headers.cookie ?? null",
+                   {"base": target.url})
     assert later is None
     assert net.ok("const axios = require('axios'); const r = await axios.get(input.base + '/echo');"
                   " return r.data.headers.cookie ?? null", {"base": target.url}) is None

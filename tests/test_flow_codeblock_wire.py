@@ -126,7 +126,8 @@ def test_every_answer_decodes_in_a_typed_client(wire: Server, code: str, status:
 
 
 def test_refusals_before_execution_decode_too(wire: Server) -> None:
-    too_large = httpx.post(f"{wire.url}/flow/codeblock", content=b'{"codebase64": "' + b"A" * 70_000 + b'", "input": {}}',
+    too_large = httpx.post(f"{wire.url}/flow/codeblock",
+                           content=b'{"codebase64": "' + b"A" * 70_000 + b'", "input": {}}',
                            headers={"content-type": "application/json"})
     assert too_large.status_code == 413
     assert decode(too_large).error.type == "PayloadTooLargeError"  # type: ignore[union-attr]
@@ -160,7 +161,8 @@ TIME_CODE = ("const d = new Date(Date.UTC(2024, 0, 1, 0, 0));"
              " require('dayjs')(d).format('YYYY-MM-DD HH:mm Z'), require('date-fns').format(d, 'HH:mm')]")
 
 
-@pytest.mark.parametrize(("zone", "hours", "offset"), [("Asia/Shanghai", 8, "+08:00"), ("America/New_York", 19, "-05:00")])
+@pytest.mark.parametrize(("zone", "hours", "offset"),
+                         [("Asia/Shanghai", 8, "+08:00"), ("America/New_York", 19, "-05:00")])
 def test_code_blocks_see_the_configured_time_zone(tmp_path: Path, zone: str, hours: int, offset: str) -> None:
     srv = start_server(str(tmp_path), runtime_pool_size=1, timezone=zone)
     try:
@@ -308,7 +310,8 @@ def config(env: dict[str, str]) -> tuple[dict[str, Any], str]:
 
 def test_flow_codeblocks_variable_names_are_read() -> None:
     values, notes = config({
-        "HEALTH_CHECK_INTERVAL_SECONDS": "15", "RUNTIME_POOL_ACQUIRE_TIMEOUT_SEC": "3", "MAX_ERROR_RATE_THRESHOLD": "0.2",
+        "HEALTH_CHECK_INTERVAL_SECONDS": "15", "RUNTIME_POOL_ACQUIRE_TIMEOUT_SEC": "3",
+        "MAX_ERROR_RATE_THRESHOLD": "0.2",
         "MAX_RESPONSE_SIZE_MB": "1", "MAX_REQUEST_BODY_MB": "10", "ALLOW_PRIVATE_IP": "true",
         "REDIS_HOST": "redis.internal", "REDIS_PORT": "6380", "REDIS_PASSWORD": "s3cret", "REDIS_DB": "2",
         "ALLOWED_ORIGINS": "https://a.example", "EXECUTION_TIMEOUT_MS": "300000", "ALLOW_CONSOLE": "false",
@@ -326,7 +329,8 @@ def test_flow_codeblocks_variable_names_are_read() -> None:
 
 
 def test_our_own_names_win_and_ssrf_protection_can_be_turned_off() -> None:
-    values, _ = config({"MAX_RESPONSE_SIZE_MB": "1", "FETCH_MAX_RESPONSE_BYTES": "2048", "ENABLE_SSRF_PROTECTION": "false"})
+    values, _ = config({"MAX_RESPONSE_SIZE_MB": "1", "FETCH_MAX_RESPONSE_BYTES": "2048",
+                        "ENABLE_SSRF_PROTECTION": "false"})
     assert values["FETCH_MAX_RESPONSE_BYTES"] == 2048
     assert values["FETCH_ALLOW_HOSTS"] == "0.0.0.0/0,::/0"
 

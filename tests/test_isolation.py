@@ -126,7 +126,8 @@ TAMPERING = [
     "Object.setPrototypeOf(new Proxy(Array.prototype, {}), null); return 1",
     "Reflect.setPrototypeOf(new Proxy(new Proxy(Function.prototype, {}), {}), { evil: 1 }); return 1",
     "Object.defineProperty(new Proxy(Array.prototype, {}), 'map', { enumerable: true }); return 1",
-    "Reflect.defineProperty(Proxy.revocable(Object.prototype, {}).proxy, 'polluted', { value: 1, configurable: true }); return 1",
+    "Reflect.defineProperty(Proxy.revocable(Object.prototype, {}).proxy, 'polluted', { value: 1, configurable: true });"
+    " return 1",
 ]
 
 
@@ -273,15 +274,16 @@ def test_decimal_configuration_does_not_leak(cb1: CodeBlockClient) -> None:
     defaults = [20, 4, -7, "0.66666666666666666667", "0.001", "2", "undefined"]
     assert cb1.ok(fresh) == defaults
     changed = cb1.ok("const Decimal = require('decimal.js'); Decimal.set({ precision: 5, rounding: Decimal.ROUND_DOWN, "
-                     "toExpNeg: -2 }); Decimal.prototype.plus = () => 'evil'; Decimal.extra = 1; globalThis.D = Decimal; "
+                     "toExpNeg: -2 }); Decimal.prototype.plus = () => 'evil'; Decimal.extra = 1; "
+                     "globalThis.D = Decimal; "
                      "return [new Decimal(2).div(3).toString(), new Decimal(0.001).toString(), new Decimal(1).plus(1)]")
     assert changed == ["0.66666", "1e-3", "evil"]  # the change took effect within its own execution
     cb1.ok("return 1")  # an execution that does not use the module in between
     assert cb1.ok(fresh) == defaults
     assert cb1.ok("return typeof globalThis.D") == "undefined"
     cb1.ok("import Decimal from 'decimal.js';\nDecimal.config({ precision: 3 }); return 1")
-    assert cb1.ok("const { default: Decimal } = await import('decimal.js'); return new Decimal(1).div(7).toString()") == (
-        "0.14285714285714285714")
+    assert cb1.ok("const { default: Decimal } = await import('decimal.js');"
+                  " return new Decimal(1).div(7).toString()") == "0.14285714285714285714"
 
 
 def test_events_default_max_listeners_is_restored(cb1: CodeBlockClient) -> None:
@@ -319,7 +321,8 @@ def test_a_librarys_map_is_restored(cb1: CodeBlockClient) -> None:
     assert cb1.ok(STEAL_INTERCEPTOR) == ["nothing", 0]
     # Interceptors still work within an execution.
     assert cb1.ok("const m = require('axios').interceptors.request; const id = m.use(c => c); let n = 0;"
-                  " m.forEach(() => n++); m.eject(id); let after = 0; m.forEach(() => after++); return [n, after]") == [1, 0]
+                  " m.forEach(() => n++); m.eject(id); let after = 0; m.forEach(() => after++);"
+                  " return [n, after]") == [1, 0]
 
 
 def test_keys_added_to_builtin_methods(cb1: CodeBlockClient) -> None:
@@ -356,11 +359,45 @@ def test_sabotaged_builtins_do_not_break_the_layer(cb1: CodeBlockClient, sabotag
     assert cb1.ok(PROBE) == CLEAN
 
 
+def test_replaced_global_constructors_do_not_reach_the_layer(cb1: CodeBlockClient) -> None:
+    # The global object's own members stay assignable during an execution; encoding.js, blob.js
+    # and event_target.js reach the built-ins through primordials.js, not through them.
+    code = """
+    const names = ['Uint8Array', 'Uint16Array', 'Int8Array', 'ArrayBuffer', 'Number', 'Math', 'Symbol', 'Map',
+      'Promise'];
+    const saved = names.map((n) => globalThis[n]);
+    for (const n of names) globalThis[n] = function fake() { throw new TypeError(`fake ${n}`); };
+    const out = {};
+    const bytes = new TextEncoder().encode('héllo');
+    out.text = new TextDecoder().decode(bytes);
+    out.b64 = btoa('hi') + atob('aGk=');
+    const blob = new Blob(['abc', bytes], { type: 'Text/Plain' });
+    out.blob = [blob.size, blob.type, blob.slice(1, 3.5).size];
+    out.file = new File(['x'], 'f.txt', { lastModified: 5 }).lastModified;
+    const target = new EventTarget();
+    let seen = 0;
+    target.addEventListener('ping', () => { seen++; });
+    target.dispatchEvent(new Event('ping'));
+    out.seen = seen;
+    out.dom = new DOMException('m', 'AbortError').code;
+    try { AbortSignal.timeout(1.5); } catch (e) { out.timeout = e.code; }
+    out.blobText = await blob.text();
+    names.forEach((n, i) => { globalThis[n] = saved[i]; });
+    return out;
+    """
+    assert cb1.ok(code) == {
+        "text": "héllo", "b64": "aGk=hi", "blob": [9, "text/plain", 3], "file": 5, "seen": 1, "dom": 20,
+        "timeout": "ERR_OUT_OF_RANGE", "blobText": "abchéllo",
+    }
+    assert cb1.ok(PROBE) == CLEAN
+
+
 def test_sabotage_in_async_code_and_errors(cb1: CodeBlockClient) -> None:
     status, body = cb1.run("await null;\nJSON.stringify = null; Array.prototype.join = null;\n"
                            "throw new TypeError('after sabotage');\nreturn 1;")
     assert status == 400
-    assert (body["error"]["type"], body["error"]["message"], body["error"]["line"]) == ("TypeError", "after sabotage", 3)
+    error = body["error"]
+    assert (error["type"], error["message"], error["line"]) == ("TypeError", "after sabotage", 3)
     assert cb1.ok(PROBE) == CLEAN
 
 
@@ -382,12 +419,12 @@ OVERRIDES = {
     # Assignments on the code's own objects of properties their frozen prototypes hold:
     # the "override mistake", tamed as ses does (js/lib/internal/harden.js).
     "toString on a plain object": ("const o = {}; o.toString = () => 'mine'; return String(o)", "mine"),
-    "valueOf and hasOwnProperty": ("const o = {}; o.valueOf = () => 7; o.hasOwnProperty = 1; return [o + 1, o.hasOwnProperty]",
-                                   [8, 1]),
+    "valueOf and hasOwnProperty": ("const o = {}; o.valueOf = () => 7; o.hasOwnProperty = 1;"
+                                   " return [o + 1, o.hasOwnProperty]", [8, 1]),
     "constructor of a prototype": ("function F() {} F.prototype = Object.create(Object.prototype);"
                                    " F.prototype.constructor = F; return new F().constructor === F", True),
-    "name and message of an error": ("const e = new TypeError('x'); e.name = 'MyError'; e.message = 'y'; return String(e)",
-                                     "MyError: y"),
+    "name and message of an error": ("const e = new TypeError('x'); e.name = 'MyError'; e.message = 'y';"
+                                     " return String(e)", "MyError: y"),
     "then on a promise": ("const p = Promise.resolve(1); p.then = () => 'own'; return p.then()", "own"),
     "then on an object": ("const o = {}; o.then = (r) => r(5); return await o", 5),
     "push on an array": ("const a = []; a.push = function (x) { return 'own ' + x }; return a.push(1)", "own 1"),
@@ -402,7 +439,8 @@ OVERRIDES = {
     "qs allowPrototypes": ("return require('qs').parse('toString=x&hasOwnProperty=y', { allowPrototypes: true })",
                            {"toString": "x", "hasOwnProperty": "y"}),
     "crypto-js with an iv and a mode": (
-        "const C = require('crypto-js'); const key = C.enc.Hex.parse('00'.repeat(16)); const iv = C.enc.Hex.parse('11'.repeat(16));"
+        "const C = require('crypto-js'); const key = C.enc.Hex.parse('00'.repeat(16));"
+        " const iv = C.enc.Hex.parse('11'.repeat(16));"
         " return C.AES.encrypt('m', key, { iv, mode: C.mode.CBC }).ciphertext.toString() === "
         "C.AES.encrypt('m', key, { iv, mode: C.mode.CBC }).ciphertext.toString() && "
         "C.AES.encrypt('m', key, { iv }).toString() !== C.AES.encrypt('m', key, { iv: key }).toString()", True),
@@ -427,7 +465,8 @@ def test_object_urls_are_per_execution(cb1: CodeBlockClient) -> None:
     made, kept, text = cb1.ok(code)
     assert text == "secret of A"
     # B: with and without the url module named (resolveObjectURL lives in buffer).
-    probe = "const { resolveObjectURL } = require('buffer'); return [resolveObjectURL(input.a), resolveObjectURL(input.b)]"
+    probe = ("const { resolveObjectURL } = require('buffer');"
+             " return [resolveObjectURL(input.a), resolveObjectURL(input.b)]")
     assert cb1.ok(probe, {"a": made, "b": kept}) == [None, None]
     probe_url = ("const { resolveObjectURL } = require('buffer'); URL.revokeObjectURL('blob:nodedata:x');\n"
                  "return [input.a, input.b].map((u) => resolveObjectURL(u) === undefined)")

@@ -27,7 +27,8 @@ def assert_healthy(client: CodeBlockClient, server: Server) -> None:
         "return new Promise(() => {})",
         "setInterval(() => {}, 1);\nawait new Promise(() => {});\nreturn 1",
         "try { while (true) {} } finally { while (true) {} }\nreturn 1",
-        "Promise.resolve().then(function loop() { return Promise.resolve().then(loop) });\nawait new Promise(() => {});\nreturn 1",
+        "Promise.resolve().then(function loop() { return Promise.resolve().then(loop) });\n"
+        "await new Promise(() => {});\nreturn 1",
         "return { get x() { while (true) {} } }",
         "const re = /^(a+)+$/;\nreturn re.test('a'.repeat(40) + 'b')",
     ],
@@ -77,11 +78,17 @@ def test_heap_limit(cb1: CodeBlockClient, single_runtime_server: Server, code: s
         "return new Uint8Array(2e8).length",
         "return new Float64Array(5e7).length",
         "return new SharedArrayBuffer(1e9).byteLength",
-        "const keep = [];\nfor (let i = 0; i < 100; i++) keep.push(new Uint8Array(10 * 1024 * 1024));\nreturn keep.length",
+        "const keep = [];\nfor (let i = 0; i < 100; i++) keep.push(new Uint8Array(10 * 1024 * 1024));\n"
+        "return keep.length",
         "const a = new Uint8Array(100 * 1024 * 1024);\nreturn [a.slice(), a.slice()].length",
         "return new ArrayBuffer(8, { maxByteLength: 1e9 }).byteLength",
         "return new ArrayBuffer(8).transfer(1e9).byteLength",
         "return Uint8Array.from({ length: 2e8 }).length",
+        # The layer's own allocations are charged too (encoding.js's allocate).
+        "const s = 'x'.repeat(10 * 1024 * 1024);\nconst keep = [];\n"
+        "for (let i = 0; i < 20; i++) keep.push(new TextEncoder().encode(s));\nreturn keep.length",
+        "const s = 'x'.repeat(10 * 1024 * 1024);\nconst keep = [];\n"
+        "for (let i = 0; i < 20; i++) keep.push(new Blob([s]));\nreturn keep.length",
     ],
 )
 def test_array_buffer_limit(cb1: CodeBlockClient, single_runtime_server: Server, code: str) -> None:
@@ -133,3 +140,31 @@ def test_an_exhausted_buffer_budget_does_not_break_the_next_module_install(
             assert client.ok("const _ = require('lodash'); return _.sum([1, 2, 3])") == 6
     finally:
         srv.stop()
+
+
+async def test_an_earlier_executions_garbage_is_not_charged_to_the_next() -> None:
+    """The heap limit counts what the last GC left, garbage included: each of these
+    executions fits alone, and the one after it must too on the same runtime (the reset
+    runs a full GC when the heap is over the soft limit)."""
+    import base64
+
+    from flow_codeblock.config import load_settings
+    from flow_codeblock.executor import ExecutionRequest, Executor
+    from flow_codeblock.policy import PoolPolicy
+    from flow_codeblock.service import execution_limits
+    from flow_codeblock.testing import runtime_factory, runtime_pool
+
+    settings = load_settings(runtime_memory_limit_mb=128, execution_timeout_ms=30_000)
+    code = "const a = []; for (let i = 0; i < 1e6; i++) a.push('z'.repeat(20) + i); return a.length"  # ~60 MB
+    answers = []
+    policy = PoolPolicy(min_size=1, max_size=1, idle_timeout_s=300.0)
+    async with runtime_pool(runtime_factory(settings), policy, initial=1) as pool:
+        executor = Executor(execution_limits(settings), pool)
+        for n in range(6):
+            result = await executor.execute(ExecutionRequest(code_base64=base64.b64encode(code.encode()).decode(),
+                                                             input={"n": n}))
+            if result.after is not None:
+                await result.after()
+            answers.append(result.error.type.value if result.error else result.result_json)
+        assert pool.stats().rebuilt_total == 0  # one runtime served them all: none was retired
+    assert answers == ["1000000"] * 6

@@ -8,9 +8,9 @@ import json
 import re
 from typing import Any
 
-from module_manifest import ROOT, load_manifest, requirable, resolves
-
 from flow_codeblock.bundles import module_catalog
+
+from module_manifest import ROOT, load_manifest, requirable, resolves
 
 VERSION = re.compile(r"\d+\.\d+\.\d+")
 

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+
+from flow_codeblock.config import load_settings
+from flow_codeblock.executor import ExecutionRequest, Executor
+from flow_codeblock.policy import PoolPolicy
+from flow_codeblock.service import execution_limits
+from flow_codeblock.testing import runtime_factory, runtime_pool
+
 from conftest import CodeBlockClient
 
 
 def test_pinyin_module_is_callable_like_flow_codeblock(cb: CodeBlockClient) -> None:
     result = cb.ok(
         "const pinyin = require('pinyin');\n"
-        "return [pinyin('中心'), pinyin.pinyin('中心'), pinyin.default('中心'), typeof pinyin.compare, typeof pinyin.compact,\n"
+        "return [pinyin('中心'), pinyin.pinyin('中心'), pinyin.default('中心'),"
+        " typeof pinyin.compare, typeof pinyin.compact,\n"
         "  pinyin('张三', { style: pinyin.STYLE_FIRST_LETTER })]"
     )
     assert result == [[["zhōng"], ["xīn"]]] * 3 + ["function", "function", [["z"], ["s"]]]
@@ -20,7 +29,8 @@ def test_pinyin_with_esm_default_import(cb: CodeBlockClient) -> None:
 
 def test_npm_module_changes_are_undone(cb1: CodeBlockClient) -> None:
     cb1.ok("const _ = require('lodash'); _.map = () => 'patched'; _.extra = 1; return 1")
-    assert cb1.ok("const _ = require('lodash'); return [_.map([1, 2], x => x * 2), typeof _.extra]") == [[2, 4], "undefined"]
+    assert cb1.ok("const _ = require('lodash');"
+                  " return [_.map([1, 2], x => x * 2), typeof _.extra]") == [[2, 4], "undefined"]
     cb1.ok("const dayjs = require('dayjs'); dayjs.locale('zh-cn'); dayjs.prototype.format = () => 'x'; return 1")
     assert cb1.ok("const dayjs = require('dayjs'); return dayjs('2024-01-02').format('YYYY dddd')") == "2024 Tuesday"
 
@@ -38,9 +48,19 @@ def test_line_numbers_survive_import_rewriting(cb: CodeBlockClient) -> None:
     assert (error["type"], error["line"]) == ("TypeError", 6)
 
 
-def test_dynamic_require_of_an_unprepared_module_explains(cb1: CodeBlockClient) -> None:
-    error = cb1.error("const name = 'qs' + '';\nreturn require(name).stringify({ a: 1 })")
-    assert "require npm modules with a string literal" in error["message"]
+async def test_dynamic_require_of_an_unprepared_module_explains() -> None:
+    # A fresh runtime: one that served a literal require('qs') before has qs loaded, and
+    # then the dynamic require finds it (so a shared server's runtime cannot be used here).
+    settings = load_settings()
+    policy = PoolPolicy(min_size=1, max_size=1, idle_timeout_s=300.0)
+    async with runtime_pool(runtime_factory(settings), policy, initial=1) as pool:
+        code = "const name = 'qs' + '';\nreturn require(name).stringify({ a: 1 })"
+        result = await Executor(execution_limits(settings), pool).execute(
+            ExecutionRequest(code_base64=base64.b64encode(code.encode()).decode(), input={}))
+        if result.after is not None:
+            await result.after()
+    assert not result.ok and result.error is not None
+    assert "require npm modules with a string literal" in result.error.message
 
 
 def test_xlsx_streaming_api_is_unavailable_not_broken(cb: CodeBlockClient) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 from typing import Any
 
@@ -96,7 +97,7 @@ async def test_any_refused_answer_refuses_the_host(monkeypatch: pytest.MonkeyPat
     backend = GuardedBackend(AddressPolicy.from_lists([], []))
     inner = RecordingBackend()
     backend._inner = inner  # type: ignore[assignment]
-    with pytest.raises(Refused, match="rebind.example resolves to 10.0.0.7, a private address"):
+    with pytest.raises(Refused, match=re.escape("rebind.example resolves to 10.0.0.7, a private address")):
         await backend.connect_tcp("rebind.example", 80)
     assert inner.connected == []
 
@@ -104,5 +105,5 @@ async def test_any_refused_answer_refuses_the_host(monkeypatch: pytest.MonkeyPat
 async def test_unknown_host_is_a_connect_error(monkeypatch: pytest.MonkeyPatch) -> None:
     _fake_dns(monkeypatch, {})
     backend = GuardedBackend(AddressPolicy.from_lists([], []))
-    with pytest.raises(httpcore.ConnectError, match="getaddrinfo ENOTFOUND nowhere.invalid"):
+    with pytest.raises(httpcore.ConnectError, match=re.escape("getaddrinfo ENOTFOUND nowhere.invalid")):
         await backend.connect_tcp("nowhere.invalid", 80)

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
-import overload  # noqa: E402
+import overload
 
 EXPECTED = {
     "normal": {"ok"}, "async": {"ok"}, "throws": {"TypeError"}, "syntax": {"SyntaxError"},

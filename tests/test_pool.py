@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -164,7 +165,7 @@ async def test_error_rate_rebuild_is_observable_in_metrics() -> None:
 
 async def test_recycling_and_shrinking_lose_no_request() -> None:
     async with make_pool(initial=4, health_checks=True, min_size=1, max_size=4, idle_timeout_s=0.01,
-                         max_executions=3) as (pool, executor):
+                         max_executions=3) as (_, executor):
         before = rebuilt("executions")
         code = "await null; return input.id * 2;"
         results = []
@@ -215,11 +216,9 @@ async def test_a_cancelled_waiter_does_not_swallow_a_runtime() -> None:
         await asyncio.sleep(0.01)
         waiter.cancel()
         pool.release(held)  # handed to the waiter before its cancellation is processed
-        try:
-            # asyncio.wait_for returns a result that arrived with the cancellation
+        # asyncio.wait_for returns a result that arrived with the cancellation
+        with contextlib.suppress(asyncio.CancelledError):
             pool.release(await waiter)
-        except asyncio.CancelledError:
-            pass
         runtime = await pool.acquire(0.5)  # either way, the runtime is available again
         pool.release(runtime)
         assert pool.stats().in_use == 0
@@ -239,7 +238,7 @@ async def test_close_drains_in_flight_executions() -> None:
 
 async def test_close_during_a_health_check_waits_for_heap_reads() -> None:
     async with make_pool(initial=3, min_size=1, max_size=3) as (pool, executor):
-        for i in range(3):  # executions make the runtimes candidates for heap sampling
+        for _ in range(3):  # executions make the runtimes candidates for heap sampling
             await run(executor, "return 1")
         check = asyncio.ensure_future(pool.check())
         await asyncio.sleep(0)  # the check has started reading heaps in a thread
@@ -317,7 +316,7 @@ async def test_the_doorbell_holds_one_ring_when_an_execution_rings_twice() -> No
 
 async def test_a_closing_pool_answers_service_unavailable() -> None:
     """Flow-CodeBlock's clients branch on ServiceUnavailableError while a replica shuts down."""
-    async with make_pool(initial=1) as (pool, executor):
+    async with make_pool(initial=1) as (pool, _):
         closing = asyncio.ensure_future(pool.close(5))
         await asyncio.sleep(0)
         with pytest.raises(ExecutionFailure) as refused:

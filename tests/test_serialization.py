@@ -82,7 +82,8 @@ def test_to_json_on_a_prototype_affects_only_the_result(cb: CodeBlockClient) -> 
 
 
 def test_result_size_limit(tmp_path) -> None:
-    srv = start_server(str(tmp_path), max_result_size=1000, runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1)
+    srv = start_server(str(tmp_path), max_result_size=1000, runtime_pool_size=1, min_runtime_pool_size=1,
+                       max_runtime_pool_size=1)
     try:
         with srv.client() as http:
             client = CodeBlockClient(http)

@@ -45,6 +45,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final, TypeAlias, cast
 
+import orjson
 from py_mini_racer import _dll as _mr_dll  # pinned internals, see module docstring
 from py_mini_racer import init_mini_racer
 
@@ -123,7 +124,7 @@ _gil_dll: ctypes.PyDLL | None = None  # the same library; calls keep the GIL (do
 _callback: ctypes._CFunctionType | None = None  # every context's callback (_eventfd_callback)
 _start: EngineStart | None = None  # how and where V8 was initialised (engine_start)
 _GIL_KEEPING: Final = ("mr_eval", "mr_call_function", "mr_alloc_string_val", "mr_free_value",
-                       "mr_cancel_task", "mr_hard_memory_limit_reached")
+                       "mr_cancel_task", "mr_hard_memory_limit_reached", "mr_soft_memory_limit_reached")
 
 
 def init_engine(flags: Iterable[str]) -> ctypes.CDLL:
@@ -287,6 +288,10 @@ class Isolate:
             raise
         # A heap limit before anything runs: without one a heap bomb aborts the process.
         self._dll.mr_set_hard_memory_limit(self._ctx, heap_limit_bytes)
+        # The hard limit counts garbage too (mini-racer checks the used size after any GC,
+        # minor ones included): the soft limit flags a heap worth a full GC (collect_garbage).
+        self._heap_limit = heap_limit_bytes
+        self._dll.mr_set_soft_memory_limit(self._ctx, heap_limit_bytes // 2)
         self._install_notify()
         # The argument list of every `call`: an array no script can reach.
         self._no_args = self.keep("[]")
@@ -396,6 +401,21 @@ class Isolate:
 
     def memory_limit_reached(self) -> bool:
         return not self._closed and bool(self._fast.mr_hard_memory_limit_reached(self._ctx))
+
+    def garbage_pressure(self) -> bool:
+        """Whether the last GC left more in the heap than the soft limit: live objects or
+        garbage that minor GCs do not reach, which a later execution would be charged for."""
+        return not self._closed and bool(self._fast.mr_soft_memory_limit_reached(self._ctx))
+
+    def collect_garbage(self) -> int:
+        """A full GC; returns the live heap size after it, and moves the soft limit halfway
+        between that and the hard limit, so a runtime whose modules keep a large live heap
+        is not collected after every execution. Blocks until the isolate is free."""
+        self._dll.mr_low_memory_notification(self._ctx)
+        result = self.heap_stats()
+        used = int(orjson.loads(result.text).get("used_heap_size", 0)) if result.text else 0
+        self._dll.mr_set_soft_memory_limit(self._ctx, used + max(0, self._heap_limit - used) // 2)
+        return used
 
     def heap_stats(self) -> JSResult:
         """V8 heap statistics as JSON text. Blocks until the isolate is free."""

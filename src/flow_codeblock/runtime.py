@@ -22,6 +22,8 @@ import itertools
 import logging
 import secrets
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
 
@@ -35,7 +37,7 @@ from .engine import EngineClosed, Isolate, JSResult, ResultKind
 from .errors import CodeBlockError, ErrorType, RetireReason
 from .randomness import random_bytes
 
-__all__ = ["Attempt", "HostServices", "Outcome", "Runtime", "RuntimeOptions", "outcome_of"]
+__all__ = ["Attempt", "HostServices", "Outcome", "Runtime", "RuntimeFactory", "RuntimeOptions", "outcome_of"]
 
 _MEMORY_POLL_S: Final = 0.05
 # How long past its deadline we wait for V8 to acknowledge a termination before
@@ -58,7 +60,6 @@ class _Timer:
 def _resolve(future: asyncio.Future[JSResult], result: JSResult) -> None:
     if not future.done():
         future.set_result(result)
-
 
 
 class HostServices(Protocol):
@@ -282,11 +283,20 @@ class Runtime:
         if report.clean:
             if len(self._defined) >= _MAX_DEFINED_BLOCKS:
                 return RetireReason.CODE_CACHE_FULL
+            if self._isolate.garbage_pressure():
+                # Before the next execution, not during it: it would be charged for this garbage.
+                await asyncio.to_thread(self._collect_garbage)
             return None
         reason = RetireReason.dirty(report.detail)
         log.warning("runtime dirty after reset", extra={"runtime": self.id, "reason": reason.value,
                                                          "detail": report.detail[:194]})
         return reason
+
+    def _collect_garbage(self) -> None:
+        started = time.perf_counter()
+        self.heap_used = self._isolate.collect_garbage()
+        log.debug("full gc", extra={"runtime": self.id, "heap_used": self.heap_used,
+                                    "ms": round((time.perf_counter() - started) * 1000, 3)})
 
     async def _call_reset(self, deadline: float) -> JSResult:
         return await self._call_until(
@@ -432,6 +442,31 @@ class Runtime:
         memory_hit = isinstance(answer, JSResult) and self._isolate.memory_limit_reached()
         return outcome_of(answer, Attempt(block, nonce, timeout_ms, self._options.heap_limit_bytes),
                           memory_hit=memory_hit, defining=defining)
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeFactory:
+    """Creates bootstrapped runtimes on `loop`; calling it is the pool's (blocking) factory."""
+
+    options: RuntimeOptions
+    loop: asyncio.AbstractEventLoop
+    bootstrap: str
+
+    def __call__(self) -> Runtime:
+        return Runtime.create(self.options, self.loop, self.bootstrap)
+
+    async def create(self) -> Runtime:
+        """One runtime, created off the event loop (creation blocks for ~20-30 ms)."""
+        return await asyncio.to_thread(self)
+
+    @asynccontextmanager
+    async def runtime(self) -> AsyncIterator[Runtime]:
+        """One runtime, closed (off the event loop) when the block ends."""
+        runtime = await self.create()
+        try:
+            yield runtime
+        finally:
+            await asyncio.to_thread(runtime.close)
 
 
 async def _answer(answer: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from .netpolicy import AddressPolicy
 from .outbound import Fetcher, FetchLimits
 from .policy import PoolPolicy
 from .pool import RuntimePool
-from .runtime import Runtime, RuntimeOptions
+from .runtime import RuntimeFactory, RuntimeOptions
 
 __all__ = ["Service", "execution_limits", "pool_policy", "runtime_options", "tune_gc", "v8_flags"]
 
@@ -109,11 +109,9 @@ class Service:
         # Must run on the main thread of the process (see engine.init_engine).
         init_engine(v8_flags(self.settings))
         raise_descriptor_limit()
-        loop = asyncio.get_running_loop()
-        options = runtime_options(self.settings)
-        bootstrap = load_bootstrap()
+        factory = RuntimeFactory(runtime_options(self.settings), asyncio.get_running_loop(), load_bootstrap())
         self.pool = RuntimePool(
-            lambda: Runtime.create(options, loop, bootstrap),
+            factory,
             policy=pool_policy(self.settings),
             initial=self.settings.runtime_pool_size,
             max_waiting=self.settings.max_concurrent_executions,

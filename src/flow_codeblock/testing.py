@@ -1,6 +1,6 @@
 """In-process runtimes and pools for benchmarks and tests, built from Settings the way
-Service.start builds them (service.py), so that the construction lives in one place
-outside the service.
+Service.start builds them (service.py), with the same RuntimeFactory (runtime.py),
+re-exported here.
 
     factory = runtime_factory(load_settings())      # V8 initialised, options, bootstrap
     async with factory.runtime() as runtime: ...    # one bootstrapped runtime, closed after
@@ -13,7 +13,6 @@ import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from .bundles import load_bootstrap
@@ -21,7 +20,7 @@ from .config import Settings, load_settings
 from .engine import init_engine
 from .policy import PoolPolicy
 from .pool import RuntimePool
-from .runtime import Runtime, RuntimeOptions
+from .runtime import RuntimeFactory
 from .service import runtime_options, v8_flags
 
 __all__ = ["RuntimeFactory", "runtime_factory", "runtime_pool", "start_engine"]
@@ -33,31 +32,6 @@ def start_engine(settings: Settings | None = None) -> Settings:
     settings = settings if settings is not None else load_settings()
     init_engine(v8_flags(settings))
     return settings
-
-
-@dataclass(frozen=True, slots=True)
-class RuntimeFactory:
-    """Creates bootstrapped runtimes on `loop`; calling it is the pool's (blocking) factory."""
-
-    options: RuntimeOptions
-    loop: asyncio.AbstractEventLoop
-    bootstrap: str
-
-    def __call__(self) -> Runtime:
-        return Runtime.create(self.options, self.loop, self.bootstrap)
-
-    async def create(self) -> Runtime:
-        """One runtime, created off the event loop (creation blocks for ~20-30 ms)."""
-        return await asyncio.to_thread(self)
-
-    @asynccontextmanager
-    async def runtime(self) -> AsyncIterator[Runtime]:
-        """One runtime, closed (off the event loop) when the block ends."""
-        runtime = await self.create()
-        try:
-            yield runtime
-        finally:
-            await asyncio.to_thread(runtime.close)
 
 
 def runtime_factory(settings: Settings | None = None, loop: asyncio.AbstractEventLoop | None = None,

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from conftest import CodeBlockClient
 from compat.conftest import run_in_node
+from conftest import CodeBlockClient
 
 SNIPPETS: list[str] = [
     # Proxy (the service wraps it to track proxies of shared objects): same shape and errors.

@@ -34,7 +34,8 @@ CANARY_RESULT = {
 }
 
 ESCAPES = {
-    "constructor chain from this": ("return this.constructor.constructor('return process')()", ("error", "SecurityError")),
+    "constructor chain from this": ("return this.constructor.constructor('return process')()",
+                                    ("error", "SecurityError")),
     "arrow constructor": ("return (() => {}).constructor('return 1')()", ("error", "SecurityError")),
     "async function constructor": ("return Object.getPrototypeOf(async function () {}).constructor('return 1')()",
                                    ("error", "SecurityError")),
@@ -58,17 +59,20 @@ ESCAPES = {
                           ("error", "RuntimeError", "not available to code blocks")),
     "the host dispatch, malformed": ("return __flow.dispatch.call({ toString() { return 'run' } })",
                                      ("error", "TypeError", "malformed host message")),
-    "the notify function": ("return typeof globalThis.__flowNotify + typeof __flowInit", ("result", "undefinedundefined")),
+    "the notify function": ("return typeof globalThis.__flowNotify + typeof __flowInit",
+                            ("result", "undefinedundefined")),
     "overwrite the host object": ("globalThis.__flow = null; return typeof __flow", ("result", "object")),
-    "WebAssembly compile": ("return new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])) instanceof WebAssembly.Module",
-                            ("result", True)),
+    "WebAssembly compile": ("return new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))"
+                            " instanceof WebAssembly.Module", ("result", True)),
     "Atomics.wait on the main thread": (
-        "const a = new Int32Array(new SharedArrayBuffer(4)); return Atomics.wait(a, 0, 0, 50)", ("result", "timed-out")),
+        "const a = new Int32Array(new SharedArrayBuffer(4)); return Atomics.wait(a, 0, 0, 50)",
+        ("result", "timed-out")),
 }
 
 TAMPERING = {
     "prototype pollution": ("Object.prototype.polluted = 1; Array.prototype.extra = 2; return 1", ("result", 1)),
-    "built-in replaced": ("JSON.stringify = () => 'x'; Array.prototype.map = () => 0; return [1].map((x) => x)", ("result", [1])),
+    "built-in replaced": ("JSON.stringify = () => 'x'; Array.prototype.map = () => 0; return [1].map((x) => x)",
+                          ("result", [1])),
     "tamed built-in replaced": ("Array.prototype.push = () => 0; return 1", ("error", "TypeError", "read only")),
     "global leaked": ("globalThis.leaked = 'secret'; var alsoLeaked = 1; return 1", ("result", 1)),
     "clock and randomness": ("Math.random = () => 4; Date.now = () => 0; return 1", ("result", 1)),
@@ -77,7 +81,8 @@ TAMPERING = {
     # ...or throw, where the property is tamed against the override mistake (harden.js).
     "Buffer prototype": ("Buffer.prototype.toString = () => 'x'; return 1", ("error", "TypeError", "read only")),
     "prototype swapped through a proxy": (
-        "const spy = { get hijacked() { return 1 } }; Object.setPrototypeOf(new Proxy(Array.prototype, {}), spy); return 1",
+        "const spy = { get hijacked() { return 1 } };"
+        " Object.setPrototypeOf(new Proxy(Array.prototype, {}), spy); return 1",
         ("error", "TypeError")),
     "Promise.prototype.then": ("Promise.prototype.then = function () { throw new Error('then') }; return 1",
                                ("result", 1)),
@@ -126,7 +131,8 @@ EXHAUSTION = {
     "while(true) in finally": ("try { return 1 } finally { while (true) {} }", ("error", "TimeoutError")),
     "while(true) in a promise chain": ("return Promise.resolve().then(() => { while (true) {} })",
                                        ("error", "TimeoutError")),
-    "while(true) in a timer": ("setTimeout(() => { while (true) {} }, 0); await new Promise(r => setTimeout(r, 50)); return 1",
+    "while(true) in a timer": ("setTimeout(() => { while (true) {} }, 0);"
+                               " await new Promise(r => setTimeout(r, 50)); return 1",
                                ("error", "TimeoutError")),
     "timers rescheduling forever": ("(function f() { setTimeout(f, 0) })(); return 'returned'", ("result", "returned")),
     "interval and a pending promise": ("setInterval(() => {}, 0); return new Promise(() => {})",
@@ -142,7 +148,8 @@ EXHAUSTION = {
 
 ASYNC_FAILURES = {
     "rejection awaited": ("await Promise.reject(new TypeError('nope')); return 1", ("error", "TypeError", "nope")),
-    "throw in a timer": ("setTimeout(() => { throw new RangeError('timer') }, 0); await new Promise(r => setTimeout(r, 50)); return 1",
+    "throw in a timer": ("setTimeout(() => { throw new RangeError('timer') }, 0);"
+                         " await new Promise(r => setTimeout(r, 50)); return 1",
                          ("error", "RangeError", "timer")),
     "throw in queueMicrotask": ("queueMicrotask(() => { throw new Error('micro') }); await null; await null; return 1",
                                 ("error", "RuntimeError", "micro")),
@@ -160,7 +167,8 @@ ASYNC_FAILURES = {
 
 EDGE_VALUES = {
     "invalid locale": ("return new Intl.DateTimeFormat('xx-invalid-locale-!')", ("error", "RangeError")),
-    "invalid time zone": ("return new Intl.DateTimeFormat('en', { timeZone: 'Mars/Olympus' })", ("error", "RangeError")),
+    "invalid time zone": ("return new Intl.DateTimeFormat('en', { timeZone: 'Mars/Olympus' })",
+                          ("error", "RangeError")),
     "date out of range": ("return new Date(8.64e15 + 1).toISOString()", ("error", "RangeError", "Invalid time value")),
     "invalid date in result": ("return { d: new Date('garbage') }", ("result", {"d": None})),
     "NaN and Infinity": ("return [NaN, Infinity, -0]", ("result", [None, None, 0])),
@@ -176,10 +184,16 @@ ALL: dict[str, tuple[str, tuple[Any, ...]]] = {**ESCAPES, **TAMPERING, **RESULT_
                                               **ASYNC_FAILURES, **EDGE_VALUES}
 
 
+# Attacks that must end in MemoryLimitError get a long deadline, so that a slow, loaded
+# machine fills the heap before the clock runs out; every other attack asks for 1.5 s.
+MEMORY_TIMEOUT_MS = 30_000
+TIMEOUT_MS = 1500
+
+
 @pytest.fixture(scope="module")
 def victim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, CodeBlockClient]]:
     srv = start_server(str(tmp_path_factory.mktemp("hostile")), runtime_pool_size=1, min_runtime_pool_size=1,
-                       max_runtime_pool_size=1, execution_timeout_ms=1500, runtime_memory_limit_mb=96,
+                       max_runtime_pool_size=1, execution_timeout_ms=MEMORY_TIMEOUT_MS, runtime_memory_limit_mb=96,
                        array_buffer_limit_mb=64)
     with srv.client() as http:
         yield srv, CodeBlockClient(http)
@@ -190,7 +204,8 @@ def victim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, C
 def test_hostile_code(victim: tuple[Server, CodeBlockClient], name: str) -> None:
     server, client = victim
     code, expected = ALL[name]
-    status, body = client.run(code, {"n": 1})
+    timeout = MEMORY_TIMEOUT_MS if expected[1:2] == ("MemoryLimitError",) else TIMEOUT_MS
+    status, body = client.run(code, {"n": 1}, timeout=timeout)
     if expected[0] == "result":
         assert status == 200 and body["result"] == expected[1], body
     else:

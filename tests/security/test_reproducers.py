@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+
 import httpx
 import orjson
 import pytest
@@ -135,7 +136,8 @@ def test_function_prototype_is_frozen(cb: CodeBlockClient) -> None:
 # -- 5. a change re-recorded by a module's first install -------------------------------------
 
 
-def test_first_install_of_a_module_keeps_nothing_of_earlier_executions(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_first_install_of_a_module_keeps_nothing_of_earlier_executions(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
     srv = start_server(str(tmp_path_factory.mktemp("install")), runtime_pool_size=1, min_runtime_pool_size=1,
                        max_runtime_pool_size=1)
     try:
@@ -152,8 +154,8 @@ def test_first_install_of_a_module_keeps_nothing_of_earlier_executions(tmp_path_
 # -- 6. a library changed through a reference that survived ---------------------------------
 
 
-@pytest.mark.parametrize("holder", ["Array.prototype.map", "JSON.stringify", "Object.prototype", "globalThis", "console",
-                                    "Buffer", "Function.prototype"])
+@pytest.mark.parametrize("holder", ["Array.prototype.map", "JSON.stringify", "Object.prototype", "globalThis",
+                                    "console", "Buffer", "Function.prototype"])
 def test_a_library_cannot_be_changed_from_an_execution_that_did_not_require_it(cb: CodeBlockClient,
                                                                                holder: str) -> None:
     """A keeps a reference to lodash somewhere that survives; C, which does not require
@@ -171,14 +173,17 @@ def test_webassembly_memories_count_against_the_array_buffer_budget(cb: CodeBloc
                      " return m.length")
     assert error["type"] == "MemoryLimitError", error
     error = cb.error("const m = new WebAssembly.Memory({ initial: 1, maximum: 1000 }); const k = [];"
-                     " for (let i = 0; i < 16; i++) k.push(new WebAssembly.Memory({ initial: 1, maximum: 1000 })); return 1")
+                     " for (let i = 0; i < 16; i++) k.push(new WebAssembly.Memory({ initial: 1, maximum: 1000 }));"
+                     " return 1")
     assert error["type"] == "MemoryLimitError", error
-    assert cb.ok("const m = new WebAssembly.Memory({ initial: 1, maximum: 2 }); m.grow(1); return m.buffer.byteLength") == 131072
+    assert cb.ok("const m = new WebAssembly.Memory({ initial: 1, maximum: 2 }); m.grow(1);"
+                 " return m.buffer.byteLength") == 131072
     # A module that defines its own memory (one page, no maximum: wasm code may grow it to the cap).
     binary = "new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 3, 1, 0, 1])"
     module = f"new WebAssembly.Module({binary})"
     assert cb.ok(f"const i = new WebAssembly.Instance({module}); return i instanceof WebAssembly.Instance") is True
-    error = cb.error(f"const m = {module}; const all = []; for (let i = 0; i < 16; i++) all.push(new WebAssembly.Instance(m));"
+    error = cb.error(f"const m = {module}; const all = [];"
+                     " for (let i = 0; i < 16; i++) all.push(new WebAssembly.Instance(m));"
                      " return all.length")
     assert error["type"] == "MemoryLimitError", error
     error = cb.error(f"const bytes = {binary};"
@@ -214,7 +219,8 @@ def test_a_deeply_nested_result_is_refused(cb: CodeBlockClient) -> None:
     assert error["type"] == "ResultTooLargeError" and "1024" in error["message"], error
     assert cb.ok("let o = 1; for (let i = 0; i < 1000; i++) o = { o }; return JSON.stringify(o).length") > 0
     # Just inside the limit: the whole answer still decodes with orjson (Python's json stops near 1,000).
-    response = cb.http.post("/flow/codeblock", json={"codebase64": b64("let o = 1; for (let i = 0; i < 1023; i++) o = [o]; return o"), "input": {}})
+    nested = b64("let o = 1; for (let i = 0; i < 1023; i++) o = [o]; return o")
+    response = cb.http.post("/flow/codeblock", json={"codebase64": nested, "input": {}})
     nested = orjson.loads(response.content)["result"]
     depth = 0
     while isinstance(nested, list):
@@ -227,7 +233,8 @@ def test_header_values_outside_latin1_are_a_type_error(single: Server, cb: CodeB
                      {"url": f"{target.url}/echo"})
     assert error["type"] == "TypeError" and "ByteString" in error["message"], error
     # Latin-1 is sent as such, one byte per character, as Node does.
-    echo = cb.ok("const r = await fetch(input.url, { headers: { 'x-name': 'caf\\u00e9' } }); return (await r.json()).headers",
+    echo = cb.ok("const r = await fetch(input.url, { headers: { 'x-name': 'caf\\u00e9' } });"
+                 " return (await r.json()).headers",
                  {"url": f"{target.url}/echo"})
     assert echo["x-name"] == "café", echo
     assert "Traceback" not in single.log()
@@ -236,7 +243,8 @@ def test_header_values_outside_latin1_are_a_type_error(single: Server, cb: CodeB
 
 def test_a_bad_redirect_location_is_a_network_error(single: Server, cb: CodeBlockClient, target: HttpTarget) -> None:
     url = f"{target.url}/goto?url=http:%252F%252F127.0.0.1/x"
-    error = cb.error("try { await fetch(input.url) } catch (e) { throw new TypeError(e.message + '|' + (e.cause && e.cause.message)) }"
+    error = cb.error("try { await fetch(input.url) }"
+                     " catch (e) { throw new TypeError(e.message + '|' + (e.cause && e.cause.message)) }"
                      " return 1", {"url": url})
     assert error["type"] == "TypeError" and error["message"].startswith("fetch failed"), error
     assert "Traceback" not in single.log()
@@ -264,7 +272,8 @@ def test_response_bytes_in_flight_are_bounded(tmp_path_factory: pytest.TempPathF
 
 def test_the_global_objects_prototype_is_frozen(cb: CodeBlockClient) -> None:
     cb.ok("const p = Object.getPrototypeOf(globalThis); try { p.stolen = 'A' } catch {}"
-          " try { Object.setPrototypeOf(p, new Proxy({}, { has() { return true }, get() { return 'trap' } })) } catch {}"
+          " try { Object.setPrototypeOf(p, new Proxy({}, { has() { return true }, get() { return 'trap' } })) }"
+          " catch {}"
           " return 1")
     assert cb.ok("apiKey = input.secret; return [typeof stolen, typeof whatever]", {"secret": "s"}) == [
         "undefined", "undefined"]
@@ -274,11 +283,14 @@ def test_the_reset_uses_no_global_of_the_execution(cb: CodeBlockClient) -> None:
     """The reset once built a `new Set()` from the global Set, which the code had replaced."""
     arm = """
 const RealSet = Set; const box = [];
-function EvilSet(...a) { const s = new RealSet(...a); Object.defineProperty(s, 'has', { value: () => true }); return s; }
+function EvilSet(...a) {
+  const s = new RealSet(...a); Object.defineProperty(s, 'has', { value: () => true }); return s;
+}
 EvilSet.prototype = RealSet.prototype;
 globalThis.Set = EvilSet;
 let last;
-Object.defineProperty(globalThis, 'apiKey', { get() { return last }, set(v) { last = v; box.push(v) }, configurable: true });
+Object.defineProperty(globalThis, 'apiKey',
+                      { get() { return last }, set(v) { last = v; box.push(v) }, configurable: true });
 Object.defineProperty(globalThis, '__loot', { get() { return box.slice() }, configurable: true });
 return 'armed'
 """

@@ -18,7 +18,8 @@ SAFE_INT = 2**53 - 1
 text = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)  # lone surrogates are not JSON-encodable
 scalars = st.none() | st.booleans() | st.integers(-SAFE_INT, SAFE_INT) | \
     st.floats(allow_nan=False, allow_infinity=False) | text
-json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=6) | st.dictionaries(text, inner, max_size=6),
+json_values = st.recursive(scalars,
+                           lambda inner: st.lists(inner, max_size=6) | st.dictionaries(text, inner, max_size=6),
                            max_leaves=40)
 # Derandomized: the same examples on every run, so CI is reproducible (a failure shows
 # its example); change the seed by running hypothesis locally without it.
@@ -30,10 +31,10 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, float) or isinstance(b, float):
         return isinstance(a, (int, float)) and isinstance(b, (int, float)) and (a == b or math.isclose(a, b))
     if isinstance(a, list):
-        return isinstance(b, list) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return isinstance(b, list) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    return a == b and type(a) is type(b) or (a == b and {type(a), type(b)} <= {int, float})
+    return (a == b and type(a) is type(b)) or (a == b and {type(a), type(b)} <= {int, float})
 
 
 @FUZZ
@@ -64,7 +65,8 @@ def test_javascript_only_values_follow_json_stringify(cb: CodeBlockClient, keys:
     code = """
     const o = {};
     for (const k of input.keys) o[k] = { u: undefined, f() {}, s: Symbol(k), d: new Date(input.n * 1e6),
-      m: new Map([[k, 1]]), set: new Set([input.n]), nan: NaN, inf: -Infinity, big: BigInt(input.n), t: new Uint8Array([1, 2]) };
+      m: new Map([[k, 1]]), set: new Set([input.n]), nan: NaN, inf: -Infinity, big: BigInt(input.n),
+      t: new Uint8Array([1, 2]) };
     return o
     """
     result = cb.ok(code, {"keys": keys, "n": n})
@@ -77,7 +79,7 @@ def test_javascript_only_values_follow_json_stringify(cb: CodeBlockClient, keys:
 
 
 def test_lone_surrogates_in_input_are_a_validation_error(server: Server) -> None:
-    body = '{"codebase64": "%s", "input": {"s": "\\ud800"}}' % b64("return input.s")
+    body = f'{{"codebase64": "{b64("return input.s")}", "input": {{"s": "\\ud800"}}}}'
     response = httpx.post(f"{server.url}/flow/codeblock", content=body.encode())
     assert response.status_code == 400 and response.json()["error"]["type"] == "ValidationError", response.text
     # A lone surrogate made in JS is escaped as JSON.stringify does (well-formed JSON).

@@ -221,7 +221,8 @@ def test_constants_come_from_the_shared_table() -> None:
     assert bridge.LINE_OFFSET == TABLE["lineOffset"] == 1
     assert {tag.value for tag in PayloadTag} == {TABLE["tags"][k] for k in ("result", "error", "undefinedBlock")}
     assert bridge.encode_run_reply(ESCAPED) == TABLE["tags"]["escaped"]
-    assert (bridge.HOST_OBJECT, bridge.INIT_FUNCTION, bridge.NOTIFY_FUNCTION) == ("__flow", "__flowInit", "__flowNotify")
+    names = (bridge.HOST_OBJECT, bridge.INIT_FUNCTION, bridge.NOTIFY_FUNCTION)
+    assert names == ("__flow", "__flowInit", "__flowNotify")
     assert bridge.DISPATCH == "__flow.dispatch"
 
 

@@ -4,10 +4,12 @@ from the wrong setting."""
 
 from __future__ import annotations
 
+import json
+
 from flow_codeblock.api import access_settings
 from flow_codeblock.config import load_settings
 from flow_codeblock.executor import ExecutionLimits
-from flow_codeblock.service import execution_limits, pool_policy
+from flow_codeblock.service import execution_limits, pool_policy, runtime_options
 
 MiB = 1024 * 1024
 
@@ -40,3 +42,10 @@ def test_access_settings() -> None:
     assert (access.rate_limit_enabled, access.redis_url) == (True, "redis://r:6379/0")
     assert (access.token_rps, access.token_burst, access.ip_rps, access.ip_burst) == (2.5, 3, 4.5, 6)
 
+
+
+def test_runtime_options_send_the_console_limits() -> None:
+    # The JS console has no defaults of its own (tests/js/console.test.mjs): Settings are the one source.
+    settings = load_settings(max_console_entries=1011, max_console_bytes=1012, allow_console="true")
+    sent = json.loads(runtime_options(settings).bootstrap_options())["console"]
+    assert sent == {"enabled": True, "reject": False, "maxEntries": 1011, "maxBytes": 1012}

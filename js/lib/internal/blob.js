@@ -5,20 +5,23 @@
 // ERR_INVALID_THIS for foreign receivers, enumerable prototype members.
 
 import { codes, describeReceived, plain } from './errors.js';
-import { TextDecoder, utf8Length, utf8Write } from './encoding.js';
+import { TextDecoder, allocate, utf8Length, utf8Write } from './encoding.js';
+import {
+  ArrayBufferIsView, DateNow, MathFloor, MathMax, MathMin, MathRound, NumberIsNaN, NumberMAX_SAFE_INTEGER,
+  NumberMIN_SAFE_INTEGER, Number_, ObjectDefineProperties, ObjectPrototypeToString, PromiseReject, PromiseResolve,
+  ReflectApply, SymbolFor, SymbolIterator, SymbolToStringTag, Uint8Array_,
+} from './primordials.js';
 
 const { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_INVALID_THIS, ERR_MISSING_ARGS, ERR_NOT_SUPPORTED } = codes;
 
 // Registered, so module bundles (form-data) that carry their own copy can read it.
-const kBytes = Symbol.for('flow.blob.bytes');
-const kInspect = Symbol.for('nodejs.util.inspect.custom');
+const kBytes = SymbolFor('flow.blob.bytes');
+const kInspect = SymbolFor('nodejs.util.inspect.custom');
 const disallowedTypeCharacters = /[^\u{0020}-\u{007E}]/u;
 const EOL = '\n';
-const apply = Reflect.apply;
-const objectToString = Object.prototype.toString;
 
 function isAnyArrayBuffer(value) {
-  const tag = apply(objectToString, value, []);
+  const tag = ObjectPrototypeToString(value);
   return tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]';
 }
 
@@ -36,16 +39,16 @@ function convertSources(sources) {
   if (sources === null || (typeof sources !== 'object' && typeof sources !== 'function')) {
     throw webidlError('Value cannot be converted to sequence.');
   }
-  const method = sources[Symbol.iterator];
+  const method = sources[SymbolIterator];
   if (typeof method !== 'function') throw webidlError('Value cannot be converted to sequence.');
-  const iterator = apply(method, sources, []);
+  const iterator = ReflectApply(method, sources, []);
   const out = [];
   for (;;) {
     const res = iterator.next();
     if (res === null || typeof res !== 'object') throw webidlError('Value cannot be converted to sequence.');
     if (res.done === true) break;
     const value = res.value;
-    if (isBlob(value) || isAnyArrayBuffer(value) || ArrayBuffer.isView(value)) out[out.length] = value;
+    if (isBlob(value) || isAnyArrayBuffer(value) || ArrayBufferIsView(value)) out[out.length] = value;
     else if (typeof value === 'symbol') {
       throw webidlError(`Value[${out.length}] is a Symbol and cannot be converted to a string.`);
     } else out[out.length] = `${value}`;
@@ -56,10 +59,10 @@ function convertSources(sources) {
 // A copy of one source's bytes (Blobs are immutable: later changes to a source are not seen).
 function sourceBytes(source, endings) {
   if (isBlob(source)) return blobBytes(source);
-  if (isAnyArrayBuffer(source)) return new Uint8Array(source).slice();
-  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice();
+  if (isAnyArrayBuffer(source)) return new Uint8Array_(source).slice();
+  if (ArrayBufferIsView(source)) return new Uint8Array_(source.buffer, source.byteOffset, source.byteLength).slice();
   if (endings === 'native') source = source.replace(/\r\n|\r|\n/g, EOL);
-  const bytes = new Uint8Array(utf8Length(source));
+  const bytes = allocate(Uint8Array_, utf8Length(source));
   utf8Write(bytes, source);
   return bytes;
 }
@@ -68,14 +71,14 @@ function sourceBytes(source, endings) {
 function toClampedLongLong(value, context) {
   if (typeof value === 'bigint') throw webidlError(`${context} is a BigInt and cannot be converted to a number.`);
   if (typeof value === 'symbol') throw webidlError(`${context} is a Symbol and cannot be converted to a number.`);
-  let x = Number(value);
-  if (Number.isNaN(x)) return 0;
-  x = Math.min(Math.max(x, Number.MIN_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
+  let x = Number_(value);
+  if (NumberIsNaN(x)) return 0;
+  x = MathMin(MathMax(x, NumberMIN_SAFE_INTEGER), NumberMAX_SAFE_INTEGER);
   // Round half to even, as WebIDL's [Clamp].
-  const floor = Math.floor(x);
+  const floor = MathFloor(x);
   const diff = x - floor;
   if (diff === 0.5) x = floor % 2 === 0 ? floor : floor + 1;
-  else x = Math.round(x);
+  else x = MathRound(x);
   return x === 0 ? 0 : x;
 }
 
@@ -123,7 +126,7 @@ const Blob = class {
       parts[i] = sourceBytes(parts[i], endings);
       length += parts[i].length;
     }
-    const bytes = new Uint8Array(length);
+    const bytes = allocate(Uint8Array_, length);
     let offset = 0;
     for (let i = 0; i < parts.length; i++) { bytes.set(parts[i], offset); offset += parts[i].length; }
     this.#bytes = bytes;
@@ -145,26 +148,26 @@ const Blob = class {
     const size = this.#bytes.length;
     start = toClampedLongLong(start, 'start');
     end = toClampedLongLong(end, 'end');
-    start = start < 0 ? Math.max(size + start, 0) : Math.min(start, size);
-    end = end < 0 ? Math.max(size + end, 0) : Math.min(end, size);
+    start = start < 0 ? MathMax(size + start, 0) : MathMin(start, size);
+    end = end < 0 ? MathMax(size + end, 0) : MathMin(end, size);
     contentType = normalizeType(contentType);
-    const span = Math.max(end - start, 0);
+    const span = MathMax(end - start, 0);
     return makeBlob(this.#bytes.subarray(start, start + span), contentType);
   }
 
   arrayBuffer() {
-    if (!isBlob(this)) return Promise.reject(invalidThis('Blob'));
-    return Promise.resolve(this.#bytes.slice().buffer);
+    if (!isBlob(this)) return PromiseReject(invalidThis('Blob'));
+    return PromiseResolve(this.#bytes.slice().buffer);
   }
 
   text() {
-    if (!isBlob(this)) return Promise.reject(invalidThis('Blob'));
-    return Promise.resolve(decoder.decode(this.#bytes));
+    if (!isBlob(this)) return PromiseReject(invalidThis('Blob'));
+    return PromiseResolve(decoder.decode(this.#bytes));
   }
 
   bytes() {
-    if (!isBlob(this)) return Promise.reject(invalidThis('Blob'));
-    return Promise.resolve(this.#bytes.slice());
+    if (!isBlob(this)) return PromiseReject(invalidThis('Blob'));
+    return PromiseResolve(this.#bytes.slice());
   }
 
   // Web streams are only there when the runtime provides ReadableStream.
@@ -204,10 +207,10 @@ const Blob = class {
 };
 
 const kEnumerable = { enumerable: true };
-Object.defineProperties(Blob.prototype, {
+ObjectDefineProperties(Blob.prototype, {
   size: kEnumerable, type: kEnumerable, slice: kEnumerable, arrayBuffer: kEnumerable, text: kEnumerable,
   bytes: kEnumerable, stream: kEnumerable, textStream: kEnumerable,
-  [Symbol.toStringTag]: { value: 'Blob', configurable: true, writable: false, enumerable: false },
+  [SymbolToStringTag]: { value: 'Blob', configurable: true, writable: false, enumerable: false },
 });
 
 let fileState;
@@ -228,8 +231,8 @@ const File = class extends Blob {
     let { lastModified } = options ?? {};
     if (lastModified !== undefined) {
       lastModified = +lastModified; // a BigInt throws here, as in Node
-      if (Number.isNaN(lastModified)) lastModified = 0;
-    } else lastModified = Date.now();
+      if (NumberIsNaN(lastModified)) lastModified = 0;
+    } else lastModified = DateNow();
     this.#name = `${fileName}`.toWellFormed();
     this.#lastModified = lastModified;
   }
@@ -252,9 +255,9 @@ const File = class extends Blob {
 
 function isFile(value) { return value !== null && typeof value === 'object' && fileState(value) !== undefined; }
 
-Object.defineProperties(File.prototype, {
+ObjectDefineProperties(File.prototype, {
   name: kEnumerable, lastModified: kEnumerable,
-  [Symbol.toStringTag]: { value: 'File', configurable: true, writable: false, enumerable: false },
+  [SymbolToStringTag]: { value: 'File', configurable: true, writable: false, enumerable: false },
 });
 
 // structuredClone of a Blob or File (Node's kClone/kDeserialize): the same bytes, type,

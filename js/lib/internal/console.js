@@ -6,25 +6,39 @@
 import { brand } from './errors.js';
 import { format } from './inspect.js';
 import {
-  DateNow, Error_, MapPrototypeClear, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet, ObjectCreate,
-  SafeMap,
+  DateNow, ErrorCaptureStackTrace, Error_, MapPrototypeClear, MapPrototypeDelete, MapPrototypeGet, MapPrototypeSet,
+  NumberIsInteger, ObjectCreate, ObjectFreeze, ObjectPrototype, ObjectSetPrototypeOf, SafeMap,
 } from './primordials.js';
 
-const limits = { enabled: true, reject: false, maxEntries: 100, maxBytes: 64 * 1024 };
+// Set once by configureConsole at init: the host always sends the limits (config.py's
+// Settings are their one source), so until then there are none and the console refuses.
+let limits = null;
 let entries = [];
 let bytes = 0;
 let dropped = 0;
 const timers = new SafeMap();
 const counts = new SafeMap();
 
+// A limit the host must send: a missing or malformed one fails the bootstrap, not the logs.
+function hostLimit(options, name) {
+  const value = options[name];
+  if (!NumberIsInteger(value) || value < 0) {
+    throw new Error_(`console: the host must send ${name} as a non-negative integer (bootstrap options)`);
+  }
+  return value;
+}
+
 function configureConsole(options) {
-  limits.enabled = options.enabled;
-  limits.reject = options.reject === true;
-  limits.maxEntries = options.maxEntries;
-  limits.maxBytes = options.maxBytes;
+  limits = ObjectFreeze({
+    enabled: options.enabled,
+    reject: options.reject === true,
+    maxEntries: hostLimit(options, 'maxEntries'),
+    maxBytes: hostLimit(options, 'maxBytes'),
+  });
 }
 
 function record(level, message) {
+  if (limits === null) throw new Error_('console: used before configureConsole (bootstrap.js init)');
   if (limits.reject) {
     // ALLOW_CONSOLE=reject: the host refuses code that names console; this catches the rest.
     throw brand(new Error_('console is disabled in code blocks here (ALLOW_CONSOLE=reject)'), 'ConsoleDisabledError');
@@ -62,7 +76,7 @@ function makeConsole() {
   console.error = method('error');
   console.trace = function (...args) {
     const err = { name: 'Trace', message: format(args) };
-    Error.captureStackTrace(err, console.trace);
+    ErrorCaptureStackTrace(err, console.trace);
     record('error', err.stack);
   };
   console.dir = function (value) { record('log', format([value])); };
@@ -90,7 +104,7 @@ function makeConsole() {
   console.countReset = function (label = 'default') { MapPrototypeDelete(counts, `${label}`); };
   console.group = console.log;
   console.groupEnd = function () {};
-  Object.setPrototypeOf(console, Object.prototype);
+  ObjectSetPrototypeOf(console, ObjectPrototype);
   return console;
 }
 

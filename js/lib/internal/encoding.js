@@ -4,17 +4,30 @@
 // invalid sequences decode to U+FFFD per maximal subpart), as Node does.
 
 import { codes, plain } from './errors.js';
-import { Uint8Array_, Uint8ArrayPrototypeToBase64, Uint8ArrayPrototypeToHex } from './primordials.js';
+import {
+  ArrayBufferIsView, ArrayBuffer_, Error_, Int8Array_, MathCeil, MathMax, MathMin, NumberIsNaN, NumberParseInt,
+  ObjectDefineProperty, ObjectPrototypeToString, ReflectApply, StringFromCharCode, SymbolToStringTag, Uint16Array_,
+  Uint8Array_, Uint8ArrayPrototypeToBase64, Uint8ArrayPrototypeToHex,
+} from './primordials.js';
 
 const { ERR_ENCODING_NOT_SUPPORTED, ERR_MISSING_ARGS } = codes;
 
-const fromCharCode = String.fromCharCode;
 const CHUNK = 0x1000;
 
+// New typed arrays through their prototype's constructor, which memory.js makes the charging Proxy
+// (frozen at lockdown): the layer's buffers count against the execution's ArrayBuffer limit.
+function allocate(TypedArray, length) {
+  return new TypedArray.prototype.constructor(length);
+}
+
 function charsToString(codes, length) {
-  if (length <= CHUNK) return fromCharCode.apply(null, length === codes.length ? codes : codes.subarray(0, length));
+  if (length <= CHUNK) {
+    return ReflectApply(StringFromCharCode, null, length === codes.length ? codes : codes.subarray(0, length));
+  }
   let out = '';
-  for (let i = 0; i < length; i += CHUNK) out += fromCharCode.apply(null, codes.subarray(i, Math.min(i + CHUNK, length)));
+  for (let i = 0; i < length; i += CHUNK) {
+    out += ReflectApply(StringFromCharCode, null, codes.subarray(i, MathMin(i + CHUNK, length)));
+  }
   return out;
 }
 
@@ -60,7 +73,7 @@ function utf8Write(bytes, str, offset = 0, max = bytes.length - offset) {
 }
 
 function utf8Decode(bytes, start = 0, end = bytes.length) {
-  const codes = new Uint16Array(Math.max(0, end - start));
+  const codes = allocate(Uint16Array_, MathMax(0, end - start));
   let n = 0;
   let out = '';
   let i = start;
@@ -99,14 +112,14 @@ function utf8Decode(bytes, start = 0, end = bytes.length) {
 function latin1Decode(bytes, start, end) { return charsToString(bytes.subarray(start, end), end - start); }
 
 function asciiDecode(bytes, start, end) {
-  const codes = new Uint8Array(end - start);
+  const codes = allocate(Uint8Array_, end - start);
   for (let i = start; i < end; i++) codes[i - start] = bytes[i] & 0x7f;
   return charsToString(codes, codes.length);
 }
 
 function utf16leDecode(bytes, start, end) {
   const len = (end - start) >> 1;
-  const codes = new Uint16Array(len);
+  const codes = allocate(Uint16Array_, len);
   for (let i = 0; i < len; i++) codes[i] = bytes[start + 2 * i] | (bytes[start + 2 * i + 1] << 8);
   return charsToString(codes, len);
 }
@@ -116,7 +129,7 @@ function hexDecode(bytes, start, end) { return Uint8ArrayPrototypeToHex(view(byt
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const B64_VALUES = new Int8Array(256).fill(-1);
+const B64_VALUES = new Int8Array_(256).fill(-1);
 for (let i = 0; i < 64; i++) { B64_VALUES[B64.charCodeAt(i)] = i; B64_VALUES[B64URL.charCodeAt(i)] = i; }
 
 const BASE64URL = { alphabet: 'base64url', omitPadding: true };
@@ -127,7 +140,7 @@ function base64Encode(bytes, start, end, url) {
 // Node's lenient base64 decoding: both alphabets, characters outside them skipped,
 // stops at the first '='.
 function base64Decode(str) {
-  const out = new Uint8Array(Math.ceil(str.length * 3 / 4));
+  const out = allocate(Uint8Array_, MathCeil(str.length * 3 / 4));
   let n = 0; let acc = 0; let bits = 0;
   for (let i = 0; i < str.length; i++) {
     const code = str.charCodeAt(i);
@@ -147,11 +160,11 @@ function base64ByteLength(str) {
 }
 
 function hexEncode(str) {
-  const out = new Uint8Array(str.length >>> 1);
+  const out = allocate(Uint8Array_, str.length >>> 1);
   let n = 0;
   for (; n < out.length; n++) {
-    const hi = parseInt(str[2 * n], 16); const lo = parseInt(str[2 * n + 1], 16);
-    if (Number.isNaN(hi) || Number.isNaN(lo)) break;
+    const hi = NumberParseInt(str[2 * n], 16); const lo = NumberParseInt(str[2 * n + 1], 16);
+    if (NumberIsNaN(hi) || NumberIsNaN(lo)) break;
     out[n] = (hi << 4) | lo;
   }
   return out.subarray(0, n);
@@ -163,7 +176,7 @@ class TextEncoder {
   get encoding() { return 'utf-8'; }
   encode(input = '') {
     const str = `${input}`;
-    const bytes = new Uint8Array(utf8Length(str));
+    const bytes = allocate(Uint8Array_, utf8Length(str));
     utf8Write(bytes, str);
     return bytes;
   }
@@ -181,7 +194,7 @@ class TextEncoder {
     return { read, written };
   }
 }
-Object.defineProperty(TextEncoder.prototype, Symbol.toStringTag, { value: 'TextEncoder', configurable: true });
+ObjectDefineProperty(TextEncoder.prototype, SymbolToStringTag, { value: 'TextEncoder', configurable: true });
 
 const DECODER_LABELS = {
   'utf-8': 'utf-8', utf8: 'utf-8', 'unicode-1-1-utf-8': 'utf-8',
@@ -190,9 +203,9 @@ const DECODER_LABELS = {
 };
 
 function toBytes(input) {
-  if (input === undefined) return new Uint8Array(0);
-  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  if (input instanceof ArrayBuffer || Object.prototype.toString.call(input) === '[object SharedArrayBuffer]') return new Uint8Array(input);
+  if (input === undefined) return new Uint8Array_(0);
+  if (ArrayBufferIsView(input)) return new Uint8Array_(input.buffer, input.byteOffset, input.byteLength);
+  if (input instanceof ArrayBuffer_ || ObjectPrototypeToString(input) === '[object SharedArrayBuffer]') return new Uint8Array_(input);
   // Node 20's wording, "list" included.
   throw new plain.ERR_INVALID_ARG_TYPE(
     'The "list" argument must be an instance of SharedArrayBuffer, ArrayBuffer or ArrayBufferView.');
@@ -230,18 +243,18 @@ class TextDecoder {
     }
     if (this.#encoding === 'utf-16be') {
       if (!this.#ignoreBOM && bytes[0] === 0xfe && bytes[1] === 0xff) start = 2;
-      const swapped = new Uint8Array(bytes.length - start);
+      const swapped = allocate(Uint8Array_, bytes.length - start);
       for (let i = 0; i + 1 < swapped.length; i += 2) { swapped[i] = bytes[start + i + 1]; swapped[i + 1] = bytes[start + i]; }
       return utf16leDecode(swapped, 0, swapped.length);
     }
     return latin1Decode(bytes, 0, bytes.length);
   }
 }
-Object.defineProperty(TextDecoder.prototype, Symbol.toStringTag, { value: 'TextDecoder', configurable: true });
+ObjectDefineProperty(TextDecoder.prototype, SymbolToStringTag, { value: 'TextDecoder', configurable: true });
 
 function isValidUtf8(bytes, start = 0) {
   const text = utf8Decode(bytes, start, bytes.length);
-  const back = new Uint8Array(utf8Length(text));
+  const back = allocate(Uint8Array_, utf8Length(text));
   utf8Write(back, text);
   if (back.length !== bytes.length - start) return false;
   for (let i = 0; i < back.length; i++) if (back[i] !== bytes[start + i]) return false;
@@ -251,7 +264,7 @@ function isValidUtf8(bytes, start = 0) {
 // -- atob / btoa (WHATWG forgiving base64) --------------------------------------------
 
 function domException(message, name) {
-  const err = new Error(message);
+  const err = new Error_(message);
   err.name = name;
   return err;
 }
@@ -261,7 +274,7 @@ function btoa(input) {
     throw new ERR_MISSING_ARGS('input');
   }
   const str = `${input}`;
-  const bytes = new Uint8Array(str.length);
+  const bytes = allocate(Uint8Array_, str.length);
   for (let i = 0; i < str.length; i++) {
     const c = str.charCodeAt(i);
     if (c > 255) throw domException('Invalid character', 'InvalidCharacterError');
@@ -285,6 +298,6 @@ function atob(input) {
 }
 
 export {
-  utf8Length, utf8Write, utf8Decode, latin1Decode, asciiDecode, utf16leDecode, hexDecode, hexEncode,
+  allocate, utf8Length, utf8Write, utf8Decode, latin1Decode, asciiDecode, utf16leDecode, hexDecode, hexEncode,
   base64Encode, base64Decode, base64ByteLength, TextEncoder, TextDecoder, atob, btoa, isValidUtf8,
 };

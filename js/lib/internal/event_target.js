@@ -3,6 +3,10 @@
 // classes Node exposes as globals (lib/internal/event_target.js, abort_controller.js).
 
 import { codes, plain } from './errors.js';
+import {
+  Error_, MapPrototypeGet, MapPrototypeSet, NumberIsInteger, ObjectDefineProperty, ObjectEntries, SafeMap, SymbolIterator,
+  SymbolToStringTag, Symbol_,
+} from './primordials.js';
 import { setTimeout as setTimer } from './timers.js';
 
 const { ERR_ILLEGAL_CONSTRUCTOR, ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE } = codes;
@@ -15,26 +19,26 @@ const CODES = {
   TimeoutError: 23, InvalidNodeTypeError: 24, DataCloneError: 25,
 };
 
-class DOMException extends Error {
+class DOMException extends Error_ {
   #name; #code;
   constructor(message = '', options = 'Error') {
     super(`${message}`);
     if (options !== null && typeof options === 'object') {
       this.#name = 'name' in options ? `${options.name}` : 'Error';
-      if ('cause' in options) Object.defineProperty(this, 'cause', { value: options.cause, writable: true, configurable: true });
+      if ('cause' in options) ObjectDefineProperty(this, 'cause', { value: options.cause, writable: true, configurable: true });
     } else this.#name = `${options}`;
     this.#code = CODES[this.#name] ?? 0;
   }
   get name() { return this.#name; }
   get code() { return this.#code; }
 }
-Object.defineProperty(DOMException.prototype, Symbol.toStringTag, { value: 'DOMException', configurable: true });
-for (const [name, code] of Object.entries(CODES)) {
+ObjectDefineProperty(DOMException.prototype, SymbolToStringTag, { value: 'DOMException', configurable: true });
+for (const [name, code] of ObjectEntries(CODES)) {
   const constant = name.replace(/Error$/, '').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() + '_ERR';
-  Object.defineProperty(DOMException, constant, { value: code, enumerable: true });
+  ObjectDefineProperty(DOMException, constant, { value: code, enumerable: true });
 }
 
-const kStop = Symbol('kStop');
+const kStop = Symbol_('kStop');
 
 class Event {
   #type; #cancelable; #bubbles; #composed; #defaultPrevented = false; #timeStamp;
@@ -67,29 +71,29 @@ class Event {
   static dispatching(event, target) { event.#target = target; event.#currentTarget = target; }
   static done(event) { event.#currentTarget = null; }
 }
-Object.defineProperty(Event.prototype, Symbol.toStringTag, { value: 'Event', configurable: true });
+ObjectDefineProperty(Event.prototype, SymbolToStringTag, { value: 'Event', configurable: true });
 const { dispatching, done } = Event;
 delete Event.dispatching;
 delete Event.done;
 
 class EventTarget {
-  #listeners = new Map(); // type -> [{ listener, once, capture }]
+  #listeners = new SafeMap(); // type -> [{ listener, once, capture }]
   addEventListener(type, listener, options = undefined) {
     if (listener === null || listener === undefined) return;
     const capture = typeof options === 'boolean' ? options : Boolean(options?.capture);
     const once = Boolean(options?.once);
     const signal = options?.signal;
     if (signal?.aborted) return;
-    const list = this.#listeners.get(`${type}`) ?? [];
+    const list = MapPrototypeGet(this.#listeners, `${type}`) ?? [];
     if (list.some((l) => l.listener === listener && l.capture === capture)) return;
     const entry = { listener, once, capture };
     list.push(entry);
-    this.#listeners.set(`${type}`, list);
+    MapPrototypeSet(this.#listeners, `${type}`, list);
     signal?.addEventListener('abort', () => this.removeEventListener(type, listener, options), { once: true });
   }
   removeEventListener(type, listener, options = undefined) {
     const capture = typeof options === 'boolean' ? options : Boolean(options?.capture);
-    const list = this.#listeners.get(`${type}`);
+    const list = MapPrototypeGet(this.#listeners, `${type}`);
     if (!list) return;
     const i = list.findIndex((l) => l.listener === listener && l.capture === capture);
     if (i >= 0) list.splice(i, 1);
@@ -98,7 +102,7 @@ class EventTarget {
     if (!(event instanceof Event)) throw new ERR_INVALID_ARG_TYPE('event', ['Event'], event);
     dispatching(event, this);
 
-    const list = [...(this.#listeners.get(event.type) ?? [])];
+    const list = [...(MapPrototypeGet(this.#listeners, event.type) ?? [])];
     for (const entry of list) {
       if (entry.once) this.removeEventListener(event.type, entry.listener, entry);
       const { listener } = entry;
@@ -110,9 +114,9 @@ class EventTarget {
     return !event.defaultPrevented;
   }
 }
-Object.defineProperty(EventTarget.prototype, Symbol.toStringTag, { value: 'EventTarget', configurable: true });
+ObjectDefineProperty(EventTarget.prototype, SymbolToStringTag, { value: 'EventTarget', configurable: true });
 
-const kCreate = Symbol('kCreate');
+const kCreate = Symbol_('kCreate');
 
 class AbortSignal extends EventTarget {
   #aborted = false; #reason = undefined; #onabort = null;
@@ -137,7 +141,7 @@ class AbortSignal extends EventTarget {
   }
   static timeout(delay) {
     if (typeof delay !== 'number') throw new ERR_INVALID_ARG_TYPE('delay', ['number'], delay);
-    if (!Number.isInteger(delay)) throw new ERR_OUT_OF_RANGE('delay', 'an integer', delay);
+    if (!NumberIsInteger(delay)) throw new ERR_OUT_OF_RANGE('delay', 'an integer', delay);
     if (!(delay >= 0 && delay <= 4294967295)) throw new ERR_OUT_OF_RANGE('delay', '>= 0 && <= 4294967295', delay);
     const signal = new AbortSignal(kCreate);
     setTimer(() => abortSignal(signal, new DOMException('The operation was aborted due to timeout', 'TimeoutError')), delay);
@@ -145,7 +149,7 @@ class AbortSignal extends EventTarget {
   }
   static any(signals) {
     // WebIDL sequence<AbortSignal>, with Node 24's wording.
-    if (signals === null || typeof signals !== 'object' || typeof signals[Symbol.iterator] !== 'function') {
+    if (signals === null || typeof signals !== 'object' || typeof signals[SymbolIterator] !== 'function') {
       throw new plain.ERR_INVALID_ARG_TYPE('signals cannot be converted to sequence.');
     }
     const list = [...signals];
@@ -168,7 +172,7 @@ class AbortSignal extends EventTarget {
     signal.dispatchEvent(new Event('abort'));
   }
 }
-Object.defineProperty(AbortSignal.prototype, Symbol.toStringTag, { value: 'AbortSignal', configurable: true });
+ObjectDefineProperty(AbortSignal.prototype, SymbolToStringTag, { value: 'AbortSignal', configurable: true });
 const abortSignal = AbortSignal._abort;
 delete AbortSignal._abort;
 
@@ -177,6 +181,6 @@ class AbortController {
   get signal() { return this.#signal; }
   abort(reason = new DOMException('This operation was aborted', 'AbortError')) { abortSignal(this.#signal, reason); }
 }
-Object.defineProperty(AbortController.prototype, Symbol.toStringTag, { value: 'AbortController', configurable: true });
+ObjectDefineProperty(AbortController.prototype, SymbolToStringTag, { value: 'AbortController', configurable: true });
 
 export { DOMException, Event, EventTarget, AbortController, AbortSignal };

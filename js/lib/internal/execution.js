@@ -46,7 +46,7 @@ import { beginExecution, endExecution, isLive, setHeapFigures } from './state.js
 import {
   ArrayPrototypeJoin, Error_, FunctionPrototypeToString, JSONParse, JSONStringify, MapPrototypeGet,
   MapPrototypeHas, MapPrototypeSet, ObjectDefineProperty, ObjectFreeze, PromisePrototypeThen,
-  PromiseResolve, Promise_, ReflectApply, SafeMap, StringPrototypeCharCodeAt, String_,
+  PromiseResolve, Promise_, ReflectApply, SafeMap, StringPrototypeCharCodeAt, String_, TypeError_,
   StringPrototypeIndexOf, StringPrototypeSlice,
 } from './primordials.js';
 import { describeError, serializeResult } from './result.js';
@@ -77,7 +77,7 @@ function enter(token, ack) {
 }
 
 function checkToken(token) {
-  if (state.token === null || token !== state.token) throw new Error('not available to code blocks');
+  if (state.token === null || token !== state.token) throw new Error_('not available to code blocks');
 }
 
 // UTF-8 length of a JS string (lone surrogates count as the 3-byte U+FFFD).
@@ -204,7 +204,7 @@ function failExecution(err) {
 function claim(id, expectedLength, nonce) {
   const outer = state.sink;
   state.sink = null;
-  if (typeof outer !== 'function') throw new Error('no code block function to define');
+  if (typeof outer !== 'function') throw new Error_('no code block function to define');
   const fn = ReflectApply(outer, undefined, []);
   const source = typeof fn === 'function' ? FunctionPrototypeToString(fn) : '';
   const marker = `/*${nonce}*/\n`;
@@ -213,7 +213,7 @@ function claim(id, expectedLength, nonce) {
       StringPrototypeSlice(source, lineEnd + 1 - marker.length, lineEnd + 1) !== marker) {
     return null;
   }
-  if (MapPrototypeHas(compiled, id)) throw new Error(`code block ${id} is already defined`);
+  if (MapPrototypeHas(compiled, id)) throw new Error_(`code block ${id} is already defined`);
   MapPrototypeSet(compiled, id, fn);
   return fn;
 }
@@ -250,15 +250,15 @@ const host = {
     checkToken(token);
     const factory = state.sink;
     state.sink = null;
-    if (typeof factory !== 'function') throw new TypeError('no module factory to define');
-    if (isLive()) throw new Error('modules are installed between executions');
+    if (typeof factory !== 'function') throw new TypeError_('no module factory to define');
+    if (isLive()) throw new Error_('modules are installed between executions');
     defineModule(name, factory, perExecution === 1);
     return 'ok';
   },
 
   run(token, id, inputJson, expectedLength, nonce, entropy, heapUsed, heapTotal, ack) {
     enter(token, ack);
-    if (isLive()) throw new Error('an execution is already running');
+    if (isLive()) throw new Error_('an execution is already running');
     let fn;
     if (expectedLength > 0) {
       try {
@@ -271,7 +271,7 @@ const host = {
       if (fn === null) return ESCAPED;
     } else {
       fn = MapPrototypeGet(compiled, id);
-      if (fn === undefined) throw new Error(`code block ${id} is not defined`);
+      if (fn === undefined) throw new Error_(`code block ${id} is not defined`);
     }
     beginExecution();
     seedRandom(entropy);

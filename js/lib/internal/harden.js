@@ -2,8 +2,8 @@
 // The frozen shared realm (DESIGN.md section 5). Everything a code block can reach
 // that outlives its execution is frozen, so no execution can change what a later one
 // sees: the model of Hardened JavaScript's lockdown()/harden() (the `ses` package)
-// and of Node's --frozen-intrinsics. ses itself was measured here and not used
-// (docs/performance.md, "the frozen realm").
+// and of Node's --frozen-intrinsics. ses itself is not used (why: docs/performance.md,
+// "the frozen realm").
 //
 // harden(root) freezes root and everything reachable from it through own properties
 // (values, getters, setters) and prototypes. Around the freeze:
@@ -23,20 +23,20 @@
 //   checkInternalState() compares and restores it after every execution.
 // - Two intrinsics are left unfrozen, and checked after every execution instead (any
 //   change retires the runtime): RegExp.prototype, because V8 takes its fast path for
-//   every regular expression only while that object keeps its initial shape (frozen,
-//   replace/split/match ran ~8x slower), and Promise.prototype, because programs
-//   assign `then` on their own promises (axios's CancelToken does) and an accessor
-//   in its place made Promise.all ~1.3x slower (docs/performance.md).
+//   every regular expression only while that object keeps its initial shape, and
+//   Promise.prototype, because programs assign `then` on their own promises (axios's
+//   CancelToken does) and an accessor in its place slows Promise.all (docs/performance.md).
 
 import {
-  ArrayBufferPrototypeGetByteLength, DatePrototypeGetTime, DatePrototypeSetTime, MapPrototypeClear,
-  MapPrototypeForEach, MapPrototypeGet, MapPrototypeGetSize, MapPrototypeHas, MapPrototypeSet, ObjectDefineProperty,
-  ObjectFreeze, ObjectGetOwnPropertyDescriptor, ObjectIs, ObjectIsExtensible, ObjectIsFrozen,
-  ObjectPreventExtensions, ObjectPrototypeHasOwnProperty, ReflectGetPrototypeOf, ReflectOwnKeys, SafeMap, SafeWeakSet,
-  SetPrototypeAdd, SetPrototypeClear, SetPrototypeForEach, SetPrototypeGetSize, SetPrototypeHas, String_,
-  SymbolIterator, SymbolToStringTag, TypeError_, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength,
-  TypedArrayPrototypeGetByteOffset, Uint8Array_, WeakMapPrototypeHas, WeakSetPrototypeAdd, WeakSetPrototypeHas,
-  DataViewPrototypeGetBuffer, SharedArrayBufferPrototypeGetByteLength, Error_, ObjectPrototypeToString, SafeSet,
+  ArrayBufferPrototypeGetByteLength, ArrayBuffer_, DataView_, Date_, DatePrototypeGetTime, DatePrototypeSetTime,
+  IntlSegmenter, IteratorFrom, MapPrototypeClear, MapPrototypeForEach, MapPrototypeGet, MapPrototypeGetSize,
+  MapPrototypeHas, MapPrototypeSet, Map_, ObjectDefineProperty, ObjectFreeze, ObjectGetOwnPropertyDescriptor, ObjectIs,
+  ObjectIsExtensible, ObjectIsFrozen, ObjectPreventExtensions, ObjectPrototypeHasOwnProperty, ReflectGetPrototypeOf,
+  ReflectOwnKeys, SafeMap, SafeWeakSet, SetPrototypeAdd, SetPrototypeClear, SetPrototypeForEach, SetPrototypeGetSize,
+  SetPrototypeHas, Set_, SharedArrayBuffer_, String_, SymbolIterator, SymbolToStringTag, TypeError_,
+  TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset, Uint8Array_,
+  WeakMapPrototypeHas, WeakMap_, WeakSetPrototypeAdd, WeakSetPrototypeHas, WeakSet_, DataViewPrototypeGetBuffer,
+  SharedArrayBufferPrototypeGetByteLength, Error_, ObjectPrototypeToString, SafeSet,
 } from './primordials.js';
 import { plain } from './errors.js';
 
@@ -104,8 +104,8 @@ function tameAll(obj) {
 // Intrinsics whose properties programs assign on their own objects: ses's "moderate"
 // enablements (ses/src/enablements.js), with every property of Object.prototype
 // (qs's allowPrototypes writes `toString`, `hasOwnProperty`... on plain objects).
-// Array.prototype[Symbol.iterator] is left out: an accessor there made spreading and
-// for-of over arrays ~2.7x slower (V8's array iteration fast path; docs/performance.md).
+// Array.prototype[Symbol.iterator] is left out: an accessor there takes spreading and
+// for-of over arrays off V8's array iteration fast path (docs/performance.md).
 function tameIntrinsicOverrides(intrinsics) {
   const { ObjectPrototype, FunctionPrototype, ErrorPrototype, IteratorPrototype, ArrayPrototype,
     TypedArray, TypedArrayPrototype, GeneratorPrototype, nativeErrorPrototypes } = intrinsics;
@@ -177,15 +177,15 @@ function recordInternalState(obj) {
   return false;
 }
 
-// The brand checks below throw for most objects, which costs ~10 us each: only
-// objects that inherit from one of these prototypes, or say they are one, are checked.
+// The brand checks below throw for most objects, and a throw is slow (docs/performance.md):
+// only objects that inherit from one of these prototypes, or say they are one, are checked.
 const SLOT_PROTOTYPES = new SafeWeakSet();
 const SLOT_TAGS = new SafeSet();
-for (const C of [Map, Set, WeakMap, WeakSet, Date, ArrayBuffer, SharedArrayBuffer, DataView, Uint8Array]) {
+for (const C of [Map_, Set_, WeakMap_, WeakSet_, Date_, ArrayBuffer_, SharedArrayBuffer_, DataView_, Uint8Array_]) {
   WeakSetPrototypeAdd(SLOT_PROTOTYPES, C.prototype);
   SetPrototypeAdd(SLOT_TAGS, `[object ${C.name}]`);
 }
-WeakSetPrototypeAdd(SLOT_PROTOTYPES, ReflectGetPrototypeOf(Uint8Array.prototype));
+WeakSetPrototypeAdd(SLOT_PROTOTYPES, ReflectGetPrototypeOf(Uint8Array_.prototype));
 for (const name of ['Int8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
   'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']) {
   SetPrototypeAdd(SLOT_TAGS, `[object ${name}]`);
@@ -302,8 +302,8 @@ function isIndex(key) {
 // are tamed by list (tameIntrinsicOverrides).
 function harden(root, tamePrototypes = true) {
   if (!isObjectLike(root) || WeakSetPrototypeHas(hardened, root)) return root;
-  // recordInternalState() tells a Map from a Set by which brand check throws: without
-  // a stack trace to capture, a throw is ~20x cheaper.
+  // recordInternalState() tells a Map from a Set by which brand check throws: a throw
+  // without a stack trace to capture is far cheaper (docs/performance.md).
   const stackTraceLimit = Error_.stackTraceLimit;
   Error_.stackTraceLimit = 0;
   try {
@@ -393,24 +393,24 @@ function hiddenIntrinsics() {
   add(proto(proto(async function* () {}.prototype)));
   add(proto(proto(proto(async function* () {}.prototype))));
   add(proto([][SymbolIterator]()));
-  add(proto(new Map()[SymbolIterator]()));
-  add(proto(new Set()[SymbolIterator]()));
+  add(proto(new Map_()[SymbolIterator]()));
+  add(proto(new Set_()[SymbolIterator]()));
   add(proto(''[SymbolIterator]()));
   add(proto('a'.matchAll(/a/g)));
-  add(proto(Uint8Array));
+  add(proto(Uint8Array_));
   try { add(proto([].values().map((x) => x))); } catch { /* no iterator helpers */ }
-  try { add(proto(Iterator.from({ next() { return { done: true }; } }))); } catch { /* no Iterator.from */ }
+  try { add(proto(IteratorFrom({ next() { return { done: true }; } }))); } catch { /* no Iterator.from */ }
   try {
-    const segments = new Intl.Segmenter().segment('a');
+    const segments = new IntlSegmenter().segment('a');
     add(proto(segments));
     add(proto(segments[SymbolIterator]()));
   } catch { /* no Intl.Segmenter */ }
   add(ObjectGetOwnPropertyDescriptor(function () { 'use strict'; return arguments; }(), 'callee').get);
-  const prepare = ObjectGetOwnPropertyDescriptor(Error, 'prepareStackTrace');
-  Error.prepareStackTrace = (error, frames) => frames;
-  const frames = new Error().stack;
-  if (prepare === undefined) delete Error.prepareStackTrace;
-  else ObjectDefineProperty(Error, 'prepareStackTrace', prepare);
+  const prepare = ObjectGetOwnPropertyDescriptor(Error_, 'prepareStackTrace');
+  Error_.prepareStackTrace = (error, frames) => frames;
+  const frames = new Error_().stack;
+  if (prepare === undefined) delete Error_.prepareStackTrace;
+  else ObjectDefineProperty(Error_, 'prepareStackTrace', prepare);
   if (frames && frames.length) add(proto(frames[0]));
   return list;
 }

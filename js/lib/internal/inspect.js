@@ -5,8 +5,11 @@
 // columns, and the state of a Promise (V8 does not expose it to JavaScript).
 
 import {
-  ArrayIsArray, ArrayPrototypeJoin, JSONStringify, ObjectPrototypeToString, SafeSet, SetPrototypeAdd,
-  SetPrototypeHas, StringPrototypeSlice, String_,
+  ArrayBufferIsView, ArrayIsArray, ArrayPrototypeJoin, ErrorPrototypeToString, Error_, FunctionPrototype,
+  FunctionPrototypeToString, JSONStringify, MathMin, MathTrunc, NumberIsNaN, NumberParseFloat, Number_,
+  ObjectGetOwnPropertyDescriptor, ObjectGetOwnPropertySymbols, ObjectGetPrototypeOf, ObjectIs, ObjectKeys,
+  ObjectPrototypeHasOwnProperty, ObjectPrototypePropertyIsEnumerable, ObjectPrototypeToString, ReflectApply, SafeSet,
+  SetPrototypeAdd, SetPrototypeHas, StringPrototypeSlice, String_, SymbolFor, Uint8Array_,
 } from './primordials.js';
 
 const DEFAULT_DEPTH = 2;
@@ -14,9 +17,7 @@ const BREAK_LENGTH = 80;
 const MAX_ARRAY = 100;
 const MAX_STRING = 10000;
 const IDENT = /^[a-zA-Z_][a-zA-Z_0-9]*$/; // Node's keyStrRegExp
-const errorToString = Error.prototype.toString;
-const hasOwn = Object.prototype.hasOwnProperty;
-const CUSTOM_INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const CUSTOM_INSPECT = SymbolFor('nodejs.util.inspect.custom');
 
 function quote(s) {
   const body = StringPrototypeSlice(JSONStringify(s), 1, -1).replace(/\\"/g, '"');
@@ -35,11 +36,11 @@ function keyText(key) {
 }
 
 function constructorName(value) {
-  let proto = Object.getPrototypeOf(value);
+  let proto = ObjectGetPrototypeOf(value);
   while (proto) {
-    const d = Object.getOwnPropertyDescriptor(proto, 'constructor');
+    const d = ObjectGetOwnPropertyDescriptor(proto, 'constructor');
     if (d && typeof d.value === 'function' && d.value.name) return d.value.name;
-    proto = Object.getPrototypeOf(proto);
+    proto = ObjectGetPrototypeOf(proto);
   }
   return null;
 }
@@ -50,7 +51,7 @@ function formatPrimitive(value, top) {
       const shown = value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}'... ${value.length - MAX_STRING} more characters` : value;
       return top ? shown : quote(shown);
     }
-    case 'number': return Object.is(value, -0) ? '-0' : String_(value);
+    case 'number': return ObjectIs(value, -0) ? '-0' : String_(value);
     case 'bigint': return `${value}n`;
     case 'boolean': case 'undefined': return String_(value);
     case 'symbol': return value.toString();
@@ -60,13 +61,13 @@ function formatPrimitive(value, top) {
 
 function functionText(fn) {
   let source = '';
-  try { source = Function.prototype.toString.call(fn); } catch { /* native or proxy */ }
+  try { source = FunctionPrototypeToString(fn); } catch { /* native or proxy */ }
   const isClass = source.startsWith('class');
   const kind = isClass ? 'class' : ObjectPrototypeToString(fn) === '[object AsyncFunction]' ? 'AsyncFunction'
     : ObjectPrototypeToString(fn) === '[object GeneratorFunction]' ? 'GeneratorFunction' : 'Function';
   if (isClass) {
-    const base = Object.getPrototypeOf(fn);
-    return `[class ${fn.name || '(anonymous)'}${base && base !== Function.prototype && base.name ? ` extends ${base.name}` : ''}]`;
+    const base = ObjectGetPrototypeOf(fn);
+    return `[class ${fn.name || '(anonymous)'}${base && base !== FunctionPrototype && base.name ? ` extends ${base.name}` : ''}]`;
   }
   return fn.name ? `[${kind}: ${fn.name}]` : `[${kind} (anonymous)]`; // Node: [Function (anonymous)]
 }
@@ -96,16 +97,16 @@ function inspectValue(value, depth, seen, indent, top, ctx = { currentDepth: 0 }
   if (SetPrototypeHas(seen, value)) return '[Circular *1]';
   try {
     const tag = ObjectPrototypeToString(value);
-    if (value instanceof Error || tag === '[object Error]') return value.stack || Reflect.apply(errorToString, value, []);
-    if (tag === '[object Date]') return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+    if (value instanceof Error_ || tag === '[object Error]') return value.stack || ErrorPrototypeToString(value);
+    if (tag === '[object Date]') return NumberIsNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
     if (tag === '[object RegExp]') return String_(value);
     const custom = value[CUSTOM_INSPECT];
     if (typeof custom === 'function' && custom !== inspectForUtil) { // Node's util.inspect.custom hook
-      const shown = Reflect.apply(custom, value, [depth, { depth, stylize: String_ }, inspectForUtil]);
+      const shown = ReflectApply(custom, value, [depth, { depth, stylize: String_ }, inspectForUtil]);
       if (typeof shown === 'string') return shown;
       if (shown !== value) return inspectValue(shown, depth, seen, indent, false, ctx, level);
     }
-    if (value instanceof Uint8Array && typeof value.inspect === 'function' && value.constructor?.name === 'Buffer') {
+    if (value instanceof Uint8Array_ && typeof value.inspect === 'function' && value.constructor?.name === 'Buffer') {
       return value.inspect(depth, {}); // with a context: Node shows a Buffer's extra properties
     }
     if (tag === '[object WeakMap]' || tag === '[object WeakSet]') return `${tag.slice(8, -1)} { <items unknown> }`;
@@ -116,21 +117,21 @@ function inspectValue(value, depth, seen, indent, top, ctx = { currentDepth: 0 }
     SetPrototypeAdd(seen, value);
     const next = (v) => inspectValue(v, depth - 1, seen, indent + 2, false, ctx, level + 1);
     const name = constructorName(value);
-    const nullProto = Object.getPrototypeOf(value) === null;
+    const nullProto = ObjectGetPrototypeOf(value) === null;
     const output = [];
     let open = '{';
     let close = '}';
-    let keys = Object.keys(value);
-    if (ArrayIsArray(value) || ArrayBuffer.isView(value)) {
+    let keys = ObjectKeys(value);
+    if (ArrayIsArray(value) || ArrayBufferIsView(value)) {
       const typed = !ArrayIsArray(value);
       if (depth < 0) return typed ? `[${name}]` : '[Array]';
       ctx.currentDepth = level; // set after the depth check, as Node's formatRaw does
       open = typed ? `${name}(${value.length}) [` : name === 'Array' ? '[' : `${name}(${value.length}) [`;
       close = ']';
       let holes = 0;
-      const n = Math.min(value.length, MAX_ARRAY);
+      const n = MathMin(value.length, MAX_ARRAY);
       for (let i = 0; i < n; i++) {
-        if (!typed && !hasOwn.call(value, i)) { holes++; continue; }
+        if (!typed && !ObjectPrototypeHasOwnProperty(value, i)) { holes++; continue; }
         if (holes) { output.push(`<${holes} empty item${holes > 1 ? 's' : ''}>`); holes = 0; }
         output.push(next(value[i]));
       }
@@ -155,8 +156,8 @@ function inspectValue(value, depth, seen, indent, top, ctx = { currentDepth: 0 }
       else if (name && name !== 'Object') open = `${name} {`;
     }
     for (const key of keys) output.push(entry(value, key, next));
-    for (const symbol of Object.getOwnPropertySymbols(value)) {
-      if (Object.prototype.propertyIsEnumerable.call(value, symbol)) output.push(entry(value, symbol, next));
+    for (const symbol of ObjectGetOwnPropertySymbols(value)) {
+      if (ObjectPrototypePropertyIsEnumerable(value, symbol)) output.push(entry(value, symbol, next));
     }
     return reduce(output, open, close, indent, ctx, level);
   } catch {
@@ -164,10 +165,10 @@ function inspectValue(value, depth, seen, indent, top, ctx = { currentDepth: 0 }
   }
 }
 
-function hasOwnEnumerable(fn) { return Object.keys(fn).length > 0; }
+function hasOwnEnumerable(fn) { return ObjectKeys(fn).length > 0; }
 
 function entry(value, key, next) {
-  const d = Object.getOwnPropertyDescriptor(value, key);
+  const d = ObjectGetOwnPropertyDescriptor(value, key);
   if (d && !('value' in d)) return `${keyText(key)}: ${d.get ? (d.set ? '[Getter/Setter]' : '[Getter]') : '[Setter]'}`;
   return `${keyText(key)}: ${next(value[key])}`;
 }
@@ -197,8 +198,8 @@ function format(args) {
       if (c === '%') { piece = '%'; } else if (next >= args.length) { continue; } else {
         const arg = args[next];
         if (c === 's') piece = typeof arg === 'string' ? arg : typeof arg === 'bigint' ? `${arg}n` : inspectValue(arg, 1, new SafeSet(), 0, false);
-        else if (c === 'd' || c === 'i') piece = typeof arg === 'bigint' ? `${arg}n` : String_(c === 'i' ? Math.trunc(Number(arg)) : Number(arg));
-        else if (c === 'f') piece = String_(parseFloat(arg));
+        else if (c === 'd' || c === 'i') piece = typeof arg === 'bigint' ? `${arg}n` : String_(c === 'i' ? MathTrunc(Number_(arg)) : Number_(arg));
+        else if (c === 'f') piece = String_(NumberParseFloat(arg));
         else if (c === 'j') { try { piece = JSONStringify(arg); } catch { piece = '[Circular]'; } }
         else if (c === 'o' || c === 'O') piece = inspectValue(arg, c === 'o' ? 4 : DEFAULT_DEPTH, new SafeSet(), 0, false);
         else if (c === 'c') piece = '';

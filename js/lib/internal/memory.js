@@ -8,23 +8,24 @@
 // garbage collected.
 
 import {
-  FinalizationRegistry_, MapPrototypeGet, MapPrototypeSet, ObjectDefineProperty, ObjectGetOwnPropertyDescriptor,
-  PromisePrototypeThen, Proxy_, RangeError_, ReflectConstruct, ReflectGetPrototypeOf, ReflectApply, SafeMap, TypeError_,
-  Uint8Array_, WeakMap_, WeakMapPrototypeGet, WeakMapPrototypeSet,
+  ArrayBufferIsView, ArrayBufferPrototypeGetByteLength, ArrayBuffer_, Error_, FinalizationRegistry_, MapPrototypeGet,
+  MapPrototypeSet, MathFloor, MathMin, Number_, ObjectDefineProperty, PromisePrototypeThen, PromiseReject, Proxy_,
+  RangeError_, ReflectConstruct, ReflectApply, SafeMap, SharedArrayBufferPrototypeGetByteLength, SharedArrayBuffer_,
+  String_, Symbol_, TypeError_, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, Uint8Array_, WeakMap_,
+  WeakMapPrototypeGet, WeakMapPrototypeSet,
 } from './primordials.js';
 
-const ArrayBufferIsView = ArrayBuffer.isView;
-const PromiseReject_ = Promise.reject.bind(Promise);
-
-const budget = { limit: 128 * 1024 * 1024, used: 0, generation: 0 };
+// The limit is the host's (Settings), set by installBufferAccounting and resetBufferBudget; none
+// before that, so a charge then fails loudly instead of applying a copy of the default.
+const budget = { limit: null, used: 0, generation: 0 };
 const released = new FinalizationRegistry_((held) => {
   if (held.generation === budget.generation) budget.used -= held.bytes;
 });
 
-const kMemoryLimit = Symbol('kMemoryLimit');
+const kMemoryLimit = Symbol_('kMemoryLimit');
 // proxy -> the constructor it wraps. The proxy traps construction only: its properties, prototype and
 // extensibility are its target's: the isolation check reads the target directly
-// (Object.keys through a proxy runs a descriptor lookup per key, ~10x slower).
+// (Object.keys through a proxy runs a descriptor lookup per key: docs/performance.md).
 const proxyTargets = new SafeMap();
 
 function accountingTarget(value) {
@@ -40,28 +41,28 @@ class ArrayBufferLimitError extends RangeError_ {
 }
 ObjectDefineProperty(ArrayBufferLimitError.prototype, 'name', { value: 'RangeError' });
 
+// Not `used + bytes > limit`: a limit that is not a number (never set) must refuse, not allow.
 function charge(bytes) {
   if (!(bytes > 0)) return;
-  if (budget.used + bytes > budget.limit) throw new ArrayBufferLimitError(bytes);
+  if (!(budget.used + bytes <= budget.limit)) throw overBudget(bytes);
   budget.used += bytes;
+}
+
+function overBudget(bytes) {
+  if (typeof budget.limit !== 'number') {
+    return new Error_(`ArrayBuffer memory charged before the host set its limit (got ${String_(budget.limit)})`);
+  }
+  return new ArrayBufferLimitError(bytes);
 }
 
 function track(buffer, bytes) {
   if (bytes > 0) released.register(buffer, { bytes, generation: budget.generation });
 }
 
-const ArrayBufferOriginal = ArrayBuffer;
-const SharedArrayBufferOriginal = SharedArrayBuffer;
-const byteLengthOfBuffer = ObjectGetOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
-const sharedByteLength = ObjectGetOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get;
-const TypedArray = ReflectGetPrototypeOf(Uint8Array);
-const typedBuffer = ObjectGetOwnPropertyDescriptor(TypedArray.prototype, 'buffer').get;
-const typedByteLength = ObjectGetOwnPropertyDescriptor(TypedArray.prototype, 'byteLength').get;
-
 function isBuffer(value) {
   if (value === null || typeof value !== 'object') return false;
-  try { ReflectApply(byteLengthOfBuffer, value, []); return true; } catch { /* not one */ }
-  try { ReflectApply(sharedByteLength, value, []); return true; } catch { return false; }
+  try { ArrayBufferPrototypeGetByteLength(value); return true; } catch { /* not one */ }
+  try { SharedArrayBufferPrototypeGetByteLength(value); return true; } catch { return false; }
 }
 
 function requestedBufferBytes(args) {
@@ -112,13 +113,13 @@ function wrapTypedArray(Original) {
           budget.used -= bytes;
           throw err;
         }
-        track(ReflectApply(typedBuffer, array, []), bytes);
+        track(TypedArrayPrototypeGetBuffer(array), bytes);
         return array;
       }
       const array = ReflectConstruct(target, args, realTarget);
-      const bytes = ReflectApply(typedByteLength, array, []);
+      const bytes = TypedArrayPrototypeGetByteLength(array);
       charge(bytes);
-      track(ReflectApply(typedBuffer, array, []), bytes);
+      track(TypedArrayPrototypeGetBuffer(array), bytes);
       return array;
     },
   });
@@ -144,15 +145,24 @@ const TYPED_ARRAYS = [
 
 const WASM_PAGE = 65536;
 const modulePages = new WeakMap_(); // WebAssembly.Module -> pages its own memories may reach
-const wasmLimits = { capPages: 1024 };
+// The host's cap (configureWasmAccounting, at bootstrap); none before that, as for the budget.
+const wasmLimits = { capPages: null };
 
-function configureWasmAccounting(maxMemoryBytes) { wasmLimits.capPages = Math.floor(maxMemoryBytes / WASM_PAGE); }
+function configureWasmAccounting(maxMemoryBytes) {
+  if (typeof maxMemoryBytes !== 'number' || !(maxMemoryBytes >= 0)) {
+    throw new TypeError_(`the WebAssembly memory limit must be a number of bytes, got ${String_(maxMemoryBytes)}`);
+  }
+  wasmLimits.capPages = MathFloor(maxMemoryBytes / WASM_PAGE);
+}
 
-function capPages() { return wasmLimits.capPages; }
+function capPages() {
+  if (wasmLimits.capPages === null) throw new Error_('WebAssembly memory charged before the host set its limit');
+  return wasmLimits.capPages;
+}
 
 // Charges `pages`, then runs make(); the charge is given back if make() throws.
 function chargePages(pages, make) {
-  const bytes = Math.min(pages, capPages()) * WASM_PAGE;
+  const bytes = MathMin(pages, capPages()) * WASM_PAGE;
   charge(bytes);
   try {
     return make();
@@ -166,7 +176,7 @@ function descriptorPages(descriptor) {
   if (descriptor === null || typeof descriptor !== 'object') return 0; // V8 throws its TypeError
   const maximum = descriptor.maximum;
   if (maximum === undefined) return capPages();
-  const n = Number(maximum);
+  const n = Number_(maximum);
   return n >= 0 ? n : 0;
 }
 
@@ -188,7 +198,7 @@ function definedMemoryPages(source) {
   let bytes;
   try {
     bytes = ArrayBufferIsView(source)
-      ? new Uint8Array_(ReflectApply(typedBuffer, source, []), source.byteOffset, source.byteLength)
+      ? new Uint8Array_(TypedArrayPrototypeGetBuffer(source), source.byteOffset, source.byteLength)
       : new Uint8Array_(source);
   } catch {
     return 0; // not bytes: V8 throws its own TypeError
@@ -205,7 +215,7 @@ function definedMemoryPages(source) {
         for (let m = 0; m < count; m++) {
           const flags = readLeb(bytes, at);
           readLeb(bytes, at); // minimum
-          pages += (flags & 1) ? Math.min(readLeb(bytes, at), capPages()) : capPages();
+          pages += (flags & 1) ? MathMin(readLeb(bytes, at), capPages()) : capPages();
         }
       }
       at.i = end;
@@ -266,28 +276,33 @@ function installWasmAccounting(global) {
   for (const name of ['compileStreaming', 'instantiateStreaming']) {
     if (typeof wasm[name] === 'function') {
       define(name, {
-        [name]() { return PromiseReject_(new TypeError_(`WebAssembly.${name} is not available in code blocks`)); },
+        [name]() { return PromiseReject(new TypeError_(`WebAssembly.${name} is not available in code blocks`)); },
       }[name]);
     }
   }
 }
 
-// Replaces the global constructors with their accounting proxies.
-function installBufferAccounting(global) {
+// Replaces the global constructors with their accounting proxies, charging to the host's
+// `limit` (bytes per execution) from now on.
+function installBufferAccounting(global, limit) {
+  if (typeof limit !== 'number' || !(limit >= 0)) {
+    throw new TypeError_(`the ArrayBuffer limit must be a number of bytes, got ${String_(limit)}`);
+  }
+  resetBufferBudget(limit);
   installWasmAccounting(global);
-  global.ArrayBuffer = wrapBufferConstructor(ArrayBufferOriginal);
-  global.SharedArrayBuffer = wrapBufferConstructor(SharedArrayBufferOriginal);
+  global.ArrayBuffer = wrapBufferConstructor(ArrayBuffer_);
+  global.SharedArrayBuffer = wrapBufferConstructor(SharedArrayBuffer_);
   for (const name of TYPED_ARRAYS) {
     if (typeof global[name] === 'function') global[name] = wrapTypedArray(global[name]);
   }
   // transfer() allocates a new backing store of the requested length.
   for (const method of ['transfer', 'transferToFixedLength']) {
-    const original = ArrayBufferOriginal.prototype[method];
+    const original = ArrayBuffer_.prototype[method];
     if (typeof original !== 'function') continue;
-    ObjectDefineProperty(ArrayBufferOriginal.prototype, method, {
+    ObjectDefineProperty(ArrayBuffer_.prototype, method, {
       value: {
         [method](newLength) {
-          const bytes = newLength === undefined ? ReflectApply(byteLengthOfBuffer, this, []) : +newLength;
+          const bytes = newLength === undefined ? ArrayBufferPrototypeGetByteLength(this) : +newLength;
           charge(bytes);
           const result = ReflectApply(original, this, arguments);
           track(result, bytes);

@@ -22,16 +22,12 @@ import { harden } from './harden.js';
 import { addRestorer } from './per_execution.js';
 import { hooksOf } from './shared_modules.js';
 import {
-  ArrayPrototypeJoin, MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, ObjectKeys, ObjectPrototypeHasOwnProperty,
-  PromiseResolve, ReflectApply, SafeMap, SafeSet, SetPrototypeHas, StringPrototypeSlice, StringPrototypeStartsWith,
-  TypeError_,
+  ArrayPrototypeIncludes, ArrayPrototypeJoin, ArrayPrototypeSort, Error_, MapPrototypeGet, MapPrototypeHas,
+  MapPrototypeSet, ObjectKeys, ObjectPrototypeHasOwnProperty, PromiseReject, PromiseResolve, ReflectApply, SafeMap,
+  SafeSet, SetPrototypeHas, StringPrototypeSlice, StringPrototypeStartsWith, TypeError_,
 } from './primordials.js';
 
 const { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE } = codes;
-
-const PromiseReject = Promise.reject.bind(Promise);
-const ArrayPrototypeIncludes = Function.prototype.call.bind(Array.prototype.includes);
-const ArrayPrototypeSort = Function.prototype.call.bind(Array.prototype.sort);
 
 const FORBIDDEN = new SafeSet([
   'fs', 'fs/promises', 'child_process', 'net', 'tls', 'http', 'https', 'http2', 'dgram', 'dns',
@@ -189,7 +185,7 @@ function userRequire(id, execution) {
   }
   if (execution !== null && MapPrototypeHas(factories, name)) return perExecutionModule(name, execution);
   // Shared modules are loaded between executions (bootstrap, host installs), never by one.
-  if (MapPrototypeHas(loaders, name)) throw new Error(`module ${name} was not loaded before this execution`);
+  if (MapPrototypeHas(loaders, name)) throw new Error_(`module ${name} was not loaded before this execution`);
   const aliased = resolveAlias(name, execution);
   if (aliased !== undefined) return aliased;
   if (ArrayPrototypeIncludes(known.modules, name)) {

@@ -42,8 +42,7 @@ const validators = {
   validateBooleanArray,
 };
 
-// What the package takes from its own internal/primordials.js, which copies every
-// global's methods when it loads (bench/runtime_cost.py): the layer's, where it has them.
+// The layer's primordials, so that no runtime pays for the package's own copy of every global (docs/performance.md).
 const primordials = {
   ArrayIsArray,
   ArrayPrototypeFind,

@@ -1,8 +1,10 @@
 'use strict';
 // Copies of the built-ins the layer relies on, taken before any user code runs
-// (the same idea as Node's lib/internal/per_context/primordials.js). User code may
-// patch Array.prototype, JSON, Promise... inside its own execution; the layer must
-// keep working while it finishes that execution and restores the originals.
+// (the same idea as Node's lib/internal/per_context/primordials.js). The intrinsics are
+// frozen (harden.js), but a code block may rebind the global names (`JSON = ...`,
+// `globalThis.Promise = ...`) for its execution: the layer calls only these copies.
+// Constructors are `Foo_` (or Safe* for the layer's own collections), statics `FooBar`,
+// prototype methods and getters uncurried (`ArrayPrototypePush(arr, x)`).
 
 const { apply: ReflectApply, ownKeys: ReflectOwnKeys, construct: ReflectConstruct,
   getPrototypeOf: ReflectGetPrototypeOf, setPrototypeOf: ReflectSetPrototypeOf,
@@ -128,6 +130,58 @@ export const SharedArrayBufferPrototypeGetByteLength =
   uncurryThis(Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get);
 export const IntlDateTimeFormat = Intl.DateTimeFormat;
 // V8's own encoders (ES2026 Uint8Array base64/hex): flat strings, where concatenation
-// builds one cons cell per piece (a 32 M-char hex string took over 512 MB of heap).
+// builds one cons cell per piece (its heap cost: docs/performance.md).
 export const Uint8ArrayPrototypeToHex = uncurryThis(Uint8Array.prototype.toHex);
 export const Uint8ArrayPrototypeToBase64 = uncurryThis(Uint8Array.prototype.toBase64);
+
+// primA: blob.js, encoding.js, event_target.js, console.js.
+export const ArrayBuffer_ = ArrayBuffer;
+export const ArrayBufferIsView = ArrayBuffer.isView;
+export const Int8Array_ = Int8Array;
+export const Uint16Array_ = Uint16Array;
+export const MathCeil = Math.ceil;
+export const MathFloor = Math.floor;
+export const MathRound = Math.round;
+export const Number_ = Number;
+export const NumberIsNaN = Number.isNaN;
+export const NumberMAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
+export const NumberMIN_SAFE_INTEGER = Number.MIN_SAFE_INTEGER;
+export const ObjectDefineProperties = Object.defineProperties;
+export const ObjectPrototype = Object.prototype;
+export const ObjectSetPrototypeOf = Object.setPrototypeOf;
+export const PromiseReject = Promise.reject.bind(Promise);
+export const StringFromCharCode = String.fromCharCode;
+export const SymbolFor = Symbol.for;
+
+// primB: what harden, inspect, memory, modules, random, structured_clone, timers and execution use.
+export const SetPrototypeDelete = uncurryThis(Set.prototype.delete);
+export const Uint32Array_ = Uint32Array;
+export const TypedArrayPrototypeGetSymbolToStringTag =
+  uncurryThis(Object.getOwnPropertyDescriptor(TypedArrayPrototype, Symbol.toStringTag).get);
+export const ArrayPrototypeSort = uncurryThis(Array.prototype.sort);
+export const Array_ = Array;
+export const Object_ = Object;
+export const Date_ = Date;
+export const DataView_ = DataView;
+// The constructors of values handed to user code (structuredClone's Map and Set), not helpers.
+export const Map_ = Map;
+export const Set_ = Set;
+export const EvalError_ = EvalError;
+export const ReferenceError_ = ReferenceError;
+export const SyntaxError_ = SyntaxError;
+export const ArrayPrototypeIndexOf = uncurryThis(Array.prototype.indexOf);
+export const Uint8ClampedArray_ = Uint8ClampedArray;
+export const Int16Array_ = Int16Array;
+export const Float16Array_ = Float16Array;
+export const Float32Array_ = Float32Array;
+export const Float64Array_ = Float64Array;
+export const BigInt64Array_ = BigInt64Array;
+export const BigUint64Array_ = BigUint64Array;
+export const ObjectGetPrototypeOf = Object.getPrototypeOf;
+export const FunctionPrototype = Function.prototype;
+export const NumberParseFloat = Number.parseFloat;
+export const MathTrunc = Math.trunc;
+export const ObjectPrototypePropertyIsEnumerable = uncurryThis(Object.prototype.propertyIsEnumerable);
+export const WeakSet_ = WeakSet;
+export const IteratorFrom = Iterator.from;
+export const IntlSegmenter = Intl.Segmenter;

@@ -6,15 +6,16 @@
 import { DOMException } from './event_target.js';
 import { codes, plain } from './errors.js';
 import {
-  ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ReflectGetPrototypeOf,
-  SafeSet, SetPrototypeHas, SymbolToStringTag, Uint8Array_, uncurryThis,
+  NumberParseInt, ObjectDefineProperty, SafeSet, SetPrototypeHas, StringPrototypeSlice, SymbolToStringTag,
+  TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset,
+  TypedArrayPrototypeGetSymbolToStringTag, Uint32Array_, Uint8Array_,
 } from './primordials.js';
 
 const { ERR_INVALID_THIS } = codes;
 
-const state = new Uint32Array(16);
-const block = new Uint32Array(16);
-const blockBytes = new Uint8Array(block.buffer);
+const state = new Uint32Array_(16);
+const block = new Uint32Array_(16);
+const blockBytes = new Uint8Array_(TypedArrayPrototypeGetBuffer(block));
 let available = 0; // unread bytes at the end of blockBytes
 
 function rotl(v, n) { return (v << n) | (v >>> (32 - n)); }
@@ -41,7 +42,7 @@ function nextBlock() {
 // Keys the generator with 64 hex characters of host entropy.
 function seedRandom(hex) {
   state[0] = 0x61707865; state[1] = 0x3320646e; state[2] = 0x79622d32; state[3] = 0x6b206574;
-  for (let i = 0; i < 8; i++) state[4 + i] = Number.parseInt(hex.slice(i * 8, i * 8 + 8), 16) | 0;
+  for (let i = 0; i < 8; i++) state[4 + i] = NumberParseInt(StringPrototypeSlice(hex, i * 8, i * 8 + 8), 16) | 0;
   state[12] = 0; state[13] = 0; state[14] = 0; state[15] = 0;
   available = 0;
 }
@@ -55,12 +56,6 @@ function fillRandom(bytes) {
   return bytes;
 }
 
-const TypedArrayPrototype = ReflectGetPrototypeOf(Uint8Array_.prototype);
-const getter = (proto, key) => uncurryThis(ObjectGetOwnPropertyDescriptor(proto, key).get);
-const TypedArrayTag = getter(TypedArrayPrototype, SymbolToStringTag);
-const TypedArrayBuffer = getter(TypedArrayPrototype, 'buffer');
-const TypedArrayByteOffset = getter(TypedArrayPrototype, 'byteOffset');
-const TypedArrayByteLength = getter(TypedArrayPrototype, 'byteLength');
 const INTEGER_ARRAYS = new SafeSet(['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array',
   'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array']);
 
@@ -68,13 +63,13 @@ const INTEGER_ARRAYS = new SafeSet(['Int8Array', 'Uint8Array', 'Uint8ClampedArra
 // most 65536 bytes, else a DOMException. The tag comes from the TypedArray getter, so
 // an object cannot pass for a TypedArray by its own Symbol.toStringTag.
 function fillIntegerArray(data) {
-  const tag = data !== null && typeof data === 'object' ? TypedArrayTag(data) : undefined;
+  const tag = data !== null && typeof data === 'object' ? TypedArrayPrototypeGetSymbolToStringTag(data) : undefined;
   if (tag === undefined || !SetPrototypeHas(INTEGER_ARRAYS, tag)) {
     throw new DOMException('The data argument must be an integer-type TypedArray', 'TypeMismatchError');
   }
-  const byteLength = TypedArrayByteLength(data);
+  const byteLength = TypedArrayPrototypeGetByteLength(data);
   if (byteLength > 65536) throw new DOMException('The requested length exceeds 65,536 bytes', 'QuotaExceededError');
-  fillRandom(new Uint8Array_(TypedArrayBuffer(data), TypedArrayByteOffset(data), byteLength));
+  fillRandom(new Uint8Array_(TypedArrayPrototypeGetBuffer(data), TypedArrayPrototypeGetByteOffset(data), byteLength));
   return data;
 }
 
@@ -128,8 +123,8 @@ function makeWebCrypto() {
 // Math.random from the same keystream: V8's own generator is one per runtime, never
 // reseeded, and a few of its outputs give away its state, so one execution could
 // predict the next one's values (or recover the last one's).
-const doubleWords = new Uint32Array(2);
-const doubleBytes = new Uint8Array_(doubleWords.buffer);
+const doubleWords = new Uint32Array_(2);
+const doubleBytes = new Uint8Array_(TypedArrayPrototypeGetBuffer(doubleWords));
 function random() {
   fillRandom(doubleBytes);
   return ((doubleWords[0] >>> 11) * 4294967296 + doubleWords[1]) / 9007199254740992;

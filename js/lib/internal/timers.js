@@ -7,9 +7,9 @@
 import { codes } from './errors.js';
 import { currentSerial, isLive } from './state.js';
 import {
-  AtomicsNotify, AtomicsWaitAsync, Int32Array_, NumberIsFinite, PromisePrototypeThen,
-  SafeSet, SetPrototypeAdd, SetPrototypeClear, SetPrototypeForEach, SharedArrayBuffer_, SymbolToPrimitive,
-  ReflectApply,
+  AtomicsNotify, AtomicsWaitAsync, Int32Array_, NumberIsFinite, PromisePrototypeThen, PromiseResolve,
+  SafeSet, SetPrototypeAdd, SetPrototypeClear, SetPrototypeDelete, SetPrototypeForEach, SharedArrayBuffer_,
+  SymbolToPrimitive, ReflectApply,
 } from './primordials.js';
 
 const { ERR_INVALID_ARG_TYPE } = codes;
@@ -17,7 +17,6 @@ const { ERR_INVALID_ARG_TYPE } = codes;
 const TIMEOUT_MAX = 2 ** 31 - 1;
 const IMMEDIATE_WAIT_MS = 0.001;
 const pending = new SafeSet();
-const setDelete = Set.prototype.delete;
 let nextId = 1; // restarts with every execution (cancelAll): ids would count other executions' timers
 let onError = null; // (err) => void, installed by the execution module
 
@@ -77,7 +76,7 @@ function arm(timer, delay) {
     run(timer);
   };
   if (result.async) PromisePrototypeThen(result.value, fire);
-  else PromisePrototypeThen(Promise.resolve(), fire);
+  else PromisePrototypeThen(PromiseResolve(), fire);
 }
 
 function wake(timer) {
@@ -91,7 +90,7 @@ function run(timer) {
   const args = isImmediate ? timer._argv : timer._timerArgs;
   if (isImmediate || timer._repeat === null) {
     timer._destroyed = true;
-    ReflectApply(setDelete, pending, [timer]);
+    SetPrototypeDelete(pending, timer);
   }
   try {
     ReflectApply(callback, timer, args ?? []);
@@ -142,7 +141,7 @@ function clearTimeout(ref) {
   const timer = findTimer(ref);
   if (!timer || timer._destroyed) return;
   timer._destroyed = true;
-  ReflectApply(setDelete, pending, [timer]);
+  SetPrototypeDelete(pending, timer);
   wake(timer);
 }
 
