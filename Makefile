@@ -48,11 +48,11 @@ test: setup check $(CHROMIUM) $(NGINX) $(REDIS)
 	$(BIN)/python -m pytest
 	$(MAKE) test-js
 
-# Lint and type-check: ruff's rules on src, tests and bench, mypy --strict on src
-# (pyproject.toml), eslint on the JS layer (eslint.config.mjs).
+# Lint and type-check: ruff's rules on src, tests, bench and examples, mypy --strict on
+# src and examples (pyproject.toml), eslint on the JS layer (eslint.config.mjs).
 check: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/mypy src
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/mypy src examples
 	npx --no-install eslint js
 
 # The JS layer's unit tests in plain Node (the pinned Node 24); Node 24's --test takes

@@ -31,12 +31,13 @@ import time
 from typing import Any
 
 import httpx
-import serving
 import uvloop
-from harness import Baseline, Bench
-from run import INPUT, MIX, load
 
 from flow_codeblock import Sandbox
+
+import serving
+from harness import Baseline, Bench
+from run import INPUT, MIX, load
 
 SETTINGS: dict[str, Any] = {"runtime_pool_size": 8, "max_concurrent_executions": 1000}
 CODES = [code for _, code in MIX]

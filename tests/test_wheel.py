@@ -15,9 +15,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import b64, free_port
 
 import flow_codeblock
+
+from conftest import b64, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

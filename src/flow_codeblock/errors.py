@@ -142,6 +142,18 @@ class CodeBlockError(Exception):
         where = f" (line {self.line}, column {self.column})" if self.line is not None else ""
         return f"{self.message}{where}"
 
+    def __eq__(self, other: object) -> bool:
+        # Equal by value, as the error object it is (two answers with the same error).
+        if not isinstance(other, CodeBlockError):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields()[:-1])  # `extra`, a dict, left out: equal errors still hash alike
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.type, self.message, self.line, self.column, self.stack, self.name, self.code, self.extra)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.type.value!r}, {self.message!r}, line={self.line}, column={self.column})"
 

@@ -106,7 +106,8 @@ class Service:
             # from TZ, when it first needs it.
             os.environ["TZ"] = self.settings.timezone
             time.tzset()
-        # Must run on the main thread of the process (see engine.init_engine).
+        # On a thread that outlives the runtimes (engine.init_engine): the Sandbox that owns
+        # this Service has seen to it (sandbox._ensure_engine), so this returns at once.
         init_engine(v8_flags(self.settings))
         raise_descriptor_limit()
         factory = RuntimeFactory(runtime_options(self.settings), asyncio.get_running_loop(), load_bootstrap())

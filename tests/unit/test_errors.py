@@ -81,4 +81,7 @@ def test_an_error_object_is_unchanged_by_being_an_exception() -> None:
     assert error.to_dict() == {"type": "TypeError", "message": "boom", "line": 2, "column": 6, "name": "TypeError",
                                "code": "E_X", "stack": "TypeError: boom", "hint": "h"}
     assert str(error) == "boom (line 2, column 6)"
+    same = CodeBlockError(ErrorType.TYPE, "boom", line=2, column=6, name="TypeError", stack="TypeError: boom",
+                          code="E_X", extra={"hint": "h"})
+    assert error == same and hash(error) == hash(same) and error != CodeBlockError(ErrorType.TYPE, "boom")
     assert str(CodeBlockError(ErrorType.TIMEOUT, "late")) == "late"
