@@ -15,7 +15,7 @@ REDIS ?= /usr/bin/redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUNDLE := src/flow_codeblock/js_dist/bootstrap.js
 
-.PHONY: serve test test-js build setup clean bench bench-report check
+.PHONY: serve test test-js build setup clean bench bench-report check docs dist
 
 setup: $(STAMP)/venv $(BUNDLE)
 
@@ -23,7 +23,7 @@ $(STAMP)/venv: pyproject.toml constraints.txt
 	@mkdir -p $(STAMP)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,docs,dist]'
 	@touch $@
 
 $(STAMP)/npm: package.json package-lock.json
@@ -48,11 +48,11 @@ test: setup check $(CHROMIUM) $(NGINX) $(REDIS)
 	$(BIN)/python -m pytest
 	$(MAKE) test-js
 
-# Lint and type-check: ruff's rules on src, tests and bench, mypy --strict on src
-# (pyproject.toml), eslint on the JS layer (eslint.config.mjs).
+# Lint and type-check: ruff's rules on src, tests, bench and examples, mypy --strict on
+# src and examples (pyproject.toml), eslint on the JS layer (eslint.config.mjs).
 check: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/mypy src
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/mypy src examples
 	npx --no-install eslint js
 
 # The JS layer's unit tests in plain Node (the pinned Node 24); Node 24's --test takes
@@ -68,6 +68,7 @@ bench: setup
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
 	rm -f "$$BENCH_RESULTS"
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/sandbox_api.py
 	$(BIN)/python bench/engine_path.py
 	$(BIN)/python bench/cpu_split.py
 	$(BIN)/python bench/runtime_cost.py
@@ -77,8 +78,19 @@ bench: setup
 	$(BIN)/python bench/heap_limits.py
 	$(BIN)/python bench/latency_plot.py
 
+# The Python API's documentation (mkdocs.yml) into build/site; --strict fails on a broken
+# reference (tests/test_docs.py builds it too).
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+# The sdist and the wheel into dist/, both carrying the built JS bundles (js_dist), so
+# that installing the wheel needs no Node (tests/test_wheel.py installs it).
+dist: setup $(BUNDLE)
+	rm -rf dist
+	PIP_CONSTRAINT=$(CURDIR)/constraints.txt $(BIN)/python -m build --outdir dist .
+
 bench-report:
 	$(BIN)/python bench/report.py bench/results.jsonl docs/performance.md
 
 clean:
-	rm -rf $(VENV) node_modules $(STAMP) src/flow_codeblock/js_dist
+	rm -rf $(VENV) node_modules $(STAMP) src/flow_codeblock/js_dist build/site dist

@@ -37,7 +37,8 @@ from .executor import ExecutionRequest, ExecutionResult
 from .logs import configure_logging
 from .openapi import openapi_spec
 from .randomness import random_bytes
-from .service import Service, rss_bytes
+from .sandbox import Sandbox
+from .service import rss_bytes, tune_gc
 
 __all__ = ["create_app", "render_result"]
 
@@ -183,18 +184,19 @@ def access_settings(settings: Settings) -> AccessSettings:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    service = Service(settings)
+    sandbox = Sandbox(settings)  # the Python API's object: one path for both
     access = AccessControl(access_settings(settings))
     clock = Clock(settings.timestamp_format, settings.timezone)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await service.start()
+        await sandbox.start()
+        tune_gc()  # this process is the service: its GC is ours to tune
         log.info("service ready", extra={"version": __version__, "pool": settings.runtime_pool_size})
         try:
             yield
         finally:
-            await service.stop()
+            await sandbox.close()
             await access.aclose()
             metrics.mark_process_dead(os.getpid())
             log.info("service stopped")
@@ -208,7 +210,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         except ExecutionFailure as failure:
             _log_request(request, failure.error.type.http_status, started, None, failure.error)
             return _error_response(failure, started, clock, headers)
-        result = await service.executor.execute(execution)
+        result = await sandbox.execute(execution)
         if result.retry_after is not None:
             assert result.error is not None  # a retry_after comes with its failure (executor._failed)
             refusal = ExecutionFailure(result.error, retry_after=result.retry_after)
@@ -227,7 +229,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         })))
 
     def pool_info() -> dict[str, Any]:
-        stats = service.pool.stats()
+        stats = sandbox.service.pool.stats()
         return {
             "size": stats.size,
             "available": stats.idle,
@@ -245,11 +247,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         the server started listening; a runtime being rebuilt after a timeout must not
         take the whole replica out of its Service), else 503."""
         info = pool_info()
-        warm = info["size"] - info["creating"] >= 1 and not service.pool.closing
+        warm = info["size"] - info["creating"] >= 1 and not sandbox.service.pool.closing
         body = {
             "status": "healthy" if warm else "warming",
             "timestamp": clock.now(),
-            "uptime": round(service.uptime_s, 3),
+            "uptime": round(sandbox.service.uptime_s, 3),
             "pid": os.getpid(),
             "version": __version__,
             "v8Version": v8_version(),
@@ -263,13 +265,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await access.check(request)
         except ExecutionFailure as failure:
             return _error_response(failure, time.perf_counter(), clock)
-        stats = service.executor.stats
+        stats = sandbox.service.executor.stats
         body = {
             "status": "running",
             "timestamp": clock.now(),
-            "startTime": datetime.fromtimestamp(service.started_at, UTC)
+            "startTime": datetime.fromtimestamp(sandbox.service.started_at, UTC)
             .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            "uptime": round(service.uptime_s, 3),
+            "uptime": round(sandbox.service.uptime_s, 3),
             "pid": os.getpid(),
             "executions": {
                 "total": stats.total,
@@ -288,7 +290,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return Response(metrics.render(), media_type=metrics.CONTENT_TYPE_LATEST)
 
     async def limits(request: Request) -> Response:
-        return JSONBytes(orjson.dumps({**published_limits(settings), "rssLimitMb": service.rss_limit_mb}))
+        return JSONBytes(orjson.dumps({**published_limits(settings), "rssLimitMb": sandbox.service.rss_limit_mb}))
 
     spec = orjson.dumps(openapi_spec())
 

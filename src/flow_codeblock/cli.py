@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import os
 import sys
 import tempfile
@@ -50,23 +49,17 @@ async def _run_once(settings: Settings, code: str, input_value: object, timeout:
     from .api import render_result
     from .envelope import Clock
     from .executor import ExecutionRequest
-    from .service import Service
+    from .sandbox import Sandbox
 
-    service = Service(settings)
-    await service.start()
-    try:
+    async with Sandbox(settings) as sandbox:
         started = time.perf_counter()
-        request = ExecutionRequest(
-            code_base64=base64.b64encode(code.encode()).decode(), input=input_value, timeout_ms=timeout
-        )
-        result = await service.executor.execute(request)
+        # The HTTP API's path (the envelope it prints is the API's), with the code as text.
+        result = await sandbox.execute(ExecutionRequest(None, input_value, timeout, code=code))
         clock = Clock(settings.timestamp_format, settings.timezone)
         status, body = render_result(result, (time.perf_counter() - started) * 1000, clock)
         if result.after is not None:
             await result.after()
         return status, body
-    finally:
-        await service.stop()
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,14 +1,15 @@
-"""Settings from environment variables, validated at start with clear errors."""
+"""Settings: one validated value object, built from keyword arguments or from the
+environment (load_settings / Settings.from_env), with errors that name the setting."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .legacy_env import translate
 from .netpolicy import parse_host_list
@@ -22,10 +23,18 @@ class ConfigError(ValueError):
     """A setting has a bad value; the message names the variable and what it accepts."""
 
 
-class Settings(BaseSettings):
-    """Every setting, read from the environment variable of the same (upper-case) name."""
+class Settings(BaseModel):
+    """Every setting of the service and of a `Sandbox`, validated, immutable.
 
-    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", frozen=True)
+    Built from keyword arguments only: `Settings(execution_timeout_ms=2000)` reads no
+    environment variable. `Settings.from_env(**overrides)` reads the environment variable
+    of each setting's upper-case name (EXECUTION_TIMEOUT_MS), as the service does.
+    A bad value raises pydantic's ValidationError here, ConfigError from `from_env`
+    and `Settings.of`; an unknown keyword is refused (a typo must not pass silently).
+    """
+
+    # validate_default: the derived values (_derived) and validators see the defaults too.
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
     # HTTP server
     host: str = "0.0.0.0"
@@ -115,6 +124,17 @@ class Settings(BaseSettings):
     # Browsers' origins allowed to call the API (Flow-CodeBlock's rules, cors.py): comma-separated,
     # exact (https://app.example.com). Requests without an Origin, and from this very host, always are.
     allowed_origins: str = Field("", description="comma-separated origins allowed to call from a browser")
+
+    @classmethod
+    def of(cls, **values: Any) -> Settings:
+        """Settings from keyword arguments alone (no environment), raising ConfigError
+        with every bad value named, as the service reports its environment's."""
+        return _validated(values)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        """Settings from the environment (plus `overrides`, which win): load_settings."""
+        return load_settings(**overrides)
 
     @field_validator("redis_url")
     @classmethod
@@ -212,9 +232,21 @@ def _camel_case(name: str) -> str:
 
 def load_settings(**overrides: object) -> Settings:
     """Reads the environment (plus `overrides`), raising ConfigError on a bad value.
-    Flow-CodeBlock's names for our settings are read too (legacy_env.py)."""
-    implied = {name.lower(): value for name, value in translate(os.environ).items() if name.lower() not in overrides}
-    values: dict[str, Any] = {**implied, **overrides}  # validated by Settings, whatever their type
+    Each setting comes from the variable of its name in any case (EXECUTION_TIMEOUT_MS);
+    Flow-CodeBlock's names for our settings are read too (legacy_env.py); ours win."""
+    return _validated({**_environment(os.environ), **overrides})
+
+
+def _environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The settings the environment sets: Flow-CodeBlock's translated names, then ours."""
+    fields = Settings.model_fields
+    values = {name.lower(): value for name, value in translate(environ).items()}
+    values.update((name.lower(), value) for name, value in environ.items() if name.lower() in fields)
+    return {name: value for name, value in values.items() if name in fields}
+
+
+def _validated(values: dict[str, Any]) -> Settings:
+    """Settings(**values), whatever their types, or ConfigError naming each bad value."""
     try:
         return Settings(**values)
     except ValidationError as exc:

@@ -53,9 +53,11 @@ from .bridge import NOTIFY_FUNCTION  # the doorbell's name (a leaf module: no cy
 
 __all__ = [
     "EngineClosed",
+    "EngineStart",
     "Isolate",
     "JSResult",
     "ResultKind",
+    "engine_start",
     "init_engine",
     "v8_version",
 ]
@@ -103,6 +105,15 @@ class JSResult:
         return self.value if isinstance(self.value, str) else ""
 
 
+@dataclass(frozen=True, slots=True)
+class EngineStart:
+    """The process-wide V8 flags V8 was initialised with, and in which process: a
+    forked child has the parent's V8 without its threads."""
+
+    flags: tuple[str, ...]
+    pid: int
+
+
 class EngineClosed(RuntimeError):
     """The isolate was closed while an eval was outstanding."""
 
@@ -111,6 +122,7 @@ _init_lock = threading.Lock()
 _dll: ctypes.CDLL | None = None
 _gil_dll: ctypes.PyDLL | None = None  # the same library; calls keep the GIL (docstring)
 _callback: ctypes._CFunctionType | None = None  # every context's callback (_eventfd_callback)
+_start: EngineStart | None = None  # how and where V8 was initialised (engine_start)
 _GIL_KEEPING: Final = ("mr_eval", "mr_call_function", "mr_alloc_string_val", "mr_free_value",
                        "mr_cancel_task", "mr_hard_memory_limit_reached", "mr_soft_memory_limit_reached")
 
@@ -122,15 +134,22 @@ def init_engine(flags: Iterable[str]) -> ctypes.CDLL:
     makes later isolates crash (DESIGN.md section 1). Later calls return the handle
     and ignore their flags.
     """
-    global _dll, _gil_dll, _callback
+    global _dll, _gil_dll, _callback, _start
     with _init_lock:
         if _dll is None:
-            dll = init_mini_racer(flags=tuple(flags), ignore_duplicate_init=True)
+            flags = tuple(flags)
+            dll = init_mini_racer(flags=flags, ignore_duplicate_init=True)
             _warm_up(dll)
             _gil_dll = _gil_keeping(dll)
             _callback = _eventfd_callback()
+            _start = EngineStart(flags, os.getpid())
             _dll = dll
         return _dll
+
+
+def engine_start() -> EngineStart | None:
+    """The flags and process of V8's initialisation; None before init_engine."""
+    return _start
 
 
 def _gil_keeping(dll: ctypes.CDLL) -> ctypes.PyDLL:

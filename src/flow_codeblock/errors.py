@@ -1,7 +1,12 @@
 """The failure vocabulary: what a client is told, and why a runtime is retired.
 
     ErrorType                the `error.type` of an answer (permanent values)
-    ├── CodeBlockError       the `error` object of a failed answer, of one ErrorType
+    ├── CodeBlockError       the `error` object of a failed answer, of one ErrorType;
+    │   │                    an exception, which the Python API raises (Sandbox.run)
+    │   ├── a subclass per ErrorType, named after it (ValidationError, MemoryLimitError,
+    │   │   ...; with `Code` before the names Python builds in: CodeSyntaxError,
+    │   │   CodeReferenceError, CodeTypeError, CodeRangeError, CodeURIError,
+    │   │   CodeRuntimeError, CodeTimeoutError)
     │   └── ExecutionFailure the exception that ends a request with a CodeBlockError
     RetireReason             why a runtime is taken out of service (never shown to a
     │                        client; the `reason` label of runtime_rebuilt_total)
@@ -12,12 +17,37 @@
 
 from __future__ import annotations
 
+import builtins
 import enum
 import re
-from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, ClassVar, Final, Self, cast
 
-__all__ = ["CodeBlockError", "ErrorType", "ExecutionFailure", "RetireReason"]
+__all__ = [
+    "AuthenticationError",
+    "CodeBlockError",
+    "CodeRangeError",
+    "CodeReferenceError",
+    "CodeRuntimeError",
+    "CodeSyntaxError",
+    "CodeTimeoutError",
+    "CodeTypeError",
+    "CodeURIError",
+    "ConcurrencyError",
+    "ConsoleDisabledError",
+    "ErrorType",
+    "ExecutionFailure",
+    "ForbiddenError",
+    "InternalError",
+    "MemoryLimitError",
+    "PayloadTooLargeError",
+    "QuotaExceeded",
+    "RateLimitError",
+    "ResultTooLargeError",
+    "RetireReason",
+    "SecurityError",
+    "ServiceUnavailableError",
+    "ValidationError",
+]
 
 
 class ErrorType(enum.StrEnum):
@@ -64,18 +94,68 @@ _STATUS = {
 _KNOWN = {t.value: t for t in ErrorType}
 
 
-@dataclass(frozen=True, slots=True)
-class CodeBlockError:
-    """The `error` object of a failure response."""
+class CodeBlockError(Exception):
+    """A failed execution: the `error` object of a failed answer (`to_dict`), and the
+    exception `Sandbox.run` raises.
 
-    type: ErrorType
-    message: str
-    line: int | None = None
-    column: int | None = None
-    stack: str | None = None
-    name: str | None = None
-    code: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    Every instance is of the subclass of its `type`: `CodeBlockError(ErrorType.TIMEOUT,
+    ...)` is a `CodeTimeoutError`, so callers catch the kinds they handle
+    (`except CodeTimeoutError`) or all of them (`except CodeBlockError`).
+
+    Attributes:
+        type: the ErrorType (the answer's `error.type`).
+        message: the message, V8's own for errors the code threw.
+        line: 1-based line in the submitted code, when known.
+        column: 1-based column in the submitted code, when known.
+        stack: the stack trace, with frames of the submitted code only.
+        name: the JavaScript error's `name` (e.g. `TypeError`, or a custom class's).
+        code: the thrown error's string `code` property (e.g. `ERR_INVALID_ARG_TYPE`).
+        extra: further fields of the answer's `error` object.
+    """
+
+    error_type: ClassVar[ErrorType | None] = None  # the ErrorType a subclass stands for
+
+    def __new__(cls, type: ErrorType, message: str, *args: Any, **kwargs: Any) -> Self:
+        # The base class builds the subclass of `type` (a subtype of cls: Self holds).
+        kind = cast("builtins.type[Self]", _CLASSES.get(type, cls)) if cls is CodeBlockError else cls
+        return super().__new__(kind)
+
+    def __init__(self, type: ErrorType, message: str, line: int | None = None, column: int | None = None,
+                 stack: str | None = None, name: str | None = None, code: str | None = None,
+                 extra: dict[str, Any] | None = None) -> None:
+        super().__init__(type, message)  # args: what pickling rebuilds it from (Celery sends errors)
+        self.type = type
+        self.message = message
+        self.line = line
+        self.column = column
+        self.stack = stack
+        self.name = name
+        self.code = code
+        self.extra = extra if extra is not None else {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.error_type is not None:
+            _CLASSES[cls.error_type] = cls
+
+    def __str__(self) -> str:
+        where = f" (line {self.line}, column {self.column})" if self.line is not None else ""
+        return f"{self.message}{where}"
+
+    def __eq__(self, other: object) -> bool:
+        # Equal by value, as the error object it is (two answers with the same error).
+        if not isinstance(other, CodeBlockError):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields()[:-1])  # `extra`, a dict, left out: equal errors still hash alike
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.type, self.message, self.line, self.column, self.stack, self.name, self.code, self.extra)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.type.value!r}, {self.message!r}, line={self.line}, column={self.column})"
 
     @classmethod
     def from_js(cls, record: dict[str, Any]) -> CodeBlockError:
@@ -92,6 +172,7 @@ class CodeBlockError:
         )
 
     def to_dict(self) -> dict[str, Any]:
+        """The answer's `error` object: type and message, then the fields that are set."""
         out: dict[str, Any] = {"type": self.type.value, "message": self.message}
         for key in ("line", "column", "name", "code", "stack"):
             value = getattr(self, key)
@@ -99,6 +180,130 @@ class CodeBlockError:
                 out[key] = value
         out.update(self.extra)
         return out
+
+
+_CLASSES: dict[ErrorType, type[CodeBlockError]] = {}  # filled by CodeBlockError.__init_subclass__
+
+
+class ValidationError(CodeBlockError):
+    """The request was refused before running: empty code, no `return`, code or input over its limit,
+    input not a JSON object."""
+
+    error_type = ErrorType.VALIDATION
+
+
+class SecurityError(CodeBlockError):
+    """The code did what code blocks may not: `eval`/`new Function`, a forbidden module, a refused address."""
+
+    error_type = ErrorType.SECURITY
+
+
+class CodeSyntaxError(CodeBlockError):
+    """The code does not parse (JavaScript's SyntaxError)."""
+
+    error_type = ErrorType.SYNTAX
+
+
+class CodeReferenceError(CodeBlockError):
+    """The code threw a JavaScript ReferenceError (e.g. an undefined name)."""
+
+    error_type = ErrorType.REFERENCE
+
+
+class CodeTypeError(CodeBlockError):
+    """The code threw a JavaScript TypeError (including a result that cannot be serialised to JSON)."""
+
+    error_type = ErrorType.TYPE
+
+
+class CodeRangeError(CodeBlockError):
+    """The code threw a JavaScript RangeError."""
+
+    error_type = ErrorType.RANGE
+
+
+class CodeURIError(CodeBlockError):
+    """The code threw a JavaScript URIError."""
+
+    error_type = ErrorType.URI
+
+
+class CodeRuntimeError(CodeBlockError):
+    """The code threw anything else: an `Error`, a custom class (see `name`), a string, an object."""
+
+    error_type = ErrorType.RUNTIME
+
+
+class CodeTimeoutError(CodeBlockError):
+    """The execution passed its timeout, including code after `await` and in timers."""
+
+    error_type = ErrorType.TIMEOUT
+
+
+class MemoryLimitError(CodeBlockError):
+    """The runtime's V8 heap limit or the execution's ArrayBuffer budget was exceeded."""
+
+    error_type = ErrorType.MEMORY_LIMIT
+
+
+class ResultTooLargeError(CodeBlockError):
+    """The result's JSON is over MAX_RESULT_SIZE bytes, or nested too deep."""
+
+    error_type = ErrorType.RESULT_TOO_LARGE
+
+
+class ConcurrencyError(CodeBlockError):
+    """No runtime became free in time (ACQUIRE_TIMEOUT_MS), or too many executions wait."""
+
+    error_type = ErrorType.CONCURRENCY
+
+
+class ConsoleDisabledError(CodeBlockError):
+    """ALLOW_CONSOLE is `reject` and the code uses `console`."""
+
+    error_type = ErrorType.CONSOLE_DISABLED
+
+
+class ServiceUnavailableError(CodeBlockError):
+    """The sandbox or service is shutting down."""
+
+    error_type = ErrorType.SERVICE_UNAVAILABLE
+
+
+class InternalError(CodeBlockError):
+    """A fault of the sandbox itself, never of the code: retrying may succeed."""
+
+    error_type = ErrorType.INTERNAL
+
+
+class AuthenticationError(CodeBlockError):
+    """HTTP only: no or an unknown API token."""
+
+    error_type = ErrorType.AUTHENTICATION
+
+
+class ForbiddenError(CodeBlockError):
+    """HTTP only: a revoked token, or a browser origin not allowed."""
+
+    error_type = ErrorType.FORBIDDEN
+
+
+class RateLimitError(CodeBlockError):
+    """HTTP only: a rate limit was reached."""
+
+    error_type = ErrorType.RATE_LIMIT
+
+
+class PayloadTooLargeError(CodeBlockError):
+    """HTTP only: the request body is over MAX_BODY_SIZE."""
+
+    error_type = ErrorType.PAYLOAD_TOO_LARGE
+
+
+class QuotaExceeded(CodeBlockError):
+    """HTTP only: a token's quota is used up."""
+
+    error_type = ErrorType.QUOTA_EXCEEDED
 
 
 class ExecutionFailure(Exception):

@@ -53,9 +53,17 @@ class ExecutionLimits:
 
 @dataclass(frozen=True, slots=True)
 class ExecutionRequest:
-    code_base64: str
+    """One execution asked for: the code as base64 of its UTF-8 text (the HTTP API's
+    `codebase64`) or as text (`code`, the Python API's), exactly one of the two."""
+
+    code_base64: str | None
     input: Any
     timeout_ms: int | None = None
+    code: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.code_base64 is None) == (self.code is None):
+            raise ValueError("an ExecutionRequest has code_base64 or code, exactly one")
 
 
 @dataclass(slots=True)
@@ -97,7 +105,7 @@ class Executor:
         self._limits = limits
         self._pool = pool
         self._fetcher = fetcher  # None: code blocks get no network access
-        self._blocks: OrderedDict[str, CodeBlock] = OrderedDict()
+        self._blocks: OrderedDict[tuple[str | None, str | None], CodeBlock] = OrderedDict()
         self.stats = ExecutionStats()
 
     async def execute(self, request: ExecutionRequest) -> ExecutionResult:
@@ -112,7 +120,7 @@ class Executor:
     async def _execute(self, request: ExecutionRequest) -> ExecutionResult:
         execution_id = random_uuid()
         try:
-            block = self._block_for(request.code_base64)
+            block = self._block_for(request)
             input_json = self._input_json(request.input)
             timeout_ms = self._timeout_ms(request.timeout_ms)
         except ExecutionFailure as failure:
@@ -153,9 +161,11 @@ class Executor:
         except (binascii.Error, ValueError):
             raise ExecutionFailure.of(ErrorType.VALIDATION, "codebase64 is not valid base64") from None
         try:
-            code = raw.decode("utf-8")
+            return self._checked(raw.decode("utf-8"))
         except UnicodeDecodeError:
             raise ExecutionFailure.of(ErrorType.VALIDATION, "the decoded code is not valid UTF-8") from None
+
+    def _checked(self, code: str) -> str:
         if not code.strip():
             raise ExecutionFailure.of(ErrorType.VALIDATION, "the code is empty")
         if len(code) > self._limits.max_code_length:
@@ -165,15 +175,20 @@ class Executor:
             )
         return code
 
-    def _block_for(self, code_base64: str) -> CodeBlock:
-        """The validated, wrapped code block. Cached by the request's own base64 text,
-        so a repeated code block is neither decoded, hashed nor parsed again."""
-        block = self._blocks.get(code_base64)
+    def _block_for(self, request: ExecutionRequest) -> CodeBlock:
+        """The validated, wrapped code block. Cached by the request's own base64 or
+        text, so a repeated code block is neither decoded, hashed nor parsed again."""
+        key = (request.code_base64, request.code)  # one is None: base64 and text never collide
+        block = self._blocks.get(key)
         if block is not None:
-            self._blocks.move_to_end(code_base64)
+            self._blocks.move_to_end(key)
             return block
-        block = self._compile(self._decode(code_base64))
-        self._blocks[code_base64] = block
+        if request.code is not None:
+            block = self._compile(self._checked(request.code))
+        else:
+            assert request.code_base64 is not None  # exactly one is set (ExecutionRequest)
+            block = self._compile(self._decode(request.code_base64))
+        self._blocks[key] = block
         if len(self._blocks) > _BLOCK_CACHE_SIZE:
             self._blocks.popitem(last=False)
         return block

@@ -1,4 +1,5 @@
-"""Wires the parts of one service process: V8, the runtime pool, the executor."""
+"""Wires the parts of one service: V8, the runtime pool, the executor, the fetcher.
+The Python API (sandbox.Sandbox) owns one; the HTTP API and the CLI go through it."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from .policy import PoolPolicy
 from .pool import RuntimePool
 from .runtime import RuntimeFactory, RuntimeOptions
 
-__all__ = ["Service", "execution_limits", "pool_policy", "runtime_options", "v8_flags"]
+__all__ = ["Service", "execution_limits", "pool_policy", "runtime_options", "tune_gc", "v8_flags"]
 
 MiB = 1024 * 1024
 log = logging.getLogger(__name__)
@@ -105,7 +106,8 @@ class Service:
             # from TZ, when it first needs it.
             os.environ["TZ"] = self.settings.timezone
             time.tzset()
-        # Must run on the main thread of the process (see engine.init_engine).
+        # On a thread that outlives the runtimes (engine.init_engine): the Sandbox that owns
+        # this Service has seen to it (sandbox._ensure_engine), so this returns at once.
         init_engine(v8_flags(self.settings))
         raise_descriptor_limit()
         factory = RuntimeFactory(runtime_options(self.settings), asyncio.get_running_loop(), load_bootstrap())
@@ -123,7 +125,6 @@ class Service:
         self._lag_task = asyncio.ensure_future(_watch_loop_lag())
         self.rss_limit_mb = effective_rss_limit_mb(self.settings)
         self._rss_task = asyncio.ensure_future(self._watch_rss()) if self.rss_limit_mb else None
-        _tune_gc()
 
     async def stop(self) -> None:
         self._lag_task.cancel()
@@ -173,11 +174,12 @@ async def _watch_loop_lag(period_s: float = 0.1) -> None:
         metrics.event_loop_lag_seconds.observe(max(0.0, loop.time() - expected))
 
 
-def _tune_gc() -> None:
+def tune_gc() -> None:
     """Moves everything alive after start-up out of the cyclic collector's sight and
     makes its young generation larger: on a loaded worker the collector spent ~6% of
     the event loop's CPU walking the same long-lived objects (docs/performance.md).
-    Reference counting still frees almost everything a request allocates."""
+    Reference counting still frees almost everything a request allocates. Only for a
+    process that is the service (api.py): a library's host keeps its own GC settings."""
     gc.collect()
     gc.freeze()
     _, older, oldest = gc.get_threshold()

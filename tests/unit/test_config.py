@@ -103,3 +103,19 @@ def test_published_limits_show_derived_values() -> None:
     limits = published_limits(settings)
     assert limits["maxBodySize"] == settings.body_limit
     assert limits["wasmMemoryLimitMb"] == 32
+
+
+def test_settings_from_keywords_read_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EXECUTION_TIMEOUT_MS", "1234")
+    monkeypatch.setenv("HEALTH_CHECK_INTERVAL_SECONDS", "7")
+    assert Settings().execution_timeout_ms == 5000 and Settings().health_check_interval_s == 30.0
+    assert Settings.of(max_code_length=10).execution_timeout_ms == 5000
+    assert Settings.from_env().execution_timeout_ms == 1234
+    assert Settings.from_env(execution_timeout_ms=99).execution_timeout_ms == 99  # overrides win
+
+
+def test_unknown_settings_are_refused() -> None:
+    with pytest.raises(ConfigError, match="EXECUTION_TIMOUT_MS"):
+        Settings.of(execution_timout_ms=1)
+    with pytest.raises(ConfigError, match="EXECUTION_TIMOUT_MS"):
+        load_settings(execution_timout_ms=1)

@@ -1,10 +1,13 @@
-"""The failure vocabulary (errors.py): retire reasons and the JS reset's dirty categories."""
+"""The failure vocabulary (errors.py): the error classes, retire reasons and the JS reset's dirty categories."""
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
-from flow_codeblock.errors import RetireReason
+from flow_codeblock import errors
+from flow_codeblock.errors import CodeBlockError, ErrorType, RetireReason
 
 
 def test_retire_reasons_are_their_metric_label_strings() -> None:
@@ -57,3 +60,28 @@ def test_abnormal_engine_results(kind: str, engine: str, reset: str) -> None:
 )
 def test_dirty_categories(problem: str, reason: RetireReason) -> None:
     assert RetireReason.dirty(problem) is reason
+
+
+def test_every_error_type_has_its_exception_class() -> None:
+    builtin_names = {"SyntaxError", "ReferenceError", "TypeError", "RangeError", "URIError", "RuntimeError",
+                     "TimeoutError"}
+    for kind in errors.ErrorType:
+        error = errors.CodeBlockError(kind, "message", line=1, column=2)
+        expected = f"Code{kind.value}" if kind.value in builtin_names else kind.value
+        assert type(error).__name__ == expected and type(error).error_type is kind
+        assert isinstance(error, errors.CodeBlockError) and isinstance(error, Exception)
+        assert expected in errors.__all__
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error) and copy.to_dict() == error.to_dict()
+
+
+def test_an_error_object_is_unchanged_by_being_an_exception() -> None:
+    error = CodeBlockError(ErrorType.TYPE, "boom", line=2, column=6, name="TypeError", stack="TypeError: boom",
+                           code="E_X", extra={"hint": "h"})
+    assert error.to_dict() == {"type": "TypeError", "message": "boom", "line": 2, "column": 6, "name": "TypeError",
+                               "code": "E_X", "stack": "TypeError: boom", "hint": "h"}
+    assert str(error) == "boom (line 2, column 6)"
+    same = CodeBlockError(ErrorType.TYPE, "boom", line=2, column=6, name="TypeError", stack="TypeError: boom",
+                          code="E_X", extra={"hint": "h"})
+    assert error == same and hash(error) == hash(same) and error != CodeBlockError(ErrorType.TYPE, "boom")
+    assert str(CodeBlockError(ErrorType.TIMEOUT, "late")) == "late"

@@ -184,3 +184,30 @@ async def test_a_repeated_code_block_is_compiled_once() -> None:
         await ex.execute(ExecutionRequest(code_base64=b64("return 1"), input={}))
     first, second = (call[0] for call in pool.runtime.calls)
     assert first is second
+
+
+async def test_code_as_text_is_checked_and_run_like_base64() -> None:
+    pool = FakePool()
+    ex = executor(pool)
+    result = await ex.execute(ExecutionRequest(None, {"a": 1}, code="return input.a"))
+    assert result.ok and pool.runtime.calls[0][0].code == "return input.a"
+    for code, fragment in [("   ", "the code is empty"), ("return 1;" + " " * 300, "over the limit of 200"),
+                           ("const a = 1", "no return statement")]:
+        refused = await ex.execute(ExecutionRequest(None, {}, code=code))
+        assert refused.error is not None and fragment in refused.error.message
+
+
+async def test_text_and_base64_of_the_same_characters_are_cached_apart() -> None:
+    # "cmV0dXJuIDE7" is base64 of "return 1;" and, as text, an identifier without a return.
+    pool = FakePool()
+    ex = executor(pool)
+    assert (await ex.execute(ExecutionRequest("cmV0dXJuIDE7", {}))).ok
+    as_text = await ex.execute(ExecutionRequest(None, {}, code="cmV0dXJuIDE7"))
+    assert as_text.error is not None and "no return statement" in as_text.error.message
+
+
+def test_a_request_has_base64_or_text_exactly() -> None:
+    with pytest.raises(ValueError, match="exactly one"):
+        ExecutionRequest(None, {})
+    with pytest.raises(ValueError, match="exactly one"):
+        ExecutionRequest(b64("return 1"), {}, code="return 1")
