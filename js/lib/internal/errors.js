@@ -238,7 +238,11 @@ E('ERR_ACCESS_DENIED', (message) => message, SecurityError);
 E('ERR_BUFFER_OUT_OF_BOUNDS', (name) => (name ? `"${name}" is outside of buffer bounds`
   : 'Attempt to access memory outside buffer bounds'), RangeError_);
 E('ERR_CONSTRUCT_CALL_REQUIRED', 'Cannot call constructor without `new`', TypeError_);
+E('ERR_CRYPTO_ECDH_INVALID_FORMAT', 'Invalid ECDH format: %s', TypeError_);
+E('ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY', 'Public key is not valid for specified curve', Error_);
 E('ERR_CRYPTO_HASH_FINALIZED', 'Digest already called', Error_);
+E('ERR_CRYPTO_INCOMPATIBLE_KEY', 'Incompatible %s: %s', Error_);
+E('ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS', 'The selected key encoding %s %s.', Error_);
 E('ERR_CRYPTO_INVALID_DIGEST', 'Invalid digest: %s', TypeError_);
 E('ERR_CRYPTO_INVALID_IV', 'Invalid initialization vector', TypeError_);
 E('ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE', 'Invalid key object type %s, expected %s.', TypeError_);
@@ -246,6 +250,8 @@ E('ERR_CRYPTO_INVALID_KEYLEN', 'Invalid key length', RangeError_);
 E('ERR_CRYPTO_INVALID_SCRYPT_PARAMS', (detail) => (detail ? `Invalid scrypt params: ${detail}` : 'Invalid scrypt params'),
   RangeError_);
 E('ERR_CRYPTO_INVALID_STATE', 'Invalid state for operation %s', Error_);
+E('ERR_CRYPTO_JWK_UNSUPPORTED_CURVE', 'Unsupported JWK EC curve: %s.', Error_);
+E('ERR_CRYPTO_JWK_UNSUPPORTED_KEY_TYPE', 'Unsupported JWK Key Type.', Error_);
 E('ERR_CRYPTO_TIMING_SAFE_EQUAL_LENGTH', 'Input buffers must have the same byte length', RangeError_);
 E('ERR_CRYPTO_UNKNOWN_CIPHER', 'Unknown cipher', Error_);
 E('ERR_ENCODING_INVALID_ENCODED_DATA', 'The encoded data was not valid for encoding %s', TypeError_);
@@ -280,7 +286,14 @@ E('ERR_PROCESS_EXIT', (code) =>
 E('ERR_UNKNOWN_ENCODING', 'Unknown encoding: %s', TypeError_);
 
 P('ERR_CONSTRUCT_CALL_REQUIRED', TypeError_);
+P('ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY', Error_);
+P('ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS', Error_);
+P('ERR_CRYPTO_INVALID_CURVE', TypeError_);
 P('ERR_CRYPTO_INVALID_DIGEST', TypeError_);
+P('ERR_CRYPTO_INVALID_JWK', TypeError_);
+P('ERR_CRYPTO_INVALID_KEYTYPE', RangeError_);
+P('ERR_CRYPTO_OPERATION_FAILED', Error_);
+P('ERR_CRYPTO_UNSUPPORTED_OPERATION', Error_);
 P('ERR_CRYPTO_INVALID_IV', TypeError_);
 P('ERR_CRYPTO_INVALID_KEYLEN', RangeError_);
 P('ERR_CRYPTO_INVALID_SCRYPT_PARAMS', RangeError_);
@@ -295,6 +308,11 @@ P('ERR_INVALID_URL_PATTERN', TypeError_);
 P('ERR_MISSING_ARGS', TypeError_);
 P('ERR_OPERATION_FAILED', TypeError_);
 P('ERR_OSSL_BAD_DECRYPT', Error_);
+P('ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED', Error_);
+P('ERR_OSSL_EC_INVALID_PRIVATE_KEY', Error_);
+P('ERR_OSSL_EVP_OPERATION_NOT_SUPPORTED_FOR_THIS_KEYTYPE', Error_);
+P('ERR_OSSL_INVALID_DIGEST', Error_);
+P('ERR_OSSL_MISMATCHING_DOMAIN_PARAMETERS', Error_);
 P('ERR_OSSL_EVP_NOT_XOF_OR_INVALID_LENGTH', Error_);
 P('ERR_OSSL_RSA_DATA_GREATER_THAN_MOD_LEN', Error_);
 P('ERR_OSSL_RSA_DATA_TOO_LARGE_FOR_MODULUS', Error_);

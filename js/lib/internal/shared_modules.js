@@ -154,6 +154,12 @@ const hooks = {
   crypto(crypto) {
     const { Buffer } = globalThis;
     harden(proto(crypto.createCipheriv('aes-128-ecb', Buffer.alloc(16), null))); // Cipheriv
+    // KeyObject's subclasses (Secret, Public and Private; AsymmetricKeyObject above the
+    // last two), reachable only from their instances: made from a fixed X25519 key.
+    harden(proto(crypto.createSecretKey(Buffer.alloc(1))));
+    const x25519 = Buffer.from('302e020100300506032b656e04220420' + '07'.repeat(32), 'hex');
+    harden(proto(crypto.createPrivateKey({ key: x25519, format: 'der', type: 'pkcs8' })));
+    harden(proto(crypto.createPublicKey({ key: x25519, format: 'der', type: 'pkcs8' })));
   },
 };
 
