@@ -32,12 +32,18 @@ const OID_RSA = '1.2.840.113549.1.1.1';
 // ec: { kind: 'ec', curve, priv?, pub (uncompressed point) };
 // ed25519/ed448/x25519/x448: { kind, spec, priv?, pub }.
 
+// A private key's public half is computed when first asked for (a scalar multiplication).
+function withPublic(material, pub, compute) {
+  if (pub !== undefined) return { ...material, pub };
+  let computed;
+  return Object.defineProperty(material, 'pub', { get: () => (computed ??= compute()), enumerable: true });
+}
 function ecMaterial(curve, priv, pub) {
-  return { kind: 'ec', curve, priv, pub: pub ?? curve.noble.getPublicKey(priv, false) };
+  return withPublic({ kind: 'ec', curve, priv }, pub, () => curve.noble.getPublicKey(priv, false));
 }
 function okpMaterial(kind, priv, pub) {
   const spec = OKP_TYPES[kind];
-  return { kind, spec, priv, pub: pub ?? spec.noble.getPublicKey(priv) };
+  return withPublic({ kind, spec, priv }, pub, () => spec.noble.getPublicKey(priv));
 }
 function publicOf(material) {
   if (material.kind === 'rsa') return { kind: 'rsa', forge: forge.pki.setRsaPublicKey(material.forge.n, material.forge.e) };
