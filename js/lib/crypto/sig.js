@@ -133,14 +133,22 @@ function verify(algorithm, data, key, signature, callback) {
 
 // Sign and Verify are Writable streams in Node: write() and end() feed update(), then
 // sign()/verify() (no 'finish' events here: nothing in a code block waits on them).
+// Each stream's algorithm and data: a WeakMap, so that nothing of it is reachable from the object.
+const streams = new WeakMap();
+
+function streamOf(self) {
+  const state = streams.get(self);
+  if (state === undefined) throw new TypeError('Illegal invocation');
+  return state;
+}
+
 class SignatureStream {
-  #algorithm; #chunks = [];
   constructor(algorithm) {
     validateString(algorithm, 'algorithm');
     if (hashOf(algorithm) === undefined) throw new plain.ERR_CRYPTO_INVALID_DIGEST('Invalid digest');
-    this.#algorithm = algorithm;
+    streams.set(this, { algorithm, chunks: [] });
   }
-  update(data, encoding) { this.#chunks.push(Uint8Array.from(toBytes(data, encoding))); return this; }
+  update(data, encoding) { streamOf(this).chunks.push(Uint8Array.from(toBytes(data, encoding))); return this; }
   write(chunk, encoding, callback) {
     if (typeof encoding === 'function') { callback = encoding; encoding = undefined; }
     this.update(chunk, encoding);
@@ -154,23 +162,22 @@ class SignatureStream {
     if (typeof callback === 'function') queueMicrotask(() => callback());
     return this;
   }
-  static algorithmOf(stream) { return stream.#algorithm; }
-  static dataOf(stream) { return Buffer.concat(stream.#chunks); }
 }
 
 class Sign extends SignatureStream {
   sign(key, outputEncoding) {
-    const signature = signWith(SignatureStream.algorithmOf(this), SignatureStream.dataOf(this), key, false);
-    return output(signature, outputEncoding);
+    const { algorithm, chunks } = streamOf(this);
+    return output(signWith(algorithm, Buffer.concat(chunks), key, false), outputEncoding);
   }
 }
 
 class Verify extends SignatureStream {
   verify(key, signature, signatureEncoding) {
+    const { algorithm, chunks } = streamOf(this);
     const sig = typeof signature === 'string' ? Buffer.from(signature, signatureEncoding) : signature;
     if (!ArrayBuffer.isView(sig)) throw new ERR_INVALID_ARG_TYPE('signature', ['string', 'Buffer', 'TypedArray', 'DataView'], signature);
     const bytes = new Uint8Array(sig.buffer, sig.byteOffset, sig.byteLength);
-    return verifyWith(SignatureStream.algorithmOf(this), SignatureStream.dataOf(this), key, bytes, false);
+    return verifyWith(algorithm, Buffer.concat(chunks), key, bytes, false);
   }
 }
 
