@@ -350,6 +350,17 @@ RSA_JWK = [
     C + "return crypto.createPrivateKey(k.rsa.pkcs8).export({ type: 'sec1', format: 'pem' })",
 ]
 
+# When callbacks run: a later turn of the event loop, after the microtasks, as Node's thread pool.
+ORDER = "const log = []; const done = new Promise((r) => {0}); log.push('sync');\nawait Promise.resolve(); log.push('micro'); await done; return log"
+TIMING = [C + ORDER.format(call) for call in (
+    "crypto.generateKeyPair('ed25519', () => { log.push('cb'); r(); })",
+    "crypto.generateKeyPair('ec', { namedCurve: 'P-256' }, () => { log.push('cb'); r(); })",
+    "crypto.generateKey('hmac', { length: 64 }, () => { log.push('cb'); r(); })",
+    "crypto.hkdf('sha256', 'k', 's', 'i', 8, () => { log.push('cb'); r(); })",
+    "crypto.sign('sha256', Buffer.from('x'), k.p256.pkcs8, () => { log.push('cb'); r(); })",
+    "crypto.verify(null, Buffer.from('x'), k.ed25519.spki, Buffer.alloc(64), () => { log.push('cb'); r(); })",
+)]
+
 MISC = [
     C + "return crypto.getCurves().filter((c) => ['prime256v1', 'secp256k1', 'secp384r1', 'secp521r1'].includes(c))",
     C + "return ['createECDH', 'ECDH', 'diffieHellman', 'hkdf', 'hkdfSync', 'generateKey', 'generateKeySync', 'getCurves'].map((n) => typeof crypto[n])",
@@ -357,11 +368,11 @@ MISC = [
 ]
 
 ALL = (EC_IMPORT + EC_GENERATE + GENERATE_ERRORS + EXPORT_ERRORS + IMPORT_ERRORS + SIGN + STREAMS + ECDH_CASES
-       + DIFFIE_HELLMAN + OKP_IMPORT + HKDF + SECRET_KEYS + RSA_JWK + MISC)
+       + DIFFIE_HELLMAN + OKP_IMPORT + HKDF + SECRET_KEYS + RSA_JWK + TIMING + MISC)
 GROUPS = (("ecImport", EC_IMPORT), ("ecGenerate", EC_GENERATE), ("generateErrors", GENERATE_ERRORS),
           ("exportErrors", EXPORT_ERRORS), ("importErrors", IMPORT_ERRORS), ("sign", SIGN), ("streams", STREAMS),
           ("ecdh", ECDH_CASES), ("diffieHellman", DIFFIE_HELLMAN), ("okpImport", OKP_IMPORT), ("hkdf", HKDF),
-          ("secretKeys", SECRET_KEYS), ("rsaJwk", RSA_JWK), ("misc", MISC))
+          ("secretKeys", SECRET_KEYS), ("rsaJwk", RSA_JWK), ("timing", TIMING), ("misc", MISC))
 
 # Where the service knowingly differs from Node 24: code -> reason.
 KNOWN_DIFFERENCES: dict[str, str] = {}

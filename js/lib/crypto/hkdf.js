@@ -5,7 +5,7 @@ import { hkdf as nobleHkdf } from '@noble/hashes/hkdf.js';
 import { codes, plain } from '../internal/errors.js';
 import { DIGEST_LENGTH, hashOf, isXof } from './hashes.js';
 import { createSecretKey, isKeyObject, secretBytes } from './keys.js';
-import { isAnyArrayBuffer, validateFunction, validateInteger, validateString, viewBytes } from './util.js';
+import { isAnyArrayBuffer, later, validateFunction, validateInteger, validateString, viewBytes } from './util.js';
 
 const { ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE, ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE } = codes;
 const { Buffer } = globalThis;
@@ -64,7 +64,7 @@ function hkdf(digest, key, salt, info, length, callback) {
   let result;
   let error = null;
   try { result = derive(params); } catch (err) { error = err; }
-  queueMicrotask(() => (error ? callback(error) : callback(null, result)));
+  later(() => (error ? callback(error) : callback(null, result)));
 }
 
 export { hkdf, hkdfSync };

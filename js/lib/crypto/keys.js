@@ -15,7 +15,7 @@ import { EC_CURVES, OKP_TYPES, ecCurveByJwk, ecCurveByName, ecCurveByOid, okpTyp
 import * as der from './der.js';
 import { fill } from './random.js';
 import {
-  bufferSource, fromBinary, invalidArgValue, isAnyArrayBuffer, toBinary, toBytes, unsupportedKey, validateFunction,
+  bufferSource, fromBinary, invalidArgValue, isAnyArrayBuffer, later, toBinary, toBytes, unsupportedKey, validateFunction,
   validateInteger, validateObject, validateOneOf, validateString, viewBytes,
 } from './util.js';
 
@@ -584,13 +584,12 @@ function rsaKeyPair(options, publicEncoding, privateEncoding) {
   return keyPair({ kind: 'rsa', forge: pair.privateKey }, publicEncoding, privateEncoding);
 }
 
-// Node generates on its thread pool and calls back later; here the work happens now and
-// the callback runs in a later microtask.
+// Node generates on its thread pool; here the work happens now and the callback runs later.
 function generateKeyPair(type, options, callback) {
   if (typeof options === 'function') { callback = options; options = undefined; }
   validateFunction(callback, 'callback');
   const result = generateKeyPairSync(type, options);
-  queueMicrotask(() => callback(null, result.publicKey, result.privateKey));
+  later(() => callback(null, result.publicKey, result.privateKey));
 }
 
 function generateKeySync(type, options) {
@@ -607,7 +606,7 @@ function generateKey(type, options, callback) {
   if (typeof options === 'function') { callback = options; options = undefined; }
   validateFunction(callback, 'callback');
   const key = generateKeySync(type, options);
-  queueMicrotask(() => callback(null, key));
+  later(() => callback(null, key));
 }
 
 // The bytes of a secret key argument (Hmac, hkdf).

@@ -7,7 +7,7 @@ import forge from 'node-forge';
 import { codes, plain } from '../internal/errors.js';
 import { hashOf } from './hashes.js';
 import { prepareAsymmetricKey } from './keys.js';
-import { bufferSource, constants, fromBinary, invalidArgValue, output, toBinary, toBytes, validateFunction, validateString } from './util.js';
+import { bufferSource, constants, fromBinary, later, microtask, invalidArgValue, output, toBinary, toBytes, validateFunction, validateString } from './util.js';
 
 const { ERR_INVALID_ARG_TYPE } = codes;
 const { Buffer } = globalThis;
@@ -117,7 +117,7 @@ function sign(algorithm, data, key, callback) {
   if (algorithm != null) validateString(algorithm, 'algorithm');
   if (callback !== undefined) validateFunction(callback, 'callback');
   const result = signWith(algorithm, signData(data), key, true);
-  if (typeof callback === 'function') { queueMicrotask(() => callback(null, result)); return undefined; }
+  if (typeof callback === 'function') { later(() => callback(null, result)); return undefined; }
   return result;
 }
 
@@ -127,7 +127,7 @@ function verify(algorithm, data, key, signature, callback) {
   const bytes = signData(data);
   const sig = bufferSource(signature, 'signature');
   const result = verifyWith(algorithm, bytes, key, sig, true);
-  if (typeof callback === 'function') { queueMicrotask(() => callback(null, result)); return undefined; }
+  if (typeof callback === 'function') { later(() => callback(null, result)); return undefined; }
   return result;
 }
 
@@ -152,14 +152,14 @@ class SignatureStream {
   write(chunk, encoding, callback) {
     if (typeof encoding === 'function') { callback = encoding; encoding = undefined; }
     this.update(chunk, encoding);
-    if (typeof callback === 'function') queueMicrotask(() => callback(null));
+    if (typeof callback === 'function') microtask(() => callback(null));
     return true;
   }
   end(chunk, encoding, callback) {
     if (typeof chunk === 'function') { callback = chunk; chunk = undefined; }
     if (typeof encoding === 'function') { callback = encoding; encoding = undefined; }
     if (chunk !== undefined && chunk !== null) this.update(chunk, encoding);
-    if (typeof callback === 'function') queueMicrotask(() => callback());
+    if (typeof callback === 'function') microtask(() => callback());
     return this;
   }
 }

@@ -7,6 +7,13 @@ import { codes, plain } from '../internal/errors.js';
 
 const { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE } = codes;
 const { Buffer } = globalThis;
+// Node runs crypto jobs (key generation, HKDF, one-shot sign/verify with a callback) on its
+// thread pool and calls back in a later turn of the event loop: a setImmediate turn here.
+// Both captured at install time, so a code block that replaces the globals changes nothing.
+const scheduleImmediate = globalThis.setImmediate;
+const queueMicrotaskOriginal = globalThis.queueMicrotask;
+const later = (fn) => { scheduleImmediate(fn); };
+const microtask = (fn) => { queueMicrotaskOriginal(fn); };
 const uncurry = (fn) => Function.prototype.call.bind(fn);
 const ArrayBufferByteLength = uncurry(Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get);
 const SharedArrayBufferByteLength = typeof SharedArrayBuffer === 'function'
@@ -96,7 +103,7 @@ const constants = Object.freeze({
 });
 
 export {
-  bufferSource, constants, fromBinary, invalidArgValue, isAnyArrayBuffer, output, toBinary, toBytes, unsupportedKey,
+  bufferSource, constants, later, microtask, fromBinary, invalidArgValue, isAnyArrayBuffer, output, toBinary, toBytes, unsupportedKey,
   validateBoolean, validateFunction, validateInteger, validateNumber, validateObject, validateOneOf, validateString,
   validateUint32, viewBytes,
 };
