@@ -350,6 +350,38 @@ RSA_JWK = [
     C + "return crypto.createPrivateKey(k.rsa.pkcs8).export({ type: 'sec1', format: 'pem' })",
 ]
 
+# How the new key types meet the older APIs, and a few more edges.
+MORE = [
+    C + "return crypto.publicEncrypt(k.p256.spki, Buffer.from('x'))",
+    C + "return crypto.privateDecrypt(k.p256.pkcs8, Buffer.alloc(32))",
+    C + "const pem = crypto.createPrivateKey(k.p384.pkcs8).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-192-cbc', passphrase: 'pw' });\n"
+    "const sig = crypto.sign('sha384', Buffer.from('x'), { key: pem, passphrase: 'pw' }); return crypto.verify('sha384', Buffer.from('x'), k.p384.spki, sig)",
+    C + "const pem = crypto.createPrivateKey(k.ed448.pkcs8).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' });\n"
+    "return crypto.sign(null, Buffer.from('x'), { key: pem, passphrase: 'pw' }).toString('base64')",
+    C + "return crypto.createPublicKey(k.x25519.spki).export({ type: 'pkcs1', format: 'pem' })",
+    C + "return crypto.createPrivateKey({ key: Buffer.from(k.ed25519.pkcs8Der, 'base64'), format: 'der', type: 'sec1' })",
+    C + "return crypto.createPrivateKey({ key: Buffer.from(k.ed25519.pkcs8Der, 'base64'), format: 'der', type: 'pkcs1' })",
+    C + "return crypto.createPublicKey({ key: Buffer.from(k.p256.spkiDer, 'base64'), format: 'der', type: 'pkcs1' }).export({ format: 'jwk' })",
+    C + "const sec1 = crypto.createPrivateKey(k.k256.pkcs8).export({ type: 'sec1', format: 'der' });\n"
+    "return crypto.createPrivateKey({ key: sec1, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' }).d === k.k256.jwk.d",
+    C + "return crypto.createPublicKey({ key: Buffer.from(k.p256.pkcs8Der, 'base64'), format: 'der', type: 'spki' })",
+    C + "return crypto.createPrivateKey({ key: Buffer.alloc(40, 1), format: 'der', type: 'pkcs8' })",
+    C + "const { publicKey } = crypto.generateKeyPairSync('x25519', { publicKeyEncoding: { format: 'jwk' } }); return [publicKey.kty, publicKey.crv, Object.keys(publicKey)]",
+    C + "return crypto.createSecretKey(Buffer.from('k')).equals(crypto.createPublicKey(k.p256.spki))",
+    C + "return crypto.createPrivateKey(k.p256.pkcs8).equals(crypto.createPrivateKey(k.k256.pkcs8))",
+    C + "return crypto.createPublicKey(k.ed25519.spki).equals(crypto.createPublicKey(k.x25519.spki))",
+    C + "const e = crypto.createECDH('prime256v1'); e.setPrivateKey(Buffer.from(k.p256.jwk.d, 'base64url').subarray(1)); return e.getPublicKey('hex', 'compressed').length",
+    C + "const a = crypto.createECDH('prime256v1'); a.setPrivateKey(k.p256.jwk.d, 'base64url'); const b = crypto.createECDH('prime256v1');\n"
+    "b.setPrivateKey(k.p256b.jwk.d, 'base64url'); b.setPublicKey(a.getPublicKey()); return b.getPublicKey('hex') === a.getPublicKey('hex')",
+    C + "return crypto.verify('sha256', Buffer.from('x'), k.p256.spki, new ArrayBuffer(8))",
+    C + "return crypto.sign('sha256', new Uint8Array([1, 2]).buffer, k.p256.pkcs8).length > 60",
+    C + "return crypto.createPrivateKey({ key: k.p256.pkcs8.replace('PRIVATE', 'PUBLIC') })",
+    C + "return crypto.createPublicKey({ key: k.ed25519.pkcs8, format: 'pem' }).export({ format: 'jwk' })",
+    C + "return crypto.generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc' } })",
+    C + "const { privateKey } = crypto.generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'p' } });\n"
+    "return [privateKey.split('\\n')[0], crypto.createPrivateKey({ key: privateKey, passphrase: 'p' }).asymmetricKeyType]",
+]
+
 # When callbacks run: a later turn of the event loop, after the microtasks, as Node's thread pool.
 ORDER = "const log = []; const done = new Promise((r) => {0}); log.push('sync');\nawait Promise.resolve(); log.push('micro'); await done; return log"
 TIMING = [C + ORDER.format(call) for call in (
@@ -368,11 +400,11 @@ MISC = [
 ]
 
 ALL = (EC_IMPORT + EC_GENERATE + GENERATE_ERRORS + EXPORT_ERRORS + IMPORT_ERRORS + SIGN + STREAMS + ECDH_CASES
-       + DIFFIE_HELLMAN + OKP_IMPORT + HKDF + SECRET_KEYS + RSA_JWK + TIMING + MISC)
+       + DIFFIE_HELLMAN + OKP_IMPORT + HKDF + SECRET_KEYS + RSA_JWK + MORE + TIMING + MISC)
 GROUPS = (("ecImport", EC_IMPORT), ("ecGenerate", EC_GENERATE), ("generateErrors", GENERATE_ERRORS),
           ("exportErrors", EXPORT_ERRORS), ("importErrors", IMPORT_ERRORS), ("sign", SIGN), ("streams", STREAMS),
           ("ecdh", ECDH_CASES), ("diffieHellman", DIFFIE_HELLMAN), ("okpImport", OKP_IMPORT), ("hkdf", HKDF),
-          ("secretKeys", SECRET_KEYS), ("rsaJwk", RSA_JWK), ("timing", TIMING), ("misc", MISC))
+          ("secretKeys", SECRET_KEYS), ("rsaJwk", RSA_JWK), ("more", MORE), ("timing", TIMING), ("misc", MISC))
 
 # Where the service knowingly differs from Node 24: code -> reason.
 KNOWN_DIFFERENCES: dict[str, str] = {}

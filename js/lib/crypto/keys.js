@@ -369,10 +369,11 @@ function readPrivate(data, format, type, passphrase) {
   return reading(() => {
     if (format === 'der') {
       const bytes = viewBytes(data);
-      if (type === 'pkcs1') return { kind: 'rsa', forge: forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(bytes))) };
-      if (type === 'sec1') return parseSec1(bytes);
       if (looksEncrypted(bytes)) return parsePkcs8(decryptPkcs8(bytes, passphrase));
-      return parsePkcs8(bytes);
+      // Declared PKCS#8 is read as PKCS#8 only; SEC1 and PKCS#1 by OpenSSL's decoders, which try every structure.
+      if (type === 'pkcs8') return firstParse(bytes, [parsePkcs8], asn1WrongTag);
+      const rsa = (der) => ({ kind: 'rsa', forge: forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(der))) });
+      return firstParse(bytes, type === 'sec1' ? [parseSec1, parsePkcs8, rsa] : [rsa, parsePkcs8, parseSec1], unsupportedKey);
     }
     const text = pemText(data);
     const pem = der.pemDecode(text);
@@ -393,6 +394,21 @@ function readPrivate(data, format, type, passphrase) {
   });
 }
 
+// The first of `parsers` that reads `bytes`; `failure()` when none does.
+function firstParse(bytes, parsers, failure) {
+  for (const parse of parsers) {
+    try {
+      return parse(bytes);
+    } catch (err) {
+      if (err && typeof err.code === 'string') throw err;
+    }
+  }
+  throw failure();
+}
+const asn1WrongTag = () => new plain.ERR_OSSL_ASN1_WRONG_TAG('error:068000A8:asn1 encoding routines::wrong tag');
+// Node's own message for a DER public key that d2i_PUBKEY/d2i_RSAPublicKey refuse (no code).
+const notAKey = () => new Error('Failed to read asymmetric key');
+
 // EncryptedPrivateKeyInfo starts SEQUENCE { SEQUENCE { OID ... } }; PrivateKeyInfo with an INTEGER.
 function looksEncrypted(bytes) {
   try { return der.decode(bytes).children[0].tag === der.TAG.SEQUENCE; } catch { return false; }
@@ -400,13 +416,12 @@ function looksEncrypted(bytes) {
 
 // A public key from PEM or DER (a private key or a certificate gives its public half).
 function readPublic(data, format, type, passphrase) {
+  if (format === 'der' && (type === 'spki' || type === 'pkcs1')) {
+    const rsa = (der) => ({ kind: 'rsa', forge: forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(toBinary(der))) });
+    return firstParse(viewBytes(data), [type === 'spki' ? parseSpki : rsa], notAKey);
+  }
   return reading(() => {
-    if (format === 'der') {
-      const bytes = viewBytes(data);
-      if (type === 'pkcs1') return { kind: 'rsa', forge: forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(toBinary(bytes))) };
-      if (type === 'spki') return parseSpki(bytes);
-      return publicOf(readPrivate(data, format, type, passphrase));
-    }
+    if (format === 'der') return publicOf(readPrivate(data, format, type, passphrase));
     const text = pemText(data);
     const pem = der.pemDecode(text);
     if (pem === undefined) throw unsupportedKey();
