@@ -5,7 +5,7 @@
 
 import { codes, plain } from '../internal/errors.js';
 import { ecCurveByName } from './curves.js';
-import { createPrivateKey, createPublicKey, ecMaterial, isKeyObject, materialOf } from './keys.js';
+import { createPrivateKey, createPublicKey, isKeyObject, materialOf } from './keys.js';
 import { fill } from './random.js';
 import { bufferSource, validateObject, validateString } from './util.js';
 
@@ -169,4 +169,4 @@ function diffieHellman(options) {
   return Buffer.from(priv.spec.noble.getSharedSecret(priv.priv, pub.pub));
 }
 
-export { ECDH, createECDH, diffieHellman, ecMaterial };
+export { ECDH, createECDH, diffieHellman };

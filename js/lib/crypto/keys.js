@@ -11,11 +11,11 @@
 
 import forge from 'node-forge';
 import { codes, plain } from '../internal/errors.js';
-import { EC_CURVES, OKP_TYPES, ecCurveByJwk, ecCurveByName, ecCurveByOid, okpTypeByOid } from './curves.js';
+import { OKP_TYPES, ecCurveByJwk, ecCurveByName, ecCurveByOid, okpTypeByOid } from './curves.js';
 import * as der from './der.js';
 import { fill } from './random.js';
 import {
-  bufferSource, fromBinary, invalidArgValue, isAnyArrayBuffer, later, toBinary, toBytes, unsupportedKey, validateFunction,
+  bufferSource, fromBinary, invalidArgValue, isAnyArrayBuffer, later, toBinary, unsupportedKey, validateFunction,
   validateInteger, validateObject, validateOneOf, validateString, viewBytes,
 } from './util.js';
 
@@ -592,7 +592,8 @@ function generateKeyPairSync(type, options) {
 }
 
 function rsaKeyPair(options, publicEncoding, privateEncoding) {
-  const bits = options?.modulusLength;
+  validateObject(options, 'options');
+  const bits = options.modulusLength;
   if (typeof bits !== 'number') throw new ERR_INVALID_ARG_TYPE('options.modulusLength', ['number'], bits);
   const e = options.publicExponent ?? 0x10001;
   const pair = forge.pki.rsa.generateKeyPair({ bits, e, workers: -1 });
@@ -628,7 +629,6 @@ function generateKey(type, options, callback) {
 function secretBytes(key) { return keyMaterial.get(key).bytes; }
 
 export {
-  EC_CURVES, KeyObject, createPrivateKey, createPublicKey, createSecretKey, ecMaterial, generateKey, generateKeyPair,
-  generateKeyPairSync, generateKeySync, isKeyObject, materialOf, newKey, prepareAsymmetricKey, publicOf, secretBytes,
-  toBytes,
+  KeyObject, createPrivateKey, createPublicKey, createSecretKey, generateKey, generateKeyPair, generateKeyPairSync,
+  generateKeySync, isKeyObject, materialOf, prepareAsymmetricKey, secretBytes,
 };
