@@ -1,26 +1,23 @@
 'use strict';
 // require('crypto'): Node's crypto API for code blocks, on the audited pure-JS
-// primitives of @noble/hashes and @noble/ciphers. Installed as a module bundle
-// (js/build.mjs), so runtimes that never use it do not pay for it.
-//
-// Supported: createHash and hash (md5, sha1, sha224/256/384/512, sha512-224/256,
-// sha3-*, ripemd160, shake128/256, and OpenSSL's aliases of them), createHmac,
-// pbkdf2/pbkdf2Sync, scrypt/scryptSync, randomBytes, randomFill/randomFillSync,
-// randomInt, randomUUID, randomUUIDv7, getRandomValues,
-// timingSafeEqual, createCipheriv/createDecipheriv (AES-128/192/256 in CBC, ECB,
-// CTR, GCM), getHashes, getCiphers, and RSA on node-forge: generateKeyPair(Sync),
-// createPublicKey/createPrivateKey (PEM/DER, PKCS#1, PKCS#8, SPKI), KeyObject
-// export, publicEncrypt/privateDecrypt (OAEP, PKCS#1 v1.5), privateEncrypt/
-// publicDecrypt, sign/verify and createSign/createVerify (PKCS#1 v1.5 and PSS).
-// Not yet: EC/Ed25519 keys, Diffie-Hellman, HKDF, X.509 (they throw
+// primitives of @noble/hashes, @noble/ciphers and @noble/curves (RSA on node-forge).
+// Installed as a module bundle (js/build.mjs), so runtimes that never use it do not pay
+// for it. This file holds hashes, HMAC, PBKDF2/scrypt, randomness, ciphers and RSA
+// encryption, and assembles the module; the rest is split by concept under ./crypto/:
+//   keys.js    KeyObject, createPrivateKey/createPublicKey/createSecretKey, export,
+//              generateKeyPair(Sync), generateKey(Sync)
+//   sig.js     sign/verify, Sign/Verify (RSA, ECDSA, Ed25519/Ed448)
+//   ecdh.js    createECDH/ECDH, diffieHellman
+//   hkdf.js    hkdf/hkdfSync
+//   curves.js  the curves; der.js the DER/PEM codec; hashes.js the digests by name;
+//   random.js  the one random source; util.js validators and byte conversions
+// Not yet: finite-field Diffie-Hellman, X.509, primes (they throw
 // ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the API).
 // CBC, ECB and CTR stream like Node's (update() returns every complete block, or
 // every byte for CTR); GCM buffers: update() returns an empty Buffer and final()
 // all of the output (the concatenation is the same as Node's).
 
-import { md5, ripemd160, sha1 } from '@noble/hashes/legacy.js';
-import { sha224, sha256, sha384, sha512, sha512_224, sha512_256 } from '@noble/hashes/sha2.js';
-import { sha3_224, sha3_256, sha3_384, sha3_512, shake128, shake256 } from '@noble/hashes/sha3.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
@@ -28,86 +25,38 @@ import { cbc, ctr, ecb, gcm } from '@noble/ciphers/aes.js';
 import forge from 'node-forge';
 import { inspect } from 'util';
 import { codes, describeReceived, plain } from './internal/errors.js';
+import { EC_CURVES } from './crypto/curves.js';
+import { ECDH, createECDH, diffieHellman } from './crypto/ecdh.js';
+import { DIGEST_LENGTH, hashOf, isXof } from './crypto/hashes.js';
+import { hkdf, hkdfSync } from './crypto/hkdf.js';
+import {
+  KeyObject, createPrivateKey, createPublicKey, createSecretKey, generateKey, generateKeyPair, generateKeyPairSync,
+  generateKeySync, isKeyObject, prepareAsymmetricKey, secretBytes,
+} from './crypto/keys.js';
+import { fill, getRandomValuesOriginal, webCrypto } from './crypto/random.js';
+import { Sign, Verify, mdFor, sign, verify } from './crypto/sig.js';
+import {
+  bufferSource, constants, fromBinary, isAnyArrayBuffer, output, toBinary, toBytes, validateBoolean, validateFunction,
+  validateInteger, validateNumber, validateObject, validateString, validateUint32,
+} from './crypto/util.js';
 
 const {
   ERR_CRYPTO_HASH_FINALIZED, ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE, ERR_CRYPTO_INVALID_STATE,
   ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INCOMPATIBLE_OPTION_PAIR, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE,
-  ERR_MISSING_PASSPHRASE, ERR_OUT_OF_RANGE,
+  ERR_OUT_OF_RANGE,
 } = codes;
 
 const { Buffer } = globalThis;
-// Captured at install time, between executions (the runtime is clean then). This
-// bundle has no keystream of its own: every random byte comes from the global
-// crypto's (js/lib/internal/random.js), keyed afresh for every execution.
-const getRandomValuesOriginal = globalThis.crypto.getRandomValues;
-const webCrypto = globalThis.crypto;
+// Captured at install time, between executions (the runtime is clean then); random
+// bytes come from ./crypto/random.js.
 const randomUUIDOriginal = globalThis.crypto.randomUUID;
 const scheduleImmediate = globalThis.setImmediate;
 const queueMicrotaskOriginal = globalThis.queueMicrotask;
 const DateNow = Date.now;
-const uncurry = (fn) => Function.prototype.call.bind(fn);
-const ArrayBufferByteLength = uncurry(Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get);
-const SharedArrayBufferByteLength = typeof SharedArrayBuffer === 'function'
-  ? uncurry(Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get) : undefined;
 
-const HASHES = {
-  md5, sha1, ripemd160, rmd160: ripemd160, 'ripemd-160': ripemd160, sha224, sha256, sha384, sha512,
-  'sha512-224': sha512_224, 'sha512-256': sha512_256, 'sha3-224': sha3_224, 'sha3-256': sha3_256,
-  'sha3-384': sha3_384, 'sha3-512': sha3_512, shake128, shake256,
-};
-// OpenSSL's other names for the same digests (Node's getHashes() lists them).
-const ALIASES = {
-  md5: ['rsa-md5', 'md5withrsaencryption', 'ssl3-md5'],
-  sha1: ['rsa-sha1', 'rsa-sha1-2', 'sha-1', 'sha1withrsaencryption', 'ssl3-sha1'],
-  sha224: ['rsa-sha224', 'sha-224', 'sha2-224', 'sha224withrsaencryption'],
-  sha256: ['rsa-sha256', 'sha-256', 'sha2-256', 'sha256withrsaencryption'],
-  sha384: ['rsa-sha384', 'sha-384', 'sha2-384', 'sha384withrsaencryption'],
-  sha512: ['rsa-sha512', 'sha-512', 'sha2-512', 'sha512withrsaencryption'],
-  'sha512-224': ['rsa-sha512/224', 'sha-512/224', 'sha2-512/224', 'sha512-224withrsaencryption'],
-  'sha512-256': ['rsa-sha512/256', 'sha-512/256', 'sha2-512/256', 'sha512-256withrsaencryption'],
-  'sha3-224': ['rsa-sha3-224', 'id-rsassa-pkcs1-v1_5-with-sha3-224'],
-  'sha3-256': ['rsa-sha3-256', 'id-rsassa-pkcs1-v1_5-with-sha3-256'],
-  'sha3-384': ['rsa-sha3-384', 'id-rsassa-pkcs1-v1_5-with-sha3-384'],
-  'sha3-512': ['rsa-sha3-512', 'id-rsassa-pkcs1-v1_5-with-sha3-512'],
-  ripemd160: ['rsa-ripemd160', 'ripemd160withrsa', 'ripemd'],
-  shake128: ['shake-128'],
-  shake256: ['shake-256'],
-};
-for (const [name, aliases] of Object.entries(ALIASES)) for (const alias of aliases) HASHES[alias] = HASHES[name];
-// Output sizes in bytes of the fixed-length digests, and the default of the XOFs.
-const DIGEST_LENGTH = new Map([[md5, 16], [sha1, 20], [ripemd160, 20], [sha224, 28], [sha256, 32], [sha384, 48],
-  [sha512, 64], [sha512_224, 28], [sha512_256, 32], [sha3_224, 28], [sha3_256, 32], [sha3_384, 48], [sha3_512, 64],
-  [shake128, 16], [shake256, 32]]);
-const isXof = (hash) => hash === shake128 || hash === shake256;
-
-function hashOf(algorithm) {
-  if (typeof algorithm !== 'string') return undefined;
-  const key = algorithm.toLowerCase();
-  return Object.prototype.hasOwnProperty.call(HASHES, key) ? HASHES[key] : undefined;
-}
 
 // -- Node's validators (lib/internal/validators.js) ------------------------------
 
-function validateString(value, name) {
-  if (typeof value !== 'string') throw new ERR_INVALID_ARG_TYPE(name, ['string'], value);
-}
-function validateNumber(value, name) {
-  if (typeof value !== 'number') throw new ERR_INVALID_ARG_TYPE(name, ['number'], value);
-}
-function validateFunction(value, name) {
-  if (typeof value !== 'function') throw new ERR_INVALID_ARG_TYPE(name, ['function'], value);
-}
-function validateBoolean(value, name) {
-  if (typeof value !== 'boolean') throw new ERR_INVALID_ARG_TYPE(name, ['boolean'], value);
-}
-function validateObject(value, name) {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ERR_INVALID_ARG_TYPE(name, ['object'], value);
-}
-function validateUint32(value, name) {
-  validateNumber(value, name);
-  if (!Number.isInteger(value)) throw new ERR_OUT_OF_RANGE(name, 'an integer', value);
-  if (value < 0 || value > 4294967295) throw new ERR_OUT_OF_RANGE(name, '>= 0 && <= 4294967295', value);
-}
 
 // Node's normalizeEncoding: a canonical name, '' as utf8, undefined when unknown.
 function normalizeEncoding(encoding) {
@@ -144,11 +93,6 @@ function hashState(hash, outputLength, onBadLength) {
   return hash.create({ dkLen: outputLength });
 }
 
-function toBytes(data, encoding, name = 'data') {
-  if (typeof data === 'string') return Buffer.from(data, encoding);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new ERR_INVALID_ARG_TYPE(name, ['string', 'Buffer', 'TypedArray', 'DataView'], data);
-}
 
 function keyBytes(key, name = 'key') {
   if (typeof key === 'string') return Buffer.from(key);
@@ -157,11 +101,6 @@ function keyBytes(key, name = 'key') {
   throw new ERR_INVALID_ARG_TYPE(name, ['string', 'ArrayBuffer', 'Buffer', 'TypedArray', 'DataView', 'KeyObject', 'CryptoKey'], key);
 }
 
-function output(bytes, encoding) {
-  const buf = Buffer.from(bytes); // a copy: noble may reuse or wipe its buffers
-  // Node answers with a Buffer for an unknown output encoding too.
-  return typeof encoding === 'string' && Buffer.isEncoding(encoding) ? buf.toString(encoding) : buf;
-}
 
 function finalized() {
   return new ERR_CRYPTO_HASH_FINALIZED();
@@ -253,11 +192,11 @@ function Hmac(algorithm, key, options) {
   const encoding = options?.encoding;
   if (encoding !== undefined) validateString(encoding, 'options.encoding');
   let secret;
-  if (key instanceof KeyObject) {
+  if (isKeyObject(key)) {
     if (key.type !== 'secret') {
       throw new ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE(key.type, 'secret');
     }
-    secret = keyMaterial.get(key);
+    secret = secretBytes(key);
   } else if (typeof key === 'string' && encoding !== undefined) secret = Buffer.from(key, normalizeEncoding(encoding) ?? 'utf8');
   else secret = keyBytes(key);
   const hash = hashOf(algorithm);
@@ -304,19 +243,7 @@ function createHmac(algorithm, key, options) { return new Hmac(algorithm, key, o
 
 // -- key derivation (Node's lib/internal/crypto/pbkdf2.js and scrypt.js) ------------
 
-// Node's getArrayBufferOrView: a string (utf8) or any BufferSource, as bytes.
-function bufferSource(value, name) {
-  if (typeof value === 'string') return Buffer.from(value, 'utf8');
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  if (isAnyArrayBuffer(value)) return new Uint8Array(value);
-  throw new ERR_INVALID_ARG_TYPE(name, ['string', 'ArrayBuffer', 'Buffer', 'TypedArray', 'DataView'], value);
-}
 
-function validateInteger(value, name, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) {
-  validateNumber(value, name);
-  if (!Number.isInteger(value)) throw new ERR_OUT_OF_RANGE(name, 'an integer', value);
-  if (value < min || value > max) throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value);
-}
 const validateInt32 = (value, name, min) => validateInteger(value, name, min, 2147483647);
 
 function pbkdf2Check(password, salt, iterations, keylen, digest) {
@@ -440,16 +367,6 @@ function scrypt(password, salt, keylen, options, callback = SCRYPT_DEFAULTS) {
 
 // -- randomness (Node's lib/internal/crypto/random.js) ------------------------------
 
-// Fills a Uint8Array from the execution's keystream, 65536 bytes at a time (the most
-// getRandomValues takes).
-function fill(bytes) {
-  if (bytes.length <= 65536) return getRandomValuesOriginal.call(webCrypto, bytes);
-  for (let i = 0; i < bytes.length; i += 65536) {
-    getRandomValuesOriginal.call(webCrypto, bytes.subarray(i, Math.min(i + 65536, bytes.length)));
-  }
-  return bytes;
-}
-
 const kMaxPossibleLength = 2 ** 31 - 1; // min(buffer.kMaxLength, 2^31 - 1)
 
 function assertOffset(offset, elementSize, length) {
@@ -470,11 +387,6 @@ function assertSize(size, elementSize, offset, length) {
   return size >>> 0;
 }
 
-function isAnyArrayBuffer(value) {
-  try { ArrayBufferByteLength(value); return true; } catch { /* not an ArrayBuffer */ }
-  if (SharedArrayBufferByteLength === undefined) return false;
-  try { SharedArrayBufferByteLength(value); return true; } catch { return false; }
-}
 
 function checkFillTarget(buf) {
   if (!isAnyArrayBuffer(buf) && !ArrayBuffer.isView(buf)) {
@@ -820,189 +732,26 @@ const HASH_NAMES = ['RSA-MD5', 'RSA-RIPEMD160', 'RSA-SHA1', 'RSA-SHA1-2', 'RSA-S
 function getHashes() { return [...HASH_NAMES]; }
 function getCiphers() { return Object.keys(CIPHERS).sort(); }
 
-// -- RSA (node-forge) ---------------------------------------------------------------
+// -- RSA encryption (node-forge) ---------------------------------------------------
 
-// forge works on binary strings; its randomness comes from our CSPRNG, never from
-// its own Math.random-seeded fallback.
-const toBinary = (bytes) => Buffer.from(bytes).toString('latin1');
-const fromBinary = (text) => Buffer.from(text, 'latin1');
+// forge's randomness comes from our CSPRNG, never from its own Math.random-seeded fallback.
 forge.random.getBytes = forge.random.getBytesSync = (count) => toBinary(fill(new Uint8Array(count)));
 
-const constants = {
-  RSA_PKCS1_PADDING: 1, RSA_NO_PADDING: 3, RSA_PKCS1_OAEP_PADDING: 4, RSA_X931_PADDING: 5, RSA_PKCS1_PSS_PADDING: 6,
-  RSA_PSS_SALTLEN_DIGEST: -1, RSA_PSS_SALTLEN_MAX_SIGN: -2, RSA_PSS_SALTLEN_AUTO: -2,
-};
-
-// Node writes PEM with \n line ends.
-const pemOut = (pem) => pem.replace(/\r\n/g, '\n');
-
-// The key material of each KeyObject: in a WeakMap, not a property, so code blocks
-// cannot reach forge's objects (its BigInteger prototype and constants are shared).
-const keyMaterial = new WeakMap();
-
-class KeyObject {
-  #type;
-  constructor(type, key) {
-    this.#type = type;
-    keyMaterial.set(this, key);
+// The forge key and the options object of a key argument.
+function rsaKey(key, ctx) {
+  const { material } = prepareAsymmetricKey(key, ctx);
+  if (material.kind !== 'rsa') {
+    throw new plain.ERR_OSSL_EVP_OPERATION_NOT_SUPPORTED_FOR_THIS_KEYTYPE('error:03000096:digital envelope routines::operation not supported for this keytype');
   }
-  get type() { return this.#type; }
-  get asymmetricKeyType() { return this.#type === 'secret' ? undefined : 'rsa'; }
-  get asymmetricKeyDetails() {
-    if (this.#type === 'secret') return undefined;
-    return { modulusLength: keyMaterial.get(this).n.bitLength(), publicExponent: BigInt(`0x${keyMaterial.get(this).e.toString(16)}`) };
-  }
-  get symmetricKeySize() { return this.#type === 'secret' ? keyMaterial.get(this).length : undefined; }
-  export(options = {}) {
-    if (this.#type === 'secret') return Buffer.from(keyMaterial.get(this));
-    const { type, format = 'pem' } = options;
-    const key = keyMaterial.get(this);
-    let pem;
-    if (this.#type === 'public') {
-      if (type === 'pkcs1') pem = forge.pki.publicKeyToRSAPublicKeyPem(key);
-      else if (type === 'spki' || type === undefined) pem = forge.pki.publicKeyToPem(key);
-      else throw invalidArgValueOf('options.type', type);
-    } else if (type === 'pkcs1') pem = forge.pki.privateKeyToPem(key);
-    else if (type === 'pkcs8' || type === undefined) {
-      const info = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key));
-      pem = options.passphrase !== undefined
-        ? forge.pki.encryptPrivateKeyInfo(info, `${options.passphrase}`, { algorithm: 'aes256' })
-        : info;
-      pem = options.passphrase !== undefined ? forge.pki.encryptedPrivateKeyToPem(pem) : forge.pki.privateKeyInfoToPem(pem);
-    } else throw invalidArgValueOf('options.type', type);
-    if (format === 'pem') return pemOut(pem);
-    if (format === 'der') return fromBinary(forge.pem.decode(pem)[0].body);
-    if (format === 'jwk') throw unavailable('KeyObject.export({ format: "jwk" })')();
-    throw invalidArgValueOf('options.format', format);
-  }
-  equals(other) {
-    return other instanceof KeyObject && other.type === this.type && this.export({ format: 'der', type: this.type === 'public' ? 'spki' : 'pkcs8' }).equals(
-      other.export({ format: 'der', type: other.type === 'public' ? 'spki' : 'pkcs8' }));
-  }
+  return material.forge;
 }
-Object.defineProperty(KeyObject.prototype, Symbol.toStringTag, { value: 'KeyObject', configurable: true });
+const keyOptions = (key) => (key !== null && typeof key === 'object' && !ArrayBuffer.isView(key) && !isKeyObject(key) ? key : {});
+const asPrivate = (key) => rsaKey(key, 'consumePrivate');
+const asPublic = (key) => rsaKey(key, 'consumePublic');
 
-function invalidArgValueOf(name, value) {
-  return new ERR_INVALID_ARG_VALUE(`The property '${name}' is invalid. Received ${typeof value === 'string' ? `'${value}'` : String(value)}`);
-}
-
-function unsupportedKey() {
-  return new plain.ERR_OSSL_UNSUPPORTED('error:1E08010C:DECODER routines::unsupported');
-}
-
-function pemText(input) {
-  if (typeof input === 'string') return input;
-  if (ArrayBuffer.isView(input)) return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
-  throw new ERR_INVALID_ARG_TYPE('key', ['string', 'ArrayBuffer', 'Buffer', 'TypedArray', 'DataView', 'KeyObject', 'CryptoKey'], input);
-}
-
-function derToPem(der, label) {
-  return forge.pem.encode({ type: label, body: toBinary(der) });
-}
-
-function parsePrivate(input, passphrase, format, type) {
-  let pem = pemText(input);
-  if (format === 'der') pem = derToPem(input, type === 'pkcs1' ? 'RSA PRIVATE KEY' : 'PRIVATE KEY');
-  try {
-    if (/ENCRYPTED PRIVATE KEY/.test(pem)) {
-      if (passphrase === undefined) {
-        throw new ERR_MISSING_PASSPHRASE();
-      }
-      const key = forge.pki.decryptRsaPrivateKey(pem, `${passphrase}`);
-      if (!key) throw new plain.ERR_OSSL_BAD_DECRYPT('error:1C800064:Provider routines::bad decrypt');
-      return key;
-    }
-    return forge.pki.privateKeyFromPem(pem);
-  } catch (err) {
-    if (err && typeof err.code === 'string') throw err;
-    throw unsupportedKey();
-  }
-}
-
-function parsePublic(input, format, type) {
-  let pem = pemText(input);
-  if (format === 'der') pem = derToPem(input, type === 'pkcs1' ? 'RSA PUBLIC KEY' : 'PUBLIC KEY');
-  try {
-    if (/PRIVATE KEY/.test(pem)) {
-      const priv = forge.pki.privateKeyFromPem(pem);
-      return forge.pki.setRsaPublicKey(priv.n, priv.e);
-    }
-    if (/RSA PUBLIC KEY/.test(pem)) {
-      return forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(forge.pem.decode(pem)[0].body));
-    }
-    if (/BEGIN CERTIFICATE/.test(pem)) return forge.pki.certificateFromPem(pem).publicKey;
-    return forge.pki.publicKeyFromPem(pem);
-  } catch {
-    throw unsupportedKey();
-  }
-}
-
-function keyInput(key) {
-  if (key instanceof KeyObject) return { object: key };
-  if (key !== null && typeof key === 'object' && !ArrayBuffer.isView(key) && 'key' in key) {
-    if (key.key instanceof KeyObject) return { object: key.key, options: key };
-    return { data: key.key, options: key };
-  }
-  return { data: key, options: {} };
-}
-
-function createPrivateKey(key) {
-  const { object, data, options } = keyInput(key);
-  if (object) {
-    if (object.type !== 'private') throw new ERR_INVALID_ARG_TYPE('Invalid key object type public, expected private.');
-    return object;
-  }
-  return new KeyObject('private', parsePrivate(data, options?.passphrase, options?.format, options?.type));
-}
-
-function createPublicKey(key) {
-  const { object, data, options } = keyInput(key);
-  if (object) {
-    return object.type === 'public' ? object : new KeyObject('public', forge.pki.setRsaPublicKey(keyMaterial.get(object).n, keyMaterial.get(object).e));
-  }
-  return new KeyObject('public', parsePublic(data, options?.format, options?.type));
-}
-
-function createSecretKey(key, encoding) {
-  return new KeyObject('secret', Uint8Array.from(toBytes(key, encoding, 'key')));
-}
-
-function asPrivate(key) { return keyMaterial.get(createPrivateKey(key)); }
-function asPublic(key) {
-  const { object } = keyInput(key);
-  if (object) return object.type === 'public' ? keyMaterial.get(object) : forge.pki.setRsaPublicKey(keyMaterial.get(object).n, keyMaterial.get(object).e);
-  return keyMaterial.get(createPublicKey(key));
-}
-
-function generateKeyPairSync(type, options = {}) {
-  if (type !== 'rsa') throw unavailable(`generateKeyPairSync('${type}')`)();
-  const bits = options.modulusLength;
-  if (typeof bits !== 'number') throw new ERR_INVALID_ARG_TYPE('options.modulusLength', ['number'], bits);
-  const e = options.publicExponent ?? 0x10001;
-  const pair = forge.pki.rsa.generateKeyPair({ bits, e, workers: -1 });
-  const publicKey = new KeyObject('public', pair.publicKey);
-  const privateKey = new KeyObject('private', pair.privateKey);
-  return {
-    publicKey: options.publicKeyEncoding ? publicKey.export(options.publicKeyEncoding) : publicKey,
-    privateKey: options.privateKeyEncoding ? privateKey.export(options.privateKeyEncoding) : privateKey,
-  };
-}
-
-function generateKeyPair(type, options, callback) {
-  if (typeof callback !== 'function') throw new ERR_INVALID_ARG_TYPE('callback', ['function'], callback);
-  let result;
-  try { result = generateKeyPairSync(type, options); } catch (err) { queueMicrotask(() => callback(err)); return; }
-  queueMicrotask(() => callback(null, result.publicKey, result.privateKey));
-}
-
-function mdFor(name) {
-  const md = { sha1: forge.md.sha1, sha256: forge.md.sha256, sha384: forge.md.sha384, sha512: forge.md.sha512, md5: forge.md.md5 }[`${name}`.toLowerCase().replace(/^rsa-/, '')];
-  if (!md) throw new plain.ERR_CRYPTO_INVALID_DIGEST(`Invalid digest: ${name}`);
-  return md;
-}
 
 function publicEncrypt(key, buffer) {
-  const { options } = keyInput(key);
+  const options = keyOptions(key);
   const padding = options?.padding ?? constants.RSA_PKCS1_OAEP_PADDING;
   const pub = asPublic(key);
   const data = toBinary(toBytes(buffer, undefined, 'buffer'));
@@ -1016,7 +765,7 @@ function publicEncrypt(key, buffer) {
 }
 
 function privateDecrypt(key, buffer) {
-  const { options } = keyInput(key);
+  const options = keyOptions(key);
   const padding = options?.padding ?? constants.RSA_PKCS1_OAEP_PADDING;
   const priv = asPrivate(key);
   const bytes = toBytes(buffer, undefined, 'buffer');
@@ -1116,93 +865,30 @@ function publicDecrypt(key, buffer) {
   return Buffer.from(block.subarray(i + 1));
 }
 
-function signWith(algorithm, data, key) {
-  const { options } = keyInput(key);
-  const priv = asPrivate(key);
-  const md = mdFor(algorithm ?? 'sha256').create();
-  md.update(toBinary(data));
-  if ((options?.padding ?? constants.RSA_PKCS1_PADDING) === constants.RSA_PKCS1_PSS_PADDING) {
-    const mdLength = md.digestLength;
-    let saltLength = options.saltLength ?? constants.RSA_PSS_SALTLEN_MAX_SIGN;
-    if (saltLength === constants.RSA_PSS_SALTLEN_DIGEST) saltLength = mdLength;
-    if (saltLength === constants.RSA_PSS_SALTLEN_MAX_SIGN) saltLength = Math.ceil((priv.n.bitLength() - 1) / 8) - mdLength - 2;
-    const pss = forge.pss.create({ md: mdFor(algorithm ?? 'sha256').create(), mgf: forge.mgf.mgf1.create(mdFor(algorithm ?? 'sha256').create()), saltLength });
-    return fromBinary(priv.sign(md, pss));
-  }
-  return fromBinary(priv.sign(md, 'RSASSA-PKCS1-V1_5'));
-}
-
-function verifyWith(algorithm, data, key, signature) {
-  const { options } = keyInput(key);
-  const pub = asPublic(key);
-  const md = mdFor(algorithm ?? 'sha256').create();
-  md.update(toBinary(data));
-  const sig = toBinary(toBytes(signature, undefined, 'signature'));
-  try {
-    if ((options?.padding ?? constants.RSA_PKCS1_PADDING) === constants.RSA_PKCS1_PSS_PADDING) {
-      let saltLength = options.saltLength ?? constants.RSA_PSS_SALTLEN_AUTO;
-      if (saltLength === constants.RSA_PSS_SALTLEN_DIGEST) saltLength = md.digestLength;
-      if (saltLength < 0) saltLength = Math.ceil((pub.n.bitLength() - 1) / 8) - md.digestLength - 2;
-      const pss = forge.pss.create({ md: mdFor(algorithm ?? 'sha256').create(), mgf: forge.mgf.mgf1.create(mdFor(algorithm ?? 'sha256').create()), saltLength });
-      return pub.verify(md.digest().bytes(), sig, pss);
-    }
-    return pub.verify(md.digest().bytes(), sig, 'RSASSA-PKCS1-V1_5');
-  } catch {
-    return false;
-  }
-}
-
-function sign(algorithm, data, key, callback) {
-  const result = signWith(algorithm, toBytes(data, undefined, 'data'), key);
-  if (typeof callback === 'function') { queueMicrotask(() => callback(null, result)); return undefined; }
-  return result;
-}
-
-function verify(algorithm, data, key, signature, callback) {
-  const result = verifyWith(algorithm, toBytes(data, undefined, 'data'), key, signature);
-  if (typeof callback === 'function') { queueMicrotask(() => callback(null, result)); return undefined; }
-  return result;
-}
-
-class Sign {
-  #algorithm; #chunks = [];
-  constructor(algorithm) { mdFor(algorithm); this.#algorithm = algorithm; }
-  update(data, encoding) { this.#chunks.push(Uint8Array.from(toBytes(data, encoding))); return this; }
-  sign(key, outputEncoding) { return output(signWith(this.#algorithm, Buffer.concat(this.#chunks), key), outputEncoding); }
-}
-
-class Verify {
-  #algorithm; #chunks = [];
-  constructor(algorithm) { mdFor(algorithm); this.#algorithm = algorithm; }
-  update(data, encoding) { this.#chunks.push(Uint8Array.from(toBytes(data, encoding))); return this; }
-  verify(key, signature, signatureEncoding) {
-    const sig = typeof signature === 'string' ? Buffer.from(signature, signatureEncoding) : signature;
-    return verifyWith(this.#algorithm, Buffer.concat(this.#chunks), key, sig);
-  }
-}
-
 function unavailable(name) {
   return () => {
-    throw new ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(
-      `crypto.${name} is not available in code blocks yet (supported: ${['createHash', 'createHmac', 'pbkdf2Sync', 'scryptSync',
-        'randomBytes', 'randomInt', 'randomUUID', 'timingSafeEqual', 'createCipheriv', 'createDecipheriv'].join(', ')})`);
+    throw new ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(`crypto.${name} is not available in code blocks yet`);
   };
 }
 
+// OpenSSL's names of the curves offered (Node's getCurves() lists every curve OpenSSL has).
+function getCurves() { return EC_CURVES.map((c) => c.name).sort(); }
+
 const crypto = {
-  createHash, createHmac, Hash, Hmac, hash, pbkdf2, pbkdf2Sync, scrypt, scryptSync, randomBytes, randomFill,
-  randomFillSync, randomInt, randomUUID, randomUUIDv7, getRandomValues, timingSafeEqual,
-  createCipheriv, createDecipheriv, getHashes, getCiphers, webcrypto: webCrypto, constants,
-  KeyObject, createPublicKey, createPrivateKey, createSecretKey, generateKeyPairSync, generateKeyPair,
-  publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt, sign, verify,
+  createHash, createHmac, Hash, Hmac, hash, pbkdf2, pbkdf2Sync, scrypt, scryptSync, hkdf, hkdfSync, randomBytes,
+  randomFill, randomFillSync, randomInt, randomUUID, randomUUIDv7, getRandomValues, timingSafeEqual,
+  createCipheriv, createDecipheriv, getHashes, getCiphers, getCurves, webcrypto: webCrypto, constants,
+  KeyObject, createPublicKey, createPrivateKey, createSecretKey, generateKeyPairSync, generateKeyPair, generateKeySync,
+  generateKey, publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt, sign, verify,
   createSign: (algorithm) => new Sign(algorithm), createVerify: (algorithm) => new Verify(algorithm), Sign, Verify,
+  createECDH, ECDH, diffieHellman,
 };
 // The deprecated aliases of randomBytes: present, not enumerable, as in Node.
 for (const name of ['prng', 'pseudoRandomBytes', 'rng']) {
   Object.defineProperty(crypto, name, { value: randomBytes, writable: true, configurable: true, enumerable: false });
 }
-for (const name of ['createECDH', 'createDiffieHellman', 'getDiffieHellman', 'generateKeySync', 'generateKey', 'hkdf',
-  'hkdfSync', 'X509Certificate', 'diffieHellman', 'generatePrime', 'generatePrimeSync', 'checkPrime', 'checkPrimeSync']) {
+for (const name of ['createDiffieHellman', 'getDiffieHellman', 'createDiffieHellmanGroup', 'X509Certificate',
+  'generatePrime', 'generatePrimeSync', 'checkPrime', 'checkPrimeSync']) {
   crypto[name] = unavailable(name);
 }
 

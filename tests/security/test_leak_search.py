@@ -66,6 +66,9 @@ function hiddenRoots() {
   instances.push(['Cipheriv', crypto.createCipheriv('aes-128-ecb', Buffer.alloc(16), null)],
     ['Hash', crypto.createHash('sha256')], ['Hmac', crypto.createHmac('sha256', 'k')],
     ['KeyObject', crypto.createSecretKey(Buffer.alloc(16))]);
+  const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  instances.push(['PublicKeyObject', ec.publicKey], ['PrivateKeyObject', ec.privateKey],
+    ['ECDH', crypto.createECDH('prime256v1')], ['Sign', crypto.createSign('sha256')], ['Verify', crypto.createVerify('sha256')]);
   instances.push(['headers-iterator', new Headers([['a', '1']]).entries()], ['Response', new Response('x')],
     ['Request', new Request('http://a/')], ['Blob', new Blob(['x'])], ['FormData', new FormData()]);
   instances.push(['TextDecoder', new TextDecoder()], ['StringDecoder', new (require('string_decoder').StringDecoder)()]);

@@ -154,6 +154,13 @@ const hooks = {
   crypto(crypto) {
     const { Buffer } = globalThis;
     harden(proto(crypto.createCipheriv('aes-128-ecb', Buffer.alloc(16), null))); // Cipheriv
+    // KeyObject's subclasses (Secret, Public and Private; AsymmetricKeyObject above the
+    // last two), reachable only from their instances: made from fixed X25519 keys (the
+    // private key's public half is never asked for, so no curve is built here).
+    harden(proto(crypto.createSecretKey(Buffer.alloc(1))));
+    const key = (prefix, type) => ({ key: Buffer.from(prefix + '07'.repeat(32), 'hex'), format: 'der', type });
+    harden(proto(crypto.createPrivateKey(key('302e020100300506032b656e04220420', 'pkcs8'))));
+    harden(proto(crypto.createPublicKey(key('302a300506032b656e032100', 'spki'))));
   },
 };
 

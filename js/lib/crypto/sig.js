@@ -1,0 +1,188 @@
+'use strict';
+// Signatures: sign/verify and createSign/createVerify (Node's lib/internal/crypto/sig.js).
+// RSA (PKCS#1 v1.5 and PSS) on node-forge; ECDSA (dsaEncoding 'der' or 'ieee-p1363') and
+// Ed25519/Ed448 (a null algorithm) on @noble/curves.
+
+import forge from 'node-forge';
+import { codes, plain } from '../internal/errors.js';
+import { hashOf } from './hashes.js';
+import { prepareAsymmetricKey } from './keys.js';
+import { bufferSource, constants, fromBinary, later, microtask, invalidArgValue, output, toBinary, toBytes, validateFunction, validateString } from './util.js';
+
+const { ERR_INVALID_ARG_TYPE } = codes;
+const { Buffer } = globalThis;
+
+function mdFor(name) {
+  const md = { sha1: forge.md.sha1, sha256: forge.md.sha256, sha384: forge.md.sha384, sha512: forge.md.sha512, md5: forge.md.md5 }[`${name}`.toLowerCase().replace(/^rsa-/, '')];
+  if (!md) throw new plain.ERR_CRYPTO_INVALID_DIGEST(`Invalid digest: ${name}`);
+  return md;
+}
+
+function digestOf(algorithm, data) {
+  const hash = hashOf(algorithm ?? 'sha256');
+  if (hash === undefined) throw new plain.ERR_CRYPTO_INVALID_DIGEST(`Invalid digest: ${algorithm}`);
+  return hash(data);
+}
+
+// Node's getDSASignatureEncoding.
+function dsaEncodingOf(options) {
+  if (options === null || typeof options !== 'object') return 'der';
+  const { dsaEncoding = 'der' } = options;
+  if (dsaEncoding === 'der' || dsaEncoding === 'ieee-p1363') return dsaEncoding;
+  throw invalidArgValue('options.dsaEncoding', dsaEncoding);
+}
+
+const keyOptions = (key) => (key !== null && typeof key === 'object' && !ArrayBuffer.isView(key) ? key : {});
+const notForThisKey = () => new plain.ERR_OSSL_EVP_OPERATION_NOT_SUPPORTED_FOR_THIS_KEYTYPE(
+  'error:03000096:digital envelope routines::operation not supported for this keytype');
+const invalidDigest = () => new plain.ERR_OSSL_INVALID_DIGEST('error:1C80007A:Provider routines::invalid digest');
+
+function rsaSign(algorithm, data, priv, options) {
+  const md = mdFor(algorithm ?? 'sha256').create();
+  md.update(toBinary(data));
+  if ((options?.padding ?? constants.RSA_PKCS1_PADDING) === constants.RSA_PKCS1_PSS_PADDING) {
+    const mdLength = md.digestLength;
+    let saltLength = options.saltLength ?? constants.RSA_PSS_SALTLEN_MAX_SIGN;
+    if (saltLength === constants.RSA_PSS_SALTLEN_DIGEST) saltLength = mdLength;
+    if (saltLength === constants.RSA_PSS_SALTLEN_MAX_SIGN) saltLength = Math.ceil((priv.n.bitLength() - 1) / 8) - mdLength - 2;
+    const pss = forge.pss.create({ md: mdFor(algorithm ?? 'sha256').create(), mgf: forge.mgf.mgf1.create(mdFor(algorithm ?? 'sha256').create()), saltLength });
+    return fromBinary(priv.sign(md, pss));
+  }
+  return fromBinary(priv.sign(md, 'RSASSA-PKCS1-V1_5'));
+}
+
+function rsaVerify(algorithm, data, pub, signature, options) {
+  const md = mdFor(algorithm ?? 'sha256').create();
+  md.update(toBinary(data));
+  const sig = toBinary(signature);
+  try {
+    if ((options?.padding ?? constants.RSA_PKCS1_PADDING) === constants.RSA_PKCS1_PSS_PADDING) {
+      let saltLength = options.saltLength ?? constants.RSA_PSS_SALTLEN_AUTO;
+      if (saltLength === constants.RSA_PSS_SALTLEN_DIGEST) saltLength = md.digestLength;
+      if (saltLength < 0) saltLength = Math.ceil((pub.n.bitLength() - 1) / 8) - md.digestLength - 2;
+      const pss = forge.pss.create({ md: mdFor(algorithm ?? 'sha256').create(), mgf: forge.mgf.mgf1.create(mdFor(algorithm ?? 'sha256').create()), saltLength });
+      return pub.verify(md.digest().bytes(), sig, pss);
+    }
+    return pub.verify(md.digest().bytes(), sig, 'RSASSA-PKCS1-V1_5');
+  } catch {
+    return false;
+  }
+}
+
+// `oneShot`: crypto.sign (Ed25519/Ed448 allowed) rather than a Sign object (a digest always).
+function signWith(algorithm, data, key, oneShot) {
+  const options = keyOptions(key);
+  const dsaEncoding = dsaEncodingOf(key);
+  const { material } = prepareAsymmetricKey(key, 'consumePrivate');
+  if (material.kind === 'rsa') return rsaSign(algorithm, data, material.forge, options);
+  if (material.kind === 'ec') {
+    const digest = digestOf(algorithm, data);
+    const format = dsaEncoding === 'der' ? 'der' : 'compact';
+    return Buffer.from(material.curve.noble.sign(digest, material.priv, { prehash: false, lowS: false, format }));
+  }
+  if (!oneShot) throw new plain.ERR_CRYPTO_UNSUPPORTED_OPERATION('Unsupported crypto operation');
+  if (material.spec.sign === undefined) throw notForThisKey();
+  if (algorithm != null) throw invalidDigest();
+  return Buffer.from(material.spec.noble.sign(data, material.priv));
+}
+
+function verifyWith(algorithm, data, key, signature, oneShot) {
+  const options = keyOptions(key);
+  const dsaEncoding = dsaEncodingOf(key);
+  const { material } = prepareAsymmetricKey(key, 'consumePublic');
+  if (material.kind === 'rsa') return rsaVerify(algorithm, data, material.forge, signature, options);
+  if (material.kind === 'ec') {
+    const digest = digestOf(algorithm, data);
+    const format = dsaEncoding === 'der' ? 'der' : 'compact';
+    try {
+      return material.curve.noble.verify(signature, digest, material.pub, { prehash: false, lowS: false, format });
+    } catch {
+      return false;
+    }
+  }
+  if (!oneShot) throw new plain.ERR_CRYPTO_UNSUPPORTED_OPERATION('Unsupported crypto operation');
+  if (material.spec.sign === undefined) throw notForThisKey();
+  if (algorithm != null) throw invalidDigest();
+  if (signature.length !== material.spec.sign) return false;
+  try {
+    return material.spec.noble.verify(signature, data, material.pub);
+  } catch {
+    return false;
+  }
+}
+
+const signData = (data) => bufferSource(data, 'data');
+
+function sign(algorithm, data, key, callback) {
+  if (algorithm != null) validateString(algorithm, 'algorithm');
+  if (callback !== undefined) validateFunction(callback, 'callback');
+  const result = signWith(algorithm, signData(data), key, true);
+  if (typeof callback === 'function') { later(() => callback(null, result)); return undefined; }
+  return result;
+}
+
+function verify(algorithm, data, key, signature, callback) {
+  if (algorithm != null) validateString(algorithm, 'algorithm');
+  if (callback !== undefined) validateFunction(callback, 'callback');
+  const bytes = signData(data);
+  const sig = bufferSource(signature, 'signature');
+  const result = verifyWith(algorithm, bytes, key, sig, true);
+  if (typeof callback === 'function') { later(() => callback(null, result)); return undefined; }
+  return result;
+}
+
+// Sign and Verify are Writable streams in Node: write() and end() feed update(), then
+// sign()/verify() (no 'finish' events here: nothing in a code block waits on them).
+// Each stream's algorithm and data: a WeakMap, so that nothing of it is reachable from the object.
+const streams = new WeakMap();
+
+function streamOf(self) {
+  const state = streams.get(self);
+  if (state === undefined) throw new TypeError('Illegal invocation');
+  return state;
+}
+
+class SignatureStream {
+  constructor(algorithm) {
+    validateString(algorithm, 'algorithm');
+    if (hashOf(algorithm) === undefined) throw new plain.ERR_CRYPTO_INVALID_DIGEST('Invalid digest');
+    streams.set(this, { algorithm, chunks: [] });
+  }
+  update(data, encoding) { streamOf(this).chunks.push(Uint8Array.from(toBytes(data, encoding))); return this; }
+  write(chunk, encoding, callback) {
+    if (typeof encoding === 'function') { callback = encoding; encoding = undefined; }
+    this.update(chunk, encoding);
+    if (typeof callback === 'function') microtask(() => callback(null));
+    return true;
+  }
+  end(chunk, encoding, callback) {
+    if (typeof chunk === 'function') { callback = chunk; chunk = undefined; }
+    if (typeof encoding === 'function') { callback = encoding; encoding = undefined; }
+    if (chunk !== undefined && chunk !== null) this.update(chunk, encoding);
+    if (typeof callback === 'function') microtask(() => callback());
+    return this;
+  }
+}
+
+class Sign extends SignatureStream {
+  sign(key, outputEncoding) {
+    const { algorithm, chunks } = streamOf(this);
+    return output(signWith(algorithm, Buffer.concat(chunks), key, false), outputEncoding);
+  }
+}
+
+class Verify extends SignatureStream {
+  verify(key, signature, signatureEncoding) {
+    const { algorithm, chunks } = streamOf(this);
+    const sig = typeof signature === 'string' ? Buffer.from(signature, signatureEncoding) : signature;
+    if (!ArrayBuffer.isView(sig)) throw new ERR_INVALID_ARG_TYPE('signature', ['string', 'Buffer', 'TypedArray', 'DataView'], signature);
+    const bytes = new Uint8Array(sig.buffer, sig.byteOffset, sig.byteLength);
+    return verifyWith(algorithm, Buffer.concat(chunks), key, bytes, false);
+  }
+}
+
+// The names Node's classes have (the bundle is minified).
+Object.defineProperty(Sign, 'name', { value: 'Sign' });
+Object.defineProperty(Verify, 'name', { value: 'Verify' });
+
+export { Sign, Verify, mdFor, sign, verify };
