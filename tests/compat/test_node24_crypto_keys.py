@@ -13,9 +13,9 @@ import json
 from typing import Any
 
 import pytest
-from conftest import CodeBlockClient
 
 from compat.conftest import assert_same_as_node, case_ids, run_in_node
+from conftest import CodeBlockClient
 
 C = "const crypto = require('crypto'); const k = input.k;\n"
 EC = ("p256", "p384", "p521", "k256")
