@@ -116,8 +116,12 @@ const buildMontgomery = (P, type, clamp) => () => montgomery({
   P, type, adjustScalarBytes: clamp, powPminus2: (x) => pow(x, P - 2n, P), randomBytes,
 });
 
+// A curve's noble instance, built on first use and kept for the runtime's life: module
+// state that outlives executions, so it must stay unreachable from code blocks (the specs
+// above are not exported by the module, keys keep their curve in WeakMap side tables, and
+// the leak search walks every reachable getter) and it holds only values derived from the
+// constants above. What it tells a later execution is timing: whether a curve was built.
 const built = new Map();
-// A curve's noble instance, built on first use.
 function lazily(build) {
   return () => {
     let instance = built.get(build);
