@@ -17,6 +17,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from flow_codeblock import __version__
 from flow_codeblock.config import load_settings
 
 ROOT = Path(__file__).parent.parent
@@ -136,7 +137,9 @@ def test_overlays_differ_as_intended() -> None:
     assert prod["PodDisruptionBudget"]["spec"] == {**prod["PodDisruptionBudget"]["spec"], "maxUnavailable": 1}
     assert dev["Deployment"]["metadata"]["namespace"] != prod["Deployment"]["metadata"]["namespace"]
     image = prod["Deployment"]["spec"]["template"]["spec"]["containers"][0]["image"]
-    assert image == "registry.example.com/flow-codeblock:0.1.0"
+    assert image == f"registry.example.com/flow-codeblock:{__version__}"  # the package's own version
+    assert by_kind(render("base"))["Deployment"]["spec"]["template"]["spec"]["containers"][0]["image"] \
+        .endswith(f":{__version__}")
     # The dev ConfigMap reference follows its renamed ConfigMap.
     ref = dev["Deployment"]["spec"]["template"]["spec"]["containers"][0]["envFrom"][0]["configMapRef"]["name"]
     assert ref == dev["ConfigMap"]["metadata"]["name"]
@@ -163,6 +166,7 @@ def test_compose_runs_replicas_behind_nginx() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     service = compose["services"]["codeblock"]
     assert service["deploy"]["replicas"] >= 2
+    assert service["image"] == f"flow-codeblock:{__version__}"
     assert service["read_only"] is True and service["cap_drop"] == ["ALL"]
     assert compose["services"]["nginx"]["depends_on"]["codeblock"]["condition"] == "service_healthy"
     assert compose["services"]["redis"]["profiles"] == ["redis"]
@@ -182,3 +186,9 @@ def test_the_wheel_carries_every_bundle(tmp_path: Path) -> None:
     dist = ROOT / "src" / "flow_codeblock" / "js_dist"
     expected = {f"flow_codeblock/js_dist/{p.relative_to(dist)}" for p in dist.rglob("*") if p.is_file()}
     assert expected and expected <= names, sorted(expected - names)[:5]
+
+
+def test_readme_builds_and_runs_the_current_version() -> None:
+    # README's docker lines are copied by hand into deploy scripts: they name the version.
+    tags = set(re.findall(r"flow-codeblock:(\d+\.\d+\.\d+)", (ROOT / "README.md").read_text()))
+    assert tags == {__version__}
