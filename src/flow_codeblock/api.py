@@ -103,7 +103,7 @@ def render_result(result: ExecutionResult, total_ms: float, clock: Clock) -> tup
         body = {"success": False, "error": error.to_dict()}
         status = error.type.http_status
     body["executionId"] = result.execution_id
-    body["timing"] = timing(result.execution_ms, total_ms)
+    body["timing"] = timing(result.execution_ms, total_ms, result.module_load_ms)
     envelope(clock, body)
     if result.logs is not None:
         body["logs"] = result.logs
