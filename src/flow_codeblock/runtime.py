@@ -216,11 +216,7 @@ class Runtime:
 
     def has_modules(self, names: tuple[str, ...]) -> bool:
         """Whether every module of `names` is loaded here (no install on the request path)."""
-        installed = self._installed
-        for name in names:
-            if name not in installed:
-                return False
-        return True
+        return self._installed.issuperset(names)
 
     async def warm(self, names: tuple[str, ...], timeout_s: float) -> bool:
         """Loads `names` (each after what it requires) before the runtime serves: installs
@@ -277,15 +273,15 @@ class Runtime:
             # Loads are the service's work, not the code's: they have their own limit and
             # the code's deadline moves by the time they took.
             loop = asyncio.get_running_loop()
-            started = loop.time()
-            load_deadline = max(deadline, started + _MODULE_LOAD_TIMEOUT_S)
+            loading = loop.time()
+            load_deadline = max(deadline, loading + _MODULE_LOAD_TIMEOUT_S)
             for name in block.modules:
                 if name not in self._installed:
                     installed = await self._install_module(name, load_deadline)
                     if installed is not None:
-                        self._load_ms = (loop.time() - started) * 1000
+                        self._load_ms = (loop.time() - loading) * 1000
                         return self._outcome(installed, block, timeout_ms)
-            took = loop.time() - started
+            took = loop.time() - loading
             self._load_ms = took * 1000
             deadline += took
         block_id = self._defined.get(block.key)
