@@ -173,7 +173,7 @@ class ModuleUsage:
     so what the traffic stopped using fades out (and one execution an hour ago does
     not keep a module warm). Pure bookkeeping, O(modules of the block) per execution."""
 
-    __slots__ = ("_count", "_half_life", "weights")
+    __slots__ = ("_count", "_half_life", "executions", "weights")
 
     def __init__(self, half_life: int = 1000) -> None:
         if half_life < 1:
@@ -181,22 +181,20 @@ class ModuleUsage:
         self._half_life = half_life
         self._count = 0
         self.weights: dict[str, float] = {}
+        self.executions = 0.0  # what the weights stand for, decayed the same way
 
     def record(self, modules: tuple[str, ...]) -> None:
         """One execution whose code block names `modules` (possibly none)."""
         self._count += 1
+        self.executions += 1.0
         weights = self.weights
         for name in modules:
             weights[name] = weights.get(name, 0.0) + 1.0
         if self._count >= self._half_life:
             self._count = 0
+            self.executions /= 2
             # A weight under one execution's is dropped: the dict stays as small as the mix.
             self.weights = {name: w / 2 for name, w in weights.items() if w >= 2.0}
-
-    @property
-    def executions(self) -> float:
-        """About how many executions the weights stand for (the same decay)."""
-        return self._half_life + self._count
 
 
 # A module is warmed only if at least this share of recent executions used it: a module

@@ -223,6 +223,7 @@ def test_module_usage_counts_each_execution_and_halves_every_half_life() -> None
     usage.record(())
     # Ten executions: the weights (lodash 9, dayjs 3) halved at the tenth.
     assert usage.weights == {"lodash": 4.5, "dayjs": 1.5}
+    assert usage.executions == 5
     for _ in range(10):
         usage.record(())
     # Weights below one are dropped when they halve again: dayjs has faded out.
