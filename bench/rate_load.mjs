@@ -2,12 +2,14 @@
 // rate (its -R, `overallRate`) against a local URL, rotating through the request
 // bodies in a JSON file. Prints one JSON line: the window's percentiles, and every
 // second's p50/p99/max (the latency-over-time plot).
-// usage: node bench/rate_load.mjs URL BODIES.json RATE CONNECTIONS SECONDS
+// usage: node bench/rate_load.mjs URL BODIES.json RATE CONNECTIONS SECONDS [DELAY_S]
+// DELAY_S: wait this long before the load starts (node's own start-up is then not in the window)
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 
-const [url, bodiesFile, rate, connections, seconds] = process.argv.slice(2);
+const [url, bodiesFile, rate, connections, seconds, delay = '0'] = process.argv.slice(2);
 const bodies = JSON.parse(readFileSync(bodiesFile, 'utf8'));
+await new Promise((resolve) => setTimeout(resolve, Number(delay) * 1000));
 const started = Date.now();
 const seconds_ = [];
 

@@ -5,7 +5,7 @@ per window, their medians over the rounds, and the RSS of each worker after the 
 
     .venv/bin/python bench/tail_latency.py [--rate 300] [--connections 20] [--seconds 20]
         [--rounds 3] [--warmup 5] [--blocks lodash,plain] [--env KEY=VALUE ...]
-        [--plot docs/tail_latency.png]
+        [--growth] [--plot docs/tail_latency.png] [--python OTHER_CHECKOUT/.venv/bin/python]
 
 --growth adds a third run: the lodash block, and from a quarter of the window on a second
 load (30 req/s) of blocks parked on a 200 ms timer, so executions wait and the pool grows
@@ -72,6 +72,7 @@ class PoolWatch(threading.Thread):
         self.last: dict[int, dict[str, object]] = {}
 
     def run(self) -> None:
+        self.started = time.monotonic()
         with httpx.Client(timeout=5) as http:
             while not self.stop.wait(0.1):
                 try:
@@ -85,7 +86,7 @@ class PoolWatch(threading.Thread):
 
 def run_block(bench: Bench, name: str, bodies: list[str], args: argparse.Namespace,
               env: dict[str, str]) -> dict[str, object]:
-    process, url = serving.start_service(2, env)
+    process, url = serving.start_service(2, env, python=args.python)
     watch = PoolWatch(url)
     try:
         load(url, bodies, args.rate, args.connections, args.warmup)
@@ -153,11 +154,14 @@ def main() -> None:
     parser.add_argument("--growth", action="store_true")
     parser.add_argument("--plot", type=Path)
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the service")
+    parser.add_argument("--python", default=sys.executable,
+                        help="the interpreter that serves: another checkout's .venv/bin/python for 'before'")
     args = parser.parse_args()
     env = dict(item.split("=", 1) for item in args.env)
     bench = Bench("tail_latency", params={"rate": args.rate, "connections": args.connections,
-                                          "seconds": args.seconds, "rounds": args.rounds, "env": env})
-    for name in args.blocks.split(","):
+                                          "seconds": args.seconds, "rounds": args.rounds, "env": env,
+                                          "python": args.python})
+    for name in filter(None, args.blocks.split(",")):
         run_block(bench, name, [body(BLOCKS[name])], args, env)
     if args.growth:
         growth(bench, args, env)
@@ -168,20 +172,20 @@ def growth(bench: Bench, args: argparse.Namespace, env: dict[str, str]) -> None:
     blocks that park on a 200 ms timer (30 req/s): runtimes park, executions wait, and
     the pool grows (policy.growth_wanted). Only the lodash requests are measured."""
     lodash = [body(BLOCKS["lodash"])]
-    process, url = serving.start_service(2, env)
+    process, url = serving.start_service(2, env, python=args.python)
     watch = PoolWatch(url)
     try:
         load(url, lodash, args.rate, args.connections, args.warmup)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
             json.dump([body(TIMER_BLOCK)], fh)
         delay = args.seconds / 4
-        parking = threading.Timer(delay, lambda: subprocess.run(
+        # Started with the measured load and told to wait: its node start-up is not the step.
+        parking = subprocess.Popen(
             ["node", str(ROOT / "bench" / "rate_load.mjs"), f"{url}/flow/codeblock", fh.name, "30", "20",
-             str(args.seconds - delay)], check=True, capture_output=True, cwd=ROOT))
+             str(args.seconds - delay), str(delay)], stdout=subprocess.DEVNULL, cwd=ROOT)
         watch.start()
-        parking.start()
         result = load(url, lodash, args.rate, args.connections, args.seconds)
-        parking.join()
+        parking.wait()
         watch.stop.set()
         watch.join()
         Path(fh.name).unlink()
