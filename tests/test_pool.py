@@ -386,7 +386,8 @@ async def test_when_no_idle_runtime_has_the_modules_acquire_takes_another_at_onc
 async def test_preloaded_modules_are_loaded_before_any_runtime_serves() -> None:
     settings = load_settings(execution_timeout_ms=2000, preload_modules="lodash,dayjs")
     pol = PoolPolicy(min_size=2, max_size=2, idle_timeout_s=300.0)
-    async with runtime_pool(runtime_factory(settings), pol, initial=2, warm_up=WarmUp(preload=settings.preload)) as pool:
+    warm = WarmUp(preload=settings.preload)
+    async with runtime_pool(runtime_factory(settings), pol, initial=2, warm_up=warm) as pool:
         assert all(rt.has_modules(("lodash", "dayjs")) for rt in pool._idle)
         executor = Executor(execution_limits(settings), pool)
         result = await executor.execute(ExecutionRequest(code_base64=b64(LODASH), input={}))
@@ -429,7 +430,7 @@ async def test_a_new_runtime_is_warmed_with_recently_used_modules_before_it_is_h
 
 
 async def test_module_load_ms_is_reported_exactly_when_the_request_loaded_a_module() -> None:
-    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
+    async with make_pool(initial=1, min_size=1, max_size=1) as (_, executor):
         loads = []
         for code in (LODASH, LODASH, "return 1", "return require('qs').stringify({a: 1})"):
             result = await executor.execute(ExecutionRequest(code_base64=b64(code), input={}))
@@ -441,7 +442,7 @@ async def test_module_load_ms_is_reported_exactly_when_the_request_loaded_a_modu
 
 async def test_a_module_load_is_not_charged_to_the_code_blocks_timeout() -> None:
     # xlsx takes hundreds of ms to load (bench/module_cost.py), far past a 20 ms timeout.
-    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
+    async with make_pool(initial=1, min_size=1, max_size=1) as (_, executor):
         result = await executor.execute(ExecutionRequest(
             code_base64=b64("const XLSX = require('xlsx'); return typeof XLSX.read"), input={}, timeout_ms=20))
         assert result.ok, result.error
@@ -471,7 +472,8 @@ async def test_require_of_a_name_the_code_does_not_show_fails_even_where_the_mod
 async def test_a_warmed_per_execution_module_keeps_no_state_between_executions() -> None:
     settings = load_settings(execution_timeout_ms=2000, preload_modules="decimal.js,dayjs")
     pol = PoolPolicy(min_size=1, max_size=1, idle_timeout_s=300.0)
-    async with runtime_pool(runtime_factory(settings), pol, initial=1, warm_up=WarmUp(preload=settings.preload)) as pool:
+    warm = WarmUp(preload=settings.preload)
+    async with runtime_pool(runtime_factory(settings), pol, initial=1, warm_up=warm) as pool:
         executor = Executor(execution_limits(settings), pool)
         changed = "const D = require('decimal.js'); D.set({ precision: 5 }); const d = require('dayjs'); " \
                   "d.prototype.leak = 1; return [D.precision, d().leak]"
