@@ -481,3 +481,34 @@ async def test_a_warmed_per_execution_module_keeps_no_state_between_executions()
         fresh = "const D = require('decimal.js'); const d = require('dayjs'); return [D.precision, d().leak ?? null]"
         assert await run(executor, fresh) == (True, [20, None])
         assert pool.stats().size == 1 and pool.stats().rebuilt_total == 0
+
+
+async def test_a_runtime_warming_up_never_delays_a_request_an_idle_warm_runtime_can_serve() -> None:
+    async with make_pool(initial=2, min_size=2, max_size=2) as (pool, _):
+        pool._warm_up = WarmUp(preload=("lodash",))
+        a, b = await pool.acquire(1), await pool.acquire(1)
+        assert await a.warm(("lodash",), 10)
+        pool.release(a)
+        events: list[str] = []
+        gate = asyncio.Event()
+        warm = Runtime.warm
+
+        async def slow_warm(runtime: Runtime, names: tuple[str, ...], timeout_s: float) -> bool:
+            events.append("warming")
+            await gate.wait()
+            events.append("warmed")
+            return await warm(runtime, names, timeout_s)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Runtime, "warm", slow_warm)
+            pool.retire(b, RetireReason.AGE)  # its replacement warms up, held at the gate
+            while "warming" not in events:
+                await asyncio.sleep(0.005)
+            got = await asyncio.wait_for(pool.acquire(1, ("lodash",)), 1)
+            events.append("acquired")
+            assert got is a
+            gate.set()
+            while pool.stats().creating:
+                await asyncio.sleep(0.005)
+        assert events == ["warming", "acquired", "warmed"]
+        pool.release(got)
