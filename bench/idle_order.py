@@ -3,7 +3,8 @@ order) against least recently used first (FIFO), in process, through the Executo
 fixed arrival rate (open loop: each request is sent at its time, whether or not earlier
 ones are done). A pool of 16 runtimes (fixed size) at 300 requests/s of a mix of the
 lodash block and a no-module block, rounds interleaved; p50/p99/max per order, how many
-runtimes served requests, and how many requests loaded lodash themselves.
+runtimes served requests, and how many requests loaded lodash themselves. Each round
+sends one second of load before its measured `--seconds`.
 
     .venv/bin/python bench/idle_order.py [--rate 300] [--seconds 5] [--rounds 3] [--size 16]
 """
@@ -75,14 +76,15 @@ async def one_round(cls: type[RuntimePool], args: argparse.Namespace) -> dict[st
         nonlocal loads
         sent = time.perf_counter()
         result = await executor.execute(ExecutionRequest(code_base64=None, code=BLOCKS[index % 2], input=INPUT))
-        latencies.append((time.perf_counter() - sent) * 1000)
+        if index >= args.rate:  # the first second fills the pool's runtimes: not measured
+            latencies.append((time.perf_counter() - sent) * 1000)
         loads += result.module_load_ms is not None
         if result.after is not None:
             await result.after()
 
     loop = asyncio.get_running_loop()
     start = loop.time() + 0.05
-    total = int(args.rate * args.seconds)
+    total = int(args.rate * (args.seconds + 1))
     tasks: list[asyncio.Task[None]] = []
     for index in range(total):
         delay = start + index / args.rate - loop.time()
