@@ -20,8 +20,12 @@ bench/module_cost.py), so:
 - LIFO: idle runtimes are handed out most recently used first. A steady load then runs
   on the smallest warm subset of the pool (warm CPU caches, modules already loaded,
   the rest idles out); FIFO would spread it over every runtime, each colder and each
-  paying the first-use loads. Measured with bench/tail_latency.py, 300 req/s, 2 workers,
-  on a shared 2-core machine: see docs/performance.md ("Tail latency at light load").
+  paying the first-use loads. With it and the module-aware choice, the lodash block at
+  300 req/s found a runtime with lodash in 99.95% of acquires (warmHits 8,155 and
+  10,964 against 4 and 4 cold picks on 2 workers, bench/tail_latency.py). FIFO against
+  LIFO (bench/idle_order.py) was not conclusive on the loaded machine of that session
+  (50 req/s, 4 runtimes: p99 202 against 10 ms; at 150 req/s both queued for seconds):
+  docs/performance.md, "Tail latency at light load".
 - warm-up off the request path: a new runtime (growth, replacement, start) loads,
   before it is published, PRELOAD_MODULES and the modules recent executions used
   (policy.ModuleUsage, policy.warm_set), most used first, within WARMUP_BUDGET_MB of V8
