@@ -235,6 +235,7 @@ class Runtime:
         required = [n for n in order if catalog.is_per_execution(n) and not n.startswith("internal:")]
         body = "".join(f"require({orjson.dumps(n).decode()});" for n in required) + "return 0"
         block = CodeBlock.wrap(body, "warm:" + ",".join(order), is_async=False, modules=order)
+        self._reset_report = None
         outcome = await self._execute(block, "{}", deadline, int(timeout_s * 1000), None)
         self._load_ms = 0.0
         if not outcome.ok or outcome.retire_reason is not None:
