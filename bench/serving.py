@@ -22,15 +22,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_service(workers: int, env: dict[str, str],
-                  log_path: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
+def start_service(workers: int, env: dict[str, str], log_path: str | None = None,
+                  python: str = sys.executable) -> tuple[subprocess.Popen[bytes], str]:
     """Starts the service with `env` on top of this environment; returns it and its URL
-    once /health answers."""
+    once /health answers. `python`: the interpreter whose flow_codeblock serves (another
+    checkout's .venv, to compare two versions in one run)."""
     port = _free_port()
     environ = {**os.environ, "LOG_LEVEL": "warning", **env}
     environ.pop("PROMETHEUS_MULTIPROC_DIR", None)  # serve makes its own for several workers
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 (lives with the process)
-    process = subprocess.Popen([sys.executable, "-m", "flow_codeblock", "serve", "--host", "127.0.0.1", "--port",
+    process = subprocess.Popen([python, "-m", "flow_codeblock", "serve", "--host", "127.0.0.1", "--port",
                                 str(port), "--workers", str(workers)], env=environ, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

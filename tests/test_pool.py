@@ -13,10 +13,11 @@ import pytest
 from prometheus_client import REGISTRY
 
 from flow_codeblock.config import load_settings
-from flow_codeblock.errors import ErrorType, ExecutionFailure
+from flow_codeblock.errors import ErrorType, ExecutionFailure, RetireReason
 from flow_codeblock.executor import ExecutionRequest, Executor
 from flow_codeblock.policy import PoolPolicy
-from flow_codeblock.pool import RuntimePool
+from flow_codeblock.pool import RuntimePool, WarmUp
+from flow_codeblock.runtime import Runtime
 from flow_codeblock.service import execution_limits
 from flow_codeblock.testing import runtime_factory, runtime_pool
 
@@ -344,3 +345,170 @@ async def test_a_closing_pool_answers_service_unavailable() -> None:
         assert refused.value.error.type is ErrorType.SERVICE_UNAVAILABLE
         assert refused.value.error.type.http_status == 503 and refused.value.retry_after
         await closing
+
+
+# -- module-aware acquire and warm-up (issue #24) ------------------------------------
+
+LODASH = "const _ = require('lodash'); return _.sum([1, 2]);"
+
+
+async def test_acquire_prefers_the_most_recently_used_idle_runtime_that_has_the_modules() -> None:
+    async with make_pool(initial=3, min_size=3, max_size=3) as (pool, _):
+        a, b, c = [await pool.acquire(1) for _ in range(3)]
+        assert await a.warm(("lodash",), 10) and await c.warm(("lodash",), 10)
+        for runtime in (c, a, b):  # b is the most recently used; of those with lodash, a
+            pool.release(runtime)
+        assert await pool.acquire(1, ("lodash",)) is a
+        assert await pool.acquire(1, ("lodash",)) is c
+        assert (pool.warm_hits, pool.cold_picks) == (2, 0)
+
+
+async def test_without_modules_acquire_takes_the_most_recently_used_idle_runtime() -> None:
+    async with make_pool(initial=2, min_size=2, max_size=2) as (pool, _):
+        a, b = await pool.acquire(1), await pool.acquire(1)
+        assert await a.warm(("lodash",), 10)
+        pool.release(a)
+        pool.release(b)
+        assert await pool.acquire(1) is b  # LIFO, whatever a has loaded
+        assert (pool.warm_hits, pool.cold_picks) == (0, 0)
+
+
+async def test_when_no_idle_runtime_has_the_modules_acquire_takes_another_at_once() -> None:
+    async with make_pool(initial=2, min_size=2, max_size=2) as (pool, _):
+        a, b = await pool.acquire(1), await pool.acquire(1)
+        assert await a.warm(("lodash",), 10)  # a has lodash but stays busy
+        pool.release(b)
+        got = await asyncio.wait_for(pool.acquire(1, ("lodash",)), 0.5)  # no wait for a
+        assert got is b and not b.has_modules(("lodash",))
+        assert (pool.warm_hits, pool.cold_picks, pool.stats().waiting) == (0, 1, 0)
+
+
+async def test_preloaded_modules_are_loaded_before_any_runtime_serves() -> None:
+    settings = load_settings(execution_timeout_ms=2000, preload_modules="lodash,dayjs")
+    pol = PoolPolicy(min_size=2, max_size=2, idle_timeout_s=300.0)
+    warm = WarmUp(preload=settings.preload)
+    async with runtime_pool(runtime_factory(settings), pol, initial=2, warm_up=warm) as pool:
+        assert all(rt.has_modules(("lodash", "dayjs")) for rt in pool._idle)
+        executor = Executor(execution_limits(settings), pool)
+        result = await executor.execute(ExecutionRequest(code_base64=b64(LODASH), input={}))
+        assert result.ok and result.result_json == "3"
+        assert result.module_load_ms is None  # nothing loaded on the request
+        assert result.after is not None
+        await result.after()
+
+
+async def test_a_new_runtime_is_warmed_with_recently_used_modules_before_it_is_handed_out() -> None:
+    """The order of events: every runtime the pool publishes already has the modules."""
+    async with make_pool(initial=1, min_size=1, max_size=2) as (pool, executor):
+        pool._warm_up = WarmUp(budget_bytes=64 * 1024 * 1024, estimate=lambda name: 1)
+        for _ in range(3):
+            assert await run(executor, LODASH) == (True, 3)
+        assert pool.warm_modules() == ("lodash",)
+        events: list[tuple[str, int, bool]] = []
+        publish, warm = pool._publish, Runtime.warm
+
+        def published(runtime: Runtime) -> None:
+            events.append(("published", runtime.id, runtime.has_modules(("lodash",))))
+            publish(runtime)
+
+        async def warming(runtime: Runtime, names: tuple[str, ...], timeout_s: float) -> bool:
+            events.append(("warm", runtime.id, runtime.has_modules(names)))
+            return await warm(runtime, names, timeout_s)
+
+        pool._publish = published  # type: ignore[method-assign]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Runtime, "warm", warming)
+            (old,) = pool._idle
+            pool.retire(old, RetireReason.AGE)
+            while pool.stats().idle == 0:
+                await asyncio.sleep(0.01)
+        (new,) = pool._idle
+        assert events == [("warm", new.id, False), ("published", new.id, True)]
+        assert pool.module_costs["lodash"] > 0  # measured on its first warm-up
+        ok, value = await run(executor, LODASH)
+        assert (ok, value) == (True, 3)
+
+
+async def test_module_load_ms_is_reported_exactly_when_the_request_loaded_a_module() -> None:
+    async with make_pool(initial=1, min_size=1, max_size=1) as (_, executor):
+        loads = []
+        for code in (LODASH, LODASH, "return 1", "return require('qs').stringify({a: 1})"):
+            result = await executor.execute(ExecutionRequest(code_base64=b64(code), input={}))
+            assert result.ok and result.after is not None
+            await result.after()
+            loads.append(result.module_load_ms is not None)
+        assert loads == [True, False, False, True]
+
+
+async def test_a_module_load_is_not_charged_to_the_code_blocks_timeout() -> None:
+    # xlsx takes hundreds of ms to load (bench/module_cost.py), far past a 20 ms timeout.
+    async with make_pool(initial=1, min_size=1, max_size=1) as (_, executor):
+        result = await executor.execute(ExecutionRequest(
+            code_base64=b64("const XLSX = require('xlsx'); return typeof XLSX.read"), input={}, timeout_ms=20))
+        assert result.ok, result.error
+        assert result.result_json == '"function"'
+        assert result.module_load_ms is not None and result.module_load_ms > result.execution_ms
+        assert result.after is not None
+        await result.after()
+
+
+async def test_require_of_a_name_the_code_does_not_show_fails_even_where_the_module_is_loaded() -> None:
+    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
+        dynamic = "const name = ['lo', 'dash'].join(''); return typeof require(name);"
+        first = await run(executor, dynamic)
+        assert await run(executor, LODASH) == (True, 3)  # the one runtime now has lodash
+        (runtime,) = pool._idle
+        assert runtime.has_modules(("lodash",))
+        again = await run(executor, dynamic)
+        assert first == again == (False, "RuntimeError")
+        result = await executor.execute(ExecutionRequest(code_base64=b64(dynamic), input={}))
+        assert result.error is not None and "was not prepared for this code block" in result.error.message
+        assert result.after is not None
+        await result.after()
+        # Named statically somewhere in the block, a computed require of it works.
+        assert await run(executor, "require('lodash'); const n = 'lodash'; return require(n).sum([2]);") == (True, 2)
+
+
+async def test_a_warmed_per_execution_module_keeps_no_state_between_executions() -> None:
+    settings = load_settings(execution_timeout_ms=2000, preload_modules="decimal.js,dayjs")
+    pol = PoolPolicy(min_size=1, max_size=1, idle_timeout_s=300.0)
+    warm = WarmUp(preload=settings.preload)
+    async with runtime_pool(runtime_factory(settings), pol, initial=1, warm_up=warm) as pool:
+        executor = Executor(execution_limits(settings), pool)
+        changed = "const D = require('decimal.js'); D.set({ precision: 5 }); const d = require('dayjs'); " \
+                  "d.prototype.leak = 1; return [D.precision, d().leak]"
+        assert await run(executor, changed) == (True, [5, 1])
+        fresh = "const D = require('decimal.js'); const d = require('dayjs'); return [D.precision, d().leak ?? null]"
+        assert await run(executor, fresh) == (True, [20, None])
+        assert pool.stats().size == 1 and pool.stats().rebuilt_total == 0
+
+
+async def test_a_runtime_warming_up_never_delays_a_request_an_idle_warm_runtime_can_serve() -> None:
+    async with make_pool(initial=2, min_size=2, max_size=2) as (pool, _):
+        pool._warm_up = WarmUp(preload=("lodash",))
+        a, b = await pool.acquire(1), await pool.acquire(1)
+        assert await a.warm(("lodash",), 10)
+        pool.release(a)
+        events: list[str] = []
+        gate = asyncio.Event()
+        warm = Runtime.warm
+
+        async def slow_warm(runtime: Runtime, names: tuple[str, ...], timeout_s: float) -> bool:
+            events.append("warming")
+            await gate.wait()
+            events.append("warmed")
+            return await warm(runtime, names, timeout_s)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Runtime, "warm", slow_warm)
+            pool.retire(b, RetireReason.AGE)  # its replacement warms up, held at the gate
+            while "warming" not in events:
+                await asyncio.sleep(0.005)
+            got = await asyncio.wait_for(pool.acquire(1, ("lodash",)), 1)
+            events.append("acquired")
+            assert got is a
+            gate.set()
+            while pool.stats().creating:
+                await asyncio.sleep(0.005)
+        assert events == ["warming", "acquired", "warmed"]
+        pool.release(got)

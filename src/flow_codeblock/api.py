@@ -103,7 +103,7 @@ def render_result(result: ExecutionResult, total_ms: float, clock: Clock) -> tup
         body = {"success": False, "error": error.to_dict()}
         status = error.type.http_status
     body["executionId"] = result.execution_id
-    body["timing"] = timing(result.execution_ms, total_ms)
+    body["timing"] = timing(result.execution_ms, total_ms, result.module_load_ms)
     envelope(clock, body)
     if result.logs is not None:
         body["logs"] = result.logs
@@ -281,10 +281,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "averageExecutionTime": round(stats.execution_ms_total / stats.total, 3) if stats.total else None,
                 "byErrorType": stats.by_error_type,
             },
-            "pool": pool_info(),
+            "pool": {**pool_info(), **warm_info()},
             "memory": {"rss": rss_bytes()},
         }
         return JSONBytes(orjson.dumps(body))
+
+    def warm_info() -> dict[str, Any]:
+        """Module-aware acquires and warm-up (pool.py): how often a runtime with the block's
+        modules was free, what a runtime built now would load, and the heap measured per module."""
+        pool = sandbox.service.pool
+        return {"warmHits": pool.warm_hits, "coldPicks": pool.cold_picks, "warmModules": list(pool.warm_modules()),
+                "moduleHeapBytes": dict(pool.module_costs)}
 
     async def prometheus(request: Request) -> Response:
         return Response(metrics.render(), media_type=metrics.CONTENT_TYPE_LATEST)

@@ -90,6 +90,7 @@ class RunCall:
     entropy: str  # hex, keys the JS CSPRNG
     heap_used: int
     heap_total: int
+    modules: str  # with claim_length > 0: the lazy modules the block names, comma-separated (modules.js)
     input_json: str
 
 

@@ -45,6 +45,11 @@ class ModuleCatalog:
     def names(self) -> list[str]:
         return sorted(self.files)
 
+    @property
+    def requirable(self) -> list[str]:
+        """The names a code block may require of these (not the internal ones)."""
+        return [name for name in self.names if not name.startswith("internal:")]
+
     def resolve(self, specifier: str) -> str | None:
         """The installable module behind `specifier`, or None (built-in or unknown)."""
         name = specifier.removeprefix("node:")

@@ -31,6 +31,12 @@ class CodeBlock:
     stray_brace: tuple[int, int] | None = None  # see analysis.CodeFacts
     modules: tuple[str, ...] = ()  # npm modules to install before it runs
 
+    @property
+    def module_list(self) -> str:
+        """`modules` as the run call carries them: the only host-installed modules the
+        block's require gives (js/lib/internal/modules.js), whatever its runtime has loaded."""
+        return ",".join(self.modules)
+
     @classmethod
     def wrap(
         cls, code: str, key: str, *, is_async: bool, stray_brace: tuple[int, int] | None = None,

@@ -86,6 +86,15 @@ class Settings(BaseModel):
     runtime_max_executions: int = Field(10_000, ge=1)
     runtime_max_heap_growth_mb: int = Field(64, ge=1)
     runtime_max_error_rate: float = Field(0.5, gt=0, le=1)
+    # Warm-up (pool.py, issue #24): what a new runtime loads before it serves, so that no
+    # request pays for a first `require`. PRELOAD_MODULES always; then the modules recent
+    # executions used, most used first, within WARMUP_BUDGET_MB of V8 heap per runtime
+    # (default: lodash, dayjs, date-fns, crypto and more fit; xlsx and pinyin do not,
+    # docs/performance.md "Tail latency at light load").
+    preload_modules: str = Field("", description="comma-separated modules every runtime loads before it serves, "
+                                                 "e.g. lodash,dayjs")
+    warmup_budget_mb: int = Field(16, ge=0, le=4096, description="V8 heap MB per runtime for the modules recent "
+                                                                "executions used; 0: PRELOAD_MODULES only")
     max_concurrent_executions: int = Field(200, ge=1, le=100_000, description="executions waiting for a runtime")
     acquire_timeout_ms: int = Field(5000, ge=1, le=600_000)
     reset_timeout_ms: int = Field(1000, ge=10, le=60_000)
@@ -166,6 +175,17 @@ class Settings(BaseModel):
             except (ZoneInfoNotFoundError, ValueError):
                 raise ValueError(f"unknown time zone {value!r} (an IANA name such as Asia/Shanghai)") from None
         return value
+
+    @field_validator("preload_modules")
+    @classmethod
+    def _preload_modules(cls, value: str) -> str:
+        preload_names(value)  # raises ValueError naming the bad entry
+        return value
+
+    @property
+    def preload(self) -> tuple[str, ...]:
+        """PRELOAD_MODULES as installable module names, each after what it requires."""
+        return preload_names(self.preload_modules)
 
     @field_validator("fetch_allow_hosts", "fetch_deny_hosts")
     @classmethod
@@ -255,6 +275,26 @@ def _validated(values: dict[str, Any]) -> Settings:
             name = str(err["loc"][0]).upper() if err["loc"] else "SETTINGS"
             problems.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
         raise ConfigError("invalid configuration: " + "; ".join(problems)) from None
+
+
+def preload_names(text: str) -> tuple[str, ...]:
+    """The modules of a PRELOAD_MODULES value (comma-separated names as code blocks require
+    them: lodash, dayjs/plugin/utc, crypto), resolved and in install order. ValueError for
+    a name that is not a module the host installs."""
+    entries = [entry.strip() for entry in text.split(",") if entry.strip()]
+    if not entries:
+        return ()
+    from .bundles import module_catalog  # the built bundles: read only when modules are named
+
+    catalog = module_catalog()
+    names = []
+    for entry in entries:
+        name = catalog.resolve(entry)
+        if name is None or name.startswith("internal:"):
+            raise ValueError(f"{entry!r} is not a module to preload: name one of {', '.join(catalog.requirable)} "
+                             "(the core modules not listed, such as util or events, are in every runtime already)")
+        names.append(name)
+    return catalog.install_order(tuple(dict.fromkeys(names)))
 
 
 def memory_budget_mb() -> int:

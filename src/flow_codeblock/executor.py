@@ -77,6 +77,9 @@ class ExecutionResult:
     # Work to run after the response is sent (reset and release of the runtime).
     after: Callable[[], Awaitable[None]] | None = None
     retry_after: float | None = None
+    # ms this execution spent loading modules its runtime did not have (not in
+    # execution_ms); None when it loaded none.
+    module_load_ms: float | None = None
 
 
 @dataclass
@@ -129,7 +132,7 @@ class Executor:
         loop = asyncio.get_running_loop()
         queued = time.perf_counter()
         try:
-            runtime = await self._pool.acquire(self._limits.acquire_timeout_ms / 1000)
+            runtime = await self._pool.acquire(self._limits.acquire_timeout_ms / 1000, block.modules)
         except ExecutionFailure as failure:
             return _failed(execution_id, failure)
         finally:
@@ -151,6 +154,7 @@ class Executor:
             logs=logs,
             execution_ms=outcome.execution_ms,
             after=functools.partial(self._finish, runtime, outcome.retire_reason),
+            module_load_ms=outcome.module_load_ms,
         )
 
     # -- validation -------------------------------------------------------------------

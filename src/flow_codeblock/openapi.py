@@ -22,6 +22,9 @@ _TIMING = {
         "totalTime": {"type": "integer", "minimum": 0, "description": "ms, whole"},
         "executionTimeUs": {"type": "integer", "minimum": 0, "description": "microseconds"},
         "totalTimeUs": {"type": "integer", "minimum": 0, "description": "microseconds"},
+        "moduleLoadMs": {"type": "number", "minimum": 0,
+                         "description": "ms this request spent loading modules its runtime had not loaded yet "
+                                        "(within totalTime, not executionTime); absent when it loaded none"},
     },
 }
 _LOG = {

@@ -15,7 +15,10 @@ from typing import NamedTuple
 
 from .errors import RetireReason
 
-__all__ = ["Plan", "PoolPolicy", "RuntimeHealth", "grow_batch", "growth_wanted", "next_interval", "plan"]
+__all__ = [
+    "ModuleUsage", "Plan", "PoolPolicy", "RuntimeHealth", "grow_batch", "growth_wanted", "next_interval", "plan",
+    "warm_set",
+]
 
 
 class RuntimeHealth(NamedTuple):
@@ -162,3 +165,58 @@ def next_interval(base_s: float, in_use: int, size: int) -> float:
     if utilisation >= 0.5:
         return base_s * 2
     return base_s
+
+
+class ModuleUsage:
+    """Which modules recent executions used, weighted by use: every execution adds 1 to
+    each module its code block names; every `half_life` executions all weights halve,
+    so what the traffic stopped using fades out (and one execution an hour ago does
+    not keep a module warm). Pure bookkeeping, O(modules of the block) per execution."""
+
+    __slots__ = ("_count", "_half_life", "executions", "weights")
+
+    def __init__(self, half_life: int = 1000) -> None:
+        if half_life < 1:
+            raise ValueError(f"half_life must be at least 1, got {half_life}")
+        self._half_life = half_life
+        self._count = 0
+        self.weights: dict[str, float] = {}
+        self.executions = 0.0  # what the weights stand for, decayed the same way
+
+    def record(self, modules: tuple[str, ...]) -> None:
+        """One execution whose code block names `modules` (possibly none)."""
+        self._count += 1
+        self.executions += 1.0
+        weights = self.weights
+        for name in modules:
+            weights[name] = weights.get(name, 0.0) + 1.0
+        if self._count >= self._half_life:
+            self._count = 0
+            self.executions /= 2
+            # A weight under one execution's is dropped: the dict stays as small as the mix.
+            self.weights = {name: w / 2 for name, w in weights.items() if w >= 2.0}
+
+
+# A module is warmed only if at least this share of recent executions used it: a module
+# used once in a thousand executions costs every new runtime its memory for nothing.
+MIN_WARM_SHARE = 0.01
+
+
+def warm_set(weights: dict[str, float], costs: dict[str, int], *, budget_bytes: int, executions: float,
+             preload: tuple[str, ...] = (), min_share: float = MIN_WARM_SHARE) -> tuple[str, ...]:
+    """The modules a new runtime loads before it serves: `preload` (the operator's, always,
+    outside the budget), then the most used modules of `weights` first while their heap
+    `costs` (bytes; a module without one is skipped until measured, see pool.py) fit
+    in `budget_bytes`. Modules used by less than `min_share` of `executions` are left out."""
+    chosen = list(dict.fromkeys(preload))
+    left = budget_bytes
+    floor = executions * min_share
+    for name, weight in sorted(weights.items(), key=lambda item: (-item[1], item[0])):
+        if name in chosen or weight < floor:
+            continue
+        cost = costs.get(name)
+        if cost is None or cost > left:
+            continue
+        chosen.append(name)
+        left -= cost
+    return tuple(chosen)

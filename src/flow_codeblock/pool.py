@@ -10,6 +10,30 @@ time a check can delay a request.
 Executions wait in arrival order. A runtime that must not be reused is retired:
 taken out of service at once and replaced off the loop, so no request ever gets
 it and the pool returns to its size.
+
+Which idle runtime an execution gets (issue #24). The first `require` of a module in a
+runtime runs on the request that needs it (lodash 30-47 ms, xlsx ~300 ms,
+bench/module_cost.py), so:
+- module-aware: `acquire(modules=...)` takes the most recently used idle runtime that
+  has every module the code block names loaded; only when none has them does it take
+  the most recently used idle one anyway (it never waits for a warm one to free up).
+- LIFO: idle runtimes are handed out most recently used first. A steady load then runs
+  on the smallest warm subset of the pool (warm CPU caches, modules already loaded,
+  the rest idles out); FIFO would spread it over every runtime, each colder and each
+  paying the first-use loads. With it and the module-aware choice, the lodash block at
+  300 req/s found a runtime with lodash in 99.95% of acquires (warmHits 8,155 and
+  10,964 against 4 and 4 cold picks on 2 workers, bench/tail_latency.py). FIFO against
+  LIFO (bench/idle_order.py) was not conclusive on the loaded machine of that session
+  (50 req/s, 4 runtimes: p99 202 against 10 ms; at 150 req/s both queued for seconds):
+  docs/performance.md, "Tail latency at light load".
+- warm-up off the request path: a new runtime (growth, replacement, start) loads,
+  before it is published, PRELOAD_MODULES and the modules recent executions used
+  (policy.ModuleUsage, policy.warm_set), most used first, within WARMUP_BUDGET_MB of V8
+  heap per runtime (each module's heap is measured the first time it is warmed, until
+  then estimated from its bundle's size). Runtimes are built and warmed in threads and
+  on their isolates' own threads; the event loop only posts work. A request waits for a
+  warming runtime only when no other runtime is free (it is counted in the pool's size
+  but not idle), and never has it handed over cold.
 """
 
 from __future__ import annotations
@@ -26,10 +50,10 @@ from typing import Any
 
 from . import metrics
 from .errors import ErrorType, ExecutionFailure, RetireReason
-from .policy import Plan, PoolPolicy, RuntimeHealth, growth_wanted, next_interval, plan
+from .policy import ModuleUsage, Plan, PoolPolicy, RuntimeHealth, growth_wanted, next_interval, plan, warm_set
 from .runtime import Runtime
 
-__all__ = ["PoolStats", "RuntimePool"]
+__all__ = ["PoolStats", "RuntimePool", "WarmUp"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +63,21 @@ log = logging.getLogger(__name__)
 _HEAP_SAMPLE_PER_CHECK = 2
 # How long an execution waits for a runtime before the pool grows on demand.
 _GROW_AFTER_WAIT_S = 0.005
+
+
+def _no_estimate(name: str) -> int:
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class WarmUp:
+    """What a new runtime loads before it serves (the module docstring)."""
+
+    preload: tuple[str, ...] = ()  # PRELOAD_MODULES, resolved: always loaded
+    budget_bytes: int = 0  # V8 heap per runtime for the modules of recent executions; 0: preload only
+    # A module's heap before it was ever measured (service.py: from its bundle's size).
+    estimate: Callable[[str], int] = _no_estimate
+    timeout_s: float = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +104,15 @@ class RuntimePool:
         max_waiting: int,
         check_interval_s: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
+        warm_up: WarmUp | None = None,
     ) -> None:
         self._factory = factory
+        self._warm_up = warm_up if warm_up is not None else WarmUp()
+        self.usage = ModuleUsage()
+        self.module_costs: dict[str, int] = {}  # heap bytes per module, measured when first warmed
+        # Module-aware acquires: served by a runtime that had the modules / had to fall back.
+        self.warm_hits = 0
+        self.cold_picks = 0
         self.policy = policy
         self._initial = min(max(initial, policy.min_size), policy.max_size)
         self._max_waiting = max_waiting
@@ -95,7 +141,7 @@ class RuntimePool:
     async def start(self, *, health_checks: bool = True) -> None:
         """Creates the initial runtimes (in threads) and starts the health checker."""
         started = time.perf_counter()
-        runtimes = await asyncio.gather(*(asyncio.to_thread(self._factory) for _ in range(self._initial)))
+        runtimes = await asyncio.gather(*(self._build() for _ in range(self._initial)))
         for runtime in runtimes:
             runtime.on_parked = self._grow_on_demand
             self._all[runtime.id] = runtime
@@ -136,14 +182,16 @@ class RuntimePool:
 
     # -- leasing ----------------------------------------------------------------------
 
-    async def acquire(self, timeout: float) -> Runtime:
-        """A runtime for one execution. ConcurrencyError (429) when none frees up in
-        `timeout` or too many executions already wait."""
+    async def acquire(self, timeout: float, modules: tuple[str, ...] = ()) -> Runtime:
+        """A runtime for one execution whose code block names `modules`: preferably an
+        idle one that has them loaded (module docstring). ConcurrencyError (429) when
+        none frees up in `timeout` or too many executions already wait."""
         if self._closing:
             raise ExecutionFailure.of(ErrorType.SERVICE_UNAVAILABLE, "the service is shutting down; retry on another "
                                       "replica", retry_after=1.0)
+        self.usage.record(modules)
         if self._idle and not self._waiters:
-            runtime = self._idle.pop()  # most recently used: the rest can idle out
+            runtime = self._take_idle(modules) if modules else self._idle.pop()  # most recently used first
             self._in_use.add(runtime)
             metrics.pool_in_use.set(len(self._in_use))
             return runtime
@@ -171,6 +219,53 @@ class RuntimePool:
             expiry.cancel()
             grow_timer.cancel()
             metrics.pool_waiting.set(len(self._waiters))
+
+    def _take_idle(self, modules: tuple[str, ...]) -> Runtime:
+        """The most recently used idle runtime that has `modules`, else the most recently
+        used one (it loads them on the request: never wait for a warm one)."""
+        idle = self._idle
+        for index in range(len(idle) - 1, -1, -1):
+            runtime = idle[index]
+            if runtime.has_modules(modules):
+                del idle[index]
+                self.warm_hits += 1
+                return runtime
+        self.cold_picks += 1
+        return idle.pop()
+
+    def warm_modules(self) -> tuple[str, ...]:
+        """What a runtime built now loads before it serves."""
+        costs = {name: self.module_costs.get(name, self._warm_up.estimate(name)) for name in self.usage.weights}
+        return warm_set(self.usage.weights, costs, budget_bytes=self._warm_up.budget_bytes,
+                        executions=self.usage.executions, preload=self._warm_up.preload)
+
+    async def _build(self) -> Runtime:
+        """A new runtime, warmed (module docstring): created in a thread, its modules loaded
+        on its isolate's thread, each new module's heap measured in a thread. A runtime
+        whose warm-up fails is closed and replaced by a cold one."""
+        runtime = await asyncio.to_thread(self._factory)
+        names = self.warm_modules()
+        if not names:
+            return runtime
+        started = time.perf_counter()
+        measured = True  # heap_used is current (Runtime.create measures it)
+        for name in names:
+            if runtime.has_modules((name,)):
+                continue
+            learn = name not in self.module_costs
+            if learn and not measured:
+                await asyncio.to_thread(runtime.measure_heap, self._clock())
+            before = runtime.heap_used or 0
+            if not await runtime.warm((name,), self._warm_up.timeout_s):
+                self._spawn(asyncio.to_thread(runtime.close))
+                return await asyncio.to_thread(self._factory)
+            measured = learn
+            if learn:
+                await asyncio.to_thread(runtime.measure_heap, self._clock())
+                self.module_costs[name] = max((runtime.heap_used or 0) - before, 0)
+        log.debug("runtime warmed", extra={"runtime": runtime.id, "js_modules": list(names),
+                                           "ms": round((time.perf_counter() - started) * 1000, 1)})
+        return runtime
 
     def release(self, runtime: Runtime) -> None:
         """Returns a clean runtime after an execution."""
@@ -383,10 +478,10 @@ class RuntimePool:
             self._spawn(asyncio.to_thread(replacing.close))
         try:
             if replacing is None:
-                runtime = await asyncio.to_thread(self._factory)
+                runtime = await self._build()
             else:
                 async with self._replacing:
-                    runtime = await asyncio.to_thread(self._factory)
+                    runtime = await self._build()
         except Exception:
             log.exception("runtime creation failed")
             return

@@ -44,6 +44,10 @@ _MEMORY_POLL_S: Final = 0.05
 # treating the isolate as stuck.
 _TERMINATION_GRACE_S: Final = 0.5
 _MAX_DEFINED_BLOCKS: Final = 256
+# The longest a request may spend installing the modules its code block names, on top
+# of its own timeout (which starts once they are loaded): the bundles are ours, so a
+# load that takes longer is a fault of the service, not of the code.
+_MODULE_LOAD_TIMEOUT_S: Final = 30.0
 _ids = itertools.count(1)
 log = logging.getLogger(__name__)
 
@@ -112,8 +116,11 @@ class Outcome:
     result_json: str | None = None
     error: CodeBlockError | None = None
     logs: list[dict[str, str]] = field(default_factory=list)
-    execution_ms: float = 0.0
+    execution_ms: float = 0.0  # the code's own time: module loads excluded (module_load_ms)
     retire_reason: RetireReason | None = None  # set when the runtime must not be reused
+    # Time this execution spent installing modules the runtime did not have yet; None when
+    # it installed none (its runtime had them: warm-up or an earlier execution).
+    module_load_ms: float | None = None
 
 
 class Runtime:
@@ -128,7 +135,8 @@ class Runtime:
         self._dispatch = isolate.keep(bridge.DISPATCH)
         self._options = options
         self._defined: dict[str, int] = {}
-        self._installed: set[str] = set()  # npm modules defined in this runtime
+        self._installed: set[str] = set()  # npm modules defined in this runtime (see `modules`)
+        self._load_ms = 0.0  # module installs of the execution in progress
         self._next_block_id = itertools.count(1)
         self._wake: asyncio.Event | None = None  # set by JS's notification
         self._reset_report: bridge.Report | None = None  # the reset done by the call that took an async result
@@ -200,6 +208,42 @@ class Runtime:
         self.heap_measured_at = now
         self.heap_measured_executions = self.execution_count
 
+    @property
+    def modules(self) -> frozenset[str]:
+        """The host-installed modules this runtime has loaded (the pool's module-aware
+        acquire reads it through `has_modules`)."""
+        return frozenset(self._installed)
+
+    def has_modules(self, names: tuple[str, ...]) -> bool:
+        """Whether every module of `names` is loaded here (no install on the request path)."""
+        return self._installed.issuperset(names)
+
+    async def warm(self, names: tuple[str, ...], timeout_s: float) -> bool:
+        """Loads `names` (each after what it requires) before the runtime serves: installs
+        each bundle, which evaluates and hardens a shared module (modules.js defineModule),
+        then runs one internal block that requires the per-execution ones, so their
+        factories are compiled, and resets the runtime as after any execution: their
+        instances were that block's own and are gone. Not counted as an execution.
+        Returns False when the runtime must not be used (a step failed or the reset
+        found it dirty): the caller discards it."""
+        catalog = self._options.modules
+        order = tuple(n for n in catalog.install_order(names) if n not in self._installed)
+        if not order:
+            return True
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        required = [n for n in order if catalog.is_per_execution(n) and not n.startswith("internal:")]
+        body = "".join(f"require({orjson.dumps(n).decode()});" for n in required) + "return 0"
+        block = CodeBlock.wrap(body, "warm:" + ",".join(order), is_async=False, modules=order)
+        self._reset_report = None
+        outcome = await self._execute(block, "{}", deadline, int(timeout_s * 1000), None)
+        self._load_ms = 0.0
+        if not outcome.ok or outcome.retire_reason is not None:
+            log.error("module warm-up failed", extra={"runtime": self.id, "js_modules": list(order),
+                                                      "error": str(outcome.error)})
+            return False
+        return await self.reset(max(deadline - loop.time(), 0.1)) is None
+
     # -- execution --------------------------------------------------------------------
 
     async def execute(
@@ -211,8 +255,12 @@ class Runtime:
         self._reset_report = None
         self.execution_count += 1
         self.last_used_at = time.monotonic()
+        self._load_ms = 0.0
         outcome = await self._execute(block, input_json, deadline, timeout_ms, host)
-        outcome.execution_ms = (time.perf_counter() - started) * 1000
+        loaded_ms, self._load_ms = self._load_ms, 0.0
+        outcome.execution_ms = (time.perf_counter() - started) * 1000 - loaded_ms
+        if loaded_ms:
+            outcome.module_load_ms = loaded_ms
         if not outcome.ok:
             self.error_count += 1
             if outcome.error is not None and outcome.error.type is ErrorType.TIMEOUT:
@@ -222,11 +270,21 @@ class Runtime:
     async def _execute(
         self, block: CodeBlock, input_json: str, deadline: float, timeout_ms: int, host: HostServices | None
     ) -> Outcome:
-        for name in block.modules:
-            if name not in self._installed:
-                installed = await self._install_module(name, deadline)
-                if installed is not None:
-                    return self._outcome(installed, block, timeout_ms)
+        if not self.has_modules(block.modules):
+            # Loads are the service's work, not the code's: they have their own limit and
+            # the code's deadline moves by the time they took.
+            loop = asyncio.get_running_loop()
+            loading = loop.time()
+            load_deadline = max(deadline, loading + _MODULE_LOAD_TIMEOUT_S)
+            for name in block.modules:
+                if name not in self._installed:
+                    installed = await self._install_module(name, load_deadline)
+                    if installed is not None:
+                        self._load_ms = (loop.time() - loading) * 1000
+                        return self._outcome(installed, block, timeout_ms)
+            took = loop.time() - loading
+            self._load_ms = took * 1000
+            deadline += took
         block_id = self._defined.get(block.key)
         claim_length = 0
         nonce = "-"
@@ -243,7 +301,8 @@ class Runtime:
             started = await self._call_until(bridge.encode_run(bridge.RunCall(
                 token=self._token, ack=self._isolate.notify_ack(), id=block_id, claim_length=claim_length,
                 nonce=nonce, entropy=random_bytes(32).hex(),  # keys the JS CSPRNG (js/lib/internal/random.js)
-                heap_used=self.heap_used or 0, heap_total=self.heap_total or 0, input_json=input_json,
+                heap_used=self.heap_used or 0, heap_total=self.heap_total or 0,
+                modules=block.module_list if claim_length else "", input_json=input_json,
             )), deadline)
             if started.kind is not ResultKind.VALUE:
                 return self._outcome(started, block, timeout_ms)

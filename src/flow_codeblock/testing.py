@@ -19,7 +19,7 @@ from .bundles import load_bootstrap
 from .config import Settings, load_settings
 from .engine import init_engine
 from .policy import PoolPolicy
-from .pool import RuntimePool
+from .pool import RuntimePool, WarmUp
 from .runtime import RuntimeFactory
 from .service import runtime_options, v8_flags
 
@@ -50,11 +50,11 @@ def runtime_factory(settings: Settings | None = None, loop: asyncio.AbstractEven
 @asynccontextmanager
 async def runtime_pool(factory: RuntimeFactory, policy: PoolPolicy, *, initial: int, max_waiting: int = 1000,
                        check_interval_s: float = 30.0, health_checks: bool = False,
-                       drain_timeout_s: float = 5.0) -> AsyncIterator[RuntimePool]:
+                       drain_timeout_s: float = 5.0, warm_up: WarmUp | None = None) -> AsyncIterator[RuntimePool]:
     """A started pool of `factory`'s runtimes, closed when the block ends. Health checks
     are off unless asked for: benchmarks and tests call pool.check() when they mean to."""
     pool = RuntimePool(factory, policy=policy, initial=initial, max_waiting=max_waiting,
-                       check_interval_s=check_interval_s)
+                       check_interval_s=check_interval_s, warm_up=warm_up)
     await pool.start(health_checks=health_checks)
     try:
         yield pool

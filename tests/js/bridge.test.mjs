@@ -15,7 +15,7 @@ const table = JSON.parse(readFileSync(new URL('../../src/flow_codeblock/bridge_c
 
 const RUN = {
   token: 'ab'.repeat(16), ack: 1, id: 7, claimLength: 123, nonce: 'cd'.repeat(16), entropy: 'ef'.repeat(32),
-  heapUsed: 4000000, heapTotal: 8000000, inputJson: '{"text": "a\\u0000b", "emoji": "😀"}',
+  heapUsed: 4000000, heapTotal: 8000000, modules: 'lodash,dayjs', inputJson: '{"text": "a\\u0000b", "emoji": "😀"}',
 };
 
 // decodeCall's record has a null prototype; compare it as a plain object.
@@ -32,7 +32,7 @@ test('a call round trips', () => {
 
 test('the wire format is the one the host writes', () => {
   assert.equal(encodeReset({ token: 'tok', ack: 1 }), 'reset\0tok\u00001');
-  assert.equal(encodeRun(RUN), ['run', RUN.token, '1', '7', '123', RUN.nonce, RUN.entropy, '4000000', '8000000',
+  assert.equal(encodeRun(RUN), ['run', RUN.token, '1', '7', '123', RUN.nonce, RUN.entropy, '4000000', '8000000', 'lodash,dayjs',
     RUN.inputJson].join('\0'));
 });
 
@@ -51,12 +51,12 @@ test('a malformed call is refused with its fault', () => {
     ['walk\0t\u00001', 'unknown call walk'],
     ['reset', 'reset: 0 of its 2 fields'],
     ['reset\0t', 'reset: 1 of its 2 fields'],
-    ['run\0t\u00001\u00002', 'run: 3 of its 9 fields'],
+    ['run\0t\u00001\u00002', 'run: 3 of its 10 fields'],
     ['reset\0t\0yes', 'reset: field ack is not an integer'],
     ['reset\0t\0', 'reset: field ack is not an integer'],
     ['reset\0t\0-', 'reset: field ack is not an integer'],
     ['take\0t\u00001.5\0[]', 'take: field ack is not an integer'],
-    ['run\0t\u00001\0x\u00000\0n\0e\u00000\u00000\0{}', 'run: field id is not an integer'],
+    ['run\0t\u00001\0x\u00000\0n\0e\u00000\u00000\0\0{}', 'run: field id is not an integer'],
   ];
   for (const [message, fault] of cases) {
     assert.throws(() => decodeCall(message), (err) => err instanceof TypeError &&

@@ -3,6 +3,7 @@ envelope and the status codes, on a real service (V8 runtimes) without a subproc
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import AsyncIterator
 
@@ -115,3 +116,32 @@ async def test_metrics_count_retired_runtimes_by_reason(client: httpx.AsyncClien
 async def test_unknown_route_and_method(client: httpx.AsyncClient) -> None:
     assert (await client.get("/nope")).status_code == 404
     assert (await client.get("/flow/codeblock")).status_code == 405
+
+
+async def test_timing_has_module_load_ms_exactly_when_the_request_loaded_a_module(client: httpx.AsyncClient) -> None:
+    # Two runtimes in this module's pool: each loads crypto-js at most once; the first
+    # request names it, so it loads it; later ones find a runtime with it (module-aware).
+    code = b64("const C = require('crypto-js'); return C.MD5('a').toString()")
+    seen = []
+    # Runtimes retired by earlier tests are rebuilt first: a request waiting for one would
+    # get it warmed with crypto-js (its own use counts), not load the module itself.
+    for _ in range(500):
+        pool = (await client.get("/flow/status")).json()["pool"]
+        if pool["available"] == pool["size"] and pool["creating"] == 0:
+            break
+        await asyncio.sleep(0.01)
+    for _ in range(4):
+        body = (await client.post("/flow/codeblock", json={"codebase64": code, "input": {}})).json()
+        assert body["success"] is True and body["result"] == "0cc175b9c0f1b6a831c399e269772661"
+        seen.append("moduleLoadMs" in body["timing"])
+        if "moduleLoadMs" in body["timing"]:
+            assert body["timing"]["moduleLoadMs"] > 0
+    assert seen == [True, False, False, False]
+    plain = (await client.post("/flow/codeblock", json={"codebase64": b64("return 1"), "input": {}})).json()
+    assert set(plain["timing"]) == {"executionTime", "totalTime", "executionTimeUs", "totalTimeUs"}
+
+
+async def test_status_shows_the_module_aware_pool(client: httpx.AsyncClient) -> None:
+    pool = (await client.get("/flow/status")).json()["pool"]
+    assert {"warmHits", "coldPicks", "warmModules", "moduleHeapBytes"} <= set(pool)
+    assert isinstance(pool["warmHits"], int) and isinstance(pool["warmModules"], list)

@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TABLE = json.loads((ROOT / "src" / "flow_codeblock" / "bridge_constants.json").read_text(encoding="utf-8"))
 
 RUN = RunCall(token="ab" * 16, ack=1, id=7, claim_length=123, nonce="cd" * 16, entropy="ef" * 32,
-              heap_used=4_000_000, heap_total=8_000_000, input_json='{"text": "a\\u0000b", "emoji": "😀"}')
+              heap_used=4_000_000, heap_total=8_000_000, modules="lodash,dayjs",
+              input_json='{"text": "a\\u0000b", "emoji": "😀"}')
 
 
 # -- calls ------------------------------------------------------------------------------
@@ -38,7 +39,7 @@ RUN = RunCall(token="ab" * 16, ack=1, id=7, claim_length=123, nonce="cd" * 16, e
 
 @pytest.mark.parametrize("call", [
     RUN,
-    RunCall(token="t", ack=0, id=1, claim_length=0, nonce="-", entropy="00", heap_used=0, heap_total=0,
+    RunCall(token="t", ack=0, id=1, claim_length=0, nonce="-", entropy="00", heap_used=0, heap_total=0, modules="",
             input_json=""),
     TakeCall(token="t", ack=1, answers_json='[[1,{"status":200}]]'),
     TakeCall(token="t", ack=0),
@@ -59,7 +60,7 @@ def test_the_wire_format_is_the_documented_one() -> None:
     assert bridge.encode_reset(ResetCall(token="tok", ack=1)) == "reset\0tok\x001"
     assert bridge.encode_take(TakeCall(token="tok", ack=0, answers_json="[]")) == "take\0tok\x000\0[]"
     assert bridge.encode_run(RUN) == "\0".join([
-        "run", RUN.token, "1", "7", "123", RUN.nonce, RUN.entropy, "4000000", "8000000", RUN.input_json,
+        "run", RUN.token, "1", "7", "123", RUN.nonce, RUN.entropy, "4000000", "8000000", "lodash,dayjs", RUN.input_json,
     ])
 
 
@@ -74,11 +75,11 @@ def test_the_last_field_takes_the_rest_of_the_message() -> None:
     ("walk\0t\x001", "unknown bridge call 'walk'"),
     ("reset", "reset: 0 of its 2 fields"),
     ("reset\0t", "reset: 1 of its 2 fields"),
-    ("run\0t\x001\x002", "run: 3 of its 9 fields"),
+    ("run\0t\x001\x002", "run: 3 of its 10 fields"),
     ("reset\0t\0yes", "reset: field ack is not an integer: 'yes'"),
     ("reset\0t\0", "reset: field ack is not an integer: ''"),
     ("take\0t\x001.5\0[]", "take: field ack is not an integer: '1.5'"),
-    ("run\0t\x001\0x\x000\0n\0e\x000\x000\0{}", "run: field id is not an integer: 'x'"),
+    ("run\0t\x001\0x\x000\0n\0e\x000\x000\0\0{}", "run: field id is not an integer: 'x'"),
 ])
 def test_a_malformed_call_is_refused_with_its_fault(message: str, complaint: str) -> None:
     with pytest.raises(BridgeError, match=re.escape(complaint)):
@@ -88,7 +89,7 @@ def test_a_malformed_call_is_refused_with_its_fault(message: str, complaint: str
 def test_a_field_holding_the_separator_is_refused_before_it_is_sent() -> None:
     with pytest.raises(BridgeError, match="field nonce holds the separator"):
         bridge.encode_run(RunCall(token="t", ack=0, id=1, claim_length=0, nonce="a\0b", entropy="00",
-                                  heap_used=0, heap_total=0, input_json="{}"))
+                                  heap_used=0, heap_total=0, modules="", input_json="{}"))
 
 
 def test_answers_round_trip() -> None:

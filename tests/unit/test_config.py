@@ -119,3 +119,21 @@ def test_unknown_settings_are_refused() -> None:
         Settings.of(execution_timout_ms=1)
     with pytest.raises(ConfigError, match="EXECUTION_TIMOUT_MS"):
         load_settings(execution_timout_ms=1)
+
+
+def test_preload_modules_are_resolved_in_install_order() -> None:
+    settings = load_settings(preload_modules=" lodash, dayjs/plugin/utc ,node:crypto,lodash")
+    assert settings.preload == ("lodash", "dayjs", "dayjs/plugin/utc", "crypto")
+    assert load_settings().preload == ()
+
+
+@pytest.mark.parametrize("value", ["lodash,nope", "fs", "util", "internal:fetch"])
+def test_a_bad_preload_module_is_refused_at_startup_naming_it(value: str) -> None:
+    with pytest.raises(ConfigError, match=r"PRELOAD_MODULES: .*is not a module to preload: name one of .*lodash"):
+        load_settings(preload_modules=value)
+
+
+def test_warmup_budget_is_a_non_negative_number_of_mb() -> None:
+    assert load_settings(warmup_budget_mb="0").warmup_budget_mb == 0
+    with pytest.raises(ConfigError, match="WARMUP_BUDGET_MB"):
+        load_settings(warmup_budget_mb=-1)

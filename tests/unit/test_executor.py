@@ -48,9 +48,11 @@ class FakePool:
     acquired: list[float] = field(default_factory=list)
     released: list[FakeRuntime] = field(default_factory=list)
     retired: list[tuple[FakeRuntime, RetireReason]] = field(default_factory=list)
+    modules: list[tuple[str, ...]] = field(default_factory=list)
 
-    async def acquire(self, timeout: float) -> FakeRuntime:
+    async def acquire(self, timeout: float, modules: tuple[str, ...] = ()) -> FakeRuntime:
         self.acquired.append(timeout)
+        self.modules.append(modules)
         if self.refusal is not None:
             raise self.refusal
         return self.runtime
@@ -83,6 +85,20 @@ async def test_success_hands_the_block_and_input_to_a_runtime() -> None:
     ((block, input_json, timeout_ms),) = pool.runtime.calls
     assert block.code == "return input.a" and input_json == '{"a":1}' and timeout_ms == 3000
     assert pool.acquired == [0.5]
+    assert pool.modules == [()]
+
+
+async def test_the_pool_is_asked_for_a_runtime_with_the_blocks_modules() -> None:
+    pool = FakePool()
+    await run(pool, "const _ = require('lodash/get'); const d = require('node:dayjs'); return new URL('http://a/')")
+    assert sorted(pool.modules[0]) == ["dayjs", "lodash", "url"]
+
+
+async def test_the_module_load_time_of_the_outcome_reaches_the_result() -> None:
+    pool = FakePool(FakeRuntime(Outcome(ok=True, result_json="1", execution_ms=2.0, module_load_ms=31.5)))
+    result = await run(pool, "return 1")
+    assert (result.execution_ms, result.module_load_ms) == (2.0, 31.5)
+    assert (await run(FakePool(), "return 1")).module_load_ms is None
 
 
 @pytest.mark.parametrize(

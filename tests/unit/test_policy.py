@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from flow_codeblock.errors import RetireReason
-from flow_codeblock.policy import Plan, PoolPolicy, RuntimeHealth, grow_batch, growth_wanted, next_interval, plan
+from flow_codeblock.policy import (
+    ModuleUsage,
+    Plan,
+    PoolPolicy,
+    RuntimeHealth,
+    grow_batch,
+    growth_wanted,
+    next_interval,
+    plan,
+    warm_set,
+)
 
 NOW = 10_000.0
 MiB = 1024 * 1024
@@ -199,3 +209,47 @@ def test_interval_adapts_to_load() -> None:
     assert next_interval(30, in_use=6, size=10) == 60
     assert next_interval(30, in_use=10, size=10) == 120
     assert next_interval(30, in_use=0, size=0) == 30
+
+
+# -- warm-up: which modules a new runtime loads (issue #24) --------------------------
+
+
+def test_module_usage_counts_each_execution_and_halves_every_half_life() -> None:
+    usage = ModuleUsage(half_life=10)
+    for _ in range(6):
+        usage.record(("lodash",))
+    for _ in range(3):
+        usage.record(("dayjs", "lodash"))
+    usage.record(())
+    # Ten executions: the weights (lodash 9, dayjs 3) halved at the tenth.
+    assert usage.weights == {"lodash": 4.5, "dayjs": 1.5}
+    assert usage.executions == 5
+    for _ in range(10):
+        usage.record(())
+    # Weights below one are dropped when they halve again: dayjs has faded out.
+    assert usage.weights == {"lodash": 2.25}
+
+
+def test_module_usage_refuses_a_half_life_below_one() -> None:
+    with pytest.raises(ValueError, match="half_life"):
+        ModuleUsage(half_life=0)
+
+
+def test_warm_set_takes_the_most_used_first_within_the_budget() -> None:
+    weights = {"lodash": 50.0, "xlsx": 40.0, "dayjs": 30.0, "qs": 20.0}
+    costs = {"lodash": 4 * MiB, "xlsx": 20 * MiB, "dayjs": 1 * MiB, "qs": 2 * MiB}
+    # xlsx does not fit in what lodash leaves; the smaller, less used ones still do.
+    assert warm_set(weights, costs, budget_bytes=8 * MiB, executions=1000) == ("lodash", "dayjs", "qs")
+    assert warm_set(weights, costs, budget_bytes=0, executions=1000) == ()
+
+
+def test_warm_set_leaves_out_rarely_used_modules_and_unmeasured_ones() -> None:
+    weights = {"lodash": 50.0, "pinyin": 2.0, "qs": 30.0}
+    costs = {"lodash": MiB, "pinyin": MiB}  # qs has no cost yet
+    assert warm_set(weights, costs, budget_bytes=64 * MiB, executions=1000) == ("lodash",)  # pinyin: 0.2% < 1%
+
+
+def test_warm_set_always_takes_the_preload_outside_the_budget() -> None:
+    weights = {"lodash": 50.0}
+    costs = {"lodash": MiB, "xlsx": 30 * MiB}
+    assert warm_set(weights, costs, budget_bytes=MiB, executions=100, preload=("xlsx", "xlsx")) == ("xlsx", "lodash")

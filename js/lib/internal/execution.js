@@ -46,8 +46,8 @@ import { beginExecution, endExecution, isLive, setHeapFigures } from './state.js
 import {
   ArrayPrototypeJoin, Error_, FunctionPrototypeToString, JSONParse, JSONStringify, MapPrototypeGet,
   MapPrototypeHas, MapPrototypeSet, ObjectDefineProperty, ObjectFreeze, PromisePrototypeThen,
-  PromiseResolve, Promise_, ReflectApply, SafeMap, StringPrototypeCharCodeAt, String_, TypeError_,
-  StringPrototypeIndexOf, StringPrototypeSlice,
+  PromiseResolve, Promise_, ReflectApply, SafeMap, SafeSet, SetPrototypeAdd, StringPrototypeCharCodeAt, String_, TypeError_,
+  StringPrototypeIndexOf, StringPrototypeSlice, StringPrototypeSplit,
 } from './primordials.js';
 import { describeError, serializeResult } from './result.js';
 import { cancelAll } from './timers.js';
@@ -201,7 +201,9 @@ function failExecution(err) {
 // then the function returned is not the one the host wrote, which its marker line
 // and length tell: the runtime is retired (ESCAPED), since code of the block may have
 // run outside its function.
-function claim(id, expectedLength, nonce) {
+// `modules`: the lazy modules the block names (comma-separated), the only ones its
+// require may give (modules.js).
+function claim(id, expectedLength, nonce, modules) {
   const outer = state.sink;
   state.sink = null;
   if (typeof outer !== 'function') throw new Error_('no code block function to define');
@@ -214,8 +216,12 @@ function claim(id, expectedLength, nonce) {
     return null;
   }
   if (MapPrototypeHas(compiled, id)) throw new Error_(`code block ${id} is already defined`);
-  MapPrototypeSet(compiled, id, fn);
-  return fn;
+  const named = new SafeSet();
+  const names = modules === '' ? [] : StringPrototypeSplit(modules, ',');
+  for (let i = 0; i < names.length; i++) SetPrototypeAdd(named, names[i]);
+  const block = { fn, named };
+  MapPrototypeSet(compiled, id, block);
+  return block;
 }
 
 function isThenable(value) {
@@ -231,7 +237,7 @@ const host = {
     if (call.op === 'reset') return host.reset(call.token, call.ack);
     if (call.op === 'take') return host.take(call.token, call.answersJson, call.ack);
     return host.run(call.token, call.id, call.inputJson, call.claimLength, call.nonce, call.entropy,
-      call.heapUsed, call.heapTotal, call.ack);
+      call.heapUsed, call.heapTotal, call.ack, call.modules);
   },
 
   configure(token, json) {
@@ -256,23 +262,24 @@ const host = {
     return 'ok';
   },
 
-  run(token, id, inputJson, expectedLength, nonce, entropy, heapUsed, heapTotal, ack) {
+  run(token, id, inputJson, expectedLength, nonce, entropy, heapUsed, heapTotal, ack, modules) {
     enter(token, ack);
     if (isLive()) throw new Error_('an execution is already running');
-    let fn;
+    let block;
     if (expectedLength > 0) {
       try {
-        fn = claim(id, expectedLength, nonce);
+        block = claim(id, expectedLength, nonce, modules);
       } catch (err) {
         // Like an error, and tells the host that `id` was not defined.
         return frame(TAGS.undefinedBlock, flatJson(describeError(err)));
       }
       // Code of the block ran outside its function; the host retires the runtime.
-      if (fn === null) return ESCAPED;
+      if (block === null) return ESCAPED;
     } else {
-      fn = MapPrototypeGet(compiled, id);
-      if (fn === undefined) throw new Error_(`code block ${id} is not defined`);
+      block = MapPrototypeGet(compiled, id);
+      if (block === undefined) throw new Error_(`code block ${id} is not defined`);
     }
+    const fn = block.fn;
     beginExecution();
     seedRandom(entropy);
     setHeapFigures(heapUsed, heapTotal);
@@ -281,7 +288,7 @@ const host = {
     resetBufferBudget(settings.maxArrayBufferBytes);
     const input = JSONParse(inputJson);
     const module = { exports: {} };
-    const { require, esm } = makeRequire();
+    const { require, esm } = makeRequire(block.named);
     let returned;
     try {
       returned = ReflectApply(fn, module.exports, [input, require, module, module.exports, esm]);

@@ -15,6 +15,13 @@
 //
 // Each execution gets its own require, module cache of per-execution modules, and
 // ES module helper (makeRequire): nothing of them outlives the execution.
+//
+// A code block may require a host-installed ('lazy') module only when it names it where
+// the host can see it (a string literal, an import, a global such as URL): the host
+// passes those names with the block (makeRequire's `named`). require(variable) of any
+// other lazy module fails the same way in every runtime, whether or not an earlier code
+// block or the pool's warm-up installed it there (issue #24: which runtime a request
+// gets must not change its result).
 
 import { MODULES } from '../../modules.manifest.mjs';
 import { SecurityError, codes, plain } from './errors.js';
@@ -24,7 +31,7 @@ import { hooksOf } from './shared_modules.js';
 import {
   ArrayPrototypeIncludes, ArrayPrototypeJoin, ArrayPrototypeSort, Error_, MapPrototypeGet, MapPrototypeHas,
   MapPrototypeSet, ObjectKeys, ObjectPrototypeHasOwnProperty, PromiseReject, PromiseResolve, ReflectApply, SafeMap,
-  SafeSet, SetPrototypeHas, StringPrototypeSlice, StringPrototypeStartsWith, TypeError_,
+  SafeSet, SetPrototypeAdd, SetPrototypeHas, StringPrototypeSlice, StringPrototypeStartsWith, TypeError_,
 } from './primordials.js';
 
 const { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE } = codes;
@@ -46,11 +53,25 @@ let known = { modules: [], aliases: {} }; // npm modules the host can install
 // a subpath bundle (dayjs/plugin/utc) has its base module's.
 const states = new SafeMap();
 const subpathStates = []; // [prefix, state]
+const lazy = new SafeSet(); // modules the host installs (load: 'lazy')
+const lazyPrefixes = []; // subpath prefixes of lazy modules (dayjs/plugin/)
 for (let i = 0; i < MODULES.length; i++) {
   const entry = MODULES[i];
   MapPrototypeSet(states, entry.name, entry.state);
+  if (entry.load === 'lazy') SetPrototypeAdd(lazy, entry.name);
   const subpaths = entry.subpaths ?? [];
-  for (let j = 0; j < subpaths.length; j++) subpathStates[subpathStates.length] = [subpaths[j].prefix, entry.state];
+  for (let j = 0; j < subpaths.length; j++) {
+    subpathStates[subpathStates.length] = [subpaths[j].prefix, entry.state];
+    if (entry.load === 'lazy') lazyPrefixes[lazyPrefixes.length] = subpaths[j].prefix;
+  }
+}
+
+function isLazy(name) {
+  if (SetPrototypeHas(lazy, name)) return true;
+  for (let i = 0; i < lazyPrefixes.length; i++) {
+    if (StringPrototypeStartsWith(name, lazyPrefixes[i])) return true;
+  }
+  return false;
 }
 
 function stateOf(name) {
@@ -178,6 +199,7 @@ function userRequire(id, execution) {
   if (typeof id !== 'string' || id === '') throw invalidId(id);
   const name = StringPrototypeStartsWith(id, 'node:') ? StringPrototypeSlice(id, 5) : id;
   if (StringPrototypeStartsWith(name, 'internal:')) throw notFound(id);
+  if (execution !== null && !SetPrototypeHas(execution.named, name) && isLazy(name)) throw notPrepared(id, name);
   if (MapPrototypeHas(cache, name)) return MapPrototypeGet(cache, name);
   if (SetPrototypeHas(FORBIDDEN, name)) {
     throw new SecurityError(`Module "${name}" is not available in code blocks: ` +
@@ -188,11 +210,13 @@ function userRequire(id, execution) {
   if (MapPrototypeHas(loaders, name)) throw new Error_(`module ${name} was not loaded before this execution`);
   const aliased = resolveAlias(name, execution);
   if (aliased !== undefined) return aliased;
-  if (ArrayPrototypeIncludes(known.modules, name)) {
-    throw new plain.MODULE_NOT_FOUND(`Module '${id}' was not prepared for this code block: require npm modules ` +
-      `with a string literal, e.g. require('${name}'), so the service can load them before the code runs.`);
-  }
+  if (ArrayPrototypeIncludes(known.modules, name)) throw notPrepared(id, name);
   throw notFound(id);
+}
+
+function notPrepared(id, name) {
+  return new plain.MODULE_NOT_FOUND(`Module '${id}' was not prepared for this code block: require npm modules ` +
+    `with a string literal, e.g. require('${name}'), so the service can load them before the code runs.`);
 }
 
 function perExecutionModule(name, execution) {
@@ -204,9 +228,10 @@ function perExecutionModule(name, execution) {
   return module.exports;
 }
 
-// A fresh require and ES module helper for one execution.
-function makeRequire() {
-  const execution = { cache: new SafeMap(), bundleRequire: null };
+// A fresh require and ES module helper for one execution. `named`: the lazy modules
+// the code block names where the host sees them (a SafeSet, made once per code block).
+function makeRequire(named) {
+  const execution = { cache: new SafeMap(), bundleRequire: null, named };
   // What a per-execution bundle's own require() resolves: the service's internals,
   // and everything else as the execution's require (dayjs locales get its dayjs).
   execution.bundleRequire = function (id) {

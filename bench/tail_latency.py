@@ -1,0 +1,209 @@
+"""Tail latency at light load (issue #24): open-loop load at a fixed arrival rate
+(autocannon's overall rate, bench/rate_load.mjs) against `codeblock serve` with its
+default settings and 2 workers, for each code block of the issue: p50/p90/p99/max
+per window, their medians over the rounds, and the RSS of each worker after the load.
+
+    .venv/bin/python bench/tail_latency.py [--rate 300] [--connections 20] [--seconds 20]
+        [--rounds 3] [--warmup 5] [--blocks lodash,plain] [--env KEY=VALUE ...]
+        [--growth] [--plot docs/tail_latency.png] [--python OTHER_CHECKOUT/.venv/bin/python]
+
+--growth adds a third run: the lodash block, and from a quarter of the window on a second
+load (30 req/s) of blocks parked on a 200 ms timer, so executions wait and the pool grows
+(policy.growth_wanted); with --plot, the lodash requests' latency over time is drawn
+(per-second p50, p99, max) with each worker's pool size, where a spike when runtimes are
+added would show.
+
+Run it on a quiet machine: the load generator shares the cores with the service.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+import serving
+from harness import Bench
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUT = {"a": list(range(100))}
+BLOCKS = {
+    "lodash": "const _ = require('lodash'); return _.sum(input.a) + await Promise.resolve(1)",
+    "plain": "return input.a.reduce((s, x) => s + x, 0) + await Promise.resolve(1)",
+}
+TIMER_BLOCK = "await new Promise((resolve) => setTimeout(resolve, 200)); return 1"
+
+
+def body(code: str) -> str:
+    return json.dumps({"codebase64": base64.b64encode(code.encode()).decode(), "input": INPUT})
+
+
+def load(url: str, bodies: list[str], rate: int, connections: int, seconds: float) -> dict[str, object]:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(bodies, fh)
+    out = subprocess.run(
+        ["node", str(ROOT / "bench" / "rate_load.mjs"), f"{url}/flow/codeblock", fh.name, str(rate),
+         str(connections), str(seconds)], check=True, capture_output=True, text=True, cwd=ROOT,
+    )
+    Path(fh.name).unlink()
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+class PoolWatch(threading.Thread):
+    """Polls /flow/status every 100 ms: each worker's pool size over time (an answer comes
+    from whichever worker accepts the connection) and its last pool figures."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url = url
+        self.started = time.monotonic()
+        self.stop = threading.Event()
+        self.sizes: dict[int, list[tuple[float, int]]] = {}
+        self.last: dict[int, dict[str, object]] = {}
+
+    def run(self) -> None:
+        self.started = time.monotonic()
+        with httpx.Client(timeout=5) as http:
+            while not self.stop.wait(0.1):
+                try:
+                    status = http.get(f"{self.url}/flow/status", headers={"connection": "close"}).json()
+                except httpx.HTTPError:
+                    continue
+                pid = int(status["pid"])
+                self.sizes.setdefault(pid, []).append((time.monotonic() - self.started, int(status["pool"]["size"])))
+                self.last[pid] = status["pool"]
+
+
+def run_block(bench: Bench, name: str, bodies: list[str], args: argparse.Namespace,
+              env: dict[str, str]) -> dict[str, object]:
+    process, url = serving.start_service(2, env, python=args.python)
+    watch = PoolWatch(url)
+    try:
+        load(url, bodies, args.rate, args.connections, args.warmup)
+        rounds = []
+        for _ in range(args.rounds):
+            watch = PoolWatch(url)
+            watch.start()
+            rounds.append(load(url, bodies, args.rate, args.connections, args.seconds))
+            watch.stop.set()
+            watch.join()
+        rss = [serving.rss_bytes(pid) / 1e6 for pid in serving.worker_pids(process.pid)]
+    finally:
+        serving.stop_service(process)
+    for pid, pool in watch.last.items():
+        keys = ("size", "warmHits", "coldPicks", "warmModules", "moduleHeapBytes")
+        shown = {k: pool.get(k) for k in keys if k in pool}
+        bench.line(f"  worker {pid} after the last round: {shown}")
+
+    labels = {"block": name, "rate": args.rate}
+    bench.line(f"{name}: " + "  ".join(
+        f"[p50 {r['p50_ms']} p90 {r['p90_ms']} p99 {r['p99_ms']} max {r['max_ms']} errors {r['errors']} "
+        f"non2xx {r['non2xx']} rps {r['rps']:.0f}]" for r in rounds))
+    for key in ("p50_ms", "p90_ms", "p99_ms", "max_ms"):
+        values = [float(r[key]) for r in rounds]  # type: ignore[arg-type]
+        bench.figure(f"{name}_{key}", statistics.median(values), "ms", fmt=".1f", labels=labels,
+                     note=f"median of {values}")
+    bench.figure(f"{name}_rss_mb_per_worker", rss, "MB", fmt=".0f", labels=labels)
+    return rounds[-1]
+
+
+def plot(series: list[dict[str, object]], sizes: dict[str, list[tuple[float, int]]], path: Path,
+         title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    seconds = [int(s["second"]) for s in series if s["n"]]  # type: ignore[call-overload]
+    fig, ax = plt.subplots(figsize=(9, 4))
+    for key in ("p50", "p99", "max"):
+        ax.plot(seconds, [s[key] for s in series if s["n"]], label=key)
+    ax.set_xlabel("second of the window")
+    ax.set_ylabel("latency, ms")
+    ax.set_title(title, fontsize=10)
+    ax.legend(loc="upper left")
+    pools = ax.twinx()
+    for pid, points in sorted(sizes.items()):
+        pools.step([t for t, _ in points], [n for _, n in points], where="post", linestyle=":",
+                   label=f"pool size, worker {pid}")
+    pools.set_ylabel("runtimes")
+    pools.set_ylim(bottom=0)
+    pools.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rate", type=int, default=300)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--blocks", default="lodash,plain")
+    parser.add_argument("--growth", action="store_true")
+    parser.add_argument("--plot", type=Path)
+    parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the service")
+    parser.add_argument("--python", default=sys.executable,
+                        help="the interpreter that serves: another checkout's .venv/bin/python for 'before'")
+    args = parser.parse_args()
+    env = dict(item.split("=", 1) for item in args.env)
+    bench = Bench("tail_latency", params={"rate": args.rate, "connections": args.connections,
+                                          "seconds": args.seconds, "rounds": args.rounds, "env": env,
+                                          "python": args.python})
+    for name in filter(None, args.blocks.split(",")):
+        run_block(bench, name, [body(BLOCKS[name])], args, env)
+    if args.growth:
+        growth(bench, args, env)
+
+
+def growth(bench: Bench, args: argparse.Namespace, env: dict[str, str]) -> None:
+    """The lodash block at the rate, and from a quarter of the window on, a second load of
+    blocks that park on a 200 ms timer (30 req/s): runtimes park, executions wait, and
+    the pool grows (policy.growth_wanted). Only the lodash requests are measured."""
+    lodash = [body(BLOCKS["lodash"])]
+    process, url = serving.start_service(2, env, python=args.python)
+    watch = PoolWatch(url)
+    try:
+        load(url, lodash, args.rate, args.connections, args.warmup)
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+            json.dump([body(TIMER_BLOCK)], fh)
+        delay = args.seconds / 4
+        # Started with the measured load and told to wait: its node start-up is not the step.
+        parking = subprocess.Popen(
+            ["node", str(ROOT / "bench" / "rate_load.mjs"), f"{url}/flow/codeblock", fh.name, "30", "20",
+             str(args.seconds - delay), str(delay)], stdout=subprocess.DEVNULL, cwd=ROOT)
+        watch.start()
+        result = load(url, lodash, args.rate, args.connections, args.seconds)
+        parking.wait()
+        watch.stop.set()
+        watch.join()
+        Path(fh.name).unlink()
+        rss = [serving.rss_bytes(pid) / 1e6 for pid in serving.worker_pids(process.pid)]
+    finally:
+        serving.stop_service(process)
+    labels = {"block": "lodash", "rate": args.rate, "growth": True}
+    bench.line(f"growth: p50 {result['p50_ms']} p90 {result['p90_ms']} p99 {result['p99_ms']} max {result['max_ms']} "
+               f"errors {result['errors']} non2xx {result['non2xx']}")
+    for key in ("p50_ms", "p90_ms", "p99_ms", "max_ms"):
+        bench.figure(f"growth_{key}", float(result[key]), "ms", fmt=".1f", labels=labels)  # type: ignore[arg-type]
+    bench.figure("growth_rss_mb_per_worker", rss, "MB", fmt=".0f", labels=labels)
+    for pid, points in watch.sizes.items():
+        bench.line(f"  worker {pid} pool size: {points[0][1] if points else '?'} -> {max(n for _, n in points)}")
+    if args.plot:
+        plot(result["per_second"], {str(pid): pts for pid, pts in watch.sizes.items()}, args.plot,  # type: ignore[arg-type]
+             f"lodash block at {args.rate} req/s; from second {delay:.0f}, 30 req/s parked on a 200 ms timer")
+        bench.line(f"plot: {args.plot}")
+
+if __name__ == "__main__":
+    main()
