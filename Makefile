@@ -72,7 +72,8 @@ PEERS_NODEDIR ?= $(shell d=$$(dirname "$$(dirname "$$(command -v node)")"); [ -f
 $(PEERS_ADDON): bench/peers/package.json bench/peers/package-lock.json
 	cd bench/peers && npm_config_build_from_source=true $(if $(PEERS_NODEDIR),npm_config_nodedir=$(PEERS_NODEDIR)) \
 		npm ci --no-audit --no-fund --loglevel=error
-	@test -f $@ && touch $@
+	@test -f $@ || { echo "isolated-vm did not build ($@ missing): README, Benchmarks, says what it needs"; exit 1; }
+	@touch $@
 
 peers: $(PEERS_ADDON)
 
