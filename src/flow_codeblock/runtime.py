@@ -23,7 +23,7 @@ import logging
 import secrets
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
 
@@ -40,6 +40,10 @@ from .randomness import random_bytes
 __all__ = ["Attempt", "HostServices", "Outcome", "Runtime", "RuntimeFactory", "RuntimeOptions", "outcome_of"]
 
 _MEMORY_POLL_S: Final = 0.05
+# How long a pending execution may take to notify before it counts as parked (waiting on
+# timers or host calls, which grows the pool): an `await` on microtasks alone settles
+# within the run call, and its notification crosses threads in well under this.
+_PARK_GRACE_S: Final = 0.002
 # How long past its deadline we wait for V8 to acknowledge a termination before
 # treating the isolate as stuck.
 _TERMINATION_GRACE_S: Final = 0.5
@@ -409,13 +413,7 @@ class Runtime:
 
         try:
             while True:
-                self.parked = True
-                if self.on_parked is not None:
-                    self.on_parked()
-                try:
-                    stopped = await self._wait_wake(wake, deadline)
-                finally:
-                    self.parked = False
+                stopped = await self._park(wake, deadline)
                 if stopped is not None:
                     return self._outcome(stopped, block, timeout_ms)
                 wake.clear()
@@ -488,6 +486,24 @@ class Runtime:
         period, the call is reported stuck (and the runtime retired)."""
         self._isolate.cancel(ticket)
         timer.handle = asyncio.get_running_loop().call_later(_TERMINATION_GRACE_S, _resolve, future, _STUCK)
+
+    async def _park(self, wake: asyncio.Event, deadline: float) -> JSResult | None:
+        """Waits for JS's next notification, counted as parked (`on_parked`) only once it
+        has not come within _PARK_GRACE_S: a block that awaits nothing but microtasks is
+        computing, and more runtimes would not serve it sooner."""
+        if not wake.is_set():
+            with suppress(TimeoutError):
+                async with asyncio.timeout(min(_PARK_GRACE_S, max(0.0, deadline - asyncio.get_running_loop().time()))):
+                    await wake.wait()
+        if wake.is_set():
+            return None
+        self.parked = True
+        if self.on_parked is not None:
+            self.on_parked()
+        try:
+            return await self._wait_wake(wake, deadline)
+        finally:
+            self.parked = False
 
     async def _wait_wake(self, wake: asyncio.Event, deadline: float) -> JSResult | None:
         """Waits for a notification. Code after an `await` cannot be interrupted in
