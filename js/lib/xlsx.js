@@ -113,11 +113,11 @@ function validateSheetName(sheetName) {
 }
 
 function validateCallback(name, callback) {
-  if (typeof callback !== 'function') throw new ERR_INVALID_ARG_TYPE(name, 'Function', callback);
+  if (typeof callback !== 'function') throw new ERR_INVALID_ARG_TYPE(name, 'function', callback);
 }
 
 function validateOptions(options, name) {
-  if (options !== null && typeof options !== 'object') throw new ERR_INVALID_ARG_TYPE(name, 'Object', options);
+  if (options !== null && typeof options !== 'object') throw new ERR_INVALID_ARG_TYPE(name, 'object', options);
 }
 
 function decodeCell(ref) {
@@ -153,7 +153,7 @@ function parseRange(value) {
       typeof value[corner][key] === 'number' ? Math_.trunc(value[corner][key]) : fallback);
     return { startRow: at('s', 'r', 0), startCol: at('s', 'c', 0), endRow: at('e', 'r', -1), endCol: at('e', 'c', -1) };
   }
-  throw new ERR_INVALID_ARG_TYPE('options.range', ['number', 'string', 'Array', 'Object'], value);
+  throw new ERR_INVALID_ARG_TYPE('options.range', ['number', 'string', 'object'], value);
 }
 
 // Flow-CodeBlock's ReadOptions, validated.
@@ -181,9 +181,9 @@ function readOptions(options, name) {
 function batchSizeOf(options, name, fallback, max) {
   const value = options?.batchSize;
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || Number_.isNaN(value)) throw new ERR_INVALID_ARG_TYPE(`${name}.batchSize`, 'number', value);
+  if (typeof value !== 'number') throw new ERR_INVALID_ARG_TYPE(`${name}.batchSize`, 'number', value);
   const size = Math_.trunc(value);
-  if (size < 1 || size > max) throw new ERR_OUT_OF_RANGE(`${name}.batchSize`, `>= 1 && <= ${max}`, value);
+  if (!(size >= 1 && size <= max)) throw new ERR_OUT_OF_RANGE(`${name}.batchSize`, `>= 1 && <= ${max}`, value);
   return size;
 }
 
@@ -299,7 +299,7 @@ function readStream(buffer, sheetName, callback, options) {
 function readBatches(buffer, sheetName, options, callback) {
   if (arguments.length < 4) throw new ERR_MISSING_ARGS('buffer', 'sheetName', 'options', 'callback');
   validateSheetName(sheetName);
-  if (options === null || typeof options !== 'object') throw new ERR_INVALID_ARG_TYPE('options', 'Object', options);
+  if (options === null || typeof options !== 'object') throw new ERR_INVALID_ARG_TYPE('options', 'object', options);
   validateCallback('callback', callback);
   const o = readOptions(options, 'options');
   const size = batchSizeOf(options, 'options', READ_BATCHES_BATCH, Number_.MAX_SAFE_INTEGER);
@@ -345,7 +345,7 @@ function createWriteStream() {
       let cells;
       if (ArrayIsArray(row)) cells = row.slice();
       else if (row !== null && typeof row === 'object') cells = values(row);
-      else throw new ERR_INVALID_ARG_TYPE('data', ['Array', 'Object'], row);
+      else throw new ERR_INVALID_ARG_TYPE('data', 'object', row);
       current.rows[rowIndex++] = cells;
       return undefined;
     },

@@ -2,7 +2,7 @@
 // Reads one sheet of an xlsx file row by row, for xlsx.readStream/readBatches
 // (js/lib/xlsx.js): SheetJS parses a whole sheet into cell objects (a 100,000 x 10 sheet
 // is over 128 MB of heap), so this reads the zip's central directory itself, inflates
-// the sheet's XML a slice at a time (fflate's streaming Inflate) and hands complete
+// the sheet's XML a window at a time (inflate.js) and hands complete
 // <row> elements to the caller. What stays in the heap is the shared-string table, the
 // number formats and one slice of XML; the file's bytes are the caller's and only
 // viewed (subarray), never copied.
@@ -11,9 +11,9 @@
 // cell's number format), turned into JS values by `convertCell` as its Go code does.
 // Refs: renoelis/JS-go-executor enhance_modules/xlsx_enhancement.go (convertCellValue)
 
-import { Inflate } from 'fflate';
+import { InflateError, inflateRaw } from './inflate.js';
 import {
-  ArrayPrototypePush, Error_, MathMin, ObjectFreeze, NumberIsFinite, NumberParseInt, Number_, RegExpPrototypeExec, RegExp_, SafeMap,
+  ArrayPrototypePush, Error_, ObjectFreeze, NumberIsFinite, NumberParseInt, Number_, RegExpPrototypeExec, RegExp_, SafeMap,
   StringFromCharCode, StringPrototypeIndexOf, StringPrototypeReplace, StringPrototypeSlice, StringPrototypeToLowerCase,
   String_,
 } from './primordials.js';
@@ -21,8 +21,8 @@ import {
 // Taken when the bundle loads, before any code block can rebind the globals.
 const { TextDecoder } = globalThis;
 
-// Compressed bytes handed to the inflater at a time: ~8x that of XML per step.
-const SLICE = 64 * 1024;
+// Bytes of a stored (uncompressed) entry decoded at a time.
+const SLICE = 512 * 1024;
 
 class XlsxFormatError extends Error_ {}
 
@@ -72,27 +72,26 @@ function* entryTexts(bytes, entry) {
   const data = entryData(bytes, entry);
   const decoder = new TextDecoder('utf-8');
   if (entry.method === 0) {
-    for (let i = 0; i < data.length; i += SLICE * 8) {
-      yield decoder.decode(data.subarray(i, i + SLICE * 8), { stream: true });
+    for (let i = 0; i < data.length; i += SLICE) {
+      yield decoder.decode(data.subarray(i, i + SLICE), { stream: true });
     }
     yield decoder.decode();
     return;
   }
   if (entry.method !== 8) throw openError(`zip: unsupported compression algorithm ${entry.method}`);
-  let text = '';
-  const inflater = new Inflate((chunk, final) => { text += decoder.decode(chunk, { stream: !final }); });
-  for (let i = 0; i < data.length; i += SLICE) {
+  const pieces = inflateRaw(data);
+  for (;;) {
+    let step;
     try {
-      inflater.push(data.subarray(i, MathMin(i + SLICE, data.length)), i + SLICE >= data.length);
+      step = pieces.next();
     } catch (err) {
-      throw openError(`zip: ${err?.message ?? 'invalid compressed data'}`);
+      if (err instanceof InflateError) throw openError(`flate: ${err.message}`);
+      throw err;
     }
-    if (text !== '') {
-      const piece = text;
-      text = '';
-      yield piece;
-    }
+    if (step.done) break;
+    yield decoder.decode(step.value, { stream: true });
   }
+  yield decoder.decode();
 }
 
 function entryText(bytes, entries, name) {
