@@ -12,11 +12,13 @@ from __future__ import annotations
 import base64
 import math
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import CodeBlockClient, Server, start_server
+from http_target import HttpTarget
 from flow_codeblock.testing import SAMPLE_XLSX_HEADERS, sample_xlsx, sample_xlsx_row
 
 SET_BUFFER = "input.buffer = Buffer.from(input.xlsx, 'base64');\n"
@@ -651,6 +653,20 @@ def test_async_callbacks_are_awaited_in_order(cb: CodeBlockClient) -> None:
     assert result["log"] == ["start 1", "end 1", "start 11", "end 11", "start 21", "end 21"]
 
 
+def test_characters_split_between_inflated_windows_stay_whole(cb: CodeBlockClient) -> None:
+    # Every string is CJK (3 bytes a character) or astral (4), 1.5 MB of them: the window edges
+    # fall inside characters, stored (SheetJS's default) and deflated alike (tests/js has every split).
+    code = ("const X = require('xlsx'); const rows = [];\n"
+            "for (let i = 0; i < 1500; i++) rows.push({ 名字: '张三李四王五赵六'.repeat(40) + i, 城市: '北京\\u{20000}' + i });\n"
+            "const wb = X.utils.book_new(); X.utils.book_append_sheet(wb, X.utils.json_to_sheet(rows), 'S');\n"
+            "const out = [];\nfor (const compression of [false, true]) {\n"
+            "  let bad = 0, n = 0;\n"
+            "  X.readBatches(X.write(wb, { type: 'buffer', compression }), 'S', {}, (batch) => {\n"
+            "    for (const r of batch) { if (r.名字 !== rows[n].名字 || r.城市 !== rows[n].城市) bad++; n++; } });\n"
+            "  out.push([n, bad]);\n}\nreturn out")
+    assert cb.ok(code) == [[1500, 0], [1500, 0]]
+
+
 # -- errors ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("call", "error_type", "message"), [
@@ -803,3 +819,30 @@ def test_a_workbook_or_writer_of_one_execution_is_not_reachable_from_the_next(cb
             "return [typeof globalThis.kept, X.mine, X.utils.mine, own.filter((k) => /mine|secret/.test(k)),"
             " JSON.stringify(X.utils.book_new())]")
     assert cb1.ok(look) == ["undefined", None, None, [], '{"SheetNames":[],"Sheets":{}}']
+
+
+# -- README's worked example: an export downloaded and posted on in batches -----------
+
+@pytest.fixture(scope="module")
+def net(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CodeBlockClient]:
+    srv = start_server(str(tmp_path_factory.mktemp("xlsx-net")), runtime_pool_size=1, execution_timeout_ms=20_000,
+                       fetch_allow_hosts="127.0.0.1/32")
+    with srv.client() as http:
+        yield CodeBlockClient(http)
+    srv.stop()
+
+
+def readme_worked_example() -> str:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Large spreadsheets: xlsx in batches", 1)[1]
+    return section.split("```js\n", 1)[1].split("```", 1)[0]
+
+
+def test_readme_worked_example_posts_batches_in_order(net: CodeBlockClient, target: HttpTarget) -> None:
+    code = readme_worked_example()
+    assert "readBatches" in code and "axios.post" in code
+    target.reset_counters()
+    result = net.ok(code, {"exportUrl": f"{target.url}/xlsx?rows=2000", "importUrl": f"{target.url}/echo"})
+    assert result == {"success": True, "totalRows": 2000, "totalBatches": 4, "posted": 2000}
+    assert target.requests == 1 + 4
+    assert target.max_in_flight == 1  # each POST waited for the one before it

@@ -14,11 +14,16 @@ import { Error_ } from './primordials.js';
 
 // The global constructors (memory.js's accounting proxies), taken when the bundle loads:
 // this decoder's buffers are charged to the execution like any other.
-const { Int16Array: Int16Array_, Uint16Array: Uint16Array_, Uint8Array: Uint8Array_ } = globalThis;
+const { Int16Array: Int16Array_, Int32Array: Int32Array_, Uint16Array: Uint16Array_, Uint8Array: Uint8Array_ } = globalThis;
 
 const WINDOW = 32768; // the farthest a match reaches back
 const CHUNK = 256 * 1024; // new output between two yields
 const MAXBITS = 15;
+// Codes of up to FASTBITS bits (nearly all of them) decode by one table lookup: the
+// code blocks' V8 runs this without its optimizing compiler, where puff's bit-at-a-time
+// loop alone took most of a read.
+const FASTBITS = 9;
+const FASTSIZE = 1 << FASTBITS;
 
 // Base lengths and extra bits of length codes 257..285, and of distance codes 0..29.
 const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
@@ -32,7 +37,29 @@ const ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
 class InflateError extends Error_ {}
 
 function huffman(size) {
-  return { counts: new Int16Array_(MAXBITS + 1), symbols: new Int16Array_(size) };
+  return { counts: new Int16Array_(MAXBITS + 1), symbols: new Int16Array_(size), fast: new Int32Array_(FASTSIZE) };
+}
+
+// fast[the next FASTBITS bits of input] = symbol << 4 | code length, or 0: codes are
+// stored first bit first, so a code's table slots are its bits reversed.
+function buildFast(h, lengths, n) {
+  const { counts, fast } = h;
+  fast.fill(0);
+  const next = new Int32Array_(MAXBITS + 2);
+  let code = 0;
+  for (let len = 1; len <= MAXBITS; len++) {
+    next[len] = code;
+    code = (code + counts[len]) << 1;
+  }
+  for (let sym = 0; sym < n; sym++) {
+    const len = lengths[sym];
+    if (len === 0) continue;
+    const c = next[len]++;
+    if (len > FASTBITS) continue;
+    let reversed = 0;
+    for (let i = 0; i < len; i++) reversed |= ((c >> i) & 1) << (len - 1 - i);
+    for (let i = reversed; i < FASTSIZE; i += 1 << len) fast[i] = (sym << 4) | len;
+  }
 }
 
 // Fills h from code lengths; false when the lengths over-subscribe the code.
@@ -40,7 +67,7 @@ function build(h, lengths, n) {
   const { counts, symbols } = h;
   counts.fill(0);
   for (let i = 0; i < n; i++) counts[lengths[i]]++;
-  if (counts[0] === n) return true; // no codes: complete, and decoding any fails
+  if (counts[0] === n) { h.fast.fill(0); return true; } // no codes: decoding any fails
   let left = 1;
   for (let len = 1; len <= MAXBITS; len++) {
     left = (left << 1) - counts[len];
@@ -49,6 +76,7 @@ function build(h, lengths, n) {
   const offsets = new Uint16Array_(MAXBITS + 1);
   for (let len = 1; len < MAXBITS; len++) offsets[len + 1] = offsets[len] + counts[len];
   for (let sym = 0; sym < n; sym++) if (lengths[sym] !== 0) symbols[offsets[lengths[sym]]++] = sym;
+  buildFast(h, lengths, n);
   return true;
 }
 
@@ -72,13 +100,30 @@ function bits(s, need) {
   return val & ((1 << need) - 1);
 }
 
+// One symbol: by the fast table when its code is short enough, else bit by bit.
 function decode(s, h) {
+  while (s.bitcnt < FASTBITS && s.pos < s.data.length) {
+    s.bitbuf |= s.data[s.pos++] << s.bitcnt;
+    s.bitcnt += 8;
+  }
+  const entry = h.fast[s.bitbuf & (FASTSIZE - 1)];
+  const len = entry & 15;
+  if (entry !== 0 && len <= s.bitcnt) {
+    s.bitbuf >>>= len;
+    s.bitcnt -= len;
+    return entry >> 4;
+  }
+  return decodeSlow(s, h);
+}
+
+function decodeSlow(s, h) {
   const { counts, symbols } = h;
   let code = 0;
   let first = 0;
   let index = 0;
   let bitbuf = s.bitbuf;
   let left = s.bitcnt;
+  // bitbuf may hold more than 8 bits here (decode filled it): used first, then bytes.
   for (let len = 1; len <= MAXBITS; len++) {
     if (left === 0) {
       if (s.pos >= s.data.length) throw new InflateError('unexpected end of compressed data');
@@ -159,6 +204,8 @@ function* inflateRaw(data) {
     last = bits(s, 1);
     const type = bits(s, 2);
     if (type === 0) {
+      // To a byte boundary: whole bytes decode() read ahead go back to the input.
+      s.pos -= s.bitcnt >> 3;
       s.bitbuf = 0;
       s.bitcnt = 0;
       if (s.pos + 4 > data.length) throw new InflateError('unexpected end of compressed data');
@@ -206,7 +253,12 @@ function* inflateRaw(data) {
       // `from` is where this stream's output began only until the first yield; the
       // window holds the WINDOW bytes before `op` after it.
       if (dist > op) throw new InflateError('invalid distance too far back');
-      for (let i = 0; i < len; i++, op++) out[op] = out[op - dist];
+      if (dist >= len) {
+        out.copyWithin(op, op - dist, op - dist + len);
+        op += len;
+      } else {
+        for (let i = 0; i < len; i++, op++) out[op] = out[op - dist];
+      }
     }
   }
   if (op > from) yield out.subarray(from, op);

@@ -13,13 +13,13 @@
 
 import { InflateError, inflateRaw } from './inflate.js';
 import {
-  ArrayPrototypePush, Error_, ObjectFreeze, NumberIsFinite, NumberParseInt, Number_, RegExpPrototypeExec, RegExp_, SafeMap,
+  ArrayPrototypePush, Error_, MathMin, ObjectFreeze, NumberIsFinite, NumberParseInt, Number_, RegExpPrototypeExec, RegExp_, SafeMap,
   StringFromCharCode, StringPrototypeIndexOf, StringPrototypeReplace, StringPrototypeSlice, StringPrototypeToLowerCase,
   String_,
 } from './primordials.js';
 
 // Taken when the bundle loads, before any code block can rebind the globals.
-const { TextDecoder } = globalThis;
+const { TextDecoder, Uint8Array: Uint8Array_ } = globalThis;
 
 // Bytes of a stored (uncompressed) entry decoded at a time.
 const SLICE = 512 * 1024;
@@ -67,15 +67,50 @@ function entryData(bytes, entry) {
   return bytes.subarray(start, end);
 }
 
-// The entry's text, a piece at a time: what one slice of compressed bytes inflates to.
+// How many bytes at the end of `bytes` begin a UTF-8 character that goes on past it.
+function splitTail(bytes) {
+  const n = bytes.length;
+  for (let back = 1; back <= 3 && back <= n; back++) {
+    const b = bytes[n - back];
+    if ((b & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const size = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return size > back ? back : 0;
+  }
+  return 0;
+}
+
+// Decodes UTF-8 given a piece at a time. The layer's TextDecoder has no `stream` option,
+// so a character split between two pieces is put together here (a few bytes copied).
+function utf8Pieces() {
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  let carry = null;
+  return (bytes) => {
+    let text = '';
+    let from = 0;
+    if (carry !== null) {
+      let need = (carry[0] >= 0xf0 ? 4 : carry[0] >= 0xe0 ? 3 : 2) - carry.length;
+      const joined = new Uint8Array_(carry.length + MathMin(need, bytes.length));
+      joined.set(carry);
+      joined.set(bytes.subarray(0, joined.length - carry.length), carry.length);
+      from = joined.length - carry.length;
+      need -= from;
+      if (need > 0) { carry = joined; return ''; }
+      carry = null;
+      text = decoder.decode(joined);
+    }
+    const rest = bytes.subarray(from);
+    const tail = splitTail(rest);
+    if (tail > 0) carry = rest.slice(rest.length - tail);
+    return text + decoder.decode(rest.subarray(0, rest.length - tail));
+  };
+}
+
+// The entry's text, a piece at a time (what one window of inflated bytes decodes to).
 function* entryTexts(bytes, entry) {
   const data = entryData(bytes, entry);
-  const decoder = new TextDecoder('utf-8');
+  const decode = utf8Pieces();
   if (entry.method === 0) {
-    for (let i = 0; i < data.length; i += SLICE) {
-      yield decoder.decode(data.subarray(i, i + SLICE), { stream: true });
-    }
-    yield decoder.decode();
+    for (let i = 0; i < data.length; i += SLICE) yield decode(data.subarray(i, i + SLICE));
     return;
   }
   if (entry.method !== 8) throw openError(`zip: unsupported compression algorithm ${entry.method}`);
@@ -89,9 +124,8 @@ function* entryTexts(bytes, entry) {
       throw err;
     }
     if (step.done) break;
-    yield decoder.decode(step.value, { stream: true });
+    yield decode(step.value);
   }
-  yield decoder.decode();
 }
 
 function entryText(bytes, entries, name) {
@@ -393,4 +427,4 @@ function* sheetRows(bytes, sheetName, ssf) {
   }
 }
 
-export { XlsxFormatError, columnOf, convertCell, sheetRows };
+export { XlsxFormatError, columnOf, convertCell, sheetRows, utf8Pieces };
