@@ -53,7 +53,8 @@ async def run(name: str, code: str, heap_mb: int, payload: str) -> dict[str, flo
         outcome = await runtime.execute(block, payload, loop.time() + 120, 120_000)
         elapsed = (time.perf_counter() - started) * 1000
         assert outcome.ok, (name, outcome.error)
-        assert outcome.result_json is not None and orjson.loads(outcome.result_json) == [ROWS, ROWS], outcome.result_json
+        assert outcome.result_json is not None, outcome
+        assert orjson.loads(outcome.result_json) == [ROWS, ROWS], outcome.result_json
         total = runtime.heap_stats()["total_heap_size"]
     finally:
         await asyncio.to_thread(runtime.close)

@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 
+from flow_codeblock.testing import SAMPLE_XLSX_HEADERS, sample_xlsx, sample_xlsx_row
+
 from conftest import CodeBlockClient, Server, start_server
 from http_target import HttpTarget
-from flow_codeblock.testing import SAMPLE_XLSX_HEADERS, sample_xlsx, sample_xlsx_row
 
 SET_BUFFER = "input.buffer = Buffer.from(input.xlsx, 'base64');\n"
 
@@ -48,448 +49,28 @@ def make_xlsx(cb: CodeBlockClient, rows: list[dict[str, Any]], sheet: str = "She
     return result
 
 
-# -- README snippets, verbatim ---------------------------------------------------------
+# -- README snippets, verbatim (tests/xlsx_snippets/, one file each) ----------------------
 
-README_3 = r'''const xlsx = require("xlsx");
+SNIPPETS = Path(__file__).resolve().parent / "xlsx_snippets"
 
-function readAsArray(buffer) {
-  let workbook;
-  try {
-    workbook = xlsx.read(buffer);
-    
-    const sheetName = workbook.SheetNames[0];
-    const sheet = workbook.Sheets[sheetName];
-    
-    // 使用 header: 1 参数，返回数组格式
-    const data = xlsx.utils.sheet_to_json(sheet, { header: 1 });
-    
-    return {
-      success: true,
-      headers: data[0],  // 第一行作为 header
-      rows: data.slice(1)  // 剩余行作为数据
-    };
-  } finally {
-    if (workbook) {
-      workbook.close();
-    }
-  }
-}
-return readAsArray(input.buffer);
-'''
 
-README_4 = r'''const xlsx = require("xlsx");
+def snippet(name: str) -> str:
+    return (SNIPPETS / f"{name}.js").read_text(encoding="utf-8")
 
-function createExcel() {
-  let workbook;
-  try {
-    // 创建新 workbook
-    workbook = xlsx.utils.book_new();
-    
-    // 准备数据
-    const data = [
-      { 姓名: "张三", 年龄: 25, 城市: "北京" },
-      { 姓名: "李四", 年龄: 30, 城市: "上海" },
-      { 姓名: "王五", 年龄: 28, 城市: "深圳" }
-    ];
-    
-    // 将 JSON 转换为 sheet
-    const sheet = xlsx.utils.json_to_sheet(data);
-    
-    // 添加 sheet 到 workbook
-    xlsx.utils.book_append_sheet(workbook, sheet, "员工信息");
-    
-    // ⭐ 写入 Buffer（内存中的二进制数据）
-    const buffer = xlsx.write(workbook, { type: "buffer", bookType: "xlsx" });
-    
-    // ⭐ Buffer 可以：
-    // 1. 转换为 Base64 返回给前端
-    // 2. 通过 API 上传到 OSS/云存储
-    // 3. 通过 HTTP 响应返回（如果支持）
-    
-    return {
-      success: true,
-      message: "Excel 文件创建成功",
-      size: buffer.length,
-      // 选项 1: 返回 Base64（前端可以下载）
-      base64: buffer.toString('base64')
-    };
-  } finally {
-    if (workbook) {
-      workbook.close();
-    }
-  }
-}
-return createExcel();
-'''
 
-README_4_1_DOWNLOAD = r'''const xlsx = require("xlsx");
 
-function createExcelForDownload() {
-  let workbook;
-  try {
-    workbook = xlsx.utils.book_new();
-    
-    const data = [
-      { 姓名: "张三", 年龄: 25, 城市: "北京" },
-      { 姓名: "李四", 年龄: 30, 城市: "上海" }
-    ];
-    
-    const sheet = xlsx.utils.json_to_sheet(data);
-    xlsx.utils.book_append_sheet(workbook, sheet, "员工信息");
-    
-    const buffer = xlsx.write(workbook, { type: "buffer", bookType: "xlsx" });
-    
-    // 转换为 Base64，前端可以直接下载
-    return {
-      success: true,
-      fileName: "员工信息.xlsx",
-      mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      base64: buffer.toString('base64'),
-      size: buffer.length
-    };
-  } finally {
-    if (workbook) workbook.close();
-  }
-}
-return createExcelForDownload();
-'''
-
-README_4_1_READ_BACK = r'''const xlsx = require("xlsx");
-
-function createAndReadBack() {
-  let workbook;
-  let newWorkbook;
-  
-  try {
-    // 创建 Excel
-    workbook = xlsx.utils.book_new();
-    
-    const data = [
-      { 姓名: "张三", 年龄: 25 },
-      { 姓名: "李四", 年龄: 30 }
-    ];
-    
-    const sheet = xlsx.utils.json_to_sheet(data);
-    xlsx.utils.book_append_sheet(workbook, sheet, "测试数据");
-    
-    // 写入 Buffer
-    const buffer = xlsx.write(workbook, { type: "buffer", bookType: "xlsx" });
-    
-    // 立即读取回来验证
-    newWorkbook = xlsx.read(buffer);
-    const readSheet = newWorkbook.Sheets[newWorkbook.SheetNames[0]];
-    const readData = xlsx.utils.sheet_to_json(readSheet);
-    
-    return {
-      success: true,
-      message: "创建并读取成功",
-      originalData: data,
-      readBackData: readData,
-      matched: JSON.stringify(data) === JSON.stringify(readData)
-    };
-  } finally {
-    if (workbook) workbook.close();
-    if (newWorkbook) newWorkbook.close();
-  }
-}
-return createAndReadBack();
-'''
-
-README_5 = r'''const xlsx = require("xlsx");
-
-function createMultiSheetExcel() {
-  let workbook;
-  try {
-    workbook = xlsx.utils.book_new();
-    
-    // Sheet 1: 员工信息
-    const employees = [
-      { 姓名: "张三", 部门: "技术部", 薪资: 10000 },
-      { 姓名: "李四", 部门: "市场部", 薪资: 8000 }
-    ];
-    const sheet1 = xlsx.utils.json_to_sheet(employees);
-    xlsx.utils.book_append_sheet(workbook, sheet1, "员工信息");
-    
-    // Sheet 2: 部门统计
-    const departments = [
-      { 部门: "技术部", 人数: 50, 平均薪资: 12000 },
-      { 部门: "市场部", 人数: 30, 平均薪资: 9000 }
-    ];
-    const sheet2 = xlsx.utils.json_to_sheet(departments);
-    xlsx.utils.book_append_sheet(workbook, sheet2, "部门统计");
-    
-    // 写入 Buffer
-    const buffer = xlsx.write(workbook, { type: "buffer", bookType: "xlsx" });
-    
-    return {
-      success: true,
-      sheets: workbook.SheetNames,
-      size: buffer.length
-    };
-  } finally {
-    if (workbook) {
-      workbook.close();
-    }
-  }
-}
-return createMultiSheetExcel();
-'''
-
-README_6 = r'''const xlsx = require("xlsx");
-
-async function readExcelStream(buffer) {
-  const allRows = [];
-  let totalProcessed = 0;
-  
-  // 流式读取，批量处理（默认每批 100 行）
-  const result = xlsx.readStream(buffer, "Sheet1", (rows, startIndex) => {
-    // rows 是一个数组，包含多行数据
-    totalProcessed += rows.length;
-    
-    // 处理这一批数据
-    rows.forEach(row => {
-      allRows.push(row);
-    });
-    
-    console.log(`已处理 ${totalProcessed} 行数据`);
-  });
-  
-  return {
-    success: result.success,
-    totalRows: result.rowsProcessed,
-    batchSize: result.batchSize,
-    sample: allRows.slice(0, 3)  // 返回前 3 行作为示例
-  };
-}
-return readExcelStream(input.buffer);
-'''
-
-README_7 = r'''const xlsx = require("xlsx");
-
-async function readExcelLargeBatch(buffer) {
-  let totalRows = 0;
-  const summary = [];
-  
-  // 自定义批次大小为 500 行
-  const result = xlsx.readStream(buffer, "Sheet1", (rows, startIndex) => {
-    totalRows += rows.length;
-    
-    // 统计每批数据
-    summary.push({
-      batchIndex: Math.floor(startIndex / 500),
-      startRow: startIndex,
-      rowCount: rows.length
-    });
-  }, { batchSize: 500 });
-  
-  return {
-    success: true,
-    totalRows: totalRows,
-    batchSize: 500,
-    batches: summary.length,
-    batchSummary: summary
-  };
-}
-return readExcelLargeBatch(input.buffer);
-'''
-
-README_8 = r'''const xlsx = require("xlsx");
-
-async function readExcelBatches(buffer) {
-  const batches = [];
-  
-  const result = xlsx.readBatches(buffer, "Sheet1", { batchSize: 1000 }, (batch, batchIndex) => {
-    // 处理每一批数据
-    batches.push({
-      index: batchIndex,
-      rowCount: batch.length,
-      firstRow: batch[0],
-      lastRow: batch[batch.length - 1]
-    });
-  });
-  
-  return {
-    success: result.success,
-    totalRows: result.totalRows,
-    totalBatches: result.totalBatches,
-    batchInfo: batches
-  };
-}
-return readExcelBatches(input.buffer);
-'''
-
-README_9 = r'''const xlsx = require("xlsx");
-
-function writeExcelStream() {
-  // 创建流式写入器
-  const stream = xlsx.createWriteStream();
-  
-  // 添加 sheet
-  stream.addSheet("大量数据");
-  
-  // 写入 header
-  stream.writeRow(["编号", "姓名", "分数", "等级"]);
-  
-  // 逐行写入数据（模拟大量数据）
-  for (let i = 1; i <= 10000; i++) {
-    stream.writeRow([
-      i,
-      `学生${i}`,
-      Math.floor(Math.random() * 100),
-      i % 3 === 0 ? "A" : "B"
-    ]);
-  }
-  
-  // 完成写入，获取 Buffer
-  const buffer = stream.finalize();
-  
-  return {
-    success: true,
-    message: "流式写入完成",
-    rowsWritten: 10000,
-    size: buffer.length
-  };
-}
-return writeExcelStream();
-'''
-
-README_10 = r'''const xlsx = require("xlsx");
-
-async function filterExcelData(buffer) {
-  let workbook;
-  let newWorkbook;
-  
-  try {
-    workbook = xlsx.read(buffer);
-    
-    const sheet = workbook.Sheets[workbook.SheetNames[0]];
-    const data = xlsx.utils.sheet_to_json(sheet);
-    
-    // 数据过滤和处理
-    const filtered = data
-      .filter(row => row.年龄 >= 25 && row.年龄 <= 35)
-      .map(row => ({
-        姓名: row.姓名,
-        年龄: row.年龄,
-        分类: row.年龄 < 30 ? "青年" : "中年"
-      }));
-    
-    // 创建新 workbook
-    newWorkbook = xlsx.utils.book_new();
-    const newSheet = xlsx.utils.json_to_sheet(filtered);
-    xlsx.utils.book_append_sheet(newWorkbook, newSheet, "筛选结果");
-    
-    // 写入 Buffer
-    const outputBuffer = xlsx.write(newWorkbook, { type: "buffer" });
-    
-    return {
-      success: true,
-      originalCount: data.length,
-      filteredCount: filtered.length,
-      sample: filtered.slice(0, 3)
-    };
-  } finally {
-    if (workbook) {
-      workbook.close();
-    }
-    if (newWorkbook) {
-      newWorkbook.close();
-    }
-  }
-}
-return filterExcelData(input.buffer);
-'''
-
-README_12 = r'''const xlsx = require("xlsx");
-
-async function safeReadExcel(buffer) {
-  let workbook;
-  
-  try {
-    // 读取 Excel
-    workbook = xlsx.read(buffer);
-    
-    // 检查是否有数据
-    if (workbook.SheetNames.length === 0) {
-      throw new Error("Excel 文件中没有工作表");
-    }
-    
-    const sheetName = workbook.SheetNames[0];
-    const sheet = workbook.Sheets[sheetName];
-    const data = xlsx.utils.sheet_to_json(sheet);
-    
-    // 数据验证
-    if (data.length === 0) {
-      throw new Error("工作表中没有数据");
-    }
-    
-    return {
-      success: true,
-      sheetName: sheetName,
-      rowCount: data.length,
-      columns: Object.keys(data[0]),
-      sample: data[0]
-    };
-    
-  } catch (error) {
-    // 错误处理
-    return {
-      success: false,
-      error: error.message,
-      errorType: error.name
-    };
-    
-  } finally {
-    // ⭐ 确保资源被释放（无论成功还是失败）
-    if (workbook) {
-      workbook.close();
-    }
-  }
-}
-return safeReadExcel(input.buffer);
-'''
-
-README_FROM_INPUT = r'''const xlsx = require("xlsx");
-
-// 假设外部通过 input.buffer 传入 Buffer
-// input.buffer 可能是：
-// - Base64 编码的字符串
-// - Buffer 对象
-// - ArrayBuffer
-
-async function readExcelFromInput() {
-  let buffer;
-  
-  // 判断 input.buffer 的类型并转换
-  if (typeof input.buffer === 'string') {
-    // 如果是 Base64 字符串
-    buffer = Buffer.from(input.buffer, 'base64');
-  } else if (input.buffer instanceof ArrayBuffer) {
-    // 如果是 ArrayBuffer
-    buffer = Buffer.from(input.buffer);
-  } else {
-    // 如果已经是 Buffer
-    buffer = input.buffer;
-  }
-  
-  let workbook;
-  try {
-    workbook = xlsx.read(buffer);
-    const sheet = workbook.Sheets[workbook.SheetNames[0]];
-    const data = xlsx.utils.sheet_to_json(sheet);
-    
-    return {
-      success: true,
-      rowCount: data.length,
-      sample: data.slice(0, 3)
-    };
-  } finally {
-    if (workbook) workbook.close();
-  }
-}
-return readExcelFromInput();
-'''
-
+README_3 = snippet("03_read_as_array")
+README_4 = snippet("04_create_excel")
+README_4_1_DOWNLOAD = snippet("04_1_create_for_download")
+README_4_1_READ_BACK = snippet("04_1_create_and_read_back")
+README_5 = snippet("05_multi_sheet")
+README_6 = snippet("06_read_stream")
+README_7 = snippet("07_read_stream_batch_500")
+README_8 = snippet("08_read_batches")
+README_9 = snippet("09_write_stream")
+README_10 = snippet("10_filter")
+README_12 = snippet("12_safe_read")
+README_FROM_INPUT = snippet("02_read_from_input")
 
 def test_readme_3_read_as_array(cb: CodeBlockClient) -> None:
     result = cb.ok(SET_BUFFER + README_3, {"xlsx": make_xlsx(cb, PEOPLE)})
@@ -530,7 +111,7 @@ def test_readme_6_read_stream_default_batches(cb: CodeBlockClient) -> None:
     rows = people(10000, city=False)
     result = cb.ok(SET_BUFFER + README_6, {"xlsx": make_xlsx(cb, rows)})
     assert result == {"success": True, "totalRows": 10000, "batchSize": 100,
-                      "sample": [{"姓名": "张三", "年龄": 25}, {"姓名": "李四", "年龄": 30}, {"姓名": "王五", "年龄": 28}]}
+                      "sample": [{k: p[k] for k in ("姓名", "年龄")} for p in PEOPLE]}
 
 
 def test_readme_7_read_stream_batches_of_500(cb: CodeBlockClient) -> None:
@@ -657,7 +238,8 @@ def test_characters_split_between_inflated_windows_stay_whole(cb: CodeBlockClien
     # Every string is CJK (3 bytes a character) or astral (4), 1.5 MB of them: the window edges
     # fall inside characters, stored (SheetJS's default) and deflated alike (tests/js has every split).
     code = ("const X = require('xlsx'); const rows = [];\n"
-            "for (let i = 0; i < 1500; i++) rows.push({ 名字: '张三李四王五赵六'.repeat(40) + i, 城市: '北京\\u{20000}' + i });\n"
+            "for (let i = 0; i < 1500; i++)\n"
+            "  rows.push({ 名字: '张三李四王五赵六'.repeat(40) + i, 城市: '北京\\u{20000}' + i });\n"
             "const wb = X.utils.book_new(); X.utils.book_append_sheet(wb, X.utils.json_to_sheet(rows), 'S');\n"
             "const out = [];\nfor (const compression of [false, true]) {\n"
             "  let bad = 0, n = 0;\n"
@@ -669,13 +251,17 @@ def test_characters_split_between_inflated_windows_stay_whole(cb: CodeBlockClien
 
 # -- errors ----------------------------------------------------------------------------
 
+NOT_ZIP = "failed to open Excel: zip: not a valid zip file"
+
+
 @pytest.mark.parametrize(("call", "error_type", "message"), [
-    ("X.readStream(Buffer.from('not a zip'), 'Sheet1', () => {})", "RuntimeError", "failed to open Excel: zip: not a valid zip file"),
-    ("X.readBatches(new Uint8Array(0), 'Sheet1', {}, () => {})", "RuntimeError", "failed to open Excel: zip: not a valid zip file"),
+    ("X.readStream(Buffer.from('not a zip'), 'Sheet1', () => {})", "RuntimeError", NOT_ZIP),
+    ("X.readBatches(new Uint8Array(0), 'Sheet1', {}, () => {})", "RuntimeError", NOT_ZIP),
     ("X.readStream(B, 'Nope', () => {})", "RuntimeError", "failed to create row iterator: sheet Nope does not exist"),
     ("X.readStream(input.b, 'Sheet1', () => {})", "TypeError",
      'The "buffer" argument must be an instance of Buffer, ArrayBuffer, or TypedArray. Received type string'),
-    ("X.readStream(B, 1, () => {})", "TypeError", 'The "sheetName" argument must be of type string. Received type number'),
+    ("X.readStream(B, 1, () => {})", "TypeError",
+     'The "sheetName" argument must be of type string. Received type number'),
     ("X.readStream(B, 'Sheet1')", "TypeError", 'The "buffer", "sheetName", and "callback" arguments must be specified'),
     ("X.readStream(B, 'Sheet1', 'f')", "TypeError", 'The "callback" argument must be of type function'),
     ("X.readStream(B, 'Sheet1', () => {}, 5)", "TypeError", 'The "options" argument must be of type object'),
@@ -686,7 +272,8 @@ def test_characters_split_between_inflated_windows_stay_whole(cb: CodeBlockClien
     ("X.readBatches(B, 'Sheet1', () => {})", "TypeError", "must be specified"),
     ("X.readBatches(B, 'Sheet1', null, () => {})", "TypeError", 'The "options" argument must be of type object'),
     ("X.readBatches(B, 'Sheet1', { range: 'A1:B2:C3' }, () => {})", "RangeError", 'The value of "options.range"'),
-    ("X.readBatches(B, 'Sheet1', { range: true }, () => {})", "TypeError", 'The "options.range" property must be one of type number, string, or object'),
+    ("X.readBatches(B, 'Sheet1', { range: true }, () => {})", "TypeError",
+     'The "options.range" property must be one of type number, string, or object'),
 ])
 def test_reader_errors(cb: CodeBlockClient, call: str, error_type: str, message: str) -> None:
     code = f"const X = require('xlsx'); const B = Buffer.from(input.b, 'base64');\n{call};\nreturn 'no error'"
