@@ -222,6 +222,13 @@ def test_sheet_names_match_without_case_and_ranges_of_other_forms(cb: CodeBlockC
     assert by_object == [[1, "name-1"], [2, "name-2"]]
 
 
+def test_read_stream_keeps_its_default_batch_for_sizes_out_of_range(cb: CodeBlockClient) -> None:
+    code = ("const X = require('xlsx'); const b = Buffer.from(input.b, 'base64'); const sizes = [];\n"
+            "const r = [0, -5, 20000, 7.9].map((batchSize) => X.readStream(b, 'Sheet1', (rows) =>"
+            " sizes.push(rows.length), { batchSize }).batchSize);\nreturn [r, sizes]")
+    assert cb.ok(code, {"b": SAMPLE}) == [[100, 100, 100, 7], [30, 30, 30, 7, 7, 7, 7, 2]]
+
+
 def test_async_callbacks_are_awaited_in_order(cb: CodeBlockClient) -> None:
     code = ("const X = require('xlsx'); const log = [];\n"
             "const p = X.readStream(Buffer.from(input.b, 'base64'), 'Sheet1', async (rows, start) => {\n"
@@ -265,8 +272,8 @@ NOT_ZIP = "failed to open Excel: zip: not a valid zip file"
     ("X.readStream(B, 'Sheet1')", "TypeError", 'The "buffer", "sheetName", and "callback" arguments must be specified'),
     ("X.readStream(B, 'Sheet1', 'f')", "TypeError", 'The "callback" argument must be of type function'),
     ("X.readStream(B, 'Sheet1', () => {}, 5)", "TypeError", 'The "options" argument must be of type object'),
-    ("X.readStream(B, 'Sheet1', () => {}, { batchSize: 0 })", "RangeError",
-     'The value of "options.batchSize" is out of range. It must be >= 1 && <= 10000. Received 0'),
+    ("X.readBatches(B, 'Sheet1', { batchSize: 0 }, () => {})", "RangeError",
+     'The value of "options.batchSize" is out of range. It must be >= 1. Received 0'),
     ("X.readStream(B, 'Sheet1', () => {}, { batchSize: '5' })", "TypeError",
      'The "options.batchSize" property must be of type number'),
     ("X.readBatches(B, 'Sheet1', () => {})", "TypeError", "must be specified"),

@@ -18,6 +18,11 @@
 // its Go code does, a missing trailing cell is null (xlsx_rows.js reads the sheet). They
 // read the sheet's XML as it inflates, so a large sheet never sits in the heap whole.
 //
+// SheetJS's own XLSX.stream (to_csv, to_json) stays as it is: it needs a Node Readable,
+// which XLSX.stream.set_readable would install for every execution (refused in
+// shared_modules.js); with the stream module, a per-execution wrapper of those two that
+// hands SheetJS the execution's Readable belongs here, next to readStream.
+//
 // What cannot be the same: the Go service keeps an excelize file outside the JS heap,
 // and close() frees it. Here a workbook is plain JS objects: close() drops its sheets
 // (the garbage collector frees them) and any later use of the workbook or its sheets
@@ -178,13 +183,17 @@ function readOptions(options, name) {
   return parsed;
 }
 
+// Flow-CodeBlock's batch sizes: readStream takes 1 to 10,000 and silently keeps its
+// default for anything else (Go: `bs > 0 && bs <= 10000`); readBatches takes any
+// positive size. A size that is not a number is an error here (Go converted it).
 function batchSizeOf(options, name, fallback, max) {
   const value = options?.batchSize;
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number') throw new ERR_INVALID_ARG_TYPE(`${name}.batchSize`, 'number', value);
   const size = Math_.trunc(value);
-  if (!(size >= 1 && size <= max)) throw new ERR_OUT_OF_RANGE(`${name}.batchSize`, `>= 1 && <= ${max}`, value);
-  return size;
+  if (size >= 1 && size <= max) return size;
+  if (max === READ_STREAM_MAX_BATCH) return fallback;
+  throw new ERR_OUT_OF_RANGE(`${name}.batchSize`, '>= 1', value);
 }
 
 // -- rows ------------------------------------------------------------------------------
