@@ -12,6 +12,7 @@ Routes:
   /cookies                 two Set-Cookie headers
   /multipart               the parts of a multipart/form-data body
   /text                    text/plain in UTF-8 with a BOM-free multilingual string
+  /xlsx?rows=N             flow_codeblock.testing.sample_xlsx(N)
 """
 
 from __future__ import annotations
@@ -148,6 +149,11 @@ def _handler(target: HttpTarget) -> type[BaseHTTPRequestHandler]:
                 self._json(200, _parts(self.headers.get("Content-Type", ""), body))
             elif path == "/text":
                 self._send(200, "héllo wörld ✓ 你好".encode(), "text/plain; charset=utf-8")
+            elif path == "/xlsx":
+                from flow_codeblock.testing import sample_xlsx
+
+                self._send(200, sample_xlsx(int(query["rows"])), "application/vnd.openxmlformats-officedocument."
+                           "spreadsheetml.sheet")
             else:
                 self._json(404, {"error": "not found"})
 

@@ -264,6 +264,7 @@ E('ERR_INVALID_ARG_VALUE', invalidArgValueMessage, TypeError_);
 E('ERR_INVALID_BUFFER_SIZE', 'Buffer size must be a multiple of %s', RangeError_);
 E('ERR_INVALID_FILE_URL_HOST', 'File URL host must be "localhost" or empty on %s', TypeError_);
 E('ERR_INVALID_FILE_URL_PATH', 'File URL path %s', TypeError_);
+E('ERR_INVALID_STATE', 'Invalid state: %s', Error_);
 E('ERR_INVALID_THIS', 'Value of "this" must be of type %s', TypeError_);
 E('ERR_INVALID_URI', 'URI malformed', URIError_);
 E('ERR_INVALID_URL_SCHEME', 'The URL must be of scheme %s', TypeError_);
