@@ -41,7 +41,8 @@ class CrossOrigin:
         text = origin.decode("latin-1")
         host = headers.get(b"host", b"").decode("latin-1")
         if text not in self.allowed and text not in (f"http://{host}", f"https://{host}"):
-            await _answer(send, 403, [(b"content-type", b"application/json")], self.refusal(text, _text(headers.get(b"accept-language"))))
+            body = self.refusal(text, _text(headers.get(b"accept-language")))
+            await _answer(send, 403, [(b"content-type", b"application/json")], body)
             return
         cors = [(b"access-control-allow-origin", origin), (b"access-control-allow-methods", _ALLOW_METHODS),
                 (b"access-control-allow-headers", _ALLOW_HEADERS), (b"access-control-allow-credentials", b"true"),

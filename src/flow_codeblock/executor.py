@@ -225,7 +225,8 @@ class Executor:
         try:
             data = orjson.dumps(value)
         except (TypeError, orjson.JSONEncodeError) as exc:
-            raise ExecutionFailure.of(ErrorType.VALIDATION, msg("input is not serialisable as JSON: %(reason)s", reason=str(exc))) from None
+            raise ExecutionFailure.of(ErrorType.VALIDATION,
+                                      msg("input is not serialisable as JSON: %(reason)s", reason=str(exc))) from None
         if len(data) > self._limits.max_input_size:
             raise ExecutionFailure.of(
                 ErrorType.VALIDATION,

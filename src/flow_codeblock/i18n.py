@@ -35,7 +35,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Language", "Message", "N_", "msg", "negotiate", "recognise"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "N_", "Language", "Message", "msg", "negotiate", "recognise"]
 
 Language = Literal["en", "zh-CN"]
 LANGUAGES: Final[tuple[Language, ...]] = ("en", "zh-CN")
@@ -43,7 +43,7 @@ DEFAULT_LANGUAGE: Final[Language] = "en"
 DOMAIN: Final = "messages"
 _LOCALES: Final[dict[Language, str]] = {"en": "en", "zh-CN": "zh_CN"}  # BCP 47 -> gettext / CLDR
 
-def N_(template: str) -> str:  # noqa: N802 - gettext's name for "mark, do not translate yet"
+def N_(template: str) -> str:  # gettext's name for "mark, do not translate yet"
     """Marks a template for extraction where it is declared apart from its use."""
     return template
 
@@ -81,7 +81,7 @@ def _format(value: str | int | float | Message, language: str) -> str:
 
 
 def _supported(language: str) -> Language:
-    return language if language in _LOCALES else DEFAULT_LANGUAGE  # type: ignore[return-value]
+    return next((known for known in LANGUAGES if known == language), DEFAULT_LANGUAGE)
 
 
 @functools.cache

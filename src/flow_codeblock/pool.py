@@ -164,7 +164,8 @@ class RuntimePool:
             return await waiter
         except _WaitExpired:
             self._reclaim(waiter)
-            raise _saturated(msg("no runtime became free within %(ms)s ms", ms=round(timeout * 1000)), timeout) from None
+            waited = msg("no runtime became free within %(ms)s ms", ms=round(timeout * 1000))
+            raise _saturated(waited, timeout) from None
         except BaseException:
             self._reclaim(waiter)
             raise

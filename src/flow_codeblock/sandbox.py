@@ -216,8 +216,8 @@ class Sandbox:
         """
         started = time.perf_counter()
         if timeout_ms is not None and (isinstance(timeout_ms, bool) or not timeout_ms > 0):
-            raise CodeBlockError(ErrorType.VALIDATION, msg("timeout_ms must be a positive number of milliseconds")).translated(
-                self.settings.messages_language)
+            refusal = CodeBlockError(ErrorType.VALIDATION, msg("timeout_ms must be a positive number of milliseconds"))
+            raise refusal.translated(self.settings.messages_language)
         result = await self.execute(ExecutionRequest(None, {} if input is None else input, timeout_ms, code=code))
         if result.after is not None:
             # The runtime's reset and release happen after `run` returns, as they happen
