@@ -195,7 +195,7 @@ def test_request_timeout_lowers_the_limit(cb: CodeBlockClient) -> None:
 def test_request_timeout_cannot_raise_the_limit(cb: CodeBlockClient) -> None:
     _, body = cb.run("while (true) {} return 1", timeout=60_000)
     assert body["error"]["type"] == "TimeoutError"
-    assert "2000 ms" in body["error"]["message"]
+    assert "2,000 ms" in body["error"]["message"]
     assert body["timing"]["totalTime"] < 10_000
 
 

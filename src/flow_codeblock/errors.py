@@ -172,7 +172,7 @@ class CodeBlockError(Exception):
         text = str(record.get("message", ""))
         return cls(
             type=kind,
-            message=recognise(kind.value, text) or text,
+            message=_recognised(record, kind, text) or text,
             line=record.get("line"),
             column=record.get("column"),
             stack=record.get("stack"),
@@ -214,6 +214,12 @@ class CodeBlockError(Exception):
                 out[key] = value
         out.update(self.extra)
         return out
+
+
+def _recognised(record: dict[str, Any], kind: ErrorType, text: str) -> Message | None:
+    # The JS layer's own messages, by code first (process.exit's RuntimeError), then type.
+    code = record.get("code")
+    return (recognise(code, text) if isinstance(code, str) else None) or recognise(kind.value, text)
 
 
 _CLASSES: dict[ErrorType, type[CodeBlockError]] = {}  # filled by CodeBlockError.__init_subclass__

@@ -136,8 +136,8 @@ def _ranges(header: str) -> Iterable[str]:
 
 # -- the JS layer's messages ----------------------------------------------------------------
 
-# Messages the JS layer writes (js/lib/...) and hands to Python as text, by the error type
-# they come with. Only these types are recognised, so a message V8 wrote (a TypeError's,
+# Messages the JS layer writes (js/lib/...) and hands to Python as text, by the error code
+# or type they come with. Only these are recognised, so a message V8 wrote (a TypeError's,
 # a RangeError's) is never rewritten. More specific templates first.
 FROM_JS: Final[dict[str, tuple[str, ...]]] = {
     "SecurityError": (
@@ -146,6 +146,10 @@ FROM_JS: Final[dict[str, tuple[str, ...]]] = {
            "processes, network sockets or the runtime itself)."),
         N_("process.%(name)s() is not available in code blocks: it would reach the host"),
         N_("Request to %(url)s refused: %(reason)s"),
+    ),
+    # process.exit() ends the execution as a RuntimeError with this code (js/lib/internal/errors.js).
+    "ERR_PROCESS_EXIT": (
+        N_("process.exit(%(code)s) was called: a code block ends by returning its result"),
     ),
     "MemoryLimitError": (
         N_("Array buffer memory limit exceeded: allocating %(requested)s bytes would pass the limit of %(limit)s "
@@ -185,14 +189,14 @@ _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 @functools.cache
 def _pattern(template: str) -> re.Pattern[str]:
     parts = _PLACEHOLDER.split(template)  # text, name, text, name, ..., text
-    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+    regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)" for i, part in enumerate(parts))
     return re.compile(f"^{regex}$", re.DOTALL)
 
 
-def recognise(error_type: str, text: str) -> Message | None:
-    """The Message a JS-layer error of `error_type` was written from, or None (V8's own,
-    a user's, or a template not listed in FROM_JS)."""
-    for template in FROM_JS.get(error_type, ()):
+def recognise(kind: str, text: str) -> Message | None:
+    """The Message a JS-layer error of `kind` (its code, or else its type) was written
+    from, or None (V8's own, a user's, or a template not listed in FROM_JS)."""
+    for template in FROM_JS.get(kind, ()):
         match = _pattern(template).match(text)
         if match is not None:
             return msg(template, **{name: _param(name, value) for name, value in match.groupdict().items()})
