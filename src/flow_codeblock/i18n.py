@@ -203,8 +203,13 @@ def recognise(kind: str, text: str) -> Message | None:
     return None
 
 
+# The placeholders that hold quantities, formatted per locale when rendered (an exit code
+# or a module's name made of digits is not one: process.exit(1000) stays as written).
+_QUANTITIES: Final = frozenset({"size", "limit", "requested", "depth"})
+
+
 def _param(name: str, text: str) -> str | int | Message:
-    if text.isdigit():
-        return int(text)  # formatted per locale when rendered
+    if name in _QUANTITIES and text.isdigit():
+        return int(text)
     family = _NESTED.get(name)
     return (recognise(family, text) if family else None) or text

@@ -101,3 +101,10 @@ def test_errors_still_pickle_with_their_english_message() -> None:
 
 def test_message_is_a_value() -> None:
     assert msg("a %(n)s", n=1) == Message("a %(n)s", (("n", 1),))
+
+
+def test_only_quantities_are_formatted_as_numbers() -> None:
+    text = "process.exit(1000) was called: a code block ends by returning its result"
+    found = recognise("ERR_PROCESS_EXIT", text)
+    assert found is not None and found.render() == text
+    assert found.render("zh-CN") == "调用了 process.exit(1000): 代码块应通过返回结果来结束"
