@@ -62,7 +62,7 @@ check: setup
 messages: setup
 	$(BIN)/pybabel extract --no-default-keywords -k msg -k N_ --no-location --omit-header --sort-output \
 	  -o build/messages.pot src/flow_codeblock
-	$(BIN)/pybabel update --no-location --omit-header --ignore-obsolete -i build/messages.pot \
+	$(BIN)/pybabel update --ignore-obsolete --ignore-pot-creation-date -i build/messages.pot \
 	  -d src/flow_codeblock/locale -D messages
 
 # The JS layer's unit tests in plain Node (the pinned Node 24); Node 24's --test takes
