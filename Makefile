@@ -15,7 +15,7 @@ REDIS ?= /usr/bin/redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUNDLE := src/flow_codeblock/js_dist/bootstrap.js
 
-.PHONY: serve test test-js build setup clean bench bench-report check docs dist peers
+.PHONY: serve test test-js build setup clean bench bench-report check docs dist peers messages
 
 setup: $(STAMP)/venv $(BUNDLE)
 
@@ -54,6 +54,16 @@ check: setup
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/mypy src examples
 	npx --no-install eslint js
+
+# The service's own messages (i18n.py): re-extract the msgids marked with msg()/N_() and
+# merge them into each committed catalog; translate the new entries, then
+# tests/unit/test_i18n_catalogs.py checks that none is missing, unused or mismatched.
+# The catalogs are read as .po at run time: nothing to compile for serve or dist.
+messages: setup
+	$(BIN)/pybabel extract --no-default-keywords -k msg -k N_ --no-location --omit-header --sort-output \
+	  -o build/messages.pot src/flow_codeblock
+	$(BIN)/pybabel update --ignore-obsolete --ignore-pot-creation-date -i build/messages.pot \
+	  -d src/flow_codeblock/locale -D messages
 
 # The JS layer's unit tests in plain Node (the pinned Node 24); Node 24's --test takes
 # files or globs, not a directory.

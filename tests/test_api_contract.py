@@ -145,7 +145,7 @@ def test_code_over_max_length(cb: CodeBlockClient) -> None:
     code = "return 1;" + " " * 65535
     error = cb.error(code)
     assert error["type"] == "ValidationError"
-    assert "over the limit of 65535" in error["message"]
+    assert "over the limit of 65,535" in error["message"]
 
 
 def test_code_at_max_length_is_accepted(cb: CodeBlockClient) -> None:
@@ -158,7 +158,7 @@ def test_input_over_max_size(cb: CodeBlockClient) -> None:
     big = {"blob": "x" * (2 * 1024 * 1024)}
     error = cb.error("return 1", big)
     assert error["type"] == "ValidationError"
-    assert "over the limit of 2097152" in error["message"]
+    assert "over the limit of 2,097,152" in error["message"]
 
 
 def test_body_over_limit_is_413(cb: CodeBlockClient) -> None:
@@ -195,7 +195,7 @@ def test_request_timeout_lowers_the_limit(cb: CodeBlockClient) -> None:
 def test_request_timeout_cannot_raise_the_limit(cb: CodeBlockClient) -> None:
     _, body = cb.run("while (true) {} return 1", timeout=60_000)
     assert body["error"]["type"] == "TimeoutError"
-    assert "2000 ms" in body["error"]["message"]
+    assert "2,000 ms" in body["error"]["message"]
     assert body["timing"]["totalTime"] < 10_000
 
 

@@ -79,3 +79,16 @@ def test_config_prints_the_effective_settings() -> None:
     assert values["RUNTIME_POOL_SIZE"] == 3
     assert values["PORT"] == 3002
     assert values["MAX_BODY_SIZE"] > values["MAX_INPUT_SIZE"]
+
+
+def test_run_writes_the_services_messages_in_messages_language() -> None:
+    # MESSAGES_LANGUAGE=zh-CN: the service's own message in Chinese; V8's as V8 wrote it.
+    chinese = {"MESSAGES_LANGUAGE": "zh-CN"}
+    proc = codeblock("run", "-", stdin="const x = 1;", env=chinese)
+    error = json.loads(proc.stdout)["error"]
+    assert (proc.returncode, error["type"]) == (1, "ValidationError")
+    assert error["message"].startswith("代码中缺少 return 语句")
+    proc = codeblock("run", "-", stdin="return null.x;", env=chinese)
+    assert json.loads(proc.stdout)["error"]["message"] == "Cannot read properties of null (reading 'x')"
+    proc = codeblock("run", "-", stdin="const x = 1;", env={"MESSAGES_LANGUAGE": "fr"})
+    assert proc.returncode != 0 and "MESSAGES_LANGUAGE" in proc.stderr  # refused at start, naming it

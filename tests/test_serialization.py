@@ -90,7 +90,7 @@ def test_result_size_limit(tmp_path) -> None:
             assert client.ok("return 'x'.repeat(990)") == "x" * 990
             error = client.error("return 'x'.repeat(1000)")
             assert error["type"] == "ResultTooLargeError"
-            assert "over the limit of 1000 bytes" in error["message"]
+            assert "over the limit of 1,000 bytes" in error["message"]
             # Multi-byte characters count as UTF-8 bytes: 400 x 3 bytes > 1000.
             error = client.error("return '中'.repeat(400)")
             assert error["type"] == "ResultTooLargeError"

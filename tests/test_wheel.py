@@ -101,6 +101,10 @@ def test_codeblock_serve_from_the_wheel(installed: tuple[Path, dict[str, str], P
         assert response.json()["result"] == 42
         playground = httpx.get(f"http://127.0.0.1:{port}/playground")
         assert playground.status_code == 200 and "<html" in playground.text.lower()
+        # The Chinese catalog travels in the wheel (read as .po at run time, nothing compiled).
+        chinese = httpx.post(f"http://127.0.0.1:{port}/flow/codeblock", headers={"Accept-Language": "zh-CN"},
+                             json={"codebase64": b64("const x = 1;"), "input": {}})
+        assert chinese.json()["error"]["message"].startswith("代码中缺少 return 语句")
     finally:
         server.terminate()
         server.wait(30)

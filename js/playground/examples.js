@@ -1,8 +1,15 @@
-// The examples menu: one snippet per module family, each runnable as is.
+// The examples menu: one snippet per module family, each runnable as is. Titles are
+// catalog keys (i18n/<lang>.json), and so is a braced key after `//` on a comment line: it
+// becomes the catalog's text for the reader's language (localise). The code runs as it is too.
+
+export function localise(code, t) {
+  return code.replace(/\/\/ \{([\w.]+)\}/g, (whole, key) => `// ${t(key)}`);
+}
+
 export const EXAMPLES = [
   {
     id: 'lodash',
-    title: 'lodash: group and total orders',
+    title: 'examples.lodash.title',
     input: { orders: [
       { id: 1, city: 'Shanghai', amount: 120.5 }, { id: 2, city: 'Beijing', amount: 80 },
       { id: 3, city: 'Shanghai', amount: 45.25 }, { id: 4, city: 'Shenzhen', amount: 300 },
@@ -16,7 +23,7 @@ return _.orderBy(Object.entries(totals).map(([city, total]) => ({ city, total })
   },
   {
     id: 'dayjs',
-    title: 'dayjs: time zones and formatting',
+    title: 'examples.dayjs.title',
     input: { meeting: '2025-03-14T09:30:00Z' },
     code: `const dayjs = require('dayjs');
 const utc = require('dayjs/plugin/utc');
@@ -32,7 +39,7 @@ return ['Asia/Shanghai', 'Europe/Berlin', 'America/New_York'].map((zone) => ({
   },
   {
     id: 'crypto',
-    title: 'crypto: hash and HMAC',
+    title: 'examples.crypto.title',
     input: { message: 'hello world', secret: 's3cr3t' },
     code: `const crypto = require('crypto');
 
@@ -45,7 +52,7 @@ return {
   },
   {
     id: 'buffer',
-    title: 'Buffer: base64 and hex',
+    title: 'examples.buffer.title',
     input: { text: 'Flow CodeBlock ✓' },
     code: `const buf = Buffer.from(input.text, 'utf8');
 const b64 = buf.toString('base64');
@@ -58,7 +65,7 @@ return {
   },
   {
     id: 'xlsx',
-    title: 'xlsx: generate a workbook and read it back',
+    title: 'examples.xlsx.title',
     input: { rows: [{ name: 'Ann', score: 91 }, { name: 'Bo', score: 78 }] },
     code: `const XLSX = require('xlsx');
 
@@ -72,7 +79,7 @@ return { bytes: file.length, sheets: read.SheetNames, rows: XLSX.utils.sheet_to_
   },
   {
     id: 'pinyin',
-    title: 'pinyin: romanise Chinese text',
+    title: 'examples.pinyin.title',
     input: { name: '张三', city: '重庆' },
     code: `const pinyin = require('pinyin');
 
@@ -84,9 +91,9 @@ return {
   },
   {
     id: 'fetch',
-    title: 'fetch: call an HTTP API',
+    title: 'examples.fetch.title',
     input: { url: 'https://httpbin.org/json' },
-    code: `// The request runs in the service (private addresses are refused).
+    code: `// {examples.fetch.comment}
 const res = await fetch(input.url, { signal: AbortSignal.timeout(3000) });
 if (!res.ok) throw new Error(\`HTTP \${res.status}\`);
 const data = await res.json();
@@ -94,11 +101,11 @@ return { status: res.status, keys: Object.keys(data) };`,
   },
   {
     id: 'error',
-    title: 'Debugging: a TypeError on line 4',
+    title: 'examples.error.title',
     input: { user: { name: 'Ann' } },
     code: `const user = input.user;
 console.log('user is', user);
-// There is no address: reading a property of undefined throws.
+// {examples.error.comment}
 return user.address.city;`,
   },
 ];

@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from . import metrics
 from .errors import ErrorType, ExecutionFailure
+from .i18n import msg
 from .ratelimit import Decision, Limits, MemoryBuckets, RateLimiter, RedisBuckets
 from .tokens import CachedTokens, TokenInfo, TokenStore
 
@@ -35,8 +36,9 @@ def _refuse(which: str, decision: Decision | None) -> None:
     if decision is None or decision.allowed:
         return
     metrics.rate_limited_total.labels(limit=which).inc()
-    subject = "this API token" if which == "token" else "this client address"
-    raise ExecutionFailure.of(ErrorType.RATE_LIMIT, f"rate limit exceeded for {subject}; retry later",
+    subject = msg("this API token") if which == "token" else msg("this client address")
+    raise ExecutionFailure.of(ErrorType.RATE_LIMIT, msg("rate limit exceeded for %(subject)s; retry later",
+                                                        subject=subject),
                               retry_after=decision.retry_after_s, headers=decision.headers(which))
 
 
@@ -91,16 +93,17 @@ class AccessControl:
         token = _presented_token(request)
         if token is None:
             metrics.auth_failures_total.labels(reason="missing").inc()
-            raise ExecutionFailure.of(ErrorType.AUTHENTICATION, "an API token is required: send it in the "
-                                      "'accessToken' header (or 'access-token', or 'Authorization: Bearer <token>')")
+            raise ExecutionFailure.of(ErrorType.AUTHENTICATION, msg(
+                "an API token is required: send it in the 'accessToken' header (or 'access-token', or "
+                "'Authorization: Bearer <token>')"))
         hit, info = self._tokens.cached(token)
         if not hit:
             info = await asyncio.to_thread(self._tokens.store.lookup, token) if len(token) <= 512 else None
             self._tokens.remember(token, info)
         if info is None:
             metrics.auth_failures_total.labels(reason="invalid").inc()
-            raise ExecutionFailure.of(ErrorType.AUTHENTICATION, "the API token is not valid")
+            raise ExecutionFailure.of(ErrorType.AUTHENTICATION, msg("the API token is not valid"))
         if not info.active:
             metrics.auth_failures_total.labels(reason="revoked").inc()
-            raise ExecutionFailure.of(ErrorType.FORBIDDEN, f"the API token {info.hint}... was revoked")
+            raise ExecutionFailure.of(ErrorType.FORBIDDEN, msg("the API token %(hint)s... was revoked", hint=info.hint))
         return info

@@ -34,6 +34,7 @@ from .engine import v8_version
 from .envelope import Clock, current_request_id, envelope, request_id_var, timing
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
 from .executor import ExecutionRequest, ExecutionResult
+from .i18n import DEFAULT_LANGUAGE, Language, Message, msg, negotiate
 from .logs import configure_logging
 from .openapi import openapi_spec
 from .randomness import random_bytes
@@ -88,8 +89,10 @@ class RequestContext:
             request_id_var.reset(token)
 
 
-def render_result(result: ExecutionResult, total_ms: float, clock: Clock) -> tuple[int, bytes]:
-    """The response status and body of an execution (shared by the API and the CLI)."""
+def render_result(result: ExecutionResult, total_ms: float, clock: Clock,
+                  language: Language = DEFAULT_LANGUAGE) -> tuple[int, bytes]:
+    """The response status and body of an execution (shared by the API and the CLI), the
+    service's own messages in `language`."""
     body: dict[str, Any]
     if result.ok:
         body = {
@@ -99,8 +102,8 @@ def render_result(result: ExecutionResult, total_ms: float, clock: Clock) -> tup
         }
         status = 200
     else:
-        error = result.error or CodeBlockError(ErrorType.INTERNAL, "unknown failure")
-        body = {"success": False, "error": error.to_dict()}
+        error = result.error or CodeBlockError(ErrorType.INTERNAL, msg("unknown failure"))
+        body = {"success": False, "error": error.to_dict(language)}
         status = error.type.http_status
     body["executionId"] = result.execution_id
     body["timing"] = timing(result.execution_ms, total_ms, result.module_load_ms)
@@ -110,14 +113,15 @@ def render_result(result: ExecutionResult, total_ms: float, clock: Clock) -> tup
     return status, orjson.dumps(body)
 
 
-def failure_body(error: CodeBlockError, total_ms: float, clock: Clock) -> bytes:
+def failure_body(error: CodeBlockError, total_ms: float, clock: Clock, language: Language = DEFAULT_LANGUAGE) -> bytes:
     """The body of an answer refused before any execution began."""
-    return orjson.dumps(envelope(clock, {"success": False, "error": error.to_dict(), "timing": timing(0, total_ms)}))
+    return orjson.dumps(envelope(clock, {"success": False, "error": error.to_dict(language),
+                                         "timing": timing(0, total_ms)}))
 
 
-def _error_response(failure: ExecutionFailure, started: float, clock: Clock,
+def _error_response(failure: ExecutionFailure, started: float, clock: Clock, language: Language,
                     headers: dict[str, str] | None = None) -> Response:
-    body = failure_body(failure.error, (time.perf_counter() - started) * 1000, clock)
+    body = failure_body(failure.error, (time.perf_counter() - started) * 1000, clock, language)
     headers = {**(headers or {}), **failure.headers}
     if failure.retry_after:
         headers["Retry-After"] = str(max(1, math.ceil(failure.retry_after)))
@@ -141,10 +145,11 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 
 def _too_large(limit: int) -> ExecutionFailure:
-    return ExecutionFailure.of(ErrorType.PAYLOAD_TOO_LARGE, f"request body is over the limit of {limit} bytes")
+    return ExecutionFailure.of(ErrorType.PAYLOAD_TOO_LARGE,
+                               msg("request body is over the limit of %(limit)s bytes", limit=limit))
 
 
-def _invalid(message: str) -> ExecutionFailure:
+def _invalid(message: Message) -> ExecutionFailure:
     return ExecutionFailure.of(ErrorType.VALIDATION, message)
 
 
@@ -153,21 +158,21 @@ def parse_request(body: bytes) -> ExecutionRequest:
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        raise _invalid(f"request body is not valid JSON: {exc}") from None
+        raise _invalid(msg("request body is not valid JSON: %(reason)s", reason=str(exc))) from None
     if not isinstance(data, dict):
-        raise _invalid("request body must be a JSON object")
+        raise _invalid(msg("request body must be a JSON object"))
     code = data.get("codebase64", data.get("codeBase64"))
     if code is None:
-        raise _invalid("missing field: codebase64 (base64 of the JavaScript code)")
+        raise _invalid(msg("missing field: codebase64 (base64 of the JavaScript code)"))
     if not isinstance(code, str):
-        raise _invalid("codebase64 must be a string")
+        raise _invalid(msg("codebase64 must be a string"))
     if data.get("input") is None:  # as Flow-CodeBlock: `input` is required ({} for none)
-        raise _invalid("missing field: input (the code block's input, a JSON object; send {} for none)")
+        raise _invalid(msg("missing field: input (the code block's input, a JSON object; send {} for none)"))
     payload = data["input"]
     timeout = data.get("timeout")
     if timeout is not None:
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-            raise _invalid("timeout must be a positive number of milliseconds")
+            raise _invalid(msg("timeout must be a positive number of milliseconds"))
         timeout = max(1, int(timeout))
     return ExecutionRequest(code_base64=code, input=payload, timeout_ms=timeout)
 
@@ -188,6 +193,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     access = AccessControl(access_settings(settings))
     clock = Clock(settings.timestamp_format, settings.timezone)
 
+    def language_of(accept_language: str | None) -> Language:
+        # The client's Accept-Language when it names a language we have, else MESSAGES_LANGUAGE.
+        return negotiate(accept_language, settings.messages_language)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await sandbox.start()
@@ -204,19 +213,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def codeblock(request: Request) -> Response:
         started = time.perf_counter()
         headers: dict[str, str] = {}
+        language = language_of(request.headers.get("accept-language"))
         try:
             headers = await access.check(request)
             execution = parse_request(await _read_body(request, settings.body_limit))
         except ExecutionFailure as failure:
             _log_request(request, failure.error.type.http_status, started, None, failure.error)
-            return _error_response(failure, started, clock, headers)
+            return _error_response(failure, started, clock, language, headers)
         result = await sandbox.execute(execution)
         if result.retry_after is not None:
             assert result.error is not None  # a retry_after comes with its failure (executor._failed)
             refusal = ExecutionFailure(result.error, retry_after=result.retry_after)
             _log_request(request, 429, started, result.execution_id, result.error)
-            return _error_response(refusal, started, clock, headers)
-        status, body = render_result(result, (time.perf_counter() - started) * 1000, clock)
+            return _error_response(refusal, started, clock, language, headers)
+        status, body = render_result(result, (time.perf_counter() - started) * 1000, clock, language)
         _log_request(request, status, started, result.execution_id, result.error)
         background = BackgroundTask(result.after) if result.after else None
         return JSONBytes(body, status_code=status, headers=headers or None, background=background)
@@ -264,7 +274,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             await access.check(request)
         except ExecutionFailure as failure:
-            return _error_response(failure, time.perf_counter(), clock)
+            return _error_response(failure, time.perf_counter(), clock,
+                                   language_of(request.headers.get("accept-language")))
         stats = sandbox.service.executor.stats
         body = {
             "status": "running",
@@ -311,8 +322,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def internal_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", extra={"path": request.url.path})
-        failure = ExecutionFailure.of(ErrorType.INTERNAL, "internal error in the service; please retry")
-        return _error_response(failure, time.perf_counter(), clock)
+        failure = ExecutionFailure.of(ErrorType.INTERNAL, msg("internal error in the service; please retry"))
+        return _error_response(failure, time.perf_counter(), clock, language_of(request.headers.get("accept-language")))
 
     bench_routes = [Route("/bench/static", bench_static, methods=["POST"])] if settings.enable_bench_routes else []
     app = Starlette(
@@ -333,10 +344,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # Outermost last: the request ID first, then cross-origin rules, then compression.
     app.add_middleware(GZipMiddleware, minimum_size=500)
 
-    def cross_origin_refusal(origin: str) -> bytes:
-        error = CodeBlockError(ErrorType.FORBIDDEN, f"cross-origin request from {origin} refused: this service answers "
-                                                    "server-side callers, its own host and ALLOWED_ORIGINS")
-        return failure_body(error, 0.0, clock)
+    def cross_origin_refusal(origin: str, accept_language: str | None) -> bytes:
+        error = CodeBlockError(ErrorType.FORBIDDEN, msg("cross-origin request from %(origin)s refused: this service "
+                                                        "answers server-side callers, its own host and ALLOWED_ORIGINS",
+                                                        origin=origin))
+        return failure_body(error, 0.0, clock, language_of(accept_language))
 
     app.add_middleware(CrossOrigin, allowed=settings.allowed_origin_set, refusal=cross_origin_refusal)
     app.add_middleware(RequestContext)

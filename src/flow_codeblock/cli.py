@@ -56,7 +56,7 @@ async def _run_once(settings: Settings, code: str, input_value: object, timeout:
         # The HTTP API's path (the envelope it prints is the API's), with the code as text.
         result = await sandbox.execute(ExecutionRequest(None, input_value, timeout, code=code))
         clock = Clock(settings.timestamp_format, settings.timezone)
-        status, body = render_result(result, (time.perf_counter() - started) * 1000, clock)
+        status, body = render_result(result, (time.perf_counter() - started) * 1000, clock, settings.messages_language)
         if result.after is not None:
             await result.after()
         return status, body

@@ -48,6 +48,9 @@ class Settings(BaseModel):
     # IANA zone for timestamps and the code blocks' own local time (Date, Intl, dayjs);
     # empty: the host's zone.
     timezone: str = Field("", description="IANA time zone, e.g. Asia/Shanghai; empty: the host's")
+    # The language of the service's own messages (errors, refusals) when the request's
+    # Accept-Language names none we have (i18n.py); V8's messages are never translated.
+    messages_language: Literal["en", "zh-CN"] = "en"
     # POST /bench/static: the same stack returning a fixed body (the floor for bench/run.py).
     enable_bench_routes: bool = False
 

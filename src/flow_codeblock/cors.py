@@ -24,10 +24,10 @@ _ALLOW_HEADERS = (b"Origin, Content-Type, Content-Length, Accept-Encoding, X-CSR
 
 
 class CrossOrigin:
-    def __init__(self, app: Any, allowed: frozenset[str], refusal: Callable[[str], bytes]) -> None:
+    def __init__(self, app: Any, allowed: frozenset[str], refusal: Callable[[str, str | None], bytes]) -> None:
         self.app = app
         self.allowed = allowed
-        self.refusal = refusal  # origin -> the JSON body of the 403
+        self.refusal = refusal  # (origin, Accept-Language) -> the JSON body of the 403
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -41,7 +41,8 @@ class CrossOrigin:
         text = origin.decode("latin-1")
         host = headers.get(b"host", b"").decode("latin-1")
         if text not in self.allowed and text not in (f"http://{host}", f"https://{host}"):
-            await _answer(send, 403, [(b"content-type", b"application/json")], self.refusal(text))
+            body = self.refusal(text, _text(headers.get(b"accept-language")))
+            await _answer(send, 403, [(b"content-type", b"application/json")], body)
             return
         cors = [(b"access-control-allow-origin", origin), (b"access-control-allow-methods", _ALLOW_METHODS),
                 (b"access-control-allow-headers", _ALLOW_HEADERS), (b"access-control-allow-credentials", b"true"),
@@ -58,6 +59,10 @@ class CrossOrigin:
             await send(message)
 
         await self.app(scope, receive, send_with_cors)
+
+
+def _text(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value is not None else None
 
 
 async def _answer(send: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:

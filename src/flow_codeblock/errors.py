@@ -22,6 +22,8 @@ import enum
 import re
 from typing import Any, ClassVar, Final, Self, cast
 
+from .i18n import DEFAULT_LANGUAGE, Message, recognise
+
 __all__ = [
     "AuthenticationError",
     "CodeBlockError",
@@ -104,7 +106,10 @@ class CodeBlockError(Exception):
 
     Attributes:
         type: the ErrorType (the answer's `error.type`).
-        message: the message, V8's own for errors the code threw.
+        message: the message in English, V8's own for errors the code threw.
+        template: the service's own message as a `Message`, which `to_dict(language)`
+            and `translated(language)` render in another language; None for V8's
+            messages and the code's own, which stay as written.
         line: 1-based line in the submitted code, when known.
         column: 1-based column in the submitted code, when known.
         stack: the stack trace, with frames of the submitted code only.
@@ -115,17 +120,20 @@ class CodeBlockError(Exception):
 
     error_type: ClassVar[ErrorType | None] = None  # the ErrorType a subclass stands for
 
-    def __new__(cls, type: ErrorType, message: str, *args: Any, **kwargs: Any) -> Self:
+    def __new__(cls, type: ErrorType, message: str | Message, *args: Any, **kwargs: Any) -> Self:
         # The base class builds the subclass of `type` (a subtype of cls: Self holds).
         kind = cast("builtins.type[Self]", _CLASSES.get(type, cls)) if cls is CodeBlockError else cls
         return super().__new__(kind)
 
-    def __init__(self, type: ErrorType, message: str, line: int | None = None, column: int | None = None,
+    def __init__(self, type: ErrorType, message: str | Message, line: int | None = None, column: int | None = None,
                  stack: str | None = None, name: str | None = None, code: str | None = None,
                  extra: dict[str, Any] | None = None) -> None:
-        super().__init__(type, message)  # args: what pickling rebuilds it from (Celery sends errors)
+        template = message if isinstance(message, Message) else None
+        text = message.render() if isinstance(message, Message) else message
+        super().__init__(type, text)  # args: what pickling rebuilds it from (Celery sends errors)
         self.type = type
-        self.message = message
+        self.message = text
+        self.template = template
         self.line = line
         self.column = column
         self.stack = stack
@@ -161,9 +169,10 @@ class CodeBlockError(Exception):
     def from_js(cls, record: dict[str, Any]) -> CodeBlockError:
         """Builds the error from the record the JS layer produced (see js/lib/internal/result.js)."""
         kind = _KNOWN.get(str(record.get("type")), ErrorType.RUNTIME)
+        text = str(record.get("message", ""))
         return cls(
             type=kind,
-            message=str(record.get("message", "")),
+            message=_recognised(record, kind, text) or text,
             line=record.get("line"),
             column=record.get("column"),
             stack=record.get("stack"),
@@ -171,15 +180,46 @@ class CodeBlockError(Exception):
             code=record.get("code"),
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """The answer's `error` object: type and message, then the fields that are set."""
-        out: dict[str, Any] = {"type": self.type.value, "message": self.message}
+    def message_in(self, language: str) -> str:
+        """The message in `language` ("en", "zh-CN"): the service's own are translated,
+        V8's and the code's own are returned as written."""
+        if self.template is None or language == DEFAULT_LANGUAGE:
+            return self.message
+        return self.template.render(language)
+
+    def _stack_in(self, language: str) -> str | None:
+        # The stack's first line repeats the message ("SecurityError: ..."): the same language.
+        header = f"{self.name}: {self.message}"
+        if self.stack is None or self.template is None or not self.stack.startswith(header):
+            return self.stack
+        return f"{self.name}: {self.message_in(language)}{self.stack[len(header):]}"
+
+    def translated(self, language: str) -> CodeBlockError:
+        """This error with its message in `language` (itself when nothing changes)."""
+        text = self.message_in(language)
+        if text == self.message:
+            return self
+        copy = CodeBlockError(self.type, text, self.line, self.column, self._stack_in(language), self.name,
+                              self.code, dict(self.extra))
+        copy.template = self.template
+        return copy
+
+    def to_dict(self, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+        """The answer's `error` object: type and message (in `language` when the service
+        wrote it), then the fields that are set."""
+        out: dict[str, Any] = {"type": self.type.value, "message": self.message_in(language)}
         for key in ("line", "column", "name", "code", "stack"):
-            value = getattr(self, key)
+            value = self._stack_in(language) if key == "stack" else getattr(self, key)
             if value is not None:
                 out[key] = value
         out.update(self.extra)
         return out
+
+
+def _recognised(record: dict[str, Any], kind: ErrorType, text: str) -> Message | None:
+    # The JS layer's own messages, by code first (process.exit's RuntimeError), then type.
+    code = record.get("code")
+    return (recognise(code, text) if isinstance(code, str) else None) or recognise(kind.value, text)
 
 
 _CLASSES: dict[ErrorType, type[CodeBlockError]] = {}  # filled by CodeBlockError.__init_subclass__
@@ -317,7 +357,7 @@ class ExecutionFailure(Exception):
         self.headers = headers or {}  # extra response headers (X-RateLimit-*)
 
     @classmethod
-    def of(cls, kind: ErrorType, message: str, **kwargs: Any) -> ExecutionFailure:
+    def of(cls, kind: ErrorType, message: str | Message, **kwargs: Any) -> ExecutionFailure:
         retry_after = kwargs.pop("retry_after", None)
         headers = kwargs.pop("headers", None)
         return cls(CodeBlockError(kind, message, **kwargs), retry_after=retry_after, headers=headers)

@@ -24,6 +24,7 @@ from .analysis import analyse, first_use
 from .bundles import module_catalog
 from .codeblock import CodeBlock
 from .errors import CodeBlockError, ErrorType, ExecutionFailure, RetireReason
+from .i18n import msg
 from .outbound import Fetcher, OutboundSession
 from .pool import RuntimePool
 from .randomness import random_uuid
@@ -163,19 +164,20 @@ class Executor:
         try:
             raw = base64.b64decode(code_base64, validate=True)
         except (binascii.Error, ValueError):
-            raise ExecutionFailure.of(ErrorType.VALIDATION, "codebase64 is not valid base64") from None
+            raise ExecutionFailure.of(ErrorType.VALIDATION, msg("codebase64 is not valid base64")) from None
         try:
             return self._checked(raw.decode("utf-8"))
         except UnicodeDecodeError:
-            raise ExecutionFailure.of(ErrorType.VALIDATION, "the decoded code is not valid UTF-8") from None
+            raise ExecutionFailure.of(ErrorType.VALIDATION, msg("the decoded code is not valid UTF-8")) from None
 
     def _checked(self, code: str) -> str:
         if not code.strip():
-            raise ExecutionFailure.of(ErrorType.VALIDATION, "the code is empty")
+            raise ExecutionFailure.of(ErrorType.VALIDATION, msg("the code is empty"))
         if len(code) > self._limits.max_code_length:
             raise ExecutionFailure.of(
                 ErrorType.VALIDATION,
-                f"the code is {len(code)} characters long, over the limit of {self._limits.max_code_length}",
+                msg("the code is %(length)s characters long, over the limit of %(limit)s", length=len(code),
+                    limit=self._limits.max_code_length),
             )
         return code
 
@@ -204,13 +206,15 @@ class Executor:
         if not facts.has_return:
             raise ExecutionFailure.of(
                 ErrorType.VALIDATION,
-                "the code has no return statement: a code block must return its result, e.g. `return { ok: true };`",
+                msg("the code has no return statement: a code block must return its result, e.g. "
+                    "`return { ok: true };`"),
             )
         if self._limits.console == "reject" and "console" in facts.identifiers:
             line, column = first_use(code, "console") or (1, 1)
             raise ExecutionFailure.of(ErrorType.CONSOLE_DISABLED,
-                                      f"console is disabled in code blocks here (ALLOW_CONSOLE=reject): line {line}, "
-                                      f"column {column}", line=line, column=column)
+                                      msg("console is disabled in code blocks here (ALLOW_CONSOLE=reject): line "
+                                          "%(line)s, column %(column)s", line=line, column=column),
+                                      line=line, column=column)
         catalog = module_catalog()
         named = [m for m in map(catalog.resolve, facts.modules) if m]
         named += [module for name, module in catalog.globals.items() if name in facts.identifiers]
@@ -221,15 +225,17 @@ class Executor:
 
     def _input_json(self, value: Any) -> str:
         if not isinstance(value, dict):
-            raise ExecutionFailure.of(ErrorType.VALIDATION, "input must be a JSON object")
+            raise ExecutionFailure.of(ErrorType.VALIDATION, msg("input must be a JSON object"))
         try:
             data = orjson.dumps(value)
         except (TypeError, orjson.JSONEncodeError) as exc:
-            raise ExecutionFailure.of(ErrorType.VALIDATION, f"input is not serialisable as JSON: {exc}") from None
+            raise ExecutionFailure.of(ErrorType.VALIDATION,
+                                      msg("input is not serialisable as JSON: %(reason)s", reason=str(exc))) from None
         if len(data) > self._limits.max_input_size:
             raise ExecutionFailure.of(
                 ErrorType.VALIDATION,
-                f"input is {len(data)} bytes of JSON, over the limit of {self._limits.max_input_size}",
+                msg("input is %(size)s bytes of JSON, over the limit of %(limit)s", size=len(data),
+                    limit=self._limits.max_input_size),
             )
         return data.decode()
 

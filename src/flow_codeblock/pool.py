@@ -50,6 +50,7 @@ from typing import Any
 
 from . import metrics
 from .errors import ErrorType, ExecutionFailure, RetireReason
+from .i18n import Message, msg
 from .policy import ModuleUsage, Plan, PoolPolicy, RuntimeHealth, growth_wanted, next_interval, plan, warm_set
 from .runtime import Runtime
 
@@ -163,7 +164,7 @@ class RuntimePool:
                 await self._health_task
         for waiter in self._waiters:
             if not waiter.done():
-                waiter.set_exception(_saturated("the service is shutting down", 1.0))
+                waiter.set_exception(_saturated(msg("the service is shutting down"), 1.0))
         self._waiters.clear()
         deadline = time.monotonic() + drain_timeout
         while (self._in_use or self._creating) and time.monotonic() < deadline:
@@ -187,8 +188,8 @@ class RuntimePool:
         idle one that has them loaded (module docstring). ConcurrencyError (429) when
         none frees up in `timeout` or too many executions already wait."""
         if self._closing:
-            raise ExecutionFailure.of(ErrorType.SERVICE_UNAVAILABLE, "the service is shutting down; retry on another "
-                                      "replica", retry_after=1.0)
+            raise ExecutionFailure.of(ErrorType.SERVICE_UNAVAILABLE,
+                                      msg("the service is shutting down; retry on another replica"), retry_after=1.0)
         self.usage.record(modules)
         if self._idle and not self._waiters:
             runtime = self._take_idle(modules) if modules else self._idle.pop()  # most recently used first
@@ -196,7 +197,7 @@ class RuntimePool:
             metrics.pool_in_use.set(len(self._in_use))
             return runtime
         if len(self._waiters) >= self._max_waiting:
-            raise _saturated(f"{len(self._waiters)} executions are already waiting", 1.0)
+            raise _saturated(msg("%(count)s executions are already waiting", count=len(self._waiters)), 1.0)
         waiter: asyncio.Future[Runtime] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         metrics.pool_waiting.set(len(self._waiters))
@@ -211,7 +212,8 @@ class RuntimePool:
             return await waiter
         except _WaitExpired:
             self._reclaim(waiter)
-            raise _saturated(f"no runtime became free within {timeout * 1000:.0f} ms", timeout) from None
+            waited = msg("no runtime became free within %(ms)s ms", ms=round(timeout * 1000))
+            raise _saturated(waited, timeout) from None
         except BaseException:
             self._reclaim(waiter)
             raise
@@ -550,8 +552,9 @@ def _measure_heaps(runtimes: list[Runtime], now: float) -> None:
         runtime.measure_heap(now)
 
 
-def _saturated(message: str, retry_after: float) -> ExecutionFailure:
-    return ExecutionFailure.of(ErrorType.CONCURRENCY, f"Service saturated: {message}", retry_after=retry_after)
+def _saturated(reason: Message, retry_after: float) -> ExecutionFailure:
+    return ExecutionFailure.of(ErrorType.CONCURRENCY, msg("Service saturated: %(reason)s", reason=reason),
+                               retry_after=retry_after)
 
 
 class _WaitExpired(Exception):

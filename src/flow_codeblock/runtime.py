@@ -35,6 +35,7 @@ from .bundles import ModuleCatalog
 from .codeblock import CodeBlock, escape_error, stray_brace_error, syntax_error
 from .engine import EngineClosed, Isolate, JSResult, ResultKind
 from .errors import CodeBlockError, ErrorType, RetireReason
+from .i18n import msg
 from .randomness import random_bytes
 
 __all__ = ["Attempt", "HostServices", "Outcome", "Runtime", "RuntimeFactory", "RuntimeOptions", "outcome_of"]
@@ -591,17 +592,17 @@ def outcome_of(answer: Answer, attempt: Attempt, *, memory_hit: bool, defining: 
                        retire_reason=RetireReason.ESCAPED)
     if kind is ResultKind.OUT_OF_MEMORY or (kind is ResultKind.TERMINATED and memory_hit):
         limit_mb = attempt.heap_limit_bytes // (1024 * 1024)
-        message = f"Execution ran out of memory: the heap limit is {limit_mb} MB"
+        message = msg("Execution ran out of memory: the heap limit is %(limit)s MB", limit=limit_mb)
         return Outcome(ok=False, error=CodeBlockError(ErrorType.MEMORY_LIMIT, message),
                        retire_reason=RetireReason.MEMORY)
     if kind is ResultKind.TERMINATED:
         return Outcome(
             ok=False,
-            error=CodeBlockError(ErrorType.TIMEOUT, f"Execution timed out after {attempt.timeout_ms} ms"),
+            error=CodeBlockError(ErrorType.TIMEOUT, msg("Execution timed out after %(ms)s ms", ms=attempt.timeout_ms)),
             retire_reason=RetireReason.TIMEOUT,
         )
     return Outcome(
         ok=False,
-        error=CodeBlockError(ErrorType.INTERNAL, "The runtime failed unexpectedly; please retry"),
+        error=CodeBlockError(ErrorType.INTERNAL, msg("The runtime failed unexpectedly; please retry")),
         retire_reason=RetireReason.after_engine(kind.value),
     )

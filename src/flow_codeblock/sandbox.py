@@ -45,6 +45,7 @@ from .config import Settings
 from .engine import engine_start, init_engine
 from .errors import CodeBlockError, ErrorType
 from .executor import ExecutionRequest, ExecutionResult
+from .i18n import msg
 from .service import Service, v8_flags
 
 __all__ = ["LogEntry", "Result", "Sandbox", "SandboxError", "SyncSandbox", "Timing"]
@@ -215,14 +216,17 @@ class Sandbox:
         """
         started = time.perf_counter()
         if timeout_ms is not None and (isinstance(timeout_ms, bool) or not timeout_ms > 0):
-            raise CodeBlockError(ErrorType.VALIDATION, "timeout_ms must be a positive number of milliseconds")
+            refusal = CodeBlockError(ErrorType.VALIDATION, msg("timeout_ms must be a positive number of milliseconds"))
+            raise refusal.translated(self.settings.messages_language)
         result = await self.execute(ExecutionRequest(None, {} if input is None else input, timeout_ms, code=code))
         if result.after is not None:
             # The runtime's reset and release happen after `run` returns, as they happen
             # after the HTTP response is sent.
             self._in_background(result.after)
         if not result.ok:
-            raise result.error or CodeBlockError(ErrorType.INTERNAL, "unknown failure")
+            # The service's own messages in MESSAGES_LANGUAGE (V8's stay as V8 wrote them).
+            error = result.error or CodeBlockError(ErrorType.INTERNAL, msg("unknown failure"))
+            raise error.translated(self.settings.messages_language)
         value_json = result.result_json or "null"
         logs = tuple(LogEntry(entry["level"], entry["message"]) for entry in result.logs or ())
         return Result(orjson.loads(value_json), value_json, logs,

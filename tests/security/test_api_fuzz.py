@@ -112,10 +112,10 @@ def test_oversized_bodies_are_refused_before_reading_them_all(fuzz_server: Serve
 def test_code_and_input_over_their_limits(fuzz_server: Server) -> None:
     code = "return 1;" + " " * 5000
     response = httpx.post(f"{fuzz_server.url}/flow/codeblock", json={"codebase64": b64(code), "input": {}})
-    assert response.status_code == 400 and "over the limit of 4096" in response.json()["error"]["message"]
+    assert response.status_code == 400 and "over the limit of 4,096" in response.json()["error"]["message"]
     response = httpx.post(f"{fuzz_server.url}/flow/codeblock",
                           json={"codebase64": b64("return 1"), "input": {"x": "y" * 70_000}})
-    assert response.status_code == 400 and "over the limit of 65536" in response.json()["error"]["message"]
+    assert response.status_code == 400 and "over the limit of 65,536" in response.json()["error"]["message"]
 
 
 def test_slow_clients_do_not_hold_up_others(fuzz_server: Server) -> None:

@@ -216,7 +216,7 @@ def test_a_comment_in_named_imports(cb: CodeBlockClient) -> None:
 
 def test_a_deeply_nested_result_is_refused(cb: CodeBlockClient) -> None:
     error = cb.error("let o = 1; for (let i = 0; i < 200000; i++) o = [o]; return o")
-    assert error["type"] == "ResultTooLargeError" and "1024" in error["message"], error
+    assert error["type"] == "ResultTooLargeError" and "1,024" in error["message"], error
     assert cb.ok("let o = 1; for (let i = 0; i < 1000; i++) o = { o }; return JSON.stringify(o).length") > 0
     # Just inside the limit: the whole answer still decodes with orjson (Python's json stops near 1,000).
     nested = b64("let o = 1; for (let i = 0; i < 1023; i++) o = [o]; return o")

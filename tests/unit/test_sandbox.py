@@ -146,7 +146,7 @@ async def test_timeout(sandbox: Sandbox) -> None:
         await sandbox.run("await null;\nwhile (true) {}\nreturn 1", timeout_ms=100)
     assert time.perf_counter() - started < 2
     # The timeout can only lower EXECUTION_TIMEOUT_MS (3000 here).
-    with pytest.raises(CodeTimeoutError, match="3000 ms"):
+    with pytest.raises(CodeTimeoutError, match="3,000 ms"):
         await sandbox.run("while (true) {}\nreturn 1", timeout_ms=60_000)
 
 
@@ -341,3 +341,17 @@ def test_runs_racing_a_close_end_and_never_hang() -> None:
     assert not any(thread.is_alive() for thread in threads)
     assert "ok" in outcomes and set(outcomes) <= {"ok", "SandboxError", "ServiceUnavailableError",
                                                  "ConcurrencyError"}
+
+
+async def test_messages_language_translates_the_sandboxs_own_messages() -> None:
+    async with Sandbox(**SMALL, messages_language="zh-CN") as sb:
+        with pytest.raises(CodeBlockError) as refused:
+            await sb.run("return 1", timeout_ms=0)
+        assert refused.value.type.value == "ValidationError"
+        assert refused.value.message == "timeout_ms 必须是正数（毫秒）"  # noqa: RUF001 - Chinese punctuation
+        with pytest.raises(CodeBlockError) as timed_out:
+            await sb.run("while (true) {}\nreturn 1", timeout_ms=100)
+        assert (timed_out.value.type.value, timed_out.value.message) == ("TimeoutError", "代码执行超时 (100 毫秒)")
+        with pytest.raises(CodeBlockError) as thrown:
+            await sb.run("return null.x;")
+        assert thrown.value.message == "Cannot read properties of null (reading 'x')"  # V8's, untouched
