@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from conftest import Server, b64, start_server
+from http_target import HttpTarget
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
 EN = {"Accept-Language": "en-US,en;q=0.9"}
@@ -153,9 +154,41 @@ def test_v8_messages_stay_as_v8_writes_them(limited: Server) -> None:
         en, zh = both(limited, code)
         assert en["message"] == zh["message"] == expected, (code, en, zh)
         assert en["stack"] == zh["stack"]
-    # Our prefix on a serialisation failure is the same in both: it carries V8's message.
+    # Our prefix on a serialisation failure is translated; V8's message after it is not.
     en, zh = both(limited, "const a = {};\na.a = a;\nreturn a;")
-    assert en["type"] == "TypeError" and en["message"] == zh["message"]
+    prefix = "The returned value cannot be serialised to JSON: "
+    assert en["type"] == "TypeError" and en["message"].startswith(prefix)
+    assert zh["message"] == "返回值无法序列化为 JSON: " + en["message"].removeprefix(prefix)
+
+
+def test_fetch_limit_messages(tmp_path: Path, target: HttpTarget) -> None:
+    # fetch's failures at the service's limits: Node's "fetch failed" is kept beside the
+    # translation, the reason after it is ours. Inside the code e.message stays English, as Node's would.
+    srv = start_server(str(tmp_path), runtime_pool_size=1, fetch_allow_hosts="127.0.0.1/32",
+                       fetch_max_response_bytes=1000, fetch_timeout_ms=300, fetch_max_requests_per_execution=1)
+    try:
+        cases = [
+            ("await fetch(input.base + '/bytes?n=1001');",
+             "请求失败 (fetch failed): 响应体超过 1,000 字节 (FETCH_MAX_RESPONSE_BYTES)"),
+            ("await fetch(input.base + '/slow?ms=2000');",
+             "请求失败 (fetch failed): 300 毫秒内没有响应 (FETCH_TIMEOUT_MS)"),
+            ("await fetch(input.base + '/json'); await fetch(input.base + '/json');",
+             "请求失败 (fetch failed): 本次执行已发出 1 个请求 (FETCH_MAX_REQUESTS_PER_EXECUTION)"),
+            # Not one of fetch's: stays as the code wrote it.
+            ("throw new TypeError('fetch failed: my own words');", "fetch failed: my own words"),
+        ]
+        for code, expected in cases:
+            en, zh = both(srv, code + "\nreturn 1;", {"base": target.url})
+            assert en["type"] == "TypeError" and en["message"].startswith("fetch failed: "), en
+            assert en["message"] != zh["message"] or "my own" in en["message"]
+            assert zh["message"] == expected, (code, en, zh)
+        # The code sees the English text, whatever the request's language.
+        _, body = post(srv, {"codebase64": b64("try { await fetch(input.base + '/bytes?n=1001') } "
+                                                    "catch (e) { return e.message }\nreturn 1;"),
+                                  "input": {"base": target.url}}, ZH)
+        assert body["result"].startswith("fetch failed: the response body is larger than 1000 bytes")
+    finally:
+        srv.stop()
 
 
 def test_the_language_choice(limited: Server) -> None:

@@ -161,6 +161,24 @@ FROM_JS: Final[dict[str, tuple[str, ...]]] = {
         N_("The result is nested more than %(depth)s levels deep: JSON parsers refuse deeper documents (orjson, "
            "Python's json, many JSON libraries of other languages)"),
     ),
+    # A TypeError's message is V8's or the code's, except these two of the layer's: fetch's
+    # failure at one of the service's limits (js/lib/fetch.js; its `cause` is outbound.py's
+    # text, and only those are recognised) and the result check's prefix
+    # (js/lib/internal/result.js; `detail` is V8's message and stays as V8 wrote it).
+    "TypeError": (
+        N_("fetch failed: %(cause)s"),
+        N_("The returned value cannot be serialised to JSON: %(detail)s"),
+    ),
+    # Why fetch failed at a limit of the service (outbound.py): the `cause` above.
+    "fetch": (
+        N_("the response body is larger than %(limit)s bytes (FETCH_MAX_RESPONSE_BYTES)"),
+        N_("this execution's responses would hold more than %(limit)s bytes in the host at once "
+           "(FETCH_MAX_INFLIGHT_BYTES)"),
+        N_("this execution already made %(limit)s requests (FETCH_MAX_REQUESTS_PER_EXECUTION)"),
+        N_("no response within %(limit)s ms (FETCH_TIMEOUT_MS)"),
+        N_("the server did not answer in time (FETCH_TIMEOUT_MS)"),
+        N_("the response body did not arrive in time (FETCH_TIMEOUT_MS)"),
+    ),
     # Why fetch refused an address (netpolicy.py, outbound.py): the `reason` of a refusal.
     "refusal": (
         N_("%(host)s is on the deny list (FETCH_DENY_HOSTS)"),
@@ -180,8 +198,10 @@ FROM_JS: Final[dict[str, tuple[str, ...]]] = {
         N_("a private address"),
     ),
 }
-# The placeholder whose text is itself one of a family's messages.
-_NESTED: Final = {"reason": "refusal"}
+# The placeholders whose text is itself one of a family's messages. A `cause` must be one
+# (a TypeError reading "fetch failed: ..." that fetch did not write stays as written).
+_NESTED: Final = {"reason": "refusal", "cause": "fetch"}
+_NESTED_REQUIRED: Final = frozenset({"cause"})
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -198,8 +218,11 @@ def recognise(kind: str, text: str) -> Message | None:
     from, or None (V8's own, a user's, or a template not listed in FROM_JS)."""
     for template in FROM_JS.get(kind, ()):
         match = _pattern(template).match(text)
-        if match is not None:
-            return msg(template, **{name: _param(name, value) for name, value in match.groupdict().items()})
+        if match is None:
+            continue
+        params = {name: _param(name, value) for name, value in match.groupdict().items()}
+        if all(isinstance(params[name], Message) for name in _NESTED_REQUIRED & params.keys()):
+            return msg(template, **params)
     return None
 
 

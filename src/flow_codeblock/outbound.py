@@ -163,8 +163,8 @@ class InflightBytes:
 
     def take(self, n: int) -> None:
         if self.held + n > self.limit:
-            raise FetchFailed("too_large", f"this execution's responses would hold more than {self.limit} bytes "
-                                           "in the host at once (FETCH_MAX_INFLIGHT_BYTES)", "ERR_FETCH_INFLIGHT")
+            raise FetchFailed("too_large", f"this execution's responses would hold more than {self.limit} "
+                                           "bytes in the host at once (FETCH_MAX_INFLIGHT_BYTES)", "ERR_FETCH_INFLIGHT")
         self.held += n
 
     def give(self, n: int) -> None:
@@ -386,8 +386,8 @@ class OutboundSession:
         self._count += 1
         if self._count > limit:
             metrics.outbound_requests_total.labels(outcome="limit").inc()
-            return _failure("limit", f"this execution already made {limit} requests "
-                                     "(FETCH_MAX_REQUESTS_PER_EXECUTION)", "ERR_FETCH_LIMIT")
+            return _failure("limit", f"this execution already made {limit} "
+                                     "requests (FETCH_MAX_REQUESTS_PER_EXECUTION)", "ERR_FETCH_LIMIT")
         try:
             spec = FetchSpec.from_js(args)
         except (KeyError, TypeError, ValueError) as exc:
