@@ -300,6 +300,29 @@ def test_the_last_regexp_match_does_not_reach_the_next_execution(cb1: CodeBlockC
     assert cb1.ok("return [RegExp.$1, RegExp.input]") == ["", ""]
 
 
+RECOMPILE_SHARED_REGEXP = """
+const r = require('lodash').templateSettings.interpolate;
+let error = null;
+try { r.compile(input.secret); } catch (e) { error = e.message; }
+return [r.source, error];
+"""
+
+
+def test_a_shared_regexp_recompiled_does_not_reach_the_next_execution(cb1: CodeBlockClient) -> None:
+    """Annex B's RegExp.prototype.compile replaces a frozen RegExp's pattern before it
+    fails on the read-only lastIndex (as in Node): a shared RegExp (lodash's
+    templateSettings) carried one execution's string to the next. The reset sees the
+    change and retires the runtime."""
+    source, error = cb1.ok(RECOMPILE_SHARED_REGEXP, {"secret": "secret-of-A"})
+    assert source == "secret-of-A"  # V8 recompiles before it throws: what the reset must catch
+    assert "lastIndex" in error
+    assert cb1.ok("const r = require('lodash').templateSettings.interpolate; return [r.source, r.flags]") == [
+        "<%=([\\s\\S]+?)%>", "g"]
+    # A flags-only change is caught too.
+    cb1.ok("try { require('lodash').templateSettings.escape.compile('<%-([\\\\s\\\\S]+?)%>', 'i') } catch {} return 1")
+    assert cb1.ok("return require('lodash').templateSettings.escape.flags") == "g"
+
+
 STEAL_INTERCEPTOR = """
 const m = require('axios').interceptors.request;
 const entries = m[Object.getOwnPropertySymbols(m)[0]].handlerEntries;
