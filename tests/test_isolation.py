@@ -336,7 +336,10 @@ const hook = () => {
   const g = globalThis; // the global object of whichever execution runs now
   if (g.__hooked !== true) {
     g.__hooked = true;
-    g.JSON = { parse: realJSON.parse, stringify: (...a) => { const s = realJSON.stringify(...a); stash.push(s); return s; } };
+    g.JSON = {
+      parse: realJSON.parse,
+      stringify: (...a) => { const s = realJSON.stringify(...a); stash.push(s); return s; },
+    };
   }
   g.__loot = stash.slice();
 };
@@ -355,7 +358,10 @@ return crypto.sign('sha256', Buffer.from(payload), privateKey).length > 0;
 """
 PLANT_IN_DATE_FNS_TZ = HOOK + """
 const RealDTF = Intl.DateTimeFormat;
-globalThis.Intl = { ...Intl, DateTimeFormat: class extends RealDTF { formatToParts(d) { hook(); return super.formatToParts(d); } } };
+globalThis.Intl = {
+  ...Intl,
+  DateTimeFormat: class extends RealDTF { formatToParts(d) { hook(); return super.formatToParts(d); } },
+};
 require('date-fns-tz').formatInTimeZone(new Date(0), 'Pacific/Chatham', 'yyyy'); // caches a formatter for the zone
 return 'planted';
 """
