@@ -38,7 +38,7 @@ import { createObjectURL, revokeObjectURLPath } from './lib/internal/object_urls
 import util from './lib/util.js';
 import assert from './lib/assert.js';
 import * as timers from './lib/internal/timers.js';
-import { MODULES } from './modules.manifest.mjs';
+import { BUNDLE_INTRINSICS, MODULES } from './modules.manifest.mjs';
 
 const global = globalThis;
 const ObjectHasOwn = Object.hasOwn;
@@ -171,6 +171,8 @@ function init(token, options) {
   checkShape(Promise.prototype);
   checkInternalState();
   recordGlobals(global, roots);
+  // What the bundles' BUNDLE_INTRINSICS are bound to: the globals as every execution starts.
+  registerInternal('intrinsics', Object.freeze(BUNDLE_INTRINSICS.map((name) => global[name])));
   bootstrapped = true;
   resetSlots();
   return JSON.stringify({ globals: ReflectOwnKeys(global).length, internalState: internalStateCounts() });

@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MODULES } from './modules.manifest.mjs';
+import { BUNDLE_INTRINSICS, MODULES } from './modules.manifest.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'src', 'flow_codeblock', 'js_dist');
@@ -122,7 +122,11 @@ await Promise.all(Object.entries(modules).map(async ([name, { target, entry }]) 
     legalComments: 'none',
     minify: true,
     logLevel: 'warning',
-    banner: entry.strict && modules[name].base === undefined ? { js: '"use strict";' } : undefined,
+    // The bundle runs inside a function whose parameters shadow the global intrinsics
+    // with their values at the start of an execution (BUNDLE_INTRINSICS says why).
+    banner: { js: `(function (${BUNDLE_INTRINSICS.join(', ')}) {` +
+      (entry.strict && modules[name].base === undefined ? '"use strict";' : '') },
+    footer: { js: "}).apply(this, require('internal:intrinsics'));" },
   });
   manifest.modules[name] = {
     file: `modules/${file}`, bytes: statSync(join(outdir, 'modules', file)).size, requires,

@@ -118,6 +118,23 @@ export const MODULES = Object.freeze([
   },
 ].map((entry) => Object.freeze(entry)));
 
+// The global names every installed bundle (lazy modules, subpaths) sees bound to the
+// values they have at the start of every execution, whatever a code block has rebound
+// them to (`globalThis.WeakMap = Evil` is legal, and put back after the execution).
+// A shared bundle that builds and caches something on first use (crypto's curves and
+// noble's precomputed tables) does it inside a code block's execution: through global
+// names it would have kept the code block's classes, and later executions would have run
+// the code block's methods (js/build.mjs wraps each bundle; bootstrap.js passes them).
+export const BUNDLE_INTRINSICS = Object.freeze([
+  'Object', 'Function', 'Array', 'Number', 'Boolean', 'String', 'Symbol', 'BigInt', 'Date', 'Promise', 'RegExp',
+  'Error', 'AggregateError', 'EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError',
+  'JSON', 'Math', 'Intl', 'Reflect', 'Proxy', 'Map', 'Set', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry',
+  'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray',
+  'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array',
+  'BigUint64Array', 'WebAssembly', 'parseInt', 'parseFloat', 'isNaN', 'isFinite', 'encodeURIComponent',
+  'decodeURIComponent', 'encodeURI', 'decodeURI', 'escape', 'unescape', 'Buffer', 'TextEncoder', 'TextDecoder',
+]);
+
 // The entry named `name` (a subpath bundle gives its base module's entry), or undefined.
 export function manifestEntry(name) {
   for (const entry of MODULES) {

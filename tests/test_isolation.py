@@ -300,6 +300,96 @@ def test_the_last_regexp_match_does_not_reach_the_next_execution(cb1: CodeBlockC
     assert cb1.ok("return [RegExp.$1, RegExp.input]") == ["", ""]
 
 
+RECOMPILE_SHARED_REGEXP = """
+const r = require('lodash').templateSettings.interpolate;
+let error = null;
+try { r.compile(input.secret); } catch (e) { error = e.message; }
+return [r.source, error];
+"""
+
+
+def test_a_shared_regexp_recompiled_does_not_reach_the_next_execution(cb1: CodeBlockClient) -> None:
+    """Annex B's RegExp.prototype.compile replaces a frozen RegExp's pattern before it
+    fails on the read-only lastIndex (as in Node): a shared RegExp (lodash's
+    templateSettings) carried one execution's string to the next. The reset sees the
+    change and retires the runtime."""
+    source, error = cb1.ok(RECOMPILE_SHARED_REGEXP, {"secret": "secret-of-A"})
+    assert source == "secret-of-A"  # V8 recompiles before it throws: what the reset must catch
+    assert "lastIndex" in error
+    assert cb1.ok("const r = require('lodash').templateSettings.interpolate; return [r.source, r.flags]") == [
+        "<%=([\\s\\S]+?)%>", "g"]
+    # A flags-only change is caught too.
+    cb1.ok("try { require('lodash').templateSettings.escape.compile('<%-([\\\\s\\\\S]+?)%>', 'i') } catch {} return 1")
+    assert cb1.ok("return require('lodash').templateSettings.escape.flags") == "g"
+
+
+# A shared bundle that builds and caches something on first use does it inside a code
+# block's execution. Through global names it kept the code block's classes: crypto's
+# curves a WeakMap subclass (noble's precomputed tables), date-fns-tz an Intl.DateTimeFormat
+# (its per-time-zone cache). Their methods then ran in later executions, on the global
+# object of whoever ran: this plant rebinds the victim's JSON and collects what it
+# serialises, and a later execution of the attacker reads it.
+HOOK = """
+const stash = [];
+const realJSON = JSON;
+const hook = () => {
+  const g = globalThis; // the global object of whichever execution runs now
+  if (g.__hooked !== true) {
+    g.__hooked = true;
+    g.JSON = {
+      parse: realJSON.parse,
+      stringify: (...a) => { const s = realJSON.stringify(...a); stash.push(s); return s; },
+    };
+  }
+  g.__loot = stash.slice();
+};
+"""
+PLANT_IN_CURVES = HOOK + """
+const RealWeakMap = WeakMap;
+globalThis.WeakMap = class extends RealWeakMap { get(key) { hook(); return super.get(key); } };
+require('crypto').generateKeyPairSync('ec', { namedCurve: 'P-256' }); // builds P-256 now
+return 'planted';
+"""
+VICTIM_OF_CURVES = """
+const crypto = require('crypto');
+const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const payload = JSON.stringify({ apiKey: input.apiKey });
+return crypto.sign('sha256', Buffer.from(payload), privateKey).length > 0;
+"""
+PLANT_IN_DATE_FNS_TZ = HOOK + """
+const RealDTF = Intl.DateTimeFormat;
+globalThis.Intl = {
+  ...Intl,
+  DateTimeFormat: class extends RealDTF { formatToParts(d) { hook(); return super.formatToParts(d); } },
+};
+require('date-fns-tz').formatInTimeZone(new Date(0), 'Pacific/Chatham', 'yyyy'); // caches a formatter for the zone
+return 'planted';
+"""
+VICTIM_OF_DATE_FNS_TZ = """
+const when = require('date-fns-tz').formatInTimeZone(new Date(0), 'Pacific/Chatham', 'yyyy-MM-dd');
+return [when, JSON.stringify({ apiKey: input.apiKey }).length > 0];
+"""
+
+
+@pytest.mark.parametrize(
+    ("plant", "victim", "collect"),
+    [
+        (PLANT_IN_CURVES, VICTIM_OF_CURVES,
+         "require('crypto').createECDH('prime256v1').generateKeys(); return globalThis.__loot ?? null"),
+        (PLANT_IN_DATE_FNS_TZ, VICTIM_OF_DATE_FNS_TZ,
+         "require('date-fns-tz').formatInTimeZone(new Date(0), 'Pacific/Chatham', 'yyyy');"
+         " return globalThis.__loot ?? null"),
+    ],
+    ids=["crypto-curves", "date-fns-tz"],
+)
+def test_what_a_bundle_caches_on_first_use_holds_no_class_of_the_code_block(
+        cb1: CodeBlockClient, plant: str, victim: str, collect: str) -> None:
+    assert cb1.run("RegExp.prototype.evil = 1; return 1")[0] == 200  # retires: a fresh runtime, nothing cached
+    assert cb1.ok(plant) == "planted"
+    assert cb1.ok(victim, {"apiKey": "sk-live-of-B"}) not in (None, False)
+    assert cb1.ok(collect) is None
+
+
 STEAL_INTERCEPTOR = """
 const m = require('axios').interceptors.request;
 const entries = m[Object.getOwnPropertySymbols(m)[0]].handlerEntries;

@@ -89,6 +89,23 @@ def test_heap_limit(cb1: CodeBlockClient, single_runtime_server: Server, code: s
         "for (let i = 0; i < 20; i++) keep.push(new TextEncoder().encode(s));\nreturn keep.length",
         "const s = 'x'.repeat(10 * 1024 * 1024);\nconst keep = [];\n"
         "for (let i = 0; i < 20; i++) keep.push(new Blob([s]));\nreturn keep.length",
+        # Built-ins that allocate through the intrinsic constructors, not the proxies:
+        # each of these held gigabytes in one execution before they were charged.
+        "const a = new Uint8Array(40 * 1024 * 1024);\nconst keep = [];\n"
+        "for (let i = 0; i < 10; i++) keep.push(a.toReversed());\nreturn keep.length",
+        "const a = new Uint8Array(40 * 1024 * 1024);\nconst keep = [];\n"
+        "for (let i = 0; i < 10; i++) keep.push(a.with(0, 1));\nreturn keep.length",
+        "const a = new Uint8Array(40 * 1024 * 1024);\nconst keep = [];\n"
+        "for (let i = 0; i < 10; i++) keep.push(a.toSorted());\nreturn keep.length",
+        "const s = 'A'.repeat(40 * 1024 * 1024);\nconst keep = [];\n"
+        "for (let i = 0; i < 10; i++) keep.push(Uint8Array.fromBase64(s));\nreturn keep.length",
+        "const s = 'ab'.repeat(20 * 1024 * 1024);\nconst keep = [];\n"
+        "for (let i = 0; i < 10; i++) keep.push(Uint8Array.fromHex(s));\nreturn keep.length",
+        # A module with a 30 MB custom section 'x'; each customSections call copies it.
+        "const n = 30 * 1024 * 1024;\nconst bytes = new Uint8Array(15 + n);\n"
+        "bytes.set([0, 97, 115, 109, 1, 0, 0, 0, 0, 0x82, 0x80, 0x80, 0x0f, 1, 120]);  // size n + 2, name 'x'\n"
+        "const m = new WebAssembly.Module(bytes);\nconst keep = [];\n"
+        "for (let i = 0; i < 10; i++) keep.push(...WebAssembly.Module.customSections(m, 'x'));\nreturn keep.length",
     ],
 )
 def test_array_buffer_limit(cb1: CodeBlockClient, single_runtime_server: Server, code: str) -> None:
@@ -109,6 +126,28 @@ def test_array_buffers_within_the_limit_work(cb1: CodeBlockClient) -> None:
     return [a.length, view.getUint8(0), copy.length, total, a instanceof Uint8Array, ArrayBuffer.isView(a)];
     """
     assert cb1.ok(code) == [64 * 1024 * 1024, 7, 16, 204800, True, True]
+
+
+def test_charged_builtins_still_work_as_in_node(cb1: CodeBlockClient) -> None:
+    """The built-ins wrapped to charge their allocations (memory.js) keep their results,
+    names and lengths, and the budget they took is theirs to give back."""
+    code = """
+    const a = new Uint8Array([3, 1, 2]);
+    const P = Object.getPrototypeOf(Uint8Array.prototype);
+    const fns = [P.toReversed, P.toSorted, P.with, Uint8Array.fromBase64, Uint8Array.fromHex,
+      WebAssembly.Module.customSections];
+    let bad = null;
+    try { P.toReversed.call({}) } catch (e) { bad = e.constructor.name }
+    return [[...a.toReversed()], [...a.toSorted()], [...a.with(0, 9)], [...Uint8Array.fromBase64('AQID')],
+      [...Uint8Array.fromHex('0a0b')], a.toReversed() instanceof Uint8Array, fns.map((f) => f.name + '/' + f.length),
+      bad, [...new Float64Array([2, 1]).toSorted()]];
+    """
+    assert cb1.ok(code) == [[2, 1, 3], [1, 2, 3], [9, 1, 2], [1, 2, 3], [10, 11], True,
+                            ["toReversed/0", "toSorted/1", "with/2", "fromBase64/1", "fromHex/1", "customSections/2"],
+                            "TypeError", [1, 2]]
+    # Copies within the budget, again and again (each execution has its own).
+    for _ in range(3):
+        assert cb1.ok("const a = new Uint8Array(50 * 1024 * 1024); return a.toReversed().length") == 50 * 1024 * 1024
 
 
 def test_array_buffer_budget_is_per_execution(cb1: CodeBlockClient) -> None:

@@ -124,6 +124,7 @@ function fingerprint(obj, ids) {
   try { Set.prototype.forEach.call(obj, (v) => { h = hash(describeValue(v, ids), h); }); } catch {}
   try { if (ArrayBuffer.isView(obj)) for (let i = 0; i < obj.byteLength; i++) h = (h * 31 + new Uint8Array(obj.buffer, obj.byteOffset, obj.byteLength)[i]) | 0; } catch {}
   try { h = hash(String(Date.prototype.getTime.call(obj)), h); } catch {}
+  try { h = hash(String(Object.getOwnPropertyDescriptor(RegExp.prototype, 'source').get.call(obj)), h); } catch {}
   return h;
 }
 """
@@ -315,6 +316,28 @@ def test_the_unfrozen_objects_retire_the_runtime_when_changed(server: Server, cb
         assert rebuilt(server) == before + 1, change
         assert cb.ok("return [typeof RegExp.prototype.x, typeof Promise.prototype.finally, typeof Promise.prototype.then]") == [
             "undefined", "function", "function"]
+
+
+RECOMPILE_EVERY_REGEXP = WALK + roots_source(ALL_MODULES) + f"""
+const {{ list }} = walk(roots);
+let regexps = 0;
+for (const [, obj] of list) {{
+  if (Object.prototype.toString.call(obj) !== '[object RegExp]' || obj === RegExp.prototype) continue;
+  regexps++;
+  try {{ RegExp.prototype.compile.call(obj, {json.dumps(SECRET)}, 'y') }} catch {{}}
+}}
+return regexps;
+"""
+
+
+def test_a_recompiled_shared_regexp_retires_the_runtime(server: Server, cb: CodeBlockClient,
+                                                        baseline: dict[str, Any]) -> None:
+    """RegExp.prototype.compile changes a frozen RegExp's pattern and flags before it
+    fails on its read-only lastIndex: that cannot be put back, so the runtime retires."""
+    before = rebuilt(server)
+    assert cb.ok(RECOMPILE_EVERY_REGEXP) >= 3  # lodash's templateSettings at least
+    assert rebuilt(server) == before + 1
+    assert differences(baseline["fingerprints"], fingerprints(cb)) == []
 
 
 # Calls every function reachable from the roots, on a receiver of the kind it expects,

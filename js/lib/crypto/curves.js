@@ -120,7 +120,9 @@ const buildMontgomery = (P, type, clamp) => () => montgomery({
 // state that outlives executions, so it must stay unreachable from code blocks (the specs
 // above are not exported by the module, keys keep their curve in WeakMap side tables, and
 // the leak search walks every reachable getter) and it holds only values derived from the
-// constants above. What it tells a later execution is timing: whether a curve was built.
+// constants above. It is built inside a code block's execution, so the global names noble
+// uses (WeakMap, Math, Object, ...) must not be the code block's: js/build.mjs binds them
+// to the execution-start globals (BUNDLE_INTRINSICS in js/modules.manifest.mjs). What it tells a later execution is timing: whether a curve was built.
 const built = new Map();
 function lazily(build) {
   return () => {

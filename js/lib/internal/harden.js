@@ -19,8 +19,10 @@
 //   Buffer.poolSize, ...) stay writable, and non-configurable, on an otherwise frozen
 //   object; per_execution.js puts them back after every execution.
 // - State that freezing cannot protect: the entries of a Map or Set, a Date's time,
-//   the bytes of an ArrayBuffer or typed array. harden() records what it meets;
-//   checkInternalState() compares and restores it after every execution.
+//   the bytes of an ArrayBuffer or typed array, a RegExp's pattern and flags (Annex B's
+//   RegExp.prototype.compile replaces them before it fails on a frozen lastIndex).
+//   harden() records what it meets; checkInternalState() compares and restores it after
+//   every execution (a recompiled RegExp cannot be put back: it retires the runtime).
 // - Two intrinsics are left unfrozen, and checked after every execution instead (any
 //   change retires the runtime): RegExp.prototype, because V8 takes its fast path for
 //   every regular expression only while that object keeps its initial shape, and
@@ -36,7 +38,8 @@ import {
   SetPrototypeHas, Set_, SharedArrayBuffer_, String_, SymbolIterator, SymbolToStringTag, TypeError_,
   TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset, Uint8Array_,
   WeakMapPrototypeHas, WeakMap_, WeakSetPrototypeAdd, WeakSetPrototypeHas, WeakSet_, DataViewPrototypeGetBuffer,
-  SharedArrayBufferPrototypeGetByteLength, Error_, ObjectPrototypeToString, SafeSet,
+  SharedArrayBufferPrototypeGetByteLength, Error_, ObjectPrototypeToString, SafeSet, RegExp_, RegExpPrototypeFlagGetters,
+  RegExpPrototypeGetSource,
 } from './primordials.js';
 import { plain } from './errors.js';
 
@@ -45,7 +48,7 @@ const { ERR_SHARED_STATE_NOT_RESTORED } = plain;
 const hardened = new SafeWeakSet();
 const slots = new SafeMap(); // object -> [keys that stay writable]
 // What harden() met that freezing does not protect (see above).
-const internalState = { maps: [], sets: [], dates: [], buffers: [] };
+const internalState = { maps: [], sets: [], dates: [], buffers: [], regexps: [] };
 const internalSeen = new SafeWeakSet();
 
 function isObjectLike(v) {
@@ -146,6 +149,11 @@ function recordInternalState(obj) {
     internalState.sets[internalState.sets.length] = { obj, items };
     return false;
   }
+  const pattern = tryCall(regExpIdentity, obj);
+  if (pattern.ok) {
+    internalState.regexps[internalState.regexps.length] = { obj, pattern: pattern.value };
+    return false;
+  }
   const time = tryCall(DatePrototypeGetTime, obj);
   if (time.ok) {
     internalState.dates[internalState.dates.length] = { obj, time: time.value };
@@ -177,11 +185,18 @@ function recordInternalState(obj) {
   return false;
 }
 
+// A RegExp's flags and pattern, from its internal slots (throws for anything else).
+function regExpIdentity(re) {
+  let flags = '';
+  for (let i = 0; i < RegExpPrototypeFlagGetters.length; i++) flags += RegExpPrototypeFlagGetters[i](re) ? '1' : '0';
+  return `${flags}/${RegExpPrototypeGetSource(re)}`;
+}
+
 // The brand checks below throw for most objects, and a throw is slow (docs/performance.md):
 // only objects that inherit from one of these prototypes, or say they are one, are checked.
 const SLOT_PROTOTYPES = new SafeWeakSet();
 const SLOT_TAGS = new SafeSet();
-for (const C of [Map_, Set_, WeakMap_, WeakSet_, Date_, ArrayBuffer_, SharedArrayBuffer_, DataView_, Uint8Array_]) {
+for (const C of [Map_, Set_, WeakMap_, WeakSet_, Date_, ArrayBuffer_, SharedArrayBuffer_, DataView_, Uint8Array_, RegExp_]) {
   WeakSetPrototypeAdd(SLOT_PROTOTYPES, C.prototype);
   SetPrototypeAdd(SLOT_TAGS, `[object ${C.name}]`);
 }
@@ -211,7 +226,12 @@ function recordBytes(buffer, offset, length) {
 // Returns the number of repairs, or throws ERR_SHARED_STATE_NOT_RESTORED when it cannot repair.
 function checkInternalState() {
   let repairs = 0;
-  const { maps, sets, dates, buffers } = internalState;
+  const { maps, sets, dates, buffers, regexps } = internalState;
+  for (let i = 0; i < regexps.length; i++) {
+    if (regExpIdentity(regexps[i].obj) !== regexps[i].pattern) {
+      throw new ERR_SHARED_STATE_NOT_RESTORED('a shared RegExp was recompiled (RegExp.prototype.compile)');
+    }
+  }
   for (let i = 0; i < maps.length; i++) {
     const { obj, items } = maps[i];
     if (mapUnchanged(obj, items)) continue;
@@ -487,8 +507,8 @@ function safeName(obj) {
 }
 
 function internalStateCounts() {
-  const { maps, sets, dates, buffers } = internalState;
-  return { maps: maps.length, sets: sets.length, dates: dates.length, buffers: buffers.length };
+  const { maps, sets, dates, buffers, regexps } = internalState;
+  return { maps: maps.length, sets: sets.length, dates: dates.length, buffers: buffers.length, regexps: regexps.length };
 }
 
 export {

@@ -12,7 +12,7 @@ import {
   MapPrototypeSet, MathFloor, MathMin, Number_, ObjectDefineProperty, PromisePrototypeThen, PromiseReject, Proxy_,
   RangeError_, ReflectConstruct, ReflectApply, SafeMap, SharedArrayBufferPrototypeGetByteLength, SharedArrayBuffer_,
   String_, Symbol_, TypeError_, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, Uint8Array_, WeakMap_,
-  WeakMapPrototypeGet, WeakMapPrototypeSet,
+  WeakMapPrototypeGet, WeakMapPrototypeSet, ReflectGetPrototypeOf,
 } from './primordials.js';
 
 // The limit is the host's (Settings), set by installBufferAccounting and resetBufferBudget; none
@@ -128,6 +128,55 @@ function wrapTypedArray(Original) {
   });
   MapPrototypeSet(proxyTargets, proxy, Original);
   return proxy;
+}
+
+// -- built-ins that allocate without a constructor ----------------------------------------
+// Some built-ins make a typed array of their own, through the intrinsic constructor and
+// not through `constructor` or species, so the proxies above never see them: ES2023's
+// copying methods (toReversed, toSorted, with: a copy of `this`), Uint8Array.fromBase64
+// and fromHex, and WebAssembly.Module.customSections (a copy of each section). Without
+// a charge, a loop over one of them held gigabytes in one execution under a 128 MB budget.
+
+// Replaces obj[name] by a function that charges `bound(self, args)` bytes (an upper
+// bound of what the call allocates, 0 when unknown) before calling the original, then
+// charges what it allocated, `buffersOf(result)`, instead. A call that allocates more
+// than the budget allows fails after the fact, its result left for the collector.
+function chargeAllocations(obj, name, bound, buffersOf) {
+  const original = obj[name];
+  if (typeof original !== 'function') return;
+  const wrapper = {
+    [name]() {
+      const before = bound(this, arguments);
+      charge(before);
+      let result;
+      try {
+        result = ReflectApply(original, this, arguments);
+      } finally {
+        budget.used -= before;
+      }
+      const buffers = buffersOf(result);
+      let bytes = 0;
+      for (let i = 0; i < buffers.length; i++) bytes += ArrayBufferPrototypeGetByteLength(buffers[i]);
+      charge(bytes);
+      for (let i = 0; i < buffers.length; i++) track(buffers[i], ArrayBufferPrototypeGetByteLength(buffers[i]));
+      return result;
+    },
+  }[name];
+  ObjectDefineProperty(wrapper, 'length', { value: original.length });
+  ObjectDefineProperty(obj, name, { value: wrapper, writable: true, enumerable: false, configurable: true });
+}
+
+const typedArrayBuffer = (array) => [TypedArrayPrototypeGetBuffer(array)];
+function byteLengthOf(self) {
+  try { return TypedArrayPrototypeGetByteLength(self); } catch { return 0; } // not a typed array: the original throws
+}
+const decodedBound = (perChar) => (self, args) => (typeof args[0] === 'string' ? MathFloor(args[0].length * perChar) + 3 : 0);
+
+function chargeAllocatingBuiltins() {
+  const TypedArrayPrototype = ReflectGetPrototypeOf(Uint8Array_.prototype);
+  for (const name of ['toReversed', 'toSorted', 'with']) chargeAllocations(TypedArrayPrototype, name, byteLengthOf, typedArrayBuffer);
+  chargeAllocations(Uint8Array_, 'fromBase64', decodedBound(3 / 4), typedArrayBuffer);
+  chargeAllocations(Uint8Array_, 'fromHex', decodedBound(1 / 2), typedArrayBuffer);
 }
 
 const TYPED_ARRAYS = [
@@ -250,6 +299,7 @@ function installWasmAccounting(global) {
   const define = (name, value) => ObjectDefineProperty(wasm, name, {
     value, writable: true, enumerable: false, configurable: true,
   });
+  chargeAllocations(Module, 'customSections', () => 0, (sections) => sections);
   define('Memory', wrapConstructor(Memory, (args, make) => chargePages(descriptorPages(args[0]), make)));
   define('Module', wrapConstructor(Module, (args, make) => {
     const module = make();
@@ -290,6 +340,7 @@ function installBufferAccounting(global, limit) {
   }
   resetBufferBudget(limit);
   installWasmAccounting(global);
+  chargeAllocatingBuiltins();
   global.ArrayBuffer = wrapBufferConstructor(ArrayBuffer_);
   global.SharedArrayBuffer = wrapBufferConstructor(SharedArrayBuffer_);
   for (const name of TYPED_ARRAYS) {

@@ -22,6 +22,7 @@
 //                                            match: the execution's data)
 //   Map/Set entries, Date times, ArrayBuffer harden.js records those reachable from the
 //   bytes reachable from shared objects      shared realm; compared and put back
+//   RegExp patterns and flags (compile)      recorded the same way; a change retires
 //   closure state of shared modules          a restorer per module (shared_modules.js;
 //                                            state 'restored' in js/modules.manifest.mjs):
 //                                            events' defaultMaxListeners, date-fns's

@@ -53,6 +53,13 @@ export const StringPrototypeReplace = uncurryThis(String.prototype.replace);
 export const StringPrototypeEndsWith = uncurryThis(String.prototype.endsWith);
 export const StringPrototypeToLowerCase = uncurryThis(String.prototype.toLowerCase);
 export const RegExpPrototypeExec = uncurryThis(RegExp.prototype.exec);
+// A regular expression's pattern and flags, read from its internal slots: the generic
+// `flags` getter reads properties that a code block may have redefined on RegExp.prototype.
+const regExpGetter = (name) => uncurryThis(Object.getOwnPropertyDescriptor(RegExp.prototype, name).get);
+export const RegExpPrototypeGetSource = regExpGetter('source');
+export const RegExpPrototypeFlagGetters = Object.freeze(
+  ['hasIndices', 'global', 'ignoreCase', 'multiline', 'dotAll', 'unicode', 'unicodeSets', 'sticky']
+    .filter((name) => Object.getOwnPropertyDescriptor(RegExp.prototype, name) !== undefined).map(regExpGetter));
 export const String_ = String;
 export const NumberIsFinite = Number.isFinite;
 export const NumberIsInteger = Number.isInteger;
