@@ -15,7 +15,7 @@ import {
   tameIntrinsicOverrides,
 } from './lib/internal/harden.js';
 import { ArrayBufferLimitError, installBufferAccounting } from './lib/internal/memory.js';
-import { configureModules, loadModule, registerInternal, registerModule } from './lib/internal/modules.js';
+import { configureModules, loadModule, loadedModule, registerInternal, registerModule } from './lib/internal/modules.js';
 import { addGlobals, checkShape, declareSlot, recordGlobals, resetSlots } from './lib/internal/per_execution.js';
 import { hostCall, hostCancel } from './lib/internal/host.js';
 import { SecurityError, codes, describeReceived, plain, systemError } from './lib/internal/errors.js';
@@ -110,7 +110,7 @@ function init(token, options) {
     defineGlobal(name, timers[name]);
   }
   defineGlobal('queueMicrotask', queueMicrotask);
-  defineGlobal('crypto', makeWebCrypto());
+  defineGlobal('crypto', makeWebCrypto(() => loadedModule('crypto')?.subtle));
   defineGlobal('structuredClone', structuredClone);
   for (const [name, value] of Object.entries({ DOMException, Event, EventTarget, AbortController, AbortSignal, Blob, File })) {
     defineGlobal(name, value);

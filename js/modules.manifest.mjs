@@ -29,6 +29,8 @@
 //              <prefix><file> from node_modules/<dir> (every .js file) or for `names`,
 //              sharing this module's instance (dayjs plugins and locales)
 //   globals    globals whose use in a code block installs this module
+//   properties property names whose use in a code block (crypto.subtle, { subtle } = crypto)
+//              installs this module: members of an eager global that a lazy module provides
 //   requires   modules that must be installed first (the bundle uses their instance)
 //   emptyFor   Node modules the package needs only for features code blocks cannot use:
 //              bundled empty so the package loads
@@ -57,7 +59,11 @@ export const MODULES = Object.freeze([
   },
 
   // -- Node's core modules too large for the bootstrap, installed like npm modules ----
-  { name: 'crypto', entry: './js/lib/crypto.js', load: 'lazy', state: 'frozen', strict: true },
+  // Also installed for the global crypto's `subtle` (a property, js/lib/internal/random.js).
+  {
+    name: 'crypto', entry: './js/lib/crypto.js', load: 'lazy', state: 'frozen', strict: true,
+    globals: ['CryptoKey', 'SubtleCrypto'], properties: ['subtle'],
+  },
   {
     name: 'url', entry: './js/lib/url.js', load: 'lazy', state: 'frozen', strict: true,
     globals: ['URL', 'URLSearchParams', 'URLPattern'],

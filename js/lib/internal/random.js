@@ -11,7 +11,7 @@ import {
   TypedArrayPrototypeGetSymbolToStringTag, Uint32Array_, Uint8Array_,
 } from './primordials.js';
 
-const { ERR_INVALID_THIS } = codes;
+const { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_THIS } = codes;
 
 const state = new Uint32Array_(16);
 const block = new Uint32Array_(16);
@@ -97,7 +97,10 @@ function formatUUID(b) {
 }
 
 // The global `crypto` (Node's Crypto): its methods check their receiver, as Node's do.
-function makeWebCrypto() {
+// `subtle` is the crypto module's (js/lib/crypto/webcrypto.js), which the host installs
+// only for code blocks that name `subtle` or require('crypto') (analysis.py): `subtleOf`
+// gives it, or undefined when it is not installed in this runtime.
+function makeWebCrypto(subtleOf) {
   const crypto = {};
   function getRandomValues(array) {
     if (this !== crypto) throw invalidThis();
@@ -111,10 +114,22 @@ function makeWebCrypto() {
     if (this !== crypto) throw invalidThis();
     return randomUUID();
   }
+  function subtle() {
+    if (this !== crypto) throw invalidThis();
+    const value = subtleOf();
+    if (value === undefined) {
+      throw new ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(
+        "crypto.subtle comes with the crypto module, installed for code blocks that name `subtle` (crypto.subtle, " +
+        "const { subtle } = crypto) or require('crypto'): this one reached it by a computed name");
+    }
+    return value;
+  }
   ObjectDefineProperty(getRandomValues, 'name', { value: 'getRandomValues' });
+  ObjectDefineProperty(subtle, 'name', { value: 'get subtle' });
   ObjectDefineProperty(randomUUIDMethod, 'name', { value: 'randomUUID' });
   ObjectDefineProperty(crypto, 'getRandomValues', { value: getRandomValues, writable: true, enumerable: true, configurable: true });
   ObjectDefineProperty(crypto, 'randomUUID', { value: randomUUIDMethod, writable: true, enumerable: true, configurable: true });
+  ObjectDefineProperty(crypto, 'subtle', { get: subtle, enumerable: true, configurable: true });
   ObjectDefineProperty(crypto, SymbolToStringTag, { value: 'Crypto', configurable: true });
 
   return crypto;
