@@ -76,8 +76,8 @@ function usagesArg(value, method, index) {
   for (const usage of value) {
     const name = String(usage);
     if (!USAGES.includes(name)) {
-      throw new plain.ERR_INVALID_ARG_VALUE(
-        `${prefixOf(method)}: ${ORDINALS[index]} argument '${name}' is not a valid enum value of type KeyUsage.`);
+      throw new plain.ERR_INVALID_ARG_VALUE(`${prefixOf(method)}: ${ORDINALS[index]} argument[${given.length}] '${name}' ` +
+        'is not a valid enum value of type KeyUsage.');
     }
     given.push(name);
   }
@@ -176,22 +176,30 @@ function normalizeAlgorithm(algorithm, op) {
 
 function convertMember(value, kind, dictionary, member) {
   switch (kind) {
-    case HASH: return normalizeAlgorithm(value, 'digest');
+    case HASH:
+      try {
+        return normalizeAlgorithm(value, 'digest');
+      } catch (error) {
+        if (error instanceof DOMException) throw domError(`Only SHA hashes are supported in ${dictionary}`, 'NotSupportedError');
+        throw error;
+      }
     case NUMBER: {
       const number = Number(value);
       // WebIDL's [EnforceRange] unsigned long / octet: a finite number, truncated.
       if (!Number.isFinite(number)) {
-        throw new plain.ERR_INVALID_ARG_TYPE(`${dictionary}.${member} is not a finite number.`);
+        throw new plain.ERR_INVALID_ARG_TYPE(`Failed to normalize algorithm: ${member} in passed algorithm is not a finite number.`);
       }
       return Math.trunc(number);
     }
     case BUFFER:
       if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
       if (isAnyArrayBuffer(value)) return new Uint8Array(value).slice();
-      throw new plain.ERR_INVALID_ARG_TYPE(
-        `${dictionary}.${member} is not instance of ArrayBuffer, Buffer, TypedArray, or DataView.`);
+      throw new plain.ERR_INVALID_ARG_TYPE(`Failed to normalize algorithm: ${member} in passed algorithm ` +
+        'is not instance of ArrayBuffer, Buffer, TypedArray, or DataView.');
     case KEY:
-      if (!isCryptoKey(value)) throw new plain.ERR_INVALID_ARG_TYPE(`${dictionary}.${member} is not of type CryptoKey.`);
+      if (!isCryptoKey(value)) {
+        throw new plain.ERR_INVALID_ARG_TYPE(`Failed to normalize algorithm: ${member} in passed algorithm is not of type CryptoKey.`);
+      }
       return value;
     default: return String(value);
   }
@@ -208,8 +216,8 @@ class CryptoKey {
   }
   get type() { return slotsOf(this).keyObject.type; }
   get extractable() { return slotsOf(this).extractable; }
-  get algorithm() { return slotsOf(this).algorithm; }
-  get usages() { return [...slotsOf(this).usages]; }
+  get algorithm() { return slotsOf(this).algorithmView; }
+  get usages() { return slotsOf(this).usagesView; }
 }
 Object.defineProperty(CryptoKey.prototype, Symbol.toStringTag, { value: 'CryptoKey', configurable: true });
 Object.defineProperty(CryptoKey, 'name', { value: 'CryptoKey', configurable: true });
@@ -224,11 +232,20 @@ function slotsOf(key) {
 }
 const isCryptoKey = (value) => slots.has(value);
 
-// A CryptoKey's algorithm is a plain object the key hands out each time (frozen members
-// would differ from Node's); what the operations read comes from the slot.
+// A CryptoKey's algorithm and usages are objects the key hands out each time, as Node's
+// are (mutable, as there): the operations read the slot's own copies.
+const copyAlgorithm = (algorithm) => {
+  const copy = { ...algorithm };
+  if (algorithm.hash !== undefined) copy.hash = { ...algorithm.hash };
+  if (algorithm.publicExponent !== undefined) copy.publicExponent = algorithm.publicExponent.slice();
+  return copy;
+};
 function newCryptoKey(keyObject, algorithm, usages, extractable) {
   const key = new CryptoKey(kCreate);
-  slots.set(key, { keyObject, algorithm, usages, extractable });
+  slots.set(key, {
+    keyObject, algorithm: copyAlgorithm(algorithm), usages: [...usages], extractable,
+    algorithmView: copyAlgorithm(algorithm), usagesView: [...usages],
+  });
   return key;
 }
 const keyObjectOf = (key) => slots.get(key).keyObject;
@@ -265,9 +282,11 @@ function checkUsages(name, usages, allowed) {
     throw domError(`Unsupported key usage for ${name} key`, 'SyntaxError');
   }
 }
-function checkNotEmpty(key) {
-  if (key.type !== 'public' && usagesOf(key).length === 0) {
-    throw domError('Usages cannot be empty when creating a key.', 'SyntaxError');
+function checkNotEmpty(key, importing = false) {
+  const { type } = keyObjectOf(key);
+  if (type !== 'public' && usagesOf(key).length === 0) {
+    throw domError(importing ? `Usages cannot be empty when importing a ${type} key.`
+      : 'Usages cannot be empty when creating a key.', 'SyntaxError');
   }
   return key;
 }
@@ -412,6 +431,7 @@ function jwkAlg(name, algorithm) {
     case 'HMAC': return `HS${bits}`;
     case 'AES-KW': return `A${algorithm.length}KW`;
     case 'AES-CTR': case 'AES-CBC': case 'AES-GCM': return `A${algorithm.length}${name.slice(4)}`;
+    case 'Ed25519': return 'Ed25519';
     default: return undefined;
   }
 }
@@ -540,7 +560,7 @@ function importKeyNormalized(format, keyData, normalized, extractable, usages) {
   else if (name === 'Ed25519' || name === 'X25519') key = importOkp(format, keyData, normalized, extractable, usages);
   else if (name === 'HKDF' || name === 'PBKDF2') key = importKdf(format, keyData, normalized, extractable, usages);
   else key = importSecret(format, keyData, normalized, extractable, usages);
-  return checkNotEmpty(key);
+  return checkNotEmpty(key, true);
 }
 
 async function importKey(format, keyData, algorithm, extractable, keyUsages) {
@@ -592,10 +612,12 @@ function exportKeyNormalized(format, key) {
       if (name === 'HKDF' || name === 'PBKDF2') break;
       return exportJwk(key);
     case 'spki':
-      if (keyObject.type !== 'public') throw domError('Unable to export a spki ' + `${name} ${keyObject.type} key`, 'InvalidAccessError');
+      if (keyObject.type === 'secret') break;
+      if (keyObject.type !== 'public') throw domError('Key must be a public key', 'InvalidAccessError');
       return toArrayBuffer(keyObject.export({ type: 'spki', format: 'der' }));
     case 'pkcs8':
-      if (keyObject.type !== 'private') throw domError('Unable to export a pkcs8 ' + `${name} ${keyObject.type} key`, 'InvalidAccessError');
+      if (keyObject.type === 'secret') break;
+      if (keyObject.type !== 'private') throw domError('Key must be a private key', 'InvalidAccessError');
       return toArrayBuffer(keyObject.export({ type: 'pkcs8', format: 'der' }));
     default:
   }
@@ -612,7 +634,8 @@ async function exportKey(format, key) {
 // -- sign / verify -----------------------------------------------------------------------------------
 
 function checkKeyFor(key, normalized, usage) {
-  if (!usagesOf(key).includes(usage) || normalized.name !== algorithmOf(key).name) {
+  if (normalized.name !== algorithmOf(key).name) throw domError('Key algorithm mismatch', 'InvalidAccessError');
+  if (!usagesOf(key).includes(usage)) {
     throw domError(`Unable to use this key to ${usage}`, 'InvalidAccessError');
   }
 }
