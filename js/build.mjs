@@ -123,6 +123,7 @@ await Promise.all(Object.entries(modules).map(async ([name, { target, entry }]) 
     }],
     legalComments: 'none',
     minify: true,
+    keepNames: entry.keepNames === true,
     logLevel: 'warning',
     banner: entry.strict && modules[name].base === undefined ? { js: '"use strict";' } : undefined,
   });

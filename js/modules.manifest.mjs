@@ -38,6 +38,8 @@
 //              ES modules (the layer's, ES module packages) out of its strict wrappers,
 //              and writes to frozen objects must throw, not be ignored; not for sloppy
 //              npm code (lodash, crypto-js, xlsx)
+//   keepNames  true: the bundle keeps its functions' and classes' names through minification
+//              (a package whose errors name themselves after their class: jose's JWTExpired)
 //   readme     true: a row of README's module table (checked by a test)
 
 export const MODULES = Object.freeze([
@@ -73,6 +75,8 @@ export const MODULES = Object.freeze([
   {
     name: 'internal:fetch', entry: './js/lib/fetch.js', load: 'lazy', state: 'frozen', strict: true,
     globals: ['fetch', 'Headers', 'Request', 'Response', 'FormData'], requires: ['url'],
+    // jose's createRemoteJWKSet calls the global fetch.
+    properties: ['createRemoteJWKSet'],
   },
 
   // -- npm modules (pinned in package.json's "dependencies") --------------------------
@@ -118,6 +122,12 @@ export const MODULES = Object.freeze([
   {
     name: 'decimal.js', package: 'decimal.js', load: 'lazy', state: 'per-execution',
     resets: 'Decimal.set / Decimal.config (precision, rounding, ...), the prototype, module variables', readme: true,
+  },
+  // jose's webapi build (ES module) on crypto.subtle: its caches of the CryptoKeys it makes
+  // from JWKs and KeyObjects, and of JWT claim sets, are module-level WeakMaps.
+  {
+    name: 'jose', package: 'jose', load: 'lazy', state: 'per-execution', strict: true, keepNames: true, requires: ['crypto'],
+    resets: 'its caches of CryptoKeys made from JWKs and KeyObjects, and of JWT claim sets', readme: true,
   },
 ].map((entry) => Object.freeze(entry)));
 
