@@ -26,7 +26,7 @@ import {
 import EventEmitter from './lib/events.js';
 import { makeBufferModule } from './lib/buffer.js';
 import { TextDecoder, TextEncoder, atob, btoa } from './lib/internal/encoding.js';
-import { makeWebCrypto, random } from './lib/internal/random.js';
+import { defineWebCryptoGlobals, makeWebCrypto, random, webCryptoProvider } from './lib/internal/random.js';
 import { AbortController, AbortSignal, DOMException, Event, EventTarget } from './lib/internal/event_target.js';
 import { structuredClone } from './lib/internal/structured_clone.js';
 import { Navigator, navigator } from './lib/internal/navigator.js';
@@ -111,6 +111,7 @@ function init(token, options) {
   }
   defineGlobal('queueMicrotask', queueMicrotask);
   defineGlobal('crypto', makeWebCrypto(() => loadedModule('crypto')?.subtle));
+  defineWebCryptoGlobals(global);
   defineGlobal('structuredClone', structuredClone);
   for (const [name, value] of Object.entries({ DOMException, Event, EventTarget, AbortController, AbortSignal, Blob, File })) {
     defineGlobal(name, value);
@@ -148,6 +149,8 @@ function init(token, options) {
   registerInternal('errors', Object.freeze({ codes, plain, systemError, describeReceived }));
   // URL.createObjectURL / revokeObjectURL (the url bundle) share buffer's resolveObjectURL registry.
   registerInternal('object_urls', Object.freeze({ createObjectURL, revokeObjectURLPath }));
+  // CryptoKey and SubtleCrypto, given by the crypto bundle (random.js's accessor globals).
+  registerInternal('webcrypto', webCryptoProvider);
   const roots = [...hidden];
   let bootstrapped = false;
   configureModules({

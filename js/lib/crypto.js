@@ -894,10 +894,11 @@ for (const name of ['createDiffieHellman', 'getDiffieHellman', 'createDiffieHell
   crypto[name] = unavailable(name);
 }
 
-// WebCrypto's classes are globals in Node (crypto.subtle is the global crypto's getter,
-// js/lib/internal/random.js): defined when the module is installed, between executions.
-for (const [name, value] of [['CryptoKey', CryptoKey], ['SubtleCrypto', SubtleCrypto]]) {
-  Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
-}
+// WebCrypto's classes are globals in Node, accessors as its lazy globals are: the bootstrap
+// defines them (the global object's keys keep one order, whichever module came first) and
+// they answer with these, given when the module is installed, between executions.
+const webCryptoGlobals = require('internal:webcrypto');
+webCryptoGlobals.provide('CryptoKey', CryptoKey);
+webCryptoGlobals.provide('SubtleCrypto', SubtleCrypto);
 
 export default crypto;

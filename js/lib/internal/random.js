@@ -6,7 +6,7 @@
 import { DOMException } from './event_target.js';
 import { codes, plain } from './errors.js';
 import {
-  NumberParseInt, ObjectDefineProperty, SafeSet, SetPrototypeHas, StringPrototypeSlice, SymbolToStringTag,
+  MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, NumberParseInt, ObjectDefineProperty, ObjectFreeze, SafeMap, SafeSet, SetPrototypeHas, StringPrototypeSlice, SymbolToStringTag,
   TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset,
   TypedArrayPrototypeGetSymbolToStringTag, Uint32Array_, Uint8Array_,
 } from './primordials.js';
@@ -135,6 +135,32 @@ function makeWebCrypto(subtleOf) {
   return crypto;
 }
 
+// WebCrypto's classes as globals: accessors, as Node's lazy globals are, defined at
+// bootstrap so that the global object's keys keep one order whichever module a runtime
+// installed first. The crypto module gives the classes when it is installed (between
+// executions, once per runtime: the first given stays) through internal:webcrypto.
+const webCryptoClasses = new SafeMap();
+const WEB_CRYPTO_GLOBALS = ['CryptoKey', 'SubtleCrypto'];
+const webCryptoProvider = ObjectFreeze({
+  provide(name, value) {
+    if (!MapPrototypeHas(webCryptoClasses, name)) MapPrototypeSet(webCryptoClasses, name, value);
+  },
+});
+function defineWebCryptoGlobals(global) {
+  for (let i = 0; i < WEB_CRYPTO_GLOBALS.length; i++) {
+    const name = WEB_CRYPTO_GLOBALS[i];
+    const get = { [name]() {
+      const value = MapPrototypeGet(webCryptoClasses, name);
+      if (value === undefined) {
+        throw new ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(
+          `${name} comes with the crypto module, installed for code blocks that name ${name} or require('crypto')`);
+      }
+      return value;
+    } }[name];
+    ObjectDefineProperty(global, name, { get, enumerable: false, configurable: true });
+  }
+}
+
 // Math.random from the same keystream: V8's own generator is one per runtime, never
 // reseeded, and a few of its outputs give away its state, so one execution could
 // predict the next one's values (or recover the last one's).
@@ -145,4 +171,4 @@ function random() {
   return ((doubleWords[0] >>> 11) * 4294967296 + doubleWords[1]) / 9007199254740992;
 }
 
-export { seedRandom, fillRandom, makeWebCrypto, random, randomUUID };
+export { defineWebCryptoGlobals, seedRandom, fillRandom, makeWebCrypto, random, randomUUID, webCryptoProvider };
