@@ -53,10 +53,11 @@ def analyse(code: str) -> CodeFacts:
     source = code.encode()
     tree = Parser(_LANGUAGE).parse(source)
     root = tree.root_node
+    identifiers, properties = _names(root, source)
     if root.has_error:
         return CodeFacts(
             parsed_cleanly=False, has_return=True, uses_await=True, stray_brace=_stray_brace(root, source),
-            modules=_module_names(root, source), **_names(root, source),
+            modules=_module_names(root, source), identifiers=identifiers, properties=properties,
         )
     has_return = uses_await = False
     stack: list[Node] = [root]
@@ -73,7 +74,7 @@ def analyse(code: str) -> CodeFacts:
     return CodeFacts(
         parsed_cleanly=True, has_return=has_return, uses_await=uses_await,
         modules=_module_names(root, source), rewritten=_rewrite_imports(root, source),
-        **_names(root, source),
+        identifiers=identifiers, properties=properties,
     )
 
 
@@ -94,10 +95,11 @@ def first_use(code: str, name: str) -> tuple[int, int] | None:
 
 
 # The nodes that name a property: `a.b`'s b, `{ b: 1 }`'s and `{ b }`'s b, `{ b } = a`'s b.
-_PROPERTY_NODES = frozenset({"property_identifier", "shorthand_property_identifier", "shorthand_property_identifier_pattern"})
+_PROPERTY_NODES = frozenset(
+    {"property_identifier", "shorthand_property_identifier", "shorthand_property_identifier_pattern"})
 
 
-def _names(root: Node, source: bytes) -> dict[str, frozenset[str]]:
+def _names(root: Node, source: bytes) -> tuple[frozenset[str], frozenset[str]]:
     """The code's identifiers and property names (CodeFacts' fields of those names)."""
     identifiers: set[str] = set()
     properties: set[str] = set()
@@ -110,7 +112,7 @@ def _names(root: Node, source: bytes) -> dict[str, frozenset[str]]:
             properties.add(source[node.start_byte : node.end_byte].decode(errors="replace"))
         else:
             stack.extend(node.children)
-    return {"identifiers": frozenset(identifiers), "properties": frozenset(properties)}
+    return frozenset(identifiers), frozenset(properties)
 
 
 def _string_value(node: Node | None, source: bytes) -> str | None:

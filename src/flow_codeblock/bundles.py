@@ -3,8 +3,8 @@ module bundles with their manifest. Read once per process."""
 
 from __future__ import annotations
 
-import functools
 import dataclasses
+import functools
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable

@@ -14,7 +14,6 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { hkdf as nobleHkdf } from '@noble/hashes/hkdf.js';
 import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { aeskw, cbc, ctr, gcm } from '@noble/ciphers/aes.js';
-import forge from 'node-forge';
 import { codes, plain } from '../internal/errors.js';
 import { ecCurveByJwk } from './curves.js';
 import { diffieHellman } from './ecdh.js';
@@ -275,7 +274,6 @@ const KEY_USAGES = {
   'AES-KW': [['wrapKey', 'unwrapKey']],
   ...Object.fromEntries(['AES-CTR', 'AES-CBC', 'AES-GCM'].map((name) => [name, [['encrypt', 'decrypt', 'wrapKey', 'unwrapKey']]])),
 };
-const SECRET_KEY_ALGORITHMS = ['HMAC', 'HKDF', 'PBKDF2', ...AES];
 
 function checkUsages(name, usages, allowed) {
   if (usages.some((usage) => !allowed.includes(usage))) {
