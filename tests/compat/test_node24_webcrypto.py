@@ -360,8 +360,36 @@ WRAP = [
     P + "const kek = await subtle.importKey('raw', d64(k.aesKW128.raw), 'AES-KW', false, ['wrapKey']); return E(() => subtle.wrapKey('raw', kek, kek))",
 ]
 
+# What the less-travelled paths give: lengths that are not whole bytes, JWK members that
+# disagree with the algorithm, exports that an algorithm does not have.
+EDGES = [
+    P + "const priv = await subtle.importKey('pkcs8', d64(k.p256dh.pkcs8), { name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']); const pub = await subtle.importKey('spki', d64(k.p256dh2.spki), { name: 'ECDH', namedCurve: 'P-256' }, false, []);\n"
+    "return [hex(await subtle.deriveBits({ name: 'ECDH', public: pub }, priv, 100)), hex(await subtle.deriveBits({ name: 'ECDH', public: pub }, priv, 0))]",
+    P + "const key = await subtle.generateKey({ name: 'HMAC', hash: 'SHA-256', length: 100 }, true, ['sign']); return [key.algorithm.length, (await subtle.exportKey('raw', key)).byteLength, (await subtle.exportKey('jwk', key)).k.length]",
+    P + "const key = await subtle.importKey('raw', b('ikm'), 'HKDF', false, ['deriveBits']); return E(() => subtle.exportKey('raw', key))",
+    P + "return E(() => subtle.importKey('jwk', { ...k.ed.jwkPub, crv: 'Ed448' }, 'Ed25519', true, ['verify']))",
+    P + "return E(() => subtle.importKey('jwk', { ...k.x.jwkPub }, 'Ed25519', true, ['verify']))",
+    P + "return E(() => subtle.importKey('jwk', { ...k.hmac256.jwk, use: 'enc' }, { name: 'HMAC', hash: 'SHA-256' }, true, ['sign']))",
+    P + "return E(() => subtle.importKey('jwk', { ...k.aesGCM128.jwk, use: 'sig' }, 'AES-GCM', true, ['encrypt']))",
+    P + "return E(() => subtle.importKey('jwk', { ...k.p256.jwkPub, use: 'enc' }, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']))",
+    P + "return E(() => subtle.importKey('jwk', k.p256.jwk, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']))",
+    P + "return E(() => subtle.importKey('spki', d64(k.ed.spki), 'X25519', true, []))",
+    P + "return E(() => subtle.importKey('raw', d64(k.p256.raw), { name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign']))",
+    P + "return E(() => subtle.importKey('spki', d64(k.p256.spki), 'AES-GCM', true, ['encrypt']))",
+    P + "return E(() => subtle.importKey('jwk', 'text', 'AES-GCM', true, ['encrypt']))",
+    P + "const key = await subtle.importKey('raw', b('pw'), 'PBKDF2', false, ['deriveBits']); return E(() => subtle.exportKey('jwk', key))",
+    P + "const key = await subtle.importKey('pkcs8', d64(k.rsaPkcs1.pkcs8), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, true, ['sign']); return E(() => subtle.exportKey('raw', key))",
+    P + "const pair = await subtle.generateKey({ name: 'RSA-PSS', modulusLength: 1024, publicExponent: new Uint8Array([3]), hash: 'SHA-1' }, true, ['sign']); return [pair.privateKey.algorithm, (await subtle.exportKey('jwk', pair.privateKey)).alg]",
+    P + "return E(() => subtle.generateKey({ name: 'RSA-PSS', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 0]), hash: 'SHA-1' }, true, ['sign']))",
+    P + "const key = await subtle.importKey('raw', new Uint8Array(16), 'AES-CBC', true, ['encrypt']); const a = key.algorithm; a.length = 1; return [key.algorithm.length, key.algorithm === key.algorithm]",
+    P + "return E(() => subtle.deriveBits({ name: 'HKDF', salt: b('s'), info: b('i'), hash: 'SHA-256' }, {}, 8))",
+    P + "return E(() => subtle.encrypt({ name: 'AES-GCM', iv: 'nope' }, {}, b('m')))",
+    P + "const key = await subtle.importKey('raw', new Uint8Array(16), 'AES-GCM', false, ['encrypt']); return E(() => subtle.encrypt({ name: 'AES-GCM', iv: 'nope' }, key, b('m')))",
+    P + "const key = await subtle.importKey('raw', new Uint8Array(16), 'AES-GCM', false, ['encrypt']); return E(() => subtle.encrypt({ name: 'AES-GCM', iv: new Uint8Array(0) }, key, b('m')))",
+]
+
 GROUPS = [("digest", DIGEST), ("generate", GENERATE), ("import-export", IMPORT_EXPORT), ("sign", SIGN), ("cipher", CIPHER),
-          ("derive", DERIVE), ("wrap", WRAP)]
+          ("derive", DERIVE), ("wrap", WRAP), ("edges", EDGES)]
 ALL = [code for _, group in GROUPS for code in group]
 
 

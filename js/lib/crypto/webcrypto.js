@@ -355,7 +355,7 @@ async function generateKey(algorithm, extractable, keyUsages) {
   if (RSA.includes(name)) {
     checkUsages(name, usages, KEY_USAGES[name].flat());
     const exponent = exponentOf(normalized.publicExponent);
-    if (exponent !== 3 && exponent !== 65537) throw domError('Bad public exponent', 'OperationError');
+    if (exponent % 2 === 0) throw domError('algorithm.publicExponent must be odd', 'OperationError');
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: normalized.modulusLength, publicExponent: exponent });
     return keyPair(name, privateKey, publicKey, rsaAlgorithm(name, publicKey, normalized.hash), extractable, usages);
   }
@@ -445,7 +445,7 @@ function importSecret(format, keyData, normalized, extractable, usages) {
     if (typeof keyData.k !== 'string') throw invalidKeyData();
     bytes = new Uint8Array(Buffer.from(keyData.k, 'base64url'));
   } else {
-    throw domError(`Unable to import ${name} key with format ${format}`, 'NotSupportedError');
+    throw domError(`Unable to import ${name} using ${format} format`, 'NotSupportedError');
   }
   if (name === 'HMAC') {
     const bits = bytes.length * 8;
@@ -466,7 +466,7 @@ function importSecret(format, keyData, normalized, extractable, usages) {
 }
 
 function importKdf(format, keyData, { name }, extractable, usages) {
-  if (format !== 'raw') throw domError(`Unable to import ${name} key with format ${format}`, 'NotSupportedError');
+  if (format !== 'raw') throw domError(`Unable to import ${name} using ${format} format`, 'NotSupportedError');
   if (extractable) throw domError(`${name} keys are not extractable`, 'SyntaxError');
   if (usages.some((u) => !KEY_USAGES[name][0].includes(u))) {
     throw domError(`Unsupported key usage for a ${name} key`, 'SyntaxError');
@@ -475,15 +475,18 @@ function importKdf(format, keyData, { name }, extractable, usages) {
 }
 
 // spki/pkcs8/jwk into a KeyObject, with `kind` the asymmetricKeyType it must have.
-function asymmetricKeyObject(format, keyData, kind, jwkKty, extractable, usages) {
+function asymmetricKeyObject(name, format, keyData, kind, jwkKty, extractable, usages, crv, crvMismatch) {
   let keyObject;
   if (format === 'spki') {
     keyObject = parsing(() => createPublicKey({ key: Buffer.from(keyData), format: 'der', type: 'spki' }));
   } else if (format === 'pkcs8') {
     keyObject = parsing(() => createPrivateKey({ key: Buffer.from(keyData), format: 'der', type: 'pkcs8' }));
   } else {
-    checkJwk(keyData, jwkKty, extractable, usages);
+    // Node's order: the usages for the key's type, then the JWK's members, then its curve.
     const isPrivate = keyData.d !== undefined;
+    checkUsages(name, usages, KEY_USAGES[name][isPrivate ? 0 : 1]);
+    checkJwk(keyData, jwkKty, extractable, usages);
+    if (crv !== undefined && keyData.crv !== crv) throw crvMismatch();
     keyObject = parsing(() => (isPrivate ? createPrivateKey : createPublicKey)({ key: keyData, format: 'jwk' }));
   }
   if (keyObject.asymmetricKeyType !== kind) throw domError('Invalid key type', 'DataError');
@@ -502,7 +505,7 @@ function importRsa(format, keyData, normalized, extractable, usages) {
     const algorithm = { hash: normalized.hash };
     if (keyData.alg !== jwkAlg(name, algorithm)) throw domError('JWK "alg" does not match the requested algorithm', 'DataError');
   }
-  const keyObject = asymmetricKeyObject(format, keyData, 'rsa', 'RSA', extractable, usages);
+  const keyObject = asymmetricKeyObject(name, format, keyData, 'rsa', 'RSA', extractable, usages);
   usagesFor(name, keyObject, usages);
   return newCryptoKey(keyObject, rsaAlgorithm(name, keyObject, normalized.hash), usages, extractable);
 }
@@ -519,10 +522,8 @@ function importEc(format, keyData, normalized, extractable, usages) {
     const y = Buffer.from(point.toBytes(false).subarray(1 + curve.size)).toString('base64url');
     keyObject = createPublicKey({ key: { kty: 'EC', crv: namedCurve, x, y }, format: 'jwk' });
   } else {
-    if (format === 'jwk' && keyData !== null && typeof keyData === 'object' && keyData.kty === 'EC' && keyData.crv !== namedCurve) {
-      throw domError('JWK "crv" does not match the requested algorithm', 'DataError');
-    }
-    keyObject = asymmetricKeyObject(format, keyData, 'ec', 'EC', extractable, usages);
+    keyObject = asymmetricKeyObject(name, format, keyData, 'ec', 'EC', extractable, usages, namedCurve,
+      () => domError('JWK "crv" does not match the requested algorithm', 'DataError'));
     if (keyObject.asymmetricKeyDetails.namedCurve !== ecCurveByJwk(namedCurve).name) {
       throw domError('Named curve mismatch', 'DataError');
     }
@@ -541,10 +542,8 @@ function importOkp(format, keyData, { name }, extractable, usages) {
       key: { kty: 'OKP', crv: name, x: Buffer.from(keyData).toString('base64url') }, format: 'jwk',
     }));
   } else {
-    if (format === 'jwk' && keyData !== null && typeof keyData === 'object' && keyData.kty === 'OKP' && keyData.crv !== name) {
-      throw domError('JWK "crv" Parameter and algorithm name mismatch', 'DataError');
-    }
-    keyObject = asymmetricKeyObject(format, keyData, kind, 'OKP', extractable, usages);
+    keyObject = asymmetricKeyObject(name, format, keyData, kind, 'OKP', extractable, usages, name,
+      () => domError('JWK "crv" Parameter and algorithm name mismatch', 'DataError'));
     usagesFor(name, keyObject, usages);
   }
   return newCryptoKey(keyObject, { name }, usages, extractable);
@@ -566,7 +565,7 @@ async function importKey(format, keyData, algorithm, extractable, keyUsages) {
   format = formatArg(format, 'importKey');
   if (format === 'jwk') {
     if (keyData === null || typeof keyData !== 'object') {
-      throw new plain.ERR_INVALID_ARG_TYPE(`${prefixOf('importKey')}: 2nd argument is not of type JsonWebKey.`);
+      throw new plain.ERR_INVALID_ARG_TYPE(`${prefixOf('importKey')}: 2nd argument cannot be converted to a dictionary`);
     }
   } else {
     keyData = bufferSourceArg(keyData, 'importKey', 1);
@@ -603,12 +602,11 @@ function exportRaw(key) {
 function exportKeyNormalized(format, key) {
   const keyObject = keyObjectOf(key);
   const { name } = algorithmOf(key);
+  if (name === 'HKDF' || name === 'PBKDF2') throw domError(`${name} key export is not supported`, 'NotSupportedError');
   if (!slots.get(key).extractable) throw domError('key is not extractable', 'InvalidAccessError');
   switch (format) {
     case 'raw': return exportRaw(key);
-    case 'jwk':
-      if (name === 'HKDF' || name === 'PBKDF2') break;
-      return exportJwk(key);
+    case 'jwk': return exportJwk(key);
     case 'spki':
       if (keyObject.type === 'secret') break;
       if (keyObject.type !== 'public') throw domError('Key must be a public key', 'InvalidAccessError');
@@ -719,7 +717,12 @@ function aesGcm(encrypting, normalized, keyBytes, data) {
   const aad = normalized.additionalData;
   const tagBytes = tagLength / 8;
   if (encrypting) {
-    const sealed = gcm(keyBytes, iv, aad).encrypt(data);
+    let sealed;
+    try {
+      sealed = gcm(keyBytes, iv, aad).encrypt(data);
+    } catch {
+      throw operationFailed(); // noble refuses an empty IV
+    }
     return sealed.subarray(0, sealed.length - 16 + tagBytes);
   }
   if (data.length < tagBytes) throw operationFailed();
