@@ -492,7 +492,8 @@ def test_jose_remote_jwks(net: CodeBlockClient, target: HttpTarget) -> None:
     const jose = require('jose');
     const { publicKey, privateKey } = await jose.generateKeyPair('ES256');
     const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
-    const token = await new jose.SignJWT({ sub: 'remote' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(privateKey);
+    const token = await new jose.SignJWT({ sub: 'remote' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(privateKey);
     return { token, jwks: Buffer.from(JSON.stringify({ keys: [jwk] })).toString('base64url') };
     """
     made = net.ok(make)
