@@ -2,13 +2,14 @@
 fresh runtime (install: compile + initialise + re-snapshot) against the same code
 block on the warm runtime afterwards, and the V8 heap it adds.
 
-    .venv/bin/python bench/module_cost.py
+    .venv/bin/python bench/module_cost.py [module ...]   (default: every module below)
 """
 
 from __future__ import annotations
 
 import asyncio
 import statistics
+import sys
 import time
 
 from flow_codeblock.bundles import module_catalog
@@ -18,7 +19,7 @@ from flow_codeblock.testing import runtime_factory
 from harness import Bench
 
 MODULES = ["lodash", "qs", "uuid", "crypto-js", "dayjs", "dayjs/plugin/utc", "dayjs/locale/zh-cn", "date-fns",
-           "date-fns-tz", "fast-xml-parser", "xlsx", "pinyin", "form-data", "crypto", "url", "axios"]
+           "date-fns-tz", "fast-xml-parser", "xlsx", "pinyin", "form-data", "crypto", "url", "axios", "jose"]
 
 
 async def main() -> None:
@@ -27,7 +28,7 @@ async def main() -> None:
     catalog = module_catalog()
     bench = Bench("module_cost")
     bench.line(f"{'module':22} {'bundle_kb':>9} {'first_ms':>9} {'warm_ms':>8} {'heap_mb':>8}")
-    for name in MODULES:
+    for name in sys.argv[1:] or MODULES:
         async with factory.runtime() as runtime:
             base_heap = runtime.heap_stats()["used_heap_size"]
             modules = catalog.install_order((name,))

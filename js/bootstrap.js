@@ -15,7 +15,7 @@ import {
   tameIntrinsicOverrides,
 } from './lib/internal/harden.js';
 import { ArrayBufferLimitError, installBufferAccounting } from './lib/internal/memory.js';
-import { configureModules, loadModule, registerInternal, registerModule } from './lib/internal/modules.js';
+import { configureModules, loadModule, loadedModule, registerInternal, registerModule } from './lib/internal/modules.js';
 import { addGlobals, checkShape, declareSlot, recordGlobals, resetSlots } from './lib/internal/per_execution.js';
 import { hostCall, hostCancel } from './lib/internal/host.js';
 import { SecurityError, codes, describeReceived, plain, systemError } from './lib/internal/errors.js';
@@ -26,7 +26,7 @@ import {
 import EventEmitter from './lib/events.js';
 import { makeBufferModule } from './lib/buffer.js';
 import { TextDecoder, TextEncoder, atob, btoa } from './lib/internal/encoding.js';
-import { makeWebCrypto, random } from './lib/internal/random.js';
+import { defineWebCryptoGlobals, makeWebCrypto, random, webCryptoProvider } from './lib/internal/random.js';
 import { AbortController, AbortSignal, DOMException, Event, EventTarget } from './lib/internal/event_target.js';
 import { structuredClone } from './lib/internal/structured_clone.js';
 import { Navigator, navigator } from './lib/internal/navigator.js';
@@ -110,7 +110,8 @@ function init(token, options) {
     defineGlobal(name, timers[name]);
   }
   defineGlobal('queueMicrotask', queueMicrotask);
-  defineGlobal('crypto', makeWebCrypto());
+  defineGlobal('crypto', makeWebCrypto(() => loadedModule('crypto')?.subtle));
+  defineWebCryptoGlobals(global);
   defineGlobal('structuredClone', structuredClone);
   for (const [name, value] of Object.entries({ DOMException, Event, EventTarget, AbortController, AbortSignal, Blob, File })) {
     defineGlobal(name, value);
@@ -148,6 +149,8 @@ function init(token, options) {
   registerInternal('errors', Object.freeze({ codes, plain, systemError, describeReceived }));
   // URL.createObjectURL / revokeObjectURL (the url bundle) share buffer's resolveObjectURL registry.
   registerInternal('object_urls', Object.freeze({ createObjectURL, revokeObjectURLPath }));
+  // CryptoKey and SubtleCrypto, given by the crypto bundle (random.js's accessor globals).
+  registerInternal('webcrypto', webCryptoProvider);
   const roots = [...hidden];
   let bootstrapped = false;
   configureModules({

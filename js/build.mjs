@@ -68,6 +68,8 @@ for (const entry of lazy) {
 }
 // Globals defined by installing a module: code that names one gets the module.
 const globals = Object.fromEntries(lazy.flatMap((entry) => (entry.globals ?? []).map((g) => [g, entry.name])));
+// Properties a module provides on an eager global (crypto.subtle): code that names one gets the module.
+const properties = Object.fromEntries(lazy.flatMap((entry) => (entry.properties ?? []).map((p) => [p, entry.name])));
 // Alias kinds: 'member' gives the function itself (lodash/get), 'namespace' an
 // object holding it ({ format } = require('date-fns/format')), as each package does.
 const aliases = Object.fromEntries(lazy.flatMap((entry) => Object.entries(entry.aliases ?? {})
@@ -83,7 +85,7 @@ const nodeBuiltins = ['buffer', 'events', 'util', 'url', 'querystring', 'string_
 
 const errorRegistry = ['.js', ''].map((ext) => join(root, 'js', 'lib', 'internal', `errors${ext}`));
 
-const manifest = { modules: {}, aliases, globals };
+const manifest = { modules: {}, aliases, globals, properties };
 await Promise.all(Object.entries(modules).map(async ([name, { target, entry }]) => {
   const file = `${name.replaceAll('/', '__').replaceAll(':', '_')}.js`;
   const requires = shared(name);
@@ -121,6 +123,7 @@ await Promise.all(Object.entries(modules).map(async ([name, { target, entry }]) 
     }],
     legalComments: 'none',
     minify: true,
+    keepNames: entry.keepNames === true,
     logLevel: 'warning',
     // The bundle runs inside a function whose parameters shadow the global intrinsics
     // with their values at the start of an execution (BUNDLE_INTRINSICS says why).

@@ -29,6 +29,8 @@
 //              <prefix><file> from node_modules/<dir> (every .js file) or for `names`,
 //              sharing this module's instance (dayjs plugins and locales)
 //   globals    globals whose use in a code block installs this module
+//   properties property names whose use in a code block (crypto.subtle, { subtle } = crypto)
+//              installs this module: members of an eager global that a lazy module provides
 //   requires   modules that must be installed first (the bundle uses their instance)
 //   emptyFor   Node modules the package needs only for features code blocks cannot use:
 //              bundled empty so the package loads
@@ -36,6 +38,8 @@
 //              ES modules (the layer's, ES module packages) out of its strict wrappers,
 //              and writes to frozen objects must throw, not be ignored; not for sloppy
 //              npm code (lodash, crypto-js, xlsx)
+//   keepNames  true: the bundle keeps its functions' and classes' names through minification
+//              (a package whose errors name themselves after their class: jose's JWTExpired)
 //   readme     true: a row of README's module table (checked by a test)
 
 export const MODULES = Object.freeze([
@@ -57,7 +61,11 @@ export const MODULES = Object.freeze([
   },
 
   // -- Node's core modules too large for the bootstrap, installed like npm modules ----
-  { name: 'crypto', entry: './js/lib/crypto.js', load: 'lazy', state: 'frozen', strict: true },
+  // Also installed for the global crypto's `subtle` (a property, js/lib/internal/random.js).
+  {
+    name: 'crypto', entry: './js/lib/crypto.js', load: 'lazy', state: 'frozen', strict: true,
+    globals: ['CryptoKey', 'SubtleCrypto'], properties: ['subtle'],
+  },
   {
     name: 'url', entry: './js/lib/url.js', load: 'lazy', state: 'frozen', strict: true,
     globals: ['URL', 'URLSearchParams', 'URLPattern'],
@@ -67,6 +75,8 @@ export const MODULES = Object.freeze([
   {
     name: 'internal:fetch', entry: './js/lib/fetch.js', load: 'lazy', state: 'frozen', strict: true,
     globals: ['fetch', 'Headers', 'Request', 'Response', 'FormData'], requires: ['url'],
+    // jose's createRemoteJWKSet calls the global fetch.
+    properties: ['createRemoteJWKSet'],
   },
 
   // -- npm modules (pinned in package.json's "dependencies") --------------------------
@@ -115,6 +125,12 @@ export const MODULES = Object.freeze([
   {
     name: 'decimal.js', package: 'decimal.js', load: 'lazy', state: 'per-execution',
     resets: 'Decimal.set / Decimal.config (precision, rounding, ...), the prototype, module variables', readme: true,
+  },
+  // jose's webapi build (ES module) on crypto.subtle: its caches of the CryptoKeys it makes
+  // from JWKs and KeyObjects, and of JWT claim sets, are module-level WeakMaps.
+  {
+    name: 'jose', package: 'jose', load: 'lazy', state: 'per-execution', strict: true, keepNames: true, requires: ['crypto'],
+    resets: 'its caches of CryptoKeys made from JWKs and KeyObjects, and of JWT claim sets', readme: true,
   },
 ].map((entry) => Object.freeze(entry)));
 

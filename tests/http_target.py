@@ -13,6 +13,7 @@ Routes:
   /multipart               the parts of a multipart/form-data body
   /text                    text/plain in UTF-8 with a BOM-free multilingual string
   /xlsx?rows=N             flow_codeblock.testing.sample_xlsx(N)
+  /reply?json=B            the JSON given base64url-encoded in B (a JWKS for jose's createRemoteJWKSet)
 """
 
 from __future__ import annotations
@@ -110,6 +111,8 @@ def _handler(target: HttpTarget) -> type[BaseHTTPRequestHandler]:
             body = self._body()
             if path == "/json":
                 self._json(200, {"hello": "world", "n": 1})
+            elif path == "/reply":
+                self._json(200, json.loads(base64.urlsafe_b64decode(query["json"] + "==")))
             elif path == "/echo":
                 self._json(200, {
                     "method": self.command, "path": path, "query": query,

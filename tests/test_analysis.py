@@ -77,3 +77,19 @@ ATOMS = ["import", "{", "}", ",", "/* c */", "// c\n", "as", "x", "*", "from", "
 def test_analysis_never_raises(code: str) -> None:
     facts = analyse(code)
     assert isinstance(facts.has_return, bool)
+
+
+@pytest.mark.parametrize(("code", "properties"), [
+    ("return crypto.subtle.digest('SHA-256', x)", {"subtle", "digest"}),
+    ("const { subtle } = crypto; return 1", {"subtle"}),
+    ("const { subtle: s } = globalThis.crypto; return s", {"subtle", "crypto"}),
+    ("return { subtle }", {"subtle"}),
+    ("return 'crypto.subtle' // subtle", set()),
+    ("return crypto['subtle']", set()),
+])
+def test_property_names(code: str, properties: set[str]) -> None:
+    # Property names install the modules that provide members of an eager global
+    # (crypto.subtle); identifiers stay the names the code binds or reads.
+    facts = analyse(code)
+    assert facts.properties == properties
+    assert "subtle" not in facts.identifiers

@@ -482,3 +482,27 @@ def test_cookies_are_not_kept_between_requests(net: CodeBlockClient, target: Htt
     assert later is None
     assert net.ok("const axios = require('axios'); const r = await axios.get(input.base + '/echo');"
                   " return r.data.headers.cookie ?? null", {"base": target.url}) is None
+
+
+# -- jose's createRemoteJWKSet: the JWKS fetched through fetch ------------------------------
+
+def test_jose_remote_jwks(net: CodeBlockClient, target: HttpTarget) -> None:
+    # Keys and a token made in the code block; the JWKS served by the target, fetched by jose.
+    make = """
+    const jose = require('jose');
+    const { publicKey, privateKey } = await jose.generateKeyPair('ES256');
+    const jwk = { ...(await jose.exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
+    const token = await new jose.SignJWT({ sub: 'remote' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(privateKey);
+    return { token, jwks: Buffer.from(JSON.stringify({ keys: [jwk] })).toString('base64url') };
+    """
+    made = net.ok(make)
+    verify = """
+    const { createRemoteJWKSet, jwtVerify } = require('jose');
+    const jwks = createRemoteJWKSet(new URL(input.base + '/reply?json=' + input.jwks));
+    const { payload } = await jwtVerify(input.token, jwks);
+    return [payload.sub, jwks.fresh, jwks.jwks().keys[0].kid];
+    """
+    assert net.ok(verify, {"base": target.url, **made}) == ["remote", True, "k1"]
+    status, body = net.run(verify, {"base": CLOSED.rstrip("/"), **made})
+    assert status == 400 and body["error"]["name"] == "TypeError" and body["error"]["message"] == "fetch failed", body

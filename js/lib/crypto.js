@@ -9,6 +9,7 @@
 //   sig.js     sign/verify, Sign/Verify (RSA, ECDSA, Ed25519/Ed448)
 //   ecdh.js    createECDH/ECDH, diffieHellman
 //   hkdf.js    hkdf/hkdfSync
+//   webcrypto.js  crypto.subtle (SubtleCrypto) and CryptoKey
 //   curves.js  the curves; der.js the DER/PEM codec; hashes.js the digests by name;
 //   random.js  the one random source; util.js validators and byte conversions
 // Not yet: finite-field Diffie-Hellman, X.509, primes (they throw
@@ -35,6 +36,7 @@ import {
 } from './crypto/keys.js';
 import { fill, getRandomValuesOriginal, webCrypto } from './crypto/random.js';
 import { Sign, Verify, mdFor, sign, verify } from './crypto/sig.js';
+import { CryptoKey, SubtleCrypto, subtle } from './crypto/webcrypto.js';
 import {
   bufferSource, constants, fromBinary, isAnyArrayBuffer, output, toBinary, toBytes, validateBoolean, validateFunction,
   validateInteger, validateNumber, validateObject, validateString, validateUint32,
@@ -877,7 +879,7 @@ function getCurves() { return EC_CURVES.map((c) => c.name).sort(); }
 const crypto = {
   createHash, createHmac, Hash, Hmac, hash, pbkdf2, pbkdf2Sync, scrypt, scryptSync, hkdf, hkdfSync, randomBytes,
   randomFill, randomFillSync, randomInt, randomUUID, randomUUIDv7, getRandomValues, timingSafeEqual,
-  createCipheriv, createDecipheriv, getHashes, getCiphers, getCurves, webcrypto: webCrypto, constants,
+  createCipheriv, createDecipheriv, getHashes, getCiphers, getCurves, webcrypto: webCrypto, subtle, constants,
   KeyObject, createPublicKey, createPrivateKey, createSecretKey, generateKeyPairSync, generateKeyPair, generateKeySync,
   generateKey, publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt, sign, verify,
   createSign: (algorithm) => new Sign(algorithm), createVerify: (algorithm) => new Verify(algorithm), Sign, Verify,
@@ -891,5 +893,12 @@ for (const name of ['createDiffieHellman', 'getDiffieHellman', 'createDiffieHell
   'generatePrime', 'generatePrimeSync', 'checkPrime', 'checkPrimeSync']) {
   crypto[name] = unavailable(name);
 }
+
+// WebCrypto's classes are globals in Node, accessors as its lazy globals are: the bootstrap
+// defines them (the global object's keys keep one order, whichever module came first) and
+// they answer with these, given when the module is installed, between executions.
+const webCryptoGlobals = require('internal:webcrypto');
+webCryptoGlobals.provide('CryptoKey', CryptoKey);
+webCryptoGlobals.provide('SubtleCrypto', SubtleCrypto);
 
 export default crypto;

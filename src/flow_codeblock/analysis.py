@@ -41,6 +41,9 @@ class CodeFacts:
     modules: tuple[str, ...] = ()
     # Identifiers used in the code (to find globals that come with a module: URL).
     identifiers: frozenset[str] = frozenset()
+    # Property names used in the code (crypto.subtle, { subtle } = crypto): members of
+    # an eager global that a lazy module provides.
+    properties: frozenset[str] = frozenset()
     # The code with `import` declarations and `import()` rewritten for a function
     # body (same line count), or None when there is nothing to rewrite.
     rewritten: str | None = None
@@ -50,10 +53,11 @@ def analyse(code: str) -> CodeFacts:
     source = code.encode()
     tree = Parser(_LANGUAGE).parse(source)
     root = tree.root_node
+    identifiers, properties = _names(root, source)
     if root.has_error:
         return CodeFacts(
             parsed_cleanly=False, has_return=True, uses_await=True, stray_brace=_stray_brace(root, source),
-            modules=_module_names(root, source), identifiers=_identifiers(root, source),
+            modules=_module_names(root, source), identifiers=identifiers, properties=properties,
         )
     has_return = uses_await = False
     stack: list[Node] = [root]
@@ -70,7 +74,7 @@ def analyse(code: str) -> CodeFacts:
     return CodeFacts(
         parsed_cleanly=True, has_return=has_return, uses_await=uses_await,
         modules=_module_names(root, source), rewritten=_rewrite_imports(root, source),
-        identifiers=_identifiers(root, source),
+        identifiers=identifiers, properties=properties,
     )
 
 
@@ -90,16 +94,25 @@ def first_use(code: str, name: str) -> tuple[int, int] | None:
     return _position(source, min(found)) if found else None
 
 
-def _identifiers(root: Node, source: bytes) -> frozenset[str]:
-    names: set[str] = set()
+# The nodes that name a property: `a.b`'s b, `{ b: 1 }`'s and `{ b }`'s b, `{ b } = a`'s b.
+_PROPERTY_NODES = frozenset(
+    {"property_identifier", "shorthand_property_identifier", "shorthand_property_identifier_pattern"})
+
+
+def _names(root: Node, source: bytes) -> tuple[frozenset[str], frozenset[str]]:
+    """The code's identifiers and property names (CodeFacts' fields of those names)."""
+    identifiers: set[str] = set()
+    properties: set[str] = set()
     stack = [root]
     while stack:
         node = stack.pop()
         if node.type == "identifier":
-            names.add(source[node.start_byte : node.end_byte].decode(errors="replace"))
+            identifiers.add(source[node.start_byte : node.end_byte].decode(errors="replace"))
+        elif node.type in _PROPERTY_NODES:
+            properties.add(source[node.start_byte : node.end_byte].decode(errors="replace"))
         else:
             stack.extend(node.children)
-    return frozenset(names)
+    return frozenset(identifiers), frozenset(properties)
 
 
 def _string_value(node: Node | None, source: bytes) -> str | None:

@@ -3,6 +3,7 @@ module bundles with their manifest. Read once per process."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from importlib import resources
@@ -39,6 +40,8 @@ class ModuleCatalog:
     aliases: dict[str, dict[str, str]]  # prefix -> {"base": module, "kind": "member" | "namespace"}
     requires: dict[str, list[str]]  # module -> modules it shares and needs installed first
     globals: dict[str, str]  # global name -> module whose installation defines it
+    # property name -> module that provides it on an eager global (crypto.subtle)
+    properties: dict[str, str] = dataclasses.field(default_factory=dict)
     per_execution: frozenset[str] = frozenset()  # modules instantiated afresh in every execution
 
     @property
@@ -95,5 +98,6 @@ def module_catalog() -> ModuleCatalog:
         aliases=dict(manifest["aliases"]),
         requires={name: list(entry.get("requires", [])) for name, entry in manifest["modules"].items()},
         globals=dict(manifest.get("globals", {})),
+        properties=dict(manifest.get("properties", {})),
         per_execution=frozenset(name for name, entry in manifest["modules"].items() if entry.get("perExecution")),
     )

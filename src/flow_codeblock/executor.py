@@ -218,6 +218,7 @@ class Executor:
         catalog = module_catalog()
         named = [m for m in map(catalog.resolve, facts.modules) if m]
         named += [module for name, module in catalog.globals.items() if name in facts.identifiers]
+        named += [module for name, module in catalog.properties.items() if name in facts.properties]
         modules = catalog.install_order(tuple(dict.fromkeys(named)))
         return CodeBlock.wrap(
             facts.rewritten or code, key, is_async=facts.uses_await, stray_brace=facts.stray_brace, modules=modules

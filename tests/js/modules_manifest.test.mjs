@@ -9,7 +9,7 @@ import { hookedModules, hooksOf } from '../../js/lib/internal/shared_modules.js'
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 const names = MODULES.map((entry) => entry.name);
 const FIELDS = new Set(['name', 'package', 'entry', 'load', 'state', 'resets', 'aliases', 'subpaths', 'globals',
-  'requires', 'emptyFor', 'strict', 'readme']);
+  'properties', 'requires', 'emptyFor', 'strict', 'keepNames', 'readme']);
 
 test('every entry has a unique name, a known load and state, and only known fields', () => {
   assert.equal(new Set(names).size, names.length);
@@ -31,6 +31,14 @@ test('every npm package is a pinned runtime dependency', () => {
   for (const entry of MODULES.filter((e) => e.package !== undefined)) {
     assert.match(pkg.dependencies[entry.package] ?? '', /^\d+\.\d+\.\d+$/, entry.package);
   }
+});
+
+test('properties belong to lazy modules, each property once, none a global too', () => {
+  const properties = MODULES.flatMap((entry) => entry.properties ?? []);
+  const globals = MODULES.flatMap((entry) => entry.globals ?? []);
+  assert.equal(new Set(properties).size, properties.length);
+  for (const entry of MODULES.filter((e) => e.properties !== undefined)) assert.equal(entry.load, 'lazy', entry.name);
+  for (const name of properties) assert.ok(!globals.includes(name), name);
 });
 
 test('requires and globals name manifest modules, each global once', () => {

@@ -25,7 +25,7 @@ from conftest import CodeBlockClient, Server, start_server
 SHARED_MODULES = ["lodash", "qs", "crypto-js", "date-fns", "date-fns-tz", "xlsx", "pinyin", "form-data", "crypto",
                   "url", "buffer", "events", "util", "assert", "assert/strict", "querystring", "string_decoder",
                   "timers", "process"]
-PER_EXECUTION_MODULES = ["axios", "dayjs", "dayjs/plugin/utc", "dayjs/locale/zh-cn", "uuid", "fast-xml-parser"]
+PER_EXECUTION_MODULES = ["axios", "dayjs", "dayjs/plugin/utc", "dayjs/locale/zh-cn", "uuid", "fast-xml-parser", "jose"]
 ALL_MODULES = SHARED_MODULES + PER_EXECUTION_MODULES
 
 # The walk, as JS source: `roots(require)` and `walk(roots)` (a list of [path, object]).
@@ -69,6 +69,8 @@ function hiddenRoots() {
   const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
   instances.push(['PublicKeyObject', ec.publicKey], ['PrivateKeyObject', ec.privateKey],
     ['ECDH', crypto.createECDH('prime256v1')], ['Sign', crypto.createSign('sha256')], ['Verify', crypto.createVerify('sha256')]);
+  // WebCrypto's classes and crypto.subtle are accessors (the walk records getters, not what they give).
+  list.push(['CryptoKey', CryptoKey], ['SubtleCrypto', SubtleCrypto], ['subtle', crypto.subtle]);
   instances.push(['headers-iterator', new Headers([['a', '1']]).entries()], ['Response', new Response('x')],
     ['Request', new Request('http://a/')], ['Blob', new Blob(['x'])], ['FormData', new FormData()]);
   instances.push(['TextDecoder', new TextDecoder()], ['StringDecoder', new (require('string_decoder').StringDecoder)()]);

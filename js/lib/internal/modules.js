@@ -266,7 +266,13 @@ function makeRequire(named) {
   return { require, esm };
 }
 
+// A shared module's exports when it is loaded in this runtime, else undefined: the global
+// crypto's subtle getter (random.js) reads the crypto module's without loading it.
+function loadedModule(name) {
+  return MapPrototypeHas(cache, name) ? MapPrototypeGet(cache, name) : undefined;
+}
+
 export {
-  makeRequire, loadShared as loadModule, registerModule, registerInternal, configureModules,
+  makeRequire, loadShared as loadModule, loadedModule, registerModule, registerInternal, configureModules,
   availableModules, defineModule,
 };

@@ -6,12 +6,12 @@
 import { DOMException } from './event_target.js';
 import { codes, plain } from './errors.js';
 import {
-  NumberParseInt, ObjectDefineProperty, SafeSet, SetPrototypeHas, StringPrototypeSlice, SymbolToStringTag,
+  MapPrototypeGet, MapPrototypeHas, MapPrototypeSet, NumberParseInt, ObjectDefineProperty, ObjectFreeze, SafeMap, SafeSet, SetPrototypeHas, StringPrototypeSlice, SymbolToStringTag,
   TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset,
   TypedArrayPrototypeGetSymbolToStringTag, Uint32Array_, Uint8Array_,
 } from './primordials.js';
 
-const { ERR_INVALID_THIS } = codes;
+const { ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_THIS } = codes;
 
 const state = new Uint32Array_(16);
 const block = new Uint32Array_(16);
@@ -97,7 +97,10 @@ function formatUUID(b) {
 }
 
 // The global `crypto` (Node's Crypto): its methods check their receiver, as Node's do.
-function makeWebCrypto() {
+// `subtle` is the crypto module's (js/lib/crypto/webcrypto.js), which the host installs
+// only for code blocks that name `subtle` or require('crypto') (analysis.py): `subtleOf`
+// gives it, or undefined when it is not installed in this runtime.
+function makeWebCrypto(subtleOf) {
   const crypto = {};
   function getRandomValues(array) {
     if (this !== crypto) throw invalidThis();
@@ -111,13 +114,51 @@ function makeWebCrypto() {
     if (this !== crypto) throw invalidThis();
     return randomUUID();
   }
+  function subtle() {
+    if (this !== crypto) throw invalidThis();
+    const value = subtleOf();
+    if (value === undefined) {
+      throw new ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(
+        "crypto.subtle comes with the crypto module, installed for code blocks that name `subtle` (crypto.subtle, " +
+        "const { subtle } = crypto) or require('crypto'): this one reached it by a computed name");
+    }
+    return value;
+  }
   ObjectDefineProperty(getRandomValues, 'name', { value: 'getRandomValues' });
+  ObjectDefineProperty(subtle, 'name', { value: 'get subtle' });
   ObjectDefineProperty(randomUUIDMethod, 'name', { value: 'randomUUID' });
   ObjectDefineProperty(crypto, 'getRandomValues', { value: getRandomValues, writable: true, enumerable: true, configurable: true });
   ObjectDefineProperty(crypto, 'randomUUID', { value: randomUUIDMethod, writable: true, enumerable: true, configurable: true });
+  ObjectDefineProperty(crypto, 'subtle', { get: subtle, enumerable: true, configurable: true });
   ObjectDefineProperty(crypto, SymbolToStringTag, { value: 'Crypto', configurable: true });
 
   return crypto;
+}
+
+// WebCrypto's classes as globals: accessors, as Node's lazy globals are, defined at
+// bootstrap so that the global object's keys keep one order whichever module a runtime
+// installed first. The crypto module gives the classes when it is installed (between
+// executions, once per runtime: the first given stays) through internal:webcrypto.
+const webCryptoClasses = new SafeMap();
+const WEB_CRYPTO_GLOBALS = ['CryptoKey', 'SubtleCrypto'];
+const webCryptoProvider = ObjectFreeze({
+  provide(name, value) {
+    if (!MapPrototypeHas(webCryptoClasses, name)) MapPrototypeSet(webCryptoClasses, name, value);
+  },
+});
+function defineWebCryptoGlobals(global) {
+  for (let i = 0; i < WEB_CRYPTO_GLOBALS.length; i++) {
+    const name = WEB_CRYPTO_GLOBALS[i];
+    const get = { [name]() {
+      const value = MapPrototypeGet(webCryptoClasses, name);
+      if (value === undefined) {
+        throw new ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(
+          `${name} comes with the crypto module, installed for code blocks that name ${name} or require('crypto')`);
+      }
+      return value;
+    } }[name];
+    ObjectDefineProperty(global, name, { get, enumerable: false, configurable: true });
+  }
 }
 
 // Math.random from the same keystream: V8's own generator is one per runtime, never
@@ -130,4 +171,4 @@ function random() {
   return ((doubleWords[0] >>> 11) * 4294967296 + doubleWords[1]) / 9007199254740992;
 }
 
-export { seedRandom, fillRandom, makeWebCrypto, random, randomUUID };
+export { defineWebCryptoGlobals, seedRandom, fillRandom, makeWebCrypto, random, randomUUID, webCryptoProvider };

@@ -161,6 +161,9 @@ const hooks = {
     const key = (prefix, type) => ({ key: Buffer.from(prefix + '07'.repeat(32), 'hex'), format: 'der', type });
     harden(proto(crypto.createPrivateKey(key('302e020100300506032b656e04220420', 'pkcs8'))));
     harden(proto(crypto.createPublicKey(key('302a300506032b656e032100', 'spki'))));
+    // WebCrypto's classes: globals the module gives (crypto.js), not among its exports.
+    harden(globalThis.CryptoKey);
+    harden(globalThis.SubtleCrypto);
   },
 };
 
