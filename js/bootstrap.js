@@ -18,7 +18,7 @@ import { ArrayBufferLimitError, installBufferAccounting } from './lib/internal/m
 import { configureModules, loadModule, registerInternal, registerModule } from './lib/internal/modules.js';
 import { addGlobals, checkShape, declareSlot, recordGlobals, resetSlots } from './lib/internal/per_execution.js';
 import { hostCall, hostCancel } from './lib/internal/host.js';
-import { SecurityError, codes, describeReceived, plain, systemError } from './lib/internal/errors.js';
+import { AbortError, SecurityError, codes, describeReceived, plain, systemError } from './lib/internal/errors.js';
 import { isLive } from './lib/internal/state.js';
 import {
   ObjectDefineProperty, ObjectKeys, PromisePrototypeThen, PromiseResolve, ReflectOwnKeys, TypeError_,
@@ -145,7 +145,7 @@ function init(token, options) {
   for (const name of eager) registerModule(name, () => builtins[name]);
   registerInternal('host', Object.freeze({ hostCall, hostCancel, SecurityError, failExecution, isLive }));
   // The error registry (js/lib/internal/errors.js), shared with the module bundles (js/build.mjs).
-  registerInternal('errors', Object.freeze({ codes, plain, systemError, describeReceived }));
+  registerInternal('errors', Object.freeze({ AbortError, codes, plain, systemError, describeReceived }));
   // URL.createObjectURL / revokeObjectURL (the url bundle) share buffer's resolveObjectURL registry.
   registerInternal('object_urls', Object.freeze({ createObjectURL, revokeObjectURLPath }));
   const roots = [...hidden];
@@ -164,7 +164,7 @@ function init(token, options) {
   // an accessor global returns (navigator).
   hardenMembers(global);
   for (const name of eager) loadModule(name);
-  for (const value of [timers.Timeout, timers.Immediate, ArrayBufferLimitError, SecurityError, codes, plain, navigator]) {
+  for (const value of [timers.Timeout, timers.Immediate, ArrayBufferLimitError, SecurityError, AbortError, codes, plain, navigator]) {
     roots[roots.length] = harden(value);
   }
   checkShape(RegExp.prototype);

@@ -62,6 +62,23 @@ export const MODULES = Object.freeze([
     name: 'url', entry: './js/lib/url.js', load: 'lazy', state: 'frozen', strict: true,
     globals: ['URL', 'URLSearchParams', 'URLPattern'],
   },
+  // The WHATWG streams, as globals and as require('stream/web').
+  {
+    name: 'stream/web', entry: './js/lib/stream_web.js', load: 'lazy', state: 'frozen', strict: true,
+    globals: [
+      'ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader', 'ReadableStreamBYOBRequest',
+      'ReadableByteStreamController', 'ReadableStreamDefaultController', 'TransformStream',
+      'TransformStreamDefaultController', 'WritableStream', 'WritableStreamDefaultWriter',
+      'WritableStreamDefaultController', 'ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'TextEncoderStream',
+      'TextDecoderStream', 'CompressionStream', 'DecompressionStream',
+    ],
+  },
+  // Node's streams (readable-stream); fromWeb/toWeb need the web streams.
+  {
+    name: 'stream', package: 'readable-stream', entry: './js/lib/stream.js', load: 'lazy', state: 'restored',
+    strict: true, requires: ['stream/web'], resets: 'the default highWaterMark (setDefaultHighWaterMark; a restorer)',
+  },
+  { name: 'stream/promises', entry: './js/lib/stream_promises.js', load: 'lazy', state: 'frozen', strict: true, requires: ['stream'] },
   // fetch and its classes: not require-able, installed when a code block names one of
   // its globals or requires axios.
   {

@@ -169,6 +169,7 @@ export const Set_ = Set;
 export const EvalError_ = EvalError;
 export const ReferenceError_ = ReferenceError;
 export const SyntaxError_ = SyntaxError;
+export const AggregateError_ = AggregateError;
 export const ArrayPrototypeIndexOf = uncurryThis(Array.prototype.indexOf);
 export const Uint8ClampedArray_ = Uint8ClampedArray;
 export const Int16Array_ = Int16Array;

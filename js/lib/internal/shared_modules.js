@@ -127,6 +127,13 @@ const hooks = {
       if (ReflectApply(get, EventEmitter, []) !== initial) ReflectApply(set, EventEmitter, [initial]);
     },
   },
+  // stream.setDefaultHighWaterMark sets readable-stream's module variables: Node 24's defaults again.
+  stream: {
+    restore(stream) {
+      stream.setDefaultHighWaterMark(false, 64 * 1024);
+      stream.setDefaultHighWaterMark(true, 16);
+    },
+  },
   xlsx: {
     prepare(XLSX) {
       // The streaming writers call a Readable class given by stream.set_readable, and
