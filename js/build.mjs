@@ -100,20 +100,36 @@ function nodeShims(b) {
   b.onResolve({ filter: /errors$/ }, (args) => (
     args.path.startsWith('.') && resolve(args.resolveDir, `${args.path}.js`) === streamErrors
       ? { path: join(root, 'js', 'lib', 'internal', 'stream_errors.js') } : undefined));
-  // web-streams-polyfill picks two helpers on their first use (queueMicrotask or a
-  // promise, ArrayBuffer.prototype.transfer or a copy): picked inside an execution, the
-  // choice would outlive it. They are fixed at load; a new version must show the same text.
-  const pins = [
-    ['let S=e=>{if("function"==typeof queueMicrotask)S=queueMicrotask;else{const e=d(void 0);S=t=>b(e,t)}return S(e)};',
-      'const S=queueMicrotask;'],
-    ['let de=e=>(de="function"==typeof e.transfer?e=>e.transfer():"function"==typeof structuredClone?e=>structuredClone(e,{transfer:[e]}):e=>e,de(e)),fe=e=>(fe="boolean"==typeof e.detached?e=>e.detached:e=>0===e.byteLength,fe(e));',
-      'const de=e=>e.transfer(),fe=e=>e.detached;'],
-  ];
-  b.onLoad({ filter: /web-streams-polyfill[\\/]dist[\\/]ponyfill\.js$/ }, (args) => {
+  // Text patches, each checked: a new version of the package must still show the text.
+  // - web-streams-polyfill picks two helpers on their first use (queueMicrotask or a
+  //   promise, ArrayBuffer.prototype.transfer or a copy): picked inside an execution, the
+  //   choice would outlive it, so they are fixed at load.
+  // - readable-stream: Node 24's messages and behaviour where the port lags (chunk types,
+  //   operators' function checks).
+  const patches = {
+    [join('web-streams-polyfill', 'dist', 'ponyfill.js')]: [
+      ['let S=e=>{if("function"==typeof queueMicrotask)S=queueMicrotask;else{const e=d(void 0);S=t=>b(e,t)}return S(e)};',
+        'const S=queueMicrotask;'],
+      ['let de=e=>(de="function"==typeof e.transfer?e=>e.transfer():"function"==typeof structuredClone?e=>structuredClone(e,{transfer:[e]}):e=>e,de(e)),fe=e=>(fe="boolean"==typeof e.detached?e=>e.detached:e=>0===e.byteLength,fe(e));',
+        'const de=e=>e.transfer(),fe=e=>e.detached;'],
+    ],
+    [join('readable-stream', 'lib', 'internal', 'streams', 'writable.js')]: [
+      ["['string', 'Buffer', 'Uint8Array']", "['string', 'Buffer', 'TypedArray', 'DataView']"],
+    ],
+    [join('readable-stream', 'lib', 'internal', 'streams', 'readable.js')]: [
+      ["['string', 'Buffer', 'Uint8Array']", "['string', 'Buffer', 'TypedArray', 'DataView']"],
+    ],
+    [join('readable-stream', 'lib', 'internal', 'streams', 'operators.js')]: [
+      ["('fn', ['Function', 'AsyncFunction']", "('fn', 'Function'"],
+    ],
+  };
+  b.onLoad({ filter: /(web-streams-polyfill|readable-stream)[\\/]/ }, (args) => {
+    const key = Object.keys(patches).find((file) => args.path.endsWith(file));
+    if (key === undefined) return undefined;
     let contents = readFileSync(args.path, 'utf8');
-    for (const [from, to] of pins) {
-      if (!contents.includes(from)) throw new Error(`web-streams-polyfill: ${args.path} no longer has ${from.slice(0, 40)}`);
-      contents = contents.replace(from, to);
+    for (const [from, to] of patches[key]) {
+      if (!contents.includes(from)) throw new Error(`${args.path} no longer has ${from.slice(0, 40)}: review the patch`);
+      contents = contents.replaceAll(from, to);
     }
     return { contents, loader: 'js' };
   });
@@ -158,6 +174,8 @@ await Promise.all(Object.entries(modules).map(async ([name, { target, entry }]) 
     }],
     legalComments: 'none',
     minify: true,
+    // Class names that code blocks see (err.constructor.name, Node's messages) survive.
+    keepNames: entry.keepNames === true,
     logLevel: 'warning',
     banner: entry.strict && modules[name].base === undefined ? { js: '"use strict";' } : undefined,
   });

@@ -36,6 +36,8 @@
 //              ES modules (the layer's, ES module packages) out of its strict wrappers,
 //              and writes to frozen objects must throw, not be ignored; not for sloppy
 //              npm code (lodash, crypto-js, xlsx)
+//   keepNames  keep function and class names through minification, where code blocks
+//              or the module's own messages show them (stream's "an instance of Readable")
 //   readme     true: a row of README's module table (checked by a test)
 
 export const MODULES = Object.freeze([
@@ -64,7 +66,7 @@ export const MODULES = Object.freeze([
   },
   // The WHATWG streams, as globals and as require('stream/web').
   {
-    name: 'stream/web', entry: './js/lib/stream_web.js', load: 'lazy', state: 'frozen', strict: true,
+    name: 'stream/web', entry: './js/lib/stream_web.js', load: 'lazy', state: 'frozen', strict: true, keepNames: true,
     globals: [
       'ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader', 'ReadableStreamBYOBRequest',
       'ReadableByteStreamController', 'ReadableStreamDefaultController', 'TransformStream',
@@ -76,7 +78,7 @@ export const MODULES = Object.freeze([
   // Node's streams (readable-stream); fromWeb/toWeb need the web streams.
   {
     name: 'stream', package: 'readable-stream', entry: './js/lib/stream.js', load: 'lazy', state: 'restored',
-    strict: true, requires: ['stream/web'], resets: 'the default highWaterMark (setDefaultHighWaterMark; a restorer)',
+    strict: true, keepNames: true, requires: ['stream/web'], resets: 'the default highWaterMark (setDefaultHighWaterMark; a restorer)',
   },
   { name: 'stream/promises', entry: './js/lib/stream_promises.js', load: 'lazy', state: 'frozen', strict: true, requires: ['stream'] },
   // fetch and its classes: not require-able, installed when a code block names one of

@@ -13,6 +13,7 @@
 
 import Stream from 'readable-stream/lib/stream.js';
 import promises from 'readable-stream/lib/stream/promises.js';
+import { isDestroyed, isReadable, isWritable, isWritableEnded } from 'readable-stream/lib/internal/streams/utils.js';
 import { AbortError, codes } from './internal/errors.js';
 
 const { ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_STREAM_PREMATURE_CLOSE } = codes;
@@ -21,7 +22,6 @@ const web = require('stream/web');
 
 const { ByteLengthQueuingStrategy, CountQueuingStrategy, ReadableStream, WritableStream } = web;
 const { Readable, Writable, Duplex, finished, destroy } = Stream;
-const { isDestroyed, isReadable, isWritable, isWritableEnded } = Stream;
 
 const NODE_DEFAULT_HWM = 64 * 1024;
 const NODE_DEFAULT_OBJECT_HWM = 16;

@@ -71,21 +71,67 @@ class TextEncoderStream {
   get writable() { return this.#transform.writable; }
 }
 
+// Bytes at the end of `bytes` that start a character the next chunk completes: the
+// layer's TextDecoder decodes whole inputs only, so the stream keeps them back.
+function incompleteTail(bytes, encoding) {
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+    let keep = bytes.length % 2;
+    const end = bytes.length - keep;
+    if (end >= 2) {
+      const unit = encoding === 'utf-16le' ? bytes[end - 2] | (bytes[end - 1] << 8) : (bytes[end - 2] << 8) | bytes[end - 1];
+      if (unit >= 0xd800 && unit <= 0xdbff) keep += 2; // a high surrogate waits for its pair
+    }
+    return keep;
+  }
+  if (encoding !== 'utf-8') return 0;
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const b = bytes[bytes.length - back];
+    if ((b & 0xc0) === 0x80) continue;
+    if (b < 0xc2 || b > 0xf4) return 0; // not a lead byte: the decoder reports it now
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+    return need > back ? back : 0;
+  }
+  return 0;
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
 class TextDecoderStream {
   #transform;
   #decoder;
 
   constructor(encoding = 'utf-8', options = {}) {
-    const decoder = new TextDecoder(encoding, options);
-    this.#decoder = decoder;
+    const first = new TextDecoder(encoding, options);
+    this.#decoder = first;
+    // After the first bytes, a BOM is text: later chunks decode with ignoreBOM.
+    const rest = new TextDecoder(encoding, { fatal: first.fatal, ignoreBOM: true });
+    let started = false;
+    let pending = new Uint8Array_(0);
+    const decode = (bytes) => {
+      const text = (started ? rest : first).decode(bytes);
+      if (bytes.length) started = true;
+      return text;
+    };
     this.#transform = new TransformStream({
       transform(chunk, controller) {
         if (!isBufferSource(chunk)) throw notBufferSource(chunk);
-        const text = decoder.decode(chunk, { stream: true });
+        const input = toBytes(chunk);
+        const bytes = new Uint8Array_(pending.length + input.length);
+        bytes.set(pending);
+        bytes.set(input, pending.length);
+        const keep = incompleteTail(bytes, first.encoding);
+        pending = bytes.slice(bytes.length - keep);
+        // The start of a UTF-8 BOM, cut by the chunking: wait for the rest before the first decode.
+        if (!started && !first.ignoreBOM && first.encoding === 'utf-8' && bytes.length < 3 &&
+          bytes.every((b, i) => b === UTF8_BOM[i])) {
+          pending = bytes;
+          return;
+        }
+        const text = decode(bytes.subarray(0, bytes.length - keep));
         if (text !== '') controller.enqueue(text);
       },
       flush(controller) {
-        const text = decoder.decode();
+        const text = pending.length ? decode(pending) : '';
         if (text !== '') controller.enqueue(text);
       },
     });

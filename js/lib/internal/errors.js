@@ -17,9 +17,9 @@
 // Refs: https://github.com/nodejs/node/blob/v24.x/lib/internal/errors.js
 
 import {
-  ArrayIsArray, ArrayPrototypeJoin, ErrorPrototypeToString, Error_, JSONStringify, NumberIsInteger, ObjectDefineProperty,
+  ArrayIsArray, ArrayPrototypeIncludes, ArrayPrototypeIndexOf, ArrayPrototypeJoin, ArrayPrototypeSplice, ErrorPrototypeToString, Error_, JSONStringify, NumberIsInteger, ObjectDefineProperty,
   ObjectFreeze, ObjectGetOwnPropertyDescriptor, ObjectIs, RangeError_, ReflectApply, ReflectGetPrototypeOf,
-  ReflectOwnKeys, StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeSlice, StringPrototypeSplit,
+  ReflectOwnKeys, RegExpPrototypeExec, StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeSlice, StringPrototypeSplit,
   StringPrototypeStartsWith, StringPrototypeToLowerCase, String_, SymbolPrototypeToString, Symbol_, TypeError_, URIError_,
 } from './primordials.js';
 
@@ -123,21 +123,39 @@ function isLowerCase(text) { return text[0] === StringPrototypeToLowerCase(text[
 
 // The messages a caller composes itself (one string argument) are the wordings Node's own
 // callers compose for these codes (webidl conversions, validators of a custom expectation).
+// Node's kTypes: written capitalised too ('Function', 'Object'), they still name a type.
+const kTypes = ['string', 'function', 'number', 'object', 'Function', 'Object', 'boolean', 'bigint', 'symbol'];
+const classRegExp = /^([A-Z][a-z0-9]*)+$/;
+
 function invalidArgTypeMessage(name, expected, actual) {
   if (arguments.length === 1) return name;
   const list = ArrayIsArray(expected) ? expected : [expected];
   const types = [];
   const instances = [];
+  const other = [];
   for (let i = 0; i < list.length; i++) {
-    if (list[i] === 'null') continue;
-    if (isLowerCase(list[i])) types[types.length] = list[i];
-    else instances[instances.length] = list[i];
+    const value = list[i];
+    if (value === 'null') continue;
+    if (ArrayPrototypeIncludes(kTypes, value)) types[types.length] = StringPrototypeToLowerCase(value);
+    else if (RegExpPrototypeExec(classRegExp, value) !== null) instances[instances.length] = value;
+    else other[other.length] = value;
+  }
+  // As Node: with instances allowed, 'object' is listed among them as Object.
+  if (instances.length > 0) {
+    const at = ArrayPrototypeIndexOf(types, 'object');
+    if (at !== -1) {
+      ArrayPrototypeSplice(types, at, 1);
+      instances[instances.length] = 'Object';
+    }
   }
   const subject = StringPrototypeEndsWith(name, ' argument') ? `The ${name}`
     : `The "${name}" ${StringPrototypeIncludes(name, '.') ? 'property' : 'argument'}`;
   const parts = [];
   if (types.length) parts[parts.length] = `${types.length > 1 ? 'one of type' : 'of type'} ${formatList(types)}`;
   if (instances.length) parts[parts.length] = `an instance of ${formatList(instances)}`;
+  if (other.length > 2) parts[parts.length] = `one of ${formatList(other)}`;
+  else if (other.length === 2) parts[parts.length] = `one of ${other[0]} or ${other[1]}`;
+  else if (other.length === 1) parts[parts.length] = `${StringPrototypeToLowerCase(other[0]) !== other[0] ? 'an ' : ''}${other[0]}`;
   return `${subject} must be ${ArrayPrototypeJoin(parts, ' or ')}.${describeReceived(actual)}`;
 }
 

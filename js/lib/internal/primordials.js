@@ -171,6 +171,7 @@ export const ReferenceError_ = ReferenceError;
 export const SyntaxError_ = SyntaxError;
 export const AggregateError_ = AggregateError;
 export const ArrayPrototypeIndexOf = uncurryThis(Array.prototype.indexOf);
+export const ArrayPrototypeSplice = uncurryThis(Array.prototype.splice);
 export const Uint8ClampedArray_ = Uint8ClampedArray;
 export const Int16Array_ = Int16Array;
 export const Float16Array_ = Float16Array;
