@@ -66,7 +66,7 @@ export const MODULES = Object.freeze([
   },
   // The WHATWG streams, as globals and as require('stream/web').
   {
-    name: 'stream/web', entry: './js/lib/stream_web.js', load: 'lazy', state: 'frozen', strict: true, keepNames: true,
+    name: 'stream/web', entry: './js/lib/stream_web.js', load: 'lazy', state: 'frozen', strict: true, keepNames: true, readme: true,
     globals: [
       'ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader', 'ReadableStreamBYOBRequest',
       'ReadableByteStreamController', 'ReadableStreamDefaultController', 'TransformStream',
@@ -79,6 +79,7 @@ export const MODULES = Object.freeze([
   {
     name: 'stream', package: 'readable-stream', entry: './js/lib/stream.js', load: 'lazy', state: 'restored',
     strict: true, keepNames: true, requires: ['stream/web'], resets: 'the default highWaterMark (setDefaultHighWaterMark; a restorer)',
+    readme: true,
   },
   { name: 'stream/promises', entry: './js/lib/stream_promises.js', load: 'lazy', state: 'frozen', strict: true, requires: ['stream'] },
   // fetch and its classes: not require-able, installed when a code block names one of

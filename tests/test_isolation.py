@@ -496,7 +496,8 @@ STREAM_CLEAN = [["a", "b"], ["w"], 65536, 16, "function", 2, "function", True, T
         "const { Readable } = require('stream'); Readable.prototype.push = () => false; return 1",
         "const { Readable } = require('stream'); delete Readable.prototype.push; return 1",
         "const s = require('stream'); s.Readable = null; s.promises.pipeline = null; return 1",
-        "require('stream').setDefaultHighWaterMark(false, 1); require('stream').setDefaultHighWaterMark(true, 1); return 1",
+        "const s = require('stream'); s.setDefaultHighWaterMark(false, 1); s.setDefaultHighWaterMark(true, 1);"
+        " return 1",
         "ReadableStream.prototype.getReader = () => null; return 1",
         "Object.defineProperty(ReadableStream.prototype, 'extra', { value: 1 }); return 1",
         "globalThis.ReadableStream = function () {}; globalThis.leaked = 1; return 1",

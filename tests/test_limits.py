@@ -186,7 +186,9 @@ async def test_an_earlier_executions_garbage_is_not_charged_to_the_next() -> Non
         "for (let i = 0; ; i++) w.write(`${i}`.padEnd(1e5, 'x'));\nreturn 1",
     ],
 )
-def test_unbounded_streams_hit_the_memory_limits(cb1: CodeBlockClient, single_runtime_server: Server, code: str) -> None:
+def test_unbounded_streams_hit_the_memory_limits(
+    cb1: CodeBlockClient, single_runtime_server: Server, code: str
+) -> None:
     error = cb1.error(code)
     assert error["type"] == "MemoryLimitError", error
     assert "Array buffer memory limit exceeded" in error["message"] or "heap limit is 128 MB" in error["message"], error
@@ -201,7 +203,8 @@ def test_backpressure_keeps_a_large_stream_within_the_limits(cb1: CodeBlockClien
     # 512 MB through a pipeline under a 128 MB heap: the producer waits for 'drain'.
     code = ("const { Readable, Writable, pipeline } = require('stream');\n"
             "let made = 0; let seen = 0; const chunk = 1024 * 1024;\n"
-            "const r = new Readable({ read() { made += chunk; this.push(made > 512 * chunk ? null : Buffer.alloc(chunk)); } });\n"
+            "const r = new Readable({ read() { made += chunk;"
+            " this.push(made > 512 * chunk ? null : Buffer.alloc(chunk)); } });\n"
             "const w = new Writable({ write(c, e, cb) { seen += c.length; setImmediate(cb); } });\n"
             "await require('stream/promises').pipeline(r, w);\nreturn seen / chunk")
     assert cb1.ok(code, timeout=20_000) == 512

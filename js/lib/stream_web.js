@@ -183,10 +183,13 @@ function zlibTransform(engine) {
   }
   return new TransformStream({
     transform(chunk, controller) {
-      if (!isBufferSource(chunk)) throw notBufferSource(chunk);
+      // Node's streams are zlib's Writable side, which takes strings (as UTF-8) and views.
+      if (typeof chunk !== 'string' && !isView(chunk)) {
+        throw new ERR_INVALID_ARG_TYPE('chunk', ['string', 'Buffer', 'TypedArray', 'DataView'], chunk);
+      }
       if (finished) throw zlibError({ code: 1 });
       try {
-        engine.push(toBytes(chunk).slice(), false);
+        engine.push(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : toBytes(chunk).slice(), false);
       } catch (err) {
         throw zlibError(err);
       }

@@ -1,5 +1,5 @@
-"""require('stream'), require('stream/promises'), the WHATWG streams globals and
-events.once/on against Node 24: results as JSON, thrown or emitted errors by class name,
+"""require('stream'), require('stream/promises'), the WHATWG streams globals, stream
+bodies of Response/Request, and events.once/on against Node 24: results as JSON, thrown or emitted errors by class name,
 code and message, and the order of events ('data', 'end', 'finish', 'close', 'error',
 'drain', ...) recorded in both."""
 
@@ -203,6 +203,8 @@ WEB = [
     "const dec = new TextDecoderStream('utf-8', { fatal: true }); const w = dec.writable.getWriter(); w.write(new Uint8Array([0xff])).catch(() => {}); try { for await (const c of dec.readable) {} } catch (e) { return [e.name, e.code, e.message]; }",
     "const cs = new CompressionStream('gzip'); const ds = new DecompressionStream('gzip'); const w = cs.writable.getWriter(); w.write(new TextEncoder().encode('round trip '.repeat(50))); w.close(); let s = ''; for await (const c of cs.readable.pipeThrough(ds).pipeThrough(new TextDecoderStream())) s += c; return s.length;",
     "const parts = []; for (const f of ['deflate', 'deflate-raw']) { const cs = new CompressionStream(f); const w = cs.writable.getWriter(); w.write(new TextEncoder().encode('abc')); w.close(); let s = ''; for await (const c of cs.readable.pipeThrough(new DecompressionStream(f)).pipeThrough(new TextDecoderStream())) s += c; parts.push(s); } return parts;",
+    "const cs = new CompressionStream('gzip'); const w = cs.writable.getWriter(); w.write('as text'); w.close(); const chunks = []; for await (const c of cs.readable.pipeThrough(new DecompressionStream('gzip')).pipeThrough(new TextDecoderStream())) chunks.push(c); return chunks.join('');",
+    "const cs = new CompressionStream('gzip'); const w = cs.writable.getWriter(); w.write(42).catch(() => {}); try { for await (const c of cs.readable) {} } catch (e) { return [e.name, e.code, e.message]; }",
     "try { new CompressionStream('foo'); } catch (e) { return [e.name, e.code, e.message]; }",
     "try { new DecompressionStream(); } catch (e) { return [e.name, e.code, e.message]; }",
     "const ds = new DecompressionStream('gzip'); const w = ds.writable.getWriter(); w.write(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).catch(() => {}); w.close().catch(() => {}); try { for await (const c of ds.readable) {} } catch (e) { return [e.name, e.code, e.message]; }",
@@ -245,8 +247,26 @@ EVENTS = [
     "const { once, EventEmitter } = require('events'); return [typeof once, typeof require('events').on, typeof EventEmitter.once, EventEmitter.once === once];",
 ]
 
+RS = ("const rs = () => new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('ab'));"
+      " c.enqueue(new TextEncoder().encode('c')); c.close(); } });\n")
+BODIES = [
+    RS + "const res = new Response(rs()); return [res.body instanceof ReadableStream, res.bodyUsed, await res.text(), res.bodyUsed];",
+    RS + "const res = new Response(rs()); await res.arrayBuffer(); try { await res.text(); } catch (e) { return [e.name, e.message]; }",
+    RS + "try { new Request('http://x/', { method: 'POST', body: rs() }); } catch (e) { return [e.name, e.message]; }",
+    RS + "const r = new Request('http://x/', { method: 'POST', body: rs(), duplex: 'half' }); return [r.headers.get('content-type'), await r.text()];",
+    RS + "const bad = new Response(new ReadableStream({ start(c) { c.enqueue('str'); c.close(); } })); try { await bad.text(); } catch (e) { return [e.name, e.message]; }",
+    RS + "const c1 = new Response(rs()); const c2 = c1.clone(); return [await c1.text(), await c2.text()];",
+    RS + "const locked = rs(); locked.getReader(); try { new Response(locked); } catch (e) { return [e.name, e.message]; }",
+    "const gz = new Blob([JSON.stringify({ a: [1, 2, 3] })]).stream().pipeThrough(new CompressionStream('gzip'));"
+    " return await new Response(gz.pipeThrough(new DecompressionStream('gzip'))).json();",
+    "const rows = Array.from({ length: 250 }, (_, i) => ({ id: i })); const { Readable } = require('stream');"
+    " const rs = Readable.toWeb(Readable.from([JSON.stringify(rows)]));"
+    " return (await new Response(rs.pipeThrough(new CompressionStream('deflate')).pipeThrough(new DecompressionStream('deflate'))).json()).length;",
+]
+
 GROUPS = [("readable", READABLE), ("writable", WRITABLE), ("duplex", DUPLEX), ("pipes", PIPES), ("errors", ERRORS),
-          ("web", WEB), ("adapters", ADAPTERS), ("events", EVENTS)]
+          ("web", WEB), ("adapters", ADAPTERS), ("events", EVENTS),
+          ("bodies", BODIES)]
 ALL = [code for _, group in GROUPS for code in group]
 
 # Where the service differs from Node by a known limit: code -> (our result, reason).

@@ -119,8 +119,6 @@ function sliceArray(items, start, end) {
   return out;
 }
 
-function isLowerCase(text) { return text[0] === StringPrototypeToLowerCase(text[0]); }
-
 // The messages a caller composes itself (one string argument) are the wordings Node's own
 // callers compose for these codes (webidl conversions, validators of a custom expectation).
 // Node's kTypes: written capitalised too ('Function', 'Object'), they still name a type.
