@@ -9,7 +9,7 @@ import { hookedModules, hooksOf } from '../../js/lib/internal/shared_modules.js'
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 const names = MODULES.map((entry) => entry.name);
 const FIELDS = new Set(['name', 'package', 'entry', 'load', 'state', 'resets', 'aliases', 'subpaths', 'globals',
-  'requires', 'emptyFor', 'strict', 'readme']);
+  'requires', 'emptyFor', 'strict', 'keepNames', 'readme']);
 
 test('every entry has a unique name, a known load and state, and only known fields', () => {
   assert.equal(new Set(names).size, names.length);
