@@ -82,6 +82,7 @@ export const MODULES = Object.freeze([
     readme: true,
   },
   { name: 'stream/promises', entry: './js/lib/stream_promises.js', load: 'lazy', state: 'frozen', strict: true, requires: ['stream'] },
+  { name: 'stream/consumers', entry: './js/lib/stream_consumers.js', load: 'lazy', state: 'frozen', strict: true },
   // fetch and its classes: not require-able, installed when a code block names one of
   // its globals or requires axios.
   {

@@ -264,9 +264,23 @@ BODIES = [
     " return (await new Response(rs.pipeThrough(new CompressionStream('deflate')).pipeThrough(new DecompressionStream('deflate'))).json()).length;",
 ]
 
+CONSUMERS = [
+    "const c = require('stream/consumers'); const { Readable } = require('stream');"
+    " return [await c.text(Readable.from([Buffer.from([0xe4, 0xbd]), Buffer.from([0xa0]), 'x'])),"
+    " await c.json(Readable.from(['{\"a\"', ':1}'])), (await c.buffer(Readable.from([Buffer.from('ab')]))).toString('hex'),"
+    " (await c.arrayBuffer(Readable.from([Buffer.from('abc')]))).byteLength, (await c.blob(Readable.from(['xy']))).size];",
+    "const { text } = require('stream/consumers'); return await text(new ReadableStream({ start(c) {"
+    " c.enqueue(new TextEncoder().encode('web')); c.close(); } }));",
+    "const { json } = require('stream/consumers'); const { Readable } = require('stream');"
+    " try { await json(Readable.from(['{bad'])); } catch (e) { return e.name; }",
+    "return Object.keys(require('stream/consumers')).sort();",
+    "const { bytes } = require('stream/consumers'); const v = await bytes(require('stream').Readable.from([Buffer.from('hi')]));"
+    " return [v.constructor.name, Array.from(v)];",
+]
+
 GROUPS = [("readable", READABLE), ("writable", WRITABLE), ("duplex", DUPLEX), ("pipes", PIPES), ("errors", ERRORS),
           ("web", WEB), ("adapters", ADAPTERS), ("events", EVENTS),
-          ("bodies", BODIES)]
+          ("bodies", BODIES), ("consumers", CONSUMERS)]
 ALL = [code for _, group in GROUPS for code in group]
 
 # Where the service differs from Node by a known limit: code -> (our result, reason).
