@@ -115,6 +115,7 @@ export const WeakSetPrototypeAdd = uncurryThis(WeakSet.prototype.add);
 export const WeakSetPrototypeHas = uncurryThis(WeakSet.prototype.has);
 export const WeakMapPrototypeHas = uncurryThis(WeakMap.prototype.has);
 export const SymbolIterator = Symbol.iterator;
+export const SymbolAsyncIterator = Symbol.asyncIterator;
 export const DatePrototypeGetTime = uncurryThis(Date.prototype.getTime);
 export const DatePrototypeSetTime = uncurryThis(Date.prototype.setTime);
 export const ArrayBufferPrototypeGetByteLength =

@@ -12,7 +12,7 @@
 import { harden } from './harden.js';
 import {
   ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectKeys, ObjectPrototypeHasOwnProperty, ReflectApply,
-  ReflectGetPrototypeOf, ReflectOwnKeys, TypeError_,
+  ReflectGetPrototypeOf, ReflectOwnKeys, SymbolAsyncIterator, TypeError_,
 } from './primordials.js';
 
 // esbuild's and webpack's ES module interop export getters (date-fns has 250): harden()
@@ -127,12 +127,26 @@ const hooks = {
       if (ReflectApply(get, EventEmitter, []) !== initial) ReflectApply(set, EventEmitter, [initial]);
     },
   },
-  // stream.setDefaultHighWaterMark sets readable-stream's module variables: Node 24's defaults again.
+  // readable-stream hands out objects whose prototypes its exports do not reach: a
+  // Readable's async iterator (an async generator's), its buffer (BufferList), and what
+  // Duplex.from and compose make (Duplexify). setDefaultHighWaterMark sets its module
+  // variables: Node 24's defaults again after every execution.
   stream: {
+    prepare(stream) {
+      const readable = new stream.Readable({ read() {} });
+      harden(proto(readable[SymbolAsyncIterator]()));
+      harden(proto(readable._readableState.buffer));
+      const writable = new stream.Writable({ write(chunk, encoding, callback) { callback(); } });
+      harden(proto(stream.Duplex.from({ readable, writable })));
+    },
     restore(stream) {
       stream.setDefaultHighWaterMark(false, 64 * 1024);
       stream.setDefaultHighWaterMark(true, 16);
     },
+  },
+  // The web streams' async iterator (ReadableStream.prototype.values) has a prototype of its own.
+  'stream/web': {
+    prepare(web) { harden(proto(new web.ReadableStream().values())); },
   },
   xlsx: {
     prepare(XLSX) {
