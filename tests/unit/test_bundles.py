@@ -5,9 +5,12 @@ from __future__ import annotations
 from flow_codeblock.bundles import ModuleCatalog, module_catalog
 
 
+NAMES = ["url", "stream/web", "fetch", "stream", "stream/promises", "axios", "qs"]
+
+
 def catalog() -> ModuleCatalog:
     return ModuleCatalog(
-        files={name: f"{name}.js" for name in ["url", "stream/web", "fetch", "stream", "stream/promises", "axios", "qs"]},
+        files={name: f"{name}.js" for name in NAMES},
         aliases={},
         requires={"fetch": ["url"], "stream": ["stream/web"], "stream/promises": ["stream"], "axios": ["fetch"]},
         globals={"URL": "url", "ReadableStream": "stream/web", "Response": "fetch"},
