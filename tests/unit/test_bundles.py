@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flow_codeblock.bundles import ModuleCatalog, module_catalog
 
-
 NAMES = ["url", "stream/web", "fetch", "stream", "stream/promises", "axios", "qs"]
 
 
