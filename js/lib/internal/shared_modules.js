@@ -138,15 +138,32 @@ const hooks = {
       harden(proto(readable._readableState.buffer));
       const writable = new stream.Writable({ write(chunk, encoding, callback) { callback(); } });
       harden(proto(stream.Duplex.from({ readable, writable })));
+      // Listeners the constructors add (Transform's 'prefinish'): module functions that
+      // code blocks reach through listeners().
+      const samples = [new stream.Transform(), new stream.PassThrough(), readable, writable, new stream.Duplex()];
+      for (let i = 0; i < samples.length; i++) {
+        const names = samples[i].eventNames();
+        for (let j = 0; j < names.length; j++) harden(samples[i].rawListeners(names[j]));
+      }
     },
     restore(stream) {
       stream.setDefaultHighWaterMark(false, 64 * 1024);
       stream.setDefaultHighWaterMark(true, 16);
     },
   },
-  // The web streams' async iterator (ReadableStream.prototype.values) has a prototype of its own.
+  // web-streams-polyfill keeps its state in underscore properties that code blocks can
+  // read: the prototypes of its internal classes (the async iterator and its impl, the
+  // queue, a pending read request) are reached through instances, not the exports.
   'stream/web': {
-    prepare(web) { harden(proto(new web.ReadableStream().values())); },
+    prepare(web) {
+      const iterator = new web.ReadableStream().values();
+      harden(proto(iterator));
+      harden(proto(iterator._asyncIteratorImpl));
+      const reader = new web.ReadableStream().getReader();
+      reader.read();
+      harden(proto(reader._readRequests));
+      harden(proto(reader._readRequests.peek()));
+    },
   },
   xlsx: {
     prepare(XLSX) {
