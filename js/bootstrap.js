@@ -18,10 +18,11 @@ import { ArrayBufferLimitError, installBufferAccounting } from './lib/internal/m
 import { configureModules, loadModule, loadedModule, registerInternal, registerModule } from './lib/internal/modules.js';
 import { addGlobals, checkShape, declareSlot, recordGlobals, resetSlots } from './lib/internal/per_execution.js';
 import { hostCall, hostCancel } from './lib/internal/host.js';
-import { SecurityError, codes, describeReceived, plain, systemError } from './lib/internal/errors.js';
+import { AbortError, SecurityError, codes, describeReceived, plain, systemError } from './lib/internal/errors.js';
 import { isLive } from './lib/internal/state.js';
 import {
-  ObjectDefineProperty, ObjectKeys, PromisePrototypeThen, PromiseResolve, ReflectOwnKeys, TypeError_,
+  ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectKeys, PromisePrototypeThen, PromiseResolve,
+  ReflectDeleteProperty, ReflectOwnKeys, TypeError_,
 } from './lib/internal/primordials.js';
 import EventEmitter from './lib/events.js';
 import { makeBufferModule } from './lib/buffer.js';
@@ -45,6 +46,21 @@ const ObjectHasOwn = Object.hasOwn;
 
 function defineGlobal(name, value) {
   ObjectDefineProperty(global, name, { value, writable: true, enumerable: false, configurable: true });
+}
+
+// The globals lazy modules install (fetch, URL, ReadableStream), in the manifest's order.
+const LAZY_GLOBALS = MODULES.filter((entry) => entry.load === 'lazy').flatMap((entry) => entry.globals ?? []);
+
+// Puts the lazily installed globals in the manifest's order, after the bootstrap's own:
+// the global object's shape then depends on which modules a runtime has, never on the
+// order they came in (warm-up, earlier executions), which a code block could observe.
+function orderLazyGlobals() {
+  for (let i = 0; i < LAZY_GLOBALS.length; i++) {
+    const desc = ObjectGetOwnPropertyDescriptor(global, LAZY_GLOBALS[i]);
+    if (desc === undefined) continue;
+    ReflectDeleteProperty(global, LAZY_GLOBALS[i]);
+    ObjectDefineProperty(global, LAZY_GLOBALS[i], desc);
+  }
 }
 
 function queueMicrotask(callback) {
@@ -146,7 +162,7 @@ function init(token, options) {
   for (const name of eager) registerModule(name, () => builtins[name]);
   registerInternal('host', Object.freeze({ hostCall, hostCancel, SecurityError, failExecution, isLive }));
   // The error registry (js/lib/internal/errors.js), shared with the module bundles (js/build.mjs).
-  registerInternal('errors', Object.freeze({ codes, plain, systemError, describeReceived }));
+  registerInternal('errors', Object.freeze({ AbortError, codes, plain, systemError, describeReceived }));
   // URL.createObjectURL / revokeObjectURL (the url bundle) share buffer's resolveObjectURL registry.
   registerInternal('object_urls', Object.freeze({ createObjectURL, revokeObjectURLPath }));
   // CryptoKey and SubtleCrypto, given by the crypto bundle (random.js's accessor globals).
@@ -156,7 +172,11 @@ function init(token, options) {
   configureModules({
     known: options.modules,
     // Globals a module installs (fetch, URL) join the baseline; its exports are checked frozen.
-    onSharedLoad: (name, exports) => { if (bootstrapped) addGlobals(global, [exports]); else roots[roots.length] = exports; },
+    onSharedLoad: (name, exports) => {
+      if (!bootstrapped) { roots[roots.length] = exports; return; }
+      orderLazyGlobals();
+      addGlobals(global, [exports]);
+    },
   });
 
   installHost(global, token, notify);
@@ -167,7 +187,7 @@ function init(token, options) {
   // an accessor global returns (navigator).
   hardenMembers(global);
   for (const name of eager) loadModule(name);
-  for (const value of [timers.Timeout, timers.Immediate, ArrayBufferLimitError, SecurityError, codes, plain, navigator]) {
+  for (const value of [timers.Timeout, timers.Immediate, ArrayBufferLimitError, SecurityError, AbortError, codes, plain, navigator]) {
     roots[roots.length] = harden(value);
   }
   checkShape(RegExp.prototype);

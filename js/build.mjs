@@ -85,6 +85,58 @@ const nodeBuiltins = ['buffer', 'events', 'util', 'url', 'querystring', 'string_
 
 const errorRegistry = ['.js', ''].map((ext) => join(root, 'js', 'lib', 'internal', `errors${ext}`));
 
+// Packages that carry their own copies of Node's internals, pointed at the layer's instead
+// (no copies): readable-stream's process, string_decoder and abort-controller shims are the
+// layer's modules and globals, and its error file is the layer's registry.
+const streamErrors = join(root, 'node_modules', 'readable-stream', 'lib', 'ours', 'errors.js');
+function nodeShims(b) {
+  const inReadableStream = (args) => args.importer.includes(join('node_modules', 'readable-stream'));
+  b.onResolve({ filter: /^(process|string_decoder)\/$/ }, (args) => (
+    inReadableStream(args) ? { path: args.path.slice(0, -1), external: true } : undefined));
+  b.onResolve({ filter: /^abort-controller$/ }, (args) => (
+    inReadableStream(args) ? { path: 'abort-controller', namespace: 'layer-globals' } : undefined));
+  b.onLoad({ filter: /.*/, namespace: 'layer-globals' }, () => ({
+    contents: 'module.exports = { AbortController: globalThis.AbortController, AbortSignal: globalThis.AbortSignal };',
+    loader: 'js',
+  }));
+  b.onResolve({ filter: /errors$/ }, (args) => (
+    args.path.startsWith('.') && resolve(args.resolveDir, `${args.path}.js`) === streamErrors
+      ? { path: join(root, 'js', 'lib', 'internal', 'stream_errors.js') } : undefined));
+  // Text patches, each checked: a new version of the package must still show the text.
+  // - web-streams-polyfill picks two helpers on their first use (queueMicrotask or a
+  //   promise, ArrayBuffer.prototype.transfer or a copy): picked inside an execution, the
+  //   choice would outlive it, so they are fixed at load.
+  // - readable-stream: Node 24's messages and behaviour where the port lags (chunk types,
+  //   operators' function checks).
+  const patches = {
+    [join('web-streams-polyfill', 'dist', 'ponyfill.js')]: [
+      ['let S=e=>{if("function"==typeof queueMicrotask)S=queueMicrotask;else{const e=d(void 0);S=t=>b(e,t)}return S(e)};',
+        'const S=queueMicrotask;'],
+      ['let de=e=>(de="function"==typeof e.transfer?e=>e.transfer():"function"==typeof structuredClone?e=>structuredClone(e,{transfer:[e]}):e=>e,de(e)),fe=e=>(fe="boolean"==typeof e.detached?e=>e.detached:e=>0===e.byteLength,fe(e));',
+        'const de=e=>e.transfer(),fe=e=>e.detached;'],
+    ],
+    [join('readable-stream', 'lib', 'internal', 'streams', 'writable.js')]: [
+      ["['string', 'Buffer', 'Uint8Array']", "['string', 'Buffer', 'TypedArray', 'DataView']"],
+    ],
+    [join('readable-stream', 'lib', 'internal', 'streams', 'readable.js')]: [
+      ["['string', 'Buffer', 'Uint8Array']", "['string', 'Buffer', 'TypedArray', 'DataView']"],
+    ],
+    [join('readable-stream', 'lib', 'internal', 'streams', 'operators.js')]: [
+      ["('fn', ['Function', 'AsyncFunction']", "('fn', 'Function'"],
+    ],
+  };
+  b.onLoad({ filter: /(web-streams-polyfill|readable-stream)[\\/]/ }, (args) => {
+    const key = Object.keys(patches).find((file) => args.path.endsWith(file));
+    if (key === undefined) return undefined;
+    let contents = readFileSync(args.path, 'utf8');
+    for (const [from, to] of patches[key]) {
+      if (!contents.includes(from)) throw new Error(`${args.path} no longer has ${from.slice(0, 40)}: review the patch`);
+      contents = contents.replaceAll(from, to);
+    }
+    return { contents, loader: 'js' };
+  });
+}
+
 const manifest = { modules: {}, aliases, globals, properties };
 await Promise.all(Object.entries(modules).map(async ([name, { target, entry }]) => {
   const file = `${name.replaceAll('/', '__').replaceAll(':', '_')}.js`;
@@ -119,10 +171,12 @@ await Promise.all(Object.entries(modules).map(async ([name, { target, entry }]) 
           return undefined;
         });
         b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+        nodeShims(b);
       },
     }],
     legalComments: 'none',
     minify: true,
+    // Class names that code blocks see (err.constructor.name, Node's messages) survive.
     keepNames: entry.keepNames === true,
     logLevel: 'warning',
     // The bundle runs inside a function whose parameters shadow the global intrinsics

@@ -38,8 +38,9 @@
 //              ES modules (the layer's, ES module packages) out of its strict wrappers,
 //              and writes to frozen objects must throw, not be ignored; not for sloppy
 //              npm code (lodash, crypto-js, xlsx)
-//   keepNames  true: the bundle keeps its functions' and classes' names through minification
-//              (a package whose errors name themselves after their class: jose's JWTExpired)
+//   keepNames  true: keep function and class names through minification, where code blocks
+//              or the module's own messages show them (jose's JWTExpired, stream's "an
+//              instance of Readable")
 //   readme     true: a row of README's module table (checked by a test)
 
 export const MODULES = Object.freeze([
@@ -70,6 +71,25 @@ export const MODULES = Object.freeze([
     name: 'url', entry: './js/lib/url.js', load: 'lazy', state: 'frozen', strict: true,
     globals: ['URL', 'URLSearchParams', 'URLPattern'],
   },
+  // The WHATWG streams, as globals and as require('stream/web').
+  {
+    name: 'stream/web', entry: './js/lib/stream_web.js', load: 'lazy', state: 'frozen', strict: true, keepNames: true, readme: true,
+    globals: [
+      'ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader', 'ReadableStreamBYOBRequest',
+      'ReadableByteStreamController', 'ReadableStreamDefaultController', 'TransformStream',
+      'TransformStreamDefaultController', 'WritableStream', 'WritableStreamDefaultWriter',
+      'WritableStreamDefaultController', 'ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'TextEncoderStream',
+      'TextDecoderStream', 'CompressionStream', 'DecompressionStream',
+    ],
+  },
+  // Node's streams (readable-stream); fromWeb/toWeb need the web streams.
+  {
+    name: 'stream', package: 'readable-stream', entry: './js/lib/stream.js', load: 'lazy', state: 'restored',
+    strict: true, keepNames: true, requires: ['stream/web'], resets: 'the default highWaterMark (setDefaultHighWaterMark; a restorer)',
+    readme: true,
+  },
+  { name: 'stream/promises', entry: './js/lib/stream_promises.js', load: 'lazy', state: 'frozen', strict: true, requires: ['stream'] },
+  { name: 'stream/consumers', entry: './js/lib/stream_consumers.js', load: 'lazy', state: 'frozen', strict: true },
   // fetch and its classes: not require-able, installed when a code block names one of
   // its globals or requires axios.
   {

@@ -565,3 +565,65 @@ def test_object_urls_are_per_execution(cb1: CodeBlockClient) -> None:
     same = ("const { resolveObjectURL } = require('buffer'); const u = URL.createObjectURL(new Blob(['x']));\n"
             "return resolveObjectURL(u).size")
     assert cb1.ok(same) == 1
+
+
+STREAM_PROBE = (
+    "const stream = require('stream'); const { Readable, Writable } = stream;\n"
+    "const out = []; for await (const c of Readable.from(['a', 'b'])) out.push(c);\n"
+    "const rs = new ReadableStream({ start(c) { c.enqueue('w'); c.close(); } });\n"
+    "const web = []; for await (const c of rs) web.push(c);\n"
+    "return [out, web, stream.getDefaultHighWaterMark(false), stream.getDefaultHighWaterMark(true),\n"
+    "  typeof Readable.prototype.push, Readable.prototype.push.length, typeof ReadableStream.prototype.getReader,\n"
+    "  Object.isFrozen(Readable.prototype), Object.isFrozen(ReadableStream.prototype), typeof globalThis.leaked,\n"
+    "  require('events').once.name, require('stream/promises') === stream.promises]"
+)
+STREAM_CLEAN = [["a", "b"], ["w"], 65536, 16, "function", 2, "function", True, True, "undefined", "once", True]
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "const { Readable } = require('stream'); Readable.prototype.push = () => false; return 1",
+        "const { Readable } = require('stream'); delete Readable.prototype.push; return 1",
+        "const s = require('stream'); s.Readable = null; s.promises.pipeline = null; return 1",
+        "const s = require('stream'); s.setDefaultHighWaterMark(false, 1); s.setDefaultHighWaterMark(true, 1);"
+        " return 1",
+        "ReadableStream.prototype.getReader = () => null; return 1",
+        "Object.defineProperty(ReadableStream.prototype, 'extra', { value: 1 }); return 1",
+        "globalThis.ReadableStream = function () {}; globalThis.leaked = 1; return 1",
+        "require('events').once = null; return 1",
+        "const { Readable } = require('stream'); Object.setPrototypeOf(Readable.prototype, null); return 1",
+    ],
+)
+def test_stream_tampering_is_undone(cb1: CodeBlockClient, tamper: str) -> None:
+    assert cb1.ok(STREAM_PROBE) == STREAM_CLEAN
+    status, _ = cb1.run(tamper)
+    assert status in (200, 400)
+    assert cb1.ok(STREAM_PROBE) == STREAM_CLEAN
+
+
+def test_setting_the_default_high_water_mark_works_within_the_execution(cb1: CodeBlockClient) -> None:
+    # The restore test above could pass with a setter that does nothing: it does something.
+    code = ("const s = require('stream'); s.setDefaultHighWaterMark(false, 1024);"
+            " return [s.getDefaultHighWaterMark(false), new s.Readable().readableHighWaterMark]")
+    assert cb1.ok(code) == [1024, 1024]
+    assert cb1.ok("return require('stream').getDefaultHighWaterMark(false)") == 65536
+
+
+def test_a_stream_left_open_does_not_reach_the_next_execution(cb1: CodeBlockClient) -> None:
+    """Streams that keep producing (a timer, a pull loop) when their execution ends: their
+    callbacks never run in the next execution, which sees none of their state."""
+    code = ("const { Readable } = require('stream');\n"
+            "const r = new Readable({ read() { setTimeout(() => this.push('tick'), 1); } });\n"
+            "r.on('data', () => { globalThis.leaked = (globalThis.leaked ?? 0) + 1; });\n"
+            "let n = 0;\n"
+            "const rs = new ReadableStream({ pull(c) { return new Promise((res) => setTimeout(() => { c.enqueue(n++);"
+            " globalThis.leakedWeb = n; res(); }, 1)); } });\n"
+            "rs.getReader().read();\n"
+            "await new Promise((res) => setTimeout(res, 20));\n"
+            "return [globalThis.leaked > 0, globalThis.leakedWeb > 0]")
+    assert cb1.ok(code) == [True, True]
+    later = ("await new Promise((res) => setTimeout(res, 50));\n"
+             "return [typeof globalThis.leaked, typeof globalThis.leakedWeb]")
+    assert cb1.ok(later) == ["undefined", "undefined"]
+    assert cb1.ok(STREAM_PROBE) == STREAM_CLEAN

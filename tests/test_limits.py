@@ -207,3 +207,43 @@ async def test_an_earlier_executions_garbage_is_not_charged_to_the_next() -> Non
             answers.append(result.error.type.value if result.error else result.result_json)
         assert pool.stats().rebuilt_total == 0  # one runtime served them all: none was retired
     assert answers == ["1000000"] * 6
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # A producer that ignores push()'s false: buffers pile up in the readable's queue.
+        "const { Readable } = require('stream');\nconst r = new Readable({ read() {} });\n"
+        "for (;;) r.push(Buffer.alloc(1024 * 1024, 1));\nreturn 1",
+        # A web stream that enqueues without bound, past its highWaterMark.
+        "const rs = new ReadableStream({ start(c) { for (;;) c.enqueue(new Uint8Array(1024 * 1024)); } });\nreturn 1",
+        # The same with asynchronous chunks: nothing reads them.
+        "const { PassThrough } = require('stream');\nconst p = new PassThrough();\n"
+        "for (let i = 0; ; i++) { p.write(Buffer.alloc(1024 * 1024)); if (i % 16 === 0) await null; }\nreturn 1",
+        # Strings on the heap rather than ArrayBuffers.
+        "const ts = new TransformStream();\nconst w = ts.writable.getWriter();\n"
+        "for (let i = 0; ; i++) w.write(`${i}`.padEnd(1e5, 'x'));\nreturn 1",
+    ],
+)
+def test_unbounded_streams_hit_the_memory_limits(
+    cb1: CodeBlockClient, single_runtime_server: Server, code: str
+) -> None:
+    error = cb1.error(code)
+    assert error["type"] == "MemoryLimitError", error
+    assert "Array buffer memory limit exceeded" in error["message"] or "heap limit is 128 MB" in error["message"], error
+    assert_healthy(cb1, single_runtime_server)
+    # The runtime that hit the limit still streams.
+    follow = ("const { Readable } = require('stream'); const out = [];\n"
+              "for await (const c of Readable.from(['x', 'y'])) out.push(c); return out")
+    assert cb1.ok(follow) == ["x", "y"]
+
+
+def test_backpressure_keeps_a_large_stream_within_the_limits(cb1: CodeBlockClient) -> None:
+    # 512 MB through a pipeline under a 128 MB heap: the producer waits for 'drain'.
+    code = ("const { Readable, Writable, pipeline } = require('stream');\n"
+            "let made = 0; let seen = 0; const chunk = 1024 * 1024;\n"
+            "const r = new Readable({ read() { made += chunk;"
+            " this.push(made > 512 * chunk ? null : Buffer.alloc(chunk)); } });\n"
+            "const w = new Writable({ write(c, e, cb) { seen += c.length; setImmediate(cb); } });\n"
+            "await require('stream/promises').pipeline(r, w);\nreturn seen / chunk")
+    assert cb1.ok(code, timeout=20_000) == 512

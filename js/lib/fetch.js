@@ -159,8 +159,20 @@ function isFormDataPackage(body) {
     typeof body.getHeaders === 'function';
 }
 
-// The body as bytes plus the Content-Type it implies (fetch standard "extract a body").
+// A web ReadableStream (stream_web.js), told by its shape: the web streams are a module of
+// their own, which fetch does not load.
+function isReadableStream(body) {
+  return body !== null && typeof body === 'object' && typeof body.getReader === 'function' &&
+    typeof body.pipeThrough === 'function' && typeof body.tee === 'function';
+}
+
+// The body as bytes plus the Content-Type it implies (fetch standard "extract a body"); a
+// ReadableStream stays a stream, read when the body is consumed.
 function extractBody(body) {
+  if (isReadableStream(body)) {
+    if (body.locked) throw new TypeError('Response body object should not be disturbed or locked');
+    return { bytes: null, stream: body, type: null };
+  }
   if (typeof body === 'string') return { bytes: encoder.encode(body), type: 'text/plain;charset=UTF-8' };
   if (body instanceof URLSearchParams) {
     return { bytes: encoder.encode(body.toString()), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
@@ -180,8 +192,8 @@ function initBody(target, body, headers) {
     target[kBody] = null;
     return;
   }
-  const { bytes, type } = extractBody(body);
-  target[kBody] = { bytes, used: false };
+  const { bytes, stream, type } = extractBody(body);
+  target[kBody] = { bytes, stream, used: false };
   if (type !== null && !headers.has('content-type')) headers.append('content-type', type);
 }
 
@@ -193,7 +205,34 @@ function consume(target) {
   return body.bytes;
 }
 
+// All of a stream body's chunks as one Uint8Array, as undici reads it.
+async function collect(stream) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (!(value instanceof Uint8Array)) throw new TypeError('Received non-Uint8Array chunk');
+    chunks.push(value);
+    total += value.byteLength;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
 function readAs(target, convert) {
+  const body = target[kBody];
+  if (body !== null && body.stream !== undefined) {
+    if (body.used || body.stream.locked) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    body.used = true;
+    return collect(body.stream).then(convert);
+  }
   try {
     return Promise.resolve(convert(consume(target)));
   } catch (err) {
@@ -225,7 +264,10 @@ function oneChunkStream(target) {
 }
 
 const bodyMethods = {
-  get body() { return this[kBody] === null ? null : oneChunkStream(this); },
+  get body() {
+    if (this[kBody] === null) return null;
+    return this[kBody].stream ?? oneChunkStream(this);
+  },
   get bodyUsed() { return this[kBody] !== null && this[kBody].used; },
   arrayBuffer() { return readAs(this, (bytes) => bytes.slice().buffer); },
   bytes() { return readAs(this, (bytes) => bytes.slice()); },
@@ -261,6 +303,12 @@ function mixBody(cls) {
 function cloneBody(source, target) {
   const body = source[kBody];
   if (body !== null && body.used) throw new TypeError(`${source.constructor.name}.clone: Body has already been consumed.`);
+  if (body !== null && body.stream !== undefined) {
+    const [mine, theirs] = body.stream.tee();
+    body.stream = mine;
+    target[kBody] = { bytes: null, stream: theirs, used: false };
+    return;
+  }
   target[kBody] = body === null ? null : { bytes: body.bytes, used: false };
 }
 
@@ -648,6 +696,9 @@ class Request {
     if (body !== null && (this[kMethod] === 'GET' || this[kMethod] === 'HEAD')) {
       throw new TypeError('Request with GET/HEAD method cannot have body.');
     }
+    if (isReadableStream(body) && init.duplex !== 'half') {
+      throw new TypeError('RequestInit: duplex option is required when sending a body.');
+    }
     if (body !== null || !from) initBody(this, body, this[kHeaders]);
     else {
       if (from[kBody] !== null && from[kBody].used) throw new TypeError('Cannot construct a Request with a Request object that has already been used.');
@@ -792,6 +843,13 @@ async function fetch(input, init = undefined) {
   if (signal?.aborted) throw signal.reason;
   if (BAD_PORTS.has(new URL(request.url).port)) {
     throw new TypeError('fetch failed', { cause: new Error('bad port') });
+  }
+  // A stream body is read whole before the request goes (the host takes one buffer).
+  const body = request[kBody];
+  if (body !== null && body.stream !== undefined) {
+    if (body.used || body.stream.locked) throw new TypeError('Body is unusable: Body has already been read');
+    body.used = true;
+    request[kBody] = { bytes: await collect(body.stream), used: false };
   }
   const { id, promise } = hostCall('fetch', hostRequest(request));
   let onAbort;

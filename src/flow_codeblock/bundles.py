@@ -64,8 +64,19 @@ class ModuleCatalog:
         return None
 
     def install_order(self, names: tuple[str, ...]) -> tuple[str, ...]:
-        """`names` with what they require, each after its requirements."""
+        """`names` with what they require, each after its requirements.
+
+        Modules that define globals (url, the web streams, fetch) go first, in the
+        manifest's order: the global object's keys then come in the same order however
+        the code names them, so what one execution installed does not reorder them."""
         order: list[str] = []
+        defining = list(dict.fromkeys(self.globals.values()))
+
+        def closure(name: str) -> set[str]:
+            found = {name}
+            for dependency in self.requires.get(name, []):
+                found |= closure(dependency)
+            return found
 
         def visit(name: str) -> None:
             if name in order:
@@ -74,6 +85,10 @@ class ModuleCatalog:
                 visit(dependency)
             order.append(name)
 
+        needed = set[str]().union(*(closure(name) for name in names))
+        for name in defining:
+            if name in needed:
+                visit(name)
         for name in names:
             visit(name)
         return tuple(order)

@@ -24,7 +24,7 @@ from conftest import CodeBlockClient, Server, start_server
 
 SHARED_MODULES = ["lodash", "qs", "crypto-js", "date-fns", "date-fns-tz", "xlsx", "pinyin", "form-data", "crypto",
                   "url", "buffer", "events", "util", "assert", "assert/strict", "querystring", "string_decoder",
-                  "timers", "process"]
+                  "timers", "process", "stream", "stream/promises", "stream/web", "stream/consumers"]
 PER_EXECUTION_MODULES = ["axios", "dayjs", "dayjs/plugin/utc", "dayjs/locale/zh-cn", "uuid", "fast-xml-parser", "jose"]
 ALL_MODULES = SHARED_MODULES + PER_EXECUTION_MODULES
 
@@ -76,6 +76,19 @@ function hiddenRoots() {
   instances.push(['TextDecoder', new TextDecoder()], ['StringDecoder', new (require('string_decoder').StringDecoder)()]);
   const dateFns = require('date-fns');
   instances.push(['Setter', dateFns.parsers.T.run('0', 'T', undefined, {}).setter]);
+  const stream = require('stream');
+  const readable = new stream.Readable({ read() {} });
+  const writable = new stream.Writable({ write(c, e, cb) { cb(); } });
+  instances.push(['readable-iterator', readable[Symbol.asyncIterator]()], ['BufferList', readable._readableState.buffer],
+    ['Duplexify', stream.Duplex.from({ readable, writable })], ['events-on', require('events').on(readable, 'x')]);
+  let controllers = [];
+  const rs = new ReadableStream({ start(c) { controllers.push(c); } });
+  new ReadableStream({ type: 'bytes', start(c) { controllers.push(c); } });
+  new TransformStream({ start(c) { controllers.push(c); } });
+  new WritableStream({ start(c) { controllers.push(c); } });
+  instances.push(['web-iterator', rs.values()], ['reader', new ReadableStream().getReader()],
+    ['byob-reader', new ReadableStream({ type: 'bytes' }).getReader({ mode: 'byob' })],
+    ['writer', new WritableStream().getWriter()], ...controllers.map((c, i) => ['controller-' + i, c]));
   for (const [name, instance] of instances) list.push(['proto-of-' + name, p(instance)]);
   return list;
 }

@@ -170,12 +170,13 @@ const Blob = class {
     return PromiseResolve(this.#bytes.slice());
   }
 
-  // Web streams are only there when the runtime provides ReadableStream.
+  // The web streams are a lazy module (stream_web.js): there once the code names one of them.
   stream() {
     if (!isBlob(this)) throw invalidThis('Blob');
     const { ReadableStream } = globalThis;
     if (typeof ReadableStream !== 'function') {
-      throw new ERR_NOT_SUPPORTED('Blob.stream() needs web streams (ReadableStream), which code blocks do not have');
+      throw new ERR_NOT_SUPPORTED('Blob.stream() needs the web streams: name ReadableStream in the code block, ' +
+        "or require('stream/web'), so that the service loads them");
     }
     const bytes = this.#bytes.slice();
     return new ReadableStream({
@@ -191,7 +192,8 @@ const Blob = class {
     const { TextDecoderStream } = globalThis;
     const stream = this.stream();
     if (typeof TextDecoderStream !== 'function') {
-      throw new ERR_NOT_SUPPORTED('Blob.textStream() needs TextDecoderStream, which code blocks do not have');
+      throw new ERR_NOT_SUPPORTED('Blob.textStream() needs TextDecoderStream: name it in the code block so that the ' +
+        'service loads the web streams');
     }
     return stream.pipeThrough(new TextDecoderStream());
   }

@@ -17,9 +17,9 @@
 // Refs: https://github.com/nodejs/node/blob/v24.x/lib/internal/errors.js
 
 import {
-  ArrayIsArray, ArrayPrototypeJoin, ErrorPrototypeToString, Error_, JSONStringify, NumberIsInteger, ObjectDefineProperty,
+  ArrayIsArray, ArrayPrototypeIncludes, ArrayPrototypeIndexOf, ArrayPrototypeJoin, ArrayPrototypeSplice, ErrorPrototypeToString, Error_, JSONStringify, NumberIsInteger, ObjectDefineProperty,
   ObjectFreeze, ObjectGetOwnPropertyDescriptor, ObjectIs, RangeError_, ReflectApply, ReflectGetPrototypeOf,
-  ReflectOwnKeys, StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeSlice, StringPrototypeSplit,
+  ReflectOwnKeys, RegExpPrototypeExec, StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeSlice, StringPrototypeSplit,
   StringPrototypeStartsWith, StringPrototypeToLowerCase, String_, SymbolPrototypeToString, Symbol_, TypeError_, URIError_,
 } from './primordials.js';
 
@@ -119,25 +119,41 @@ function sliceArray(items, start, end) {
   return out;
 }
 
-function isLowerCase(text) { return text[0] === StringPrototypeToLowerCase(text[0]); }
-
 // The messages a caller composes itself (one string argument) are the wordings Node's own
 // callers compose for these codes (webidl conversions, validators of a custom expectation).
+// Node's kTypes: written capitalised too ('Function', 'Object'), they still name a type.
+const kTypes = ['string', 'function', 'number', 'object', 'Function', 'Object', 'boolean', 'bigint', 'symbol'];
+const classRegExp = /^([A-Z][a-z0-9]*)+$/;
+
 function invalidArgTypeMessage(name, expected, actual) {
   if (arguments.length === 1) return name;
   const list = ArrayIsArray(expected) ? expected : [expected];
   const types = [];
   const instances = [];
+  const other = [];
   for (let i = 0; i < list.length; i++) {
-    if (list[i] === 'null') continue;
-    if (isLowerCase(list[i])) types[types.length] = list[i];
-    else instances[instances.length] = list[i];
+    const value = list[i];
+    if (value === 'null') continue;
+    if (ArrayPrototypeIncludes(kTypes, value)) types[types.length] = StringPrototypeToLowerCase(value);
+    else if (RegExpPrototypeExec(classRegExp, value) !== null) instances[instances.length] = value;
+    else other[other.length] = value;
+  }
+  // As Node: with instances allowed, 'object' is listed among them as Object.
+  if (instances.length > 0) {
+    const at = ArrayPrototypeIndexOf(types, 'object');
+    if (at !== -1) {
+      ArrayPrototypeSplice(types, at, 1);
+      instances[instances.length] = 'Object';
+    }
   }
   const subject = StringPrototypeEndsWith(name, ' argument') ? `The ${name}`
     : `The "${name}" ${StringPrototypeIncludes(name, '.') ? 'property' : 'argument'}`;
   const parts = [];
   if (types.length) parts[parts.length] = `${types.length > 1 ? 'one of type' : 'of type'} ${formatList(types)}`;
   if (instances.length) parts[parts.length] = `an instance of ${formatList(instances)}`;
+  if (other.length > 2) parts[parts.length] = `one of ${formatList(other)}`;
+  else if (other.length === 2) parts[parts.length] = `one of ${other[0]} or ${other[1]}`;
+  else if (other.length === 1) parts[parts.length] = `${StringPrototypeToLowerCase(other[0]) !== other[0] ? 'an ' : ''}${other[0]}`;
   return `${subject} must be ${ArrayPrototypeJoin(parts, ' or ')}.${describeReceived(actual)}`;
 }
 
@@ -262,14 +278,20 @@ E('ERR_INCOMPATIBLE_OPTION_PAIR', 'Option "%s" cannot be used in combination wit
 E('ERR_INVALID_ARG_TYPE', invalidArgTypeMessage, TypeError_);
 E('ERR_INVALID_ARG_VALUE', invalidArgValueMessage, TypeError_);
 E('ERR_INVALID_BUFFER_SIZE', 'Buffer size must be a multiple of %s', RangeError_);
+E('ERR_INVALID_RETURN_VALUE', (input, name, value) => {
+  const type = value?.constructor?.name ? `instance of ${value.constructor.name}` : `type ${typeof value}`;
+  return `Expected ${input} to be returned from the "${name}" function but got ${type}.`;
+}, TypeError_);
 E('ERR_INVALID_FILE_URL_HOST', 'File URL host must be "localhost" or empty on %s', TypeError_);
 E('ERR_INVALID_FILE_URL_PATH', 'File URL path %s', TypeError_);
 E('ERR_INVALID_STATE', 'Invalid state: %s', Error_);
 E('ERR_INVALID_THIS', 'Value of "this" must be of type %s', TypeError_);
 E('ERR_INVALID_URI', 'URI malformed', URIError_);
 E('ERR_INVALID_URL_SCHEME', 'The URL must be of scheme %s', TypeError_);
+E('ERR_METHOD_NOT_IMPLEMENTED', 'The %s method is not implemented', Error_);
 E('ERR_MISSING_ARGS', missingArgsMessage, TypeError_);
 E('ERR_MISSING_PASSPHRASE', 'Passphrase required for encrypted key', TypeError_);
+E('ERR_MULTIPLE_CALLBACK', 'Callback called multiple times', Error_);
 // The layer's own: Node offers no Blob streams here (see README).
 E('ERR_NOT_SUPPORTED', '%s', Error_);
 E('ERR_OUT_OF_RANGE', outOfRangeMessage, RangeError_);
@@ -284,6 +306,14 @@ E('ERR_PARSE_ARGS_UNKNOWN_OPTION', (option, allowPositionals) => {
 // The layer's own: process.exit() ends the execution (the host reports it as a RuntimeError).
 E('ERR_PROCESS_EXIT', (code) =>
   `process.exit(${code === undefined ? '' : code}) was called: a code block ends by returning its result`, Error_);
+E('ERR_STREAM_ALREADY_FINISHED', 'Cannot call %s after a stream was finished', Error_);
+E('ERR_STREAM_CANNOT_PIPE', 'Cannot pipe, not readable', Error_);
+E('ERR_STREAM_DESTROYED', 'Cannot call %s after a stream was destroyed', Error_);
+E('ERR_STREAM_NULL_VALUES', 'May not write null values to stream', TypeError_);
+E('ERR_STREAM_PREMATURE_CLOSE', 'Premature close', Error_);
+E('ERR_STREAM_PUSH_AFTER_EOF', 'stream.push() after EOF', Error_);
+E('ERR_STREAM_UNSHIFT_AFTER_END_EVENT', 'stream.unshift() after end event', Error_);
+E('ERR_STREAM_WRITE_AFTER_END', 'write after end', Error_);
 E('ERR_UNKNOWN_ENCODING', 'Unknown encoding: %s', TypeError_);
 
 P('ERR_CONSTRUCT_CALL_REQUIRED', TypeError_);
@@ -332,6 +362,19 @@ P('ERR_SHARED_STATE_NOT_RESTORED', Error_);
 P('U_ILLEGAL_ARGUMENT_ERROR', Error_);
 P('U_INVALID_CHAR_FOUND', Error_);
 
+// Node's AbortError (lib/internal/errors.js): what an aborted stream operation rejects with.
+class AbortError extends Error_ {
+  constructor(message = 'The operation was aborted', options = undefined) {
+    if (options !== undefined && typeof options !== 'object') {
+      throw new codes.ERR_INVALID_ARG_TYPE('options', 'Object', options);
+    }
+    super(message, options);
+    this.code = 'ABORT_ERR';
+    this.name = 'AbortError';
+  }
+}
+freezeClass(AbortError);
+
 // As Node's uvException: a network error's cause, a plain Error with the system's code
 // (ECONNREFUSED, ENOTFOUND, ...), which no registry lists.
 function systemError(message, code) {
@@ -346,5 +389,5 @@ ObjectFreeze(plain);
 const { ERR_ACCESS_DENIED: SecurityErrorWithCode } = codes;
 
 export {
-  codes, plain, SecurityErrorWithCode as SecurityError, brand, errorTypeOf, systemError, describeReceived, addNumericalSeparator, kIsNodeError,
+  AbortError, codes, plain, SecurityErrorWithCode as SecurityError, brand, errorTypeOf, systemError, describeReceived, addNumericalSeparator, kIsNodeError,
 };

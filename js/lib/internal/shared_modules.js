@@ -12,7 +12,7 @@
 import { harden } from './harden.js';
 import {
   ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectKeys, ObjectPrototypeHasOwnProperty, ReflectApply,
-  ReflectGetPrototypeOf, ReflectOwnKeys, TypeError_,
+  ReflectGetPrototypeOf, ReflectOwnKeys, SymbolAsyncIterator, TypeError_,
 } from './primordials.js';
 
 // esbuild's and webpack's ES module interop export getters (date-fns has 250): harden()
@@ -125,6 +125,44 @@ const hooks = {
     },
     restore(EventEmitter, { get, set, initial }) {
       if (ReflectApply(get, EventEmitter, []) !== initial) ReflectApply(set, EventEmitter, [initial]);
+    },
+  },
+  // readable-stream hands out objects whose prototypes its exports do not reach: a
+  // Readable's async iterator (an async generator's), its buffer (BufferList), and what
+  // Duplex.from and compose make (Duplexify). setDefaultHighWaterMark sets its module
+  // variables: Node 24's defaults again after every execution.
+  stream: {
+    prepare(stream) {
+      const readable = new stream.Readable({ read() {} });
+      harden(proto(readable[SymbolAsyncIterator]()));
+      harden(proto(readable._readableState.buffer));
+      const writable = new stream.Writable({ write(chunk, encoding, callback) { callback(); } });
+      harden(proto(stream.Duplex.from({ readable, writable })));
+      // Listeners the constructors add (Transform's 'prefinish'): module functions that
+      // code blocks reach through listeners().
+      const samples = [new stream.Transform(), new stream.PassThrough(), readable, writable, new stream.Duplex()];
+      for (let i = 0; i < samples.length; i++) {
+        const names = samples[i].eventNames();
+        for (let j = 0; j < names.length; j++) harden(samples[i].rawListeners(names[j]));
+      }
+    },
+    restore(stream) {
+      stream.setDefaultHighWaterMark(false, 64 * 1024);
+      stream.setDefaultHighWaterMark(true, 16);
+    },
+  },
+  // web-streams-polyfill keeps its state in underscore properties that code blocks can
+  // read: the prototypes of its internal classes (the async iterator and its impl, the
+  // queue, a pending read request) are reached through instances, not the exports.
+  'stream/web': {
+    prepare(web) {
+      const iterator = new web.ReadableStream().values();
+      harden(proto(iterator));
+      harden(proto(iterator._asyncIteratorImpl));
+      const reader = new web.ReadableStream().getReader();
+      reader.read();
+      harden(proto(reader._readRequests));
+      harden(proto(reader._readRequests.peek()));
     },
   },
   xlsx: {
