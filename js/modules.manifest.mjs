@@ -116,6 +116,13 @@ export const MODULES = Object.freeze([
     name: 'decimal.js', package: 'decimal.js', load: 'lazy', state: 'per-execution',
     resets: 'Decimal.set / Decimal.config (precision, rounding, ...), the prototype, module variables', readme: true,
   },
+  // SM2/SM3/SM4 (Chinese national standards) with its own @noble 1.x copies; frozen: the
+  // package's module state is constants, its scratch buffers and the random source it
+  // captured at load (js/lib/sm_crypto.js says why that source is the host's).
+  {
+    name: 'sm-crypto-v2', package: 'sm-crypto-v2', entry: './js/lib/sm_crypto.js', load: 'lazy', state: 'frozen',
+    strict: true, emptyFor: ['crypto'], readme: true,
+  },
 ].map((entry) => Object.freeze(entry)));
 
 // The global names every installed bundle (lazy modules, subpaths) sees bound to the
