@@ -22,8 +22,6 @@ import * as smCrypto from 'sm-crypto-v2';
 async function initRNGPool() {}
 
 const sm2 = { ...smCrypto.sm2, initRNGPool };
-const exported = { hkdf: smCrypto.hkdf, kdf: smCrypto.kdf, sm2, sm3: smCrypto.sm3, sm4: { ...smCrypto.sm4 } };
-// As the package's CommonJS build marks itself, for `import smCrypto from 'sm-crypto-v2'`.
-Object.defineProperty(exported, '__esModule', { value: true });
-
-export default exported;
+// Without the __esModule mark of the package's CommonJS build: `import smCrypto from
+// 'sm-crypto-v2'` gives the whole module, as Node's ES module loader gives it.
+export default { hkdf: smCrypto.hkdf, kdf: smCrypto.kdf, sm2, sm3: smCrypto.sm3, sm4: { ...smCrypto.sm4 } };
