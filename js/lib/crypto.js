@@ -35,13 +35,14 @@ import {
 } from './crypto/keys.js';
 import { fill, getRandomValuesOriginal, webCrypto } from './crypto/random.js';
 import { Sign, Verify, mdFor, sign, verify } from './crypto/sig.js';
+import { defineStreamMethods } from './crypto/transform.js';
 import {
   bufferSource, constants, fromBinary, isAnyArrayBuffer, output, toBinary, toBytes, validateBoolean, validateFunction,
   validateInteger, validateNumber, validateObject, validateString, validateUint32,
 } from './crypto/util.js';
 
 const {
-  ERR_CRYPTO_HASH_FINALIZED, ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE, ERR_CRYPTO_INVALID_STATE,
+  ERR_CRYPTO_HASH_FINALIZED, ERR_CRYPTO_HASH_UPDATE_FAILED, ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE, ERR_CRYPTO_INVALID_STATE,
   ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INCOMPATIBLE_OPTION_PAIR, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE,
   ERR_OUT_OF_RANGE,
 } = codes;
@@ -115,7 +116,8 @@ function Hash(algorithm, options) {
   const cshake = options !== undefined && options !== null && cshakeOptions(options);
   const hash = hashOf(algorithm);
   if (hash === undefined || cshake) throw new Error('Digest method not supported');
-  hashStates.set(this, { state: hashState(hash, outputLength, notXof), hash, done: false });
+  // done: digest() was called; digested: the digest, once made (by digest() or end()).
+  hashStates.set(this, { state: hashState(hash, outputLength, notXof), hash, done: false, digested: null });
 }
 const hashStates = new WeakMap();
 
@@ -155,7 +157,10 @@ Object.defineProperties(Hash.prototype, {
   update: {
     value: function update(data, encoding) {
       const entry = liveHash(this);
-      entry.state.update(updateBytes(data, encoding));
+      const bytes = updateBytes(data, encoding);
+      // After end() (its digest is made), as Node's handle refuses the update.
+      if (entry.digested !== null) throw new ERR_CRYPTO_HASH_UPDATE_FAILED();
+      entry.state.update(bytes);
       return this;
     },
     writable: true, configurable: true,
@@ -164,7 +169,7 @@ Object.defineProperties(Hash.prototype, {
     value: function digest(outputEncoding) {
       const entry = liveHash(this);
       entry.done = true;
-      return output(entry.state.digest(), outputEncoding && `${outputEncoding}`);
+      return output(hashDigest(entry), outputEncoding && `${outputEncoding}`);
     },
     writable: true, configurable: true,
   },
@@ -178,12 +183,26 @@ Object.defineProperties(Hash.prototype, {
       const length = outputLength ?? DIGEST_LENGTH.get(entry.hash);
       if (length !== DIGEST_LENGTH.get(entry.hash) && !isXof(entry.hash)) throw notXof();
       if (isXof(entry.hash)) state.outputLen = length; // noble's Keccak reads it at digest()
-      hashStates.set(copied, { state, hash: entry.hash, done: false });
+      hashStates.set(copied, { state, hash: entry.hash, done: false, digested: null });
       return copied;
     },
     writable: true, configurable: true,
   },
 });
+
+// The digest, made once: Node's handle answers every later digest (end()'s, then
+// digest()'s) with the same bytes.
+function hashDigest(entry) {
+  entry.digested ??= entry.state.digest();
+  return entry.digested;
+}
+
+// write()/end()/read(): end() pushes the digest; digest() still answers once after it.
+defineStreamMethods(Hash, (self, bytes) => {
+  const entry = hashStates.get(self);
+  if (entry === undefined) throw new TypeError('Illegal invocation');
+  if (entry.digested === null) entry.state.update(bytes);
+}, (self) => hashDigest(hashStates.get(self)));
 
 // Node's Hmac: `new` optional; options.encoding decodes a string key.
 function Hmac(algorithm, key, options) {
@@ -203,7 +222,8 @@ function Hmac(algorithm, key, options) {
   if (hash === undefined) throw new plain.ERR_CRYPTO_INVALID_DIGEST(`Invalid digest: ${algorithm}`);
   // OpenSSL refuses an XOF for HMAC with an empty error queue; Node shows it as is.
   if (isXof(hash)) throw new Error('error:00000000:lib(0)::reason(0)');
-  hmacStates.set(this, { state: hmac.create(hash, secret), done: false });
+  // done: digest() was called; digested: the HMAC was made (by digest() or end()).
+  hmacStates.set(this, { state: hmac.create(hash, secret), done: false, digested: false });
 }
 const hmacStates = new WeakMap();
 
@@ -217,7 +237,8 @@ Object.defineProperties(Hmac.prototype, {
   update: {
     value: function update(data, encoding) {
       const entry = hmacEntry(this);
-      if (entry.done) throw finalized();
+      // After end() too, as Node answers.
+      if (entry.done || entry.digested) throw finalized();
       entry.state.update(updateBytes(data, encoding));
       return this;
     },
@@ -232,11 +253,23 @@ Object.defineProperties(Hmac.prototype, {
         return outputEncoding && outputEncoding !== 'buffer' ? empty.toString(outputEncoding) : empty;
       }
       entry.done = true;
-      return output(entry.state.digest(), outputEncoding && `${outputEncoding}`);
+      return output(hmacDigest(entry), outputEncoding && `${outputEncoding}`);
     },
     writable: true, configurable: true,
   },
 });
+
+// The HMAC, made once: Node's handle answers a later digest with no bytes.
+function hmacDigest(entry) {
+  if (entry.digested) return new Uint8Array(0);
+  entry.digested = true;
+  return entry.state.digest();
+}
+
+defineStreamMethods(Hmac, (self, bytes) => {
+  const entry = hmacEntry(self);
+  if (!entry.digested) entry.state.update(bytes);
+}, (self) => hmacDigest(hmacEntry(self)));
 
 function createHash(algorithm, options) { return new Hash(algorithm, options); }
 function createHmac(algorithm, key, options) { return new Hmac(algorithm, key, options); }

@@ -241,8 +241,10 @@ E('ERR_CONSTRUCT_CALL_REQUIRED', 'Cannot call constructor without `new`', TypeEr
 E('ERR_CRYPTO_ECDH_INVALID_FORMAT', 'Invalid ECDH format: %s', TypeError_);
 E('ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY', 'Public key is not valid for specified curve', Error_);
 E('ERR_CRYPTO_HASH_FINALIZED', 'Digest already called', Error_);
+E('ERR_CRYPTO_HASH_UPDATE_FAILED', 'Hash update failed', Error_);
 E('ERR_CRYPTO_INCOMPATIBLE_KEY', 'Incompatible %s: %s', Error_);
 E('ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS', 'The selected key encoding %s %s.', Error_);
+E('ERR_CRYPTO_INVALID_AUTH_TAG', 'Invalid authentication tag length: %s', TypeError_);
 E('ERR_CRYPTO_INVALID_DIGEST', 'Invalid digest: %s', TypeError_);
 E('ERR_CRYPTO_INVALID_IV', 'Invalid initialization vector', TypeError_);
 E('ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE', 'Invalid key object type %s, expected %s.', TypeError_);
@@ -284,6 +286,8 @@ E('ERR_PARSE_ARGS_UNKNOWN_OPTION', (option, allowPositionals) => {
 // The layer's own: process.exit() ends the execution (the host reports it as a RuntimeError).
 E('ERR_PROCESS_EXIT', (code) =>
   `process.exit(${code === undefined ? '' : code}) was called: a code block ends by returning its result`, Error_);
+E('ERR_STREAM_NULL_VALUES', 'May not write null values to stream', TypeError_);
+E('ERR_STREAM_WRITE_AFTER_END', 'write after end', Error_);
 E('ERR_UNKNOWN_ENCODING', 'Unknown encoding: %s', TypeError_);
 
 P('ERR_CONSTRUCT_CALL_REQUIRED', TypeError_);
