@@ -13,15 +13,15 @@
 //   random.js  the one random source; util.js validators and byte conversions
 // Not yet: finite-field Diffie-Hellman, X.509, primes (they throw
 // ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the API).
-// CBC, ECB and CTR stream like Node's (update() returns every complete block, or
-// every byte for CTR); GCM buffers: update() returns an empty Buffer and final()
-// all of the output (the concatenation is the same as Node's).
+// Ciphers stream like Node's: update() returns every complete block for CBC and ECB,
+// every byte for CTR and GCM (./crypto/gcm.js); Hash, Hmac and the ciphers also take
+// write()/end()/read() (./crypto/transform.js).
 
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
-import { cbc, ctr, ecb, gcm } from '@noble/ciphers/aes.js';
+import { cbc, ctr, ecb } from '@noble/ciphers/aes.js';
 import forge from 'node-forge';
 import { inspect } from 'util';
 import { codes, describeReceived, plain } from './internal/errors.js';
@@ -35,6 +35,7 @@ import {
 } from './crypto/keys.js';
 import { fill, getRandomValuesOriginal, webCrypto } from './crypto/random.js';
 import { Sign, Verify, mdFor, sign, verify } from './crypto/sig.js';
+import { GcmStream } from './crypto/gcm.js';
 import { defineStreamMethods } from './crypto/transform.js';
 import {
   bufferSource, constants, fromBinary, isAnyArrayBuffer, output, toBinary, toBytes, validateBoolean, validateFunction,
@@ -42,7 +43,7 @@ import {
 } from './crypto/util.js';
 
 const {
-  ERR_CRYPTO_HASH_FINALIZED, ERR_CRYPTO_HASH_UPDATE_FAILED, ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE, ERR_CRYPTO_INVALID_STATE,
+  ERR_CRYPTO_HASH_FINALIZED, ERR_CRYPTO_HASH_UPDATE_FAILED, ERR_CRYPTO_INVALID_AUTH_TAG, ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE, ERR_CRYPTO_INVALID_STATE,
   ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INCOMPATIBLE_OPTION_PAIR, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE,
   ERR_OUT_OF_RANGE,
 } = codes;
@@ -641,9 +642,15 @@ function badDecrypt() {
   return new plain.ERR_OSSL_BAD_DECRYPT('error:1C800064:Provider routines::bad decrypt');
 }
 
-class Cipheriv {
-  #spec; #key; #iv; #decrypt; #pending = new Uint8Array(0); #position = 0; #chunks = []; #done = false;
-  #padding = true; #aad; #tag; #tagLength;
+function unsupportedState() {
+  return new Error('Trying to add data in unsupported state');
+}
+
+// Node's Cipheriv and Decipheriv share this base: update/final, padding and AAD; only
+// Cipheriv has getAuthTag, only Decipheriv setAuthTag (as in Node 24).
+class CipherBase {
+  #spec; #key; #iv; #decrypt; #pending = new Uint8Array(0); #position = 0; #done = false;
+  #padding = true; #gcm = null; #tag; #tagLength;
   constructor(algorithm, key, iv, options, decrypt) {
     if (typeof algorithm !== 'string') throw new ERR_INVALID_ARG_TYPE('cipher', ['string'], algorithm);
     const spec = CIPHERS[algorithm.toLowerCase()];
@@ -654,7 +661,12 @@ class Cipheriv {
     const ivOk = spec.mode === 'ecb' ? (v === null || v.length === 0) : spec.mode === 'gcm' ? v !== null && v.length > 0 : v !== null && v.length === 16;
     if (!ivOk) throw new plain.ERR_CRYPTO_INVALID_IV('Invalid initialization vector');
     this.#spec = spec; this.#key = Uint8Array.from(k); this.#iv = v && Uint8Array.from(v); this.#decrypt = decrypt;
-    this.#tagLength = options?.authTagLength ?? 16;
+    if (spec.mode === 'gcm') {
+      const tagLength = options?.authTagLength;
+      if (tagLength !== undefined && !GCM_TAG_LENGTHS.includes(tagLength)) throw new ERR_CRYPTO_INVALID_AUTH_TAG(tagLength);
+      this.#tagLength = tagLength;
+      this.#gcm = new GcmStream(this.#key, this.#iv, decrypt);
+    }
   }
 
   // Complete blocks through CBC/ECB without padding, chaining the IV.
@@ -676,12 +688,11 @@ class Cipheriv {
     return ctr(this.#key, counter).encrypt(padded).subarray(offset);
   }
 
-  update(data, inputEncoding, outputEncoding) {
-    if (this.#done) throw new plain.ERR_CRYPTO_INVALID_STATE('Invalid state for operation update');
-    const bytes = Uint8Array.from(toBytes(data, inputEncoding));
+  // One chunk through the cipher: every byte for CTR and GCM, whole blocks for CBC/ECB.
+  #transform(bytes) {
     const { mode } = this.#spec;
-    if (mode === 'gcm') { this.#chunks.push(bytes); return output(new Uint8Array(0), outputEncoding); }
-    if (mode === 'ctr') return output(this.#ctr(bytes), outputEncoding);
+    if (mode === 'gcm') return this.#gcm.update(bytes);
+    if (mode === 'ctr') return this.#ctr(bytes);
     const all = new Uint8Array(this.#pending.length + bytes.length);
     all.set(this.#pending); all.set(bytes, this.#pending.length);
     let usable = all.length - (all.length % 16);
@@ -689,66 +700,106 @@ class Cipheriv {
     if (this.#decrypt && this.#padding && usable === all.length) usable -= 16;
     usable = Math.max(usable, 0);
     this.#pending = all.slice(usable);
-    return output(this.#blocks(all.subarray(0, usable)), outputEncoding);
+    return this.#blocks(all.subarray(0, usable));
   }
 
-  final(outputEncoding) {
-    if (this.#done) throw new plain.ERR_CRYPTO_INVALID_STATE('Invalid state for operation final');
+  update(data, inputEncoding, outputEncoding) {
+    if (this.#done) throw unsupportedState();
+    return output(this.#transform(Uint8Array.from(toBytes(data, inputEncoding))), outputEncoding);
+  }
+
+  #final() {
+    if (this.#done) throw new plain.ERR_CRYPTO_INVALID_STATE('Invalid state');
     this.#done = true;
     const { mode } = this.#spec;
-    if (mode === 'ctr') return output(new Uint8Array(0), outputEncoding);
-    if (mode === 'gcm') return output(this.#finalGcm(), outputEncoding);
+    if (mode === 'ctr') return new Uint8Array(0);
+    if (mode === 'gcm') return this.#finalGcm();
     const rest = this.#pending;
     if (!this.#padding) {
       if (rest.length % 16 !== 0) {
         throw new plain.ERR_OSSL_WRONG_FINAL_BLOCK_LENGTH('error:1C80006B:Provider routines::wrong final block length');
       }
-      return output(this.#blocks(rest), outputEncoding);
+      return this.#blocks(rest);
     }
     if (!this.#decrypt) {
       const pad = 16 - (rest.length % 16);
       const block = new Uint8Array(rest.length + pad).fill(pad);
       block.set(rest);
-      return output(this.#blocks(block), outputEncoding);
+      return this.#blocks(block);
     }
     if (rest.length !== 16) throw badDecrypt();
-    const plain = this.#blocks(rest);
-    const pad = plain[15];
-    if (pad < 1 || pad > 16 || plain.subarray(16 - pad).some((b) => b !== pad)) throw badDecrypt();
-    return output(plain.subarray(0, 16 - pad), outputEncoding);
+    const text = this.#blocks(rest);
+    const pad = text[15];
+    if (pad < 1 || pad > 16 || text.subarray(16 - pad).some((b) => b !== pad)) throw badDecrypt();
+    return text.subarray(0, 16 - pad);
   }
 
+  final(outputEncoding) { return output(this.#final(), outputEncoding); }
+
+  // GCM's end: the tag is made (encryption) or checked (decryption); all output is out already.
   #finalGcm() {
-    const input = Buffer.concat(this.#chunks);
-    const cipher = gcm(this.#key, this.#iv, this.#aad);
-    try {
-      if (this.#decrypt) {
-        if (!this.#tag) throw new Error('no tag');
-        return cipher.decrypt(Buffer.concat([input, this.#tag]));
-      }
-    } catch {
-      throw new Error('Unsupported state or unable to authenticate data');
+    const tag = this.#gcm.tag();
+    if (!this.#decrypt) {
+      this.#tag = tag.slice(0, this.#tagLength ?? 16);
+      return new Uint8Array(0);
     }
-    const sealed = cipher.encrypt(input);
-    this.#tag = sealed.slice(sealed.length - 16, sealed.length - 16 + this.#tagLength);
-    return sealed.subarray(0, sealed.length - 16);
+    const given = this.#tag;
+    let diff = given === undefined ? 1 : 0;
+    if (given !== undefined) for (let i = 0; i < given.length; i++) diff |= given[i] ^ tag[i];
+    if (diff !== 0) throw new Error('Unsupported state or unable to authenticate data');
+    return new Uint8Array(0);
   }
 
   setAutoPadding(autoPadding = true) { this.#padding = Boolean(autoPadding); return this; }
-  setAAD(buffer) { this.#aad = Uint8Array.from(toBytes(buffer, undefined, 'buffer')); return this; }
-  getAuthTag() {
-    if (this.#decrypt || !this.#tag) throw new ERR_CRYPTO_INVALID_STATE('getAuthTag');
-    return Buffer.from(this.#tag);
-  }
-  setAuthTag(tag) {
-    if (!this.#decrypt) throw new ERR_CRYPTO_INVALID_STATE('setAuthTag');
-    this.#tag = Uint8Array.from(toBytes(tag, undefined, 'buffer'));
+  setAAD(buffer) {
+    if (this.#gcm === null || this.#done || this.#gcm.started) throw new ERR_CRYPTO_INVALID_STATE('setAAD');
+    this.#gcm.addAAD(toBytes(buffer, undefined, 'buffer'));
     return this;
   }
+
+  // For Cipheriv#getAuthTag and Decipheriv#setAuthTag.
+  static authTag(self) {
+    if (self.#gcm === null || !self.#done || self.#tag === undefined) throw new ERR_CRYPTO_INVALID_STATE('getAuthTag');
+    return Buffer.from(self.#tag);
+  }
+  static setAuthTag(self, tag, encoding) {
+    const bytes = Uint8Array.from(toBytes(tag, encoding, 'buffer'));
+    if (self.#gcm === null || self.#done || self.#tag !== undefined) throw new ERR_CRYPTO_INVALID_STATE('setAuthTag');
+    const expected = self.#tagLength;
+    if (expected === undefined ? !GCM_TAG_LENGTHS.includes(bytes.length) : bytes.length !== expected) {
+      throw new ERR_CRYPTO_INVALID_AUTH_TAG(bytes.length);
+    }
+    self.#tag = bytes;
+    return self;
+  }
+
+  static transform(self, bytes) {
+    if (self.#done) throw unsupportedState();
+    return self.#transform(Uint8Array.from(bytes));
+  }
+  static flush(self) { return self.#final(); }
 }
 
-function createCipheriv(algorithm, key, iv, options) { return new Cipheriv(algorithm, key, iv, options, false); }
-function createDecipheriv(algorithm, key, iv, options) { return new Cipheriv(algorithm, key, iv, options, true); }
+// OpenSSL's GCM tag lengths: 4, 8 and 12 to 16 bytes.
+const GCM_TAG_LENGTHS = [4, 8, 12, 13, 14, 15, 16];
+
+class Cipheriv extends CipherBase {
+  constructor(algorithm, key, iv, options) { super(algorithm, key, iv, options, false); }
+  getAuthTag() { return CipherBase.authTag(this); }
+}
+
+class Decipheriv extends CipherBase {
+  constructor(algorithm, key, iv, options) { super(algorithm, key, iv, options, true); }
+  setAuthTag(tag, encoding) { return CipherBase.setAuthTag(this, tag, encoding); }
+}
+
+// The names Node's classes have (the bundle is minified).
+Object.defineProperty(Cipheriv, 'name', { value: 'Cipheriv' });
+Object.defineProperty(Decipheriv, 'name', { value: 'Decipheriv' });
+defineStreamMethods(CipherBase, (self, bytes) => CipherBase.transform(self, bytes), (self) => CipherBase.flush(self));
+
+function createCipheriv(algorithm, key, iv, options) { return new Cipheriv(algorithm, key, iv, options); }
+function createDecipheriv(algorithm, key, iv, options) { return new Decipheriv(algorithm, key, iv, options); }
 
 // Node's getHashes() (OpenSSL 3's names, sorted), less the digests not offered here
 // (BLAKE2, SM3, Keccak/KMAC, MD5-SHA1, SHA-256/192).
