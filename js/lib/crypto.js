@@ -23,6 +23,7 @@ import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
 import { cbc, ctr, ecb } from '@noble/ciphers/aes.js';
 import forge from 'node-forge';
+import { StringDecoder } from 'string_decoder';
 import { inspect } from 'util';
 import { codes, describeReceived, plain } from './internal/errors.js';
 import { EC_CURVES } from './crypto/curves.js';
@@ -642,6 +643,13 @@ function badDecrypt() {
   return new plain.ERR_OSSL_BAD_DECRYPT('error:1C800064:Provider routines::bad decrypt');
 }
 
+// setAAD's and setAuthTag's argument: a string (in `encoding`), an ArrayBuffer or a view.
+function bufferArg(value, encoding, name) {
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (typeof value === 'string' || ArrayBuffer.isView(value)) return toBytes(value, encoding);
+  throw new ERR_INVALID_ARG_TYPE(name, ['string', 'ArrayBuffer', 'Buffer', 'TypedArray', 'DataView'], value);
+}
+
 function unsupportedState() {
   return new Error('Trying to add data in unsupported state');
 }
@@ -650,7 +658,7 @@ function unsupportedState() {
 // Cipheriv has getAuthTag, only Decipheriv setAuthTag (as in Node 24).
 class CipherBase {
   #spec; #key; #iv; #decrypt; #pending = new Uint8Array(0); #position = 0; #done = false;
-  #padding = true; #gcm = null; #tag; #tagLength;
+  #padding = true; #gcm = null; #tag; #tagLength; #decoder = null;
   constructor(algorithm, key, iv, options, decrypt) {
     if (typeof algorithm !== 'string') throw new ERR_INVALID_ARG_TYPE('cipher', ['string'], algorithm);
     const spec = CIPHERS[algorithm.toLowerCase()];
@@ -705,7 +713,18 @@ class CipherBase {
 
   update(data, inputEncoding, outputEncoding) {
     if (this.#done) throw unsupportedState();
-    return output(this.#transform(Uint8Array.from(toBytes(data, inputEncoding))), outputEncoding);
+    return this.#output(this.#transform(Uint8Array.from(toBytes(data, inputEncoding))), outputEncoding, false);
+  }
+
+  // Text output goes through one StringDecoder per cipher, as Node's does: base64 keeps
+  // back the bytes of an incomplete group until the next call or final().
+  #output(bytes, encoding, end) {
+    if (!encoding || encoding === 'buffer') return Buffer.from(bytes);
+    if (this.#decoder === null) this.#decoder = new StringDecoder(encoding);
+    else if (this.#decoder.encoding !== normalizeEncoding(encoding)) {
+      throw new ERR_INVALID_ARG_VALUE('outputEncoding', encoding, `cannot be changed from '${this.#decoder.encoding}'`);
+    }
+    return end ? this.#decoder.end(Buffer.from(bytes)) : this.#decoder.write(Buffer.from(bytes));
   }
 
   #final() {
@@ -734,7 +753,7 @@ class CipherBase {
     return text.subarray(0, 16 - pad);
   }
 
-  final(outputEncoding) { return output(this.#final(), outputEncoding); }
+  final(outputEncoding) { return this.#output(this.#final(), outputEncoding, true); }
 
   // GCM's end: the tag is made (encryption) or checked (decryption); all output is out already.
   #finalGcm() {
@@ -753,7 +772,7 @@ class CipherBase {
   setAutoPadding(autoPadding = true) { this.#padding = Boolean(autoPadding); return this; }
   setAAD(buffer) {
     if (this.#gcm === null || this.#done || this.#gcm.started) throw new ERR_CRYPTO_INVALID_STATE('setAAD');
-    this.#gcm.addAAD(toBytes(buffer, undefined, 'buffer'));
+    this.#gcm.addAAD(bufferArg(buffer, undefined, 'aadbuf'));
     return this;
   }
 
@@ -763,7 +782,7 @@ class CipherBase {
     return Buffer.from(self.#tag);
   }
   static setAuthTag(self, tag, encoding) {
-    const bytes = Uint8Array.from(toBytes(tag, encoding, 'buffer'));
+    const bytes = Uint8Array.from(bufferArg(tag, encoding, 'buffer'));
     if (self.#gcm === null || self.#done || self.#tag !== undefined) throw new ERR_CRYPTO_INVALID_STATE('setAuthTag');
     const expected = self.#tagLength;
     if (expected === undefined ? !GCM_TAG_LENGTHS.includes(bytes.length) : bytes.length !== expected) {
