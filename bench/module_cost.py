@@ -18,7 +18,8 @@ from flow_codeblock.testing import runtime_factory
 from harness import Bench
 
 MODULES = ["lodash", "qs", "uuid", "crypto-js", "dayjs", "dayjs/plugin/utc", "dayjs/locale/zh-cn", "date-fns",
-           "date-fns-tz", "fast-xml-parser", "xlsx", "pinyin", "form-data", "crypto", "url", "axios"]
+           "date-fns-tz", "fast-xml-parser", "xlsx", "pinyin", "form-data", "crypto", "url", "axios",
+           "sm-crypto-v2"]
 
 
 async def main() -> None:
