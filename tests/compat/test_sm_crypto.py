@@ -47,7 +47,7 @@ SM4 = [S + code for code in [
     f"return sm4.encrypt('hello world', '{KEY}')",
     f"return sm4.encrypt('', '{KEY}')",
     f"return sm4.encrypt('0123456789abcdef', '{KEY}')",
-    f"return sm4.encrypt('中文内容，需要加密', '{KEY}')",
+    f"return sm4.encrypt('中文内容、需要加密', '{KEY}')",
     f"return sm4.encrypt('0123456789abcdef', '{KEY}', {{ padding: 'none' }})",
     f"return sm4.encrypt('hello', '{KEY}', {{ padding: 'pkcs#5' }})",
     f"return sm4.encrypt('hello world', '{KEY}', {{ mode: 'cbc', iv: '{IV}' }})",
