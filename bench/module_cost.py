@@ -20,7 +20,8 @@ from harness import Bench
 
 MODULES = ["lodash", "qs", "uuid", "crypto-js", "dayjs", "dayjs/plugin/utc", "dayjs/locale/zh-cn", "date-fns",
            "date-fns-tz", "fast-xml-parser", "xlsx", "pinyin", "form-data", "crypto", "url", "axios",
-           "jose", "stream/web", "stream", "stream/promises"]
+           "jose", "stream/web", "stream", "stream/promises",
+           "sm-crypto-v2"]
 
 
 async def main() -> None:

@@ -152,6 +152,13 @@ export const MODULES = Object.freeze([
     name: 'jose', package: 'jose', load: 'lazy', state: 'per-execution', strict: true, keepNames: true, requires: ['crypto'],
     resets: 'its caches of CryptoKeys made from JWKs and KeyObjects, and of JWT claim sets', readme: true,
   },
+  // SM2/SM3/SM4 (Chinese national standards) with its own @noble 1.x copies; frozen: the
+  // package's module state is constants, its scratch buffers and the random source it
+  // captured at load (js/lib/sm_crypto.js says why that source is the host's).
+  {
+    name: 'sm-crypto-v2', package: 'sm-crypto-v2', entry: './js/lib/sm_crypto.js', load: 'lazy', state: 'frozen',
+    strict: true, emptyFor: ['crypto'], readme: true,
+  },
 ].map((entry) => Object.freeze(entry)));
 
 // The global names every installed bundle (lazy modules, subpaths) sees bound to the

@@ -14,16 +14,17 @@
 //   random.js  the one random source; util.js validators and byte conversions
 // Not yet: finite-field Diffie-Hellman, X.509, primes (they throw
 // ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the API).
-// CBC, ECB and CTR stream like Node's (update() returns every complete block, or
-// every byte for CTR); GCM buffers: update() returns an empty Buffer and final()
-// all of the output (the concatenation is the same as Node's).
+// Ciphers stream like Node's: update() returns every complete block for CBC and ECB,
+// every byte for CTR and GCM (./crypto/gcm.js); Hash, Hmac and the ciphers also take
+// write()/end()/read() (./crypto/transform.js).
 
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
-import { cbc, ctr, ecb, gcm } from '@noble/ciphers/aes.js';
+import { cbc, ctr, ecb } from '@noble/ciphers/aes.js';
 import forge from 'node-forge';
+import { StringDecoder } from 'string_decoder';
 import { inspect } from 'util';
 import { codes, describeReceived, plain } from './internal/errors.js';
 import { EC_CURVES } from './crypto/curves.js';
@@ -37,13 +38,15 @@ import {
 import { fill, getRandomValuesOriginal, webCrypto } from './crypto/random.js';
 import { Sign, Verify, mdFor, sign, verify } from './crypto/sig.js';
 import { CryptoKey, SubtleCrypto, subtle } from './crypto/webcrypto.js';
+import { GcmStream } from './crypto/gcm.js';
+import { defineStreamMethods } from './crypto/transform.js';
 import {
   bufferSource, constants, fromBinary, isAnyArrayBuffer, output, toBinary, toBytes, validateBoolean, validateFunction,
   validateInteger, validateNumber, validateObject, validateString, validateUint32,
 } from './crypto/util.js';
 
 const {
-  ERR_CRYPTO_HASH_FINALIZED, ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE, ERR_CRYPTO_INVALID_STATE,
+  ERR_CRYPTO_HASH_FINALIZED, ERR_CRYPTO_HASH_UPDATE_FAILED, ERR_CRYPTO_INVALID_AUTH_TAG, ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE, ERR_CRYPTO_INVALID_STATE,
   ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INCOMPATIBLE_OPTION_PAIR, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE,
   ERR_OUT_OF_RANGE,
 } = codes;
@@ -117,7 +120,8 @@ function Hash(algorithm, options) {
   const cshake = options !== undefined && options !== null && cshakeOptions(options);
   const hash = hashOf(algorithm);
   if (hash === undefined || cshake) throw new Error('Digest method not supported');
-  hashStates.set(this, { state: hashState(hash, outputLength, notXof), hash, done: false });
+  // done: digest() was called; digested: the digest, once made (by digest() or end()).
+  hashStates.set(this, { state: hashState(hash, outputLength, notXof), hash, done: false, digested: null });
 }
 const hashStates = new WeakMap();
 
@@ -157,7 +161,10 @@ Object.defineProperties(Hash.prototype, {
   update: {
     value: function update(data, encoding) {
       const entry = liveHash(this);
-      entry.state.update(updateBytes(data, encoding));
+      const bytes = updateBytes(data, encoding);
+      // After end() (its digest is made), as Node's handle refuses the update.
+      if (entry.digested !== null) throw new ERR_CRYPTO_HASH_UPDATE_FAILED();
+      entry.state.update(bytes);
       return this;
     },
     writable: true, configurable: true,
@@ -166,7 +173,7 @@ Object.defineProperties(Hash.prototype, {
     value: function digest(outputEncoding) {
       const entry = liveHash(this);
       entry.done = true;
-      return output(entry.state.digest(), outputEncoding && `${outputEncoding}`);
+      return output(hashDigest(entry), outputEncoding && `${outputEncoding}`);
     },
     writable: true, configurable: true,
   },
@@ -180,12 +187,26 @@ Object.defineProperties(Hash.prototype, {
       const length = outputLength ?? DIGEST_LENGTH.get(entry.hash);
       if (length !== DIGEST_LENGTH.get(entry.hash) && !isXof(entry.hash)) throw notXof();
       if (isXof(entry.hash)) state.outputLen = length; // noble's Keccak reads it at digest()
-      hashStates.set(copied, { state, hash: entry.hash, done: false });
+      hashStates.set(copied, { state, hash: entry.hash, done: false, digested: null });
       return copied;
     },
     writable: true, configurable: true,
   },
 });
+
+// The digest, made once: Node's handle answers every later digest (end()'s, then
+// digest()'s) with the same bytes.
+function hashDigest(entry) {
+  entry.digested ??= entry.state.digest();
+  return entry.digested;
+}
+
+// write()/end()/read(): end() pushes the digest; digest() still answers once after it.
+defineStreamMethods(Hash, (self, bytes) => {
+  const entry = hashStates.get(self);
+  if (entry === undefined) throw new TypeError('Illegal invocation');
+  if (entry.digested === null) entry.state.update(bytes);
+}, (self) => hashDigest(hashStates.get(self)));
 
 // Node's Hmac: `new` optional; options.encoding decodes a string key.
 function Hmac(algorithm, key, options) {
@@ -205,7 +226,8 @@ function Hmac(algorithm, key, options) {
   if (hash === undefined) throw new plain.ERR_CRYPTO_INVALID_DIGEST(`Invalid digest: ${algorithm}`);
   // OpenSSL refuses an XOF for HMAC with an empty error queue; Node shows it as is.
   if (isXof(hash)) throw new Error('error:00000000:lib(0)::reason(0)');
-  hmacStates.set(this, { state: hmac.create(hash, secret), done: false });
+  // done: digest() was called; digested: the HMAC was made (by digest() or end()).
+  hmacStates.set(this, { state: hmac.create(hash, secret), done: false, digested: false });
 }
 const hmacStates = new WeakMap();
 
@@ -219,7 +241,8 @@ Object.defineProperties(Hmac.prototype, {
   update: {
     value: function update(data, encoding) {
       const entry = hmacEntry(this);
-      if (entry.done) throw finalized();
+      // After end() too, as Node answers.
+      if (entry.done || entry.digested) throw finalized();
       entry.state.update(updateBytes(data, encoding));
       return this;
     },
@@ -234,11 +257,23 @@ Object.defineProperties(Hmac.prototype, {
         return outputEncoding && outputEncoding !== 'buffer' ? empty.toString(outputEncoding) : empty;
       }
       entry.done = true;
-      return output(entry.state.digest(), outputEncoding && `${outputEncoding}`);
+      return output(hmacDigest(entry), outputEncoding && `${outputEncoding}`);
     },
     writable: true, configurable: true,
   },
 });
+
+// The HMAC, made once: Node's handle answers a later digest with no bytes.
+function hmacDigest(entry) {
+  if (entry.digested) return new Uint8Array(0);
+  entry.digested = true;
+  return entry.state.digest();
+}
+
+defineStreamMethods(Hmac, (self, bytes) => {
+  const entry = hmacEntry(self);
+  if (!entry.digested) entry.state.update(bytes);
+}, (self) => hmacDigest(hmacEntry(self)));
 
 function createHash(algorithm, options) { return new Hash(algorithm, options); }
 function createHmac(algorithm, key, options) { return new Hmac(algorithm, key, options); }
@@ -610,9 +645,22 @@ function badDecrypt() {
   return new plain.ERR_OSSL_BAD_DECRYPT('error:1C800064:Provider routines::bad decrypt');
 }
 
-class Cipheriv {
-  #spec; #key; #iv; #decrypt; #pending = new Uint8Array(0); #position = 0; #chunks = []; #done = false;
-  #padding = true; #aad; #tag; #tagLength;
+// setAAD's and setAuthTag's argument: a string (in `encoding`), an ArrayBuffer or a view.
+function bufferArg(value, encoding, name) {
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (typeof value === 'string' || ArrayBuffer.isView(value)) return toBytes(value, encoding);
+  throw new ERR_INVALID_ARG_TYPE(name, ['string', 'ArrayBuffer', 'Buffer', 'TypedArray', 'DataView'], value);
+}
+
+function unsupportedState() {
+  return new Error('Trying to add data in unsupported state');
+}
+
+// Node's Cipheriv and Decipheriv share this base: update/final, padding and AAD; only
+// Cipheriv has getAuthTag, only Decipheriv setAuthTag (as in Node 24).
+class CipherBase {
+  #spec; #key; #iv; #decrypt; #pending = new Uint8Array(0); #position = 0; #done = false;
+  #padding = true; #gcm = null; #tag; #tagLength; #decoder = null;
   constructor(algorithm, key, iv, options, decrypt) {
     if (typeof algorithm !== 'string') throw new ERR_INVALID_ARG_TYPE('cipher', ['string'], algorithm);
     const spec = CIPHERS[algorithm.toLowerCase()];
@@ -623,7 +671,12 @@ class Cipheriv {
     const ivOk = spec.mode === 'ecb' ? (v === null || v.length === 0) : spec.mode === 'gcm' ? v !== null && v.length > 0 : v !== null && v.length === 16;
     if (!ivOk) throw new plain.ERR_CRYPTO_INVALID_IV('Invalid initialization vector');
     this.#spec = spec; this.#key = Uint8Array.from(k); this.#iv = v && Uint8Array.from(v); this.#decrypt = decrypt;
-    this.#tagLength = options?.authTagLength ?? 16;
+    if (spec.mode === 'gcm') {
+      const tagLength = options?.authTagLength;
+      if (tagLength !== undefined && !GCM_TAG_LENGTHS.includes(tagLength)) throw new ERR_CRYPTO_INVALID_AUTH_TAG(tagLength);
+      this.#tagLength = tagLength;
+      this.#gcm = new GcmStream(this.#key, this.#iv, decrypt);
+    }
   }
 
   // Complete blocks through CBC/ECB without padding, chaining the IV.
@@ -645,12 +698,11 @@ class Cipheriv {
     return ctr(this.#key, counter).encrypt(padded).subarray(offset);
   }
 
-  update(data, inputEncoding, outputEncoding) {
-    if (this.#done) throw new plain.ERR_CRYPTO_INVALID_STATE('Invalid state for operation update');
-    const bytes = Uint8Array.from(toBytes(data, inputEncoding));
+  // One chunk through the cipher: every byte for CTR and GCM, whole blocks for CBC/ECB.
+  #transform(bytes) {
     const { mode } = this.#spec;
-    if (mode === 'gcm') { this.#chunks.push(bytes); return output(new Uint8Array(0), outputEncoding); }
-    if (mode === 'ctr') return output(this.#ctr(bytes), outputEncoding);
+    if (mode === 'gcm') return this.#gcm.update(bytes);
+    if (mode === 'ctr') return this.#ctr(bytes);
     const all = new Uint8Array(this.#pending.length + bytes.length);
     all.set(this.#pending); all.set(bytes, this.#pending.length);
     let usable = all.length - (all.length % 16);
@@ -658,66 +710,117 @@ class Cipheriv {
     if (this.#decrypt && this.#padding && usable === all.length) usable -= 16;
     usable = Math.max(usable, 0);
     this.#pending = all.slice(usable);
-    return output(this.#blocks(all.subarray(0, usable)), outputEncoding);
+    return this.#blocks(all.subarray(0, usable));
   }
 
-  final(outputEncoding) {
-    if (this.#done) throw new plain.ERR_CRYPTO_INVALID_STATE('Invalid state for operation final');
+  update(data, inputEncoding, outputEncoding) {
+    if (this.#done) throw unsupportedState();
+    return this.#output(this.#transform(Uint8Array.from(toBytes(data, inputEncoding))), outputEncoding, false);
+  }
+
+  // Text output goes through one StringDecoder per cipher, as Node's does: base64 keeps
+  // back the bytes of an incomplete group until the next call or final().
+  #output(bytes, encoding, end) {
+    if (!encoding || encoding === 'buffer') return Buffer.from(bytes);
+    if (this.#decoder === null) this.#decoder = new StringDecoder(encoding);
+    else if (this.#decoder.encoding !== normalizeEncoding(encoding)) {
+      throw new ERR_INVALID_ARG_VALUE('outputEncoding', encoding, `cannot be changed from '${this.#decoder.encoding}'`);
+    }
+    return end ? this.#decoder.end(Buffer.from(bytes)) : this.#decoder.write(Buffer.from(bytes));
+  }
+
+  #final() {
+    if (this.#done) throw new plain.ERR_CRYPTO_INVALID_STATE('Invalid state');
     this.#done = true;
     const { mode } = this.#spec;
-    if (mode === 'ctr') return output(new Uint8Array(0), outputEncoding);
-    if (mode === 'gcm') return output(this.#finalGcm(), outputEncoding);
+    if (mode === 'ctr') return new Uint8Array(0);
+    if (mode === 'gcm') return this.#finalGcm();
     const rest = this.#pending;
     if (!this.#padding) {
       if (rest.length % 16 !== 0) {
         throw new plain.ERR_OSSL_WRONG_FINAL_BLOCK_LENGTH('error:1C80006B:Provider routines::wrong final block length');
       }
-      return output(this.#blocks(rest), outputEncoding);
+      return this.#blocks(rest);
     }
     if (!this.#decrypt) {
       const pad = 16 - (rest.length % 16);
       const block = new Uint8Array(rest.length + pad).fill(pad);
       block.set(rest);
-      return output(this.#blocks(block), outputEncoding);
+      return this.#blocks(block);
     }
     if (rest.length !== 16) throw badDecrypt();
-    const plain = this.#blocks(rest);
-    const pad = plain[15];
-    if (pad < 1 || pad > 16 || plain.subarray(16 - pad).some((b) => b !== pad)) throw badDecrypt();
-    return output(plain.subarray(0, 16 - pad), outputEncoding);
+    const text = this.#blocks(rest);
+    const pad = text[15];
+    if (pad < 1 || pad > 16 || text.subarray(16 - pad).some((b) => b !== pad)) throw badDecrypt();
+    return text.subarray(0, 16 - pad);
   }
 
+  final(outputEncoding) { return this.#output(this.#final(), outputEncoding, true); }
+
+  // GCM's end: the tag is made (encryption) or checked (decryption); all output is out already.
   #finalGcm() {
-    const input = Buffer.concat(this.#chunks);
-    const cipher = gcm(this.#key, this.#iv, this.#aad);
-    try {
-      if (this.#decrypt) {
-        if (!this.#tag) throw new Error('no tag');
-        return cipher.decrypt(Buffer.concat([input, this.#tag]));
-      }
-    } catch {
-      throw new Error('Unsupported state or unable to authenticate data');
+    const tag = this.#gcm.tag();
+    if (!this.#decrypt) {
+      this.#tag = tag.slice(0, this.#tagLength ?? 16);
+      return new Uint8Array(0);
     }
-    const sealed = cipher.encrypt(input);
-    this.#tag = sealed.slice(sealed.length - 16, sealed.length - 16 + this.#tagLength);
-    return sealed.subarray(0, sealed.length - 16);
+    const given = this.#tag;
+    let diff = given === undefined ? 1 : 0;
+    if (given !== undefined) for (let i = 0; i < given.length; i++) diff |= given[i] ^ tag[i];
+    if (diff !== 0) throw new Error('Unsupported state or unable to authenticate data');
+    return new Uint8Array(0);
   }
 
   setAutoPadding(autoPadding = true) { this.#padding = Boolean(autoPadding); return this; }
-  setAAD(buffer) { this.#aad = Uint8Array.from(toBytes(buffer, undefined, 'buffer')); return this; }
-  getAuthTag() {
-    if (this.#decrypt || !this.#tag) throw new ERR_CRYPTO_INVALID_STATE('getAuthTag');
-    return Buffer.from(this.#tag);
-  }
-  setAuthTag(tag) {
-    if (!this.#decrypt) throw new ERR_CRYPTO_INVALID_STATE('setAuthTag');
-    this.#tag = Uint8Array.from(toBytes(tag, undefined, 'buffer'));
+  setAAD(buffer) {
+    if (this.#gcm === null || this.#done || this.#gcm.started) throw new ERR_CRYPTO_INVALID_STATE('setAAD');
+    this.#gcm.addAAD(bufferArg(buffer, undefined, 'aadbuf'));
     return this;
   }
+
+  // For Cipheriv#getAuthTag and Decipheriv#setAuthTag.
+  static authTag(self) {
+    if (self.#gcm === null || !self.#done || self.#tag === undefined) throw new ERR_CRYPTO_INVALID_STATE('getAuthTag');
+    return Buffer.from(self.#tag);
+  }
+  static setAuthTag(self, tag, encoding) {
+    const bytes = Uint8Array.from(bufferArg(tag, encoding, 'buffer'));
+    if (self.#gcm === null || self.#done || self.#tag !== undefined) throw new ERR_CRYPTO_INVALID_STATE('setAuthTag');
+    const expected = self.#tagLength;
+    if (expected === undefined ? !GCM_TAG_LENGTHS.includes(bytes.length) : bytes.length !== expected) {
+      throw new ERR_CRYPTO_INVALID_AUTH_TAG(bytes.length);
+    }
+    self.#tag = bytes;
+    return self;
+  }
+
+  static transform(self, bytes) {
+    if (self.#done) throw unsupportedState();
+    return self.#transform(Uint8Array.from(bytes));
+  }
+  static flush(self) { return self.#final(); }
 }
 
-function createCipheriv(algorithm, key, iv, options) { return new Cipheriv(algorithm, key, iv, options, false); }
-function createDecipheriv(algorithm, key, iv, options) { return new Cipheriv(algorithm, key, iv, options, true); }
+// OpenSSL's GCM tag lengths: 4, 8 and 12 to 16 bytes.
+const GCM_TAG_LENGTHS = [4, 8, 12, 13, 14, 15, 16];
+
+class Cipheriv extends CipherBase {
+  constructor(algorithm, key, iv, options) { super(algorithm, key, iv, options, false); }
+  getAuthTag() { return CipherBase.authTag(this); }
+}
+
+class Decipheriv extends CipherBase {
+  constructor(algorithm, key, iv, options) { super(algorithm, key, iv, options, true); }
+  setAuthTag(tag, encoding) { return CipherBase.setAuthTag(this, tag, encoding); }
+}
+
+// The names Node's classes have (the bundle is minified).
+Object.defineProperty(Cipheriv, 'name', { value: 'Cipheriv' });
+Object.defineProperty(Decipheriv, 'name', { value: 'Decipheriv' });
+defineStreamMethods(CipherBase, (self, bytes) => CipherBase.transform(self, bytes), (self) => CipherBase.flush(self));
+
+function createCipheriv(algorithm, key, iv, options) { return new Cipheriv(algorithm, key, iv, options); }
+function createDecipheriv(algorithm, key, iv, options) { return new Decipheriv(algorithm, key, iv, options); }
 
 // Node's getHashes() (OpenSSL 3's names, sorted), less the digests not offered here
 // (BLAKE2, SM3, Keccak/KMAC, MD5-SHA1, SHA-256/192).

@@ -22,7 +22,7 @@ import pytest
 
 from conftest import CodeBlockClient, Server, start_server
 
-SHARED_MODULES = ["lodash", "qs", "crypto-js", "date-fns", "date-fns-tz", "xlsx", "pinyin", "form-data", "crypto",
+SHARED_MODULES = ["lodash", "qs", "crypto-js", "sm-crypto-v2", "date-fns", "date-fns-tz", "xlsx", "pinyin", "form-data", "crypto",
                   "url", "buffer", "events", "util", "assert", "assert/strict", "querystring", "string_decoder",
                   "timers", "process", "stream", "stream/promises", "stream/web", "stream/consumers"]
 PER_EXECUTION_MODULES = ["axios", "dayjs", "dayjs/plugin/utc", "dayjs/locale/zh-cn", "uuid", "fast-xml-parser", "jose"]

@@ -257,8 +257,10 @@ E('ERR_CONSTRUCT_CALL_REQUIRED', 'Cannot call constructor without `new`', TypeEr
 E('ERR_CRYPTO_ECDH_INVALID_FORMAT', 'Invalid ECDH format: %s', TypeError_);
 E('ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY', 'Public key is not valid for specified curve', Error_);
 E('ERR_CRYPTO_HASH_FINALIZED', 'Digest already called', Error_);
+E('ERR_CRYPTO_HASH_UPDATE_FAILED', 'Hash update failed', Error_);
 E('ERR_CRYPTO_INCOMPATIBLE_KEY', 'Incompatible %s: %s', Error_);
 E('ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS', 'The selected key encoding %s %s.', Error_);
+E('ERR_CRYPTO_INVALID_AUTH_TAG', 'Invalid authentication tag length: %s', TypeError_);
 E('ERR_CRYPTO_INVALID_DIGEST', 'Invalid digest: %s', TypeError_);
 E('ERR_CRYPTO_INVALID_IV', 'Invalid initialization vector', TypeError_);
 E('ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE', 'Invalid key object type %s, expected %s.', TypeError_);
