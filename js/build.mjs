@@ -10,6 +10,7 @@ import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import wabtInit from 'wabt';
 import { BUNDLE_INTRINSICS, MODULES } from './modules.manifest.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -83,6 +84,25 @@ const nodeBuiltins = ['buffer', 'events', 'util', 'url', 'querystring', 'string_
 
 const errorRegistry = ['.js', ''].map((ext) => join(root, 'js', 'lib', 'internal', `errors${ext}`));
 
+// WebAssembly text (js/lib/crypto/montgomery.wat) is compiled here from source, by wabt (a
+// pinned npm package), into the bundle as bytes: no .wasm is committed nor fetched.
+const wabt = await wabtInit();
+const watPlugin = {
+  name: 'wat',
+  setup(b) {
+    b.onLoad({ filter: /\.wat$/ }, (args) => {
+      const parsed = wabt.parseWat(args.path, readFileSync(args.path, 'utf8'), { bulk_memory: true });
+      try {
+        parsed.validate();
+        const { buffer } = parsed.toBinary({});
+        return { contents: `export default ${JSON.stringify(Buffer.from(buffer).toString('base64'))};`, loader: 'js' };
+      } finally {
+        parsed.destroy();
+      }
+    });
+  },
+};
+
 const manifest = { modules: {}, aliases, globals };
 await Promise.all(Object.entries(modules).map(async ([name, { target, entry }]) => {
   const file = `${name.replaceAll('/', '__').replaceAll(':', '_')}.js`;
@@ -102,7 +122,7 @@ await Promise.all(Object.entries(modules).map(async ([name, { target, entry }]) 
     target: 'es2022',
     external: nodeBuiltins.flatMap((b) => [b, `node:${b}`]),
     // Exactly the shared modules (esbuild's `external` would take their subpaths too).
-    plugins: [{
+    plugins: [watPlugin, {
       name: 'shared-modules',
       setup(b) {
         b.onResolve({ filter: /.*/ }, (args) => {

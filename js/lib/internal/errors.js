@@ -321,6 +321,18 @@ P('ERR_OSSL_RSA_DATA_TOO_LARGE_FOR_MODULUS', Error_);
 P('ERR_OSSL_RSA_OAEP_DECODING_ERROR', Error_);
 P('ERR_OSSL_UNSUPPORTED', Error_);
 P('ERR_OSSL_WRONG_FINAL_BLOCK_LENGTH', Error_);
+// RSA's paddings and key generation (js/lib/crypto/rsa.js).
+P('ERR_OSSL_DIGEST_NOT_ALLOWED', Error_);
+P('ERR_OSSL_EVP_INVALID_DIGEST', Error_);
+P('ERR_OSSL_ILLEGAL_OR_UNSUPPORTED_PADDING_MODE', Error_);
+P('ERR_OSSL_INVALID_PADDING_MODE', Error_);
+P('ERR_OSSL_INVALID_SALT_LENGTH', Error_);
+P('ERR_OSSL_RSA_DATA_TOO_LARGE_FOR_KEY_SIZE', Error_);
+P('ERR_OSSL_RSA_DATA_TOO_SMALL_FOR_KEY_SIZE', Error_);
+P('ERR_OSSL_RSA_DIGEST_TOO_BIG_FOR_RSA_KEY', Error_);
+P('ERR_OSSL_RSA_INVALID_LENGTH', Error_);
+P('ERR_OSSL_RSA_INVALID_PADDING', Error_);
+P('ERR_OSSL_RSA_UNKNOWN_PADDING_TYPE', Error_);
 P('ERR_OUT_OF_RANGE', RangeError_);
 P('MODULE_NOT_FOUND', Error_);
 // The layer's own: the reset after an execution could not put shared state back, and the
