@@ -740,10 +740,12 @@ function getCiphers() { return Object.keys(CIPHERS).sort(); }
 // (forge still encrypts PKCS#8 keys).
 forge.random.getBytes = forge.random.getBytesSync = (count) => toBinary(fill(new Uint8Array(count)));
 
-// The forge key of a key argument.
-function rsaKey(key, ctx) {
+// The forge key of a key argument. OpenSSL refuses another type of key for encryption with
+// a reason; for privateEncrypt/publicDecrypt (raw signing) with an empty error queue.
+function rsaKey(key, ctx, raw = false) {
   const { material } = prepareAsymmetricKey(key, ctx);
   if (material.kind !== 'rsa') {
+    if (raw) throw new Error('error:00000000:lib(0)::reason(0)');
     throw new plain.ERR_OSSL_EVP_OPERATION_NOT_SUPPORTED_FOR_THIS_KEYTYPE('error:03000096:digital envelope routines::operation not supported for this keytype');
   }
   return material.forge;
@@ -761,7 +763,7 @@ function encryptionOptions(key, defaultPadding) {
   return { padding, oaep: { hash, label } };
 }
 
-const rsaData = (buffer) => toBytes(buffer, undefined, 'buffer');
+const rsaData = (buffer) => bufferSource(buffer, 'buffer');
 
 function publicEncrypt(key, buffer) {
   const { padding, oaep } = encryptionOptions(key, constants.RSA_PKCS1_OAEP_PADDING);
@@ -777,13 +779,13 @@ function privateDecrypt(key, buffer) {
 
 function privateEncrypt(key, buffer) {
   const { padding } = encryptionOptions(key, constants.RSA_PKCS1_PADDING);
-  const priv = rsaKey(key, 'consumePrivate');
+  const priv = rsaKey(key, 'consumePrivate', true);
   return rsa.privateEncrypt(priv, rsaData(buffer), padding);
 }
 
 function publicDecrypt(key, buffer) {
   const { padding } = encryptionOptions(key, constants.RSA_PKCS1_PADDING);
-  const pub = rsaKey(key, 'consumePublic');
+  const pub = rsaKey(key, 'consumePublic', true);
   return rsa.publicDecrypt(pub, rsaData(buffer), padding);
 }
 
