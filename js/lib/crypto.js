@@ -741,14 +741,30 @@ function getCiphers() { return Object.keys(CIPHERS).sort(); }
 forge.random.getBytes = forge.random.getBytesSync = (count) => toBinary(fill(new Uint8Array(count)));
 
 // The forge key of a key argument. OpenSSL refuses another type of key for encryption with
-// a reason; for privateEncrypt/publicDecrypt (raw signing) with an empty error queue.
+// a reason; for privateEncrypt (raw signing) with an empty error queue, for publicDecrypt as
+// a signature it has no provider for.
 function rsaKey(key, ctx, raw = false) {
   const { material } = prepareAsymmetricKey(key, ctx);
   if (material.kind !== 'rsa') {
-    if (raw) throw new Error('error:00000000:lib(0)::reason(0)');
+    if (raw && ctx === 'consumePrivate') throw new Error('error:00000000:lib(0)::reason(0)');
+    if (raw) throw new plain.ERR_OSSL_EVP_PROVIDER_SIGNATURE_NOT_SUPPORTED('error:030000ED:digital envelope routines::provider signature not supported');
     throw new plain.ERR_OSSL_EVP_OPERATION_NOT_SUPPORTED_FOR_THIS_KEYTYPE('error:03000096:digital envelope routines::operation not supported for this keytype');
   }
   return material.forge;
+}
+
+// privateDecrypt/privateEncrypt's key: Node reads a public PEM or DER too, and OpenSSL then
+// finds no private key in it.
+function privateRsaKey(key, raw) {
+  try {
+    return rsaKey(key, 'consumePrivate', raw);
+  } catch (err) {
+    if (err?.code !== 'ERR_OSSL_UNSUPPORTED') throw err;
+    let material;
+    try { ({ material } = prepareAsymmetricKey(key, 'consumePublic')); } catch { throw err; }
+    if (material.kind !== 'rsa') throw err;
+    throw new plain.ERR_OSSL_RSA_MISSING_PRIVATE_KEY('error:020000B3:rsa routines::missing private key');
+  }
 }
 const keyOptions = (key) => (key !== null && typeof key === 'object' && !ArrayBuffer.isView(key) && !isKeyObject(key) ? key : {});
 
@@ -773,13 +789,13 @@ function publicEncrypt(key, buffer) {
 
 function privateDecrypt(key, buffer) {
   const { padding, oaep } = encryptionOptions(key, constants.RSA_PKCS1_OAEP_PADDING);
-  const priv = rsaKey(key, 'consumePrivate');
+  const priv = privateRsaKey(key, false);
   return rsa.privateDecrypt(priv, rsaData(buffer), padding, oaep);
 }
 
 function privateEncrypt(key, buffer) {
   const { padding } = encryptionOptions(key, constants.RSA_PKCS1_PADDING);
-  const priv = rsaKey(key, 'consumePrivate', true);
+  const priv = privateRsaKey(key, true);
   return rsa.privateEncrypt(priv, rsaData(buffer), padding);
 }
 

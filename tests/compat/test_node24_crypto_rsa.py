@@ -156,6 +156,8 @@ ERRORS = [
     C + "return crypto.publicEncrypt(k.r512.spki, 42)",
     C + "return crypto.publicDecrypt(k.ec.spki, Buffer.alloc(10))",
     C + "return crypto.privateDecrypt(k.r512.spki, Buffer.alloc(64))",
+    C + "return crypto.privateEncrypt(k.r512.pkcs1Pub, Buffer.alloc(6))",
+    C + "return crypto.privateDecrypt(crypto.createPublicKey(k.r512.spki), Buffer.alloc(64))",
     C + "return crypto.privateDecrypt({ key: k.r1024.pkcs8, padding: 3 }, new Uint8Array(128).fill(9).buffer).toString('base64')",
 ]
 
