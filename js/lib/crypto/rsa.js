@@ -66,21 +66,51 @@ const bitLength = (x) => (x === 0n ? 0 : x.toString(2).length);
 // Sliding-window exponent: larger windows pay off for longer exponents.
 const windowFor = (bits) => (bits > 512 ? 5 : bits > 128 ? 4 : bits > 24 ? 3 : 1);
 
-// base^exponent mod modulus (modulus odd, as every RSA modulus and candidate prime is).
-function modPow(base, exponent, modulus) {
-  if (modulus === 1n) return 0n;
+// What Montgomery multiplication needs of a modulus: its limbs, -n^-1 mod 2^32 and R^2 mod n.
+// R^2 costs a BigInt division (about 0.1 ms at 2048 bits here): a key computes it once per
+// modulus (params below), a candidate prime once per test.
+function montContext(modulus) {
   const s = Math.ceil(bitLength(modulus) / 32);
-  if (engine === undefined || (modulus & 1n) === 0n || s > MAX_LIMBS) return bigModPow(base, exponent, modulus);
+  if (engine === undefined || (modulus & 1n) === 0n || s > MAX_LIMBS || modulus === 1n) return { modulus, s: 0 };
+  return { modulus, s, n0: montgomeryN0(modulus), r2: (1n << BigInt(64 * s)) % modulus };
+}
+
+function withEngine(ctx, work) {
+  const { s, n0 } = ctx;
+  const at = (slot) => slot * SLOT;
+  const step = (out, a, b) => engine.mul(at(out), at(a), at(b), at(S_N), at(S_T), s, n0);
+  try {
+    put(S_N, ctx.modulus, s);
+    return work(step, at);
+  } finally {
+    engine.u8.fill(0, 0, USED);
+  }
+}
+
+// a * b mod n for a, b < n: two Montgomery products (a b R^-1, then times R^2 R^-1), no
+// BigInt division.
+function mulMod(a, b, ctx) {
+  if (ctx.s === 0) return a * b % ctx.modulus;
+  const { s } = ctx;
+  return withEngine(ctx, (step) => {
+    put(S_ACC, a, s); put(S_TMP, b, s);
+    step(S_ACC, S_ACC, S_TMP);
+    put(S_TMP, ctx.r2, s);
+    step(S_ACC, S_ACC, S_TMP);
+    return get(S_ACC, s);
+  });
+}
+
+// base^exponent mod modulus (modulus odd, as every RSA modulus and candidate prime is).
+function modPow(base, exponent, modulus, ctx = montContext(modulus)) {
+  if (modulus === 1n) return 0n;
+  if (ctx.s === 0) return bigModPow(base, exponent, modulus);
   base %= modulus;
   if (base < 0n) base += modulus;
   if (exponent === 0n) return 1n;
-  const { mul, u32, u8 } = engine;
-  const n0 = montgomeryN0(modulus);
-  const at = (slot) => slot * SLOT;
-  const step = (out, a, b) => mul(at(out), at(a), at(b), at(S_N), at(S_T), s, n0);
-  try {
-    put(S_N, modulus, s);
-    put(S_TMP, (1n << BigInt(64 * s)) % modulus, s); // R^2 mod n
+  const { s } = ctx;
+  return withEngine(ctx, (step, at) => {
+    put(S_TMP, ctx.r2, s);
     put(S_ACC, base, s);
     step(S_TABLE, S_ACC, S_TMP); // base in Montgomery form
     const bits = exponent.toString(2);
@@ -100,7 +130,7 @@ function modPow(base, exponent, modulus) {
         for (let k = i; k < j; k++) step(S_ACC, S_ACC, S_ACC);
         step(S_ACC, S_ACC, entry);
       } else {
-        u32.copyWithin(at(S_ACC) >> 2, at(entry) >> 2, (at(entry) >> 2) + s);
+        engine.u32.copyWithin(at(S_ACC) >> 2, at(entry) >> 2, (at(entry) >> 2) + s);
         started = true;
       }
       i = j;
@@ -108,9 +138,7 @@ function modPow(base, exponent, modulus) {
     put(S_TMP, 1n, s);
     step(S_ACC, S_ACC, S_TMP); // out of Montgomery form
     return get(S_ACC, s);
-  } finally {
-    u8.fill(0, 0, USED);
-  }
+  });
 }
 
 function bigModPow(base, exponent, modulus) {
@@ -165,10 +193,11 @@ function params(key) {
   if (p === undefined) {
     const n = forgeBig(key.n);
     const bits = bitLength(n);
-    p = { n, e: forgeBig(key.e), bits, k: Math.ceil(bits / 8), private: Boolean(key.d) };
+    p = { n, e: forgeBig(key.e), bits, k: Math.ceil(bits / 8), private: Boolean(key.d), ctx: montContext(n) };
     if (key.d) {
       Object.assign(p, { d: forgeBig(key.d), p: forgeBig(key.p), q: forgeBig(key.q), dp: forgeBig(key.dP),
         dq: forgeBig(key.dQ), qi: forgeBig(key.qInv) });
+      if (p.p > 1n && p.q > 1n) Object.assign(p, { ctxP: montContext(p.p), ctxQ: montContext(p.q) });
     }
     paramsOfKey.set(key, p);
   }
@@ -178,8 +207,8 @@ function params(key) {
 const modulusBits = (key) => params(key).bits;
 
 function publicOp(key, m) {
-  const { n, e } = params(key);
-  return modPow(m, e, n);
+  const { n, e, ctx } = params(key);
+  return modPow(m, e, n, ctx);
 }
 
 // The blinding pair of a key (r^e, r^-1), made once and squared at each use, as OpenSSL
@@ -189,11 +218,11 @@ function nextBlinding(p) {
     for (;;) {
       const r = randomBig(p.bits) % p.n;
       const inverse = r > 1n ? modInverse(r, p.n) : undefined;
-      if (inverse !== undefined) { p.blinding = { a: modPow(r, p.e, p.n), ai: inverse }; break; }
+      if (inverse !== undefined) { p.blinding = { a: modPow(r, p.e, p.n, p.ctx), ai: inverse }; break; }
     }
   }
   const current = p.blinding;
-  p.blinding = { a: current.a * current.a % p.n, ai: current.ai * current.ai % p.n };
+  p.blinding = { a: mulMod(current.a, current.a, p.ctx), ai: mulMod(current.ai, current.ai, p.ctx) };
   return current;
 }
 
@@ -202,19 +231,20 @@ function nextBlinding(p) {
 function privateOp(key, c) {
   const p = params(key);
   const { a, ai } = nextBlinding(p);
-  const blinded = c * a % p.n;
+  const blinded = mulMod(c, a, p.ctx);
   let m;
-  if (p.p > 1n && p.q > 1n) {
-    const m1 = modPow(blinded % p.p, p.dp, p.p);
-    const m2 = modPow(blinded % p.q, p.dq, p.q);
-    let h = (p.qi * (m1 - m2)) % p.p;
-    if (h < 0n) h += p.p;
+  if (p.ctxP !== undefined) {
+    const m1 = modPow(blinded % p.p, p.dp, p.p, p.ctxP);
+    const m2 = modPow(blinded % p.q, p.dq, p.q, p.ctxQ);
+    let diff = m1 - m2;
+    if (diff < 0n) diff += p.p;
+    const h = p.qi < p.p ? mulMod(p.qi, diff, p.ctxP) : p.qi * diff % p.p;
     m = m2 + h * p.q;
-    if (modPow(m, p.e, p.n) !== blinded) m = modPow(blinded, p.d, p.n);
+    if (modPow(m, p.e, p.n, p.ctx) !== blinded) m = modPow(blinded, p.d, p.n, p.ctx);
   } else {
-    m = modPow(blinded, p.d, p.n);
+    m = modPow(blinded, p.d, p.n, p.ctx);
   }
-  return m * ai % p.n;
+  return mulMod(m, ai, p.ctx);
 }
 
 // -- key generation (FIPS 186-5 B.3.3, probable primes) -------------------------------------
