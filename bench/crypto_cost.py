@@ -62,7 +62,8 @@ return out;
 
 # op -> operations per sample (keygen is long enough to time one by one).
 REPS = {"keygen": 1, "sign": 5, "sign_pss": 5, "verify": 40, "encrypt_oaep": 40, "decrypt_oaep": 5}
-NODE_WRAPPER = "const input = JSON.parse(process.argv[2]);\nconst result = (() => {\n%s\n})();\nconsole.log(JSON.stringify(result));\n"
+NODE_WRAPPER = ("const input = JSON.parse(process.argv[2]);\nconst result = (() => {\n%s\n})();\n"
+                "console.log(JSON.stringify(result));\n")
 
 
 def node_samples(script: Path, payload: dict[str, Any]) -> list[float]:

@@ -7,6 +7,7 @@
 // - modules.json: what the host reads of the module manifest (js/modules.manifest.mjs).
 // Output goes to src/flow_codeblock/js_dist/, which is build output and not committed.
 import { build } from 'esbuild';
+import { Buffer } from 'node:buffer';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -18,7 +18,6 @@
 // every byte for CTR); GCM buffers: update() returns an empty Buffer and final()
 // all of the output (the concatenation is the same as Node's).
 
-import { sha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
@@ -38,7 +37,7 @@ import { fill, getRandomValuesOriginal, webCrypto } from './crypto/random.js';
 import * as rsa from './crypto/rsa.js';
 import { Sign, Verify, sign, verify } from './crypto/sig.js';
 import {
-  bufferSource, constants, fromBinary, isAnyArrayBuffer, output, toBinary, toBytes, validateBoolean, validateFunction,
+  bufferSource, constants, isAnyArrayBuffer, output, toBinary, toBytes, validateBoolean, validateFunction,
   validateInteger, validateNumber, validateObject, validateString, validateUint32,
 } from './crypto/util.js';
 
