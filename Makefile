@@ -101,6 +101,7 @@ bench: setup $(PEERS_ADDON)
 	$(BIN)/python bench/runtime_cost.py
 	$(BIN)/python bench/frozen_realm.py
 	$(BIN)/python bench/module_cost.py
+	$(BIN)/python bench/crypto_cost.py
 	$(BIN)/python bench/xlsx_batches.py
 	$(BIN)/python bench/pool_maintenance.py
 	$(BIN)/python bench/heap_limits.py

@@ -7,9 +7,11 @@
 // - modules.json: what the host reads of the module manifest (js/modules.manifest.mjs).
 // Output goes to src/flow_codeblock/js_dist/, which is build output and not committed.
 import { build } from 'esbuild';
+import { Buffer } from 'node:buffer';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import wabtInit from 'wabt';
 import { BUNDLE_INTRINSICS, MODULES } from './modules.manifest.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -137,6 +139,25 @@ function nodeShims(b) {
   });
 }
 
+// WebAssembly text (js/lib/crypto/montgomery.wat) is compiled here from source, by wabt (a
+// pinned npm package), into the bundle as bytes: no .wasm is committed nor fetched.
+const wabt = await wabtInit();
+const watPlugin = {
+  name: 'wat',
+  setup(b) {
+    b.onLoad({ filter: /\.wat$/ }, (args) => {
+      const parsed = wabt.parseWat(args.path, readFileSync(args.path, 'utf8'), { bulk_memory: true });
+      try {
+        parsed.validate();
+        const { buffer } = parsed.toBinary({});
+        return { contents: `export default ${JSON.stringify(Buffer.from(buffer).toString('base64'))};`, loader: 'js' };
+      } finally {
+        parsed.destroy();
+      }
+    });
+  },
+};
+
 const manifest = { modules: {}, aliases, globals, properties };
 await Promise.all(Object.entries(modules).map(async ([name, { target, entry }]) => {
   const file = `${name.replaceAll('/', '__').replaceAll(':', '_')}.js`;
@@ -156,7 +177,7 @@ await Promise.all(Object.entries(modules).map(async ([name, { target, entry }]) 
     target: 'es2022',
     external: nodeBuiltins.flatMap((b) => [b, `node:${b}`]),
     // Exactly the shared modules (esbuild's `external` would take their subpaths too).
-    plugins: [{
+    plugins: [watPlugin, {
       name: 'shared-modules',
       setup(b) {
         b.onResolve({ filter: /.*/ }, (args) => {

@@ -1,6 +1,6 @@
 'use strict';
 // require('crypto'): Node's crypto API for code blocks, on the audited pure-JS
-// primitives of @noble/hashes, @noble/ciphers and @noble/curves (RSA on node-forge).
+// primitives of @noble/hashes, @noble/ciphers and @noble/curves (RSA in ./crypto/rsa.js).
 // Installed as a module bundle (js/build.mjs), so runtimes that never use it do not pay
 // for it. This file holds hashes, HMAC, PBKDF2/scrypt, randomness, ciphers and RSA
 // encryption, and assembles the module; the rest is split by concept under ./crypto/:
@@ -10,6 +10,7 @@
 //   ecdh.js    createECDH/ECDH, diffieHellman
 //   hkdf.js    hkdf/hkdfSync
 //   webcrypto.js  crypto.subtle (SubtleCrypto) and CryptoKey
+//   rsa.js     RSA key generation, signatures and encryption (BigInt and WebAssembly)
 //   curves.js  the curves; der.js the DER/PEM codec; hashes.js the digests by name;
 //   random.js  the one random source; util.js validators and byte conversions
 // Not yet: finite-field Diffie-Hellman, X.509, primes (they throw
@@ -18,7 +19,6 @@
 // every byte for CTR and GCM (./crypto/gcm.js); Hash, Hmac and the ciphers also take
 // write()/end()/read() (./crypto/transform.js).
 
-import { sha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
@@ -36,12 +36,13 @@ import {
   generateKeySync, isKeyObject, prepareAsymmetricKey, secretBytes,
 } from './crypto/keys.js';
 import { fill, getRandomValuesOriginal, webCrypto } from './crypto/random.js';
-import { Sign, Verify, mdFor, sign, verify } from './crypto/sig.js';
+import * as rsa from './crypto/rsa.js';
+import { Sign, Verify, sign, verify } from './crypto/sig.js';
 import { CryptoKey, SubtleCrypto, subtle } from './crypto/webcrypto.js';
 import { GcmStream } from './crypto/gcm.js';
 import { defineStreamMethods } from './crypto/transform.js';
 import {
-  bufferSource, constants, fromBinary, isAnyArrayBuffer, output, toBinary, toBytes, validateBoolean, validateFunction,
+  bufferSource, constants, isAnyArrayBuffer, output, toBinary, toBytes, validateBoolean, validateFunction,
   validateInteger, validateNumber, validateObject, validateString, validateUint32,
 } from './crypto/util.js';
 
@@ -837,137 +838,75 @@ const HASH_NAMES = ['RSA-MD5', 'RSA-RIPEMD160', 'RSA-SHA1', 'RSA-SHA1-2', 'RSA-S
 function getHashes() { return [...HASH_NAMES]; }
 function getCiphers() { return Object.keys(CIPHERS).sort(); }
 
-// -- RSA encryption (node-forge) ---------------------------------------------------
+// -- RSA encryption (./crypto/rsa.js) ----------------------------------------------
 
-// forge's randomness comes from our CSPRNG, never from its own Math.random-seeded fallback.
+// forge's randomness comes from our CSPRNG, never from its own Math.random-seeded fallback
+// (forge still encrypts PKCS#8 keys).
 forge.random.getBytes = forge.random.getBytesSync = (count) => toBinary(fill(new Uint8Array(count)));
 
-// The forge key and the options object of a key argument.
-function rsaKey(key, ctx) {
+// The forge key of a key argument. OpenSSL refuses another type of key for encryption with
+// a reason; for privateEncrypt (raw signing) with an empty error queue, for publicDecrypt as
+// a signature it has no provider for.
+function rsaKey(key, ctx, raw = false) {
   const { material } = prepareAsymmetricKey(key, ctx);
   if (material.kind !== 'rsa') {
+    if (raw && ctx === 'consumePrivate') throw new Error('error:00000000:lib(0)::reason(0)');
+    if (raw) throw new plain.ERR_OSSL_EVP_PROVIDER_SIGNATURE_NOT_SUPPORTED('error:030000ED:digital envelope routines::provider signature not supported');
     throw new plain.ERR_OSSL_EVP_OPERATION_NOT_SUPPORTED_FOR_THIS_KEYTYPE('error:03000096:digital envelope routines::operation not supported for this keytype');
   }
   return material.forge;
 }
-const keyOptions = (key) => (key !== null && typeof key === 'object' && !ArrayBuffer.isView(key) && !isKeyObject(key) ? key : {});
-const asPrivate = (key) => rsaKey(key, 'consumePrivate');
-const asPublic = (key) => rsaKey(key, 'consumePublic');
 
+// privateDecrypt/privateEncrypt's key: Node reads a public PEM or DER too, and OpenSSL then
+// finds no private key in it.
+function privateRsaKey(key, raw) {
+  try {
+    return rsaKey(key, 'consumePrivate', raw);
+  } catch (err) {
+    if (err?.code !== 'ERR_OSSL_UNSUPPORTED') throw err;
+    let material;
+    try { ({ material } = prepareAsymmetricKey(key, 'consumePublic')); } catch { throw err; }
+    if (material.kind !== 'rsa') throw err;
+    throw new plain.ERR_OSSL_RSA_MISSING_PRIVATE_KEY('error:020000B3:rsa routines::missing private key');
+  }
+}
+const keyOptions = (key) => (key !== null && typeof key === 'object' && !ArrayBuffer.isView(key) && !isKeyObject(key) ? key : {});
+
+// Node's publicEncrypt/privateDecrypt options: padding (OpenSSL judges it), oaepHash, oaepLabel.
+function encryptionOptions(key, defaultPadding) {
+  const options = keyOptions(key);
+  const padding = options.padding ?? defaultPadding;
+  const hash = options.oaepHash ?? 'sha1';
+  if (options.oaepHash !== undefined) validateString(hash, 'key.oaepHash');
+  let label = new Uint8Array(0);
+  if (options.oaepLabel !== undefined) label = bufferSource(options.oaepLabel, 'key.oaepLabel');
+  return { padding, oaep: { hash, label } };
+}
+
+const rsaData = (buffer) => bufferSource(buffer, 'buffer');
 
 function publicEncrypt(key, buffer) {
-  const options = keyOptions(key);
-  const padding = options?.padding ?? constants.RSA_PKCS1_OAEP_PADDING;
-  const pub = asPublic(key);
-  const data = toBinary(toBytes(buffer, undefined, 'buffer'));
-  if (padding === constants.RSA_PKCS1_OAEP_PADDING) {
-    const md = mdFor(options?.oaepHash ?? 'sha1');
-    const label = options?.oaepLabel ? toBinary(toBytes(options.oaepLabel)) : undefined;
-    return fromBinary(pub.encrypt(data, 'RSA-OAEP', { md: md.create(), mgf1: { md: md.create() }, label }));
-  }
-  if (padding === constants.RSA_PKCS1_PADDING) return fromBinary(pub.encrypt(data, 'RSAES-PKCS1-V1_5'));
-  return fromBinary(pub.encrypt(data, 'RAW'));
+  const { padding, oaep } = encryptionOptions(key, constants.RSA_PKCS1_OAEP_PADDING);
+  const pub = rsaKey(key, 'consumePublic');
+  return rsa.publicEncrypt(pub, rsaData(buffer), padding, oaep);
 }
 
 function privateDecrypt(key, buffer) {
-  const options = keyOptions(key);
-  const padding = options?.padding ?? constants.RSA_PKCS1_OAEP_PADDING;
-  const priv = asPrivate(key);
-  const bytes = toBytes(buffer, undefined, 'buffer');
-  checkCiphertext(priv, bytes);
-  const data = toBinary(bytes);
-  try {
-    if (padding === constants.RSA_PKCS1_OAEP_PADDING) {
-      const md = mdFor(options?.oaepHash ?? 'sha1');
-      const label = options?.oaepLabel ? toBinary(toBytes(options.oaepLabel)) : undefined;
-      return fromBinary(priv.decrypt(data, 'RSA-OAEP', { md: md.create(), mgf1: { md: md.create() }, label }));
-    }
-    if (padding === constants.RSA_PKCS1_PADDING) return pkcs1Decrypt(priv, data);
-    return fromBinary(priv.decrypt(data, 'RAW'));
-  } catch (err) {
-    if (err && typeof err.code === 'string') throw err;
-    throw new plain.ERR_OSSL_RSA_OAEP_DECODING_ERROR('error:02000079:rsa routines::oaep decoding error');
-  }
+  const { padding, oaep } = encryptionOptions(key, constants.RSA_PKCS1_OAEP_PADDING);
+  const priv = privateRsaKey(key, false);
+  return rsa.privateDecrypt(priv, rsaData(buffer), padding, oaep);
 }
 
-// OpenSSL's checks before any padding: not longer than the modulus, and below it.
-function checkCiphertext(priv, bytes) {
-  if (bytes.length > Math.ceil(priv.n.bitLength() / 8)) {
-    throw new plain.ERR_OSSL_RSA_DATA_GREATER_THAN_MOD_LEN('error:0200006C:rsa routines::data greater than mod len');
-  }
-  if (new forge.jsbn.BigInteger(Buffer.from(bytes).toString('hex') || '0', 16).compareTo(priv.n) >= 0) {
-    throw new plain.ERR_OSSL_RSA_DATA_TOO_LARGE_FOR_MODULUS('error:02000084:rsa routines::data too large for modulus');
-  }
-}
-
-// PKCS#1 v1.5 decryption with implicit rejection, as OpenSSL 3.2+ (and so Node 24) does
-// it against the Marvin attack: a bad padding yields a synthetic message derived from
-// the key and the ciphertext instead of an error (OpenSSL's rsa_pk1.c, RFC draft
-// draft-irtf-cfrg-rsa-guidance). Same key and ciphertext, same bytes as Node.
-function pkcs1Decrypt(priv, ciphertext) {
-  const k = Math.ceil(priv.n.bitLength() / 8);
-  // A ciphertext shorter than the modulus is a smaller number, as OpenSSL reads it.
-  const c = padLeft(Uint8Array.from(Buffer.from(ciphertext, 'latin1')), k);
-  const em = new Uint8Array(k);
-  const raw = fromBinary(priv.decrypt(toBinary(c), 'RAW'));
-  em.set(raw, k - raw.length);
-  let zeroIndex = 0;
-  for (let i = 2; i < k; i++) if (em[i] === 0) { zeroIndex = i; break; }
-  if (em[0] === 0 && em[1] === 2 && zeroIndex >= 10) return Buffer.from(em.subarray(zeroIndex + 1));
-  const kdk = hmac.create(sha256, sha256(padLeft(hexBytes(priv.d.toString(16)), k)))
-    .update(c).digest();
-  const synthetic = rsaPrf(kdk, 'message', k);
-  const lengths = rsaPrf(kdk, 'length', 256);
-  const maxSepOffset = k - 2 - 8;
-  let mask = maxSepOffset;
-  mask |= mask >> 1; mask |= mask >> 2; mask |= mask >> 4; mask |= mask >> 8;
-  let length = 0;
-  for (let i = 0; i < 256; i += 2) {
-    const candidate = ((lengths[i] << 8) | lengths[i + 1]) & mask;
-    if (candidate < maxSepOffset) length = candidate;
-  }
-  return Buffer.from(synthetic.subarray(k - length));
-}
-
-// OpenSSL's ossl_rsa_prf: HMAC-SHA256(kdk, counter || label || bit length), concatenated.
-function rsaPrf(kdk, label, length) {
-  const out = new Uint8Array(length);
-  const tail = [...label].map((ch) => ch.charCodeAt(0)).concat([(length * 8) >> 8 & 0xff, (length * 8) & 0xff]);
-  for (let pos = 0, iter = 0; pos < length; pos += 32, iter++) {
-    const block = hmac(sha256, kdk, Uint8Array.from([iter >> 8 & 0xff, iter & 0xff, ...tail]));
-    out.set(block.subarray(0, Math.min(32, length - pos)), pos);
-  }
-  return out;
-}
-
-function hexBytes(hex) { return Uint8Array.from(Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex')); }
-
-function padLeft(bytes, length) {
-  if (bytes.length >= length) return bytes.subarray(bytes.length - length);
-  const out = new Uint8Array(length);
-  out.set(bytes, length - bytes.length);
-  return out;
-}
-
-// privateEncrypt/publicDecrypt: PKCS#1 v1.5 type 1 padding (raw signature blocks).
 function privateEncrypt(key, buffer) {
-  const priv = asPrivate(key);
-  const k = Math.ceil(priv.n.bitLength() / 8);
-  const data = toBytes(buffer, undefined, 'buffer');
-  const block = new Uint8Array(k);
-  block[1] = 1;
-  block.fill(0xff, 2, k - data.length - 1);
-  block.set(data, k - data.length);
-  return fromBinary(forge.pki.rsa.decrypt(toBinary(block), priv, false, false));
+  const { padding } = encryptionOptions(key, constants.RSA_PKCS1_PADDING);
+  const priv = privateRsaKey(key, true);
+  return rsa.privateEncrypt(priv, rsaData(buffer), padding);
 }
 
 function publicDecrypt(key, buffer) {
-  const pub = asPublic(key);
-  const block = fromBinary(forge.pki.rsa.encrypt(toBinary(toBytes(buffer, undefined, 'buffer')), pub, true));
-  const k = block.length;
-  let i = 2;
-  while (i < k && block[i] === 0xff) i++;
-  return Buffer.from(block.subarray(i + 1));
+  const { padding } = encryptionOptions(key, constants.RSA_PKCS1_PADDING);
+  const pub = rsaKey(key, 'consumePublic', true);
+  return rsa.publicDecrypt(pub, rsaData(buffer), padding);
 }
 
 function unavailable(name) {
@@ -986,7 +925,7 @@ const crypto = {
   KeyObject, createPublicKey, createPrivateKey, createSecretKey, generateKeyPairSync, generateKeyPair, generateKeySync,
   generateKey, publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt, sign, verify,
   createSign: (algorithm) => new Sign(algorithm), createVerify: (algorithm) => new Verify(algorithm), Sign, Verify,
-  createECDH, ECDH, diffieHellman,
+  createECDH, ECDH, diffieHellman
 };
 // The deprecated aliases of randomBytes: present, not enumerable, as in Node.
 for (const name of ['prng', 'pseudoRandomBytes', 'rng']) {

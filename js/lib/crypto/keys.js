@@ -14,9 +14,10 @@ import { codes, plain } from '../internal/errors.js';
 import { OKP_TYPES, ecCurveByJwk, ecCurveByName, ecCurveByOid, okpTypeByOid } from './curves.js';
 import * as der from './der.js';
 import { fill } from './random.js';
+import { generateKey as generateRsaKey } from './rsa.js';
 import {
   bufferSource, fromBinary, invalidArgValue, isAnyArrayBuffer, later, toBinary, unsupportedKey, validateFunction,
-  validateInteger, validateObject, validateOneOf, validateString, viewBytes,
+  validateInteger, validateObject, validateOneOf, validateString, validateUint32, viewBytes,
 } from './util.js';
 
 const {
@@ -591,13 +592,15 @@ function generateKeyPairSync(type, options) {
   throw invalidArgValue('type', type, 'must be a supported key type');
 }
 
+// Node's validation (keygen.js), then OpenSSL's limits, in ./rsa.js.
 function rsaKeyPair(options, publicEncoding, privateEncoding) {
   validateObject(options, 'options');
-  const bits = options.modulusLength;
-  if (typeof bits !== 'number') throw new ERR_INVALID_ARG_TYPE('options.modulusLength', ['number'], bits);
-  const e = options.publicExponent ?? 0x10001;
-  const pair = forge.pki.rsa.generateKeyPair({ bits, e, workers: -1 });
-  return keyPair({ kind: 'rsa', forge: pair.privateKey }, publicEncoding, privateEncoding);
+  const { modulusLength } = options;
+  validateUint32(modulusLength, 'options.modulusLength');
+  let { publicExponent } = options;
+  if (publicExponent == null) publicExponent = 0x10001;
+  else validateUint32(publicExponent, 'options.publicExponent');
+  return keyPair({ kind: 'rsa', forge: generateRsaKey(modulusLength, publicExponent) }, publicEncoding, privateEncoding);
 }
 
 // Node generates on its thread pool; here the work happens now and the callback runs later.

@@ -1,13 +1,14 @@
 'use strict';
 // Signatures: sign/verify and createSign/createVerify (Node's lib/internal/crypto/sig.js).
-// RSA (PKCS#1 v1.5 and PSS) on node-forge; ECDSA (dsaEncoding 'der' or 'ieee-p1363') and
+// RSA (PKCS#1 v1.5 and PSS) in ./rsa.js; ECDSA (dsaEncoding 'der' or 'ieee-p1363') and
 // Ed25519/Ed448 (a null algorithm) on @noble/curves.
 
 import forge from 'node-forge';
 import { codes, plain } from '../internal/errors.js';
 import { hashOf } from './hashes.js';
 import { prepareAsymmetricKey } from './keys.js';
-import { bufferSource, constants, fromBinary, later, microtask, invalidArgValue, output, toBinary, toBytes, validateFunction, validateString } from './util.js';
+import * as rsa from './rsa.js';
+import { bufferSource, constants, later, microtask, invalidArgValue, output, toBytes, validateFunction, validateString } from './util.js';
 
 const { ERR_INVALID_ARG_TYPE } = codes;
 const { Buffer } = globalThis;
@@ -37,36 +38,29 @@ const notForThisKey = () => new plain.ERR_OSSL_EVP_OPERATION_NOT_SUPPORTED_FOR_T
   'error:03000096:digital envelope routines::operation not supported for this keytype');
 const invalidDigest = () => new plain.ERR_OSSL_INVALID_DIGEST('error:1C80007A:Provider routines::invalid digest');
 
-function rsaSign(algorithm, data, priv, options) {
-  const md = mdFor(algorithm ?? 'sha256').create();
-  md.update(toBinary(data));
-  if ((options?.padding ?? constants.RSA_PKCS1_PADDING) === constants.RSA_PKCS1_PSS_PADDING) {
-    const mdLength = md.digestLength;
-    let saltLength = options.saltLength ?? constants.RSA_PSS_SALTLEN_MAX_SIGN;
-    if (saltLength === constants.RSA_PSS_SALTLEN_DIGEST) saltLength = mdLength;
-    if (saltLength === constants.RSA_PSS_SALTLEN_MAX_SIGN) saltLength = Math.ceil((priv.n.bitLength() - 1) / 8) - mdLength - 2;
-    const pss = forge.pss.create({ md: mdFor(algorithm ?? 'sha256').create(), mgf: forge.mgf.mgf1.create(mdFor(algorithm ?? 'sha256').create()), saltLength });
-    return fromBinary(priv.sign(md, pss));
-  }
-  return fromBinary(priv.sign(md, 'RSASSA-PKCS1-V1_5'));
+// Node's getIntOption: an int32 or undefined.
+function intOption(name, options) {
+  const value = options[name];
+  if (value !== undefined && value !== (value | 0)) throw invalidArgValue(`options.${name}`, value);
+  return value;
 }
 
-function rsaVerify(algorithm, data, pub, signature, options) {
-  const md = mdFor(algorithm ?? 'sha256').create();
-  md.update(toBinary(data));
-  const sig = toBinary(signature);
-  try {
-    if ((options?.padding ?? constants.RSA_PKCS1_PADDING) === constants.RSA_PKCS1_PSS_PADDING) {
-      let saltLength = options.saltLength ?? constants.RSA_PSS_SALTLEN_AUTO;
-      if (saltLength === constants.RSA_PSS_SALTLEN_DIGEST) saltLength = md.digestLength;
-      if (saltLength < 0) saltLength = Math.ceil((pub.n.bitLength() - 1) / 8) - md.digestLength - 2;
-      const pss = forge.pss.create({ md: mdFor(algorithm ?? 'sha256').create(), mgf: forge.mgf.mgf1.create(mdFor(algorithm ?? 'sha256').create()), saltLength });
-      return pub.verify(md.digest().bytes(), sig, pss);
-    }
-    return pub.verify(md.digest().bytes(), sig, 'RSASSA-PKCS1-V1_5');
-  } catch {
-    return false;
-  }
+// The padding options of an RSA key argument: undefined for PKCS#1 v1.5, { saltLength } for PSS.
+function rsaPadding(options, defaultSaltLength) {
+  const padding = intOption('padding', options) ?? constants.RSA_PKCS1_PADDING;
+  const saltLength = intOption('saltLength', options);
+  rsa.checkSignaturePadding(padding);
+  return padding === constants.RSA_PKCS1_PSS_PADDING ? { saltLength: saltLength ?? defaultSaltLength } : undefined;
+}
+
+function rsaSign(algorithm, data, key, options) {
+  const pss = rsaPadding(options, constants.RSA_PSS_SALTLEN_MAX_SIGN);
+  return rsa.sign(key, algorithm ?? 'sha256', data, pss);
+}
+
+function rsaVerify(algorithm, data, key, signature, options) {
+  const pss = rsaPadding(options, constants.RSA_PSS_SALTLEN_AUTO);
+  return rsa.verify(key, algorithm ?? 'sha256', data, signature, pss);
 }
 
 // `oneShot`: crypto.sign (Ed25519/Ed448 allowed) rather than a Sign object (a digest always).
