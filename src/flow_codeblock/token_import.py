@@ -28,7 +28,7 @@ _INTS: Final = ("rate_limit_per_minute", "rate_limit_burst", "rate_limit_window_
                 "remaining_quota", "max_scripts")
 
 
-class ImportError_(ValueError):  # noqa: N801 (ImportError is Python's own)
+class ImportError_(ValueError):  # not ImportError: that is Python's own
     """A row that cannot be imported: the message names the row and the field."""
 
 

@@ -159,9 +159,8 @@ class TokenStore:
     async def update(self, token: str, **values: Any) -> TokenInfo | None:
         """Sets `values` on an active token; None when there is no such token."""
         async with self.db.engine.begin() as connection:
-            result = await connection.execute(
-                tokens_table.update().where(tokens_table.c.hash == hash_token(token), tokens_table.c.revoked_at.is_(None))
-                .values(**values, updated_at=_now()))
+            active = (tokens_table.c.hash == hash_token(token), tokens_table.c.revoked_at.is_(None))
+            result = await connection.execute(tokens_table.update().where(*active).values(**values, updated_at=_now()))
             if result.rowcount != 1:
                 return None
             row = (await connection.execute(_SELECT.where(tokens_table.c.hash == hash_token(token)))).one()
