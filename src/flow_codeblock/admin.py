@@ -27,7 +27,7 @@ from starlette.routing import Route
 
 from .envelope import Clock, envelope
 from .errors import ErrorType, ExecutionFailure
-from .i18n import Message, msg
+from .i18n import Language, Message, msg
 from .tokens import CachedTokens, TokenInfo, iso
 
 __all__ = ["AdminAPI", "expiry"]
@@ -88,7 +88,14 @@ def expiry(operation: str, days: int | None, specific_date: str | None, zone: st
     from `base`, a later current expiry, when extending), set (`specific_date`: YYYY-MM-DD,
     YYYY-MM-DD HH:MM:SS in TIMEZONE, default UTC, or ISO 8601 with its offset). ValueError
     naming what is missing or malformed."""
-    now = now or datetime.now(UTC)
+    try:
+        return _expiry(operation, days, specific_date, zone, now or datetime.now(UTC), base)
+    except OverflowError:  # a date near year 9999 plus days, or moved to UTC
+        raise ValueError("the expiry is past the year 9999") from None
+
+
+def _expiry(operation: str, days: int | None, specific_date: str | None, zone: str, now: datetime,
+            base: str | None) -> str | None:
     if operation == "unlimited":
         return None
     if operation == "add":
@@ -119,13 +126,15 @@ class AdminAPI:
     refused before anything would need the database."""
 
     def __init__(self, tokens: CachedTokens | None, admin_token: str, clock: Clock, zone: str,
-                 presented: Callable[[Request], str | None], error: ErrorResponder) -> None:
+                 presented: Callable[[Request], str | None], error: ErrorResponder,
+                 language_of: Callable[[str | None], Language]) -> None:
         self._tokens_or_none = tokens
         self._admin = _digest(admin_token) if admin_token and tokens is not None else None
         self._clock = clock
         self._zone = zone
         self._presented = presented
         self._error = error
+        self._language_of = language_of
 
     @property
     def _tokens(self) -> CachedTokens:
@@ -160,11 +169,11 @@ class AdminAPI:
         if not hmac.compare_digest(_digest(presented), self._admin):
             raise ExecutionFailure.of(ErrorType.FORBIDDEN, msg("the admin token is not valid"))
 
-    def _ok(self, data: Any, message: Message | None = None, status: int = 200) -> Response:
+    def _ok(self, request: Request, data: Any, message: Message | None = None) -> Response:
         body: dict[str, Any] = {"success": True, "data": data}
         if message is not None:
-            body["message"] = message.render()
-        return Response(orjson.dumps(envelope(self._clock, body)), status_code=status, media_type="application/json")
+            body["message"] = message.render(self._language_of(request.headers.get("accept-language")))
+        return Response(orjson.dumps(envelope(self._clock, body)), media_type="application/json")
 
     async def create(self, request: Request) -> Response:
         spec = _parse(CreateToken, await _body(request))
@@ -175,7 +184,7 @@ class AdminAPI:
             rate_limit_burst=spec.rate_limit_burst, rate_limit_window_seconds=spec.rate_limit_window_seconds or 60,
             quota_type=spec.quota_type, total_quota=spec.total_quota, remaining_quota=spec.total_quota,
             max_scripts=spec.max_scripts or 50)
-        return self._ok({**info.public(), "access_token": secret},
+        return self._ok(request, {**info.public(), "access_token": secret},
                         msg("token created; its value is shown only now"))
 
     async def list(self, request: Request) -> Response:
@@ -191,7 +200,8 @@ class AdminAPI:
                                                            email=query.get("email") or None,
                                                            offset=(page - 1) * size, limit=size)
         tokens = [info.public() for info in matches]
-        return self._ok({"tokens": tokens, "count": len(tokens), "total": total, "page": page, "page_size": size})
+        page_info = {"total": total, "page": page, "page_size": size}
+        return self._ok(request, {"tokens": tokens, "count": len(tokens), **page_info})
 
     async def update(self, request: Request) -> Response:
         secret = request.path_params["token"]
@@ -204,7 +214,7 @@ class AdminAPI:
         self._tokens.forget(secret)  # this process sees the change now; others within AUTH_CACHE_S
         if updated is None:
             raise _not_found()
-        return self._ok(updated.public(), msg("token updated"))
+        return self._ok(request, updated.public(), msg("token updated"))
 
     def _changes(self, spec: UpdateToken, current: TokenInfo) -> dict[str, Any]:
         values: dict[str, Any] = {name: getattr(spec, name) for name in spec.model_fields_set
@@ -240,7 +250,7 @@ class AdminAPI:
         self._tokens.forget(secret)
         if not revoked:
             raise _not_found()
-        return self._ok(None, msg("token deleted"))
+        return self._ok(request, None, msg("token deleted"))
 
 
 def _not_found() -> ExecutionFailure:
@@ -283,6 +293,6 @@ def _parse(model: type[M], data: object) -> M:
 
 
 def _whole(text: str, name: str, low: int, high: int) -> int:
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         raise _invalid(f"{name} must be a whole number from {low} to {high}")
     return int(text)

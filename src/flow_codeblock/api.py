@@ -344,7 +344,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return _error_response(failure, time.perf_counter(), clock, language_of(request.headers.get("accept-language")))
 
     admin_routes = AdminAPI(tokens, settings.admin_token, clock, settings.timezone, presented_token,
-                            admin_error).routes()
+                            admin_error, language_of).routes()
     bench_routes = [Route("/bench/static", bench_static, methods=["POST"])] if settings.enable_bench_routes else []
     app = Starlette(
         routes=[
