@@ -41,6 +41,7 @@ __all__ = [
     "ForbiddenError",
     "InternalError",
     "MemoryLimitError",
+    "NotFoundError",
     "PayloadTooLargeError",
     "QuotaExceeded",
     "RateLimitError",
@@ -346,6 +347,12 @@ class QuotaExceeded(CodeBlockError):
     """HTTP only: a token's quota is used up."""
 
     error_type = ErrorType.QUOTA_EXCEEDED
+
+
+class NotFoundError(CodeBlockError):
+    """HTTP only: the admin API names a token that does not exist (or was deleted)."""
+
+    error_type = ErrorType.NOT_FOUND
 
 
 class ExecutionFailure(Exception):
