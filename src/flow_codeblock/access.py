@@ -11,6 +11,7 @@ from starlette.requests import Request
 from . import metrics
 from .errors import ErrorType, ExecutionFailure
 from .i18n import msg
+from .quota import Quotas, QuotaStoreDown
 from .ratelimit import Decision, MemoryBuckets, RateLimiter, RedisBuckets
 from .tokens import CachedTokens, TokenInfo
 
@@ -61,8 +62,10 @@ class AccessControl:
     """`tokens`: the token lookups (with auth on; api.py shares them with the admin API, so that
     its changes drop their cached entries in this process at once)."""
 
-    def __init__(self, settings: AccessSettings, tokens: CachedTokens | None = None) -> None:
+    def __init__(self, settings: AccessSettings, tokens: CachedTokens | None = None,
+                 quotas: Quotas | None = None) -> None:
         self._tokens = tokens if settings.auth_enabled else None
+        self._quotas = quotas or (Quotas(tokens.store) if tokens is not None else None)
         if settings.auth_enabled and tokens is None:
             raise ValueError("auth is on: AccessControl needs the token lookups")
         self._settings = settings
@@ -73,6 +76,8 @@ class AccessControl:
             self._buckets = RedisBuckets(settings.redis_url) if settings.redis_url else MemoryBuckets()
 
     async def aclose(self) -> None:
+        if self._quotas is not None:
+            await self._quotas.aclose()
         if self._buckets is not None:
             await self._buckets.aclose()
 
@@ -113,8 +118,12 @@ class AccessControl:
         return None
 
     async def _take_quota(self, token: TokenInfo) -> None:
-        assert self._tokens is not None
-        left = await self._tokens.store.take_quota(token.id)
+        assert self._quotas is not None
+        try:
+            left = await self._quotas.take(token.id)
+        except QuotaStoreDown:
+            raise ExecutionFailure.of(ErrorType.SERVICE_UNAVAILABLE, msg(
+                "the quota store is unavailable; retry later"), retry_after=1.0) from None
         if left is None:
             metrics.auth_failures_total.labels(reason="quota").inc()
             raise ExecutionFailure.of(ErrorType.QUOTA_EXCEEDED, msg(

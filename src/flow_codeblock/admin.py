@@ -28,6 +28,7 @@ from starlette.routing import Route
 from .envelope import Clock, envelope
 from .errors import ErrorType, ExecutionFailure
 from .i18n import Language, Message, msg
+from .quota import Quotas
 from .tokens import CachedTokens, TokenInfo, iso
 
 __all__ = ["AdminAPI", "expiry"]
@@ -127,7 +128,7 @@ class AdminAPI:
 
     def __init__(self, tokens: CachedTokens | None, admin_token: str, clock: Clock, zone: str,
                  presented: Callable[[Request], str | None], error: ErrorResponder,
-                 language_of: Callable[[str | None], Language]) -> None:
+                 language_of: Callable[[str | None], Language], quotas: Quotas | None = None) -> None:
         self._tokens_or_none = tokens
         self._admin = _digest(admin_token) if admin_token and tokens is not None else None
         self._clock = clock
@@ -135,6 +136,7 @@ class AdminAPI:
         self._presented = presented
         self._error = error
         self._language_of = language_of
+        self._quotas = quotas
 
     @property
     def _tokens(self) -> CachedTokens:
@@ -212,6 +214,8 @@ class AdminAPI:
         values = _valid(lambda: self._changes(spec, current))
         updated = await self._tokens.store.update(secret, **values)
         self._tokens.forget(secret)  # this process sees the change now; others within AUTH_CACHE_S
+        if spec.quota_operation is not None and self._quotas is not None:
+            await self._quotas.changed(current.id)  # Redis's counter starts again from the database
         if updated is None:
             raise _not_found()
         return self._ok(request, updated.public(), msg("token updated"))

@@ -39,6 +39,7 @@ from .executor import ExecutionRequest, ExecutionResult
 from .i18n import DEFAULT_LANGUAGE, Language, Message, msg, negotiate
 from .logs import configure_logging
 from .openapi import openapi_spec
+from .quota import Quotas
 from .randomness import random_bytes
 from .sandbox import Sandbox
 from .service import rss_bytes, tune_gc
@@ -201,7 +202,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     clock = Clock(settings.timestamp_format, settings.timezone)
     database = Database(settings.database) if uses_database(settings) else None
     tokens = CachedTokens(TokenStore(database), settings.auth_cache_s) if database is not None else None
-    access = AccessControl(access_settings(settings), tokens)
+    quotas = Quotas(tokens.store, settings.redis_url, settings.quota_redis_failure) if tokens is not None else None
+    access = AccessControl(access_settings(settings), tokens, quotas)
 
     def language_of(accept_language: str | None) -> Language:
         # The client's Accept-Language when it names a language we have, else MESSAGES_LANGUAGE.
@@ -344,7 +346,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return _error_response(failure, time.perf_counter(), clock, language_of(request.headers.get("accept-language")))
 
     admin_routes = AdminAPI(tokens, settings.admin_token, clock, settings.timezone, presented_token,
-                            admin_error, language_of).routes()
+                            admin_error, language_of, quotas).routes()
     bench_routes = [Route("/bench/static", bench_static, methods=["POST"])] if settings.enable_bench_routes else []
     app = Starlette(
         routes=[

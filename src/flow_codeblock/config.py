@@ -136,7 +136,11 @@ class Settings(BaseModel):
     rate_limit_token_burst: int = Field(40, ge=1, le=1_000_000)
     rate_limit_ip_rps: float = Field(10.0, gt=0, le=1_000_000, description="sustained requests/s per client IP")
     rate_limit_ip_burst: int = Field(20, ge=1, le=1_000_000)
-    redis_url: str = Field("", description="redis://host:port/db: rate limits shared by every replica")
+    redis_url: str = Field("", description="redis://host:port/db: rate limits and count quotas shared by every "
+                                           "replica")
+    # With REDIS_URL, what a count quota does when Redis fails (quota.py): closed answers 503, open lets
+    # the call through uncounted. Both count quota_store_errors_total.
+    quota_redis_failure: Literal["open", "closed"] = "closed"
     # Proxies whose X-Forwarded-For names the client (per-IP limits, logs): comma-separated
     # addresses or CIDRs, '*' for any. Empty: none, the peer address is the client.
     forwarded_allow_ips: str = Field("", description="proxies trusted to name the client in X-Forwarded-For")

@@ -192,6 +192,21 @@ class TokenStore:
             row = result.first()
         return None if row is None else int(row[0])
 
+    async def remaining_quota(self, token_id: int) -> int | None:
+        async with self.db.engine.connect() as connection:
+            result = await connection.execute(sa.select(tokens_table.c.remaining_quota)
+                                              .where(tokens_table.c.id == token_id))
+            row = result.first()
+        return None if row is None or row[0] is None else int(row[0])
+
+    async def lower_quota(self, token_id: int, left: int) -> None:
+        """Writes back what Redis says is left (quota.py); only ever lowers it, so writes that
+        arrive out of order leave the lowest."""
+        column = tokens_table.c.remaining_quota
+        async with self.db.engine.begin() as connection:
+            await connection.execute(tokens_table.update().where(tokens_table.c.id == token_id, column > left)
+                                     .values(remaining_quota=left))
+
     async def import_rows(self, rows: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
         """Adds tokens that keep their values (an import); returns (added, already there)."""
         added = skipped = 0
