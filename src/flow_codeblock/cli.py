@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 import tempfile
@@ -33,7 +34,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     if uses_database(settings):
         # Once, before the workers start: several applying the same migration at once would race.
-        _db(args, settings)
+        revision = asyncio.run(_upgrade_database(settings))
+        logging.getLogger("flow_codeblock.db").info("database migrated", extra={
+            "database": _shown(settings.database), "revision": revision})
     os.environ["WORKERS"] = str(workers)  # each worker derives its share of memory from it (config.py)
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Workers write their metrics to files here; /metrics in any worker sums them.
@@ -161,18 +164,19 @@ _TOKEN_COMMANDS: Final[dict[str, Callable[[argparse.Namespace, Settings, TokenSt
 }
 
 
-def _db(args: argparse.Namespace, settings: Settings) -> int:
+async def _upgrade_database(settings: Settings) -> str | None:
     from .db import Database
 
-    async def upgrade() -> str | None:
-        database = Database(settings.database)
-        try:
-            await database.upgrade()
-            return await database.revision()
-        finally:
-            await database.aclose()
+    database = Database(settings.database)
+    try:
+        await database.upgrade()
+        return await database.revision()
+    finally:
+        await database.aclose()
 
-    revision = asyncio.run(upgrade())
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    revision = asyncio.run(_upgrade_database(settings))
     print(f"database {_shown(settings.database)} is at revision {revision}", file=sys.stderr)
     return 0
 
