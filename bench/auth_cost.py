@@ -1,6 +1,7 @@
 """What API tokens cost per request (issue #18): POST /flow/codeblock served with auth off,
 with auth on (a token lookup, cached for AUTH_CACHE_S), and with auth on and a count quota
-(one atomic UPDATE per call in the database, SQLite here), on this machine, in one run.
+(one atomic UPDATE per call in the database, SQLite here) and, with --redis, with the count
+quota taken in Redis (a redis-server started here), on this machine, in one run.
 
 Each configuration is a `codeblock serve` with 2 workers, loaded by autocannon
 (bench/http_load.mjs) with `return 1 + 1` (the cheapest code block, so that the access
@@ -8,7 +9,7 @@ layer's share is as large as it gets), in interleaved rounds (ABC CBA ...); each
 median over the rounds, and the ratios against auth off are the figures to compare across
 runs (the load generator shares the cores with the services).
 
-    .venv/bin/python bench/auth_cost.py [--seconds 5] [--rounds 3] [--connections 50]
+    .venv/bin/python bench/auth_cost.py [--seconds 5] [--rounds 3] [--connections 50] [--redis]
 """
 
 from __future__ import annotations
@@ -57,12 +58,23 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--redis", action="store_true", help="also with the quota in Redis (/usr/bin/redis-server)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="codeblock-auth-bench-"))
     base = {"RUNTIME_POOL_SIZE": "4", "MAX_CONCURRENT_EXECUTIONS": "1000"}
     off, off_url = serving.start_service(2, base)
     on, on_url = serving.start_service(2, {**base, "AUTH_ENABLED": "true", "ADMIN_TOKEN": ADMIN,
                                            "AUTH_DB_PATH": str(work / "tokens.sqlite3")})
+    redis = redis_on = None
+    services = [off, on]
+    if args.redis:
+        port = serving._free_port()
+        redis = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                  "--appendonly", "no"], stdout=subprocess.DEVNULL)
+        process, redis_on = serving.start_service(2, {**base, "AUTH_ENABLED": "true", "ADMIN_TOKEN": ADMIN,
+                                                      "AUTH_DB_PATH": str(work / "tokens.sqlite3"),
+                                                      "REDIS_URL": f"redis://127.0.0.1:{port}/0"})
+        services.append(process)
     try:
         targets = {
             "auth_off": (off_url, {}),
@@ -70,6 +82,9 @@ def main() -> int:
             "auth_on_count_quota": (on_url, {"accessToken": token(on_url, quota_type="count",
                                                                    total_quota=2_000_000_000)}),
         }
+        if redis_on is not None:
+            targets["auth_on_count_quota_redis"] = (redis_on, {"accessToken": token(
+                redis_on, quota_type="count", total_quota=2_000_000_000)})
         for url, headers in targets.values():
             load(f"{url}/flow/codeblock", headers, args.connections, 2)  # warm-up
         rps: dict[str, list[float]] = {name: [] for name in targets}
@@ -83,8 +98,11 @@ def main() -> int:
                 print(f"  round {number + 1} {name}: {result['rps']:.0f} rps, p50 {result['p50_ms']} ms, "
                       f"p99 {result['p99_ms']} ms", flush=True)
     finally:
-        serving.stop_service(off)
-        serving.stop_service(on)
+        for service in services:
+            serving.stop_service(service)
+        if redis is not None:
+            redis.terminate()
+            redis.wait(10)
     medians = {name: statistics.median(values) for name, values in rps.items()}
     report = {**{f"{name}_rps": round(value) for name, value in medians.items()},
               **{f"{name}_vs_off": round(value / medians["auth_off"], 3) for name, value in medians.items()

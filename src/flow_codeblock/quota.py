@@ -49,6 +49,8 @@ class Quotas:
         self._on_failure = on_failure
         self._client: Any = None
         self._writes: set[asyncio.Task[None]] = set()
+        self._pending: dict[int, int] = {}  # token id -> the lowest count left not written back yet
+        self._writing: set[int] = set()  # token ids with a write-back running
         self._last_error_log = 0.0
         if redis_url:
             import redis.asyncio as redis
@@ -73,17 +75,27 @@ class Quotas:
             return self._failed(exc)
         if left < 0:
             return None
-        task = asyncio.ensure_future(self._write_back(token_id, left))
-        self._writes.add(task)
-        task.add_done_callback(self._writes.discard)
+        # Coalesced: at most one write in flight per token, of the lowest value seen meanwhile,
+        # so a database slower than the calls gets fewer writes, never a growing backlog.
+        pending = self._pending.get(token_id)
+        self._pending[token_id] = left if pending is None else min(pending, left)
+        if pending is None and token_id not in self._writing:
+            self._writing.add(token_id)
+            task = asyncio.ensure_future(self._write_back(token_id))
+            self._writes.add(task)
+            task.add_done_callback(self._writes.discard)
         return left
 
-    async def _write_back(self, token_id: int, left: int) -> None:
+    async def _write_back(self, token_id: int) -> None:
         try:
-            await self._store.lower_quota(token_id, left)
-        except Exception as exc:  # the next take writes a lower value anyway
-            log.warning("could not write a quota back to the database",
-                        extra={"token_id": token_id, "error": f"{type(exc).__name__}: {exc}"})
+            while (left := self._pending.pop(token_id, None)) is not None:
+                try:
+                    await self._store.lower_quota(token_id, left)
+                except Exception as exc:  # the next take writes a lower value anyway
+                    log.warning("could not write a quota back to the database",
+                                extra={"token_id": token_id, "error": f"{type(exc).__name__}: {exc}"})
+        finally:
+            self._writing.discard(token_id)
 
     def _failed(self, exc: Exception) -> int:
         metrics.quota_store_errors_total.inc()
