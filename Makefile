@@ -12,6 +12,8 @@ JS_SOURCES := $(shell find js -name '*.js' -o -name '*.mjs' -o -name '*.html' -o
 CHROMIUM ?= /usr/bin/chromium
 NGINX ?= /usr/sbin/nginx
 REDIS ?= /usr/bin/redis-server
+# Debian's postgresql (tests/test_tokens_postgres.py starts its own server): the package's wrapper marks it installed.
+POSTGRES ?= /usr/bin/pg_ctlcluster
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUNDLE := src/flow_codeblock/js_dist/bootstrap.js
 
@@ -39,12 +41,13 @@ build: $(BUNDLE)
 serve: setup
 	LOG_FORMAT=$${LOG_FORMAT:-json} $(BIN)/codeblock serve --workers $(WORKERS)
 
-$(CHROMIUM) $(NGINX) $(REDIS):
-	@echo "Installing Debian's chromium, nginx and redis-server for the tests"
+$(CHROMIUM) $(NGINX) $(REDIS) $(POSTGRES):
+	@echo "Installing Debian's chromium, nginx, redis-server and postgresql for the tests"
 	$(SUDO) apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium nginx redis-server
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium nginx redis-server \
+	  postgresql
 
-test: setup check $(CHROMIUM) $(NGINX) $(REDIS)
+test: setup check $(CHROMIUM) $(NGINX) $(REDIS) $(POSTGRES)
 	$(BIN)/python -m pytest
 	$(MAKE) test-js
 

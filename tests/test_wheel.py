@@ -108,3 +108,16 @@ def test_codeblock_serve_from_the_wheel(installed: tuple[Path, dict[str, str], P
     finally:
         server.terminate()
         server.wait(30)
+
+
+def test_the_migrations_travel_in_the_wheel(installed: tuple[Path, dict[str, str], Path]) -> None:
+    """Alembic's scripts are package data: `codeblock db upgrade` from the wheel makes a token
+    database at the newest revision, and a token made there works."""
+    bin_dir, env, work = installed
+    db_env = {**env, "AUTH_DB_PATH": str(work / "wheel-tokens.sqlite3")}
+    upgraded = _run(bin_dir / "codeblock", "db", "upgrade", env=db_env, cwd=work)
+    assert "revision 0002" in upgraded.stderr, upgraded.stderr
+    token = _run(bin_dir / "codeblock", "token", "create", "--name", "wheel", "--quota", "3", env=db_env,
+                 cwd=work).stdout.strip()
+    listed = json.loads(_run(bin_dir / "codeblock", "token", "list", env=db_env, cwd=work).stdout)
+    assert token.startswith("cbk_") and listed[0]["remainingQuota"] == 3

@@ -27,9 +27,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import __version__, metrics, playground
-from .access import AccessControl, AccessSettings
+from .access import AccessControl, AccessSettings, presented_token
+from .admin import AdminAPI
 from .config import Settings, get_settings, published_limits
 from .cors import CrossOrigin
+from .db import Database
 from .engine import v8_version
 from .envelope import Clock, current_request_id, envelope, request_id_var, timing
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
@@ -37,9 +39,11 @@ from .executor import ExecutionRequest, ExecutionResult
 from .i18n import DEFAULT_LANGUAGE, Language, Message, msg, negotiate
 from .logs import configure_logging
 from .openapi import openapi_spec
+from .quota import Quotas
 from .randomness import random_bytes
 from .sandbox import Sandbox
 from .service import rss_bytes, tune_gc
+from .tokens import CachedTokens, TokenStore
 
 __all__ = ["create_app", "render_result"]
 
@@ -182,16 +186,24 @@ def access_settings(settings: Settings) -> AccessSettings:
         auth_enabled=settings.auth_enabled, auth_db_path=settings.auth_db_path, auth_cache_s=settings.auth_cache_s,
         rate_limit_enabled=settings.rate_limit_enabled, redis_url=settings.redis_url,
         token_rps=settings.rate_limit_token_rps, token_burst=settings.rate_limit_token_burst,
-        ip_rps=settings.rate_limit_ip_rps, ip_burst=settings.rate_limit_ip_burst,
+        ip_rps=settings.rate_limit_ip_rps, ip_burst=settings.rate_limit_ip_burst, database_url=settings.database,
     )
+
+
+def uses_database(settings: Settings) -> bool:
+    """Only auth and the admin API need the database: without them the service never opens it."""
+    return settings.auth_enabled or bool(settings.admin_token)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
     sandbox = Sandbox(settings)  # the Python API's object: one path for both
-    access = AccessControl(access_settings(settings))
     clock = Clock(settings.timestamp_format, settings.timezone)
+    database = Database(settings.database) if uses_database(settings) else None
+    tokens = CachedTokens(TokenStore(database), settings.auth_cache_s) if database is not None else None
+    quotas = Quotas(tokens.store, settings.redis_url, settings.quota_redis_failure) if tokens is not None else None
+    access = AccessControl(access_settings(settings), tokens, quotas)
 
     def language_of(accept_language: str | None) -> Language:
         # The client's Accept-Language when it names a language we have, else MESSAGES_LANGUAGE.
@@ -199,6 +211,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if database is not None:
+            await database.upgrade()  # a no-op when `codeblock serve` or `codeblock db upgrade` did it
         await sandbox.start()
         tune_gc()  # this process is the service: its GC is ours to tune
         log.info("service ready", extra={"version": __version__, "pool": settings.runtime_pool_size})
@@ -207,6 +221,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await sandbox.close()
             await access.aclose()
+            if database is not None:
+                await database.aclose()
             metrics.mark_process_dead(os.getpid())
             log.info("service stopped")
 
@@ -325,10 +341,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         failure = ExecutionFailure.of(ErrorType.INTERNAL, msg("internal error in the service; please retry"))
         return _error_response(failure, time.perf_counter(), clock, language_of(request.headers.get("accept-language")))
 
+    def admin_error(failure: ExecutionFailure, request: Request) -> Response:
+        _log_request(request, failure.error.type.http_status, time.perf_counter(), None, failure.error)
+        return _error_response(failure, time.perf_counter(), clock, language_of(request.headers.get("accept-language")))
+
+    admin_routes = AdminAPI(tokens, settings.admin_token, clock, settings.timezone, presented_token,
+                            admin_error, language_of, quotas).routes()
     bench_routes = [Route("/bench/static", bench_static, methods=["POST"])] if settings.enable_bench_routes else []
     app = Starlette(
         routes=[
             *bench_routes,
+            *admin_routes,
             Route("/flow/codeblock", codeblock, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/flow/limits", limits, methods=["GET"]),

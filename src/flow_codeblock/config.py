@@ -122,14 +122,25 @@ class Settings(BaseModel):
 
     # Access: API tokens and rate limits (access.py), both off by default
     auth_enabled: bool = False
-    auth_db_path: str = Field("codeblock-tokens.sqlite3", min_length=1, description="SQLite file of API tokens")
+    auth_db_path: str = Field("codeblock-tokens.sqlite3", min_length=1,
+                              description="SQLite file of API tokens (DATABASE_PATH wins when set)")
+    # The database of tokens (db.py): SQLite at DATABASE_PATH (default: AUTH_DB_PATH), or the server
+    # DATABASE_URL names (postgresql://user:password@host/db), which replicas share.
+    database_path: str = Field("", description="SQLite file of tokens and scripts; empty: AUTH_DB_PATH")
+    database_url: str = Field("", description="postgresql://user:password@host/db; empty: SQLite at DATABASE_PATH")
+    # The admin API (/flow/tokens) answers only requests that carry this token; empty: it refuses all.
+    admin_token: str = Field("", description="secret of the admin API (/flow/tokens); empty: admin API off")
     auth_cache_s: float = Field(5.0, ge=0, le=3600, description="how long a token lookup is reused")
     rate_limit_enabled: bool = False
     rate_limit_token_rps: float = Field(20.0, gt=0, le=1_000_000, description="sustained requests/s per token")
     rate_limit_token_burst: int = Field(40, ge=1, le=1_000_000)
     rate_limit_ip_rps: float = Field(10.0, gt=0, le=1_000_000, description="sustained requests/s per client IP")
     rate_limit_ip_burst: int = Field(20, ge=1, le=1_000_000)
-    redis_url: str = Field("", description="redis://host:port/db: rate limits shared by every replica")
+    redis_url: str = Field("", description="redis://host:port/db: rate limits and count quotas shared by every "
+                                           "replica")
+    # With REDIS_URL, what a count quota does when Redis fails (quota.py): closed answers 503, open lets
+    # the call through uncounted. Both count quota_store_errors_total.
+    quota_redis_failure: Literal["open", "closed"] = "closed"
     # Proxies whose X-Forwarded-For names the client (per-IP limits, logs): comma-separated
     # addresses or CIDRs, '*' for any. Empty: none, the peer address is the client.
     forwarded_allow_ips: str = Field("", description="proxies trusted to name the client in X-Forwarded-For")
@@ -154,6 +165,29 @@ class Settings(BaseModel):
         if value and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if value:
+            from .db import async_url
+
+            async_url(value, "")  # raises ValueError naming what it accepts
+        return value
+
+    @field_validator("admin_token")
+    @classmethod
+    def _admin_token(cls, value: str) -> str:
+        if value and len(value) < 16:
+            raise ValueError("must be at least 16 characters (it guards every token)")
+        return value
+
+    @property
+    def database(self) -> str:
+        """The SQLAlchemy asyncio URL of the service's database (db.py)."""
+        from .db import async_url
+
+        return async_url(self.database_url, self.database_path or self.auth_db_path)
 
     @field_validator("allow_console", mode="before")
     @classmethod

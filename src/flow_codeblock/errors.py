@@ -41,6 +41,7 @@ __all__ = [
     "ForbiddenError",
     "InternalError",
     "MemoryLimitError",
+    "NotFoundError",
     "PayloadTooLargeError",
     "QuotaExceeded",
     "RateLimitError",
@@ -75,6 +76,7 @@ class ErrorType(enum.StrEnum):
     CONSOLE_DISABLED = "ConsoleDisabledError"  # ALLOW_CONSOLE=reject and the code uses console
     SERVICE_UNAVAILABLE = "ServiceUnavailableError"  # shutting down
     QUOTA_EXCEEDED = "QuotaExceeded"  # a token's quota is used up (stored scripts and quotas)
+    NOT_FOUND = "NotFoundError"  # the admin API: no such token (Flow-CodeBlock's ErrorTypeNotFound)
     INTERNAL = "InternalError"
 
     @property
@@ -90,6 +92,7 @@ _STATUS = {
     ErrorType.PAYLOAD_TOO_LARGE: 413,
     ErrorType.SERVICE_UNAVAILABLE: 503,
     ErrorType.QUOTA_EXCEEDED: 429,
+    ErrorType.NOT_FOUND: 404,
     ErrorType.INTERNAL: 500,
 }
 
@@ -344,6 +347,12 @@ class QuotaExceeded(CodeBlockError):
     """HTTP only: a token's quota is used up."""
 
     error_type = ErrorType.QUOTA_EXCEEDED
+
+
+class NotFoundError(CodeBlockError):
+    """HTTP only: the admin API names a token that does not exist (or was deleted)."""
+
+    error_type = ErrorType.NOT_FOUND
 
 
 class ExecutionFailure(Exception):

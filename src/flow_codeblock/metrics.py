@@ -50,6 +50,7 @@ outbound_bytes_total = Counter("outbound_bytes_total", "Body bytes of code block
 outbound_request_duration_seconds = Histogram(
     "outbound_request_duration_seconds", "Time per outbound request, redirects included", buckets=_EXEC
 )
+quota_store_errors_total = Counter("quota_store_errors_total", "Count quota takes that found Redis unavailable")
 auth_failures_total = Counter("auth_failures_total", "Requests refused for their API token", ["reason"])
 rate_limited_total = Counter("rate_limited_total", "Requests refused by a rate limit", ["limit"])
 rate_limit_store_errors_total = Counter("rate_limit_store_errors_total",

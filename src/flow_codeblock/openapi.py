@@ -116,6 +116,67 @@ _HEALTH = {
     },
 }
 _ERR = {"$ref": "#/components/schemas/Failure"}
+_INT = {"type": "integer", "minimum": 1}
+_LIMITS = {"rate_limit_per_minute": _INT, "rate_limit_burst": _INT, "rate_limit_window_seconds": _INT,
+           "max_scripts": _INT}
+_EXPIRY = {"operation": {"type": "string", "enum": ["add", "set", "unlimited"]},
+           "days": {**_INT, "description": "with add"},
+           "specific_date": {"type": "string", "description": "with set: YYYY-MM-DD or YYYY-MM-DD HH:MM:SS "
+                                                              "(TIMEZONE), or ISO 8601 with an offset"}}
+_QUOTA_TYPE = {"type": "string", "enum": ["time", "count", "hybrid"]}
+_CREATE_TOKEN = {
+    "type": "object",
+    "required": ["ws_id", "email", "operation"],
+    "properties": {"ws_id": {"type": "string"}, "email": {"type": "string"}, "name": {"type": "string"},
+                   **_EXPIRY, **_LIMITS, "quota_type": _QUOTA_TYPE, "total_quota": _INT},
+}
+_UPDATE_TOKEN = {
+    "type": "object",
+    "properties": {**_EXPIRY, **_LIMITS, "quota_type": _QUOTA_TYPE,
+                   "quota_operation": {"type": "string", "enum": ["add", "set", "reset"]},
+                   "quota_amount": {"type": "integer", "minimum": 0}},
+}
+_ADMIN_OK = {
+    "type": "object",
+    "required": ["success", "data", "timestamp", "request_id"],
+    "properties": {"success": {"type": "boolean", "enum": [True]}, "data": {}, "message": {"type": "string"},
+                   "timestamp": {"type": "string"}, "request_id": {"type": "string"}},
+}
+# The admin routes: ADMIN_TOKEN where API tokens go (accessToken, access-token, Authorization: Bearer).
+_ADMIN_REFUSALS = {
+    "400": _json(_ERR, "a bad request (ValidationError)"),
+    "401": _json(_ERR, "no admin token sent"),
+    "403": _json(_ERR, "a wrong admin token, or ADMIN_TOKEN unset (the admin API is off)"),
+    "413": _json(_ERR, "body over 64 KiB"),
+}
+_TOKEN_PATH = [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"},
+                "description": "the token's full value (only its hash is stored)"}]
+_TOKEN_QUERY = [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in (
+    ("ws_id", {"type": "string"}), ("email", {"type": "string"}), ("token", {"type": "string"}),
+    ("page", {"type": "integer", "minimum": 1}), ("page_size", {"type": "integer", "minimum": 1, "maximum": 1000}))]
+
+
+def _token_paths() -> dict[str, Any]:
+    ok = _json(_ADMIN_OK, "done")
+    missing = _json(_ERR, "no active token with that value (NotFoundError)")
+    return {
+        "/flow/tokens": {
+            "post": {"summary": "Create an API token (admin)", "operationId": "createToken",
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": _CREATE_TOKEN}}},
+                     "responses": {"200": _json(_ADMIN_OK, "the token; data.access_token is shown only here"),
+                                   **_ADMIN_REFUSALS}},
+            "get": {"summary": "List API tokens (admin)", "operationId": "listTokens", "parameters": _TOKEN_QUERY,
+                    "responses": {"200": _json(_ADMIN_OK, "data: tokens, count, total, page, page_size"),
+                                  **_ADMIN_REFUSALS}},
+        },
+        "/flow/tokens/{token}": {
+            "put": {"summary": "Update an API token (admin)", "operationId": "updateToken", "parameters": _TOKEN_PATH,
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _UPDATE_TOKEN}}},
+                    "responses": {"200": ok, **_ADMIN_REFUSALS, "404": missing}},
+            "delete": {"summary": "Revoke an API token (admin)", "operationId": "deleteToken",
+                       "parameters": _TOKEN_PATH, "responses": {"200": ok, **_ADMIN_REFUSALS, "404": missing}},
+        },
+    }
 _ANY_OBJECT: dict[str, Any] = {"type": "object"}
 
 
@@ -161,6 +222,7 @@ def openapi_spec() -> dict[str, Any]:
                 "200": {"description": "exposition text", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
             "/openapi.json": {"get": {"summary": "This description", "operationId": "openapi",
                                       "responses": {"200": _json(_ANY_OBJECT, "OpenAPI 3")}}},
+            **_token_paths(),
         },
         "components": {"schemas": {"Success": _SUCCESS, "Failure": _ERROR}},
     }

@@ -1,43 +1,68 @@
-"""API tokens in an embedded SQLite database (AUTH_DB_PATH), shared by every worker
-process of a replica; replicas that share one file (a volume) share the tokens.
+"""API tokens in the service's database (db.py: SQLite by default, PostgreSQL with
+DATABASE_URL), shared by every worker and, with one database, every replica.
 
 Only a SHA-256 of each token is stored; the token itself is shown once, at creation.
-Managed with `codeblock token create/list/revoke`.
+Tokens carry Flow-CodeBlock's fields (model/token.go): an owner (ws_id, email), an expiry,
+their own rate limit, a quota (time, count or hybrid) and the most scripts they may own.
+Managed with `codeblock token ...` and the admin API (admin.py); Flow-CodeBlock's own
+tokens are brought over with `codeblock token import` and keep their values.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any, Final, Literal
 
-__all__ = ["TokenInfo", "TokenStore", "hash_token"]
+import sqlalchemy as sa
 
-_PREFIX = "cbk_"
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS tokens (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL,
-    hash TEXT NOT NULL UNIQUE,
-    hint TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    revoked_at TEXT
+from .db import Database
+
+__all__ = ["QUOTA_TYPES", "CachedTokens", "TokenInfo", "TokenStore", "hash_token", "iso"]
+
+_PREFIX: Final = "cbk_"
+QuotaType = Literal["time", "count", "hybrid"]
+QUOTA_TYPES: Final = ("time", "count", "hybrid")
+
+_metadata = sa.MetaData()
+tokens_table: Final = sa.Table(
+    "tokens", _metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("hash", sa.Text, nullable=False, unique=True),
+    sa.Column("hint", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("revoked_at", sa.Text),
+    sa.Column("ws_id", sa.String(255)),
+    sa.Column("email", sa.String(255)),
+    sa.Column("expires_at", sa.String(32)),
+    sa.Column("operation_type", sa.String(16)),
+    sa.Column("rate_limit_per_minute", sa.Integer),
+    sa.Column("rate_limit_burst", sa.Integer),
+    sa.Column("rate_limit_window_seconds", sa.Integer),
+    sa.Column("quota_type", sa.String(16)),
+    sa.Column("total_quota", sa.Integer),
+    sa.Column("remaining_quota", sa.Integer),
+    sa.Column("max_scripts", sa.Integer),
+    sa.Column("updated_at", sa.String(32)),
 )
-"""
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def iso(moment: datetime) -> str:
+    """The stored form of a time: ISO 8601 in UTC, to the second (sorts as text)."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return iso(datetime.now(UTC))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,58 +72,158 @@ class TokenInfo:
     hint: str  # the first characters, to recognise a token in lists and logs
     created_at: str
     revoked_at: str | None
+    ws_id: str | None = None
+    email: str | None = None
+    expires_at: str | None = None  # None: never
+    operation_type: str | None = None
+    rate_limit_per_minute: int | None = None  # None: the service's defaults
+    rate_limit_burst: int | None = None
+    rate_limit_window_seconds: int | None = None
+    quota_type: str | None = None  # None: time
+    total_quota: int | None = None
+    remaining_quota: int | None = None
+    max_scripts: int | None = None
+    updated_at: str | None = None
 
     @property
     def active(self) -> bool:
         return self.revoked_at is None
 
+    def expired(self, now: str | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or _now())
+
+    @property
+    def counts_calls(self) -> bool:
+        """A count or hybrid quota with a total: each call takes one (Flow-CodeBlock's NeedsQuotaCheck)."""
+        return self.quota_type in ("count", "hybrid") and self.total_quota is not None
+
+    def public(self) -> dict[str, Any]:
+        """The admin API's view: every field but the hash (the token itself is never stored)."""
+        view = {f.name: getattr(self, f.name) for f in fields(self)}
+        view["is_active"] = self.active
+        view["is_expired"] = self.expired()
+        view["quota_type"] = self.quota_type or "time"
+        return view
+
+
+_COLUMNS: Final = tuple(f.name for f in fields(TokenInfo))
+_SELECT: Final = sa.select(*(tokens_table.c[name] for name in _COLUMNS))
+
+
+def _info(row: sa.Row[Any]) -> TokenInfo:
+    return TokenInfo(*row)
+
 
 class TokenStore:
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")  # readers in every worker, one writer (the CLI)
-            db.execute(_SCHEMA)
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=5.0)
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    async def create(self, name: str, *, secret: str | None = None, created_at: str | None = None,
+                     revoked_at: str | None = None, **values: Any) -> tuple[TokenInfo, str]:
+        """A new token with `values` (TokenInfo's fields); the returned secret is not stored and
+        cannot be shown again. `secret`: an existing token's value (an import) instead of a new one."""
+        token = secret or _PREFIX + secrets.token_urlsafe(32)
+        now = _now()
+        row = {"name": name, "hash": hash_token(token), "hint": token[:10], "created_at": created_at or now,
+               "revoked_at": revoked_at, "updated_at": now, **values}
+        async with self.db.engine.begin() as connection:
+            result = await connection.execute(tokens_table.insert().values(**row))
+            token_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+            info = (await connection.execute(_SELECT.where(tokens_table.c.id == token_id))).one()
+        return _info(info), token
 
-    def create(self, name: str) -> tuple[TokenInfo, str]:
-        """A new token; the returned secret is not stored and cannot be shown again."""
-        token = _PREFIX + secrets.token_urlsafe(32)
-        created = _now()
-        with self._connect() as db:
-            cursor = db.execute("INSERT INTO tokens (name, hash, hint, created_at) VALUES (?, ?, ?, ?)",
-                                (name, hash_token(token), token[:10], created))
-        return TokenInfo(int(cursor.lastrowid or 0), name, token[:10], created, None), token
+    async def list(self, *, ws_id: str | None = None, email: str | None = None, active_only: bool = False,
+                   offset: int = 0, limit: int | None = None) -> tuple[list[TokenInfo], int]:
+        """Tokens in creation order, filtered, one page of them, and how many match in all."""
+        where = []
+        if ws_id is not None:
+            where.append(tokens_table.c.ws_id == ws_id)
+        if email is not None:
+            where.append(tokens_table.c.email == email)
+        if active_only:
+            where.append(tokens_table.c.revoked_at.is_(None))
+        query = _SELECT.where(*where).order_by(tokens_table.c.id).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        async with self.db.engine.connect() as connection:
+            rows = (await connection.execute(query)).all()
+            total = (await connection.execute(sa.select(sa.func.count()).select_from(tokens_table).where(*where)))
+            count = int(total.scalar_one())
+        return [_info(row) for row in rows], count
 
-    def list(self) -> list[TokenInfo]:
-        with self._connect() as db:
-            rows = db.execute("SELECT id, name, hint, created_at, revoked_at FROM tokens ORDER BY id").fetchall()
-        return [TokenInfo(*row) for row in rows]
+    async def lookup(self, token: str) -> TokenInfo | None:
+        async with self.db.engine.connect() as connection:
+            row = (await connection.execute(_SELECT.where(tokens_table.c.hash == hash_token(token)))).first()
+        return _info(row) if row else None
 
-    def revoke(self, token_id: int) -> bool:
-        """Revokes token `token_id`; False if there is no such active token."""
-        with self._connect() as db:
-            cursor = db.execute("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                                (_now(), token_id))
-        return cursor.rowcount == 1
+    async def update(self, token: str, **values: Any) -> TokenInfo | None:
+        """Sets `values` on an active token; None when there is no such token."""
+        async with self.db.engine.begin() as connection:
+            active = (tokens_table.c.hash == hash_token(token), tokens_table.c.revoked_at.is_(None))
+            result = await connection.execute(tokens_table.update().where(*active).values(**values, updated_at=_now()))
+            if result.rowcount != 1:
+                return None
+            row = (await connection.execute(_SELECT.where(tokens_table.c.hash == hash_token(token)))).one()
+        return _info(row)
 
-    def lookup(self, token: str) -> TokenInfo | None:
-        with self._connect() as db:
-            row = db.execute("SELECT id, name, hint, created_at, revoked_at FROM tokens WHERE hash = ?",
-                             (hash_token(token),)).fetchone()
-        return TokenInfo(*row) if row else None
+    async def revoke(self, token: str) -> bool:
+        """Revokes the token (Flow-CodeBlock's soft delete); False if there is no such active token."""
+        return await self._revoke(tokens_table.c.hash == hash_token(token))
+
+    async def revoke_id(self, token_id: int) -> bool:
+        return await self._revoke(tokens_table.c.id == token_id)
+
+    async def _revoke(self, which: sa.ColumnElement[bool]) -> bool:
+        now = _now()
+        async with self.db.engine.begin() as connection:
+            result = await connection.execute(tokens_table.update().where(which, tokens_table.c.revoked_at.is_(None))
+                                              .values(revoked_at=now, updated_at=now))
+        return bool(result.rowcount == 1)
+
+    async def take_quota(self, token_id: int) -> int | None:
+        """Takes one call from a count quota, atomically (one UPDATE ... WHERE remaining > 0:
+        concurrent calls on any worker or replica sharing the database cannot overdraw it).
+        Returns what is left, or None when nothing was left to take."""
+        column = tokens_table.c.remaining_quota
+        async with self.db.engine.begin() as connection:
+            result = await connection.execute(
+                tokens_table.update().where(tokens_table.c.id == token_id, column > 0)
+                .values(remaining_quota=column - 1).returning(column))
+            row = result.first()
+        return None if row is None else int(row[0])
+
+    async def remaining_quota(self, token_id: int) -> int | None:
+        async with self.db.engine.connect() as connection:
+            result = await connection.execute(sa.select(tokens_table.c.remaining_quota)
+                                              .where(tokens_table.c.id == token_id))
+            row = result.first()
+        return None if row is None or row[0] is None else int(row[0])
+
+    async def lower_quota(self, token_id: int, left: int) -> None:
+        """Writes back what Redis says is left (quota.py); only ever lowers it, so writes that
+        arrive out of order leave the lowest."""
+        column = tokens_table.c.remaining_quota
+        async with self.db.engine.begin() as connection:
+            await connection.execute(tokens_table.update().where(tokens_table.c.id == token_id, column > left)
+                                     .values(remaining_quota=left))
+
+    async def import_rows(self, rows: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
+        """Adds tokens that keep their values (an import); returns (added, already there)."""
+        added = skipped = 0
+        for row in rows:
+            values = dict(row)
+            secret = values.pop("secret")
+            if await self.lookup(secret) is not None:
+                skipped += 1
+                continue
+            await self.create(values.pop("name"), secret=secret, **values)
+            added += 1
+        return added, skipped
 
 
 class CachedTokens:
-    """Lookups cached for `ttl_s` seconds (a revocation takes effect within that time)."""
+    """Lookups cached for `ttl_s` seconds. Changes made through this process (the admin API)
+    drop their entry at once; another process or replica sees them within `ttl_s`."""
 
     def __init__(self, store: TokenStore, ttl_s: float) -> None:
         self.store = store
@@ -120,3 +245,13 @@ class CachedTokens:
             # the oldest entry goes (dicts keep insertion order).
             del self._cache[next(iter(self._cache))]
         self._cache[key] = (time.monotonic() + self._ttl_s, info)
+
+    def forget(self, token: str) -> None:
+        self._cache.pop(hash_token(token), None)
+
+    async def lookup(self, token: str) -> TokenInfo | None:
+        hit, info = self.cached(token)
+        if not hit:
+            info = await self.store.lookup(token) if len(token) <= 512 else None
+            self.remember(token, info)
+        return info
