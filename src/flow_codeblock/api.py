@@ -44,6 +44,8 @@ from .randomness import random_bytes
 from .sandbox import Sandbox
 from .service import rss_bytes, tune_gc
 from .tokens import CachedTokens, TokenStore
+from .usage import UsageRecorder, UsageStore
+from .usage_api import UsageAPI
 
 __all__ = ["create_app", "render_result"]
 
@@ -202,7 +204,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     clock = Clock(settings.timestamp_format, settings.timezone)
     database = Database(settings.database) if uses_database(settings) else None
     tokens = CachedTokens(TokenStore(database), settings.auth_cache_s) if database is not None else None
-    quotas = Quotas(tokens.store, settings.redis_url, settings.quota_redis_failure) if tokens is not None else None
+    # Usage records: in memory on the request's path, written in the background (usage.py).
+    usage = UsageRecorder(UsageStore(database) if database is not None else None, settings.timezone,
+                          flush_s=settings.usage_flush_s, stats_days=settings.stats_retention_days,
+                          log_days=settings.quota_log_retention_days, max_buffer=settings.usage_buffer_max)
+    quotas = (Quotas(tokens.store, settings.redis_url, settings.quota_redis_failure, usage)
+              if tokens is not None else None)
     access = AccessControl(access_settings(settings), tokens, quotas)
 
     def language_of(accept_language: str | None) -> Language:
@@ -214,13 +221,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if database is not None:
             await database.upgrade()  # a no-op when `codeblock serve` or `codeblock db upgrade` did it
         await sandbox.start()
+        usage.start()
         tune_gc()  # this process is the service: its GC is ours to tune
         log.info("service ready", extra={"version": __version__, "pool": settings.runtime_pool_size})
         try:
             yield
         finally:
             await sandbox.close()
-            await access.aclose()
+            await access.aclose()  # its quota write-backs end before the last usage flush
+            await usage.aclose()
             if database is not None:
                 await database.aclose()
             metrics.mark_process_dead(os.getpid())
@@ -242,6 +251,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             refusal = ExecutionFailure(result.error, retry_after=result.retry_after)
             _log_request(request, 429, started, result.execution_id, result.error)
             return _error_response(refusal, started, clock, language, headers)
+        caller = getattr(request.state, "token", None)  # AccessControl's, with auth on
+        usage.executed(caller.id if caller is not None else None, result.requires, result.ok)
         status, body = render_result(result, (time.perf_counter() - started) * 1000, clock, language)
         _log_request(request, status, started, result.execution_id, result.error)
         background = BackgroundTask(result.after) if result.after else None
@@ -345,8 +356,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         _log_request(request, failure.error.type.http_status, time.perf_counter(), None, failure.error)
         return _error_response(failure, time.perf_counter(), clock, language_of(request.headers.get("accept-language")))
 
-    admin_routes = AdminAPI(tokens, settings.admin_token, clock, settings.timezone, presented_token,
-                            admin_error, language_of, quotas).routes()
+    admin = AdminAPI(tokens, settings.admin_token, clock, settings.timezone, presented_token,
+                     admin_error, language_of, quotas)
+    admin_routes = [*admin.routes(), *UsageAPI(admin, tokens, usage, quotas).routes()]
     bench_routes = [Route("/bench/static", bench_static, methods=["POST"])] if settings.enable_bench_routes else []
     app = Starlette(
         routes=[
