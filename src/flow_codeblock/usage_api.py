@@ -149,8 +149,8 @@ class UsageAPI:
 
     def _span(self, request: Request, default_days: int | None) -> tuple[date | None, date | None]:
         query = request.query_params
-        last = _day(query["to"], "to") if query.get("to") else None
-        first = _day(query["from"], "from") if query.get("from") else None
+        last = _day(query["to"], "to") if "to" in query else None  # sent empty: a 400, not "unset"
+        first = _day(query["from"], "from") if "from" in query else None
         if default_days is not None:
             last = last or self._usage.days.today_date()
             first = first or last - timedelta(days=default_days - 1)
