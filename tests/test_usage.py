@@ -21,13 +21,14 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from test_quota_redis import redis_url
 from test_tokens_postgres import _as_postgres, postgres
 
 from flow_codeblock import db as db_module
 
 from conftest import Server, b64, start_server
 
-__all__ = ["postgres"]  # the fixture, shared with test_tokens_postgres.py
+__all__ = ["postgres", "redis_url"]  # fixtures, shared with test_tokens_postgres.py and test_quota_redis.py
 
 ADMIN = "usage-admin-token-0123456789"
 ZONE = "Pacific/Kiritimati"  # UTC+14: its day is not UTC's for 14 hours of each day
@@ -360,3 +361,60 @@ def test_two_replicas_migrate_a_fresh_postgresql_at_once(postgres: str, tmp_path
     finally:
         for server in servers:
             server.stop()
+
+
+# -- the request's path never waits on the database; Redis's counter is the quota read ---------------
+
+
+def test_with_auth_off_executions_never_wait_on_the_database(tmp_path: Path) -> None:
+    """ADMIN_TOKEN set, auth off: the database exists, yet with it locked (a writer waits 5 s,
+    then fails) every execution answers, the flush fails and is counted, and the records held
+    meanwhile are written once the lock goes."""
+    path = tmp_path / "locked.sqlite3"
+    server = start_server(str(tmp_path), runtime_pool_size=1, admin_token=ADMIN, timezone=ZONE, usage_flush_s=0.2,
+                          auth_db_path=str(path))
+    try:
+        locker = sqlite3.connect(path, isolation_level=None)
+        locker.execute("BEGIN EXCLUSIVE")
+        try:
+            for i in range(3):
+                response = run(server, None, f"return require('events').name.length + {i}")
+                assert response.status_code == 200 and response.json()["result"] == len("EventEmitter") + i
+            eventually(lambda: _assert(metric(server, "codeblock_usage_flush_errors_total") >= 1), seconds=30)
+        finally:
+            locker.execute("ROLLBACK")
+            locker.close()
+        modules = eventually(lambda: _modules_are(admin(server, "/flow/stats/modules"), {"events": 3}), seconds=30)
+        assert modules["total_requires"] == 3
+    finally:
+        server.stop()
+
+
+def _modules_are(response: httpx.Response, expected: dict[str, int]) -> Any:
+    body = data(response)
+    assert {m["module"]: m["calls"] for m in body["modules"]} == expected
+    return body
+
+
+def test_the_quota_read_is_redis_counter(tmp_path: Path, redis_url: tuple[subprocess.Popen[bytes], str]) -> None:
+    import redis
+
+    server = serve(tmp_path, redis_url=redis_url[1])
+    try:
+        token = create(server, quota_type="count", total_quota=10)
+        for _ in range(3):
+            assert run(server, token, "return 1").status_code == 200
+        assert data(admin(server, f"/flow/tokens/{token}/quota"))["remaining_quota"] == 7
+        token_id = data(admin(server, "/flow/tokens", token=token))["tokens"][0]["id"]
+        # The counter is moved behind the database's back: the quota read follows Redis.
+        client = redis.Redis.from_url(redis_url[1])
+        try:
+            client.set(f"codeblock:quota:{token_id}", 2)
+        finally:
+            client.close()
+        quota = data(admin(server, f"/flow/tokens/{token}/quota"))
+        assert (quota["remaining_quota"], quota["used_quota"]) == (2, 8)
+        logs = data(admin(server, f"/flow/tokens/{token}/quota/logs"))
+        assert [e["remaining"] for e in logs["logs"]] == [7, 8, 9]
+    finally:
+        server.stop()
