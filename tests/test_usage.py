@@ -418,3 +418,31 @@ def test_the_quota_read_is_redis_counter(tmp_path: Path, redis_url: tuple[subpro
         assert [e["remaining"] for e in logs["logs"]] == [7, 8, 9]
     finally:
         server.stop()
+
+
+def test_replicas_with_workers_add_up_in_postgresql(postgres: str, tmp_path: Path) -> None:
+    """Two replicas of two workers each, one PostgreSQL: every worker's records are written
+    (concurrent UPSERTs of the same day's buckets add up), and a count quota of 12 shared by
+    all of them has exactly 12 calls in its logs when 20 arrive at once."""
+    replicas = [serve(tmp_path, database_url=postgres, workers=2) for _ in range(2)]
+    try:
+        ws = f"ws-replicas-{time.monotonic_ns()}"
+        token = create(replicas[0], ws_id=ws, quota_type="count", total_quota=12)
+        with ThreadPoolExecutor(8) as pool:
+            statuses = list(pool.map(lambda i: run(replicas[i % 2], token, "return require('uuid').v4().length")
+                                     .status_code, range(20)))
+        assert sorted(statuses) == [200] * 12 + [429] * 8
+        users = eventually(lambda: _calls_are(admin(replicas[1], "/flow/stats/users", ws_id=ws), 12))
+        assert users["users"][0]["errors"] == 0
+        eventually(lambda: _modules_are(admin(replicas[0], "/flow/stats/modules", ws_id=ws), {"uuid": 12}))
+        logs = eventually(lambda: _total_is(admin(replicas[0], f"/flow/tokens/{token}/quota/logs"), 12))
+        assert sorted(e["remaining"] for e in logs["logs"]) == list(range(12))
+    finally:
+        for server in replicas:
+            server.stop()
+
+
+def _calls_are(response: httpx.Response, calls: int) -> Any:
+    body = data(response)
+    assert body["total_calls"] == calls, body
+    return body
