@@ -122,7 +122,8 @@ def test_create_list_read_delete(srv: Server) -> None:
 
 @pytest.mark.parametrize(("code", "kind"), [
     ("return (", "SyntaxError"), ("let a = 1; let a = 2; return a", "SyntaxError"),
-    ("const x = 1;", "ValidationError"), ("   ", "ValidationError"), ("return '" + "x" * 70000 + "'", "ValidationError"),
+    ("const x = 1;", "ValidationError"), ("   ", "ValidationError"),
+    ("return '" + "x" * 70000 + "'", "ValidationError"),
 ])
 def test_code_is_checked_when_saved(srv: Server, code: str, kind: str) -> None:
     secret = token(srv)
@@ -162,7 +163,8 @@ def test_versions_and_rollback(srv: Server) -> None:
     gone = api(srv, "PUT", f"/flow/scripts/{script}", secret, {"rollback_to_version": 1})
     assert gone.status_code == 400 and "not kept" in gone.json()["error"]["message"]
     assert api(srv, "GET", f"/flow/scripts/{script}", secret, version=1).status_code == 404
-    both = api(srv, "PUT", f"/flow/scripts/{script}", secret, {"rollback_to_version": 2, "code_base64": b64("return 1")})
+    both = api(srv, "PUT", f"/flow/scripts/{script}", secret,
+               {"rollback_to_version": 2, "code_base64": b64("return 1")})
     assert both.status_code == 400
 
 
