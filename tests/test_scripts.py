@@ -112,6 +112,12 @@ def test_create_list_read_delete(srv: Server) -> None:
     assert detail["code_base64"] == b64("return 1") and detail["ip_whitelist"] == ["127.0.0.1"]
     assert detail["code_length"] == len("return 1") and len(detail["code_hash"]) == 64
     assert api(srv, "GET", "/flow/scripts", secret, page="x").status_code == 400
+    by_id = api(srv, "GET", "/flow/scripts", secret, sort="id", order="asc").json()["data"]["scripts"]
+    assert [s["id"] for s in by_id] == sorted([first, second])
+    api(srv, "PUT", f"/flow/scripts/{second}", secret, {"description": "The Billing Hook"})
+    found = api(srv, "GET", "/flow/scripts", secret, keyword="billing").json()["data"]
+    assert [s["id"] for s in found["scripts"]] == [second] and found["total"] == 1 and found["remaining"] == 8
+    assert api(srv, "GET", "/flow/scripts", secret, sort="code_base64").status_code == 400
     deleted = api(srv, "DELETE", f"/flow/scripts/{first}", secret)
     assert deleted.status_code == 200 and deleted.json()["data"]["script_id"] == first
     assert api(srv, "GET", f"/flow/scripts/{first}", secret).status_code == 404
@@ -212,6 +218,11 @@ def test_answer_is_the_result_itself(srv: Server) -> None:
     assert failed.status_code == 400 and failed.json()["success"] is False
     assert failed.json()["error"]["type"] == "TypeError" and failed.headers["x-execution-id"]
     assert call(srv, "no-such-script").status_code == 404 and call(srv, "bad id!").status_code == 404
+    # A monitor's HEAD neither runs the script nor counts.
+    assert call(srv, data, "HEAD").status_code == 405
+    # Each call that ran has its request log line, with its execution id.
+    assert f'"path": "/flow/codeblock/{data}"' in srv.log() or f'"path":"/flow/codeblock/{data}"' in srv.log()
+    assert answer.headers["x-execution-id"] in srv.log()
 
 
 def test_ip_allow_list(srv: Server, proxied: Server) -> None:

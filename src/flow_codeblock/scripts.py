@@ -47,7 +47,7 @@ from starlette.routing import Route
 
 from .db import Database
 from .envelope import Clock, envelope
-from .errors import ErrorType, ExecutionFailure
+from .errors import CodeBlockError, ErrorType, ExecutionFailure
 from .executor import ExecutionRequest, ExecutionResult
 from .i18n import Language, Message, msg
 from .tokens import TokenInfo, TokenStore, iso, tokens_table
@@ -61,6 +61,7 @@ _ID: Final = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _MAX_BODY: Final = 1024 * 1024  # a management request: code (MAX_CODE_LENGTH, as base64) and a description
 _MAX_WHITELIST: Final = 100
 _MAX_PAGE_SIZE: Final = 100
+_SORTABLE: Final = ("updated_at", "created_at", "id", "description", "version")  # GET /flow/scripts?sort=
 # Upper bounds (ms) of the latency buckets. Permanent: script_stats.bucket is an index into it.
 LATENCY_BUCKETS_MS: Final = (1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 1500,
                              2000, 3000, 5000, 10000, 30000, 60000, float("inf"))
@@ -245,16 +246,25 @@ class ScriptStore:
             row = (await connection.execute(_SCRIPT_SELECT.where(scripts_table.c.id == script_id))).first()
         return _script(row) if row else None
 
-    async def owned_by(self, token_id: int, offset: int, limit: int) -> tuple[list[Script], int]:
-        """The token's scripts, the last updated first, one page of them, and how many in all."""
+    async def owned_by(self, token_id: int, offset: int, limit: int, *, keyword: str = "",
+                       sort: str = "updated_at", descending: bool = True) -> tuple[list[Script], int, int]:
+        """The token's scripts whose id or description holds `keyword` (any case), sorted by
+        `sort` (a column of _SORTABLE), one page of them; how many match, and how many the token owns."""
         mine = scripts_table.c.token_id == token_id
-        query = (_SCRIPT_SELECT.where(mine).order_by(scripts_table.c.updated_at.desc(), scripts_table.c.id)
-                 .offset(offset).limit(limit))
+        where = [mine]
+        if keyword:
+            pattern = f"%{keyword.lower()}%"
+            where.append(sa.or_(sa.func.lower(scripts_table.c.description).like(pattern),
+                                sa.func.lower(scripts_table.c.id).like(pattern)))
+        column = scripts_table.c[sort]
+        query = (_SCRIPT_SELECT.where(*where).order_by(column.desc() if descending else column.asc(),
+                                                        scripts_table.c.id).offset(offset).limit(limit))
+        count = sa.select(sa.func.count()).select_from(scripts_table)
         async with self.db.engine.connect() as connection:
             rows = (await connection.execute(query)).all()
-            total = (await connection.execute(sa.select(sa.func.count()).select_from(scripts_table).where(mine)))
-            count = int(total.scalar_one())
-        return [_script(row) for row in rows], count
+            matching = int((await connection.execute(count.where(*where))).scalar_one())
+            owned = int((await connection.execute(count.where(mine))).scalar_one()) if keyword else matching
+        return [_script(row) for row in rows], matching, owned
 
     async def versions(self, script_id: str) -> list[Version]:
         """The versions kept, the newest first."""
@@ -472,6 +482,8 @@ class ScriptsWiring:
     clock: Clock
     cache_s: float
     body_limit: int
+    # api._log_request for the calls that ran (refusals are logged by `error`).
+    log_request: Callable[[Request, int, float, str | None, CodeBlockError | None], None]
 
 
 class ScriptsAPI:
@@ -486,6 +498,11 @@ class ScriptsAPI:
         self._owners: _TTLCache[int, TokenInfo | None] = _TTLCache(ttl)
 
     def routes(self) -> list[Route]:
+        call = Route("/flow/codeblock/{script_id}", self.call, methods=["GET", "POST"])
+        # Starlette answers HEAD wherever GET is: a monitor's HEAD must not run the script
+        # and take a call from its owner's quota (405 instead).
+        assert call.methods is not None
+        call.methods.discard("HEAD")
         return [
             Route("/flow/scripts", self._managed(self.create), methods=["POST"]),
             Route("/flow/scripts", self._managed(self.listing), methods=["GET"]),
@@ -493,7 +510,7 @@ class ScriptsAPI:
             Route("/flow/scripts/{script_id}", self._managed(self.update), methods=["PUT"]),
             Route("/flow/scripts/{script_id}", self._managed(self.delete), methods=["DELETE"]),
             Route("/flow/scripts/{script_id}/stats", self._managed(self.statistics), methods=["GET"]),
-            Route("/flow/codeblock/{script_id}", self.call, methods=["GET", "POST"]),
+            call,
         ]
 
     async def start(self) -> None:
@@ -546,14 +563,20 @@ class ScriptsAPI:
         query = request.query_params
         page = _whole(query.get("page", "1"), "page", 1, 10**9)
         size = _whole(query.get("size", query.get("page_size", "20")), "size", 1, _MAX_PAGE_SIZE)
-        scripts, total = await self.w.store.owned_by(token.id, (page - 1) * size, size)
+        sort = query.get("sort", "updated_at")
+        order = query.get("order", "desc")
+        if sort not in _SORTABLE or order not in ("asc", "desc"):
+            raise _invalid(f"sort must be one of {', '.join(_SORTABLE)} and order asc or desc")
+        keyword = query.get("keyword", "")[:200]
+        scripts, total, owned = await self.w.store.owned_by(token.id, (page - 1) * size, size, keyword=keyword,
+                                                            sort=sort, descending=order == "desc")
         limit = token.max_scripts or DEFAULT_MAX_SCRIPTS
         items = [{"id": s.id, "description": s.description, "version": s.version, "code_length": s.current.code_length,
                   "ip_whitelist": list(s.ip_whitelist), "created_at": s.created_at, "updated_at": s.updated_at}
                  for s in scripts]
         return self._ok(request, {"scripts": items, "total": total, "current_page": page, "page_size": size,
                                   "total_pages": (total + size - 1) // size, "max_allowed": limit,
-                                  "remaining": max(0, limit - total)})
+                                  "remaining": max(0, limit - owned)})
 
     async def read(self, request: Request, token: TokenInfo) -> Response:
         script = await self._own(request, token)
@@ -659,8 +682,10 @@ class ScriptsAPI:
             return self._error(refusal, request)
         if not result.ok:
             status, body = self.w.render(result, took_ms, request)
+            self.w.log_request(request, status, started, result.execution_id, result.error)
             return Response(body, status_code=status, headers=headers, media_type="application/json",
                             background=background)
+        self.w.log_request(request, 200, started, result.execution_id, None)
         text = result.result_json or "null"
         if text.startswith('"'):  # a string: the text itself (Flow-CodeBlock's clients read the body)
             return Response(orjson.loads(text), headers=headers, media_type="text/plain; charset=utf-8",
