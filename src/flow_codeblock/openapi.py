@@ -211,7 +211,10 @@ def _script_paths() -> dict[str, Any]:
     version = [{"name": "version", "in": "query", "required": False,
                 "schema": {"type": "integer", "minimum": 0}, "description": "a kept version; 0: the current one"}]
     paging = [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in (
-        ("page", {"type": "integer", "minimum": 1}), ("size", {"type": "integer", "minimum": 1, "maximum": 100}))]
+        ("page", {"type": "integer", "minimum": 1}), ("size", {"type": "integer", "minimum": 1, "maximum": 100}),
+        ("sort", {"type": "string", "enum": ["updated_at", "created_at", "id", "description", "version"]}),
+        ("order", {"type": "string", "enum": ["desc", "asc"]}),
+        ("keyword", {"type": "string", "description": "in the id or description, any case"}))]
     call_failures = {
         "400": _json(_ERR, "an error in the code, or a bad body (multipart, invalid JSON)"),
         "403": _json(_ERR, "the client address is outside the script's ip_whitelist"),
