@@ -309,3 +309,20 @@ def test_replicas_see_the_same_script(srv: Server, proxied: Server) -> None:
     assert call(proxied, script).text == "two"
     time.sleep(SETTLE_S)  # the first replica's cached copy is older than AUTH_CACHE_S
     assert call(srv, script).text == "two"
+
+
+def test_one_quota_across_replicas_for_stored_and_posted_calls(srv: Server, proxied: Server) -> None:
+    secret = token(srv, quota_type="count", total_quota=10)
+    script = save(srv, secret, "return 6 * 7")
+    posted = {"codebase64": b64("return 6 * 7"), "input": {}}
+
+    def one(i: int) -> int:
+        server = (srv, proxied)[i % 2]
+        if i % 3 == 0:  # the owner posting code takes from the same quota
+            return httpx.post(f"{server.url}/flow/codeblock", json=posted, headers={"accessToken": secret},
+                              timeout=60).status_code
+        return call(server, script, "POST").status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(one, range(20)))
+    assert sorted(statuses) == [200] * 10 + [429] * 10, statuses
