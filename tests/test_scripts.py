@@ -243,22 +243,23 @@ def test_ip_allow_list(srv: Server, proxied: Server) -> None:
     assert call(proxied, script, headers={"X-Forwarded-For": "11.1.2.3"}).json() == 1
 
 
-def test_expired_or_revoked_owner_is_410(srv: Server) -> None:
+def test_expired_or_revoked_owner_is_410(srv: Server, proxied: Server) -> None:
     secret = token(srv, operation="add", days=1)
     script = save(srv, secret, "return 1")
     assert call(srv, script).json() == 1
     expired = httpx.put(f"{srv.url}/flow/tokens/{secret}", json={"operation": "set", "specific_date": "2020-01-01"},
                         headers={"accessToken": ADMIN})
     assert expired.status_code == 200
-    time.sleep(SETTLE_S)
-    gone = call(srv, script)
+    gone = call(srv, script)  # at once on the process whose admin API changed it
     assert gone.status_code == 410 and gone.json()["error"]["type"] == "TokenExpiredError"
     assert api(srv, "GET", "/flow/scripts", secret).status_code == 401  # the token itself: 401, as on /flow/codeblock
     other = token(srv)
     revoked = save(srv, other, "return 1")
+    assert call(proxied, revoked).json() == 1
     assert httpx.delete(f"{srv.url}/flow/tokens/{other}", headers={"accessToken": ADMIN}).status_code == 200
-    time.sleep(SETTLE_S)
     assert call(srv, revoked).status_code == 410
+    time.sleep(SETTLE_S)  # another replica: within AUTH_CACHE_S
+    assert call(proxied, revoked).status_code == 410
 
 
 def test_owner_quota_and_rate_limit(srv: Server) -> None:

@@ -354,7 +354,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return None
         store = ScriptStore(database, settings.max_script_versions)
         return ScriptsWiring(
-            store=store, owners=tokens.store, stats=ScriptStats(store, settings.script_stats_flush_s),
+            store=store, owners=tokens, stats=ScriptStats(store, settings.script_stats_flush_s),
             authenticate=access.authenticate, charge=access.charge_owner,
             validate=lambda code: sandbox.service.executor.validate(code), execute=sandbox.execute,
             error=admin_error, clock=clock, language_of=language_of, cache_s=settings.auth_cache_s,

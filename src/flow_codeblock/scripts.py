@@ -50,7 +50,7 @@ from .envelope import Clock, envelope
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
 from .executor import ExecutionRequest, ExecutionResult
 from .i18n import Language, Message, msg
-from .tokens import TokenInfo, TokenStore, iso, tokens_table
+from .tokens import CachedTokens, TokenInfo, iso, tokens_table
 
 __all__ = ["LATENCY_BUCKETS_MS", "ScriptStats", "ScriptStore", "ScriptsAPI", "allowed", "parse_whitelist"]
 
@@ -470,7 +470,7 @@ class ScriptsWiring:
     """What the API hands the scripts routes (api.py builds it)."""
 
     store: ScriptStore
-    owners: TokenStore
+    owners: CachedTokens  # its store reads an owner by id; its generation tells of the admin API's changes
     stats: ScriptStats
     authenticate: Callable[[Request], Awaitable[TokenInfo]]  # AccessControl.authenticate
     charge: Callable[[Request, TokenInfo], Awaitable[dict[str, str]]]  # AccessControl.charge_owner
@@ -495,7 +495,7 @@ class ScriptsAPI:
         self._error = error
         ttl = wiring.cache_s if wiring is not None else 0.0
         self._scripts: _TTLCache[str, Script | None] = _TTLCache(ttl)
-        self._owners: _TTLCache[int, TokenInfo | None] = _TTLCache(ttl)
+        self._owners: _TTLCache[int, tuple[int, TokenInfo | None]] = _TTLCache(ttl)
 
     def routes(self) -> list[Route]:
         call = Route("/flow/codeblock/{script_id}", self.call, methods=["GET", "POST"])
@@ -705,10 +705,13 @@ class ScriptsAPI:
 
     async def _owner(self, token_id: int) -> TokenInfo:
         """The owner's token; 410 when it has expired or was revoked (Flow-CodeBlock: 410)."""
-        hit, owner = self._owners.get(token_id)
-        if not hit:
-            owner = await self.w.owners.get(token_id)
-            self._owners.put(token_id, owner)
+        _, entry = self._owners.get(token_id)
+        generation = self.w.owners.generation
+        if entry is not None and entry[0] == generation:
+            owner = entry[1]
+        else:  # not cached, or read before a change through the admin API in this process
+            owner = await self.w.owners.store.get(token_id)
+            self._owners.put(token_id, (generation, owner))
         if owner is None or not owner.active:
             raise ExecutionFailure.of(ErrorType.TOKEN_EXPIRED, msg(
                 "the script's owner token was revoked: the script can no longer run"))

@@ -236,6 +236,9 @@ class CachedTokens:
         self._ttl_s = ttl_s
         self._cache: dict[str, tuple[float, TokenInfo | None]] = {}
         self.max_entries = 10_000
+        # Grows with every change made through this process: caches keyed otherwise (stored
+        # scripts' owners, by id) drop what they read before it.
+        self.generation = 0
 
     def cached(self, token: str) -> tuple[bool, TokenInfo | None]:
         entry = self._cache.get(hash_token(token))
@@ -254,6 +257,7 @@ class CachedTokens:
 
     def forget(self, token: str) -> None:
         self._cache.pop(hash_token(token), None)
+        self.generation += 1
 
     async def lookup(self, token: str) -> TokenInfo | None:
         hit, info = self.cached(token)
