@@ -357,7 +357,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             store=store, owners=tokens, stats=ScriptStats(store, settings.script_stats_flush_s),
             authenticate=access.authenticate, charge=access.charge_owner,
             validate=lambda code: sandbox.service.executor.validate(code), execute=sandbox.execute,
-            error=admin_error, clock=clock, language_of=language_of, cache_s=settings.auth_cache_s,
+            clock=clock, language_of=language_of, cache_s=settings.auth_cache_s,
             body_limit=settings.body_limit, log_request=_log_request,
             render=lambda result, total_ms, request: render_result(
                 result, total_ms, clock, language_of(request.headers.get("accept-language"))))

@@ -476,7 +476,6 @@ class ScriptsWiring:
     charge: Callable[[Request, TokenInfo], Awaitable[dict[str, str]]]  # AccessControl.charge_owner
     validate: Callable[[str], Awaitable[object]]  # Executor.validate
     execute: Callable[[ExecutionRequest], Awaitable[ExecutionResult]]  # Sandbox.execute
-    error: ErrorResponder
     render: Renderer  # api.render_result for a failed execution
     language_of: Callable[[str | None], Language]
     clock: Clock
@@ -487,14 +486,16 @@ class ScriptsWiring:
 
 
 class ScriptsAPI:
-    """`wiring` is None when the database is off (AUTH_ENABLED unset): management routes are
-    then 403, and a call names no script there is (404)."""
+    """`wiring` is None when stored scripts are off (AUTH_ENABLED unset): management routes are
+    then 403, and every call is 404 (there are no scripts)."""
 
     def __init__(self, wiring: ScriptsWiring | None, error: ErrorResponder) -> None:
         self._w = wiring
         self._error = error
         ttl = wiring.cache_s if wiring is not None else 0.0
-        self._scripts: _TTLCache[str, Script | None] = _TTLCache(ttl)
+        # As many as the executor caches blocks (their code is the same string): a script holds
+        # up to MAX_CODE_LENGTH of code, as base64.
+        self._scripts: _TTLCache[str, Script | None] = _TTLCache(ttl, size=1024)
         self._owners: _TTLCache[int, tuple[int, TokenInfo | None]] = _TTLCache(ttl)
 
     def routes(self) -> list[Route]:
