@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COVERED = {  # README.md's section -> README.zh-CN.md's, in this order in both
     "Quick start": "快速开始",
     "Playground": "在线调试",
+    "Stored scripts": "存储脚本",
     "Migrating from Flow-CodeBlock": "从 Flow-CodeBlock 迁移",
 }
 FENCE = re.compile(r"^```[^\n]*\n.*?^```$", re.S | re.M)
