@@ -42,6 +42,7 @@ from .openapi import openapi_spec
 from .quota import Quotas
 from .randomness import random_bytes
 from .sandbox import Sandbox
+from .scripts import ScriptsAPI, ScriptStats, ScriptStore, ScriptsWiring
 from .service import rss_bytes, tune_gc
 from .tokens import CachedTokens, TokenStore
 
@@ -214,11 +215,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if database is not None:
             await database.upgrade()  # a no-op when `codeblock serve` or `codeblock db upgrade` did it
         await sandbox.start()
+        await scripts_api.start()
         tune_gc()  # this process is the service: its GC is ours to tune
         log.info("service ready", extra={"version": __version__, "pool": settings.runtime_pool_size})
         try:
             yield
         finally:
+            await scripts_api.aclose()  # its last statistics, before the database closes
             await sandbox.close()
             await access.aclose()
             if database is not None:
@@ -345,13 +348,29 @@ def create_app(settings: Settings | None = None) -> Starlette:
         _log_request(request, failure.error.type.http_status, time.perf_counter(), None, failure.error)
         return _error_response(failure, time.perf_counter(), clock, language_of(request.headers.get("accept-language")))
 
+    def scripts_wiring() -> ScriptsWiring | None:
+        """Stored scripts belong to API tokens: they need auth on (and so the database)."""
+        if not settings.auth_enabled or database is None or tokens is None:
+            return None
+        store = ScriptStore(database, settings.max_script_versions)
+        return ScriptsWiring(
+            store=store, owners=tokens.store, stats=ScriptStats(store, settings.script_stats_flush_s),
+            authenticate=access.authenticate, charge=access.charge_owner,
+            validate=lambda code: sandbox.service.executor.validate(code), execute=sandbox.execute,
+            error=admin_error, clock=clock, language_of=language_of, cache_s=settings.auth_cache_s,
+            body_limit=settings.body_limit,
+            render=lambda result, total_ms, request: render_result(
+                result, total_ms, clock, language_of(request.headers.get("accept-language"))))
+
     admin_routes = AdminAPI(tokens, settings.admin_token, clock, settings.timezone, presented_token,
                             admin_error, language_of, quotas).routes()
+    scripts_api = ScriptsAPI(scripts_wiring(), admin_error)
     bench_routes = [Route("/bench/static", bench_static, methods=["POST"])] if settings.enable_bench_routes else []
     app = Starlette(
         routes=[
             *bench_routes,
             *admin_routes,
+            *scripts_api.routes(),
             Route("/flow/codeblock", codeblock, methods=["POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/flow/limits", limits, methods=["GET"]),

@@ -156,6 +156,12 @@ class TokenStore:
             row = (await connection.execute(_SELECT.where(tokens_table.c.hash == hash_token(token)))).first()
         return _info(row) if row else None
 
+    async def get(self, token_id: int) -> TokenInfo | None:
+        """A token by its id (a stored script's owner: scripts keep the id, never the token)."""
+        async with self.db.engine.connect() as connection:
+            row = (await connection.execute(_SELECT.where(tokens_table.c.id == token_id))).first()
+        return _info(row) if row else None
+
     async def update(self, token: str, **values: Any) -> TokenInfo | None:
         """Sets `values` on an active token; None when there is no such token."""
         async with self.db.engine.begin() as connection:
