@@ -48,7 +48,7 @@ def test_assets_and_unknown_asset(server: Server) -> None:
 PAGE = {
     "en-US": {"lang": "en", "title": "flow-codeblock playground", "ready": "Ready", "success": "Success",
               "error": "Error 400", "location": "line 4, column 21", "invalid": "invalid JSON:",
-              "headings": ["Code", "Input", "Output", "Result", "Console", "Request"],
+              "headings": ["Code", "Input", "Output", "Result", "Console", "Stored script", "Request"],
               "labels": ["Example", "Token", "Language"], "run": "Run Ctrl ↵",
               "hint": "the body of an async function; input is in scope; return the result",
               "placeholder": "when auth is on", "lodash": "lodash: group and total orders",
@@ -58,7 +58,7 @@ PAGE = {
               "validation": "the code has no return statement"},
     "zh-CN": {"lang": "zh-CN", "title": "flow-codeblock 在线调试", "ready": "就绪", "success": "成功",
               "error": "错误 400", "location": "第 4 行，第 21 列", "invalid": "JSON 无效：",
-              "headings": ["代码", "输入", "输出", "结果", "控制台", "请求"],
+              "headings": ["代码", "输入", "输出", "结果", "控制台", "存储脚本", "请求"],
               "labels": ["示例", "令牌", "语言"], "run": "运行 Ctrl ↵",
               "hint": "异步函数的函数体；可直接使用 input；用 return 返回结果",
               "placeholder": "启用认证时填写", "lodash": "lodash：按城市分组并汇总订单",

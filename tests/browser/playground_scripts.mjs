@@ -9,7 +9,7 @@ const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
   '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args });
 const b64url = (text) => Buffer.from(text).toString('base64url');
-const CODE = "return { hello: input.body.name ?? input.query.name, version: 1 }";
+const CODE = "return { hello: input.body?.name ?? input.query.name, version: 1 }";
 const observed = {};
 try {
   const context = await browser.newContext();
@@ -51,7 +51,7 @@ try {
   // A new version from the editor: the same URL runs it.
   await page.click('.code .cm-content');
   await page.keyboard.press('Control+a');
-  await page.keyboard.type("return { hello: input.body.name ?? input.query.name, version: 2 }");
+  await page.keyboard.type("return { hello: input.body?.name ?? input.query.name, version: 2 }");
   await page.click('#save-version');
   await state('Saved');
   observed.savedVersion = await page.textContent('#script-state');
