@@ -128,6 +128,7 @@ def test_create_list_read_delete(srv: Server) -> None:
 
 @pytest.mark.parametrize(("code", "kind"), [
     ("return (", "SyntaxError"), ("let a = 1; let a = 2; return a", "SyntaxError"),
+    ("return 1 }; globalThis.leak = 1; if (0) {", "SyntaxError"),  # closes its function: nothing runs
     ("const x = 1;", "ValidationError"), ("   ", "ValidationError"),
     ("return '" + "x" * 70000 + "'", "ValidationError"),
 ])
@@ -140,6 +141,8 @@ def test_code_is_checked_when_saved(srv: Server, code: str, kind: str) -> None:
     assert update.status_code == 400 and update.json()["error"]["type"] == kind
     assert api(srv, "GET", "/flow/scripts", secret).json()["data"]["total"] == 1
     assert call(srv, good).json() == 1
+    probe = save(srv, secret, "return typeof globalThis.leak")  # the check on save ran none of the code
+    assert call(srv, probe).text == "undefined"
 
 
 @pytest.mark.parametrize("body", [{}, {"code_base64": "%%%"}, {"code_base64": 5}, [1], {"code_base64": b64(

@@ -22,7 +22,7 @@ import orjson
 from . import metrics
 from .analysis import analyse, first_use
 from .bundles import module_catalog
-from .codeblock import CodeBlock
+from .codeblock import CodeBlock, stray_brace_error
 from .errors import CodeBlockError, ErrorType, ExecutionFailure, RetireReason
 from .i18n import msg
 from .outbound import Fetcher, OutboundSession
@@ -177,6 +177,12 @@ class Executor:
         if not outcome.ok:
             error = outcome.error or CodeBlockError(ErrorType.SYNTAX, msg("the code does not compile"))
             raise ExecutionFailure(error)
+        # It compiled inside its wrapper, yet a `}` of its own closes its function early: a
+        # run refuses it (the runtime sees it escape), so saving it does too, as Node would
+        # reject the code alone.
+        stray = stray_brace_error(block)
+        if stray is not None:
+            raise ExecutionFailure(stray)
         return block
 
     # -- validation -------------------------------------------------------------------
