@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from flow_codeblock import db as db_module
+from flow_codeblock.db import HEAD
 
 from conftest import b64, free_port, start_server
 
@@ -91,7 +91,7 @@ def test_replicas_share_tokens_and_one_quota_in_postgresql(postgres: str, tmp_pa
 
 def test_cli_and_import_against_postgresql(postgres: str) -> None:
     upgraded = cli(postgres, "db", "upgrade")
-    assert upgraded.returncode == 0 and f"revision {db_module.HEAD}" in upgraded.stderr
+    assert upgraded.returncode == 0 and f"revision {HEAD}" in upgraded.stderr
     assert "postgresql+asyncpg" in upgraded.stderr
     rows = [{"access_token": "flow_pg_import_0000000000000000000000000000000", "ws_id": "pgi", "email": "i@example.com",
              "is_active": 1, "quota_type": "count", "total_quota": 5, "remaining_quota": 4,

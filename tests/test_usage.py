@@ -446,3 +446,24 @@ def _calls_are(response: httpx.Response, calls: int) -> Any:
     body = data(response)
     assert body["total_calls"] == calls, body
     return body
+
+
+def test_stored_script_calls_count_for_their_owner(srv: Server) -> None:
+    """GET/POST /flow/codeblock/{id} sends no token: the call is its owner's, in the quota's logs
+    and in both statistics."""
+    ws = f"ws-script-{time.monotonic_ns()}"
+    owner = create(srv, ws_id=ws, quota_type="count", total_quota=10)
+    saved = httpx.post(f"{srv.url}/flow/scripts", headers={"accessToken": owner}, timeout=30, json={
+        "code_base64": b64("const _ = require('lodash'); return _.sum([1, 2, input.body.n || 0])"),
+        "description": "usage"})
+    assert saved.status_code == 200, saved.text
+    script_id = saved.json()["data"]["script_id"]
+    assert httpx.post(f"{srv.url}/flow/codeblock/{script_id}", json={"n": 4}, timeout=30).json() == 7
+    failed = httpx.get(f"{srv.url}/flow/codeblock/{script_id}", timeout=30)  # no body: input.body is null
+    assert failed.status_code == 400 and failed.json()["error"]["type"] == "TypeError"
+    users = data(admin(srv, "/flow/stats/users", ws_id=ws))
+    assert [(u["token_hint"], u["calls"], u["errors"]) for u in users["users"]] == [(owner[:10], 2, 1)]
+    modules = data(admin(srv, "/flow/stats/modules", ws_id=ws))
+    assert {m["module"]: m["calls"] for m in modules["modules"]} == {"lodash": 2}
+    logs = data(admin(srv, f"/flow/tokens/{owner}/quota/logs"))
+    assert [(e["action"], e["remaining"]) for e in logs["logs"]] == [("consume", 8), ("consume", 9)]

@@ -148,6 +148,11 @@ class Settings(BaseModel):
     usage_flush_s: float = Field(2.0, gt=0, le=3600, description="seconds between writes of usage records")
     usage_buffer_max: int = Field(100_000, ge=100, le=10_000_000,
                                   description="usage records held before new ones are dropped (and counted)")
+    # Stored scripts (scripts.py): versions kept per script, and how often each process adds its
+    # scripts' call statistics to the database.
+    max_script_versions: int = Field(5, ge=1, le=1000, description="versions kept per stored script")
+    script_stats_flush_s: float = Field(10.0, gt=0, le=3600,
+                                        description="seconds between writes of stored scripts' call statistics")
     # Proxies whose X-Forwarded-For names the client (per-IP limits, logs): comma-separated
     # addresses or CIDRs, '*' for any. Empty: none, the peer address is the client.
     forwarded_allow_ips: str = Field("", description="proxies trusted to name the client in X-Forwarded-For")

@@ -23,7 +23,7 @@ import orjson
 from . import metrics
 from .analysis import analyse, first_use
 from .bundles import module_catalog
-from .codeblock import CodeBlock
+from .codeblock import CodeBlock, stray_brace_error
 from .errors import CodeBlockError, ErrorType, ExecutionFailure, RetireReason
 from .i18n import msg
 from .outbound import Fetcher, OutboundSession
@@ -161,6 +161,33 @@ class Executor:
             module_load_ms=outcome.module_load_ms,
             requires=block.requires,
         )
+
+    async def validate(self, code_base64: str) -> CodeBlock:
+        """Checks a code block as a stored script is checked when it is saved: base64 and
+        UTF-8, size, a `return`, and V8's own compile (on a pooled runtime, nothing of the
+        code runs). Raises ExecutionFailure: ValidationError, or SyntaxError in the user's
+        lines. The block is cached as a posted one is, so its first call compiles nothing new."""
+        block = self._block_for(ExecutionRequest(code_base64=code_base64, input={}))
+        runtime = await self._pool.acquire(self._limits.acquire_timeout_ms / 1000, ())
+        try:
+            outcome = await runtime.compile_check(block, self._limits.reset_timeout_ms / 1000)
+        except BaseException:
+            self._pool.retire(runtime, RetireReason.EXECUTOR_ERROR)
+            raise
+        if outcome.retire_reason is not None:
+            self._pool.retire(runtime, outcome.retire_reason)
+        else:
+            self._pool.release(runtime)
+        if not outcome.ok:
+            error = outcome.error or CodeBlockError(ErrorType.SYNTAX, msg("the code does not compile"))
+            raise ExecutionFailure(error)
+        # It compiled inside its wrapper, yet a `}` of its own closes its function early: a
+        # run refuses it (the runtime sees it escape), so saving it does too, as Node would
+        # reject the code alone.
+        stray = stray_brace_error(block)
+        if stray is not None:
+            raise ExecutionFailure(stray)
+        return block
 
     # -- validation -------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ kept STATS_RETENTION_DAYS / QUOTA_LOG_RETENTION_DAYS. Days are YYYY-MM-DD in TIM
 times are ISO 8601 UTC text, as 0001's. token_id 0 is "no token" (auth off).
 
 Revision ID: 0004
-Revises: 0002 (the lead chains it after 0003, stored scripts)
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
