@@ -133,6 +133,15 @@ export const MODULES = Object.freeze([
     name: 'xlsx', package: 'xlsx', entry: './js/lib/xlsx.js', load: 'lazy', state: 'restored', emptyFor: ['stream'],
     resets: 'number formats, column-width unit, date options and code page (a restorer)', readme: true,
   },
+  // csv-parse and csv-stringify (CommonJS builds): their Parser and Stringifier are
+  // Transforms of our `stream`; csv-parse/stream is a TransformStream of our web streams.
+  // Frozen: their module state is constants, and the one Buffer a stringifier hands out
+  // (the BOM) is copied per push (js/build.mjs patches it).
+  { name: 'csv-parse', package: 'csv-parse', load: 'lazy', state: 'frozen', keepNames: true, requires: ['stream'], readme: true },
+  { name: 'csv-parse/sync', package: 'csv-parse', entry: 'csv-parse/sync', load: 'lazy', state: 'frozen', keepNames: true },
+  { name: 'csv-parse/stream', package: 'csv-parse', entry: 'csv-parse/stream', load: 'lazy', state: 'frozen', keepNames: true, requires: ['stream/web'] },
+  { name: 'csv-stringify', package: 'csv-stringify', load: 'lazy', state: 'frozen', keepNames: true, requires: ['stream'], readme: true },
+  { name: 'csv-stringify/sync', package: 'csv-stringify', entry: 'csv-stringify/sync', load: 'lazy', state: 'frozen', keepNames: true },
   { name: 'pinyin', package: 'pinyin', entry: './js/lib/pinyin.js', load: 'lazy', state: 'frozen', strict: true, readme: true },
   // Our implementation of the package's API (the npm package, a devDependency, is the tests' oracle).
   { name: 'form-data', entry: './js/lib/form_data.js', load: 'lazy', state: 'frozen', strict: true, readme: true },
