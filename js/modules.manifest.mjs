@@ -86,7 +86,8 @@ export const MODULES = Object.freeze([
   {
     name: 'stream', package: 'readable-stream', entry: './js/lib/stream.js', load: 'lazy', state: 'restored',
     strict: true, keepNames: true, requires: ['stream/web'], resets: 'the default highWaterMark (setDefaultHighWaterMark; a restorer)',
-    readme: true,
+    // SheetJS's XLSX.stream writers give Readables of this module (js/lib/xlsx.js).
+    properties: ['to_csv', 'to_json', 'to_html'], readme: true,
   },
   { name: 'stream/promises', entry: './js/lib/stream_promises.js', load: 'lazy', state: 'frozen', strict: true, requires: ['stream'] },
   { name: 'stream/consumers', entry: './js/lib/stream_consumers.js', load: 'lazy', state: 'frozen', strict: true },
