@@ -71,15 +71,16 @@ export const MODULES = Object.freeze([
     name: 'url', entry: './js/lib/url.js', load: 'lazy', state: 'frozen', strict: true,
     globals: ['URL', 'URLSearchParams', 'URLPattern'],
   },
-  // The WHATWG streams, as globals and as require('stream/web').
+  // The WHATWG streams, as globals and as require('stream/web'). The globals, in Node 24's
+  // order, are the global object's own from the start (bootstrap.js, lazy_globals.js).
   {
     name: 'stream/web', entry: './js/lib/stream_web.js', load: 'lazy', state: 'frozen', strict: true, keepNames: true, readme: true,
     globals: [
-      'ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader', 'ReadableStreamBYOBRequest',
-      'ReadableByteStreamController', 'ReadableStreamDefaultController', 'TransformStream',
-      'TransformStreamDefaultController', 'WritableStream', 'WritableStreamDefaultWriter',
-      'WritableStreamDefaultController', 'ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'TextEncoderStream',
-      'TextDecoderStream', 'CompressionStream', 'DecompressionStream',
+      'TransformStream', 'TransformStreamDefaultController', 'WritableStream', 'WritableStreamDefaultController',
+      'WritableStreamDefaultWriter', 'ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader',
+      'ReadableStreamBYOBRequest', 'ReadableByteStreamController', 'ReadableStreamDefaultController',
+      'ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'TextEncoderStream', 'TextDecoderStream', 'CompressionStream',
+      'DecompressionStream',
     ],
   },
   // Node's streams (readable-stream); fromWeb/toWeb need the web streams.
