@@ -58,7 +58,8 @@ async def main() -> None:
         bench.figure("first_ms", first, "ms", fmt=".2f", labels=labels, human=False)
         bench.figure("warm_ms", statistics.median(warm), "ms", fmt=".3f", labels=labels, human=False)
         bench.figure("heap_mb", heap, "MB", fmt=".2f", labels=labels, human=False)
-    bench.line("xlsx, 100,000 rows x 10 columns in batches under a 128 MB heap (time, peak heap): bench/xlsx_batches.py")
+    bench.line("xlsx, 100,000 rows x 10 columns in batches under a 128 MB heap (time, peak heap):"
+               " bench/xlsx_batches.py")
 
 
 if __name__ == "__main__":
