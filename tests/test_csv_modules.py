@@ -4,9 +4,11 @@ same runtime. Their behaviour against Node is tests/compat/test_csv.py."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from conftest import CodeBlockClient
+from conftest import CodeBlockClient, start_server
 
 # Reads back what a tamperer could have changed: the BOM a stringifier pushes, parsing and
 # stringifying, the exports and their prototypes.
@@ -67,3 +69,47 @@ def test_the_bom_chunk_is_the_code_blocks_own(cb1: CodeBlockClient) -> None:
     assert cb1.ok(code) == ["41bbbf", "780a"]
     assert cb1.ok(code) == ["41bbbf", "780a"]
     assert cb1.ok(PROBE) == CLEAN
+
+
+# -- a large CSV streamed under a small heap ------------------------------------------
+
+ROWS_SOURCE = """const { Readable } = require('stream');
+let i = 0;
+const source = new Readable({ read() {
+  let chunk = '';
+  for (let n = 0; n < 1000 && i < input.rows; n++, i++) {
+    chunk += `${i},name ${i},"quoted, ${i}",${i * 0.5},2024-01-01\\n`;
+  }
+  if (chunk) this.push(chunk);
+  if (i >= input.rows) this.push(null);
+} });
+"""
+STREAMED = ROWS_SOURCE + """const { parse } = require('csv-parse');
+let rows = 0; let sum = 0;
+for await (const r of source.pipe(parse({ cast: true }))) { rows++; sum += r[3]; }
+return [rows, sum];"""
+WHOLE = ROWS_SOURCE + """let text = ''; for await (const c of source) text += c;
+const all = require('csv-parse/sync').parse(text, { cast: true });
+return [all.length, all.reduce((s, r) => s + r[3], 0)];"""
+DECODES = ("const d = new TextDecoder(); const b = new Uint8Array(11); let n = 0;\n"
+           "for (let k = 0; k < 3e6; k++) n += d.decode(b).length + Buffer.from('hello').toString().length;\n"
+           "return n")
+
+
+def test_a_large_csv_streams_through_a_64_mb_heap(tmp_path: Path) -> None:
+    """300,000 rows (15 MB of CSV, 1.5 million fields) parsed as a stream fit a 64 MB heap;
+    the same rows parsed whole do not (so the streamed run is what bounds the memory). Each
+    field is a decoded string: before small ArrayBuffers went untracked (memory.js), the
+    per-allocation FinalizationRegistry cells alone ran the streamed parse out of the heap."""
+    srv = start_server(str(tmp_path), runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1,
+                       runtime_memory_limit_mb=64, execution_timeout_ms=120_000)
+    try:
+        with srv.client(timeout=180) as http:
+            cb = CodeBlockClient(http)
+            rows = 300_000
+            assert cb.ok(STREAMED, {"rows": rows}, timeout=120_000) == [rows, sum(i * 0.5 for i in range(rows))]
+            status, body = cb.run(WHOLE, {"rows": rows}, timeout=120_000)
+            assert status == 400 and body["error"]["type"] == "MemoryLimitError", body
+            assert cb.ok(DECODES, timeout=120_000) == 3_000_000 * 16
+    finally:
+        srv.stop()
