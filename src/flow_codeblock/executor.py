@@ -248,7 +248,8 @@ class Executor:
                                       line=line, column=column)
         catalog = module_catalog()
         named = [m for m in map(catalog.resolve, facts.modules) if m]
-        named += [module for name, module in catalog.globals.items() if name in facts.identifiers]
+        named += [module for name, module in catalog.globals.items()
+                  if name in facts.identifiers or name in facts.strings or name in facts.properties]
         named += [module for name, module in catalog.properties.items() if name in facts.properties]
         modules = catalog.install_order(tuple(dict.fromkeys(named)))
         block = CodeBlock.wrap(
