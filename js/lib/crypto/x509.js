@@ -9,11 +9,11 @@
 
 import { inspect } from 'util';
 import { codes, plain } from '../internal/errors.js';
-import { DerError, TAG, decodeNode, pemDecode, pemEncode, readBitString, readOid, tlv } from './der.js';
+import { DerError, TAG, decodeNode, pemEncode, readBitString, readOid, tlv } from './der.js';
 import { hashOf } from './hashes.js';
 import { createPublicKey, isKeyObject } from './keys.js';
 import { verify as verifySignature } from './sig.js';
-import { constants, invalidArgValue, validateBoolean, validateObject, validateString } from './util.js';
+import { constants, validateBoolean, validateObject, validateString } from './util.js';
 
 const { ERR_INVALID_ARG_TYPE } = codes;
 const { Buffer } = globalThis;
@@ -57,21 +57,38 @@ function algorithmOf(node) {
   return { oid: readOid(node.children[0]), params: node.children[1] };
 }
 
-// Input as Node's parseX509 reads it: DER first, then the first PEM certificate.
+const badEndLine = () => new plain.ERR_OSSL_PEM_BAD_END_LINE('error:04800066:PEM routines::bad end line');
+const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
+
+// PEM_read_bio_X509: PEM blocks in turn, skipping those of other labels; an END line that
+// does not close its BEGIN is an error, as is a certificate label with bad DER inside.
+function readPem(bytes) {
+  const lines = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const begin = /^-----BEGIN (.*)-----\s*$/.exec(lines[i]);
+    if (!begin) continue;
+    let end = i + 1;
+    while (end < lines.length && !lines[end].startsWith('-----END ')) end++;
+    if (end === lines.length || lines[end].replace(/\s+$/, '') !== `-----END ${begin[1]}-----`) throw badEndLine();
+    if (CERT_LABELS.has(begin[1])) {
+      const der = Uint8Array.from(Buffer.from(lines.slice(i + 1, end).join(''), 'base64'));
+      try {
+        return parseDer(der);
+      } catch {
+        throw wrongTag();
+      }
+    }
+    i = end;
+  }
+  throw noStartLine();
+}
+
+// Input as Node's parseX509 reads it: DER first, then PEM.
 function parseCertificate(bytes) {
   try {
     return parseDer(bytes);
   } catch {
-    // not DER: try PEM below
-  }
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  const match = /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----\r?\n[\s\S]*?-----END (?:X509 |TRUSTED )?CERTIFICATE-----/.exec(text);
-  if (!match) throw noStartLine();
-  const pem = pemDecode(match[0]);
-  try {
-    return parseDer(pem.der);
-  } catch {
-    throw wrongTag();
+    return readPem(bytes);
   }
 }
 
@@ -416,6 +433,9 @@ function equalCase(pattern, subject, flags) {
   return true;
 }
 
+// An IP address: the octets as they are (do_check_string's memcmp).
+const equalBytes = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+
 function equalEmail(a, b) {
   if (a.length !== b.length) return false;
   let i = a.length;
@@ -572,12 +592,18 @@ function serialHex(bytes) {
   return hex === '00' ? '0' : hex;
 }
 
+// ERR_INVALID_ARG_VALUE for a KeyObject of the wrong type, shown as Node's util.inspect
+// shows one (the compact inspect here prints a class instance's own properties only).
+function badKey(pkey) {
+  return new codes.ERR_INVALID_ARG_VALUE(`The argument 'pkey' is invalid. Received ${pkey.constructor.name} [KeyObject] {}`);
+}
+
 // Per-certificate state, private to this module: { cert, cache }.
 const states = new WeakMap();
 
 function stateOf(self) {
   const state = states.get(self);
-  if (state === undefined) throw new TypeError('Illegal invocation');
+  if (state === undefined) throw new plain.ERR_INVALID_THIS('Value of "this" must be of type X509Certificate');
   return state;
 }
 
@@ -587,7 +613,9 @@ function cached(self, name, compute) {
   return cache.get(name);
 }
 
-class X509Certificate {
+// An anonymous class named by its property key: the bundle's minifier keeps the name that
+// V8 shows in "Class constructor X509Certificate cannot be invoked without 'new'".
+const { X509Certificate } = { X509Certificate: class {
   constructor(buffer) {
     if (typeof buffer === 'string') buffer = Buffer.from(buffer);
     if (!ArrayBuffer.isView(buffer)) throw new ERR_INVALID_ARG_TYPE('buffer', ['string', 'Buffer', 'TypedArray', 'DataView'], buffer);
@@ -603,8 +631,8 @@ class X509Certificate {
   get infoAccess() { return cached(this, 'infoAccess', infoAccess); }
   get validFrom() { return cached(this, 'validFrom', (c) => printTime(c.notBefore)); }
   get validTo() { return cached(this, 'validTo', (c) => printTime(c.notAfter)); }
-  get validFromDate() { return timeDate(stateOf(this).cert.notBefore); }
-  get validToDate() { return timeDate(stateOf(this).cert.notAfter); }
+  get validFromDate() { return cached(this, 'validFromDate', (c) => timeDate(c.notBefore)); }
+  get validToDate() { return cached(this, 'validToDate', (c) => timeDate(c.notAfter)); }
   get fingerprint() { return cached(this, 'fingerprint', (c) => fingerprintOf(c.raw, DIGESTS.fingerprint)); }
   get fingerprint256() { return cached(this, 'fingerprint256', (c) => fingerprintOf(c.raw, DIGESTS.fingerprint256)); }
   get fingerprint512() { return cached(this, 'fingerprint512', (c) => fingerprintOf(c.raw, DIGESTS.fingerprint512)); }
@@ -644,7 +672,7 @@ class X509Certificate {
     const flags = getFlags(options);
     const bytes = parseIpv4(ip) ?? parseIpv6(ip);
     if (bytes === undefined) throw invalidName();
-    const found = x509Check(stateOf(this).cert, Uint8Array.from(bytes), 0x87, undefined, equalCase, flags);
+    const found = x509Check(stateOf(this).cert, Uint8Array.from(bytes), 0x87, undefined, equalBytes, flags);
     return found === undefined ? undefined : ip;
   }
 
@@ -655,14 +683,14 @@ class X509Certificate {
 
   checkPrivateKey(pkey) {
     if (!isKeyObject(pkey)) throw new ERR_INVALID_ARG_TYPE('pkey', 'KeyObject', pkey);
-    if (pkey.type !== 'private') throw invalidArgValue('pkey', pkey);
+    if (pkey.type !== 'private') throw badKey(pkey);
     const spki = createPublicKey(pkey).export({ type: 'spki', format: 'der' });
     return Buffer.from(stateOf(this).cert.spki).equals(spki);
   }
 
   verify(pkey) {
     if (!isKeyObject(pkey)) throw new ERR_INVALID_ARG_TYPE('pkey', 'KeyObject', pkey);
-    if (pkey.type !== 'public') throw invalidArgValue('pkey', pkey);
+    if (pkey.type !== 'public') throw badKey(pkey);
     return checkSignature(stateOf(this).cert, pkey);
   }
 
@@ -679,8 +707,7 @@ class X509Certificate {
       signatureAlgorithmOid: this.signatureAlgorithmOid,
     }, opts)}`;
   }
-}
-Object.defineProperty(X509Certificate, 'name', { value: 'X509Certificate' });
+} };
 
 const isX509Certificate = (value) => states.has(value);
 

@@ -138,3 +138,7 @@ sign wildcards odd-rsa "/CN=wild.test" root-rsa.pem root-rsa.key ext_wild 012345
 sign expired leaf-ec "/CN=expired.example.com" inter-ec.pem inter-ec.key ext_leaf 11 20000101000000Z 20010101120000Z -md sha256
 sign not-yet-valid leaf-ec "/CN=future.example.com" inter-ec.pem inter-ec.key ext_leaf 12 20900615083009Z 21000101000000Z -md sha256
 sign empty-subject leaf-ed25519 "/" root-ed25519.pem root-ed25519.key ext_odd_san 13 $T0 20350101000000Z
+sign ec-sha224 inter-ec "/C=US/O=Flow Test/CN=P-384 with SHA-224" inter-ec.pem inter-ec.key ext_plain 14 $T0 20350101000000Z -md sha224
+# A version 1 certificate (no extensions at all), self-signed.
+openssl req -new -x509 -config "$work/req.cnf" -key odd-rsa.key -subj "/CN=v1 self-signed/O=Old School" -set_serial 21 \
+  -days 3650 -sha256 -out v1-self.pem
