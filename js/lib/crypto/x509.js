@@ -9,7 +9,7 @@
 
 import { inspect } from 'util';
 import { codes, plain } from '../internal/errors.js';
-import { DerError, TAG, decodeNode, pemEncode, readBitString, readOid, tlv } from './der.js';
+import { DerError, TAG, decodeNode, pemEncode, tlv } from './der.js';
 import { hashOf } from './hashes.js';
 import { createPublicKey, isKeyObject } from './keys.js';
 import { verify as verifySignature } from './sig.js';
@@ -23,35 +23,86 @@ const { Buffer } = globalThis;
 const noStartLine = () => new plain.ERR_OSSL_PEM_NO_START_LINE('error:0480006C:PEM routines::no start line');
 const wrongTag = () => new plain.ERR_OSSL_ASN1_WRONG_TAG('error:068000A8:asn1 encoding routines::wrong tag');
 
-// A certificate's DER at the start of `bytes` (OpenSSL's d2i_X509 ignores what follows).
+// An OBJECT IDENTIFIER as OpenSSL reads one: minimal base-128 subidentifiers (no 0x80
+// lead, none left open), the first one split into two arcs however large it is.
+function readOid(node) {
+  need(is(node, TAG.OID), 'oid');
+  const bytes = node.value;
+  need(bytes.length > 0 && !(bytes[bytes.length - 1] & 0x80), 'oid');
+  const arcs = [];
+  let value = 0n;
+  let start = true;
+  for (const b of bytes) {
+    need(!(start && b === 0x80), 'oid');
+    value = (value << 7n) | BigInt(b & 0x7f);
+    start = !(b & 0x80);
+    if (start) {
+      if (arcs.length === 0) {
+        const first = value < 80n ? value / 40n : 2n;
+        arcs.push(first, value - first * 40n);
+      } else arcs.push(value);
+      value = 0n;
+    }
+  }
+  return arcs.join('.');
+}
+
+const is = (node, tag) => node !== undefined && node.tag === tag;
+const need = (ok, what) => { if (!ok) throw new DerError(what); };
+
+// A certificate's DER at the start of `bytes` (OpenSSL's d2i_X509 ignores what follows),
+// its structure checked as strictly as OpenSSL's templates check it. Extension values are
+// decoded when read, as OpenSSL does.
 function parseDer(bytes) {
   const root = decodeNode(bytes, 0, bytes.length);
-  const [tbs, sigAlg, sigValue] = root.children ?? [];
-  if (root.tag !== TAG.SEQUENCE || tbs?.tag !== TAG.SEQUENCE || sigAlg?.tag !== TAG.SEQUENCE) throw new DerError('not a certificate');
+  const [tbs, sigAlg, sigValue, extra] = root.children ?? [];
+  need(is(root, TAG.SEQUENCE) && is(tbs, TAG.SEQUENCE) && isAlgorithm(sigAlg) && isBitString(sigValue) && !extra, 'certificate');
   const fields = tbs.children;
   let i = 0;
   let version = 0;
-  if (fields[i]?.tag === 0xa0) { version = fields[i].children[0].value[0]; i++; }
-  const [serial, innerAlg, issuer, validity, subject, spki] = fields.slice(i, i + 6);
-  if (serial?.tag !== TAG.INTEGER || spki?.tag !== TAG.SEQUENCE || validity?.tag !== TAG.SEQUENCE) throw new DerError('bad tbs');
-  const extensions = new Map();
-  for (const field of fields.slice(i + 6)) {
-    if (field.tag !== 0xa3) continue;
-    for (const ext of field.children[0].children) {
-      const [id, second, third] = ext.children;
-      const critical = second.tag === 0x01 && second.value[0] !== 0;
-      extensions.set(readOid(id), { critical, value: (third ?? second).value });
-    }
+  if (is(fields[0], 0xa0)) {
+    const [v, more] = fields[0].children;
+    need(is(v, TAG.INTEGER) && !more, 'version');
+    version = v.value[v.value.length - 1];
+    i++;
   }
+  const [serial, innerAlg, issuer, validity, subject, spki] = fields.slice(i, i + 6);
+  need(is(serial, TAG.INTEGER) && serial.value.length > 0 && isAlgorithm(innerAlg), 'serial');
+  need(is(validity, TAG.SEQUENCE) && validity.children.length === 2 && validity.children.every(isTime), 'validity');
+  const [keyAlg, keyBits, keyMore] = is(spki, TAG.SEQUENCE) ? spki.children : [];
+  need(isAlgorithm(keyAlg) && isBitString(keyBits) && !keyMore, 'spki');
+  const extensions = new Map();
+  let at = i + 6;
+  if (is(fields[at], 0x81)) at++; // issuerUniqueID, subjectUniqueID: IMPLICIT BIT STRINGs
+  if (is(fields[at], 0x82)) at++;
+  if (is(fields[at], 0xa3)) {
+    const [list, more] = fields[at].children;
+    need(is(list, TAG.SEQUENCE) && !more, 'extensions');
+    for (const ext of list.children) {
+      const [id, second, third, fourth] = is(ext, TAG.SEQUENCE) ? ext.children : [];
+      const hasCritical = is(second, 0x01);
+      const value = hasCritical ? third : second;
+      need(is(id, TAG.OID) && is(value, TAG.OCTET_STRING) && (hasCritical ? !fourth : !third), 'extension');
+      extensions.set(readOid(id), { critical: hasCritical && second.value[0] !== 0, value: value.value });
+    }
+    at++;
+  }
+  need(at === fields.length, 'tbs');
   return {
     raw: bytes.subarray(0, root.end), tbsRaw: bytes.subarray(tbs.begin, tbs.end),
     version, serial: serial.value, sigAlg: algorithmOf(sigAlg), innerAlg,
-    signature: readBitString(sigValue), issuer: readName(issuer), subject: readName(subject),
+    signature: sigValue.value.subarray(1), issuer: readName(issuer), subject: readName(subject),
     issuerDer: bytes.subarray(issuer.begin, issuer.end), subjectDer: bytes.subarray(subject.begin, subject.end),
     notBefore: readTime(validity.children[0]), notAfter: readTime(validity.children[1]),
     spki: bytes.subarray(spki.begin, spki.end), extensions,
   };
 }
+
+const isAlgorithm = (node) => is(node, TAG.SEQUENCE) && is(node.children[0], TAG.OID) && node.children.length <= 2;
+// c2i_ASN1_BIT_STRING: at most 7 unused bits, none in an empty string.
+const isBitString = (node) => is(node, TAG.BIT_STRING) && node.value.length > 0 && node.value[0] <= 7
+  && (node.value.length > 1 || node.value[0] === 0);
+const isTime = (node) => is(node, 0x17) || is(node, 0x18);
 
 function algorithmOf(node) {
   return { oid: readOid(node.children[0]), params: node.children[1] };
@@ -128,13 +179,36 @@ function stringValue(tag, bytes) {
   return Buffer.from(bytes).toString('latin1');
 }
 
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+function isUtf8(bytes) {
+  try {
+    utf8Decoder.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // Name ::= SEQUENCE OF RDN; RDN ::= SET OF { type, value }: [[{ oid, tag, text, der }]].
 function readName(node) {
-  if (node?.tag !== TAG.SEQUENCE) throw new DerError('bad name');
-  return node.children.map((rdn) => rdn.children.map((atv) => {
-    const [type, value] = atv.children;
-    return { oid: readOid(type), tag: value.tag, known: STRING_TAGS.has(value.tag), text: stringValue(value.tag, value.value), value };
-  }));
+  need(is(node, TAG.SEQUENCE), 'name');
+  return node.children.map((rdn) => {
+    need(is(rdn, 0x31), 'rdn');
+    return rdn.children.map(readAttribute);
+  });
+}
+
+// X509_NAME_ENTRY: { OID, one of ASN1_PRINTABLE's types } (universal strings, or a SEQUENCE).
+const VALUE_TAGS = new Set([0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x12, 0x13, 0x14, 0x15, 0x16, 0x19, 0x1a,
+  0x1b, 0x1c, 0x1e, 0x30]);
+function readAttribute(atv) {
+  const [type, value, more] = is(atv, TAG.SEQUENCE) ? atv.children : [];
+  need(is(type, TAG.OID) && value !== undefined && VALUE_TAGS.has(value.tag) && !more, 'attribute');
+  // d2i_X509_NAME makes the canonical form at once: a string that does not convert fails.
+  if (value.tag === 0x0c) need(isUtf8(value.value), 'utf8');
+  if (value.tag === 0x1e) need(value.value.length % 2 === 0, 'bmp');
+  if (value.tag === 0x1c) need(value.value.length % 4 === 0, 'universal');
+  return { oid: readOid(type), tag: value.tag, known: STRING_TAGS.has(value.tag), text: stringValue(value.tag, value.value), value };
 }
 
 // OpenSSL's do_esc_char with ASN1_STRFLGS_ESC_2253 (and ESC_CTRL when `ctrl`).
@@ -168,6 +242,7 @@ function nameObject(name) {
   const out = Object.create(null);
   for (const rdn of name) {
     for (const a of rdn) {
+      if (!a.known) continue; // ASN1_STRING_to_UTF8 refuses the type: Node leaves it out
       const key = shortName(a.oid);
       if (key in out) out[key] = Array.isArray(out[key]) ? [...out[key], a.text] : [out[key], a.text];
       else out[key] = a.text;
@@ -178,23 +253,31 @@ function nameObject(name) {
 
 // -- times ------------------------------------------------------------------------------
 
+// A time as [year, month, day, hour, minute, second], or null when OpenSSL cannot read it
+// (d2i_X509 keeps any text; ASN1_TIME_print then says "Bad time value").
 function readTime(node) {
   const text = Buffer.from(node.value).toString('latin1');
   const m = node.tag === 0x17 ? /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(text)
-    : /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:\.\d+)?Z$/.exec(text);
-  if (!m) throw new DerError('bad time');
+    : /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/.exec(text);
+  if (!m) return null;
   let year = Number(m[1]);
   if (node.tag === 0x17) year += year < 50 ? 2000 : 1900;
-  return [year, ...m.slice(2, 7).map(Number)];
+  const fields = [year, ...m.slice(2, 7).map(Number)];
+  const [, month, day, hour, minute, second] = fields;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return null;
+  return fields;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n) => String(n).padStart(2, '0');
 // ASN1_TIME_print: "Jan  1 00:00:00 2025 GMT".
-function printTime([year, month, day, hour, minute, second]) {
+function printTime(time) {
+  if (time === null) return 'Bad time value';
+  const [year, month, day, hour, minute, second] = time;
   return `${MONTHS[month - 1]} ${String(day).padStart(2, ' ')} ${two(hour)}:${two(minute)}:${two(second)} ${year} GMT`;
 }
-const timeDate = ([year, month, day, hour, minute, second]) => new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+const timeDate = (time) => (time === null ? new Date(NaN) : new Date(Date.UTC(time[0], time[1] - 1, ...time.slice(2))));
 
 // -- extensions -------------------------------------------------------------------------
 
@@ -203,10 +286,63 @@ const OID = Object.freeze({
   AIA: '1.3.6.1.5.5.7.1.1', SKID: '2.5.29.14', AKID: '2.5.29.35',
 });
 
-function extensionTree(cert, oid) {
+// An extension's value decoded and checked by `check` (which throws when malformed):
+// { tree } when it decodes, { invalid: true } when not, undefined when absent.
+function decodedExtension(cert, oid) {
   const ext = cert.extensions.get(oid);
-  return ext === undefined ? undefined : decodeNode(ext.value, 0, ext.value.length);
+  if (ext === undefined) return undefined;
+  try {
+    const tree = decodeNode(ext.value, 0, ext.value.length);
+    need(tree.end === ext.value.length, 'trailing');
+    (EXTENSION_CHECKS[oid] ?? (() => {}))(tree);
+    return { tree };
+  } catch {
+    return { invalid: true };
+  }
 }
+
+// The tree of a well-formed extension, else undefined (OpenSSL's X509_get_ext_d2i).
+const extensionTree = (cert, oid) => decodedExtension(cert, oid)?.tree;
+
+const sequenceOf = (tree, each) => { need(is(tree, TAG.SEQUENCE), 'sequence'); tree.children.forEach(each); };
+const GENERAL_NAME_TAGS = new Set([0xa0, 0x81, 0x82, 0xa3, 0xa4, 0xa5, 0x86, 0x87, 0x88]);
+function checkGeneralName(node) {
+  need(GENERAL_NAME_TAGS.has(node.tag), 'general name');
+  if (node.tag === 0xa4) { need(node.children.length === 1, 'dirname'); readName(node.children[0]); }
+  if (node.tag === 0xa0) {
+    const [type, value, more] = node.children;
+    need(is(type, TAG.OID) && is(value, 0xa0) && value.children.length === 1 && !more, 'othername');
+    readOid(type);
+  }
+  if (node.tag === 0xa5) {
+    // EDIPartyName: [0] nameAssigner OPTIONAL, [1] partyName.
+    const parts = node.children;
+    const at = is(parts[0], 0xa0) ? 1 : 0;
+    need(is(parts[at], 0xa1) && parts.length === at + 1, 'edi party');
+  }
+  if (node.tag === 0x88) readOid({ tag: TAG.OID, value: node.value });
+}
+
+const EXTENSION_CHECKS = {
+  '2.5.29.17': (tree) => sequenceOf(tree, checkGeneralName),
+  '1.3.6.1.5.5.7.1.1': (tree) => sequenceOf(tree, (desc) => {
+    const [method, location, more] = is(desc, TAG.SEQUENCE) ? desc.children : [];
+    need(is(method, TAG.OID) && location !== undefined && !more, 'access description');
+    checkGeneralName(location);
+  }),
+  '2.5.29.37': (tree) => sequenceOf(tree, (id) => need(is(id, TAG.OID), 'purpose')),
+  '2.5.29.15': (tree) => need(isBitString(tree), 'key usage'),
+  '2.5.29.19': (tree) => {
+    const [first, second, more] = is(tree, TAG.SEQUENCE) ? tree.children : [undefined, undefined, true];
+    need(!more && (first === undefined || is(first, 0x01) || is(first, TAG.INTEGER)) && (second === undefined || is(second, TAG.INTEGER)), 'basic constraints');
+  },
+  '2.5.29.14': (tree) => need(is(tree, TAG.OCTET_STRING), 'subject key id'),
+  '2.5.29.35': (tree) => need(is(tree, TAG.SEQUENCE), 'authority key id'),
+};
+
+// OpenSSL marks a certificate whose known extensions do not all decode as invalid
+// (EXFLAG_INVALID): it is then no CA and issues nothing.
+const extensionsValid = (cert) => Object.keys(EXTENSION_CHECKS).every((oid) => !decodedExtension(cert, oid)?.invalid);
 
 // Node's IsSafeAltName and PrintAltName: unsafe names are JSON-quoted.
 function isSafeAltName(text, utf8) {
@@ -277,8 +413,10 @@ const ACCESS_METHODS = {
 };
 
 function subjectAltName(cert) {
-  const tree = extensionTree(cert, OID.SAN);
-  return tree === undefined ? undefined : tree.children.map(printGeneralName).join(', ');
+  const san = decodedExtension(cert, OID.SAN);
+  if (san === undefined) return undefined;
+  if (san.invalid) throw new plain.ERR_CRYPTO_OPERATION_FAILED('Failed to format subject alternative name');
+  return san.tree.children.map(printGeneralName).join(', ');
 }
 
 function infoAccess(cert) {
@@ -305,6 +443,7 @@ function keyUsageBits(cert) {
 
 // X509_check_ca(cert) === 1: basicConstraints says CA, and keyUsage (if any) allows keyCertSign.
 function isCa(cert) {
+  if (!extensionsValid(cert)) return false;
   const tree = extensionTree(cert, OID.BASIC_CONSTRAINTS);
   if (tree === undefined) return false;
   const ca = tree.children[0]?.tag === 0x01 && tree.children[0].value[0] !== 0;
@@ -586,6 +725,15 @@ function fingerprintOf(raw, algorithm) {
 
 // BN_bn2hex of the serial: whole bytes in upper case, "0" for zero.
 function serialHex(bytes) {
+  if (bytes[0] & 0x80) {
+    // A negative INTEGER: BN_bn2hex prints "-" and the magnitude.
+    let magnitude = 0n;
+    for (const b of bytes) magnitude = (magnitude << 8n) | BigInt(b);
+    magnitude = (1n << BigInt(bytes.length * 8)) - magnitude;
+    let hex = magnitude.toString(16).toUpperCase();
+    if (hex.length % 2) hex = `0${hex}`;
+    return `-${hex}`;
+  }
   let i = 0;
   while (i < bytes.length - 1 && bytes[i] === 0) i++;
   const hex = Buffer.from(bytes.subarray(i)).toString('hex').toUpperCase();
@@ -638,12 +786,10 @@ const { X509Certificate } = { X509Certificate: class {
   get fingerprint512() { return cached(this, 'fingerprint512', (c) => fingerprintOf(c.raw, DIGESTS.fingerprint512)); }
   get keyUsage() { return cached(this, 'keyUsage', extendedKeyUsage); }
   get serialNumber() { return cached(this, 'serialNumber', (c) => serialHex(c.serial)); }
-  get signatureAlgorithm() { return cached(this, 'signatureAlgorithm', (c) => SIGNATURE_ALGORITHMS[c.sigAlg.oid]?.[0] ?? c.sigAlg.oid); }
+  get signatureAlgorithm() { return cached(this, 'signatureAlgorithm', (c) => SIGNATURE_ALGORITHMS[c.sigAlg.oid]?.[0]); }
   get signatureAlgorithmOid() { return cached(this, 'signatureAlgorithmOid', (c) => c.sigAlg.oid); }
   get raw() { return cached(this, 'raw', (c) => Buffer.from(c.raw)); }
-  get publicKey() {
-    return cached(this, 'publicKey', (c) => createPublicKey({ key: Buffer.from(c.spki), format: 'der', type: 'spki' }));
-  }
+  get publicKey() { return cached(this, 'publicKey', publicKeyOf); }
 
   toString() { return cached(this, 'pem', (c) => pemEncode('CERTIFICATE', c.raw)); }
   toJSON() { return this.toString(); }
@@ -715,12 +861,14 @@ const isX509Certificate = (value) => states.has(value);
 // issuer's key, the issuer's key type signs the subject's algorithm, and the issuer's
 // keyUsage (if any) allows certificate signing.
 function checkIssued(issuer, subject) {
-  if (!Buffer.from(issuer.subjectDer).equals(subject.issuerDer) && multilineName(issuer.subject) !== multilineName(subject.issuer)) return false;
+  if (!extensionsValid(issuer) || !extensionsValid(subject)) return false;
+  if (canonicalName(issuer.subject) !== canonicalName(subject.issuer)) return false;
   const akid = extensionTree(subject, OID.AKID);
   const skid = extensionTree(issuer, OID.SKID);
   const keyId = akid?.children.find((n) => n.tag === 0x80);
   if (keyId !== undefined && skid !== undefined && !Buffer.from(keyId.value).equals(skid.value)) return false;
-  const known = SIGNATURE_ALGORITHMS[subject.sigAlg.oid];
+  // check_sig_alg_match reads the algorithm inside the signed part.
+  const known = SIGNATURE_ALGORITHMS[readOid(subject.innerAlg.children[0])];
   if (known === undefined) return false;
   const keyType = spkiType(issuer.spki);
   if (!(keyType === known[1] || (keyType === 'rsa' && known[1] === 'rsa-pss'))) return false;
@@ -728,11 +876,35 @@ function checkIssued(issuer, subject) {
   return usage === undefined || usage(5) === 1;
 }
 
+// X509_NAME_cmp's canonical form: text strings trimmed, inner spaces collapsed and ASCII
+// lower-cased; other types as they are.
+function canonicalName(name) {
+  return JSON.stringify(name.map((rdn) => rdn.map((a) => [a.oid, a.known
+    ? a.text.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '').replace(/[ \t\n\v\f\r]+/g, ' ').replace(/[A-Z]/g, (c) => c.toLowerCase())
+    : `${a.tag}:${Buffer.from(a.value.value).toString('hex')}`])));
+}
+
 const KEY_TYPES = { '1.2.840.113549.1.1.1': 'rsa', '1.2.840.113549.1.1.10': 'rsa-pss', '1.2.840.10045.2.1': 'ec',
   '1.3.101.112': 'ed25519', '1.3.101.113': 'ed448', '1.3.101.110': 'x25519', '1.3.101.111': 'x448' };
 function spkiType(spki) {
   const tree = decodeNode(spki, 0, spki.length);
   return KEY_TYPES[readOid(tree.children[0].children[0])];
+}
+
+// Key types OpenSSL reads that the key code here does not (DSA, RSA-PSS, DH): their error
+// stays the key reader's rather than a decode error.
+const UNOFFERED_KEYS = new Set(['1.2.840.10040.4.1', '1.2.840.113549.1.1.10', '1.2.840.113549.1.3.1', '1.2.840.10046.2.1']);
+
+// The certificate's key; one that does not decode fails as OpenSSL's decoder does.
+function publicKeyOf(cert) {
+  try {
+    return createPublicKey({ key: Buffer.from(cert.spki), format: 'der', type: 'spki' });
+  } catch (error) {
+    let oid;
+    try { oid = readOid(decodeNode(cert.spki, 0, cert.spki.length).children[0].children[0]); } catch { oid = undefined; }
+    if (UNOFFERED_KEYS.has(oid)) throw error;
+    throw new plain.ERR_OSSL_EVP_DECODE_ERROR('error:03000072:digital envelope routines::decode error');
+  }
 }
 
 const NIST_NAMES = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
