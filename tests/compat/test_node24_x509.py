@@ -175,11 +175,34 @@ TAMPERED = [
                       ("root-ed448", "root-ed448"), ("root-p521", "root-p521"), ("k256", "k256"), ("leaf-rsa-sha1", "root-rsa"))
 ]
 
+# Corrupted certificates: one byte of the DER changed (XOR `mask`) at every `step`-th
+# position; what parses, and each property and check of what parses, as Node has them.
+FUZZ_PAIRS = (("leaf-ec", "inter-ec", 3), ("inter-ec", "root-rsa", 2), ("odd-subject", "root-rsa", 3),
+              ("wildcards", "root-rsa", 2), ("empty-subject", "root-ed25519", 1), ("leaf-ed25519", "root-ed25519", 2),
+              ("root-p521", "root-p521", 2), ("leaf-rsa-pss", "root-rsa", 3), ("v1-self", "v1-self", 1),
+              ("not-yet-valid", "inter-ec", 3))
+FUZZ = [
+    C + f"const base = X('{name}').raw; const issuer = X('{issuer}'); const out = [];\n"
+    f"for (let pos = 0; pos < base.length; pos += {step}) {{\n"
+    f"  const raw = Buffer.from(base); raw[pos] ^= {mask};\n"
+    "  const one = (f) => { try { return f(); } catch (e) { return `${e.name}:${e.code}:${e.message}`; } };\n"
+    "  let x;\n"
+    "  try { x = new X509Certificate(raw); } catch (e) { out.push([pos, e.code, e.message]); continue; }\n"
+    "  out.push([pos, ...['subject', 'issuer', 'subjectAltName', 'infoAccess', 'validFrom', 'validTo', 'serialNumber', 'keyUsage', 'ca',\n"
+    "    'signatureAlgorithm', 'signatureAlgorithmOid'].map((k) => one(() => x[k])),\n"
+    "    one(() => x.verify(issuer.publicKey)), one(() => x.publicKey.asymmetricKeyType), one(() => x.checkHost('www.example.com')),\n"
+    "    one(() => x.checkIssued(issuer)), one(() => x.checkEmail('admin@example.com')), one(() => x.checkIP('192.0.2.10')),\n"
+    "    one(() => x.validToDate.getTime())]);\n"
+    "}\nreturn out;"
+    for name, issuer, step in FUZZ_PAIRS for mask in (0x80, 0x41)
+]
+
 ALL = (PROPERTIES + VERIFY + ISSUED + PRIVATE + CHECK_HOST + CHECK_EMAIL + CHECK_IP + CHECK_IP_ERRORS + PARSE_ERRORS
-       + PARSE_OK + ARG_ERRORS + TAMPERED)
+       + PARSE_OK + ARG_ERRORS + TAMPERED + FUZZ)
 GROUPS = (("properties", PROPERTIES), ("verify", VERIFY), ("checkIssued", ISSUED), ("checkPrivateKey", PRIVATE),
           ("checkHost", CHECK_HOST), ("checkEmail", CHECK_EMAIL), ("checkIP", CHECK_IP), ("checkIPErrors", CHECK_IP_ERRORS),
-          ("parseErrors", PARSE_ERRORS), ("parse", PARSE_OK), ("argErrors", ARG_ERRORS), ("tampered", TAMPERED))
+          ("parseErrors", PARSE_ERRORS), ("parse", PARSE_OK), ("argErrors", ARG_ERRORS), ("tampered", TAMPERED),
+          ("fuzz", FUZZ))
 
 # Where the service knowingly differs from Node 24: code -> reason.
 KNOWN_DIFFERENCES: dict[str, str] = {}

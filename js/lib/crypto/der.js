@@ -163,6 +163,6 @@ function pemEncode(label, der) {
 }
 
 export {
-  DerError, TAG, bitString, concat, decode, decodeNode, expect, explicit, octetString, oid, pemDecode, pemEncode, readBitString,
+  DerError, TAG, bitString, concat, decode, decodeNode, expect, readTlv, explicit, octetString, oid, pemDecode, pemEncode, readBitString,
   readOid, readSmallInt, readUnsigned, sequence, smallInt, tlv, unsignedInt,
 };

@@ -9,7 +9,7 @@
 
 import { inspect } from 'util';
 import { codes, plain } from '../internal/errors.js';
-import { DerError, TAG, decodeNode, pemEncode, tlv } from './der.js';
+import { DerError, TAG, pemEncode, readTlv, tlv } from './der.js';
 import { hashOf } from './hashes.js';
 import { createPublicKey, isKeyObject } from './keys.js';
 import { verify as verifySignature } from './sig.js';
@@ -22,6 +22,31 @@ const { Buffer } = globalThis;
 
 const noStartLine = () => new plain.ERR_OSSL_PEM_NO_START_LINE('error:0480006C:PEM routines::no start line');
 const wrongTag = () => new plain.ERR_OSSL_ASN1_WRONG_TAG('error:068000A8:asn1 encoding routines::wrong tag');
+
+// A DER node whose children are decoded when first read: OpenSSL does not look inside what
+// its templates take as ANY (algorithm parameters), so neither does this.
+function decodeNode(bytes, pos, limit) {
+  const { tag, start, end } = readTlv(bytes, pos, limit);
+  const node = { tag, value: bytes.subarray(start, end), begin: pos, end };
+  if (tag & 0x20) {
+    let children;
+    Object.defineProperty(node, 'children', {
+      get() {
+        if (children === undefined) {
+          const list = [];
+          for (let at = start; at < end;) {
+            const child = decodeNode(bytes, at, end);
+            list.push(child);
+            at = child.end;
+          }
+          children = list;
+        }
+        return children;
+      },
+    });
+  }
+  return node;
+}
 
 // An OBJECT IDENTIFIER as OpenSSL reads one: minimal base-128 subidentifiers (no 0x80
 // lead, none left open), the first one split into two arcs however large it is.
@@ -62,12 +87,12 @@ function parseDer(bytes) {
   let version = 0;
   if (is(fields[0], 0xa0)) {
     const [v, more] = fields[0].children;
-    need(is(v, TAG.INTEGER) && !more, 'version');
+    need(isInteger(v) && !more, 'version');
     version = v.value[v.value.length - 1];
     i++;
   }
   const [serial, innerAlg, issuer, validity, subject, spki] = fields.slice(i, i + 6);
-  need(is(serial, TAG.INTEGER) && serial.value.length > 0 && isAlgorithm(innerAlg), 'serial');
+  need(isInteger(serial) && isAlgorithm(innerAlg), 'serial');
   need(is(validity, TAG.SEQUENCE) && validity.children.length === 2 && validity.children.every(isTime), 'validity');
   const [keyAlg, keyBits, keyMore] = is(spki, TAG.SEQUENCE) ? spki.children : [];
   need(isAlgorithm(keyAlg) && isBitString(keyBits) && !keyMore, 'spki');
@@ -91,14 +116,20 @@ function parseDer(bytes) {
   return {
     raw: bytes.subarray(0, root.end), tbsRaw: bytes.subarray(tbs.begin, tbs.end),
     version, serial: serial.value, sigAlg: algorithmOf(sigAlg), innerAlg,
-    signature: sigValue.value.subarray(1), issuer: readName(issuer), subject: readName(subject),
+    algorithmsAgree: Buffer.from(bytes.subarray(sigAlg.begin, sigAlg.end)).equals(bytes.subarray(innerAlg.begin, innerAlg.end)),
+    signature: sigValue.value.subarray(1), signatureUnusedBits: sigValue.value[0], issuer: readName(issuer), subject: readName(subject),
     issuerDer: bytes.subarray(issuer.begin, issuer.end), subjectDer: bytes.subarray(subject.begin, subject.end),
     notBefore: readTime(validity.children[0]), notAfter: readTime(validity.children[1]),
     spki: bytes.subarray(spki.begin, spki.end), extensions,
   };
 }
 
-const isAlgorithm = (node) => is(node, TAG.SEQUENCE) && is(node.children[0], TAG.OID) && node.children.length <= 2;
+// AlgorithmIdentifier: an OID and parameters of any type (an OID there must be well formed).
+const isAlgorithm = (node) => is(node, TAG.SEQUENCE) && node.children.length <= 2 && readOid(node.children[0]) !== ''
+  && (!is(node.children[1], TAG.OID) || readOid(node.children[1]) !== '');
+// c2i_ASN1_INTEGER refuses a non-minimal encoding.
+const isInteger = (node) => is(node, TAG.INTEGER) && node.value.length > 0
+  && !(node.value.length > 1 && ((node.value[0] === 0 && !(node.value[1] & 0x80)) || (node.value[0] === 0xff && node.value[1] & 0x80)));
 // c2i_ASN1_BIT_STRING: at most 7 unused bits, none in an empty string.
 const isBitString = (node) => is(node, TAG.BIT_STRING) && node.value.length > 0 && node.value[0] <= 7
   && (node.value.length > 1 || node.value[0] === 0);
@@ -327,22 +358,37 @@ const EXTENSION_CHECKS = {
   '2.5.29.17': (tree) => sequenceOf(tree, checkGeneralName),
   '1.3.6.1.5.5.7.1.1': (tree) => sequenceOf(tree, (desc) => {
     const [method, location, more] = is(desc, TAG.SEQUENCE) ? desc.children : [];
-    need(is(method, TAG.OID) && location !== undefined && !more, 'access description');
+    need(location !== undefined && !more, 'access description');
+    readOid(method);
     checkGeneralName(location);
   }),
-  '2.5.29.37': (tree) => sequenceOf(tree, (id) => need(is(id, TAG.OID), 'purpose')),
+  '2.5.29.37': (tree) => sequenceOf(tree, readOid),
   '2.5.29.15': (tree) => need(isBitString(tree), 'key usage'),
   '2.5.29.19': (tree) => {
     const [first, second, more] = is(tree, TAG.SEQUENCE) ? tree.children : [undefined, undefined, true];
     need(!more && (first === undefined || is(first, 0x01) || is(first, TAG.INTEGER)) && (second === undefined || is(second, TAG.INTEGER)), 'basic constraints');
+    // A path length needs cA and must not be negative (OpenSSL marks the certificate invalid).
+    const pathLength = is(first, TAG.INTEGER) ? first : second;
+    const ca = is(first, 0x01) && first.value[0] !== 0;
+    need(pathLength === undefined || (ca && !(pathLength.value[0] & 0x80)), 'path length');
   },
   '2.5.29.14': (tree) => need(is(tree, TAG.OCTET_STRING), 'subject key id'),
-  '2.5.29.35': (tree) => need(is(tree, TAG.SEQUENCE), 'authority key id'),
+  // AuthorityKeyIdentifier: [0] keyIdentifier, [1] authorityCertIssuer, [2] serial, in order.
+  '2.5.29.35': (tree) => {
+    need(is(tree, TAG.SEQUENCE), 'authority key id');
+    let last = -1;
+    for (const part of tree.children) {
+      const n = [0x80, 0xa1, 0x82].indexOf(part.tag);
+      need(n > last, 'authority key id');
+      last = n;
+    }
+  },
 };
 
-// OpenSSL marks a certificate whose known extensions do not all decode as invalid
-// (EXFLAG_INVALID): it is then no CA and issues nothing.
-const extensionsValid = (cert) => Object.keys(EXTENSION_CHECKS).every((oid) => !decodedExtension(cert, oid)?.invalid);
+// OpenSSL marks a certificate whose cached extensions do not all decode as invalid
+// (EXFLAG_INVALID): it is then no CA and issues nothing. (infoAccess is not one of them.)
+const CACHED_EXTENSIONS = ['2.5.29.17', '2.5.29.37', '2.5.29.15', '2.5.29.19', '2.5.29.14', '2.5.29.35'];
+const extensionsValid = (cert) => CACHED_EXTENSIONS.every((oid) => !decodedExtension(cert, oid)?.invalid);
 
 // Node's IsSafeAltName and PrintAltName: unsafe names are JSON-quoted.
 function isSafeAltName(text, utf8) {
@@ -492,6 +538,8 @@ function pssParams(params) {
 
 // X509_verify: does `key` check the certificate's signature? A key of another type: false.
 function checkSignature(cert, key) {
+  // X509_verify: the two algorithm fields must agree, and the signature fill whole bytes.
+  if (!cert.algorithmsAgree || cert.signatureUnusedBits !== 0) return false;
   const known = SIGNATURE_ALGORITHMS[cert.sigAlg.oid];
   if (known === undefined) return false;
   const [, type, hash] = known;
@@ -878,8 +926,9 @@ function checkIssued(issuer, subject) {
 
 // X509_NAME_cmp's canonical form: text strings trimmed, inner spaces collapsed and ASCII
 // lower-cased; other types as they are.
+const CANON_TAGS = new Set([0x0c, 0x13, 0x14, 0x16, 0x1a, 0x1c, 0x1e]);
 function canonicalName(name) {
-  return JSON.stringify(name.map((rdn) => rdn.map((a) => [a.oid, a.known
+  return JSON.stringify(name.map((rdn) => rdn.map((a) => [a.oid, CANON_TAGS.has(a.tag)
     ? a.text.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '').replace(/[ \t\n\v\f\r]+/g, ' ').replace(/[A-Z]/g, (c) => c.toLowerCase())
     : `${a.tag}:${Buffer.from(a.value.value).toString('hex')}`])));
 }
@@ -911,8 +960,13 @@ const NIST_NAMES = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521'
 
 // Node's X509ToObject, through translatePeerCertificate (infoAccess as an object of arrays).
 function legacyObject(self, cert) {
-  const key = self.publicKey;
-  const type = key.asymmetricKeyType;
+  let key;
+  try {
+    key = self.publicKey;
+  } catch {
+    key = undefined; // a key that does not decode: Node's object has no key fields
+  }
+  const type = key?.asymmetricKeyType;
   let rsa;
   let ec;
   if (type === 'rsa') {
