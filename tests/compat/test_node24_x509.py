@@ -181,6 +181,9 @@ FUZZ_PAIRS = (("leaf-ec", "inter-ec", 3), ("inter-ec", "root-rsa", 2), ("odd-sub
               ("wildcards", "root-rsa", 2), ("empty-subject", "root-ed25519", 1), ("leaf-ed25519", "root-ed25519", 2),
               ("root-p521", "root-p521", 2), ("leaf-rsa-pss", "root-rsa", 3), ("v1-self", "v1-self", 1),
               ("not-yet-valid", "inter-ec", 3))
+FUZZ_RUNS = [(name, issuer, step, mask) for name, issuer, step in FUZZ_PAIRS for mask in (0x80, 0x41)] + [
+    ("root-rsa", "root-rsa", 3, 0x01), ("root-rsa", "root-rsa", 3, 0xFF), ("leaf-ec", "inter-ec", 5, 0xFF),
+    ("empty-subject", "root-ed25519", 2, 0xFF)]
 FUZZ = [
     C + f"const base = X('{name}').raw; const issuer = X('{issuer}'); const out = [];\n"
     f"for (let pos = 0; pos < base.length; pos += {step}) {{\n"
@@ -194,7 +197,7 @@ FUZZ = [
     "    one(() => x.checkIssued(issuer)), one(() => x.checkEmail('admin@example.com')), one(() => x.checkIP('192.0.2.10')),\n"
     "    one(() => x.validToDate.getTime())]);\n"
     "}\nreturn out;"
-    for name, issuer, step in FUZZ_PAIRS for mask in (0x80, 0x41)
+    for name, issuer, step, mask in FUZZ_RUNS
 ]
 
 ALL = (PROPERTIES + VERIFY + ISSUED + PRIVATE + CHECK_HOST + CHECK_EMAIL + CHECK_IP + CHECK_IP_ERRORS + PARSE_ERRORS

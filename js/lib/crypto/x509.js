@@ -323,8 +323,8 @@ function decodedExtension(cert, oid) {
   const ext = cert.extensions.get(oid);
   if (ext === undefined) return undefined;
   try {
+    // X509V3_EXT_d2i reads one value and ignores what follows it.
     const tree = decodeNode(ext.value, 0, ext.value.length);
-    need(tree.end === ext.value.length, 'trailing');
     (EXTENSION_CHECKS[oid] ?? (() => {}))(tree);
     return { tree };
   } catch {
@@ -713,7 +713,9 @@ function x509Check(cert, want, type, attribute, equal, flags) {
   if (flags & FLAG.NEVER_CHECK_SUBJECT) return undefined;
   for (const rdn of cert.subject) {
     for (const a of rdn) {
-      if (a.oid !== attribute || a.text.length === 0) continue;
+      if (a.oid !== attribute || a.value.value.length === 0) continue;
+      // ASN1_STRING_to_UTF8 refuses the type: X509_check_host returns -1, an error in Node.
+      if (!a.known) throw new plain.ERR_CRYPTO_OPERATION_FAILED('Operation failed');
       const bytes = Buffer.from(a.text, 'utf8');
       if (equal(bytes, want, flags)) return a.text;
     }
