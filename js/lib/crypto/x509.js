@@ -1001,8 +1001,14 @@ function legacyObject(self, cert) {
       else infoAccessObject[k] = [value];
     }
   }
+  let subjectaltname;
+  try {
+    subjectaltname = self.subjectAltName;
+  } catch {
+    subjectaltname = undefined; // Node prints OpenSSL's dump of the undecodable extension
+  }
   return {
-    subject: nameObject(cert.subject), issuer: nameObject(cert.issuer), subjectaltname: self.subjectAltName,
+    subject: nameObject(cert.subject), issuer: nameObject(cert.issuer), subjectaltname,
     infoAccess: infoAccessObject, ca: self.ca, modulus: rsa?.modulus, exponent: rsa?.exponent,
     pubkey: rsa?.pubkey ?? ec?.pubkey, bits: rsa?.bits ?? ec?.bits, valid_from: self.validFrom, valid_to: self.validTo,
     fingerprint: self.fingerprint, fingerprint256: self.fingerprint256, fingerprint512: self.fingerprint512,
