@@ -54,7 +54,7 @@ PRIVATE = [
     for n in NAMES
 ]
 
-HOST_CERTS = ("wildcards", "leaf-ec", "cn-only", "cn-wild", "odd-subject", "empty-subject", "leaf-ed25519")
+HOST_CERTS = ("wildcards", "leaf-ec", "cn-only", "cn-wild", "odd-subject", "empty-subject", "leaf-ed25519", "strings-bmp")
 HOST_OPTIONS = ("undefined", "{}", "{ wildcards: false }", "{ partialWildcards: false }", "{ multiLabelWildcards: true }",
                 "{ singleLabelSubdomains: true }", "{ subject: 'always' }", "{ subject: 'never' }",
                 "{ subject: 'default', wildcards: true }")
@@ -65,7 +65,7 @@ HOSTS = ("x.wild.test", "X.WILD.TEST", "wild.test", "a.b.wild.test", "www.exampl
          "xw.partial2.test", "w.partial2.test", "ab.partial3.test", "a1b.partial3.test", "x.y.double.test", "dot.test",
          ".dot.test", "cnonly.example.com", "a.cnwild.example.com", "cnwild.example.com", "second.example.com",
          "mixed.case.example.com", "quote\\\\.example.com", "ed.example.com", "*.wild.test", "x.example.org.",
-         "-x.wild.test", "x_y.wild.test", "é.wild.test")
+         "-x.wild.test", "x_y.wild.test", "é.wild.test", "a.t61.example.com", "t61.example.com")
 CHECK_HOST = [
     C + f"const name = {h!r}; return [{', '.join(f'X({c!r}).checkHost(name, {o})' for c in HOST_CERTS for o in HOST_OPTIONS)}]"
     for h in HOSTS
@@ -73,7 +73,7 @@ CHECK_HOST = [
 EMAILS = ("admin@example.com", "ADMIN@example.com", "admin@EXAMPLE.com", "Admin@example.com", "ops@example.com",
           "Ops@example.com", "Ops@EXAMPLE.COM", "OPS@example.com", "user@sub.example.com", "user@SUB.example.com",
           "@bad", "a@b@c", "", "obrien@example.com", "admin", "admin@example.co", "example.com")
-EMAIL_CERTS = ("leaf-ec", "wildcards", "odd-subject", "cn-only", "leaf-ed25519")
+EMAIL_CERTS = ("leaf-ec", "wildcards", "odd-subject", "cn-only", "leaf-ed25519", "strings-bmp")
 EMAIL_OPTIONS = ("undefined", "{ subject: 'always' }", "{ subject: 'never' }", "{ wildcards: false }")
 CHECK_EMAIL = [
     C + f"const email = {m!r}; return [{', '.join(f'X({c!r}).checkEmail(email, {o})' for c in EMAIL_CERTS for o in EMAIL_OPTIONS)}]"
@@ -226,5 +226,5 @@ def test_x509_matches_node24(cb1: CodeBlockClient, node_outcomes: list[dict[str,
 def test_enough_cases() -> None:
     assert len(ALL) >= 250, len(ALL)
     assert len(set(ALL)) == len(ALL), "duplicate cases"
-    assert len(CERTS) >= 20 and len(KEYS) >= 10
+    assert len(CERTS) >= 22 and len(KEYS) >= 10
     assert not KNOWN_DIFFERENCES

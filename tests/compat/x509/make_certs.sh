@@ -87,6 +87,8 @@ customAttr = 1.2.3.4.5
 distinguished_name = dn
 [ dn ]
 CNF
+# OpenSSL's "default" string mask: PrintableString, T61String (for '*' and '@'), BMPString.
+sed 's/^\[ req \]$/[ req ]\nstring_mask = default/' "$work/req.cnf" > "$work/req-bmp.cnf"
 export WORK="$work"
 touch "$work/index.txt"
 
@@ -98,7 +100,7 @@ key() { # name algorithm [options...]
 sign() {
   local name=$1 key=$2 subject=$3 issuer=$4 issuer_key=$5 ext=$6 serial=$7 start=$8 end=$9; shift 9
   echo "$serial" > "$work/serial"
-  openssl req -new -config "$work/req.cnf" -key "$key.key" -subj "$subject" -utf8 -multivalue-rdn -out "$work/$name.csr"
+  openssl req -new -config "$work/${REQ_CONFIG:-req.cnf}" -key "$key.key" -subj "$subject" -utf8 -multivalue-rdn -out "$work/$name.csr"
   local issuer_args=(-cert "$issuer")
   [ "$issuer" = self ] && issuer_args=(-selfsign)
   openssl ca -batch -notext -config "$work/ca.cnf" -in "$work/$name.csr" -out "$name.pem" \
@@ -142,3 +144,6 @@ sign ec-sha224 inter-ec "/C=US/O=Flow Test/CN=P-384 with SHA-224" inter-ec.pem i
 # A version 1 certificate (no extensions at all), self-signed.
 openssl req -new -x509 -config "$work/req.cnf" -key odd-rsa.key -subj "/CN=v1 self-signed/O=Old School" -set_serial 21 \
   -days 3650 -sha256 -out v1-self.pem
+# T61String, BMPString and PrintableString values (OpenSSL's "default" string mask), and one
+# certificate with no subject alternative names but an email address in its subject.
+REQ_CONFIG=req-bmp.cnf sign strings-bmp odd-rsa "/CN=*.t61.example.com/O=Ünïcödé BMP 名前/OU=T61 Ünïcödé/OU=plain printable/emailAddress=ops@example.com" root-rsa.pem root-rsa.key ext_none 15 $T0 20350101000000Z -md sha256
