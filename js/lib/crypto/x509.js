@@ -790,10 +790,9 @@ function serialHex(bytes) {
   return hex === '00' ? '0' : hex;
 }
 
-// ERR_INVALID_ARG_VALUE for a KeyObject of the wrong type, shown as Node's util.inspect
-// shows one (the compact inspect here prints a class instance's own properties only).
+// ERR_INVALID_ARG_VALUE for a KeyObject of the wrong type.
 function badKey(pkey) {
-  return new codes.ERR_INVALID_ARG_VALUE(`The argument 'pkey' is invalid. Received ${pkey.constructor.name} [KeyObject] {}`);
+  return new codes.ERR_INVALID_ARG_VALUE('pkey', pkey);
 }
 
 // Per-certificate state, private to this module: { cert, cache }.

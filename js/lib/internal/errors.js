@@ -22,6 +22,7 @@ import {
   ReflectOwnKeys, RegExpPrototypeExec, StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeSlice, StringPrototypeSplit,
   StringPrototypeStartsWith, StringPrototypeToLowerCase, String_, SymbolPrototypeToString, Symbol_, TypeError_, URIError_,
 } from './primordials.js';
+import { inspectForUtil } from './inspect.js';
 
 const kErrorType = Symbol_('kErrorType');
 const kIsNodeError = Symbol_('kIsNodeError');
@@ -159,7 +160,8 @@ function invalidArgTypeMessage(name, expected, actual) {
 
 function invalidArgValueMessage(name, value, reason = 'is invalid') {
   if (arguments.length === 1) return name;
-  let shown = typeof value === 'string' ? `'${value}'` : String_(value);
+  // Node: util.inspect(value), cut at 128 characters.
+  let shown = inspectForUtil(value);
   if (shown.length > 128) shown = `${StringPrototypeSlice(shown, 0, 128)}...`;
   const type = StringPrototypeIncludes(name, '.') ? 'property' : 'argument';
   return `The ${type} '${name}' ${reason}. Received ${shown}`;
