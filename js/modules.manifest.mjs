@@ -94,7 +94,7 @@ export const MODULES = Object.freeze([
   // its globals or requires axios.
   {
     name: 'internal:fetch', entry: './js/lib/fetch.js', load: 'lazy', state: 'frozen', strict: true,
-    globals: ['fetch', 'Headers', 'Request', 'Response', 'FormData'], requires: ['url'],
+    globals: ['fetch', 'Headers', 'Request', 'Response', 'FormData'], requires: ['url', 'stream/web'],
     // jose's createRemoteJWKSet calls the global fetch.
     properties: ['createRemoteJWKSet'],
   },
