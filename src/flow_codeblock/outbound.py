@@ -404,12 +404,13 @@ class OpenBody:
         self.closed = False
         self._reader: asyncio.Task[Any] | None = None
 
-    async def read(self, size: int, limit: int, setting: str = "MAX_STREAMING_SIZE_MB") -> bytes:
+    async def read(self, size: int, limit: int, setting: str = "MAX_STREAMING_SIZE_MB", whole: bool = False) -> bytes:
         """Up to `size` decoded bytes, b"" at the end. Raises FetchFailed when the body
-        passes `limit` or breaks."""
+        passes `limit` or breaks; `whole` (a buffered read) also when its declared length
+        is over `limit` (a stream may stop before it)."""
         if self.closed:
             raise FetchFailed("terminated", "the body was closed", "ERR_BODY_CLOSED")
-        if self._decoder is None and self.declared is not None and self.declared > limit:
+        if whole and self._decoder is None and self.declared is not None and self.declared > limit:
             await self.aclose()
             raise _too_large(limit, setting)
         self._reader = asyncio.current_task()
@@ -580,11 +581,14 @@ class OutboundSession:
         if body is None:
             return _failure("terminated", "the body is not open", "ERR_BODY_CLOSED")
         limits = self._fetcher.limits
-        limit, setting = ((limits.max_response_bytes, "FETCH_MAX_RESPONSE_BYTES") if args.get("buffered")
+        buffered = bool(args.get("buffered"))
+        limit, setting = ((limits.max_response_bytes, "FETCH_MAX_RESPONSE_BYTES") if buffered
                           else (limits.max_streaming_bytes, "MAX_STREAMING_SIZE_MB"))
         try:
-            async with asyncio.timeout(self._timeout_s()):
-                chunk = await body.read(CHUNK_BYTES, limit, setting)
+            # Each read waits FETCH_TIMEOUT_MS at most; the execution's own deadline ends
+            # it otherwise (and aclose closes the body).
+            async with asyncio.timeout(limits.timeout_s):
+                chunk = await body.read(CHUNK_BYTES, limit, setting, whole=buffered)
             self._inflight.take(len(chunk))
         except TimeoutError:
             await body.aclose()
