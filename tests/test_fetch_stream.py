@@ -125,7 +125,9 @@ def test_deflate_decoding_stays_bounded(net: CodeBlockClient, target: HttpTarget
     code = """
     const r = await fetch(input.url);
     let total = 0, biggest = 0, zeros = true;
-    for await (const c of r.body) { total += c.byteLength; biggest = Math.max(biggest, c.byteLength); zeros &&= c.every((b) => b === 48) }
+    for await (const c of r.body) {
+      total += c.byteLength; biggest = Math.max(biggest, c.byteLength); zeros &&= c.every((b) => b === 48);
+    }
     const again = await fetch(input.url);
     let error; try { await again.text() } catch (e) { error = e.message }
     return [total, biggest <= 65536, zeros, error]
