@@ -138,7 +138,7 @@ export const MODULES = Object.freeze([
   { name: 'form-data', entry: './js/lib/form_data.js', load: 'lazy', state: 'frozen', strict: true, readme: true },
   {
     name: 'axios', package: 'axios', entry: './js/lib/axios.js', load: 'lazy', state: 'per-execution', strict: true,
-    requires: ['internal:fetch'], resets: 'axios.defaults, interceptors',
+    requires: ['internal:fetch', 'stream'], resets: 'axios.defaults, interceptors',
   },
   // Decimal.set changes the constructor every clone shares a prototype with, and the
   // module's functions set closure variables while computing: a fresh one per execution.

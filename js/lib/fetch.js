@@ -263,6 +263,23 @@ function bytesStream(body) {
   return stream;
 }
 
+// A Content-Type as undici serialises it for blob(): essence and parameter names in lower
+// case, parameters joined by ';' without spaces; '' when it does not parse.
+function mimeType(value) {
+  const [essence, ...params] = value.split(';');
+  const [type, subtype] = essence.trim().toLowerCase().split('/');
+  if (!type || !subtype || !TOKEN.test(type) || !TOKEN.test(subtype)) return '';
+  let out = `${type}/${subtype}`;
+  for (const param of params) {
+    const eq = param.indexOf('=');
+    if (eq === -1) continue;
+    const name = param.slice(0, eq).trim().toLowerCase();
+    const v = param.slice(eq + 1).trim();
+    if (name && TOKEN.test(name) && v !== '') out += `;${name}=${v}`;
+  }
+  return out;
+}
+
 const bodyMethods = {
   get body() {
     if (this[kBody] === null) return null;
@@ -276,7 +293,7 @@ const bodyMethods = {
   text() { return readAs(this, (bytes) => decoder.decode(bytes)); },
   json() { return readAs(this, (bytes) => JSON.parse(decoder.decode(bytes))); },
   blob() {
-    const type = this[kHeaders].get('content-type') ?? '';
+    const type = mimeType(this[kHeaders].get('content-type') ?? '');
     return readAs(this, (bytes) => new Blob([bytes], { type }));
   },
   formData() {
@@ -304,7 +321,10 @@ function mixBody(cls) {
 
 function cloneBody(source, target) {
   const body = source[kBody];
-  if (body !== null && body.used) throw new TypeError(`${source.constructor.name}.clone: Body has already been consumed.`);
+  if (body !== null && (body.used || body.host?.disturbed)) {
+    // Named here: the bundle is minified, constructor names are not kept.
+    throw new TypeError(`${source instanceof Request ? 'Request' : 'Response'}.clone: Body has already been consumed.`);
+  }
   if (body !== null && body.stream !== undefined) {
     const [mine, theirs] = body.stream.tee();
     body.stream = mine;
