@@ -4,10 +4,13 @@ slowly and records whether the client closed the connection before the end."""
 
 from __future__ import annotations
 
+import json
+import re
 import time
 import uuid
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -233,3 +236,26 @@ def test_a_body_broken_mid_read_is_terminated(net: CodeBlockClient, target: Http
 def test_bodiless_responses_have_a_null_body(net: CodeBlockClient, target: HttpTarget, path: str, method: str) -> None:
     code = "const r = await fetch(input.url, { method: input.method }); return [r.body, await r.text(), r.bodyUsed]"
     assert net.ok(code, {"url": target.url + path, "method": method}) == [None, "", False]
+
+
+# -- README's worked example -----------------------------------------------------------
+
+
+def readme_example() -> str:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Streaming large downloads", 1)[1].split("\n## ", 1)[0]
+    [example] = re.findall(r"```js\n(.*?)```", section, re.S)
+    return example
+
+
+def test_the_readme_csv_streaming_example_runs_as_written(small_heap: CodeBlockClient, target: HttpTarget) -> None:
+    rows, t = 20_000, tag()
+    out = small_heap.ok(readme_example(), {"csvUrl": f"{target.url}/csv?rows={rows}",
+                                           "importUrl": f"{target.url}/collect?tag={t}"})
+    assert out == {"posted": rows, "batches": 40}
+    batches = [json.loads(body)["rows"] for body in target.collected[t]]
+    assert [len(b) for b in batches] == [500] * 40
+    received = [row for batch in batches for row in batch]
+    # Every row, in order, as /csv wrote it (lines that the network cut in two included).
+    assert received == [{"id": str(i), "name": f"name-{i}", "amount": f"{i * 3 % 1000}.5"} for i in range(1, rows + 1)]
+

@@ -1,8 +1,8 @@
 """README.zh-CN.md, the Chinese quick start, in step with README.md (#25).
 
-It covers three sections of README.md, the ones a team moving over reads first: "Quick
-start" (the two commands, a curl example, the answer, an error in Chinese), "Playground" and
-"Migrating from Flow-CodeBlock" (its tables). For each pair of sections: the same headings
+It covers four sections of README.md, the ones a team moving over reads first: "Quick
+start" (the two commands, a curl example, the answer, an error in Chinese), "Playground",
+"Streaming large downloads" (its worked example) and "Migrating from Flow-CodeBlock" (its tables). For each pair of sections: the same headings
 below them, the very same code blocks, and the same tables (rows, columns, and in each row
 the same `code` spans and numbers, which is what a reader copies, in any order). Prose is translated freely."""
 
@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COVERED = {  # README.md's section -> README.zh-CN.md's, in this order in both
     "Quick start": "快速开始",
     "Playground": "在线调试",
+    "Streaming large downloads": "流式下载大文件",
     "Migrating from Flow-CodeBlock": "从 Flow-CodeBlock 迁移",
 }
 FENCE = re.compile(r"^```[^\n]*\n.*?^```$", re.S | re.M)
