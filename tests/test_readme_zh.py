@@ -3,8 +3,9 @@
 It covers four sections of README.md, the ones a team moving over reads first: "Quick
 start" (the two commands, a curl example, the answer, an error in Chinese), "Playground",
 "Streaming large downloads" (its worked example) and "Migrating from Flow-CodeBlock" (its
-tables). For each pair of sections: the same headings below them, the very same code blocks, and the same tables (rows, columns, and in each row
-the same `code` spans and numbers, which is what a reader copies, in any order). Prose is translated freely."""
+tables). For each pair of sections: the same headings below them, the very same code blocks,
+and the same tables (rows, columns, and in each row the same `code` spans and numbers, which
+is what a reader copies, in any order). Prose is translated freely."""
 
 from __future__ import annotations
 
