@@ -15,11 +15,14 @@
 
 import { kBytes } from './internal/blob.js';
 import { plain, systemError } from './internal/errors.js';
+import table from '../../src/flow_codeblock/bridge_constants.json' with { type: 'json' };
 
 const { hostCall, hostCancel, SecurityError } = require('internal:host');
 const { URL, URLSearchParams } = require('url');
 const { ReadableStream } = require('stream/web');
 const { Blob, File, Buffer, AbortSignal, TextDecoder } = globalThis;
+
+const { fetch: FETCH, fetchRead: FETCH_READ, fetchClose: FETCH_CLOSE } = table.hostOps;
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -840,7 +843,7 @@ function hostBody(answer, signal) {
   const close = () => {
     if (reading !== null) hostCancel(reading);
     reading = null;
-    if (open !== null) hostCall('fetch.close', { id: open });
+    if (open !== null) hostCall(FETCH_CLOSE, { id: open });
     open = null;
     if (onAbort !== null) signal.removeEventListener('abort', onAbort);
     onAbort = null;
@@ -871,7 +874,7 @@ function hostBody(answer, signal) {
       if (failure !== null) { close(); throw failure; }
       for (;;) {
         if (open === null) { close(); controller.close(); return; }
-        const call = hostCall('fetch.read', { id: open, buffered: host.buffered });
+        const call = hostCall(FETCH_READ, { id: open, buffered: host.buffered });
         reading = call.id;
         const result = await call.promise;
         if (reading !== call.id) return; // cancelled or aborted meanwhile
@@ -955,7 +958,7 @@ async function fetch(input, init = undefined) {
     body.used = true;
     request[kBody] = { bytes: await collect(body.stream), used: false };
   }
-  const { id, promise } = hostCall('fetch', hostRequest(request));
+  const { id, promise } = hostCall(FETCH, hostRequest(request));
   let onAbort;
   const answer = await new Promise((resolve, reject) => {
     onAbort = () => {

@@ -27,6 +27,7 @@ import httpcore
 import httpx
 
 from . import metrics
+from .bridge import HOST_OPS
 from .netpolicy import AddressPolicy, Refused
 
 __all__ = ["FetchLimits", "Fetcher", "OpenBody", "OutboundSession"]
@@ -40,6 +41,7 @@ _NULL_BODY_STATUSES: Final = frozenset({101, 103, 204, 205, 304})
 # The most body bytes one answer carries to JS (the first with the headers, then each
 # fetch.read): what a streaming body holds in the host is about this much per open body.
 CHUNK_BYTES: Final = 64 * 1024
+_FETCH, _FETCH_READ, _FETCH_CLOSE = HOST_OPS["fetch"], HOST_OPS["fetchRead"], HOST_OPS["fetchClose"]
 # Hop-by-hop and framing headers are the client's business, not the code block's.
 _FORBIDDEN_REQUEST_HEADERS: Final = frozenset({
     "host", "content-length", "connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer",
@@ -524,11 +526,11 @@ class OutboundSession:
 
     async def call(self, op: str, args: dict[str, Any]) -> dict[str, Any]:
         """Runs one host operation for JS; failures come back as {"error": {...}}."""
-        if op == "fetch":
+        if op == _FETCH:
             return await self._fetch(args)
-        if op == "fetch.read":
+        if op == _FETCH_READ:
             return await self._read(args)
-        if op == "fetch.close":
+        if op == _FETCH_CLOSE:
             body = self._bodies.pop(_body_id(args), None)
             if body is not None:
                 await body.aclose()
