@@ -24,7 +24,7 @@ const { Readable } = require('stream');
 function toBody(data, method) {
   if (data === undefined || data === null || method === 'GET' || method === 'HEAD') return undefined;
   if (typeof data === 'object' && typeof data.getBuffer === 'function' && !(data instanceof FormData)) {
-    return data.getBuffer(); // the form-data package: its headers were set by resolveConfig
+    return data; // the form-data package (fetch reads it, stream parts too): its headers were set by resolveConfig
   }
   return data;
 }

@@ -24,6 +24,9 @@ const { Blob, File, Buffer, AbortSignal, TextDecoder } = globalThis;
 
 const { fetch: FETCH, fetchRead: FETCH_READ, fetchClose: FETCH_CLOSE } = table.hostOps;
 
+// form-data's (lib/form_data.js) form as a stream, when it has Readable parts.
+const FORM_STREAM = Symbol.for('flow-codeblock.form-data.stream');
+
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
@@ -191,7 +194,10 @@ function extractBody(body) {
   if (body instanceof Blob) return { bytes: body[kBytes].slice(), type: body.type || null };
   if (body instanceof FormData) return encodeMultipart(body);
   if (isFormDataPackage(body)) { // the npm form-data package
-    return { bytes: bytesOf(body.getBuffer()), type: body.getHeaders()['content-type'] };
+    const type = body.getHeaders()['content-type'];
+    const stream = typeof body[FORM_STREAM] === 'function' ? body[FORM_STREAM]() : null;
+    if (stream !== null) return { bytes: null, stream, type }; // Readable parts: read when sent
+    return { bytes: bytesOf(body.getBuffer()), type };
   }
   return { bytes: encoder.encode(`${body}`), type: 'text/plain;charset=UTF-8' };
 }

@@ -95,6 +95,20 @@ CASES = [
     " let n = 0; await new Promise((resolve) => r.data.pipe(new Writable({ write(c, e, cb) { n += c.length; cb() } })).on('finish', resolve)); return n",
     "const axios = require('axios'); const r = await axios.get(input.base + '/stream?n=2000000&ms=1', { responseType: 'stream' });"
     " r.data.destroy(); await new Promise((resolve) => r.data.on('close', resolve)); return [r.data.destroyed, r.headers['content-length']]",
+    # form-data with Readable parts: pipe, axios, fetch
+    "const FormData = require('form-data'); const { Readable, Writable } = require('stream'); const f = new FormData();"
+    " f.setBoundary('b0undary'); f.append('a', '1'); f.append('file', Readable.from(['x,y\\n', '1,2\\n']), { filename: 'r.csv' });"
+    " let out = ''; await new Promise((resolve) => f.pipe(new Writable({ write(c, e, cb) { out += c; cb() } })).on('finish', resolve));"
+    " return [out, f.hasKnownLength()]",
+    "const FormData = require('form-data'); const { Readable } = require('stream'); const axios = require('axios'); const f = new FormData();"
+    " f.append('k', 'v'); f.append('data', Readable.from([Buffer.from('abc'), Buffer.from('def')]), { filename: 'd.bin', contentType: 'application/x-thing' });"
+    " return (await axios.post(input.base + '/multipart', f, { headers: f.getHeaders() })).data",
+    "const FormData = require('form-data'); const { Readable } = require('stream'); const axios = require('axios');"
+    " const src = await axios.get(input.base + '/csv?rows=50', { responseType: 'stream' }); const f = new FormData();"
+    " f.append('upload', src.data, { filename: 'rows.csv' }); const r = await axios.post(input.base + '/multipart', f, { headers: f.getHeaders() });"
+    " return r.data.map((p) => [p.name, p.filename, p.type, p.text.split('\\n').length])",
+    "const FormData = require('form-data'); const { Readable } = require('stream'); const f = new FormData();"
+    " f.append('s', Readable.from(['abc']), { knownLength: 3 }); f.append('t', 'x'); return [f.hasKnownLength(), f.getLengthSync() > 0]",
 ]
 
 
