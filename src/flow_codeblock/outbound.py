@@ -522,6 +522,7 @@ class OutboundSession:
         self._count = 0
         self._inflight = InflightBytes(fetcher.limits.max_inflight_bytes)
         self._bodies: dict[int, OpenBody] = {}
+        self._opening = 0  # requests under way, each of which may leave a body open
         self._next_body = 1
 
     async def call(self, op: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -556,17 +557,20 @@ class OutboundSession:
             metrics.outbound_requests_total.labels(outcome="limit").inc()
             return _failure("limit", f"this execution already made {limits.max_requests_per_execution} "
                                      "requests (FETCH_MAX_REQUESTS_PER_EXECUTION)", "ERR_FETCH_LIMIT")
-        if len(self._bodies) >= limits.max_open_bodies:
+        if len(self._bodies) + self._opening >= limits.max_open_bodies:
             return _failure("limit", f"this execution already has {limits.max_open_bodies} response bodies open "
                                      "(FETCH_MAX_OPEN_BODIES): read or cancel one first", "ERR_FETCH_OPEN_BODIES")
         try:
             spec = FetchSpec.from_js(args)
         except (KeyError, TypeError, ValueError) as exc:
             return _failure("network", f"malformed request: {exc}", "ERR_INVALID_ARG_VALUE")
+        self._opening += 1
         try:
             answer, body = await self._fetcher.fetch(spec, self._timeout_s(), self._inflight)
         except FetchFailed as failed:
             return _failure(failed.kind, str(failed), failed.code)
+        finally:
+            self._opening -= 1
         if body is not None:
             answer["stream"] = self._next_body
             self._bodies[self._next_body] = body
