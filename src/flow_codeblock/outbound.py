@@ -336,9 +336,11 @@ class Fetcher:
         except httpx.InvalidURL as exc:  # httpx builds the next request of a redirect, and may fail to
             raise FetchFailed("network", f"invalid redirect location: {exc}", "ERR_INVALID_URL") from None
 
-def _too_large(limit: int, setting: str = "FETCH_MAX_RESPONSE_BYTES") -> FetchFailed:
-    return FetchFailed("too_large", f"the response body is larger than {limit} bytes ({setting})",
-                       "ERR_FETCH_RESPONSE_TOO_LARGE")
+def _too_large(limit: int, whole: bool = True) -> FetchFailed:
+    """`whole`: a buffered read's limit; else a stream's."""
+    message = (f"the response body is larger than {limit} bytes (FETCH_MAX_RESPONSE_BYTES)" if whole
+               else f"the response body is larger than {limit} bytes (MAX_STREAMING_SIZE_MB)")
+    return FetchFailed("too_large", message, "ERR_FETCH_RESPONSE_TOO_LARGE")
 
 
 # -- response bodies read chunk by chunk -----------------------------------------------
@@ -406,7 +408,7 @@ class OpenBody:
         self.closed = False
         self._reader: asyncio.Task[Any] | None = None
 
-    async def read(self, size: int, limit: int, setting: str = "MAX_STREAMING_SIZE_MB", whole: bool = False) -> bytes:
+    async def read(self, size: int, limit: int, whole: bool = False) -> bytes:
         """Up to `size` decoded bytes, b"" at the end. Raises FetchFailed when the body
         passes `limit` or breaks; `whole` (a buffered read) also when its declared length
         is over `limit` (a stream may stop before it)."""
@@ -414,7 +416,7 @@ class OpenBody:
             raise FetchFailed("terminated", "the body was closed", "ERR_BODY_CLOSED")
         if whole and self._decoder is None and self.declared is not None and self.declared > limit:
             await self.aclose()
-            raise _too_large(limit, setting)
+            raise _too_large(limit, whole)
         self._reader = asyncio.current_task()
         try:
             out = await self._next(size)
@@ -435,7 +437,7 @@ class OpenBody:
         self.total += len(out)
         if self.total > limit:
             await self.aclose()
-            raise _too_large(limit, setting)
+            raise _too_large(limit, whole)
         metrics.outbound_bytes_total.labels(direction="received").inc(len(out))
         if not out or self._complete():
             self.finished = True
@@ -588,13 +590,12 @@ class OutboundSession:
             return _failure("terminated", "the body is not open", "ERR_BODY_CLOSED")
         limits = self._fetcher.limits
         buffered = bool(args.get("buffered"))
-        limit, setting = ((limits.max_response_bytes, "FETCH_MAX_RESPONSE_BYTES") if buffered
-                          else (limits.max_streaming_bytes, "MAX_STREAMING_SIZE_MB"))
+        limit = limits.max_response_bytes if buffered else limits.max_streaming_bytes
         try:
             # Each read waits FETCH_TIMEOUT_MS at most; the execution's own deadline ends
             # it otherwise (and aclose closes the body).
             async with asyncio.timeout(limits.timeout_s):
-                chunk = await body.read(CHUNK_BYTES, limit, setting, whole=buffered)
+                chunk = await body.read(CHUNK_BYTES, limit, whole=buffered)
             self._inflight.take(len(chunk))
         except TimeoutError:
             await body.aclose()
