@@ -39,6 +39,9 @@ CASES = [
     " const lines = text.split('\\n'); return [lines.length, lines[0], lines[3000], lines[3001]]",
     "const r = await fetch(input.base + '/text'); const parts = [];"
     " for await (const t of r.body.pipeThrough(new TextDecoderStream())) parts.push(t); return parts.join('')",
+    "const r = await fetch(input.base + '/deflate?n=1000000'); let n = 0, zeros = true;"
+    " for await (const c of r.body) { n += c.length; zeros &&= c.every((b) => b === 48) } return [n, zeros, r.headers.get('content-encoding')]",
+    "const r = await fetch(input.base + '/deflate?n=300000'); return (await r.text()).length",
     "const r = await fetch(input.base + '/gzip'); const t = await new Response(r.body.pipeThrough(new TextDecoderStream())).text(); return JSON.parse(t)",
     "const r = await fetch(input.base + '/csv?rows=10'); return await new Response(r.body).text()",
     # the buffered readers through the stream
