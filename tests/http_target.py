@@ -23,6 +23,7 @@ Routes:
   /deflate?n=N             N bytes of '0' deflate-encoded (a zlib stream): a small body that inflates large
   /empty/<code>            that status (204, 304) with no body
   /collect?tag=T           POST: records the body (text) in `collected[T]`, answers {"received": bytes}
+  /outcome?tag=T           {"outcome": stream_outcomes[T] or null}: what /stream?tag=T saw so far
 """
 
 from __future__ import annotations
@@ -206,6 +207,8 @@ def _handler(target: HttpTarget) -> type[BaseHTTPRequestHandler]:
             elif path.startswith("/empty/"):
                 self.send_response(int(path.rsplit("/", 1)[1]))
                 self.end_headers()
+            elif path == "/outcome":
+                self._json(200, {"outcome": target.stream_outcomes.get(query.get("tag", ""))})
             elif path == "/collect":
                 with target._lock:
                     target.collected.setdefault(query.get("tag", ""), []).append(body.decode())

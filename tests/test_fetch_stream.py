@@ -169,6 +169,29 @@ def test_a_cancelled_body_closes_the_upstream_connection(net: CodeBlockClient, t
     assert target.wait_outcome(t) == "closed", how
 
 
+@pytest.mark.parametrize("how", ["r.data.destroy()", "controller.abort()"])
+def test_a_destroyed_axios_stream_closes_the_upstream_connection(net: CodeBlockClient, target: HttpTarget,
+                                                                how: str) -> None:
+    t = tag()
+    code = f"""
+    const axios = require('axios');
+    const controller = new AbortController();
+    const r = await axios.get(input.url, {{ responseType: 'stream', signal: controller.signal }});
+    const first = await new Promise((resolve) => r.data.once('data', resolve));
+    {how};
+    await new Promise((resolve) => r.data.on('close', resolve));
+    // The server sees the close while the execution still runs (not only at its end).
+    let outcome = null;
+    for (let i = 0; i < 20 && outcome === null; i++) {{
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      outcome = (await axios.get(input.base + '/outcome?tag=' + input.tag)).data.outcome;
+    }}
+    return [first.length > 0, r.data.destroyed, outcome]
+    """
+    url = f"{target.url}/stream?n={BIG}&ms=2&tag={t}"
+    assert net.ok(code, {"url": url, "base": target.url, "tag": t}) == [True, True, "closed"]
+
+
 def test_execution_timeout_while_reading_closes_the_connection(net: CodeBlockClient, target: HttpTarget) -> None:
     t = tag()
     code = "const r = await fetch(input.url); for await (const c of r.body) {} return 'never'"

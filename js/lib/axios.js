@@ -119,8 +119,16 @@ function hostAdapter(config) {
     }
 
     fetch(fetchRequest).then(async (response) => {
-      const body = await readData(response, (resolved.responseType || 'json').toLowerCase());
+      const responseType = (resolved.responseType || 'json').toLowerCase();
+      const body = await readData(response, responseType);
       if (finished) return;
+      if (responseType === 'stream' && resolved.signal) {
+        // As axios's http adapter: an abort after the response destroys the stream (and so
+        // cancels the body and closes its connection).
+        const onAbort = () => body.destroy();
+        resolved.signal.addEventListener('abort', onAbort, { once: true });
+        body.once('close', () => resolved.signal.removeEventListener('abort', onAbort));
+      }
       finished = true;
       for (const cleanup of cleanups) cleanup();
       const responseHeaders = new AxiosHeaders();

@@ -98,6 +98,10 @@ CASES = [
     " let n = 0; await new Promise((resolve) => r.data.pipe(new Writable({ write(c, e, cb) { n += c.length; cb() } })).on('finish', resolve)); return n",
     "const axios = require('axios'); const r = await axios.get(input.base + '/stream?n=2000000&ms=1', { responseType: 'stream' });"
     " r.data.destroy(); await new Promise((resolve) => r.data.on('close', resolve)); return [r.data.destroyed, r.headers['content-length']]",
+    "const axios = require('axios'); const c = new AbortController(); const r = await axios.get(input.base + '/stream?n=20000000&ms=1', { responseType: 'stream', signal: c.signal });"
+    " let n = 0; r.data.on('data', (d) => { n += d.length }); c.abort();"
+    " const how = await new Promise((resolve) => { r.data.on('error', (e) => resolve(['error', e.message])); r.data.on('close', () => resolve(['close', r.data.destroyed])) });"
+    " return [how, n < 20000000]",
     # form-data with Readable parts: pipe, axios, fetch
     "const FormData = require('form-data'); const { Readable, Writable } = require('stream'); const f = new FormData();"
     " f.setBoundary('b0undary'); f.append('a', '1'); f.append('file', Readable.from(['x,y\\n', '1,2\\n']), { filename: 'r.csv' });"
