@@ -24,6 +24,8 @@ Routes:
   /empty/<code>            that status (204, 304) with no body
   /collect?tag=T           POST: records the body (text) in `collected[T]`, answers {"received": bytes}
   /outcome?tag=T           {"outcome": stream_outcomes[T] or null}: what /stream?tag=T saw so far
+  /gated?tag=T             the headers at once, the body ("opened") only after /open?tag=T (5 s at most)
+  /open?tag=T              opens /gated?tag=T's body
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class HttpTarget:
         self.requests = 0
         self.stream_outcomes: dict[str, str] = {}
         self.collected: dict[str, list[str]] = {}
+        self.gates: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
@@ -207,6 +210,20 @@ def _handler(target: HttpTarget) -> type[BaseHTTPRequestHandler]:
             elif path.startswith("/empty/"):
                 self.send_response(int(path.rsplit("/", 1)[1]))
                 self.end_headers()
+            elif path in ("/gated", "/open"):
+                with target._lock:
+                    gate = target.gates.setdefault(query.get("tag", ""), threading.Event())
+                if path == "/open":
+                    gate.set()
+                    self._json(200, {"opened": True})
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", "6")
+                self.end_headers()
+                self.wfile.flush()
+                gate.wait(5)
+                self.wfile.write(b"opened")
             elif path == "/outcome":
                 self._json(200, {"outcome": target.stream_outcomes.get(query.get("tag", ""))})
             elif path == "/collect":

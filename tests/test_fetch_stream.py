@@ -255,6 +255,17 @@ def test_a_pending_read_is_not_delivered_to_the_next_execution(net: CodeBlockCli
     assert net.ok("await new Promise((r) => setTimeout(r, 400)); return typeof globalThis.__chunk") == "undefined"
 
 
+def test_fetch_resolves_at_the_headers_before_the_body_comes(net: CodeBlockClient, target: HttpTarget) -> None:
+    """The server holds the body until the code, having the response, asks it to send it:
+    a fetch that waited for body bytes would wait for the gate's 5 s."""
+    code = """
+    const r = await fetch(input.base + '/gated?tag=' + input.tag);
+    const opened = await (await fetch(input.base + '/open?tag=' + input.tag)).json();
+    return [r.status, r.headers.get('content-length'), opened.opened, await r.text()]
+    """
+    assert net.ok(code, {"base": target.url, "tag": tag()}) == [200, "6", True, "opened"]
+
+
 # -- broken bodies and bodiless responses ----------------------------------------------
 
 

@@ -41,6 +41,9 @@ _NULL_BODY_STATUSES: Final = frozenset({101, 103, 204, 205, 304})
 # The most body bytes one answer carries to JS (the first with the headers, then each
 # fetch.read): what a streaming body holds in the host is about this much per open body.
 CHUNK_BYTES: Final = 64 * 1024
+# How long fetch waits past the headers for the first chunk to ride along with them; a body
+# slower than that is read by the first fetch.read (fetch resolves at the headers, as Node's).
+_FIRST_CHUNK_WAIT_S: Final = 0.05
 _FETCH, _FETCH_READ, _FETCH_CLOSE = HOST_OPS["fetch"], HOST_OPS["fetchRead"], HOST_OPS["fetchClose"]
 # Hop-by-hop and framing headers are the client's business, not the code block's.
 _FORBIDDEN_REQUEST_HEADERS: Final = frozenset({
@@ -274,6 +277,7 @@ class Fetcher:
             if body:
                 metrics.outbound_bytes_total.labels(direction="sent").inc(len(body))
             response = await self._send(request)
+            opened: OpenBody | None = None
             try:
                 location = response.headers.get("location")
                 if response.status_code in _REDIRECT_STATUSES and location is not None and spec.redirect != "manual":
@@ -305,17 +309,22 @@ class Fetcher:
                     await response.aclose()
                     return {**answer, "body": None, "bodyBytes": 0, "done": True}, None
                 opened = OpenBody(response, self.limits)
-                try:
-                    # No more than FETCH_MAX_RESPONSE_BYTES: a body over it is never whole in JS,
-                    # so text() and the other buffered reads meet the limit at their next read.
-                    first = await opened.read(min(CHUNK_BYTES, max(1, self.limits.max_response_bytes)),
-                                            self.limits.max_streaming_bytes)
-                except FetchFailed as broken:  # the response came: its body fails when read, as in undici
-                    return {**answer, "body": "", "bodyBytes": 0, "done": True,
-                            "bodyError": {"kind": broken.kind, "message": str(broken), "code": broken.code}}, None
+                # No more than FETCH_MAX_RESPONSE_BYTES: a body over it is never whole in JS,
+                # so text() and the other buffered reads meet the limit at their next read.
+                first_read = opened.prefetch(min(CHUNK_BYTES, max(1, self.limits.max_response_bytes)),
+                                             self.limits.max_streaming_bytes)
+                done, _ = await asyncio.wait({first_read}, timeout=_FIRST_CHUNK_WAIT_S)
+                first = b""
+                if first_read in done:
+                    opened.take_prefetch()
+                    try:
+                        first = first_read.result()
+                    except FetchFailed as broken:  # the response came: its body fails when read, as in undici
+                        return {**answer, "body": "", "bodyBytes": 0, "done": True,
+                                "bodyError": {"kind": broken.kind, "message": str(broken), "code": broken.code}}, None
                 inflight.take(len(first))
             except BaseException:
-                await response.aclose()
+                await (opened.aclose() if opened is not None else response.aclose())  # a prefetch stops too
                 raise
             return {
                 **answer, "body": base64.b64encode(first).decode("ascii"), "bodyBytes": len(first),
@@ -407,16 +416,38 @@ class OpenBody:
         self.finished = False
         self.closed = False
         self._reader: asyncio.Task[Any] | None = None
+        self._prefetch: asyncio.Task[bytes] | None = None
+
+    def prefetch(self, size: int, limit: int) -> asyncio.Task[bytes]:
+        """Starts reading the first chunk; the next read() takes its result."""
+        task = asyncio.ensure_future(self._read_chunk(size, limit, whole=False))
+        task.add_done_callback(_retrieved)
+        self._prefetch = task
+        return task
+
+    def take_prefetch(self) -> None:
+        """The prefetched chunk was handed over with the headers."""
+        self._prefetch = None
 
     async def read(self, size: int, limit: int, whole: bool = False) -> bytes:
         """Up to `size` decoded bytes, b"" at the end. Raises FetchFailed when the body
         passes `limit` or breaks; `whole` (a buffered read) also when its declared length
         is over `limit` (a stream may stop before it)."""
+        if self._prefetch is not None:  # the first chunk, read under the streaming limit (it may be all)
+            prefetched, self._prefetch = self._prefetch, None
+            out = await prefetched
+            if self.total > limit:
+                await self.aclose()
+                raise _too_large(limit, whole)
+            return out
         if self.closed:
             raise FetchFailed("terminated", "the body was closed", "ERR_BODY_CLOSED")
         if whole and self._decoder is None and self.declared is not None and self.declared > limit:
             await self.aclose()
             raise _too_large(limit, whole)
+        return await self._read_chunk(size, limit, whole)
+
+    async def _read_chunk(self, size: int, limit: int, whole: bool) -> bytes:
         self._reader = asyncio.current_task()
         try:
             out = await self._next(size)
@@ -479,6 +510,12 @@ class OpenBody:
         if reader is not None and reader is not asyncio.current_task():
             reader.cancel()  # a read in flight stops; closing under it is httpcore's usual cancel path
         await self._response.aclose()
+
+
+def _retrieved(task: asyncio.Task[bytes]) -> None:
+    """A prefetch nobody awaited (the body was closed first): its outcome is not an error."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _checked_url(url: str) -> httpx.URL:
