@@ -32,9 +32,9 @@ ADMIN = "bench-admin-token-0123456789"
 BODY = json.dumps({"codebase64": "cmV0dXJuIDEgKyAx", "input": {}})  # return 1 + 1
 
 
-def load(url: str, headers: dict[str, str], connections: int, seconds: int) -> dict[str, float]:
+def load(url: str, headers: dict[str, str], connections: int, seconds: int, body: str = BODY) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
-        json.dump([BODY], fh)
+        json.dump([body], fh)
     try:
         out = subprocess.run(["node", str(ROOT / "bench" / "http_load.mjs"), url, fh.name, str(connections),
                               str(seconds), json.dumps(headers)], capture_output=True, text=True, check=True,

@@ -48,7 +48,7 @@ def test_assets_and_unknown_asset(server: Server) -> None:
 PAGE = {
     "en-US": {"lang": "en", "title": "flow-codeblock playground", "ready": "Ready", "success": "Success",
               "error": "Error 400", "location": "line 4, column 21", "invalid": "invalid JSON:",
-              "headings": ["Code", "Input", "Output", "Result", "Console", "Request"],
+              "headings": ["Code", "Input", "Output", "Result", "Console", "Stored script", "Request"],
               "labels": ["Example", "Token", "Language"], "run": "Run Ctrl ↵",
               "hint": "the body of an async function; input is in scope; return the result",
               "placeholder": "when auth is on", "lodash": "lodash: group and total orders",
@@ -58,7 +58,7 @@ PAGE = {
               "validation": "the code has no return statement"},
     "zh-CN": {"lang": "zh-CN", "title": "flow-codeblock 在线调试", "ready": "就绪", "success": "成功",
               "error": "错误 400", "location": "第 4 行，第 21 列", "invalid": "JSON 无效：",
-              "headings": ["代码", "输入", "输出", "结果", "控制台", "请求"],
+              "headings": ["代码", "输入", "输出", "结果", "控制台", "存储脚本", "请求"],
               "labels": ["示例", "令牌", "语言"], "run": "运行 Ctrl ↵",
               "hint": "异步函数的函数体；可直接使用 input；用 return 返回结果",
               "placeholder": "启用认证时填写", "lodash": "lodash：按城市分组并汇总订单",
@@ -209,3 +209,37 @@ def test_playground_with_auth_on(tmp_path: Path) -> None:
     assert "Authorization: Bearer $TOKEN" in seen["curl"] and token not in seen["curl"]
     assert token not in seen["url"]
     assert seen["kept"] is True
+
+
+def test_playground_saves_opens_and_calls_a_stored_script(tmp_path: Path) -> None:
+    """The "Save as script" flow in a real browser: save, list, open, a new version, copy
+    the call URL; the URL then runs the script with no code and no token."""
+    import os
+    import sys
+
+    from conftest import start_server
+
+    db = tmp_path / "tokens.sqlite3"
+    token = subprocess.run([sys.executable, "-m", "flow_codeblock", "token", "create", "--name", "browser"],
+                           capture_output=True, text=True, check=True,
+                           env={**os.environ, "AUTH_DB_PATH": str(db)}).stdout.strip()
+    srv = start_server(str(tmp_path), runtime_pool_size=1, auth_enabled="true", auth_db_path=str(db))
+    try:
+        proc = subprocess.run(["node", str(CHECK.with_name("playground_scripts.mjs")), srv.url, token],
+                              capture_output=True, text=True, timeout=120)
+    finally:
+        srv.stop()
+    assert proc.returncode == 0, proc.stderr
+    seen = json.loads(proc.stdout)
+    assert seen["initial"]["urlShown"] is False and seen["initial"]["state"].startswith("Save the code")
+    assert seen["withoutToken"].startswith("Failed: "), seen
+    assert seen["saved"] == "Saved: version 1"
+    script_id = seen["url"].rsplit("/", 1)[1]
+    assert seen["url"] == f"{srv.url}/flow/codeblock/{script_id}" and seen["copied"] == seen["url"]
+    assert seen["listed"] == [{"id": script_id, "name": "greeter from the browser", "version": "v1"}]
+    assert seen["opened"]["state"] == "Opened version 1"
+    assert "version: 1" in seen["opened"]["code"] and seen["opened"]["description"] == "greeter from the browser"
+    assert seen["savedVersion"] == "Saved: version 2" and seen["urlAfterVersion"] == seen["url"]
+    assert seen["call"]["post"] == [200, {"hello": "Ada", "version": 2}]
+    assert seen["call"]["get"] == [200, {"hello": "Grace", "version": 2}]
+    assert seen["zh"] == {"state": "已保存：版本 2", "save": "保存为脚本"}

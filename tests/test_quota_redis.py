@@ -104,3 +104,24 @@ def test_when_redis_fails_the_policy_decides(tmp_path: Path, redis_url: tuple[su
         assert _remaining(server, token) == 99  # the database holds what Redis had taken
     finally:
         server.stop()
+
+
+def test_a_stored_scripts_calls_take_the_owners_quota_in_redis(tmp_path: Path,
+                                                               redis_url: tuple[subprocess.Popen[bytes], str]) -> None:
+    _, url = redis_url
+    settings = {"runtime_pool_size": 1, "auth_enabled": "true", "auth_db_path": str(tmp_path / "t.sqlite3"),
+                "admin_token": ADMIN, "redis_url": url}
+    replicas = [start_server(str(tmp_path), **settings) for _ in range(2)]
+    try:
+        token = _token(replicas[0], 5)
+        saved = httpx.post(f"{replicas[0].url}/flow/scripts", headers={"accessToken": token}, timeout=30,
+                           json={"code_base64": b64("return 6 * 7")})
+        script = saved.json()["data"]["script_id"]
+        with ThreadPoolExecutor(6) as pool:
+            statuses = list(pool.map(lambda i: httpx.get(f"{replicas[i % 2].url}/flow/codeblock/{script}",
+                                                         timeout=60).status_code, range(10)))
+        assert sorted(statuses) == [200] * 5 + [429] * 5, statuses
+        assert _run(replicas[1], token).json()["error"]["type"] == "QuotaExceeded"
+    finally:
+        for replica in replicas:
+            replica.stop()

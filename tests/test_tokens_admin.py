@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
+from flow_codeblock.db import HEAD
+
 from conftest import Server, b64, start_server
 
 ADMIN = "admin-secret-0123456789"
@@ -271,9 +273,9 @@ def test_a_token_database_from_before_alembic_migrates(tmp_path: Path) -> None:
                                 ("gone", hashlib.sha256(revoked.encode()).hexdigest(), revoked[:10],
                                  "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z")])
     upgraded = cli(db, "db", "upgrade")
-    assert upgraded.returncode == 0 and "revision 0002" in upgraded.stderr, upgraded
+    assert upgraded.returncode == 0 and f"revision {HEAD}" in upgraded.stderr, upgraded
     with sqlite3.connect(db) as connection:
-        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD,)
         columns = {row[1] for row in connection.execute("PRAGMA table_info(tokens)")}
     assert {"ws_id", "email", "expires_at", "quota_type", "remaining_quota", "max_scripts"} <= columns
     assert cli(db, "db", "upgrade").returncode == 0  # again: nothing to do

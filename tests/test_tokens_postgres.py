@@ -20,6 +20,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from flow_codeblock.db import HEAD
+
 from conftest import b64, free_port, start_server
 
 ADMIN = "pg-admin-token-0123456789"
@@ -89,7 +91,8 @@ def test_replicas_share_tokens_and_one_quota_in_postgresql(postgres: str, tmp_pa
 
 def test_cli_and_import_against_postgresql(postgres: str) -> None:
     upgraded = cli(postgres, "db", "upgrade")
-    assert upgraded.returncode == 0 and "revision 0002" in upgraded.stderr and "postgresql+asyncpg" in upgraded.stderr
+    assert upgraded.returncode == 0 and f"revision {HEAD}" in upgraded.stderr
+    assert "postgresql+asyncpg" in upgraded.stderr
     rows = [{"access_token": "flow_pg_import_0000000000000000000000000000000", "ws_id": "pgi", "email": "i@example.com",
              "is_active": 1, "quota_type": "count", "total_quota": 5, "remaining_quota": 4,
              "expires_at": "2099-01-01 08:00:00"}]

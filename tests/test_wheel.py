@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 import flow_codeblock
+from flow_codeblock.db import HEAD
 
 from conftest import b64, free_port
 
@@ -116,7 +117,7 @@ def test_the_migrations_travel_in_the_wheel(installed: tuple[Path, dict[str, str
     bin_dir, env, work = installed
     db_env = {**env, "AUTH_DB_PATH": str(work / "wheel-tokens.sqlite3")}
     upgraded = _run(bin_dir / "codeblock", "db", "upgrade", env=db_env, cwd=work)
-    assert "revision 0002" in upgraded.stderr, upgraded.stderr
+    assert f"revision {HEAD}" in upgraded.stderr, upgraded.stderr
     token = _run(bin_dir / "codeblock", "token", "create", "--name", "wheel", "--quota", "3", env=db_env,
                  cwd=work).stdout.strip()
     listed = json.loads(_run(bin_dir / "codeblock", "token", "list", env=db_env, cwd=work).stdout)

@@ -11,9 +11,10 @@
 //   hkdf.js    hkdf/hkdfSync
 //   webcrypto.js  crypto.subtle (SubtleCrypto) and CryptoKey
 //   rsa.js     RSA key generation, signatures and encryption (BigInt and WebAssembly)
+//   x509.js    X509Certificate
 //   curves.js  the curves; der.js the DER/PEM codec; hashes.js the digests by name;
 //   random.js  the one random source; util.js validators and byte conversions
-// Not yet: finite-field Diffie-Hellman, X.509, primes (they throw
+// Not yet: finite-field Diffie-Hellman, primes (they throw
 // ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the API).
 // Ciphers stream like Node's: update() returns every complete block for CBC and ECB,
 // every byte for CTR and GCM (./crypto/gcm.js); Hash, Hmac and the ciphers also take
@@ -39,6 +40,7 @@ import { fill, getRandomValuesOriginal, webCrypto } from './crypto/random.js';
 import * as rsa from './crypto/rsa.js';
 import { Sign, Verify, sign, verify } from './crypto/sig.js';
 import { CryptoKey, SubtleCrypto, subtle } from './crypto/webcrypto.js';
+import { X509Certificate } from './crypto/x509.js';
 import { GcmStream } from './crypto/gcm.js';
 import { defineStreamMethods } from './crypto/transform.js';
 import {
@@ -925,14 +927,13 @@ const crypto = {
   KeyObject, createPublicKey, createPrivateKey, createSecretKey, generateKeyPairSync, generateKeyPair, generateKeySync,
   generateKey, publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt, sign, verify,
   createSign: (algorithm) => new Sign(algorithm), createVerify: (algorithm) => new Verify(algorithm), Sign, Verify,
-  createECDH, ECDH, diffieHellman
+  createECDH, ECDH, diffieHellman, X509Certificate,
 };
 // The deprecated aliases of randomBytes: present, not enumerable, as in Node.
 for (const name of ['prng', 'pseudoRandomBytes', 'rng']) {
   Object.defineProperty(crypto, name, { value: randomBytes, writable: true, configurable: true, enumerable: false });
 }
-for (const name of ['createDiffieHellman', 'getDiffieHellman', 'createDiffieHellmanGroup', 'X509Certificate',
-  'generatePrime', 'generatePrimeSync', 'checkPrime', 'checkPrimeSync']) {
+for (const name of ['createDiffieHellman', 'getDiffieHellman', 'createDiffieHellmanGroup', 'generatePrime', 'generatePrimeSync', 'checkPrime', 'checkPrimeSync']) {
   crypto[name] = unavailable(name);
 }
 

@@ -10,6 +10,7 @@ import { linter, lintGutter } from '@codemirror/lint';
 import { StateEffect, StateField } from '@codemirror/state';
 import { Decoration, keymap } from '@codemirror/view';
 import { EXAMPLES, localise } from './examples.js';
+import { setupScripts } from './scripts.js';
 import {
   CATALOGS, LANGUAGES, formatNumber, formatTime, initialLanguage, language, setLanguage, t, translatePage,
 } from './i18n.js';
@@ -309,11 +310,17 @@ $('lang').addEventListener('change', (event) => {
   showTiming();
   showLocation();
   $('copy-curl').textContent = t('copy.label');
+  retranslateScripts();
   if (untouched) {
     setDoc(codeEditor, localise(example.code, t));
     saveState();
   }
   $('curl').textContent = curlCommand(requestBody());
+});
+const retranslateScripts = setupScripts({
+  code: () => codeEditor.state.doc.toString(),
+  setCode: (text) => { setDoc(codeEditor, text); clearOutput(); },
+  headers, toBase64, fromBase64: (text) => fromBase64Url(text.replace(/=+$/, '')),
 });
 translatePage($('examples'));
 $('copy-curl').textContent = t('copy.label');

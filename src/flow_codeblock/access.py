@@ -94,7 +94,41 @@ class AccessControl:
         if self._tokens is None:
             return ip.headers("ip") if ip is not None else {}
         token = await self._authenticate(request)
+        request.state.token = token  # whose execution it is (usage statistics, api.py)
         headers = ip.headers("ip") if ip is not None else {}
+        limit = self._token_limit(token)
+        if limit is not None and self._buckets is not None:
+            decision = await self._buckets.take(f"token:{token.id}", *limit)
+            _refuse("token", decision)
+            if decision is not None:
+                headers = decision.headers("token")
+        if token.counts_calls:
+            await self._take_quota(token)
+        return headers
+
+    async def authenticate(self, request: Request) -> TokenInfo:
+        """The calling token of a management route (stored scripts): the address's rate
+        limit and the token's checks of `check`, no call taken from its quota."""
+        if self._tokens is None:
+            raise ExecutionFailure.of(ErrorType.FORBIDDEN, msg(
+                "stored scripts belong to API tokens: they need AUTH_ENABLED=true"))
+        await self._limit_address(request)
+        return await self._authenticate(request)
+
+    async def charge_owner(self, request: Request, owner: TokenInfo) -> dict[str, str]:
+        """A stored script's call, which sends no token: the address's limit, then its
+        owner's rate limit and quota, as `check` applies them to a token that was sent."""
+        ip = await self._limit_address(request)
+        return await self._charge(owner, ip.headers("ip") if ip is not None else {})
+
+    async def _limit_address(self, request: Request) -> Decision | None:
+        if not (self._settings.rate_limit_enabled and self._buckets is not None and request.client is not None):
+            return None
+        ip = await self._buckets.take(f"ip:{request.client.host}", self._settings.ip_rps, self._settings.ip_burst)
+        _refuse("ip", ip)
+        return ip
+
+    async def _charge(self, token: TokenInfo, headers: dict[str, str]) -> dict[str, str]:
         limit = self._token_limit(token)
         if limit is not None and self._buckets is not None:
             decision = await self._buckets.take(f"token:{token.id}", *limit)

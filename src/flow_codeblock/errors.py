@@ -49,6 +49,7 @@ __all__ = [
     "RetireReason",
     "SecurityError",
     "ServiceUnavailableError",
+    "TokenExpiredError",
     "ValidationError",
 ]
 
@@ -77,6 +78,7 @@ class ErrorType(enum.StrEnum):
     SERVICE_UNAVAILABLE = "ServiceUnavailableError"  # shutting down
     QUOTA_EXCEEDED = "QuotaExceeded"  # a token's quota is used up (stored scripts and quotas)
     NOT_FOUND = "NotFoundError"  # the admin API: no such token (Flow-CodeBlock's ErrorTypeNotFound)
+    TOKEN_EXPIRED = "TokenExpiredError"  # a stored script's owner token expired or was revoked (410)
     INTERNAL = "InternalError"
 
     @property
@@ -93,6 +95,7 @@ _STATUS = {
     ErrorType.SERVICE_UNAVAILABLE: 503,
     ErrorType.QUOTA_EXCEEDED: 429,
     ErrorType.NOT_FOUND: 404,
+    ErrorType.TOKEN_EXPIRED: 410,
     ErrorType.INTERNAL: 500,
 }
 
@@ -353,6 +356,12 @@ class NotFoundError(CodeBlockError):
     """HTTP only: the admin API names a token that does not exist (or was deleted)."""
 
     error_type = ErrorType.NOT_FOUND
+
+
+class TokenExpiredError(CodeBlockError):
+    """HTTP only: a stored script's owner token has expired or was revoked (410 Gone)."""
+
+    error_type = ErrorType.TOKEN_EXPIRED
 
 
 class ExecutionFailure(Exception):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -22,7 +23,7 @@ import orjson
 from . import metrics
 from .analysis import analyse, first_use
 from .bundles import module_catalog
-from .codeblock import CodeBlock
+from .codeblock import CodeBlock, stray_brace_error
 from .errors import CodeBlockError, ErrorType, ExecutionFailure, RetireReason
 from .i18n import msg
 from .outbound import Fetcher, OutboundSession
@@ -81,6 +82,8 @@ class ExecutionResult:
     # ms this execution spent loading modules its runtime did not have (not in
     # execution_ms); None when it loaded none.
     module_load_ms: float | None = None
+    # The modules the code requires (CodeBlock.requires), for usage statistics.
+    requires: tuple[str, ...] = ()
 
 
 @dataclass
@@ -160,7 +163,35 @@ class Executor:
             execution_ms=outcome.execution_ms,
             after=functools.partial(self._finish, runtime, outcome.retire_reason),
             module_load_ms=outcome.module_load_ms,
+            requires=block.requires,
         )
+
+    async def validate(self, code_base64: str) -> CodeBlock:
+        """Checks a code block as a stored script is checked when it is saved: base64 and
+        UTF-8, size, a `return`, and V8's own compile (on a pooled runtime, nothing of the
+        code runs). Raises ExecutionFailure: ValidationError, or SyntaxError in the user's
+        lines. The block is cached as a posted one is, so its first call compiles nothing new."""
+        block = self._block_for(ExecutionRequest(code_base64=code_base64, input={}))
+        runtime = await self._pool.acquire(self._limits.acquire_timeout_ms / 1000, ())
+        try:
+            outcome = await runtime.compile_check(block, self._limits.reset_timeout_ms / 1000)
+        except BaseException:
+            self._pool.retire(runtime, RetireReason.EXECUTOR_ERROR)
+            raise
+        if outcome.retire_reason is not None:
+            self._pool.retire(runtime, outcome.retire_reason)
+        else:
+            self._pool.release(runtime)
+        if not outcome.ok:
+            error = outcome.error or CodeBlockError(ErrorType.SYNTAX, msg("the code does not compile"))
+            raise ExecutionFailure(error)
+        # It compiled inside its wrapper, yet a `}` of its own closes its function early: a
+        # run refuses it (the runtime sees it escape), so saving it does too, as Node would
+        # reject the code alone.
+        stray = stray_brace_error(block)
+        if stray is not None:
+            raise ExecutionFailure(stray)
+        return block
 
     # -- validation -------------------------------------------------------------------
 
@@ -221,12 +252,14 @@ class Executor:
                                       line=line, column=column)
         catalog = module_catalog()
         named = [m for m in map(catalog.resolve, facts.modules) if m]
-        named += [module for name, module in catalog.globals.items() if name in facts.identifiers]
+        named += [module for name, module in catalog.globals.items()
+                  if name in facts.identifiers or name in facts.strings or name in facts.properties]
         named += [module for name, module in catalog.properties.items() if name in facts.properties]
         modules = catalog.install_order(tuple(dict.fromkeys(named)))
-        return CodeBlock.wrap(
+        block = CodeBlock.wrap(
             facts.rewritten or code, key, is_async=facts.uses_await, stray_brace=facts.stray_brace, modules=modules
         )
+        return dataclasses.replace(block, requires=_required(facts.modules))
 
     def _input_json(self, value: Any) -> str:
         if not isinstance(value, dict):
@@ -263,6 +296,24 @@ class Executor:
         if log.isEnabledFor(logging.DEBUG):
             ms = round((time.perf_counter() - started) * 1000, 3)
             log.debug("runtime reset", extra={"runtime": runtime.id, "ms": ms, "retired": retire_reason})
+
+
+# The modules every runtime has (load: 'eager' in js/modules.manifest.mjs): not in the
+# catalog of host-installed ones, yet what a code block may require.
+_EAGER_MODULES = frozenset({"assert", "assert/strict", "buffer", "events", "process", "querystring",
+                            "string_decoder", "timers", "util"})
+
+
+def _required(specifiers: tuple[str, ...]) -> tuple[str, ...]:
+    """The module names of `specifiers` (node:crypto is crypto, lodash/get is lodash); unknown
+    ones (which fail at run time) are left out, so the statistics' names stay a known set."""
+    catalog = module_catalog()
+    names = []
+    for specifier in specifiers:
+        name = catalog.resolve(specifier) or specifier.removeprefix("node:")
+        if (name in catalog.files and not name.startswith("internal:")) or name in _EAGER_MODULES:
+            names.append(name)
+    return tuple(dict.fromkeys(names))
 
 
 @functools.cache

@@ -176,7 +176,134 @@ def _token_paths() -> dict[str, Any]:
             "delete": {"summary": "Revoke an API token (admin)", "operationId": "deleteToken",
                        "parameters": _TOKEN_PATH, "responses": {"200": ok, **_ADMIN_REFUSALS, "404": missing}},
         },
+        **_usage_paths(),
     }
+
+
+_DAY = {"type": "string", "format": "date", "description": "YYYY-MM-DD, a day in TIMEZONE"}
+_SPAN: list[dict[str, Any]] = [{"name": "from", "in": "query", "required": False, "schema": _DAY},
+         {"name": "to", "in": "query", "required": False, "schema": _DAY}]
+_PAGE: list[dict[str, Any]] = [q for q in _TOKEN_QUERY if q["name"] in ("page", "page_size")]
+_STATS_QUERY: list[dict[str, Any]] = [*_SPAN, *(q for q in _TOKEN_QUERY if q["name"] in ("ws_id", "email", "token"))]
+
+
+def _usage_paths() -> dict[str, Any]:
+    """usage_api.py's routes (admin)."""
+    unknown = _json(_ERR, "no token with that value (NotFoundError)")
+
+    def read(summary: str, operation: str, parameters: list[dict[str, Any]], data: str) -> dict[str, Any]:
+        return {"get": {"summary": summary + " (admin)", "operationId": operation, "parameters": parameters,
+                        "responses": {"200": _json(_ADMIN_OK, data), **_ADMIN_REFUSALS, "404": unknown}}}
+
+    return {
+        "/flow/tokens/{token}/quota": read(
+            "A token's quota now", "tokenQuota", _TOKEN_PATH,
+            "data: quota_type, total_quota, remaining_quota, used_quota, exhausted, expires_at, is_expired"),
+        "/flow/tokens/{token}/quota/logs": read(
+            "A token's quota history, newest first", "tokenQuotaLogs", [*_TOKEN_PATH, *_SPAN, *_PAGE],
+            "data: logs [{created_at, action (consume/add/set/reset), change, remaining, request_id}], total, "
+            "page, page_size, retention_days"),
+        "/flow/stats/users": read(
+            "Executions per token, in days of TIMEZONE (default: the last 7)", "statsUsers", _STATS_QUERY,
+            "data: from, to, timezone, users [{token_id, token_hint, ws_id, email, calls, errors, days}], "
+            "total_calls, total_errors"),
+        "/flow/stats/modules": read(
+            "Executions per required module, in days of TIMEZONE (default: the last 7)", "statsModules",
+            _STATS_QUERY, "data: from, to, timezone, modules [{module, calls, days}], total_requires"),
+    }
+# Stored scripts (scripts.py): the calling API token's own scripts.
+_WHITELIST = {"type": "array", "items": {"type": "string"}, "maxItems": 100,
+              "description": "IP addresses and CIDRs allowed to call the script; empty or absent: any"}
+_CREATE_SCRIPT = {
+    "type": "object",
+    "required": ["code_base64"],
+    "properties": {"code_base64": {"type": "string", "minLength": 1, "description": "base64 of the JavaScript"},
+                   "description": {"type": "string", "maxLength": 2000}, "ip_whitelist": _WHITELIST},
+}
+_UPDATE_SCRIPT = {
+    "type": "object",
+    "properties": {"code_base64": {"type": "string", "minLength": 1, "description": "new code: a new version"},
+                   "description": {"type": "string", "maxLength": 2000}, "ip_whitelist": _WHITELIST,
+                   "rollback_to_version": {**_INT, "description": "a kept version's code becomes a new version"}},
+}
+_SCRIPT_PATH = [{"name": "script_id", "in": "path", "required": True,
+                 "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,32}$"}}]
+_SCRIPT_REFUSALS = {
+    "400": _json(_ERR, "a bad request, or code that fails the check on save (ValidationError, SyntaxError)"),
+    "401": _json(_ERR, "no, unknown or expired API token"),
+    "403": _json(_ERR, "a revoked token, max_scripts reached, or AUTH_ENABLED off (no stored scripts)"),
+    "404": _json(_ERR, "no such script among the token's (NotFoundError)"),
+    "413": _json(_ERR, "body over 1 MiB"),
+    "429": _json(_ERR, "rate limited", _RETRY),
+}
+_EXECUTION_ID = {"X-Execution-Id": {"schema": {"type": "string"}},
+                 "X-Script-Version": {"schema": {"type": "string"}, "description": "the version that ran"}}
+
+
+def _script_paths() -> dict[str, Any]:
+    ok = _json(_ADMIN_OK, "done")
+    version = [{"name": "version", "in": "query", "required": False,
+                "schema": {"type": "integer", "minimum": 0}, "description": "a kept version; 0: the current one"}]
+    paging = [{"name": name, "in": "query", "required": False, "schema": schema} for name, schema in (
+        ("page", {"type": "integer", "minimum": 1}), ("size", {"type": "integer", "minimum": 1, "maximum": 100}),
+        ("sort", {"type": "string", "enum": ["updated_at", "created_at", "id", "description", "version"]}),
+        ("order", {"type": "string", "enum": ["desc", "asc"]}),
+        ("keyword", {"type": "string", "description": "in the id or description, any case"}))]
+    call_failures = {
+        "400": _json(_ERR, "an error in the code, or a bad body (multipart, invalid JSON)"),
+        "403": _json(_ERR, "the client address is outside the script's ip_whitelist"),
+        "404": _json(_ERR, "no such script (NotFoundError)"),
+        "410": _json(_ERR, "the script's owner token expired or was revoked (TokenExpiredError)"),
+        "413": _json(_ERR, "body over MAX_BODY_SIZE"),
+        "429": _json(_ERR, "the owner's rate limit or quota, or saturated", {**_RETRY, **_RATE}),
+        "500": _json(_ERR, "a fault of the service itself"),
+        "503": _json(_ERR, "shutting down, or the quota store is down", _RETRY),
+    }
+    result = {"description": "the result itself: JSON, or the text when the code returned a string",
+              "headers": _EXECUTION_ID,
+              "content": {"application/json": {"schema": {}}, "text/plain": {"schema": {"type": "string"}}}}
+    body = {"required": False, "content": {"application/json": {"schema": {}},
+                                           "application/x-www-form-urlencoded": {"schema": {"type": "object"}},
+                                           "text/plain": {"schema": {"type": "string"}}}}
+    return {
+        "/flow/scripts": {
+            "post": {"summary": "Save a script (the calling token's)", "operationId": "createScript",
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": _CREATE_SCRIPT}}},
+                     "responses": {"200": _json(_ADMIN_OK, "data: script_id, version"), **_SCRIPT_REFUSALS}},
+            "get": {"summary": "List the token's scripts", "operationId": "listScripts", "parameters": paging,
+                    "responses": {"200": _json(_ADMIN_OK, "data: scripts, total, current_page, total_pages, "
+                                                          "max_allowed, remaining"), **_SCRIPT_REFUSALS}},
+        },
+        "/flow/scripts/{script_id}": {
+            "get": {"summary": "Read a script's versions", "operationId": "getScript",
+                    "parameters": [*_SCRIPT_PATH, *version],
+                    "responses": {"200": _json(_ADMIN_OK, "data: available_versions, current_version, data"),
+                                  **_SCRIPT_REFUSALS}},
+            "put": {"summary": "Update a script (new code: a new version) or roll it back",
+                    "operationId": "updateScript", "parameters": _SCRIPT_PATH,
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _UPDATE_SCRIPT}}},
+                    "responses": {"200": _json(_ADMIN_OK, "data: script_id, version, previous_version, code_changed"),
+                                  **_SCRIPT_REFUSALS}},
+            "delete": {"summary": "Delete a script and its versions", "operationId": "deleteScript",
+                       "parameters": _SCRIPT_PATH, "responses": {"200": ok, **_SCRIPT_REFUSALS}},
+        },
+        "/flow/scripts/{script_id}/stats": {
+            "get": {"summary": "A script's calls, errors and latency percentiles", "operationId": "scriptStats",
+                    "parameters": _SCRIPT_PATH,
+                    "responses": {"200": _json(_ADMIN_OK, "data: calls, errors, latency_ms, buckets"),
+                                  **_SCRIPT_REFUSALS}},
+        },
+        "/flow/codeblock/{script_id}": {
+            "get": {"summary": "Run a stored script (no token: its owner's limits apply)",
+                    "operationId": "callScriptGet", "parameters": _SCRIPT_PATH,
+                    "responses": {"200": result, **call_failures}},
+            "post": {"summary": "Run a stored script with a body (JSON, form or text)",
+                     "operationId": "callScriptPost", "parameters": _SCRIPT_PATH, "requestBody": body,
+                     "responses": {"200": result, **call_failures}},
+        },
+    }
+
+
 _ANY_OBJECT: dict[str, Any] = {"type": "object"}
 
 
@@ -223,6 +350,7 @@ def openapi_spec() -> dict[str, Any]:
             "/openapi.json": {"get": {"summary": "This description", "operationId": "openapi",
                                       "responses": {"200": _json(_ANY_OBJECT, "OpenAPI 3")}}},
             **_token_paths(),
+            **_script_paths(),
         },
         "components": {"schemas": {"Success": _SUCCESS, "Failure": _ERROR}},
     }

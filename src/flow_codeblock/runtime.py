@@ -322,6 +322,22 @@ class Runtime:
         finally:
             self._wake = None
 
+    async def compile_check(self, block: CodeBlock, timeout_s: float) -> Outcome:
+        """Compiles `block` without running any of it (a stored script's check when it is
+        saved): V8 parses the definition script, whose outer function is never called.
+        The definition left for claim() is dropped: a run defines its block again under a
+        nonce of its own. Not ok: the SyntaxError in the user's lines (or the retire reason
+        when the engine failed)."""
+        nonce = secrets.token_hex(16)
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        defined = await self._eval_until(block.definition_script(nonce), deadline)
+        if defined.kind is not ResultKind.VALUE:
+            return self._outcome(defined, block, int(timeout_s * 1000), nonce=nonce, defining=True)
+        dropped = await self._eval_until(f"{bridge.HOST_OBJECT}.sink = null", deadline)
+        if dropped.kind is not ResultKind.VALUE:
+            return self._outcome(dropped, block, int(timeout_s * 1000))
+        return Outcome(ok=True)
+
     async def _settle_synchronous(self, outcome: Outcome, block: CodeBlock, deadline: float,
                                   timeout_ms: int) -> Outcome:
         """A synchronous result is final only once the microtasks the code left have run:

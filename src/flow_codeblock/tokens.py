@@ -156,6 +156,12 @@ class TokenStore:
             row = (await connection.execute(_SELECT.where(tokens_table.c.hash == hash_token(token)))).first()
         return _info(row) if row else None
 
+    async def get(self, token_id: int) -> TokenInfo | None:
+        """A token by its id (a stored script's owner: scripts keep the id, never the token)."""
+        async with self.db.engine.connect() as connection:
+            row = (await connection.execute(_SELECT.where(tokens_table.c.id == token_id))).first()
+        return _info(row) if row else None
+
     async def update(self, token: str, **values: Any) -> TokenInfo | None:
         """Sets `values` on an active token; None when there is no such token."""
         async with self.db.engine.begin() as connection:
@@ -230,6 +236,9 @@ class CachedTokens:
         self._ttl_s = ttl_s
         self._cache: dict[str, tuple[float, TokenInfo | None]] = {}
         self.max_entries = 10_000
+        # Grows with every change made through this process: caches keyed otherwise (stored
+        # scripts' owners, by id) drop what they read before it.
+        self.generation = 0
 
     def cached(self, token: str) -> tuple[bool, TokenInfo | None]:
         entry = self._cache.get(hash_token(token))
@@ -248,6 +257,7 @@ class CachedTokens:
 
     def forget(self, token: str) -> None:
         self._cache.pop(hash_token(token), None)
+        self.generation += 1
 
     async def lookup(self, token: str) -> TokenInfo | None:
         hit, info = self.cached(token)

@@ -437,6 +437,11 @@ INSPECT_VALUES = [
     "[{ a: 1 }, { b: 2 }]", "{ nested: { arr: [1, 2, { deep: true }] } }", "'it\\'s'", "[1, 'a', true, null]",
     "Buffer.from('hi')", "new Error('boom').message", "async function af() {}", "function* gen() {}",
     "{ 'key with spaces': 1, valid_id: 2, $dollar: 3 }", "new Number(3)", "new String('s')", "[[]]", "{}", "[]",
+    # Shared (frozen) classes: their `constructor` is an accessor in the hardened realm.
+    "require('crypto').createSecretKey(Buffer.alloc(16))",
+    "require('crypto').generateKeyPairSync('ed25519').publicKey", "new (require('events'))().listenerCount",
+    "{ [Symbol.toStringTag]: 'Tagged', x: 1 }", "new (class T { get [Symbol.toStringTag]() { return 'Tg' } })()",
+    "new (class Same { get [Symbol.toStringTag]() { return 'Same' } })()",
 ]
 INSPECT = [f"return require('util').inspect({v})" for v in INSPECT_VALUES] + [
     "return require('util').inspect({ a: { b: { c: { d: 1 } } } }, { depth: 0 })",

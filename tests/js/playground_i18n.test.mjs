@@ -12,7 +12,7 @@ const read = (name) => readFileSync(join(dir, name), 'utf8');
 const catalogs = Object.fromEntries(readdirSync(join(dir, 'i18n')).filter((f) => f.endsWith('.json'))
   .map((f) => [f.replace(/\.json$/, ''), JSON.parse(read(join('i18n', f)))]));
 const html = read('index.html');
-const main = read('main.js');
+const main = read('main.js') + read('scripts.js');
 const examples = read('examples.js');
 const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -22,7 +22,7 @@ function usedKeys() {
   const keys = new Set(['language.name', 'page.title']);
   for (const m of html.matchAll(/data-i18n(?:-[\w-]+)?="([^"]+)"/g)) keys.add(m[1]);
   for (const m of main.matchAll(/\bt\('([\w.]+)'/g)) keys.add(m[1]);
-  for (const m of main.matchAll(/setStatus\('([\w.]+)'/g)) keys.add(m[1]);
+  for (const m of main.matchAll(/(?:setStatus|showState)\('([\w.]+)'/g)) keys.add(m[1]);
   for (const m of examples.matchAll(/title: '([\w.]+)'/g)) keys.add(m[1]);
   for (const m of examples.matchAll(/\/\/ \{([\w.]+)\}/g)) keys.add(m[1]);
   return keys;
@@ -66,7 +66,7 @@ test('index.html has no words of its own', () => {
 test('main.js writes no words of its own', () => {
   // Strings with a word and a space in them are sentences: they belong in the catalogs.
   const strings = [...main.matchAll(/'([^'\n]*)'|`([^`\n]*)`/g)].map((m) => m[1] ?? m[2]);
-  const classes = /^(?:hint|badge)(?: [a-z]+)*$/; // CSS class lists, not words
+  const classes = /^(?:hint|badge|small)(?: [a-z-]+)*$/; // CSS class lists, not words
   const prose = strings.filter((s) => /[A-Za-z]{3,} [A-Za-z]{2,}/.test(s) && !s.includes('${') && !classes.test(s));
   assert.deepEqual(prose, []);
   for (const m of main.matchAll(/\.textContent = ([^;]+);/g)) {

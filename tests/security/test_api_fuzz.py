@@ -32,24 +32,50 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 ADMIN = "fuzz-admin-token-0123456789"
 OPERATIONS = ["POST /flow/codeblock", "GET /health", "GET /flow/health", "GET /flow/status", "GET /flow/limits",
               "GET /metrics", "POST /flow/tokens", "GET /flow/tokens", "PUT /flow/tokens/{token}",
-              "DELETE /flow/tokens/{token}"]  # schemathesis leaves out the schema's own path
-ADMIN_ROUTES = {label for label in OPERATIONS if "/flow/tokens" in label}
+              "DELETE /flow/tokens/{token}", "GET /flow/tokens/{token}/quota", "GET /flow/tokens/{token}/quota/logs",
+              "GET /flow/stats/users", "GET /flow/stats/modules", "POST /flow/scripts", "GET /flow/scripts",
+              "GET /flow/scripts/{script_id}", "PUT /flow/scripts/{script_id}", "DELETE /flow/scripts/{script_id}",
+              "GET /flow/scripts/{script_id}/stats", "GET /flow/codeblock/{script_id}",
+              "POST /flow/codeblock/{script_id}"]  # schemathesis leaves out the schema's own path
+ADMIN_ROUTES = {label for label in OPERATIONS if "/flow/tokens" in label or "/flow/stats" in label}
+# Stored scripts: fuzzed on a second server with auth on (the first one runs posted code without tokens),
+# the management routes with an API token of its own, the calls by id with none (and one real script).
+SCRIPT_ROUTES = {label for label in OPERATIONS if "{script_id}" in label or label.endswith("/flow/scripts")}
+SCRIPT_MANAGEMENT = {label for label in SCRIPT_ROUTES if "/flow/scripts" in label}
+
+
+@pytest.fixture(scope="module")
+def scripts_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
+    tmp = tmp_path_factory.mktemp("fuzz-scripts")
+    srv = start_server(str(tmp), runtime_pool_size=1, execution_timeout_ms=1000, max_code_length=4096,
+                       admin_token=ADMIN, auth_enabled="true", auth_db_path=str(tmp / "db.sqlite3"))
+    created = httpx.post(f"{srv.url}/flow/tokens", headers={"accessToken": ADMIN}, timeout=30,
+                         json={"ws_id": "fuzz", "email": "f@example.com", "operation": "unlimited", "max_scripts": 5})
+    token = created.json()["data"]["access_token"]
+    saved = httpx.post(f"{srv.url}/flow/scripts", headers={"accessToken": token}, timeout=30,
+                       json={"code_base64": b64("return input"), "description": "fuzzed"})
+    assert saved.status_code == 200, saved.text
+    yield srv, token
+    srv.stop()
 
 
 @pytest.mark.parametrize("mode", list(schemathesis.GenerationMode), ids=lambda m: m.value)
-def test_api_answers_as_documented(fuzz_server: Server, mode: schemathesis.GenerationMode) -> None:
+def test_api_answers_as_documented(fuzz_server: Server, scripts_server: tuple[Server, str],
+                                   mode: schemathesis.GenerationMode) -> None:
     # schemathesis's pytest plugin does not load under this pytest; its Python API does.
     schema = schemathesis.openapi.from_url(f"{fuzz_server.url}/openapi.json")
     operations = {op.label: op for op in (result.ok() for result in schema.get_all_operations())}
     assert sorted(operations) == sorted(OPERATIONS)
     for label, operation in operations.items():
         negative = mode is schemathesis.GenerationMode.NEGATIVE
-        if negative and ((label.startswith("GET") and label not in ADMIN_ROUTES) or label.startswith("DELETE")):
+        if negative and ((label.startswith("GET") and label not in ADMIN_ROUTES | SCRIPT_MANAGEMENT)
+                         or label.startswith("DELETE") or label.endswith("/quota")):
             continue  # nothing to violate: no parameters, or only a string in the path
         admin = label in ADMIN_ROUTES
+        base_url = scripts_server[0].url if label in SCRIPT_ROUTES else None
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=80 if label.startswith("POST") else 30 if admin else 5, deadline=None,
+        @settings(max_examples=80 if label.startswith("POST") else 30 if admin or base_url else 5, deadline=None,
                   suppress_health_check=list(HealthCheck), database=None, derandomize=True)
         def check(case: schemathesis.Case) -> None:
             # A schema-valid body may still be refused (the base64 need not be JavaScript):
@@ -65,12 +91,17 @@ def test_api_answers_as_documented(fuzz_server: Server, mode: schemathesis.Gener
                 assert refused.status_code == 401, (case.method, case.path, refused.text)
                 # ...and with it, every request reaches the handlers: documented answers, no 500.
                 case.headers = {**(case.headers or {}), "accessToken": ADMIN}
-            case.call_and_validate(excluded_checks=excluded, timeout=30)
+            if label in SCRIPT_MANAGEMENT:  # noqa: B023
+                refused = case.call(base_url=base_url, timeout=30)  # noqa: B023
+                assert refused.status_code == 401, (case.method, case.path, refused.text)
+                case.headers = {**(case.headers or {}), "accessToken": scripts_server[1]}
+            case.call_and_validate(base_url=base_url, excluded_checks=excluded, timeout=30)  # noqa: B023
 
         check()
 
 
-def test_service_is_healthy_after_fuzzing(fuzz_server: Server) -> None:
+def test_service_is_healthy_after_fuzzing(fuzz_server: Server, scripts_server: tuple[Server, str]) -> None:
+    assert "Traceback" not in scripts_server[0].log()
     assert httpx.get(f"{fuzz_server.url}/health").status_code == 200
     body = httpx.post(f"{fuzz_server.url}/flow/codeblock", json={"codebase64": b64("return 1 + 1"), "input": {}}).json()
     assert body["result"] == 2

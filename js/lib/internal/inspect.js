@@ -9,7 +9,7 @@ import {
   FunctionPrototypeToString, JSONStringify, MathMin, MathTrunc, NumberIsNaN, NumberParseFloat, Number_,
   ObjectGetOwnPropertyDescriptor, ObjectGetOwnPropertySymbols, ObjectGetPrototypeOf, ObjectIs, ObjectKeys,
   ObjectPrototypeHasOwnProperty, ObjectPrototypePropertyIsEnumerable, ObjectPrototypeToString, ReflectApply, SafeSet,
-  SetPrototypeAdd, SetPrototypeHas, StringPrototypeSlice, String_, SymbolFor, Uint8Array_,
+  SetPrototypeAdd, SetPrototypeHas, StringPrototypeSlice, String_, SymbolFor, SymbolToStringTag, Uint8Array_,
 } from './primordials.js';
 
 const DEFAULT_DEPTH = 2;
@@ -35,14 +35,32 @@ function keyText(key) {
   return IDENT.test(key) ? key : quote(key);
 }
 
+// The frozen realm turns `constructor` on shared prototypes into an accessor (the
+// override mistake, harden.js); its getter carries the value as `originalValue`. Read
+// from the descriptor only, as Node does: no user getter runs here.
+function constructorOf(d) {
+  if (d === undefined) return undefined;
+  if ('value' in d) return d.value;
+  const original = typeof d.get === 'function' ? ObjectGetOwnPropertyDescriptor(d.get, 'originalValue') : undefined;
+  return original && 'value' in original ? original.value : undefined;
+}
+
 function constructorName(value) {
   let proto = ObjectGetPrototypeOf(value);
   while (proto) {
-    const d = ObjectGetOwnPropertyDescriptor(proto, 'constructor');
-    if (d && typeof d.value === 'function' && d.value.name) return d.value.name;
+    const ctor = constructorOf(ObjectGetOwnPropertyDescriptor(proto, 'constructor'));
+    if (typeof ctor === 'function' && ctor.name) return ctor.name;
     proto = ObjectGetPrototypeOf(proto);
   }
   return null;
+}
+
+// Node's formatRaw: Symbol.toStringTag is shown when it is not an own enumerable
+// property and differs from the constructor's name ("SecretKeyObject [KeyObject] {}").
+function toStringTagOf(value) {
+  const tag = value[SymbolToStringTag];
+  if (typeof tag !== 'string' || tag === '' || ObjectPrototypePropertyIsEnumerable(value, SymbolToStringTag)) return '';
+  return tag;
 }
 
 function formatPrimitive(value, top) {
@@ -152,8 +170,12 @@ function inspectValue(value, depth, seen, indent, top, ctx = { currentDepth: 0 }
       if (depth < 0) return name && name !== 'Object' ? `[${name}]` : '[Object]';
       ctx.currentDepth = level;
       if (typeof value === 'function') open = `${functionText(value)} {`;
-      else if (nullProto) open = '[Object: null prototype] {';
-      else if (name && name !== 'Object') open = `${name} {`;
+      else {
+        const tag = toStringTagOf(value);
+        const shownTag = tag && tag !== name ? ` [${tag}]` : '';
+        if (nullProto) open = `[Object: null prototype]${shownTag} {`;
+        else if ((name && name !== 'Object') || shownTag) open = `${name || 'Object'}${shownTag} {`;
+      }
     }
     for (const key of keys) output.push(entry(value, key, next));
     for (const symbol of ObjectGetOwnPropertySymbols(value)) {

@@ -1,0 +1,834 @@
+"""Stored scripts, as Flow-CodeBlock has them (controller/script_controller.go): a code block
+saved once by an API token and run by id, with no code and no token in the call.
+
+Management (the calling token's own scripts; another token's script is 404):
+POST /flow/scripts, GET /flow/scripts, GET/PUT/DELETE /flow/scripts/{id}, GET
+/flow/scripts/{id}/stats. Answers are Flow-CodeBlock's: {"success", "data", "message"?,
+"timestamp", "request_id"}.
+
+Calls: GET or POST /flow/codeblock/{id} runs the current version with `input` =
+{query, header, body}; the owner's rate limit and quota apply (access.py), and the script's
+IP allow-list. The answer is the result itself (JSON, or text/plain for a string) with an
+X-Execution-Id header; failures keep the usual error envelope.
+
+What a call reads (the script and its owner) is cached for AUTH_CACHE_S in each process:
+changes made through this process drop their entry at once, other processes and replicas
+see them within AUTH_CACHE_S. The code itself is compiled once per version: the executor
+caches blocks by their base64 text and each runtime its definitions by the code's hash.
+
+Statistics are counted in memory per process and added to the database every
+SCRIPT_STATS_FLUSH_S seconds (and at shutdown) with one upsert per latency bucket, so any
+number of workers and replicas add up; GET .../stats first writes this process's counts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import ipaddress
+import logging
+import re
+import secrets
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final, Generic, TypeVar
+from urllib.parse import parse_qsl
+
+import orjson
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.dialects import postgresql, sqlite
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .db import Database
+from .envelope import Clock, envelope
+from .errors import CodeBlockError, ErrorType, ExecutionFailure
+from .executor import ExecutionRequest, ExecutionResult
+from .i18n import Language, Message, msg
+from .tokens import CachedTokens, TokenInfo, iso, tokens_table
+
+__all__ = ["LATENCY_BUCKETS_MS", "ScriptStats", "ScriptStore", "ScriptsAPI", "allowed", "parse_whitelist"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_SCRIPTS: Final = 50  # a token without max_scripts (Flow-CodeBlock's default)
+_ID: Final = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+_MAX_BODY: Final = 1024 * 1024  # a management request: code (MAX_CODE_LENGTH, as base64) and a description
+_MAX_WHITELIST: Final = 100
+_MAX_PAGE_SIZE: Final = 100
+_SORTABLE: Final = ("updated_at", "created_at", "id", "description", "version")  # GET /flow/scripts?sort=
+# Upper bounds (ms) of the latency buckets. Permanent: script_stats.bucket is an index into it.
+LATENCY_BUCKETS_MS: Final = (1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 75, 100, 150, 200, 300, 500, 750, 1000, 1500,
+                             2000, 3000, 5000, 10000, 30000, 60000, float("inf"))
+
+_metadata = sa.MetaData()
+scripts_table: Final = sa.Table(
+    "scripts", _metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("token_id", sa.Integer, nullable=False),
+    sa.Column("ws_id", sa.String(255)),
+    sa.Column("email", sa.String(255)),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("ip_whitelist", sa.Text),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+versions_table: Final = sa.Table(
+    "script_versions", _metadata,
+    sa.Column("script_id", sa.String(32), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("code_base64", sa.Text, nullable=False),
+    sa.Column("code_hash", sa.String(64), nullable=False),
+    sa.Column("code_length", sa.Integer, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+stats_table: Final = sa.Table(
+    "script_stats", _metadata,
+    sa.Column("script_id", sa.String(32), primary_key=True),
+    sa.Column("bucket", sa.Integer, primary_key=True),
+    sa.Column("calls", sa.BigInteger, nullable=False),
+    sa.Column("errors", sa.BigInteger, nullable=False),
+)
+
+
+def _now() -> str:
+    return iso(datetime.now(UTC))
+
+
+# -- values -------------------------------------------------------------------------------
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_whitelist(entries: Iterable[str]) -> tuple[Network, ...]:
+    """Addresses and CIDRs (`10.0.0.0/8`, `2001:db8::/32`); ValueError naming a bad one."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            raise ValueError(f"ip_whitelist: {entry!r} is not an IP address or CIDR") from None
+    return tuple(networks)
+
+
+def allowed(client: str | None, networks: tuple[Network, ...]) -> bool:
+    """Whether `client` may call a script with the allow-list `networks` (empty: anyone).
+    An IPv4-mapped IPv6 address counts as its IPv4 address."""
+    if not networks:
+        return True
+    if client is None:
+        return False
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return any(address in network for network in networks)
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    version: int
+    code_base64: str
+    code_hash: str
+    code_length: int
+    description: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    id: str
+    token_id: int
+    ws_id: str | None
+    email: str | None
+    description: str
+    version: int
+    ip_whitelist: tuple[str, ...]
+    created_at: str
+    updated_at: str
+    current: Version  # the version that runs
+
+    @property
+    def networks(self) -> tuple[Network, ...]:
+        return parse_whitelist(self.ip_whitelist)
+
+
+def _script(row: sa.Row[Any]) -> Script:
+    m = row._mapping
+    whitelist = tuple(orjson.loads(m["ip_whitelist"])) if m["ip_whitelist"] else ()
+    current = Version(m["version"], m["code_base64"], m["code_hash"], m["code_length"], m["v_description"],
+                      m["v_created_at"])
+    return Script(m["id"], m["token_id"], m["ws_id"], m["email"], m["description"], m["version"], whitelist,
+                  m["created_at"], m["updated_at"], current)
+
+
+_SCRIPT_SELECT: Final = (
+    sa.select(scripts_table, versions_table.c.code_base64, versions_table.c.code_hash, versions_table.c.code_length,
+              versions_table.c.description.label("v_description"), versions_table.c.created_at.label("v_created_at"))
+    .join(versions_table, sa.and_(versions_table.c.script_id == scripts_table.c.id,
+                                  versions_table.c.version == scripts_table.c.version))
+)
+_VERSION_COLUMNS: Final = (versions_table.c.version, versions_table.c.code_base64, versions_table.c.code_hash,
+                           versions_table.c.code_length, versions_table.c.description, versions_table.c.created_at)
+
+
+@dataclass(frozen=True, slots=True)
+class NewCode:
+    """Code that passed the check on save (ScriptsAPI._checked_code)."""
+
+    code_base64: str
+    code_hash: str
+    code_length: int
+
+
+class TooManyScripts(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+class NoSuchVersion(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Updated:
+    version: int
+    previous_version: int
+    code_changed: bool
+
+
+# -- the store ----------------------------------------------------------------------------
+
+class ScriptStore:
+    """Scripts in the service's database (SQLite, or PostgreSQL shared by replicas)."""
+
+    def __init__(self, db: Database, max_versions: int) -> None:
+        self.db = db
+        self.max_versions = max_versions
+
+    async def create(self, owner: TokenInfo, code: NewCode, description: str, whitelist: list[str]) -> Script:
+        """A new script of `owner`, version 1. TooManyScripts when the owner has max_scripts
+        already: counted after locking the owner's token row (a no-op UPDATE: a row lock in
+        PostgreSQL, the write lock in SQLite), so concurrent saves on any replica cannot pass it."""
+        now = _now()
+        script_id = secrets.token_urlsafe(12)
+        async with self.db.engine.begin() as connection:
+            locked = await connection.execute(tokens_table.update().where(tokens_table.c.id == owner.id)
+                                              .values(updated_at=tokens_table.c.updated_at)
+                                              .returning(tokens_table.c.max_scripts))
+            limit = locked.scalar_one_or_none() or DEFAULT_MAX_SCRIPTS
+            count = (await connection.execute(sa.select(sa.func.count()).select_from(scripts_table)
+                                              .where(scripts_table.c.token_id == owner.id))).scalar_one()
+            if count >= limit:
+                raise TooManyScripts(limit)
+            await connection.execute(scripts_table.insert().values(
+                id=script_id, token_id=owner.id, ws_id=owner.ws_id, email=owner.email, description=description,
+                version=1, ip_whitelist=orjson.dumps(whitelist).decode() if whitelist else None, created_at=now,
+                updated_at=now))
+            await connection.execute(versions_table.insert().values(
+                script_id=script_id, version=1, code_base64=code.code_base64, code_hash=code.code_hash,
+                code_length=code.code_length, description=description, created_at=now))
+            row = (await connection.execute(_SCRIPT_SELECT.where(scripts_table.c.id == script_id))).one()
+        return _script(row)
+
+    async def get(self, script_id: str) -> Script | None:
+        async with self.db.engine.connect() as connection:
+            row = (await connection.execute(_SCRIPT_SELECT.where(scripts_table.c.id == script_id))).first()
+        return _script(row) if row else None
+
+    async def owned_by(self, token_id: int, offset: int, limit: int, *, keyword: str = "",
+                       sort: str = "updated_at", descending: bool = True) -> tuple[list[Script], int, int]:
+        """The token's scripts whose id or description holds `keyword` (any case), sorted by
+        `sort` (a column of _SORTABLE), one page of them; how many match, and how many the token owns."""
+        mine = scripts_table.c.token_id == token_id
+        where = [mine]
+        if keyword:
+            pattern = f"%{keyword.lower()}%"
+            where.append(sa.or_(sa.func.lower(scripts_table.c.description).like(pattern),
+                                sa.func.lower(scripts_table.c.id).like(pattern)))
+        column = scripts_table.c[sort]
+        query = (_SCRIPT_SELECT.where(*where).order_by(column.desc() if descending else column.asc(),
+                                                        scripts_table.c.id).offset(offset).limit(limit))
+        count = sa.select(sa.func.count()).select_from(scripts_table)
+        async with self.db.engine.connect() as connection:
+            rows = (await connection.execute(query)).all()
+            matching = int((await connection.execute(count.where(*where))).scalar_one())
+            owned = int((await connection.execute(count.where(mine))).scalar_one()) if keyword else matching
+        return [_script(row) for row in rows], matching, owned
+
+    async def versions(self, script_id: str) -> list[Version]:
+        """The versions kept, the newest first."""
+        query = (sa.select(*_VERSION_COLUMNS).where(versions_table.c.script_id == script_id)
+                 .order_by(versions_table.c.version.desc()))
+        async with self.db.engine.connect() as connection:
+            return [Version(*row) for row in (await connection.execute(query)).all()]
+
+    async def update(self, script: Script, code: NewCode | None, rollback_to: int | None, description: str | None,
+                     whitelist: list[str] | None) -> Updated:
+        """New code, or the code of a kept version (a rollback), becomes a new version; the
+        same code as the current one changes no version. The version number is taken by one
+        UPDATE ... RETURNING (concurrent updates get distinct numbers); versions beyond the
+        last `max_versions` are deleted. NoSuchVersion: the rollback's version is not kept."""
+        now = _now()
+        values: dict[str, Any] = {"updated_at": now}
+        if description is not None:
+            values["description"] = description
+        if whitelist is not None:
+            values["ip_whitelist"] = orjson.dumps(whitelist).decode() if whitelist else None
+        async with self.db.engine.begin() as connection:
+            if rollback_to is not None:
+                row = (await connection.execute(sa.select(*_VERSION_COLUMNS).where(
+                    versions_table.c.script_id == script.id, versions_table.c.version == rollback_to))).first()
+                if row is None:
+                    raise NoSuchVersion(rollback_to)
+                kept = Version(*row)
+                code = NewCode(kept.code_base64, kept.code_hash, kept.code_length)
+            this = scripts_table.c.id == script.id
+            changed = code is not None and code.code_hash != script.current.code_hash
+            if changed:
+                values["version"] = scripts_table.c.version + 1
+            result = await connection.execute(scripts_table.update().where(this).values(**values)
+                                              .returning(scripts_table.c.version, scripts_table.c.description))
+            new_version, current_description = result.one()
+            if changed:
+                assert code is not None
+                await connection.execute(versions_table.insert().values(
+                    script_id=script.id, version=new_version, code_base64=code.code_base64,
+                    code_hash=code.code_hash, code_length=code.code_length, description=current_description,
+                    created_at=now))
+                await connection.execute(versions_table.delete().where(
+                    versions_table.c.script_id == script.id,
+                    versions_table.c.version <= new_version - self.max_versions))
+            elif description is not None:  # the current version's description follows the script's
+                await connection.execute(versions_table.update().where(
+                    versions_table.c.script_id == script.id, versions_table.c.version == new_version)
+                    .values(description=description))
+        return Updated(new_version, new_version - 1 if changed else new_version, changed)
+
+    async def delete(self, script_id: str) -> bool:
+        async with self.db.engine.begin() as connection:
+            deleted = await connection.execute(scripts_table.delete().where(scripts_table.c.id == script_id))
+            await connection.execute(versions_table.delete().where(versions_table.c.script_id == script_id))
+            await connection.execute(stats_table.delete().where(stats_table.c.script_id == script_id))
+        return bool(deleted.rowcount == 1)
+
+    async def add_stats(self, counts: dict[tuple[str, int], list[int]]) -> None:
+        """Adds (calls, errors) per (script, bucket): one upsert per row, additive, so the
+        counts of every process add up."""
+        if not counts:
+            return
+        dialect = sqlite if self.db.is_sqlite else postgresql
+        async with self.db.engine.begin() as connection:
+            for (script_id, bucket), (calls, errors) in sorted(counts.items()):
+                insert = dialect.insert(stats_table).values(script_id=script_id, bucket=bucket, calls=calls,
+                                                            errors=errors)
+                await connection.execute(insert.on_conflict_do_update(
+                    index_elements=[stats_table.c.script_id, stats_table.c.bucket],
+                    set_={"calls": stats_table.c.calls + insert.excluded.calls,
+                          "errors": stats_table.c.errors + insert.excluded.errors}))
+
+    async def stats(self, script_id: str) -> dict[int, tuple[int, int]]:
+        query = sa.select(stats_table.c.bucket, stats_table.c.calls, stats_table.c.errors).where(
+            stats_table.c.script_id == script_id)
+        async with self.db.engine.connect() as connection:
+            return {int(b): (int(c), int(e)) for b, c, e in (await connection.execute(query)).all()}
+
+
+# -- statistics ---------------------------------------------------------------------------
+
+def bucket_of(ms: float) -> int:
+    for index, bound in enumerate(LATENCY_BUCKETS_MS):
+        if ms <= bound:
+            return index
+    return len(LATENCY_BUCKETS_MS) - 1
+
+
+def percentile(buckets: dict[int, tuple[int, int]], fraction: float) -> float | None:
+    """The upper bound (ms) of the bucket that holds the `fraction` quantile of the calls;
+    None without calls. Infinity (the last bucket) is reported as null by the API."""
+    total = sum(calls for calls, _ in buckets.values())
+    if not total:
+        return None
+    rank = max(1, round(total * fraction))
+    seen = 0
+    for index in sorted(buckets):
+        seen += buckets[index][0]
+        if seen >= rank:
+            return LATENCY_BUCKETS_MS[index]
+    return LATENCY_BUCKETS_MS[-1]
+
+
+class ScriptStats:
+    """Calls counted in memory, added to the database every `every_s` seconds."""
+
+    def __init__(self, store: ScriptStore, every_s: float) -> None:
+        self._store = store
+        self._every_s = every_s
+        self._pending: dict[tuple[str, int], list[int]] = {}
+        self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    def record(self, script_id: str, ok: bool, ms: float) -> None:
+        counts = self._pending.setdefault((script_id, bucket_of(ms)), [0, 0])
+        counts[0] += 1
+        counts[1] += 0 if ok else 1
+
+    def start(self) -> None:
+        self._task = asyncio.ensure_future(self._loop())
+
+    async def flush(self) -> None:
+        async with self._lock:  # one writer: counts taken are written before the next take
+            pending, self._pending = self._pending, {}
+            try:
+                await self._store.add_stats(pending)
+            except Exception as exc:  # kept for the next flush: a database hiccup loses no count
+                for key, (calls, errors) in pending.items():
+                    counts = self._pending.setdefault(key, [0, 0])
+                    counts[0] += calls
+                    counts[1] += errors
+                log.warning("could not write stored scripts' statistics", extra={
+                    "error": f"{type(exc).__name__}: {exc}", "rows": len(pending)})
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._every_s)
+            await self.flush()
+
+    async def aclose(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        await self.flush()
+
+
+# -- a small cache --------------------------------------------------------------------------
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _TTLCache(Generic[K, V]):
+    """Entries for `ttl_s` seconds, at most `size` of them (the oldest goes first)."""
+
+    def __init__(self, ttl_s: float, size: int = 10_000) -> None:
+        self._ttl_s = ttl_s
+        self._size = size
+        self._entries: dict[K, tuple[float, V]] = {}
+
+    def get(self, key: K) -> tuple[bool, V | None]:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return False, None
+        return True, entry[1]
+
+    def put(self, key: K, value: V) -> None:
+        if self._ttl_s <= 0:
+            return
+        self._entries.pop(key, None)
+        if len(self._entries) >= self._size:
+            del self._entries[next(iter(self._entries))]
+        self._entries[key] = (time.monotonic() + self._ttl_s, value)
+
+    def forget(self, key: K) -> None:
+        self._entries.pop(key, None)
+
+
+# -- requests -----------------------------------------------------------------------------
+
+class CreateScript(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    code_base64: str = Field(min_length=1)
+    description: str = Field("", max_length=2000)
+    ip_whitelist: list[str] | None = Field(None, max_length=_MAX_WHITELIST)
+
+
+class UpdateScript(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    code_base64: str | None = Field(None, min_length=1)
+    description: str | None = Field(None, max_length=2000)
+    rollback_to_version: int | None = Field(None, ge=1, le=2_000_000_000)
+    ip_whitelist: list[str] | None = Field(None, max_length=_MAX_WHITELIST)
+
+
+ErrorResponder = Callable[[ExecutionFailure, Request], Response]
+Renderer = Callable[[ExecutionResult, float, Request], tuple[int, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptsWiring:
+    """What the API hands the scripts routes (api.py builds it)."""
+
+    store: ScriptStore
+    owners: CachedTokens  # its store reads an owner by id; its generation tells of the admin API's changes
+    stats: ScriptStats
+    authenticate: Callable[[Request], Awaitable[TokenInfo]]  # AccessControl.authenticate
+    charge: Callable[[Request, TokenInfo], Awaitable[dict[str, str]]]  # AccessControl.charge_owner
+    validate: Callable[[str], Awaitable[object]]  # Executor.validate
+    execute: Callable[[ExecutionRequest], Awaitable[ExecutionResult]]  # Sandbox.execute
+    render: Renderer  # api.render_result for a failed execution
+    language_of: Callable[[str | None], Language]
+    clock: Clock
+    cache_s: float
+    body_limit: int
+    # api._log_request for the calls that ran (refusals are logged by `error`).
+    log_request: Callable[[Request, int, float, str | None, CodeBlockError | None], None]
+
+
+class ScriptsAPI:
+    """`wiring` is None when stored scripts are off (AUTH_ENABLED unset): management routes are
+    then 403, and every call is 404 (there are no scripts)."""
+
+    def __init__(self, wiring: ScriptsWiring | None, error: ErrorResponder) -> None:
+        self._w = wiring
+        self._error = error
+        ttl = wiring.cache_s if wiring is not None else 0.0
+        # As many as the executor caches blocks (their code is the same string): a script holds
+        # up to MAX_CODE_LENGTH of code, as base64.
+        self._scripts: _TTLCache[str, Script | None] = _TTLCache(ttl, size=1024)
+        self._owners: _TTLCache[int, tuple[int, TokenInfo | None]] = _TTLCache(ttl)
+
+    def routes(self) -> list[Route]:
+        call = Route("/flow/codeblock/{script_id}", self.call, methods=["GET", "POST"])
+        # Starlette answers HEAD wherever GET is: a monitor's HEAD must not run the script
+        # and take a call from its owner's quota (405 instead).
+        assert call.methods is not None
+        call.methods.discard("HEAD")
+        return [
+            Route("/flow/scripts", self._managed(self.create), methods=["POST"]),
+            Route("/flow/scripts", self._managed(self.listing), methods=["GET"]),
+            Route("/flow/scripts/{script_id}", self._managed(self.read), methods=["GET"]),
+            Route("/flow/scripts/{script_id}", self._managed(self.update), methods=["PUT"]),
+            Route("/flow/scripts/{script_id}", self._managed(self.delete), methods=["DELETE"]),
+            Route("/flow/scripts/{script_id}/stats", self._managed(self.statistics), methods=["GET"]),
+            call,
+        ]
+
+    async def start(self) -> None:
+        if self._w is not None:
+            self._w.stats.start()
+
+    async def aclose(self) -> None:
+        if self._w is not None:
+            await self._w.stats.aclose()
+
+    @property
+    def w(self) -> ScriptsWiring:
+        assert self._w is not None  # _managed refused the request otherwise
+        return self._w
+
+    def _managed(self, handler: Callable[[Request, TokenInfo], Awaitable[Response]]
+                 ) -> Callable[[Request], Awaitable[Response]]:
+        async def managed(request: Request) -> Response:
+            try:
+                if self._w is None:
+                    raise ExecutionFailure.of(ErrorType.FORBIDDEN, msg(
+                        "stored scripts belong to API tokens: they need AUTH_ENABLED=true"))
+                token = await self._w.authenticate(request)
+                return await handler(request, token)
+            except ExecutionFailure as failure:
+                return self._error(failure, request)
+        return managed
+
+    def _ok(self, request: Request, data: Any, message: Message | None = None) -> Response:
+        body: dict[str, Any] = {"success": True, "data": data}
+        if message is not None:
+            body["message"] = message.render(self.w.language_of(request.headers.get("accept-language")))
+        return Response(orjson.dumps(envelope(self.w.clock, body)), media_type="application/json")
+
+    # -- management -----------------------------------------------------------------------
+
+    async def create(self, request: Request, token: TokenInfo) -> Response:
+        spec = _parse(CreateScript, await _json_body(request))
+        whitelist = _whitelist(spec.ip_whitelist)
+        code = await self._checked_code(spec.code_base64)
+        try:
+            script = await self.w.store.create(token, code, spec.description, whitelist)
+        except TooManyScripts as exc:
+            raise ExecutionFailure.of(ErrorType.FORBIDDEN, msg(
+                "this API token may own at most %(limit)s scripts; delete one first", limit=exc.limit)) from None
+        log.info("script created", extra={"script_id": script.id, "token_id": token.id})
+        return self._ok(request, {"script_id": script.id, "version": script.version}, msg("script created"))
+
+    async def listing(self, request: Request, token: TokenInfo) -> Response:
+        query = request.query_params
+        page = _whole(query.get("page", "1"), "page", 1, 10**9)
+        size = _whole(query.get("size", query.get("page_size", "20")), "size", 1, _MAX_PAGE_SIZE)
+        sort = query.get("sort", "updated_at")
+        order = query.get("order", "desc")
+        if sort not in _SORTABLE or order not in ("asc", "desc"):
+            raise _invalid(f"sort must be one of {', '.join(_SORTABLE)} and order asc or desc")
+        keyword = query.get("keyword", "")[:200]
+        scripts, total, owned = await self.w.store.owned_by(token.id, (page - 1) * size, size, keyword=keyword,
+                                                            sort=sort, descending=order == "desc")
+        limit = token.max_scripts or DEFAULT_MAX_SCRIPTS
+        items = [{"id": s.id, "description": s.description, "version": s.version, "code_length": s.current.code_length,
+                  "ip_whitelist": list(s.ip_whitelist), "created_at": s.created_at, "updated_at": s.updated_at}
+                 for s in scripts]
+        return self._ok(request, {"scripts": items, "total": total, "current_page": page, "page_size": size,
+                                  "total_pages": (total + size - 1) // size, "max_allowed": limit,
+                                  "remaining": max(0, limit - owned)})
+
+    async def read(self, request: Request, token: TokenInfo) -> Response:
+        script = await self._own(request, token)
+        wanted = request.query_params.get("version")
+        number = _whole(wanted, "version", 0, 2_000_000_000) if wanted else None
+        versions = await self.w.store.versions(script.id)
+        available = [v.version for v in versions]
+        if number is not None:
+            number = number or script.version  # 0: the current one, as Flow-CodeBlock
+            versions = [v for v in versions if v.version == number]
+            if not versions:
+                raise ExecutionFailure.of(ErrorType.NOT_FOUND, msg(
+                    "version %(version)s of this script is not kept (kept: %(kept)s)", version=number,
+                    kept=", ".join(map(str, available))))
+        details = [{"id": script.id, "version": v.version,
+                    "description": script.description if v.version == script.version else v.description,
+                    "code_base64": v.code_base64, "code_length": v.code_length, "code_hash": v.code_hash,
+                    "created_at": v.created_at, "updated_at": script.updated_at if v.version == script.version
+                    else v.created_at, "ip_whitelist": list(script.ip_whitelist)} for v in versions]
+        return self._ok(request, {"available_versions": available, "current_version": script.version,
+                                  "data": details})
+
+    async def update(self, request: Request, token: TokenInfo) -> Response:
+        script = await self._own(request, token)
+        spec = _parse(UpdateScript, await _json_body(request))
+        if spec.code_base64 is not None and spec.rollback_to_version is not None:
+            raise _invalid("code_base64 and rollback_to_version cannot both be given")
+        whitelist = _whitelist(spec.ip_whitelist) if spec.ip_whitelist is not None else None
+        code = await self._checked_code(spec.code_base64) if spec.code_base64 is not None else None
+        try:
+            done = await self.w.store.update(script, code, spec.rollback_to_version, spec.description, whitelist)
+        except NoSuchVersion:
+            raise _invalid(f"version {spec.rollback_to_version} of this script is not kept: "
+                           f"the last {self.w.store.max_versions} versions are") from None
+        self._scripts.forget(script.id)  # this process runs the new version now; others within AUTH_CACHE_S
+        return self._ok(request, {"script_id": script.id, "version": done.version,
+                                  "previous_version": done.previous_version, "code_changed": done.code_changed},
+                        msg("script updated"))
+
+    async def delete(self, request: Request, token: TokenInfo) -> Response:
+        script = await self._own(request, token)
+        await self.w.store.delete(script.id)
+        self._scripts.forget(script.id)
+        return self._ok(request, {"script_id": script.id}, msg("script and all its versions deleted"))
+
+    async def statistics(self, request: Request, token: TokenInfo) -> Response:
+        script = await self._own(request, token)
+        await self.w.stats.flush()
+        buckets = await self.w.store.stats(script.id)
+        calls = sum(c for c, _ in buckets.values())
+        errors = sum(e for _, e in buckets.values())
+
+        def point(fraction: float) -> float | None:
+            value = percentile(buckets, fraction)
+            return None if value is None or value == float("inf") else value
+
+        return self._ok(request, {
+            "script_id": script.id, "calls": calls, "errors": errors, "successes": calls - errors,
+            "success_rate": round((calls - errors) / calls, 4) if calls else None,
+            "latency_ms": {"p50": point(0.5), "p90": point(0.9), "p95": point(0.95), "p99": point(0.99)},
+            "buckets": [{"le_ms": None if LATENCY_BUCKETS_MS[i] == float("inf") else LATENCY_BUCKETS_MS[i],
+                         "calls": c, "errors": e} for i, (c, e) in sorted(buckets.items())],
+        })
+
+    async def _own(self, request: Request, token: TokenInfo) -> Script:
+        """The script named in the path if it is the token's; 404 otherwise, so another token's
+        script is indistinguishable from none (Flow-CodeBlock answers 403 there)."""
+        script_id = request.path_params["script_id"]
+        script = await self.w.store.get(script_id) if _ID.match(script_id) else None
+        if script is None or script.token_id != token.id:
+            raise _no_script()
+        return script
+
+    async def _checked_code(self, code_base64: str) -> NewCode:
+        """The code checked as the executor checks posted code, plus V8's compile (Executor.validate)."""
+        await self.w.validate(code_base64)
+        code = base64.b64decode(code_base64)  # validate decoded it already
+        return NewCode(code_base64, hashlib.sha256(code).hexdigest(), len(code.decode()))
+
+    # -- calls ------------------------------------------------------------------------------
+
+    async def call(self, request: Request) -> Response:
+        started = time.perf_counter()
+        script_id = request.path_params["script_id"]
+        try:
+            script = await self._runnable(script_id)
+            if not allowed(request.client.host if request.client else None, script.networks):
+                raise ExecutionFailure.of(ErrorType.FORBIDDEN, msg(
+                    "this address may not call the script (it is outside the script's ip_whitelist)"))
+            owner = await self._owner(script.token_id)
+            payload = await self._input(request)
+            headers = await self.w.charge(request, owner)
+        except ExecutionFailure as failure:
+            return self._error(failure, request)
+        result = await self.w.execute(ExecutionRequest(code_base64=script.current.code_base64, input=payload))
+        took_ms = (time.perf_counter() - started) * 1000
+        self.w.stats.record(script.id, result.ok, took_ms)
+        headers = {**headers, "X-Execution-Id": result.execution_id, "X-Script-Version": str(script.version)}
+        background = _after(result)
+        if result.retry_after is not None:
+            assert result.error is not None
+            refusal = ExecutionFailure(result.error, retry_after=result.retry_after, headers=headers)
+            return self._error(refusal, request)
+        if not result.ok:
+            status, body = self.w.render(result, took_ms, request)
+            self.w.log_request(request, status, started, result.execution_id, result.error)
+            return Response(body, status_code=status, headers=headers, media_type="application/json",
+                            background=background)
+        self.w.log_request(request, 200, started, result.execution_id, None)
+        text = result.result_json or "null"
+        if text.startswith('"'):  # a string: the text itself (Flow-CodeBlock's clients read the body)
+            return Response(orjson.loads(text), headers=headers, media_type="text/plain; charset=utf-8",
+                            background=background)
+        return Response(text.encode(), headers=headers, media_type="application/json", background=background)
+
+    async def _runnable(self, script_id: str) -> Script:
+        if self._w is None or not _ID.match(script_id):
+            raise _no_script()
+        hit, script = self._scripts.get(script_id)
+        if not hit:
+            script = await self.w.store.get(script_id)
+            self._scripts.put(script_id, script)
+        if script is None:
+            raise _no_script()
+        return script
+
+    async def _owner(self, token_id: int) -> TokenInfo:
+        """The owner's token; 410 when it has expired or was revoked (Flow-CodeBlock: 410)."""
+        _, entry = self._owners.get(token_id)
+        generation = self.w.owners.generation
+        if entry is not None and entry[0] == generation:
+            owner = entry[1]
+        else:  # not cached, or read before a change through the admin API in this process
+            owner = await self.w.owners.store.get(token_id)
+            self._owners.put(token_id, (generation, owner))
+        if owner is None or not owner.active:
+            raise ExecutionFailure.of(ErrorType.TOKEN_EXPIRED, msg(
+                "the script's owner token was revoked: the script can no longer run"))
+        if owner.expired():
+            raise ExecutionFailure.of(ErrorType.TOKEN_EXPIRED, msg(
+                "the script's owner token expired at %(expires)s: the script can no longer run",
+                expires=owner.expires_at or ""))
+        return owner
+
+    async def _input(self, request: Request) -> dict[str, Any]:
+        """`{query, header, body}`: repeated query and form fields become lists; the body is
+        the parsed JSON, the form's fields, the text, or null when there is none."""
+        query = _fields(request.query_params.multi_items())
+        header = {name: value for name, value in request.headers.items()}
+        raw = await _read(request, self.w.body_limit)
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body: Any = None
+        if kind.startswith("multipart/"):
+            raise _invalid("multipart bodies are not accepted: send JSON, a urlencoded form or text")
+        if raw:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _invalid("the request body is not UTF-8 text") from None
+            if kind == "application/json" or kind.endswith("+json"):
+                try:
+                    body = orjson.loads(raw)
+                except orjson.JSONDecodeError as exc:
+                    raise ExecutionFailure.of(ErrorType.VALIDATION, msg(
+                        "request body is not valid JSON: %(reason)s", reason=str(exc))) from None
+            elif kind == "application/x-www-form-urlencoded":
+                body = _fields(parse_qsl(text, keep_blank_values=True))
+            else:
+                body = text
+        return {"query": query, "header": header, "body": body}
+
+
+def _after(result: ExecutionResult) -> Any:
+    from starlette.background import BackgroundTask
+
+    return BackgroundTask(result.after) if result.after else None
+
+
+def _fields(pairs: Iterable[tuple[str, str]]) -> dict[str, str | list[str]]:
+    fields: dict[str, str | list[str]] = {}
+    for key, value in pairs:
+        have = fields.get(key)
+        if have is None:
+            fields[key] = value
+        elif isinstance(have, list):
+            have.append(value)
+        else:
+            fields[key] = [have, value]
+    return fields
+
+
+def _whitelist(entries: list[str] | None) -> list[str]:
+    if not entries:
+        return []
+    try:
+        parse_whitelist(entries)
+    except ValueError as exc:
+        raise _invalid(str(exc)) from None
+    return [entry.strip() for entry in entries]
+
+
+def _no_script() -> ExecutionFailure:
+    return ExecutionFailure.of(ErrorType.NOT_FOUND, msg("no script with that id"))
+
+
+def _invalid(reason: str) -> ExecutionFailure:
+    return ExecutionFailure.of(ErrorType.VALIDATION, msg("invalid request: %(reason)s", reason=reason))
+
+
+async def _read(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> ExecutionFailure:
+    return ExecutionFailure.of(ErrorType.PAYLOAD_TOO_LARGE,
+                               msg("request body is over the limit of %(limit)s bytes", limit=limit))
+
+
+async def _json_body(request: Request) -> object:
+    raw = await _read(request, _MAX_BODY)
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ExecutionFailure.of(ErrorType.VALIDATION,
+                                  msg("request body is not valid JSON: %(reason)s", reason=str(exc))) from None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _parse(model: type[M], data: object) -> M:
+    if not isinstance(data, dict):
+        raise ExecutionFailure.of(ErrorType.VALIDATION, msg("request body must be a JSON object"))
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        reasons = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())
+        raise _invalid(reasons) from None
+
+
+def _whole(text: str, name: str, low: int, high: int) -> int:
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        raise _invalid(f"{name} must be a whole number from {low} to {high}")
+    return int(text)
