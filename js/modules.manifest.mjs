@@ -96,7 +96,7 @@ export const MODULES = Object.freeze([
   // its globals or requires axios.
   {
     name: 'internal:fetch', entry: './js/lib/fetch.js', load: 'lazy', state: 'frozen', strict: true,
-    globals: ['fetch', 'Headers', 'Request', 'Response', 'FormData'], requires: ['url'],
+    globals: ['fetch', 'Headers', 'Request', 'Response', 'FormData'], requires: ['url', 'stream/web'],
     // jose's createRemoteJWKSet calls the global fetch.
     properties: ['createRemoteJWKSet'],
   },
@@ -149,7 +149,7 @@ export const MODULES = Object.freeze([
   { name: 'form-data', entry: './js/lib/form_data.js', load: 'lazy', state: 'frozen', strict: true, readme: true },
   {
     name: 'axios', package: 'axios', entry: './js/lib/axios.js', load: 'lazy', state: 'per-execution', strict: true,
-    requires: ['internal:fetch'], resets: 'axios.defaults, interceptors',
+    requires: ['internal:fetch', 'stream'], resets: 'axios.defaults, interceptors',
   },
   // Decimal.set changes the constructor every clone shares a prototype with, and the
   // module's functions set closure variables while computing: a fresh one per execution.

@@ -145,7 +145,11 @@ class Executor:
         deadline = loop.time() + timeout_ms / 1000
         try:
             host = OutboundSession(self._fetcher, deadline) if self._fetcher is not None else None
-            outcome = await runtime.execute(block, input_json, deadline, timeout_ms, host)
+            try:
+                outcome = await runtime.execute(block, input_json, deadline, timeout_ms, host)
+            finally:  # bodies the code left open: cancelled, their connections closed
+                if host is not None:
+                    await host.aclose()
         except BaseException:
             self._pool.retire(runtime, RetireReason.EXECUTOR_ERROR)
             raise
