@@ -726,7 +726,7 @@ class ScriptsAPI:
         """`{query, header, body}`: repeated query and form fields become lists; the body is
         the parsed JSON, the form's fields, the text, or null when there is none."""
         query = _fields(request.query_params.multi_items())
-        header = {name: value for name, value in request.headers.items()}
+        header = await self._header(request)
         raw = await _read(request, self.w.body_limit)
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body: Any = None
@@ -748,6 +748,25 @@ class ScriptsAPI:
             else:
                 body = text
         return {"query": query, "header": header, "body": body}
+
+
+    async def _header(self, request: Request) -> dict[str, str]:
+        """The request's headers but a caller's credentials of this service: a client that
+        sends its token with every call (Flow-CodeBlock's clients do) must not hand it to the
+        script's owner, who would then spend its quota and read its scripts. `accessToken` and
+        `access-token` are this service's token headers; an Authorization goes only when it
+        carries a token of this service (a webhook's own Authorization is the script's to check)."""
+        header = {name: value for name, value in request.headers.items() if name not in _TOKEN_HEADERS}
+        authorization = header.get("authorization")
+        if authorization is not None:
+            scheme, _, value = authorization.strip().partition(" ")
+            presented = value.strip() if scheme.lower() == "bearer" else authorization.strip()
+            if presented and await self.w.owners.lookup(presented) is not None:
+                del header["authorization"]
+        return header
+
+
+_TOKEN_HEADERS: Final = frozenset({"accesstoken", "access-token"})  # access.presented_token's
 
 
 def _after(result: ExecutionResult) -> Any:

@@ -1,0 +1,124 @@
+"""An attacker's pass over stored scripts and tokens (issue #18), over a real socket: a
+tenant with a valid token of their own, and an anonymous caller of script URLs, trying to
+read, change, run or learn of another tenant's scripts, tokens, quota or executions.
+Each test is a finding that was fixed, or an attack that held (kept so that it keeps holding)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from conftest import Server, b64, start_server
+
+ADMIN = "attack-admin-token-0123456789"
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    directory = tmp_path_factory.mktemp("attack")
+    server = start_server(str(directory), runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1,
+                          auth_enabled="true", admin_token=ADMIN, auth_cache_s=30,
+                          auth_db_path=str(directory / "db.sqlite3"), max_script_versions=3)
+    yield server
+    server.stop()
+
+
+def token(server: Server, **fields: Any) -> str:
+    body = {"ws_id": "ws-a", "email": "a@example.com", "operation": "unlimited", **fields}
+    response = httpx.post(f"{server.url}/flow/tokens", json=body, headers={"accessToken": ADMIN}, timeout=30)
+    assert response.status_code == 200, response.text
+    secret: str = response.json()["data"]["access_token"]
+    return secret
+
+
+def api(server: Server, method: str, path: str, secret: str | None, body: Any = None, **params: Any) -> httpx.Response:
+    headers = {"accessToken": secret} if secret else {}
+    return httpx.request(method, f"{server.url}{path}", json=body, headers=headers, params=params or None, timeout=60)
+
+
+def save(server: Server, secret: str, code: str, **fields: Any) -> str:
+    response = api(server, "POST", "/flow/scripts", secret, {"code_base64": b64(code), "description": "d", **fields})
+    assert response.status_code == 200, response.text
+    script_id: str = response.json()["data"]["script_id"]
+    return script_id
+
+
+def call(server: Server, script_id: str, method: str = "GET", **kwargs: Any) -> httpx.Response:
+    return httpx.request(method, f"{server.url}/flow/codeblock/{script_id}", timeout=60, **kwargs)
+
+
+# -- state carried from one call to the next -------------------------------------------------
+
+@pytest.mark.parametrize("reach", [
+    "arguments.callee",  # the wrapper function itself, in sloppy code
+    "(function g() { return g.caller; })()",  # the same, through Function.prototype.caller
+])
+def test_a_call_leaves_nothing_on_the_scripts_own_function(srv: Server, reach: str) -> None:
+    """Two callers of one script (the same compiled function on the one runtime): the
+    second must not see what the first left on the function object."""
+    script = save(srv, token(srv), f"const f = {reach}; const seen = f && f.left; "
+                                   "if (f) { try { f.left = input.query.secret; } catch (e) {} } "
+                                   "return {seen: seen === undefined ? null : seen, reached: typeof f}")
+    first = call(srv, script, params={"secret": "caller-one-secret"})
+    assert first.status_code == 200, first.text
+    second = call(srv, script, params={"secret": "caller-two"})
+    assert second.status_code == 200, second.text
+    assert second.json()["seen"] is None, (first.json(), second.json())
+
+
+def test_posted_code_leaves_nothing_on_its_function_for_another_tenant(srv: Server) -> None:
+    """Two tenants posting the same code share its compiled function on a runtime."""
+    code = "const f = arguments.callee; const seen = f.left; f.left = input.mine; f.prototype.also = input.mine; " \
+           "return [seen === undefined ? null : seen, f.prototype.also === input.mine ? null : f.prototype.also]"
+    answers = []
+    for secret, mine in ((token(srv), "tenant-a"), (token(srv), "tenant-b")):
+        response = httpx.post(f"{srv.url}/flow/codeblock", json={"codebase64": b64(code), "input": {"mine": mine}},
+                              headers={"accessToken": secret}, timeout=60)
+        assert response.status_code == 200, response.text
+        answers.append(response.json()["result"])
+    assert answers == [[None, None], [None, None]]
+
+
+# -- credentials of this service never reach a script -----------------------------------------
+
+@pytest.mark.parametrize("sent", [
+    {"accessToken": "{t}"}, {"access-token": "{t}"}, {"Authorization": "Bearer {t}"}, {"Authorization": "{t}"},
+])
+def test_a_callers_api_token_is_not_handed_to_the_scripts_owner(srv: Server, sent: dict[str, str]) -> None:
+    """A client that sends its own token with every call (Flow-CodeBlock's clients do) calls
+    another tenant's script: the owner's code must not read the caller's token in
+    input.header (it would spend the caller's quota and read the caller's scripts)."""
+    owner, caller = token(srv), token(srv)
+    script = save(srv, owner, "return input.header")
+    headers = {name: value.format(t=caller) for name, value in sent.items()}
+    seen = call(srv, script, headers={**headers, "X-Hook": "kept"})
+    assert seen.status_code == 200, seen.text
+    assert caller not in seen.text, seen.json()
+    assert seen.json()["x-hook"] == "kept"
+
+
+def test_a_webhooks_own_authorization_reaches_the_script(srv: Server) -> None:
+    """An Authorization that is no token of this service is the webhook's, for the script to check."""
+    script = save(srv, token(srv), "return input.header.authorization")
+    assert call(srv, script, headers={"Authorization": "Bearer webhook-shared-secret"}).text \
+        == "Bearer webhook-shared-secret"
+    assert call(srv, script, headers={"Authorization": "Basic dXNlcjpwYXNz"}).text == "Basic dXNlcjpwYXNz"
+
+
+# -- tokens in logs ---------------------------------------------------------------------------
+
+def test_tokens_in_admin_paths_are_not_logged(srv: Server) -> None:
+    """The admin API names a token in its path (Flow-CodeBlock's /flow/tokens/:token): a
+    refused or failed request is logged, and its log line must not carry the token."""
+    victim = token(srv)
+    refused = httpx.delete(f"{srv.url}/flow/tokens/{victim}", headers={"accessToken": "wrong-admin-token-0123"})
+    assert refused.status_code == 403
+    bad = httpx.put(f"{srv.url}/flow/tokens/{victim}", content=b"{", headers={"accessToken": ADMIN})
+    assert bad.status_code == 400
+    listed = httpx.get(f"{srv.url}/flow/tokens", params={"token": victim}, headers={"accessToken": "nope-0123"})
+    assert listed.status_code == 403
+    assert "/flow/tokens/" in srv.log()  # the requests were logged ...
+    assert victim not in srv.log() and victim[:20] not in srv.log()  # ... without the token
