@@ -52,7 +52,8 @@ from .executor import ExecutionRequest, ExecutionResult
 from .i18n import Language, Message, msg
 from .tokens import CachedTokens, TokenInfo, iso, tokens_table
 
-__all__ = ["LATENCY_BUCKETS_MS", "ScriptStats", "ScriptStore", "ScriptsAPI", "allowed", "parse_whitelist"]
+__all__ = ["LATENCY_BUCKETS_MS", "NoSuchScript", "ScriptStats", "ScriptStore", "ScriptsAPI", "allowed",
+           "parse_whitelist"]
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +201,10 @@ class NoSuchVersion(Exception):
     pass
 
 
+class NoSuchScript(Exception):
+    """The script was deleted meanwhile (a PUT that lost the race to a DELETE)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Updated:
     version: int
@@ -278,7 +283,8 @@ class ScriptStore:
         """New code, or the code of a kept version (a rollback), becomes a new version; the
         same code as the current one changes no version. The version number is taken by one
         UPDATE ... RETURNING (concurrent updates get distinct numbers); versions beyond the
-        last `max_versions` are deleted. NoSuchVersion: the rollback's version is not kept."""
+        last `max_versions` are deleted. NoSuchVersion: the rollback's version is not kept;
+        NoSuchScript: the script was deleted since `script` was read (nothing is written)."""
         now = _now()
         values: dict[str, Any] = {"updated_at": now}
         if description is not None:
@@ -299,7 +305,10 @@ class ScriptStore:
                 values["version"] = scripts_table.c.version + 1
             result = await connection.execute(scripts_table.update().where(this).values(**values)
                                               .returning(scripts_table.c.version, scripts_table.c.description))
-            new_version, current_description = result.one()
+            updated = result.first()
+            if updated is None:
+                raise NoSuchScript(script.id)
+            new_version, current_description = updated
             if changed:
                 assert code is not None
                 await connection.execute(versions_table.insert().values(
@@ -423,6 +432,8 @@ class _TTLCache(Generic[K, V]):
         self._ttl_s = ttl_s
         self._size = size
         self._entries: dict[K, tuple[float, V]] = {}
+        # Grows with each `forget`: a value read before it is stale and put() drops it.
+        self.generation = 0
 
     def get(self, key: K) -> tuple[bool, V | None]:
         entry = self._entries.get(key)
@@ -430,8 +441,9 @@ class _TTLCache(Generic[K, V]):
             return False, None
         return True, entry[1]
 
-    def put(self, key: K, value: V) -> None:
-        if self._ttl_s <= 0:
+    def put(self, key: K, value: V, *, since: int | None = None) -> None:
+        """`since`: the generation when `value` was read; a forget since then drops it."""
+        if self._ttl_s <= 0 or (since is not None and since != self.generation):
             return
         self._entries.pop(key, None)
         if len(self._entries) >= self._size:
@@ -440,6 +452,7 @@ class _TTLCache(Generic[K, V]):
 
     def forget(self, key: K) -> None:
         self._entries.pop(key, None)
+        self.generation += 1
 
 
 # -- requests -----------------------------------------------------------------------------
@@ -612,6 +625,8 @@ class ScriptsAPI:
         except NoSuchVersion:
             raise _invalid(f"version {spec.rollback_to_version} of this script is not kept: "
                            f"the last {self.w.store.max_versions} versions are") from None
+        except NoSuchScript:
+            raise _no_script() from None
         self._scripts.forget(script.id)  # this process runs the new version now; others within AUTH_CACHE_S
         return self._ok(request, {"script_id": script.id, "version": done.version,
                                   "previous_version": done.previous_version, "code_changed": done.code_changed},
@@ -698,8 +713,11 @@ class ScriptsAPI:
             raise _no_script()
         hit, script = self._scripts.get(script_id)
         if not hit:
+            # A change through this process while the read is out (PUT, DELETE) must not
+            # have the old script put back for AUTH_CACHE_S: the read is used once, not kept.
+            generation = self._scripts.generation
             script = await self.w.store.get(script_id)
-            self._scripts.put(script_id, script)
+            self._scripts.put(script_id, script, since=generation)
         if script is None:
             raise _no_script()
         return script

@@ -1,0 +1,90 @@
+"""Races of stored scripts within one process (scripts.py), on a real SQLite file: a call that
+read a script while it was being replaced or deleted must not put the old copy back in the
+process's cache, and an update that loses the race to a delete is "no such script", not a 500."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flow_codeblock.db import Database, async_url
+from flow_codeblock.envelope import Clock
+from flow_codeblock.errors import ExecutionFailure
+from flow_codeblock.i18n import DEFAULT_LANGUAGE
+from flow_codeblock.scripts import NewCode, NoSuchScript, Script, ScriptsAPI, ScriptStats, ScriptStore, ScriptsWiring
+from flow_codeblock.tokens import CachedTokens, TokenStore
+
+
+class PausedReads(ScriptStore):
+    """Reads a script, then waits for `go` before answering (a slow database)."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(db, max_versions=3)
+        self.read = asyncio.Event()
+        self.go = asyncio.Event()
+
+    async def get(self, script_id: str) -> Script | None:
+        script = await super().get(script_id)
+        self.read.set()
+        await self.go.wait()
+        return script
+
+
+def code(text: str) -> NewCode:
+    return NewCode(text, hashlib.sha256(text.encode()).hexdigest(), len(text))
+
+
+def unused(*_: Any) -> Any:
+    raise AssertionError("not on this path")
+
+
+@pytest.fixture
+async def setup(tmp_path: Path) -> tuple[PausedReads, TokenStore, ScriptsAPI]:
+    db = Database(async_url("", str(tmp_path / "db.sqlite3")))
+    await db.upgrade()
+    store, tokens = PausedReads(db), TokenStore(db)
+    wiring = ScriptsWiring(store=store, owners=CachedTokens(tokens, 60), stats=ScriptStats(store, 3600),
+                           authenticate=unused, charge=unused, validate=unused, execute=unused, render=unused,
+                           language_of=lambda _: DEFAULT_LANGUAGE, clock=Clock("rfc3339", "UTC"), cache_s=60,
+                           body_limit=1024, log_request=unused)
+    return store, tokens, ScriptsAPI(wiring, unused)
+
+
+@pytest.mark.parametrize("change", ["update", "delete"])
+async def test_a_read_in_flight_does_not_cache_the_old_script(setup: tuple[PausedReads, TokenStore, ScriptsAPI],
+                                                              change: str) -> None:
+    store, tokens, api = setup
+    owner, _ = await tokens.create("owner")
+    script = await store.create(owner, code("return 1"), "d", [])
+    in_flight = asyncio.ensure_future(api._runnable(script.id))  # a call, reading the script
+    await store.read.wait()
+    if change == "update":  # what the PUT handler does, while the call's read is answered
+        await store.update(script, code("return 2"), None, None, None)
+    else:
+        await store.delete(script.id)
+    api._scripts.forget(script.id)
+    store.go.set()
+    assert (await in_flight).version == 1  # the call that was running finishes with what it read
+    if change == "update":  # every later call in this process runs the new version at once
+        assert (await api._runnable(script.id)).version == 2
+    else:
+        with pytest.raises(ExecutionFailure) as refused:
+            await api._runnable(script.id)
+        assert refused.value.error.type.http_status == 404
+    await store.db.aclose()
+
+
+async def test_an_update_that_loses_to_a_delete(setup: tuple[PausedReads, TokenStore, ScriptsAPI]) -> None:
+    store, tokens, _ = setup
+    owner, _ = await tokens.create("owner")
+    script = await store.create(owner, code("return 1"), "d", [])
+    await store.delete(script.id)  # between the PUT's read of the script and its update
+    for new_code, description in ((code("return 2"), None), (None, "renamed")):
+        with pytest.raises(NoSuchScript):
+            await store.update(script, new_code, None, description, None)
+    assert await store.versions(script.id) == []  # no orphan version was written
+    await store.db.aclose()
