@@ -27,6 +27,7 @@ import asyncio
 import base64
 import hashlib
 import ipaddress
+import json
 import logging
 import re
 import secrets
@@ -688,6 +689,17 @@ class ScriptsAPI:
         except ExecutionFailure as failure:
             return self._error(failure, request)
         result = await self.w.execute(ExecutionRequest(code_base64=script.current.code_base64, input=payload))
+        try:
+            return self._answer(request, script, result, headers, started)
+        except BaseException:
+            # The response that would run `after` (reset and release the runtime) is not
+            # sent: run it now, or the runtime is never given back to the pool.
+            if result.after is not None:
+                await result.after()
+            raise
+
+    def _answer(self, request: Request, script: Script, result: ExecutionResult, headers: dict[str, str],
+                started: float) -> Response:
         took_ms = (time.perf_counter() - started) * 1000
         self.w.stats.record(script.id, result.ok, took_ms)
         headers = {**headers, "X-Execution-Id": result.execution_id, "X-Script-Version": str(script.version)}
@@ -704,7 +716,7 @@ class ScriptsAPI:
         self.w.log_request(request, 200, started, result.execution_id, None)
         text = result.result_json or "null"
         if text.startswith('"'):  # a string: the text itself (Flow-CodeBlock's clients read the body)
-            return Response(orjson.loads(text), headers=headers, media_type="text/plain; charset=utf-8",
+            return Response(_text(text), headers=headers, media_type="text/plain; charset=utf-8",
                             background=background)
         return Response(text.encode(), headers=headers, media_type="application/json", background=background)
 
@@ -785,6 +797,16 @@ class ScriptsAPI:
 
 
 _TOKEN_HEADERS: Final = frozenset({"accesstoken", "access-token"})  # access.presented_token's
+
+
+def _text(result_json: str) -> bytes:
+    """A JSON string result as UTF-8 text. A JS string may hold a lone surrogate, which
+    orjson and UTF-8 refuse: it becomes U+FFFD, as Node's res.end(string) writes it."""
+    try:
+        return orjson.loads(result_json).encode()  # type: ignore[no-any-return]
+    except (orjson.JSONDecodeError, UnicodeEncodeError):
+        text: str = json.loads(result_json)
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace").encode()
 
 
 def _after(result: ExecutionResult) -> Any:

