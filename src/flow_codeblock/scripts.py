@@ -111,13 +111,27 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 def parse_whitelist(entries: Iterable[str]) -> tuple[Network, ...]:
     """Addresses and CIDRs (`10.0.0.0/8`, `2001:db8::/32`); ValueError naming a bad one."""
-    networks = []
+    networks: list[Network] = []
     for entry in entries:
         try:
-            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+            network = ipaddress.ip_network(entry.strip(), strict=False)
         except ValueError:
             raise ValueError(f"ip_whitelist: {entry!r} is not an IP address or CIDR") from None
+        networks.append(_unmapped(network))
     return tuple(networks)
+
+
+_MAPPED: Final = ipaddress.IPv6Network("::ffff:0:0/96")
+
+
+def _unmapped(network: Network) -> Network:
+    """An IPv4-mapped range (`::ffff:10.0.0.0/104`) as its IPv4 range: `allowed` compares a
+    mapped client as its IPv4 address, so the entry must be one too to match it."""
+    if isinstance(network, ipaddress.IPv6Network) and network.subnet_of(_MAPPED):
+        mapped = network.network_address.ipv4_mapped
+        assert mapped is not None
+        return ipaddress.IPv4Network((mapped, network.prefixlen - 96))
+    return network
 
 
 def allowed(client: str | None, networks: tuple[Network, ...]) -> bool:

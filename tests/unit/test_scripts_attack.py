@@ -1,6 +1,8 @@
-"""Races of stored scripts within one process (scripts.py), on a real SQLite file: a call that
-read a script while it was being replaced or deleted must not put the old copy back in the
-process's cache, and an update that loses the race to a delete is "no such script", not a 500."""
+"""The attacker's pass over stored scripts (scripts.py alone; the HTTP side is
+tests/security/test_scripts_attack.py). Races within one process, on a real SQLite file: a
+call that read a script while it was being replaced or deleted must not put the old copy
+back in the process's cache, and an update that loses the race to a delete is "no such
+script", not a 500. And the IP allow-list's IPv4-mapped entries."""
 
 from __future__ import annotations
 
@@ -15,7 +17,17 @@ from flow_codeblock.db import Database, async_url
 from flow_codeblock.envelope import Clock
 from flow_codeblock.errors import ExecutionFailure
 from flow_codeblock.i18n import DEFAULT_LANGUAGE
-from flow_codeblock.scripts import NewCode, NoSuchScript, Script, ScriptsAPI, ScriptStats, ScriptStore, ScriptsWiring
+from flow_codeblock.scripts import (
+    NewCode,
+    NoSuchScript,
+    Script,
+    ScriptsAPI,
+    ScriptStats,
+    ScriptStore,
+    ScriptsWiring,
+    allowed,
+    parse_whitelist,
+)
 from flow_codeblock.tokens import CachedTokens, TokenStore
 
 
@@ -88,3 +100,13 @@ async def test_an_update_that_loses_to_a_delete(setup: tuple[PausedReads, TokenS
             await store.update(script, new_code, None, description, None)
     assert await store.versions(script.id) == []  # no orphan version was written
     await store.db.aclose()
+
+
+def test_an_allow_list_entry_written_ipv4_mapped_means_its_ipv4_addresses() -> None:
+    """A client's IPv4-mapped address counts as its IPv4 address; an entry written the
+    same way must too, or it lets no one in (and the owner believes it does)."""
+    networks = parse_whitelist(["::ffff:10.0.0.0/104", "::ffff:203.0.113.7"])
+    for client in ("10.1.2.3", "::ffff:10.1.2.3", "203.0.113.7", "::ffff:203.0.113.7"):
+        assert allowed(client, networks), client
+    for client in ("11.0.0.1", "::ffff:11.0.0.1", "203.0.113.8", "::1"):
+        assert not allowed(client, networks), client
