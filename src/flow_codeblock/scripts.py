@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import hashlib
 import ipaddress
 import json
@@ -723,7 +724,9 @@ class ScriptsAPI:
             refusal = ExecutionFailure(result.error, retry_after=result.retry_after, headers=headers)
             return self._error(refusal, request)
         if not result.ok:
-            status, body = self.w.render(result, took_ms, request)
+            # The caller is not the code's author: the owner's console output (debug lines,
+            # keys) stays out of a failure's answer, as it is out of a success's.
+            status, body = self.w.render(dataclasses.replace(result, logs=None), took_ms, request)
             self.w.log_request(request, status, started, result.execution_id, result.error)
             return Response(body, status_code=status, headers=headers, media_type="application/json",
                             background=background)

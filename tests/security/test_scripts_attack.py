@@ -178,3 +178,16 @@ def test_behind_a_proxy_the_client_is_the_address_the_proxy_saw(srv: Server, pro
     assert call(proxied, script, headers={"X-Forwarded-For": "10.1.2.3"}).json() == 1
     spoofed = call(proxied, script, headers={"X-Forwarded-For": "10.1.2.3, 198.51.100.7"})
     assert spoofed.status_code == 403
+
+
+# -- what an anonymous caller learns of the owner's code --------------------------------------
+
+def test_a_failing_script_does_not_show_its_console_output_to_the_caller(srv: Server) -> None:
+    """A stored script's caller is not its author: the owner's console output (a debug line
+    with a key in it) is no more in a failure's answer than it is in a success's."""
+    script = save(srv, token(srv), "const key = 'sk_live_owner_only'; console.log('calling with', key); "
+                                   "if (input.query.fail) throw new TypeError('no'); return 'ok'")
+    assert call(srv, script).text == "ok"
+    failed = call(srv, script, params={"fail": "1"})
+    assert failed.status_code == 400 and failed.json()["error"]["type"] == "TypeError"
+    assert "sk_live_owner_only" not in failed.text, failed.json()
