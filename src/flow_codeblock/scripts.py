@@ -307,7 +307,18 @@ class ScriptStore:
             values["description"] = description
         if whitelist is not None:
             values["ip_whitelist"] = orjson.dumps(whitelist).decode() if whitelist else None
+        this = scripts_table.c.id == script.id
         async with self.db.engine.begin() as connection:
+            # The script's row is written first (a row lock in PostgreSQL, the write lock in
+            # SQLite): the current version is then read under the lock, not taken from
+            # `script`, which a concurrent PUT may have replaced since (the same code as that
+            # stale copy would otherwise make no version, and another code would keep running).
+            locked = (await connection.execute(scripts_table.update().where(this).values(**values)
+                                               .returning(scripts_table.c.version,
+                                                          scripts_table.c.description))).first()
+            if locked is None:
+                raise NoSuchScript(script.id)
+            current_version, current_description = locked
             if rollback_to is not None:
                 row = (await connection.execute(sa.select(*_VERSION_COLUMNS).where(
                     versions_table.c.script_id == script.id, versions_table.c.version == rollback_to))).first()
@@ -315,18 +326,14 @@ class ScriptStore:
                     raise NoSuchVersion(rollback_to)
                 kept = Version(*row)
                 code = NewCode(kept.code_base64, kept.code_hash, kept.code_length)
-            this = scripts_table.c.id == script.id
-            changed = code is not None and code.code_hash != script.current.code_hash
-            if changed:
-                values["version"] = scripts_table.c.version + 1
-            result = await connection.execute(scripts_table.update().where(this).values(**values)
-                                              .returning(scripts_table.c.version, scripts_table.c.description))
-            updated = result.first()
-            if updated is None:
-                raise NoSuchScript(script.id)
-            new_version, current_description = updated
+            current_hash = (await connection.execute(sa.select(versions_table.c.code_hash).where(
+                versions_table.c.script_id == script.id, versions_table.c.version == current_version))).scalar()
+            changed = code is not None and code.code_hash != current_hash
+            new_version = current_version
             if changed:
                 assert code is not None
+                new_version = (await connection.execute(scripts_table.update().where(this).values(
+                    version=scripts_table.c.version + 1).returning(scripts_table.c.version))).scalar_one()
                 await connection.execute(versions_table.insert().values(
                     script_id=script.id, version=new_version, code_base64=code.code_base64,
                     code_hash=code.code_hash, code_length=code.code_length, description=current_description,
@@ -338,7 +345,7 @@ class ScriptStore:
                 await connection.execute(versions_table.update().where(
                     versions_table.c.script_id == script.id, versions_table.c.version == new_version)
                     .values(description=description))
-        return Updated(new_version, new_version - 1 if changed else new_version, changed)
+        return Updated(new_version, current_version, changed)
 
     async def delete(self, script_id: str) -> bool:
         async with self.db.engine.begin() as connection:

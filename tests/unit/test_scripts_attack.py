@@ -110,3 +110,21 @@ def test_an_allow_list_entry_written_ipv4_mapped_means_its_ipv4_addresses() -> N
         assert allowed(client, networks), client
     for client in ("11.0.0.1", "::ffff:11.0.0.1", "203.0.113.8", "::1"):
         assert not allowed(client, networks), client
+
+
+async def test_an_update_compares_with_the_current_code_not_a_stale_copy(
+        setup: tuple[PausedReads, TokenStore, ScriptsAPI]) -> None:
+    """Two PUTs read the script at version 1 ("A"); the first makes "B" current; the second
+    sends "A" back: that is new code now (version 3), not "unchanged" while "B" keeps running."""
+    store, tokens, _ = setup
+    store.go.set()
+    owner, _ = await tokens.create("owner")
+    stale = await store.create(owner, code("return 'A'"), "d", [])
+    assert (await store.update(stale, code("return 'B'"), None, None, None)).version == 2
+    back = await store.update(stale, code("return 'A'"), None, None, None)
+    assert (back.version, back.previous_version, back.code_changed) == (3, 2, True)
+    current = await store.get(stale.id)
+    assert current is not None and current.current.code_base64 == "return 'A'"
+    rollback = await store.update(stale, None, 2, None, None)  # to "B": a change from "A"
+    assert (rollback.version, rollback.code_changed) == (4, True)
+    await store.db.aclose()
