@@ -191,3 +191,26 @@ def test_a_failing_script_does_not_show_its_console_output_to_the_caller(srv: Se
     failed = call(srv, script, params={"fail": "1"})
     assert failed.status_code == 400 and failed.json()["error"]["type"] == "TypeError"
     assert "sk_live_owner_only" not in failed.text, failed.json()
+
+
+@pytest.mark.parametrize("code", [
+    "console.log('\\ud800 and \\udc00'); return 1",
+    "throw new Error('lone \\ud800'); return 1",
+    "console.log({['\\udfff']: '\\ud83d'}); throw new RangeError('\\udc00'); return 1",
+])
+def test_lone_surrogates_in_logs_and_errors_are_no_500(srv: Server, code: str) -> None:
+    """Any tenant's code can log or throw a string with a lone surrogate: the answer is the
+    usual one, with U+FFFD where Node's stdout would have it, not an InternalError."""
+    secret = token(srv)
+    oracle = subprocess.run([str(NODE), "-e", f"try {{ (() => {{ {code} }})() }} catch (e) {{ "
+                             "process.stderr.write(e.message) }"], capture_output=True, timeout=60)
+    for _ in range(2):
+        response = httpx.post(f"{srv.url}/flow/codeblock", json={"codebase64": b64(code), "input": {}},
+                              headers={"accessToken": secret}, timeout=30)
+        assert response.status_code in (200, 400), response.text
+        body = response.json()
+        if "throw" in code:
+            assert body["error"]["message"].encode() == oracle.stderr  # Node writes U+FFFD
+        else:
+            assert body["result"] == 1 and body["logs"], body
+    assert call(srv, save(srv, secret, "return 2")).json() == 2  # the runtime came back
