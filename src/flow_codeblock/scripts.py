@@ -724,7 +724,8 @@ class ScriptsAPI:
                 started: float) -> Response:
         took_ms = (time.perf_counter() - started) * 1000
         self.w.stats.record(script.id, result.ok, took_ms)
-        headers = {**headers, "X-Execution-Id": result.execution_id, "X-Script-Version": str(script.version)}
+        headers = {**headers, "X-Execution-Id": result.execution_id, "X-Script-Version": str(script.version),
+                   "Content-Security-Policy": _ANSWER_CSP}
         background = _after(result)
         if result.retry_after is not None:
             assert result.error is not None
@@ -820,6 +821,10 @@ class ScriptsAPI:
         return header
 
 
+# A script's answer is text of the script's choosing at a URL of this origin, where the
+# playground keeps a tenant's token (localStorage): a browser that shows it must not run it
+# as a page of this origin (a sandbox is an origin of its own), on top of nosniff.
+_ANSWER_CSP: Final = "sandbox; default-src 'none'"
 _TOKEN_HEADERS: Final = frozenset({"accesstoken", "access-token"})  # access.presented_token's
 
 

