@@ -229,3 +229,54 @@ def test_a_script_answer_is_never_a_page_of_this_origin(srv: Server) -> None:
     failed = call(srv, save(srv, token(srv), "throw new Error(input.query.page); return 1"), params={"page": page})
     assert failed.headers["content-type"] == "application/json" and "sandbox" in failed.headers[
         "content-security-policy"]
+
+
+# -- attacks that held (kept so that they keep holding) ---------------------------------------
+
+def test_another_tenants_scripts_stay_out_of_reach(srv: Server) -> None:
+    """Keyword search, a rollback to a version number only the other script has, and a
+    version read: nothing of the other tenant's script, and it is unchanged."""
+    victim, attacker = token(srv), token(srv)
+    theirs = save(srv, victim, "return 'victim v1'", description="victim-payroll-hook")
+    for n in (2, 3):
+        assert api(srv, "PUT", f"/flow/scripts/{theirs}", victim, {"code_base64": b64(f"return 'victim v{n}'")}) \
+            .status_code == 200
+    mine = save(srv, attacker, "return 'mine'")
+    found = api(srv, "GET", "/flow/scripts", attacker, keyword="payroll").json()["data"]
+    assert found["total"] == 0 and found["scripts"] == []
+    for pattern in ("%", "_", "victim"):
+        assert api(srv, "GET", "/flow/scripts", attacker, keyword=pattern).json()["data"]["total"] in (0, 1)
+        assert theirs not in api(srv, "GET", "/flow/scripts", attacker, keyword=pattern).text
+    rollback = api(srv, "PUT", f"/flow/scripts/{mine}", attacker, {"rollback_to_version": 3})
+    assert rollback.status_code == 400  # version 3 is the victim's script's, not mine
+    assert api(srv, "GET", f"/flow/scripts/{mine}", attacker, version=3).status_code == 404
+    assert call(srv, mine).text == "mine" and call(srv, theirs).text == "victim v3"
+
+
+@pytest.mark.parametrize(("path", "params"), [
+    ("/flow/scripts/" + "x" * 33, {}), ("/flow/scripts/a%00b", {}), ("/flow/scripts/%C3%A9", {}),
+    ("/flow/scripts/{mine}", {"version": "-1"}), ("/flow/scripts/{mine}", {"version": "1e3"}),
+    ("/flow/scripts/{mine}", {"version": "99999999999"}), ("/flow/scripts/{mine}", {"version": "\uff10"}),
+    ("/flow/scripts", {"page": "1000000000", "size": "100"}), ("/flow/scripts", {"page": "0"}),
+    ("/flow/scripts", {"keyword": "%_\\'\""}), ("/flow/scripts", {"sort": "id; drop table scripts"}),
+])
+def test_odd_management_requests_get_4xx_or_an_answer(srv: Server, path: str, params: dict[str, str]) -> None:
+    secret = token(srv)
+    mine = save(srv, secret, "return 1")
+    response = api(srv, "GET", path.format(mine=mine), secret, **params)
+    assert response.status_code in (200, 400, 404), response.text
+    assert response.json()["success"] is (response.status_code == 200)
+    assert call(srv, mine).json() == 1
+
+
+@pytest.mark.parametrize(("content", "kind"), [
+    (b"\xff\xfe", "text/plain"), (b"[" * 5000 + b"]" * 5000, "application/json"),
+    (b'{"a":' * 900 + b"1" + b"}" * 900, "application/json"), (b"a=%ff&a=%zz&b", "application/x-www-form-urlencoded"),
+    (b"1e999", "application/json"), (b'"\\ud800"', "application/json"), (b'{"a":1}', "application/json; charset=utf-16"),
+    (b"", "application/json"), (b"x", "application/vnd.api+json"),
+])
+def test_odd_call_bodies_get_4xx_or_an_answer(srv: Server, content: bytes, kind: str) -> None:
+    script = save(srv, token(srv), "return typeof input.body")
+    response = call(srv, script, "POST", content=content, headers={"Content-Type": kind})
+    assert response.status_code in (200, 400), response.text
+    assert call(srv, script).text == "object"  # GET: no body, null
