@@ -15,6 +15,8 @@ the median over the rounds:
   lodash and one dayjs snippet);
 - vs_ivm_reuse, vs_ivm_fresh: our codeblock rps over each peer's on the same mix, with
   each side's rps, p50 and p99 (issue #20's goal: >= 0.5 and >= 10);
+- auth_on_rps, auth_on_vs_off: the same mix on a second service with AUTH_ENABLED and an
+  API token (a cached token lookup per request), and its rps over codeblock_rps;
 - engine_overhead_us: in this process, the median cost the service adds around one
   V8 call: a full execution on a warm runtime (run + reset) minus a bare call of
   stock mini-racer.
@@ -32,6 +34,7 @@ import asyncio
 import base64
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -62,12 +65,13 @@ INPUT = {
 }
 
 
-def load(url: str, bodies: list[str], connections: int, seconds: int) -> dict:
+def load(url: str, bodies: list[str], connections: int, seconds: int, headers: dict[str, str] | None = None) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
         json.dump(bodies, fh)
     try:
         out = subprocess.run(
-            ["node", str(ROOT / "bench" / "http_load.mjs"), url, fh.name, str(connections), str(seconds)],
+            ["node", str(ROOT / "bench" / "http_load.mjs"), url, fh.name, str(connections), str(seconds),
+             json.dumps(headers or {})],
             capture_output=True, text=True, check=True, timeout=seconds + 60,
         )
     finally:
@@ -112,6 +116,7 @@ def engine_overhead_us(samples: int = 3000) -> tuple[float, float, float]:
 
 
 PEER_MODES = ("reuse", "fresh")
+ADMIN = "bench-admin-token-0123456789"
 
 
 def _check_mix(url: str, bodies: list[str]) -> list[object]:
@@ -133,22 +138,33 @@ def _rss_mb(pid: int) -> list[float]:
 def measure(args: argparse.Namespace, bodies: list[str]) -> tuple[dict[str, Summary], dict[str, object]]:
     """Starts ours and the peers, loads them in interleaved rounds; returns each load's
     summary and what was read from the services after the load (pool sizes, RSS)."""
-    ours, base = serving.start_service(
-        args.workers, {"ENABLE_BENCH_ROUTES": "true", "RUNTIME_POOL_SIZE": "8", "MAX_CONCURRENT_EXECUTIONS": "1000"})
+    settings = {"ENABLE_BENCH_ROUTES": "true", "RUNTIME_POOL_SIZE": "8", "MAX_CONCURRENT_EXECUTIONS": "1000"}
+    ours, base = serving.start_service(args.workers, settings)
+    # The same service with API tokens on (a token lookup per request, cached AUTH_CACHE_S; usage
+    # records in memory): auth_on_vs_off. bench/auth_cost.py also prices count quotas.
+    token_db = tempfile.mkdtemp(prefix="codeblock-bench-auth-")
+    with_auth, auth_base = serving.start_service(args.workers, {
+        **settings, "AUTH_ENABLED": "true", "ADMIN_TOKEN": ADMIN, "AUTH_DB_PATH": f"{token_db}/tokens.sqlite3"})
     peers: dict[str, tuple[subprocess.Popen[bytes], str]] = {}
     try:
+        created = httpx.post(f"{auth_base}/flow/tokens", headers={"accessToken": ADMIN}, timeout=30, json={
+            "ws_id": "bench", "email": "bench@example.com", "operation": "unlimited"})
+        created.raise_for_status()
+        headers = {"ours_auth": {"accessToken": created.json()["data"]["access_token"]}}
         for mode in () if args.no_peers else PEER_MODES:
             peers[f"ivm_{mode}"] = serving.start_peer(mode, args.workers, args.isolates)
         urls = {"ours_static": f"{base}/bench/static", "ours": f"{base}/flow/codeblock",
+                "ours_auth": f"{auth_base}/flow/codeblock",
                 **{name: f"{url}/flow/codeblock" for name, (_, url) in peers.items()}}
         expected = _check_mix(base, bodies)
         for name, (_, url) in peers.items():
             assert _check_mix(url, bodies) == expected, f"{name} answers the mix differently"
             load(urls[name], bodies, args.connections, 3)  # warm-up: scripts compiled, code optimised
         load(urls["ours"], bodies, args.connections, 3)  # warm-up: every runtime loads the modules
+        load(urls["ours_auth"], bodies, args.connections, 3, headers["ours_auth"])
         results = []
         for number, name in interleaved(list(urls), args.rounds):
-            result = load(urls[name], bodies, args.connections, args.seconds)
+            result = load(urls[name], bodies, args.connections, args.seconds, headers.get(name))
             print(f"  round {number + 1} {name}: {result['rps']:.0f} rps, p50 {result['p50_ms']} ms, "
                   f"p99 {result['p99_ms']} ms", flush=True)
             results.append((name, result))
@@ -161,6 +177,8 @@ def measure(args: argparse.Namespace, bodies: list[str]) -> tuple[dict[str, Summ
         for process, _ in peers.values():
             serving.stop_service(process)
         serving.stop_service(ours)
+        serving.stop_service(with_auth)
+        shutil.rmtree(token_db, ignore_errors=True)
     return summarise(results), after
 
 
@@ -194,6 +212,11 @@ def main() -> int:
     bench.figure("static_p99_ms", static.p99_ms, "ms", fmt=".2f")
     bench.figure("errors", service.failed, "requests")
     bench.figure("codeblock_rps_rounds", service.rounds_rps, "rps", fmt=".0f")
+    auth = summaries["ours_auth"]
+    bench.figure("auth_on_rps", auth.rps, "rps", fmt=".0f", baseline=Baseline("codeblock_rps", service.rps))
+    bench.figure("auth_on_errors", auth.failed, "requests")
+    bench.figure("auth_on_vs_off", auth.rps / service.rps, "ratio", fmt=".3f",
+                 note="(the same mix with AUTH_ENABLED and a token, over auth off; 1.0: tokens cost nothing)")
     for name in ("ivm_reuse", "ivm_fresh"):
         if name not in summaries:
             bench.line(f"vs_{name}: not measured (--no-peers)")

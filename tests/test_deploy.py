@@ -192,3 +192,86 @@ def test_readme_builds_and_runs_the_current_version() -> None:
     # README's docker lines are copied by hand into deploy scripts: they name the version.
     tags = set(re.findall(r"flow-codeblock:(\d+\.\d+\.\d+)", (ROOT / "README.md").read_text()))
     assert tags == {__version__}
+
+
+# -- with PostgreSQL (issue #18): the Kubernetes overlay and the compose file ----------------------
+
+
+def test_postgres_overlay_is_valid_and_wires_the_database() -> None:
+    docs = render("overlays/postgres")
+    assert sorted(d["kind"] for d in docs) == ["ConfigMap", "Deployment", "HorizontalPodAutoscaler",
+                                                 "NetworkPolicy", "NetworkPolicy", "PodDisruptionBudget",
+                                                 "Service", "Service", "StatefulSet"]
+    for doc in docs:
+        kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
+    named = {(d["kind"], d["metadata"]["name"]): d for d in docs}
+    assert {d["metadata"]["namespace"] for d in docs} == {"flow-codeblock"}
+    # The service: auth on, the database and the admin token from a Secret (never in the repo).
+    (container,) = named["Deployment", "flow-codeblock"]["spec"]["template"]["spec"]["containers"]
+    secrets = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container["env"]}
+    assert secrets == {"DATABASE_URL": {"name": "flow-codeblock-secrets", "key": "DATABASE_URL"},
+                       "ADMIN_TOKEN": {"name": "flow-codeblock-secrets", "key": "ADMIN_TOKEN"}}
+    data = named["ConfigMap", "flow-codeblock"]["data"]
+    settings = load_settings(**{k.lower(): v for k, v in data.items()},
+                             database_url="postgresql://codeblock:pw@flow-codeblock-postgres:5432/codeblock",
+                             admin_token="a-long-enough-admin-token-0123456789")
+    assert settings.auth_enabled and settings.database.startswith("postgresql+asyncpg://")
+    assert "PASSWORD" not in " ".join(data) and "DATABASE_URL" not in data
+    # The database: its own volume, its password from the Secret, its Service selecting its pods.
+    postgres = named["StatefulSet", "flow-codeblock-postgres"]
+    pod = postgres["spec"]["template"]
+    (db_container,) = pod["spec"]["containers"]
+    password = next(e for e in db_container["env"] if e["name"] == "POSTGRES_PASSWORD")
+    assert password["valueFrom"]["secretKeyRef"] == {"name": "flow-codeblock-secrets", "key": "POSTGRES_PASSWORD"}
+    assert postgres["spec"]["volumeClaimTemplates"][0]["metadata"]["name"] in \
+        {m["name"] for m in db_container["volumeMounts"]}
+    assert pod["spec"]["securityContext"]["runAsNonRoot"] is True
+    assert db_container["securityContext"]["allowPrivilegeEscalation"] is False
+    service = named["Service", "flow-codeblock-postgres"]["spec"]
+    assert all(pod["metadata"]["labels"].get(k) == v for k, v in service["selector"].items())
+    assert service["ports"][0]["port"] == 5432
+    # The service's pods may reach the database's, on 5432; the database takes nothing else.
+    egress = named["NetworkPolicy", "flow-codeblock"]["spec"]["egress"]
+    to_db = [r for r in egress if any(p.get("podSelector") == {"matchLabels": service["selector"]}
+                                      for p in r.get("to", []))]
+    assert to_db and to_db[0]["ports"] == [{"port": 5432, "protocol": "TCP"}]
+    db_policy = named["NetworkPolicy", "flow-codeblock-postgres"]["spec"]
+    assert db_policy["podSelector"]["matchLabels"] == service["selector"]
+    pods = named["Deployment", "flow-codeblock"]["spec"]["template"]["metadata"]["labels"]
+    (rule,) = db_policy["ingress"]
+    assert all(pods.get(k) == v for k, v in rule["from"][0]["podSelector"]["matchLabels"].items())
+    assert db_policy["egress"] == [] and set(db_policy["policyTypes"]) == {"Ingress", "Egress"}
+    # Still the production overlay underneath.
+    assert named["Deployment", "flow-codeblock"]["spec"]["replicas"] == 3
+
+
+def _substituted(value: str, environ: dict[str, str]) -> str:
+    """Compose's ${NAME:?message} and ${NAME}, from `environ` (a missing one fails, as compose does)."""
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in environ:
+            raise KeyError(name)
+        return environ[name]
+    return re.sub(r"\$\{(\w+)(?::\?[^}]*)?\}", one, value)
+
+
+def test_compose_with_postgresql() -> None:
+    base = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    overlay = yaml.safe_load((ROOT / "docker-compose.postgres.yml").read_text())
+    text = (ROOT / "docker-compose.postgres.yml").read_text()
+    assert not re.search(r"(PASSWORD|TOKEN):[ \t]*[\"']?\w", re.sub(r"\$\{[^}]*\}", "", text))  # secrets not in it
+    service = {**base["services"]["codeblock"]["environment"], **overlay["services"]["codeblock"]["environment"]}
+    environ = {"POSTGRES_PASSWORD": "pw-0123", "ADMIN_TOKEN": "an-admin-token-0123456789abcdef"}
+    values = {k.lower(): _substituted(v, environ) for k, v in service.items()}
+    settings = load_settings(**values)
+    assert settings.auth_enabled and settings.admin_token == environ["ADMIN_TOKEN"]
+    assert settings.database == "postgresql+asyncpg://codeblock:pw-0123@postgres:5432/codeblock"
+    with pytest.raises(KeyError):  # no password: compose refuses to start
+        _substituted(service["DATABASE_URL"], {})
+    postgres = overlay["services"]["postgres"]
+    assert postgres["environment"]["POSTGRES_USER"] == "codeblock" and postgres["environment"]["POSTGRES_DB"] == \
+        "codeblock"
+    assert "pg_isready" in postgres["healthcheck"]["test"]
+    assert overlay["services"]["codeblock"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    volume = postgres["volumes"][0].split(":")[0]
+    assert volume in overlay["volumes"]  # a named volume: the data outlives the container

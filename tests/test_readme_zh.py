@@ -1,6 +1,6 @@
 """README.zh-CN.md, the Chinese quick start, in step with README.md (#25).
 
-It covers three sections of README.md, the ones a team moving over reads first: "Quick
+It covers five sections of README.md, the ones a team moving over reads first: "Quick
 start" (the two commands, a curl example, the answer, an error in Chinese), "Playground" and
 "Migrating from Flow-CodeBlock" (its tables). For each pair of sections: the same headings
 below them, the very same code blocks, and the same tables (rows, columns, and in each row
@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COVERED = {  # README.md's section -> README.zh-CN.md's, in this order in both
     "Quick start": "快速开始",
     "Playground": "在线调试",
+    "Tokens, quotas and the admin API": "令牌、配额与管理 API",
     "Stored scripts": "存储脚本",
     "Migrating from Flow-CodeBlock": "从 Flow-CodeBlock 迁移",
 }

@@ -94,6 +94,7 @@ class AccessControl:
         if self._tokens is None:
             return ip.headers("ip") if ip is not None else {}
         token = await self._authenticate(request)
+        request.state.token = token  # whose execution it is (usage statistics, api.py)
         headers = ip.headers("ip") if ip is not None else {}
         limit = self._token_limit(token)
         if limit is not None and self._buckets is not None:

@@ -151,6 +151,14 @@ class AdminAPI:
             Route("/flow/tokens/{token}", self._guarded(self.delete), methods=["DELETE"]),
         ]
 
+    def guarded(self, handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+        """`handler` behind the admin token (other admin routes: usage_api.py)."""
+        return self._guarded(handler)
+
+    def ok(self, request: Request, data: Any, message: Message | None = None) -> Response:
+        """A success in the admin API's shape."""
+        return self._ok(request, data, message)
+
     def _guarded(self, handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
         async def guarded(request: Request) -> Response:
             try:
@@ -216,6 +224,8 @@ class AdminAPI:
         self._tokens.forget(secret)  # this process sees the change now; others within AUTH_CACHE_S
         if spec.quota_operation is not None and self._quotas is not None:
             await self._quotas.changed(current.id)  # Redis's counter starts again from the database
+            self._quotas.adjusted(current.id, spec.quota_operation, current.remaining_quota,
+                                  values["remaining_quota"])
         if updated is None:
             raise _not_found()
         return self._ok(request, updated.public(), msg("token updated"))

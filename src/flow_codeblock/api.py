@@ -16,6 +16,7 @@ import os
 import re
 import time
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -45,11 +46,15 @@ from .randomness import random_bytes
 from .sandbox import Sandbox
 from .scripts import ScriptsAPI, ScriptStats, ScriptStore, ScriptsWiring
 from .service import rss_bytes, tune_gc
-from .tokens import CachedTokens, TokenStore
+from .tokens import CachedTokens, TokenInfo, TokenStore
+from .usage import UsageRecorder, UsageStore
+from .usage_api import UsageAPI
 
 __all__ = ["create_app", "render_result"]
 
 log = logging.getLogger("flow_codeblock.api")
+# The owner of the stored script a request calls (set when its quota is charged), for usage statistics.
+_script_owner: ContextVar[int | None] = ContextVar("script_owner", default=None)
 request_log = logging.getLogger("flow_codeblock.request")
 
 
@@ -204,7 +209,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     clock = Clock(settings.timestamp_format, settings.timezone)
     database = Database(settings.database) if uses_database(settings) else None
     tokens = CachedTokens(TokenStore(database), settings.auth_cache_s) if database is not None else None
-    quotas = Quotas(tokens.store, settings.redis_url, settings.quota_redis_failure) if tokens is not None else None
+    # Usage records: in memory on the request's path, written in the background (usage.py).
+    usage = UsageRecorder(UsageStore(database) if database is not None else None, settings.timezone,
+                          flush_s=settings.usage_flush_s, stats_days=settings.stats_retention_days,
+                          log_days=settings.quota_log_retention_days, max_buffer=settings.usage_buffer_max)
+    quotas = (Quotas(tokens.store, settings.redis_url, settings.quota_redis_failure, usage)
+              if tokens is not None else None)
     access = AccessControl(access_settings(settings), tokens, quotas)
 
     def language_of(accept_language: str | None) -> Language:
@@ -217,6 +227,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await database.upgrade()  # a no-op when `codeblock serve` or `codeblock db upgrade` did it
         await sandbox.start()
         await scripts_api.start()
+        usage.start()
         tune_gc()  # this process is the service: its GC is ours to tune
         log.info("service ready", extra={"version": __version__, "pool": settings.runtime_pool_size})
         try:
@@ -224,7 +235,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await scripts_api.aclose()  # its last statistics, before the database closes
             await sandbox.close()
-            await access.aclose()
+            await access.aclose()  # its quota write-backs end before the last usage flush
+            await usage.aclose()
             if database is not None:
                 await database.aclose()
             metrics.mark_process_dead(os.getpid())
@@ -246,6 +258,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             refusal = ExecutionFailure(result.error, retry_after=result.retry_after)
             _log_request(request, 429, started, result.execution_id, result.error)
             return _error_response(refusal, started, clock, language, headers)
+        caller = getattr(request.state, "token", None)  # AccessControl's, with auth on
+        usage.executed(caller.id if caller is not None else None, result.requires, result.ok)
         status, body = render_result(result, (time.perf_counter() - started) * 1000, clock, language)
         _log_request(request, status, started, result.execution_id, result.error)
         background = BackgroundTask(result.after) if result.after else None
@@ -349,6 +363,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         _log_request(request, failure.error.type.http_status, time.perf_counter(), None, failure.error)
         return _error_response(failure, time.perf_counter(), clock, language_of(request.headers.get("accept-language")))
 
+    async def charge_owner(request: Request, owner: TokenInfo) -> dict[str, str]:
+        headers = await access.charge_owner(request, owner)
+        _script_owner.set(owner.id)  # this request's context: execute_for_owner reads it
+        return headers
+
+    async def execute_for_owner(execution: ExecutionRequest) -> ExecutionResult:
+        """A stored script's execution, counted in the usage statistics as its owner's."""
+        result = await sandbox.execute(execution)
+        usage.executed(_script_owner.get(), result.requires, result.ok)
+        return result
+
     def scripts_wiring() -> ScriptsWiring | None:
         """Stored scripts belong to API tokens: they need auth on (and so the database)."""
         if not settings.auth_enabled or database is None or tokens is None:
@@ -356,15 +381,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         store = ScriptStore(database, settings.max_script_versions)
         return ScriptsWiring(
             store=store, owners=tokens, stats=ScriptStats(store, settings.script_stats_flush_s),
-            authenticate=access.authenticate, charge=access.charge_owner,
-            validate=lambda code: sandbox.service.executor.validate(code), execute=sandbox.execute,
+            authenticate=access.authenticate, charge=charge_owner,
+            validate=lambda code: sandbox.service.executor.validate(code), execute=execute_for_owner,
             clock=clock, language_of=language_of, cache_s=settings.auth_cache_s,
             body_limit=settings.body_limit, log_request=_log_request,
             render=lambda result, total_ms, request: render_result(
                 result, total_ms, clock, language_of(request.headers.get("accept-language"))))
 
-    admin_routes = AdminAPI(tokens, settings.admin_token, clock, settings.timezone, presented_token,
-                            admin_error, language_of, quotas).routes()
+    admin = AdminAPI(tokens, settings.admin_token, clock, settings.timezone, presented_token,
+                     admin_error, language_of, quotas)
+    admin_routes = [*admin.routes(), *UsageAPI(admin, tokens, usage, quotas).routes()]
     scripts_api = ScriptsAPI(scripts_wiring(), admin_error)
     bench_routes = [Route("/bench/static", bench_static, methods=["POST"])] if settings.enable_bench_routes else []
     app = Starlette(

@@ -30,6 +30,9 @@ class CodeBlock:
     line_count: int
     stray_brace: tuple[int, int] | None = None  # see analysis.CodeFacts
     modules: tuple[str, ...] = ()  # npm modules to install before it runs
+    # The modules the code names in require/import (usage statistics, usage.py): the
+    # catalog's names and the eager built-ins, never a made-up specifier.
+    requires: tuple[str, ...] = ()
 
     @property
     def module_list(self) -> str:

@@ -141,6 +141,13 @@ class Settings(BaseModel):
     # With REDIS_URL, what a count quota does when Redis fails (quota.py): closed answers 503, open lets
     # the call through uncounted. Both count quota_store_errors_total.
     quota_redis_failure: Literal["open", "closed"] = "closed"
+    # Usage records (usage.py): quota logs and day buckets (in TIMEZONE) of executions per token and
+    # per module, buffered in memory and written every USAGE_FLUSH_S seconds and at shutdown.
+    stats_retention_days: int = Field(30, ge=1, le=3660, description="days of /flow/stats/* kept")
+    quota_log_retention_days: int = Field(180, ge=1, le=3660, description="days of quota logs kept")
+    usage_flush_s: float = Field(2.0, gt=0, le=3600, description="seconds between writes of usage records")
+    usage_buffer_max: int = Field(100_000, ge=100, le=10_000_000,
+                                  description="usage records held before new ones are dropped (and counted)")
     # Stored scripts (scripts.py): versions kept per script, and how often each process adds its
     # scripts' call statistics to the database.
     max_script_versions: int = Field(5, ge=1, le=1000, description="versions kept per stored script")

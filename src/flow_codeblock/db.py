@@ -23,7 +23,7 @@ __all__ = ["HEAD", "Database", "async_url"]
 log = logging.getLogger(__name__)
 
 MIGRATIONS: Final = Path(__file__).with_name("migrations")
-HEAD: Final = "0003"  # the newest revision (tests check a new database ends there)
+HEAD: Final = "0004"  # the newest revision (tests check a new database ends there)
 
 
 def async_url(database_url: str, sqlite_path: str) -> str:
@@ -84,9 +84,18 @@ def _config(connection: Connection) -> Config:
     return config
 
 
+# pg_advisory_xact_lock's key: any constant of this service's own ("codeblk" in ASCII).
+_MIGRATION_LOCK: Final = 0x636F6465626C6B
+
+
 def _upgrade(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("PRAGMA journal_mode=WAL")  # readers in every worker, one writer at a time
+    elif connection.dialect.name == "postgresql":
+        # Replicas (and workers) starting at once: one migrates, the others wait here until its
+        # transaction commits, then find the schema at head and do nothing. Without it two
+        # CREATE TABLEs race and one replica fails to start.
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
     command.upgrade(_config(connection), "head")
 
 

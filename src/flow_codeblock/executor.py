@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -81,6 +82,8 @@ class ExecutionResult:
     # ms this execution spent loading modules its runtime did not have (not in
     # execution_ms); None when it loaded none.
     module_load_ms: float | None = None
+    # The modules the code requires (CodeBlock.requires), for usage statistics.
+    requires: tuple[str, ...] = ()
 
 
 @dataclass
@@ -156,6 +159,7 @@ class Executor:
             execution_ms=outcome.execution_ms,
             after=functools.partial(self._finish, runtime, outcome.retire_reason),
             module_load_ms=outcome.module_load_ms,
+            requires=block.requires,
         )
 
     async def validate(self, code_base64: str) -> CodeBlock:
@@ -244,12 +248,14 @@ class Executor:
                                       line=line, column=column)
         catalog = module_catalog()
         named = [m for m in map(catalog.resolve, facts.modules) if m]
-        named += [module for name, module in catalog.globals.items() if name in facts.identifiers]
+        named += [module for name, module in catalog.globals.items()
+                  if name in facts.identifiers or name in facts.strings or name in facts.properties]
         named += [module for name, module in catalog.properties.items() if name in facts.properties]
         modules = catalog.install_order(tuple(dict.fromkeys(named)))
-        return CodeBlock.wrap(
+        block = CodeBlock.wrap(
             facts.rewritten or code, key, is_async=facts.uses_await, stray_brace=facts.stray_brace, modules=modules
         )
+        return dataclasses.replace(block, requires=_required(facts.modules))
 
     def _input_json(self, value: Any) -> str:
         if not isinstance(value, dict):
@@ -286,6 +292,24 @@ class Executor:
         if log.isEnabledFor(logging.DEBUG):
             ms = round((time.perf_counter() - started) * 1000, 3)
             log.debug("runtime reset", extra={"runtime": runtime.id, "ms": ms, "retired": retire_reason})
+
+
+# The modules every runtime has (load: 'eager' in js/modules.manifest.mjs): not in the
+# catalog of host-installed ones, yet what a code block may require.
+_EAGER_MODULES = frozenset({"assert", "assert/strict", "buffer", "events", "process", "querystring",
+                            "string_decoder", "timers", "util"})
+
+
+def _required(specifiers: tuple[str, ...]) -> tuple[str, ...]:
+    """The module names of `specifiers` (node:crypto is crypto, lodash/get is lodash); unknown
+    ones (which fail at run time) are left out, so the statistics' names stay a known set."""
+    catalog = module_catalog()
+    names = []
+    for specifier in specifiers:
+        name = catalog.resolve(specifier) or specifier.removeprefix("node:")
+        if (name in catalog.files and not name.startswith("internal:")) or name in _EAGER_MODULES:
+            names.append(name)
+    return tuple(dict.fromkeys(names))
 
 
 @functools.cache

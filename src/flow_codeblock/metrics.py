@@ -55,6 +55,12 @@ auth_failures_total = Counter("auth_failures_total", "Requests refused for their
 rate_limited_total = Counter("rate_limited_total", "Requests refused by a rate limit", ["limit"])
 rate_limit_store_errors_total = Counter("rate_limit_store_errors_total",
                                         "Rate limit checks let through because the store (Redis) failed")
+module_requires_total = Counter("codeblock_module_requires_total",
+                                "Executions that required a module (a require or import the code names)", ["module"])
+usage_flush_errors_total = Counter("codeblock_usage_flush_errors_total",
+                                   "Writes of usage records (quota logs, stats) that failed and were retried")
+usage_records_dropped_total = Counter("codeblock_usage_records_dropped_total",
+                                      "Usage records dropped: USAGE_BUFFER_MAX were held", ["kind"])
 rss_limit_exceeded_total = Counter("rss_limit_exceeded_total",
                                    "Times a worker's RSS passed RSS_LIMIT_MB and idle runtimes were shed")
 event_loop_lag_seconds = Histogram("event_loop_lag_seconds", "Delay of a 100 ms timer on the event loop",

@@ -176,6 +176,40 @@ def _token_paths() -> dict[str, Any]:
             "delete": {"summary": "Revoke an API token (admin)", "operationId": "deleteToken",
                        "parameters": _TOKEN_PATH, "responses": {"200": ok, **_ADMIN_REFUSALS, "404": missing}},
         },
+        **_usage_paths(),
+    }
+
+
+_DAY = {"type": "string", "format": "date", "description": "YYYY-MM-DD, a day in TIMEZONE"}
+_SPAN: list[dict[str, Any]] = [{"name": "from", "in": "query", "required": False, "schema": _DAY},
+         {"name": "to", "in": "query", "required": False, "schema": _DAY}]
+_PAGE: list[dict[str, Any]] = [q for q in _TOKEN_QUERY if q["name"] in ("page", "page_size")]
+_STATS_QUERY: list[dict[str, Any]] = [*_SPAN, *(q for q in _TOKEN_QUERY if q["name"] in ("ws_id", "email", "token"))]
+
+
+def _usage_paths() -> dict[str, Any]:
+    """usage_api.py's routes (admin)."""
+    unknown = _json(_ERR, "no token with that value (NotFoundError)")
+
+    def read(summary: str, operation: str, parameters: list[dict[str, Any]], data: str) -> dict[str, Any]:
+        return {"get": {"summary": summary + " (admin)", "operationId": operation, "parameters": parameters,
+                        "responses": {"200": _json(_ADMIN_OK, data), **_ADMIN_REFUSALS, "404": unknown}}}
+
+    return {
+        "/flow/tokens/{token}/quota": read(
+            "A token's quota now", "tokenQuota", _TOKEN_PATH,
+            "data: quota_type, total_quota, remaining_quota, used_quota, exhausted, expires_at, is_expired"),
+        "/flow/tokens/{token}/quota/logs": read(
+            "A token's quota history, newest first", "tokenQuotaLogs", [*_TOKEN_PATH, *_SPAN, *_PAGE],
+            "data: logs [{created_at, action (consume/add/set/reset), change, remaining, request_id}], total, "
+            "page, page_size, retention_days"),
+        "/flow/stats/users": read(
+            "Executions per token, in days of TIMEZONE (default: the last 7)", "statsUsers", _STATS_QUERY,
+            "data: from, to, timezone, users [{token_id, token_hint, ws_id, email, calls, errors, days}], "
+            "total_calls, total_errors"),
+        "/flow/stats/modules": read(
+            "Executions per required module, in days of TIMEZONE (default: the last 7)", "statsModules",
+            _STATS_QUERY, "data: from, to, timezone, modules [{module, calls, days}], total_requires"),
     }
 # Stored scripts (scripts.py): the calling API token's own scripts.
 _WHITELIST = {"type": "array", "items": {"type": "string"}, "maxItems": 100,

@@ -20,7 +20,9 @@ import time
 from typing import Any, Final, Literal
 
 from . import metrics
+from .envelope import current_request_id
 from .tokens import TokenStore
+from .usage import UsageRecorder
 
 __all__ = ["QuotaStoreDown", "Quotas"]
 
@@ -44,8 +46,9 @@ class QuotaStoreDown(Exception):
 
 class Quotas:
     def __init__(self, store: TokenStore, redis_url: str = "",
-                 on_failure: Literal["open", "closed"] = "closed") -> None:
+                 on_failure: Literal["open", "closed"] = "closed", usage: UsageRecorder | None = None) -> None:
         self._store = store
+        self._usage = usage  # each call taken goes in the quota's logs (in memory, written later)
         self._on_failure = on_failure
         self._client: Any = None
         self._writes: set[asyncio.Task[None]] = set()
@@ -62,6 +65,24 @@ class Quotas:
         """What is left after taking one call, or None when nothing was left. Raises
         QuotaStoreDown when Redis fails and failures close; returns -1 (went through
         uncounted) when they open."""
+        left = await self._take_one(token_id)
+        if left is not None and left >= 0 and self._usage is not None:
+            self._usage.quota_changed(token_id, "consume", -1, left, current_request_id())
+        return left
+
+    async def current(self, token_id: int) -> int | None:
+        """What Redis holds of the quota (fresher than the database, written back behind it),
+        or None: no Redis, no counter yet, or Redis failed (then the database's value serves)."""
+        if self._client is None:
+            return None
+        try:
+            value = await self._client.get(f"codeblock:quota:{token_id}")
+        except Exception:
+            metrics.quota_store_errors_total.inc()
+            return None
+        return None if value is None else max(0, int(value))
+
+    async def _take_one(self, token_id: int) -> int | None:
         if self._client is None:
             return await self._store.take_quota(token_id)
         key = f"codeblock:quota:{token_id}"
@@ -118,6 +139,11 @@ class Quotas:
             metrics.quota_store_errors_total.inc()
             log.warning("quota store unavailable: a changed quota is seen when its counter expires",
                         extra={"error": f"{type(exc).__name__}: {exc}"})
+
+    def adjusted(self, token_id: int, action: str, before: int | None, after: int | None) -> None:
+        """The admin API changed a quota (add / set / reset): it goes in the quota's logs."""
+        if self._usage is not None:
+            self._usage.quota_changed(token_id, action, (after or 0) - (before or 0), after, current_request_id())
 
     async def aclose(self) -> None:
         if self._writes:
