@@ -138,6 +138,10 @@ def test_tokens_in_admin_paths_are_not_logged(srv: Server) -> None:
     assert bad.status_code == 400
     listed = httpx.get(f"{srv.url}/flow/tokens", params={"token": victim}, headers={"accessToken": "nope-0123"})
     assert listed.status_code == 403
+    for path in (f"/flow/tokens/{victim}/quota", f"/flow/tokens/{victim}/quota/logs"):
+        assert httpx.get(f"{srv.url}{path}", headers={"accessToken": "nope-0123"}).status_code == 403
+    assert httpx.get(f"{srv.url}/flow/tokens/{victim}/quota/logs", params={"page": "x"},
+                     headers={"accessToken": ADMIN}).status_code == 400
     assert "/flow/tokens/" in srv.log()  # the requests were logged ...
     assert victim not in srv.log() and victim[:20] not in srv.log()  # ... without the token
 
