@@ -810,8 +810,10 @@ class ScriptsAPI:
         sends its token with every call (Flow-CodeBlock's clients do) must not hand it to the
         script's owner, who would then spend its quota and read its scripts. `accessToken` and
         `access-token` are this service's token headers; an Authorization goes only when it
-        carries a token of this service (a webhook's own Authorization is the script's to check)."""
-        header = {name: value for name, value in request.headers.items() if name not in _TOKEN_HEADERS}
+        carries a token of this service (a webhook's own Authorization is the script's to check).
+        Nor a browser's cookies (a script's answer sets none, so they are another application's
+        of the domain, sent with a link or form to the script) or the caller's proxy credentials."""
+        header = {name: value for name, value in request.headers.items() if name not in _WITHHELD_HEADERS}
         authorization = header.get("authorization")
         if authorization is not None:
             scheme, _, value = authorization.strip().partition(" ")
@@ -825,7 +827,8 @@ class ScriptsAPI:
 # playground keeps a tenant's token (localStorage): a browser that shows it must not run it
 # as a page of this origin (a sandbox is an origin of its own), on top of nosniff.
 _ANSWER_CSP: Final = "sandbox; default-src 'none'"
-_TOKEN_HEADERS: Final = frozenset({"accesstoken", "access-token"})  # access.presented_token's
+# access.presented_token's token headers, and credentials that are never the script's.
+_WITHHELD_HEADERS: Final = frozenset({"accesstoken", "access-token", "cookie", "proxy-authorization"})
 
 
 def _text(result_json: str) -> bytes:

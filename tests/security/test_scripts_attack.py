@@ -118,6 +118,16 @@ def test_a_callers_api_token_is_not_handed_to_the_scripts_owner(srv: Server, sen
     assert seen.json()["x-hook"] == "kept"
 
 
+def test_a_browsers_cookies_and_proxy_credentials_are_not_handed_to_the_script(srv: Server) -> None:
+    """A script cannot set a cookie (its answer carries no Set-Cookie): a Cookie a browser sends
+    with a script's URL (a link, a form) belongs to another application of the domain, and a
+    Proxy-Authorization to the caller's proxy. Neither is the script owner's to read."""
+    script = save(srv, token(srv), "return input.header")
+    seen = call(srv, script, headers={"Cookie": "session=victim-session-id", "X-Hook": "kept",
+                                      "Proxy-Authorization": "Basic cHJveHk6cHc="}).json()
+    assert "cookie" not in seen and "proxy-authorization" not in seen and seen["x-hook"] == "kept"
+
+
 def test_a_webhooks_own_authorization_reaches_the_script(srv: Server) -> None:
     """An Authorization that is no token of this service is the webhook's, for the script to check."""
     script = save(srv, token(srv), "return input.header.authorization")
