@@ -128,3 +128,13 @@ async def test_an_update_compares_with_the_current_code_not_a_stale_copy(
     rollback = await store.update(stale, None, 2, None, None)  # to "B": a change from "A"
     assert (rollback.version, rollback.code_changed) == (4, True)
     await store.db.aclose()
+
+
+def test_addresses_that_embed_an_ipv4_address_do_not_pass_for_it() -> None:
+    """Only an IPv4-mapped client counts as its IPv4 address: IPv4-compatible, 6to4, NAT64
+    and Teredo forms are IPv6 addresses of their own, and are refused by an IPv4 list."""
+    networks = parse_whitelist(["10.0.0.0/8"])
+    for client in ("::10.1.2.3", "2002:a01:203::1", "64:ff9b::a01:203", "2001:0:4136:e378:8000:63bf:f5fe:fdfc",
+                   "10.1.2.3.4", "010.1.2.3", "0x0a.1.2.3", "10.1.2.3/8", " 10.1.2.3", ""):
+        assert not allowed(client, networks), client
+    assert allowed("::ffff:a01:203", networks)  # the mapped form, in hex
