@@ -263,7 +263,23 @@ def _json(text: str, what: str) -> Any:
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError as error:
-        raise BridgeError(f"{what}: not JSON ({error})") from None
+        # V8's JSON.stringify writes a lone surrogate of a JS string as an escape (`\ud800`),
+        # which orjson refuses: any code block can log or throw one. Such a string becomes
+        # U+FFFD, as Node writes it to stdout (and Python cannot encode it as UTF-8 anyway).
+        try:
+            return _without_lone_surrogates(json.loads(text))
+        except ValueError:
+            raise BridgeError(f"{what}: not JSON ({error})") from None
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(key): _without_lone_surrogates(item) for key, item in value.items()}
+    return value
 
 
 def encode_payload(payload: Payload) -> str:
