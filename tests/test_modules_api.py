@@ -62,5 +62,13 @@ def test_form_data_extras(cb: CodeBlockClient) -> None:
     )
     assert 'name="blob"; filename="z.txt"\r\nContent-Type: text/plain\r\n\r\nzz' in result
     assert 'name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\nab' in result
-    error = cb.error("const FormData = require('form-data'); new FormData().pipe(); return 1")
-    assert "not available in code blocks" in error["message"]
+    # pipe() streams the same bytes as getBuffer() into a Node Writable.
+    piped = cb.ok(
+        "const FormData = require('form-data'); const { Writable } = require('stream');\n"
+        "const f = new FormData(); f.setBoundary('B'); f.append('a', '1'); f.append('b', Buffer.from('xy'), 'b.bin');\n"
+        "const whole = f.getBuffer().toString(); const chunks = [];\n"
+        "await new Promise((resolve, reject) => f.pipe(new Writable({ write(c, e, cb) { chunks.push(Buffer.from(c)); cb() } }))"
+        ".on('finish', resolve).on('error', reject));\n"
+        "return [Buffer.concat(chunks).toString() === whole, whole.length]"
+    )
+    assert piped[0] is True and piped[1] > 100, piped
