@@ -8,12 +8,14 @@
 //              generateKeyPair(Sync), generateKey(Sync)
 //   sig.js     sign/verify, Sign/Verify (RSA, ECDSA, Ed25519/Ed448)
 //   ecdh.js    createECDH/ECDH, diffieHellman
+//   dh.js      createDiffieHellman, getDiffieHellman (finite-field DH; groups in dh-groups.js)
+//   primes.js  generatePrime(Sync), checkPrime(Sync)
 //   hkdf.js    hkdf/hkdfSync
 //   webcrypto.js  crypto.subtle (SubtleCrypto) and CryptoKey
 //   rsa.js     RSA key generation, signatures and encryption (BigInt and WebAssembly)
 //   curves.js  the curves; der.js the DER/PEM codec; hashes.js the digests by name;
 //   random.js  the one random source; util.js validators and byte conversions
-// Not yet: finite-field Diffie-Hellman, X.509, primes (they throw
+// Not yet: X.509 (it throws
 // ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the API).
 // Ciphers stream like Node's: update() returns every complete block for CBC and ECB,
 // every byte for CTR and GCM (./crypto/gcm.js); Hash, Hmac and the ciphers also take
@@ -29,6 +31,8 @@ import { inspect } from 'util';
 import { codes, describeReceived, plain } from './internal/errors.js';
 import { EC_CURVES } from './crypto/curves.js';
 import { ECDH, createECDH, diffieHellman } from './crypto/ecdh.js';
+import { DiffieHellman, DiffieHellmanGroup, createDiffieHellman, createDiffieHellmanGroup } from './crypto/dh.js';
+import { checkPrime, checkPrimeSync, generatePrime, generatePrimeSync } from './crypto/primes.js';
 import { DIGEST_LENGTH, hashOf, isXof } from './crypto/hashes.js';
 import { hkdf, hkdfSync } from './crypto/hkdf.js';
 import {
@@ -931,8 +935,11 @@ const crypto = {
 for (const name of ['prng', 'pseudoRandomBytes', 'rng']) {
   Object.defineProperty(crypto, name, { value: randomBytes, writable: true, configurable: true, enumerable: false });
 }
-for (const name of ['createDiffieHellman', 'getDiffieHellman', 'createDiffieHellmanGroup', 'X509Certificate',
-  'generatePrime', 'generatePrimeSync', 'checkPrime', 'checkPrimeSync']) {
+Object.assign(crypto, {
+  createDiffieHellman, createDiffieHellmanGroup, getDiffieHellman: createDiffieHellmanGroup, DiffieHellman,
+  DiffieHellmanGroup, generatePrime, generatePrimeSync, checkPrime, checkPrimeSync,
+});
+for (const name of ['X509Certificate']) {
   crypto[name] = unavailable(name);
 }
 
