@@ -44,14 +44,15 @@ return out;
 """
 
 # A DiffieHellman on a group with Node's key pair `a` set, as a code block would restore one.
+# Only the smaller groups: Node checks a given prime (DH_check) and takes seconds for modp15+.
 def restore(group: str, who: str = "a") -> str:
     return (f"const d = crypto.createDiffieHellman(k.{group}.prime, 'hex'); d.setPrivateKey(k.{group}.{who}Priv, 'hex');"
             f" d.setPublicKey(k.{group}.{who}Pub, 'hex');\n")
 
 SECRETS = [
-    *[C + restore(g) + f"return d.computeSecret(k.{g}.bPub, 'hex', 'hex')" for g in GROUPS],
-    *[C + restore(g, "b") + f"return d.computeSecret(Buffer.from(k.{g}.aPub, 'hex')).toString('base64')" for g in GROUPS],
-    *[C + restore(g) + "return d.generateKeys('hex')" for g in GROUPS],
+    *[C + restore(g) + f"return d.computeSecret(k.{g}.bPub, 'hex', 'hex')" for g in SMALL],
+    *[C + restore(g, "b") + f"return d.computeSecret(Buffer.from(k.{g}.aPub, 'hex')).toString('base64')" for g in SMALL],
+    *[C + restore(g) + "return d.generateKeys('hex')" for g in SMALL],
     *[C + f"const d = crypto.createDiffieHellman(Buffer.from(k.{g}.prime, 'hex'), 2); d.setPrivateKey(Buffer.from(k.{g}.aPriv, 'hex'));\n"
       f"return [d.generateKeys('hex') === k.{g}.aPub, d.getPrivateKey('hex'), d.verifyError]" for g in SMALL],
     C + restore("own") + "return [d.computeSecret(k.own.bPub, 'hex', 'base64'), d.getGenerator('hex'), d.verifyError]",
@@ -240,7 +241,7 @@ PRIMES = [
     C + "const p = crypto.generatePrimeSync(64, { add: 12n, rem: 11n, bigint: true }); return [p % 12n, p.toString(2).length, crypto.checkPrimeSync(p)]",
     C + "const p = crypto.generatePrimeSync(64, { add: 1000n, bigint: true }); return [p % 1000n, crypto.checkPrimeSync(p)]",
     C + "const p = crypto.generatePrimeSync(64, { add: Buffer.from([0x01, 0x00]), rem: new Uint8Array([7]), bigint: true }); return [p % 256n, crypto.checkPrimeSync(p)]",
-    C + "const p = crypto.generatePrimeSync(128, { safe: true, add: 12n, bigint: true }); return [p % 12n, crypto.checkPrimeSync(p >> 1n)]",
+    C + "const p = crypto.generatePrimeSync(128, { safe: true, add: 12n, rem: 11n, bigint: true }); return [p % 12n, crypto.checkPrimeSync(p >> 1n)]",
     C + "const p = crypto.generatePrimeSync(64, { rem: 5n, bigint: true }); return [p.toString(2).length, crypto.checkPrimeSync(p)]",
     C + "return await new Promise((r) => crypto.generatePrime(48, { bigint: true }, (e, p) => r([e, typeof p, p.toString(2).length, crypto.checkPrimeSync(p)])))",
     C + "return await new Promise((r) => crypto.generatePrime(48, (e, p) => r([e, p instanceof ArrayBuffer, p.byteLength])))",

@@ -155,14 +155,13 @@ function generateKeys(encoding) {
   return encode(bigBytes(state.pub), encoding);
 }
 
-// DH_check_pub_key, then DH_compute_key; the secret is padded to p's length, as Node does.
+// DH_check_pub_key (Node's DH has no q, so no subgroup test), then DH_compute_key; the secret is padded to p's length, as Node does.
 function computeSecret(key, inputEncoding, outputEncoding) {
   const state = stateOf(this);
   const y = toBig(source(key, 'key', inputEncoding));
   const { p } = state;
   if (y <= 1n) throw new plain.ERR_CRYPTO_INVALID_KEYLEN('Supplied key is too small');
   if (y >= p - 1n) throw new plain.ERR_CRYPTO_INVALID_KEYLEN('Supplied key is too large');
-  if (state.keyBits && modPow(y, p >> 1n, p) !== 1n) throw new plain.ERR_CRYPTO_INVALID_KEYTYPE('Unspecified validation error');
   const bits = bitLength(p);
   const failed = () => new plain.ERR_CRYPTO_OPERATION_FAILED('Failed to compute shared secret');
   if (bits < MIN_BITS || bits > MAX_BITS || (p & 1n) === 0n || state.priv === undefined) throw failed();
