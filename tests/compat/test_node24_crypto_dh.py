@@ -65,7 +65,7 @@ SECRETS = [
     C + "const d = crypto.createDiffieHellman(k.own.prime, 'hex'); d.setPrivateKey(k.own.aPriv, 'hex');\n"
     "return d.computeSecret(new Uint8Array(Buffer.from(k.own.bPub, 'hex')).buffer, undefined, 'latin1')",
     C + "const d = crypto.createDiffieHellman(k.own.prime, 'hex'); d.setPrivateKey(k.own.aPriv, 'hex');\n"
-    "return d.computeSecret(new DataView(Buffer.from(k.own.bPub, 'hex').buffer.slice(0)), null, 'base64url')",
+    "return d.computeSecret(new DataView(new Uint8Array(Buffer.from(k.own.bPub, 'hex')).buffer), null, 'base64url')",
     C + "const d = crypto.createDiffieHellman(k.own.prime, 'hex'); d.setPrivateKey(Buffer.from(k.own.aPriv, 'hex').toString('base64'), 'base64');\n"
     "return d.computeSecret(Buffer.from(k.own.bPub, 'hex').toString('base64'), 'base64', 'hex')",
     # a secret with leading zeros is padded to the prime's length
@@ -144,11 +144,8 @@ ERRORS = [
     C + "return crypto.createDiffieHellman(true)",
     C + "return crypto.createDiffieHellman(64)",
     C + "return crypto.createDiffieHellman(511)",
-    C + "return crypto.createDiffieHellman(64, 5)",
     C + "return crypto.createDiffieHellman(64, Buffer.from([2]))",
     C + "return crypto.createDiffieHellman(512, '2')",
-    C + "return crypto.createDiffieHellman(Buffer.from([23]), 1)",
-    C + "return crypto.createDiffieHellman(Buffer.from([23]), -5)",
     C + "return crypto.createDiffieHellman(Buffer.from([23]), 1.5)",
     C + "return crypto.createDiffieHellman(Buffer.from([23]), Buffer.from([1]))",
     C + "return crypto.createDiffieHellman(Buffer.from([23]), Buffer.alloc(0))",
@@ -162,7 +159,7 @@ ERRORS = [
     C + "const d = crypto.getDiffieHellman('modp2'); d.generateKeys(); return d.computeSecret(d.getPrime())",
     C + "const d = crypto.getDiffieHellman('modp2'); d.generateKeys(); const p = d.getPrime(); p[p.length - 1] -= 1; return d.computeSecret(p)",
     C + "const d = crypto.getDiffieHellman('modp14'); d.generateKeys(); const p = d.getPrime(); p[p.length - 1] -= 1; return d.computeSecret(p)",
-    C + "const d = crypto.getDiffieHellman('modp14'); d.generateKeys(); return d.computeSecret(Buffer.from([3]))",
+    C + "const d = crypto.getDiffieHellman('modp14'); d.generateKeys(); return d.computeSecret(Buffer.from([3])).length",
     C + "const d = crypto.getDiffieHellman('modp14'); d.generateKeys(); return d.computeSecret(Buffer.from([2])).length",
     C + "const d = crypto.getDiffieHellman('modp2'); d.generateKeys(); return d.computeSecret(5)",
     C + "const d = crypto.getDiffieHellman('modp2'); d.generateKeys(); return d.computeSecret('zz', 'nope')",
@@ -277,6 +274,24 @@ def test_crypto_dh_matches_node24(cb1: CodeBlockClient, node_keys: dict[str, Any
     assert_same_as_node(code, status, body, node_outcomes[index])
 
 
+# OpenSSL errors that Node reads from OpenSSL's error queue, where an earlier case's error can
+# still wait (Node then shows that one): each runs in a Node process of its own.
+QUEUE_ERRORS = [
+    C + "return crypto.createDiffieHellman(Buffer.from([23]), 1)",
+    C + "return crypto.createDiffieHellman(Buffer.from([23]), -5)",
+    C + "return crypto.createDiffieHellman(64, 1)",
+    C + "return crypto.createDiffieHellman(600, 0)",
+]
+
+
+@pytest.mark.parametrize("index", range(len(QUEUE_ERRORS)))
+def test_generator_errors_match_node24(cb1: CodeBlockClient, index: int) -> None:
+    code = QUEUE_ERRORS[index]
+    [expected] = run_in_node([{"code": code, "input": {"k": {}}}])
+    status, body = cb1.run(code, {"k": {}})
+    assert_same_as_node(code, status, body, expected)
+
+
 # -- across the two: keys made here agree with keys made in Node -----------------------------
 
 @pytest.mark.parametrize("group", ["modp2", "modp14", "own"])
@@ -306,6 +321,6 @@ def test_primes_made_here_pass_node(cb1: CodeBlockClient) -> None:
 
 
 def test_enough_cases() -> None:
-    assert len(ALL) >= 100, len(ALL)
+    assert len(ALL) + len(QUEUE_ERRORS) >= 100, len(ALL)
     assert len(set(ALL)) == len(ALL), "duplicate cases"
     assert not KNOWN_DIFFERENCES

@@ -72,16 +72,17 @@ function generateParameters(bits, generator) {
 }
 
 const states = new WeakMap();
-function stateOf(self) {
+// Node reads this[kHandle]: on a foreign receiver, the TypeError of undefined's method.
+function stateOf(self, method) {
   const state = states.get(self);
-  if (state === undefined) throw new TypeError('Illegal invocation');
+  if (state === undefined) throw new TypeError(`Cannot read properties of undefined (reading '${method}')`);
   return state;
 }
 
 function install(self, p, g) {
   const group = namedGroup(p, g);
   states.set(self, { p, g, keyBits: group?.keyBits ?? 0, priv: undefined, pub: undefined });
-  Object.defineProperty(self, 'verifyError', { value: verify(p, g), enumerable: true, writable: false, configurable: true });
+  Object.defineProperty(self, 'verifyError', { value: verify(p, g), enumerable: true, writable: false, configurable: false });
 }
 
 // Node's getArrayBufferOrView, where 'buffer' stands for utf8.
@@ -130,7 +131,9 @@ function DiffieHellman(sizeOrKey, keyEncoding, generator, genEncoding) {
 function DiffieHellmanGroup(name) {
   if (!new.target) return new DiffieHellmanGroup(name);
   if (typeof name !== 'string') throw new plain.ERR_INVALID_ARG_TYPE('Group name must be a string');
-  const group = Object.hasOwn(GROUPS, name) ? GROUPS[name] : undefined;
+  // OpenSSL's names, in any case (ncrypto's FindGroup).
+  const lower = name.toLowerCase();
+  const group = Object.hasOwn(GROUPS, lower) ? GROUPS[lower] : undefined;
   if (group === undefined) throw new plain.ERR_CRYPTO_UNKNOWN_DH_GROUP('Unknown DH group');
   install(this, BigInt(`0x${group.prime}`), 2n);
 }
@@ -138,7 +141,7 @@ function DiffieHellmanGroup(name) {
 // DH_generate_key: a private key unless one was set (OpenSSL's length: the named group's,
 // else p's bits less one with the top bit set), then g^x mod p.
 function generateKeys(encoding) {
-  const state = stateOf(this);
+  const state = stateOf(this, 'generateKeys');
   const { p, g } = state;
   const bits = bitLength(p);
   if (bits < MIN_BITS || bits > MAX_BITS || (p & 1n) === 0n) throw new plain.ERR_CRYPTO_OPERATION_FAILED('Key generation failed');
@@ -157,7 +160,7 @@ function generateKeys(encoding) {
 
 // DH_check_pub_key (Node's DH has no q, so no subgroup test), then DH_compute_key; the secret is padded to p's length, as Node does.
 function computeSecret(key, inputEncoding, outputEncoding) {
-  const state = stateOf(this);
+  const state = stateOf(this, 'computeSecret');
   const y = toBig(source(key, 'key', inputEncoding));
   const { p } = state;
   if (y <= 1n) throw new plain.ERR_CRYPTO_INVALID_KEYLEN('Supplied key is too small');
@@ -170,9 +173,9 @@ function computeSecret(key, inputEncoding, outputEncoding) {
   return encode(padded(z, Math.ceil(bits / 8)), outputEncoding);
 }
 
-function getter(field, missing) {
+function getter(field, method, missing) {
   return function get(encoding) {
-    const value = stateOf(this)[field];
+    const value = stateOf(this, method)[field];
     // A zero key has no bytes, which Node takes for no key.
     if (value === undefined || value === 0n) throw new plain.ERR_CRYPTO_INVALID_STATE(missing);
     return encode(bigBytes(value), encoding);
@@ -182,24 +185,26 @@ function getter(field, missing) {
 const shared = {
   generateKeys,
   computeSecret,
-  getPrime(encoding) { return encode(bigBytes(stateOf(this).p), encoding); },
-  getGenerator(encoding) { return encode(bigBytes(stateOf(this).g), encoding); },
-  getPublicKey: getter('pub', 'No public key - did you forget to generate one?'),
-  getPrivateKey: getter('priv', 'No private key - did you forget to generate one?'),
+  getPrime(encoding) { return encode(bigBytes(stateOf(this, 'getPrime').p), encoding); },
+  getGenerator(encoding) { return encode(bigBytes(stateOf(this, 'getGenerator').g), encoding); },
+  getPublicKey: getter('pub', 'getPublicKey', 'No public key - did you forget to generate one?'),
+  getPrivateKey: getter('priv', 'getPrivateKey', 'No private key - did you forget to generate one?'),
 };
 const setters = {
   setPublicKey(key, encoding) {
-    stateOf(this).pub = toBig(source(key, 'key', encoding));
+    stateOf(this, 'setPublicKey').pub = toBig(source(key, 'key', encoding));
     return this;
   },
   setPrivateKey(key, encoding) {
-    stateOf(this).priv = toBig(source(key, 'key', encoding));
+    stateOf(this, 'setPrivateKey').priv = toBig(source(key, 'key', encoding));
     return this;
   },
 };
 for (const [name, fn] of Object.entries(shared)) {
   Object.defineProperty(fn, 'name', { value: `dh${name[0].toUpperCase()}${name.slice(1)}` });
 }
+Object.defineProperty(DiffieHellman, 'name', { value: 'DiffieHellman' });
+Object.defineProperty(DiffieHellmanGroup, 'name', { value: 'DiffieHellmanGroup' });
 Object.defineProperties(DiffieHellman.prototype, Object.getOwnPropertyDescriptors({ ...shared, ...setters }));
 Object.defineProperties(DiffieHellmanGroup.prototype, Object.getOwnPropertyDescriptors(shared));
 

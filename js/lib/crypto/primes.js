@@ -116,9 +116,10 @@ function primeArgs(size, options) {
   return { bigint, spec: { safe, add, rem } };
 }
 
-// OpenSSL's BN_generate_prime_ex2 refuses these; Node shows its error without a code.
+// OpenSSL's BN_generate_prime_ex2 refuses these (safe primes of 2, 4 and 5 bits, whose
+// ranges with the top two bits set hold none); Node shows its error without a code.
 function tooSmall(size, safe) {
-  return size < 2 || (size === 2 && safe) ? new Error('error:01800076:bignum routines::bits too small') : undefined;
+  return size < 2 || (safe && (size === 2 || size === 4 || size === 5)) ? new Error('error:01800076:bignum routines::bits too small') : undefined;
 }
 
 function asResult(p, bigint) {
