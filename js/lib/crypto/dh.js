@@ -79,9 +79,9 @@ function stateOf(self, method) {
   return state;
 }
 
-function install(self, p, g) {
-  const group = namedGroup(p, g);
-  states.set(self, { p, g, keyBits: group?.keyBits ?? 0, priv: undefined, pub: undefined });
+function install(self, p, g, group = false) {
+  const named = namedGroup(p, g);
+  states.set(self, { p, g, group, keyBits: named?.keyBits ?? 0, priv: undefined, pub: undefined });
   Object.defineProperty(self, 'verifyError', { value: verify(p, g), enumerable: true, writable: false, configurable: false });
 }
 
@@ -135,25 +135,29 @@ function DiffieHellmanGroup(name) {
   const lower = name.toLowerCase();
   const group = Object.hasOwn(GROUPS, lower) ? GROUPS[lower] : undefined;
   if (group === undefined) throw new plain.ERR_CRYPTO_UNKNOWN_DH_GROUP('Unknown DH group');
-  install(this, BigInt(`0x${group.prime}`), 2n);
+  install(this, BigInt(`0x${group.prime}`), 2n, true);
 }
 
-// DH_generate_key: a private key unless one was set (OpenSSL's length: the named group's,
-// else p's bits less one with the top bit set), then g^x mod p.
+// DH_generate_key: a private key unless one was set, then g^x mod p. The private key's range
+// is what Node 24 (OpenSSL 3.5) gives, by the way the object was made: a named group's
+// object, keyBits bits exactly; modp1 and modp2, below p; a named group's prime given to
+// createDiffieHellman, 1 to 2^keyBits; any other prime, p's length less two bits exactly.
+function privateKey(state, bits) {
+  const { p, keyBits, group } = state;
+  if (group && keyBits) return randomBig(keyBits - 1) | (1n << BigInt(keyBits - 1));
+  if (group) {
+    for (;;) { const x = randomBig(bits); if (x >= 1n && x < p - 1n) return x; }
+  }
+  if (keyBits) return randomBig(keyBits) + 1n;
+  return randomBig(bits - 3) | (1n << BigInt(bits - 3));
+}
+
 function generateKeys(encoding) {
   const state = stateOf(this, 'generateKeys');
   const { p, g } = state;
   const bits = bitLength(p);
   if (bits < MIN_BITS || bits > MAX_BITS || (p & 1n) === 0n) throw new plain.ERR_CRYPTO_OPERATION_FAILED('Key generation failed');
-  if (state.priv === undefined) {
-    if (state.keyBits) {
-      let x;
-      do x = randomBig(state.keyBits); while (x === 0n);
-      state.priv = x;
-    } else {
-      state.priv = randomBig(bits - 1) | (1n << BigInt(bits - 2));
-    }
-  }
+  state.priv ??= privateKey(state, bits);
   state.pub = modPow(g, state.priv, p);
   return encode(bigBytes(state.pub), encoding);
 }
