@@ -106,6 +106,7 @@ bench: setup $(PEERS_ADDON)
 	$(BIN)/python bench/module_cost.py
 	$(BIN)/python bench/crypto_cost.py
 	$(BIN)/python bench/xlsx_batches.py
+	$(BIN)/python bench/fetch_stream.py
 	$(BIN)/python bench/pool_maintenance.py
 	$(BIN)/python bench/heap_limits.py
 	$(BIN)/python bench/latency_plot.py

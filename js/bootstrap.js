@@ -30,6 +30,7 @@ import { TextDecoder, TextEncoder, atob, btoa } from './lib/internal/encoding.js
 import { defineWebCryptoGlobals, makeWebCrypto, random, webCryptoProvider } from './lib/internal/random.js';
 import { AbortController, AbortSignal, DOMException, Event, EventTarget } from './lib/internal/event_target.js';
 import { structuredClone } from './lib/internal/structured_clone.js';
+import { defineLazyGlobals } from './lib/internal/lazy_globals.js';
 import { Navigator, navigator } from './lib/internal/navigator.js';
 import { makeProcess } from './lib/process.js';
 import querystring from './lib/querystring.js';
@@ -48,8 +49,11 @@ function defineGlobal(name, value) {
   ObjectDefineProperty(global, name, { value, writable: true, enumerable: false, configurable: true });
 }
 
-// The globals lazy modules install (fetch, URL, ReadableStream), in the manifest's order.
+// The globals lazy modules install (fetch, URL), in the manifest's order.
 const LAZY_GLOBALS = MODULES.filter((entry) => entry.load === 'lazy').flatMap((entry) => entry.globals ?? []);
+// The web streams globals: defined by the bootstrap in Node's place (lazy_globals.js).
+const WEB_STREAMS_GLOBALS = MODULES.find((entry) => entry.name === 'stream/web').globals;
+let placedGlobals = new Set(); // lazy globals the bootstrap defines (placeholders, accessors): never moved
 
 // Puts the lazily installed globals in the manifest's order, after the bootstrap's own:
 // the global object's shape then depends on which modules a runtime has, never on the
@@ -57,7 +61,7 @@ const LAZY_GLOBALS = MODULES.filter((entry) => entry.load === 'lazy').flatMap((e
 function orderLazyGlobals() {
   for (let i = 0; i < LAZY_GLOBALS.length; i++) {
     const desc = ObjectGetOwnPropertyDescriptor(global, LAZY_GLOBALS[i]);
-    if (desc === undefined) continue;
+    if (desc === undefined || placedGlobals.has(LAZY_GLOBALS[i])) continue;
     ReflectDeleteProperty(global, LAZY_GLOBALS[i]);
     ObjectDefineProperty(global, LAZY_GLOBALS[i], desc);
   }
@@ -119,6 +123,7 @@ function init(token, options) {
   defineGlobal('Buffer', buffer.Buffer);
   defineGlobal('TextEncoder', TextEncoder);
   defineGlobal('TextDecoder', TextDecoder);
+  defineLazyGlobals(global, 'stream/web', WEB_STREAMS_GLOBALS, loadedModule);
   defineGlobal('atob', atob);
   defineGlobal('btoa', btoa);
   defineGlobal('console', console);
@@ -194,6 +199,7 @@ function init(token, options) {
   checkShape(Promise.prototype);
   checkInternalState();
   recordGlobals(global, roots);
+  placedGlobals = new Set(LAZY_GLOBALS.filter((name) => ObjectHasOwn(global, name)));
   // What the bundles' BUNDLE_INTRINSICS are bound to: the globals as every execution starts.
   registerInternal('intrinsics', Object.freeze(BUNDLE_INTRINSICS.map((name) => global[name])));
   bootstrapped = true;

@@ -110,6 +110,7 @@ function nodeShims(b) {
   //   choice would outlive it, so they are fixed at load.
   // - readable-stream: Node 24's messages and behaviour where the port lags (chunk types,
   //   operators' function checks).
+  // - csv-stringify: no module Buffer handed out (below).
   const patches = {
     [join('web-streams-polyfill', 'dist', 'ponyfill.js')]: [
       ['let S=e=>{if("function"==typeof queueMicrotask)S=queueMicrotask;else{const e=d(void 0);S=t=>b(e,t)}return S(e)};',
@@ -126,8 +127,12 @@ function nodeShims(b) {
     [join('readable-stream', 'lib', 'internal', 'streams', 'operators.js')]: [
       ["('fn', ['Function', 'AsyncFunction']", "('fn', 'Function'"],
     ],
+    // csv-stringify pushes its module's one BOM Buffer to every stream that asks for a BOM:
+    // a code block could write into it and change the next execution's BOM. A copy each time.
+    [join('csv-stringify', 'dist', 'cjs', 'index.cjs')]: [['push(bom_utf8);', 'push(Buffer.from(bom_utf8));']],
+    [join('csv-stringify', 'dist', 'cjs', 'sync.cjs')]: [['push(bom_utf8);', 'push(Buffer.from(bom_utf8));']],
   };
-  b.onLoad({ filter: /(web-streams-polyfill|readable-stream)[\\/]/ }, (args) => {
+  b.onLoad({ filter: /(web-streams-polyfill|readable-stream|csv-stringify)[\\/]/ }, (args) => {
     const key = Object.keys(patches).find((file) => args.path.endsWith(file));
     if (key === undefined) return undefined;
     let contents = readFileSync(args.path, 'utf8');
@@ -181,7 +186,8 @@ await Promise.all(Object.entries(modules).map(async ([name, { target, entry }]) 
       name: 'shared-modules',
       setup(b) {
         b.onResolve({ filter: /.*/ }, (args) => {
-          if (requires.includes(args.path)) return { path: args.path, external: true };
+          // 'node:stream/web' (csv-parse/stream) is the shared module 'stream/web'.
+          if (requires.includes(args.path.replace(/^node:/, ''))) return { path: args.path, external: true };
           // The service's internal modules, given to bundles by their require().
           if (args.path.startsWith('internal:')) return { path: args.path, external: true };
           // One error registry: a bundle uses the bootstrap's classes, not a copy of its own.

@@ -71,22 +71,24 @@ export const MODULES = Object.freeze([
     name: 'url', entry: './js/lib/url.js', load: 'lazy', state: 'frozen', strict: true,
     globals: ['URL', 'URLSearchParams', 'URLPattern'],
   },
-  // The WHATWG streams, as globals and as require('stream/web').
+  // The WHATWG streams, as globals and as require('stream/web'). The globals, in Node 24's
+  // order, are the global object's own from the start (bootstrap.js, lazy_globals.js).
   {
     name: 'stream/web', entry: './js/lib/stream_web.js', load: 'lazy', state: 'frozen', strict: true, keepNames: true, readme: true,
     globals: [
-      'ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader', 'ReadableStreamBYOBRequest',
-      'ReadableByteStreamController', 'ReadableStreamDefaultController', 'TransformStream',
-      'TransformStreamDefaultController', 'WritableStream', 'WritableStreamDefaultWriter',
-      'WritableStreamDefaultController', 'ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'TextEncoderStream',
-      'TextDecoderStream', 'CompressionStream', 'DecompressionStream',
+      'TransformStream', 'TransformStreamDefaultController', 'WritableStream', 'WritableStreamDefaultController',
+      'WritableStreamDefaultWriter', 'ReadableStream', 'ReadableStreamDefaultReader', 'ReadableStreamBYOBReader',
+      'ReadableStreamBYOBRequest', 'ReadableByteStreamController', 'ReadableStreamDefaultController',
+      'ByteLengthQueuingStrategy', 'CountQueuingStrategy', 'TextEncoderStream', 'TextDecoderStream', 'CompressionStream',
+      'DecompressionStream',
     ],
   },
   // Node's streams (readable-stream); fromWeb/toWeb need the web streams.
   {
     name: 'stream', package: 'readable-stream', entry: './js/lib/stream.js', load: 'lazy', state: 'restored',
     strict: true, keepNames: true, requires: ['stream/web'], resets: 'the default highWaterMark (setDefaultHighWaterMark; a restorer)',
-    readme: true,
+    // SheetJS's XLSX.stream writers give Readables of this module (js/lib/xlsx.js).
+    properties: ['to_csv', 'to_json', 'to_html'], readme: true,
   },
   { name: 'stream/promises', entry: './js/lib/stream_promises.js', load: 'lazy', state: 'frozen', strict: true, requires: ['stream'] },
   { name: 'stream/consumers', entry: './js/lib/stream_consumers.js', load: 'lazy', state: 'frozen', strict: true },
@@ -94,7 +96,7 @@ export const MODULES = Object.freeze([
   // its globals or requires axios.
   {
     name: 'internal:fetch', entry: './js/lib/fetch.js', load: 'lazy', state: 'frozen', strict: true,
-    globals: ['fetch', 'Headers', 'Request', 'Response', 'FormData'], requires: ['url'],
+    globals: ['fetch', 'Headers', 'Request', 'Response', 'FormData'], requires: ['url', 'stream/web'],
     // jose's createRemoteJWKSet calls the global fetch.
     properties: ['createRemoteJWKSet'],
   },
@@ -133,12 +135,21 @@ export const MODULES = Object.freeze([
     name: 'xlsx', package: 'xlsx', entry: './js/lib/xlsx.js', load: 'lazy', state: 'restored', emptyFor: ['stream'],
     resets: 'number formats, column-width unit, date options and code page (a restorer)', readme: true,
   },
+  // csv-parse and csv-stringify (CommonJS builds): their Parser and Stringifier are
+  // Transforms of our `stream`; csv-parse/stream is a TransformStream of our web streams.
+  // Frozen: their module state is constants, and the one Buffer a stringifier hands out
+  // (the BOM) is copied per push (js/build.mjs patches it).
+  { name: 'csv-parse', package: 'csv-parse', load: 'lazy', state: 'frozen', keepNames: true, requires: ['stream'], readme: true },
+  { name: 'csv-parse/sync', package: 'csv-parse', entry: 'csv-parse/sync', load: 'lazy', state: 'frozen', keepNames: true },
+  { name: 'csv-parse/stream', package: 'csv-parse', entry: 'csv-parse/stream', load: 'lazy', state: 'frozen', keepNames: true, requires: ['stream/web'] },
+  { name: 'csv-stringify', package: 'csv-stringify', load: 'lazy', state: 'frozen', keepNames: true, requires: ['stream'], readme: true },
+  { name: 'csv-stringify/sync', package: 'csv-stringify', entry: 'csv-stringify/sync', load: 'lazy', state: 'frozen', keepNames: true },
   { name: 'pinyin', package: 'pinyin', entry: './js/lib/pinyin.js', load: 'lazy', state: 'frozen', strict: true, readme: true },
   // Our implementation of the package's API (the npm package, a devDependency, is the tests' oracle).
   { name: 'form-data', entry: './js/lib/form_data.js', load: 'lazy', state: 'frozen', strict: true, readme: true },
   {
     name: 'axios', package: 'axios', entry: './js/lib/axios.js', load: 'lazy', state: 'per-execution', strict: true,
-    requires: ['internal:fetch'], resets: 'axios.defaults, interceptors',
+    requires: ['internal:fetch', 'stream'], resets: 'axios.defaults, interceptors',
   },
   // Decimal.set changes the constructor every clone shares a prototype with, and the
   // module's functions set closure variables while computing: a fresh one per execution.

@@ -14,6 +14,18 @@ Routes:
   /text                    text/plain in UTF-8 with a BOM-free multilingual string
   /xlsx?rows=N             flow_codeblock.testing.sample_xlsx(N)
   /reply?json=B            the JSON given base64url-encoded in B (a JWKS for jose's createRemoteJWKSet)
+  /stream?n=N&chunk=C&ms=M&tag=T
+                           N bytes (a repeating 0..255 pattern, Content-Length N) in chunks of C bytes
+                           with M ms between chunks; `stream_outcomes[T]` becomes "complete" or
+                           "closed" (the client closed the connection before the end)
+  /csv?rows=N&tag=T        a CSV (chunked, no Content-Length): header id,name,amount, then N rows
+  /broken?n=N&cut=K        declares N bytes, sends K, then closes the connection
+  /deflate?n=N             N bytes of '0' deflate-encoded (a zlib stream): a small body that inflates large
+  /empty/<code>            that status (204, 304) with no body
+  /collect?tag=T           POST: records the body (text) in `collected[T]`, answers {"received": bytes}
+  /outcome?tag=T           {"outcome": stream_outcomes[T] or null}: what /stream?tag=T saw so far
+  /gated?tag=T             the headers at once, the body ("opened") only after /open?tag=T (5 s at most)
+  /open?tag=T              opens /gated?tag=T's body
 """
 
 from __future__ import annotations
@@ -26,6 +38,7 @@ import gzip
 import json
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -36,6 +49,9 @@ class HttpTarget:
         self.in_flight = 0
         self.max_in_flight = 0
         self.requests = 0
+        self.stream_outcomes: dict[str, str] = {}
+        self.collected: dict[str, list[str]] = {}
+        self.gates: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
@@ -60,6 +76,15 @@ class HttpTarget:
     def leave(self) -> None:
         with self._lock:
             self.in_flight -= 1
+
+    def wait_outcome(self, tag: str, timeout_s: float = 10.0) -> str | None:
+        """The outcome of /stream?tag=`tag` once the server knows it (None if not by then)."""
+        stop = time.monotonic() + timeout_s
+        while time.monotonic() < stop:
+            if tag in self.stream_outcomes:
+                return self.stream_outcomes[tag]
+            time.sleep(0.02)
+        return self.stream_outcomes.get(tag)
 
     def reset_counters(self) -> None:
         with self._lock:
@@ -94,6 +119,14 @@ def _handler(target: HttpTarget) -> type[BaseHTTPRequestHandler]:
             self._send(status, json.dumps(data).encode(), headers=headers)
 
         def _body(self) -> bytes:
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":  # Node streams a form so
+                chunks = []
+                while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+                    chunks.append(self.rfile.read(size))
+                    self.rfile.readline()
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):  # trailers
+                    pass
+                return b"".join(chunks)
             length = int(self.headers.get("Content-Length") or 0)
             return self.rfile.read(length) if length else b""
 
@@ -157,8 +190,82 @@ def _handler(target: HttpTarget) -> type[BaseHTTPRequestHandler]:
 
                 self._send(200, sample_xlsx(int(query["rows"])), "application/vnd.openxmlformats-officedocument."
                            "spreadsheetml.sheet")
+            elif path == "/stream":
+                self._stream(int(query["n"]), int(query.get("chunk", 65536)), int(query.get("ms", 0)),
+                             query.get("tag", ""))
+            elif path == "/csv":
+                self._csv(int(query["rows"]))
+            elif path == "/broken":
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", query["n"])
+                self.end_headers()
+                self.wfile.write(b"y" * int(query["cut"]))
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(2)
+            elif path == "/deflate":
+                self._send(200, zlib.compress(b"0" * int(query["n"]), 9), "text/plain",
+                           headers=[("Content-Encoding", "deflate")])
+            elif path.startswith("/empty/"):
+                self.send_response(int(path.rsplit("/", 1)[1]))
+                self.end_headers()
+            elif path in ("/gated", "/open"):
+                with target._lock:
+                    gate = target.gates.setdefault(query.get("tag", ""), threading.Event())
+                if path == "/open":
+                    gate.set()
+                    self._json(200, {"opened": True})
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", "6")
+                self.end_headers()
+                self.wfile.flush()
+                gate.wait(5)
+                self.wfile.write(b"opened")
+            elif path == "/outcome":
+                self._json(200, {"outcome": target.stream_outcomes.get(query.get("tag", ""))})
+            elif path == "/collect":
+                with target._lock:
+                    target.collected.setdefault(query.get("tag", ""), []).append(body.decode())
+                self._json(200, {"received": len(body)})
             else:
                 self._json(404, {"error": "not found"})
+
+        def _stream(self, n: int, chunk: int, ms: int, tag: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(n))
+            self.end_headers()
+            pattern = bytes(range(256)) * (chunk // 256 + 1)
+            sent = 0
+            try:
+                while sent < n:
+                    size = min(chunk, n - sent)
+                    self.wfile.write(pattern[:size])
+                    self.wfile.flush()
+                    sent += size
+                    if ms:
+                        time.sleep(ms / 1000)
+            except (BrokenPipeError, ConnectionResetError):
+                target.stream_outcomes[tag] = "closed"
+                self.close_connection = True
+                return
+            target.stream_outcomes[tag] = "complete"
+
+        def _csv(self, rows: int) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv; charset=utf-8")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            lines = ["id,name,amount\n"] + [f"{i},name-{i},{i * 3 % 1000}.5\n" for i in range(1, rows + 1)]
+            for start in range(0, len(lines), 500):  # chunks that cut rows in two, as a network does
+                data = "".join(lines[start:start + 500]).encode()
+                for piece in (data[:len(data) // 3], data[len(data) // 3:]):
+                    if piece:
+                        self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            self.wfile.write(b"0\r\n\r\n")
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _route
 

@@ -93,3 +93,15 @@ def test_property_names(code: str, properties: set[str]) -> None:
     facts = analyse(code)
     assert facts.properties == properties
     assert "subtle" not in facts.identifiers
+
+
+@pytest.mark.parametrize(("code", "strings"), [
+    ("return 'ReadableStream' in globalThis", {"ReadableStream"}),
+    ("return globalThis[\"CompressionStream\"]", {"CompressionStream"}),
+    ("return `ReadableStream`", set()),  # a template is not a name the host reads
+    ("return 'Readable\\u0053tream'", set()),  # escapes are not decoded
+    ("return ReadableStream // 'x'", set()),
+])
+def test_string_literals(code: str, strings: set[str]) -> None:
+    # A string literal names a global as its identifier does ('ReadableStream' in globalThis).
+    assert analyse(code).strings == strings

@@ -315,6 +315,7 @@ def test_flow_codeblocks_variable_names_are_read() -> None:
         "MAX_RESPONSE_SIZE_MB": "1", "MAX_REQUEST_BODY_MB": "10", "ALLOW_PRIVATE_IP": "true",
         "REDIS_HOST": "redis.internal", "REDIS_PORT": "6380", "REDIS_PASSWORD": "s3cret", "REDIS_DB": "2",
         "ALLOWED_ORIGINS": "https://a.example", "EXECUTION_TIMEOUT_MS": "300000", "ALLOW_CONSOLE": "false",
+        "MAX_STREAMING_SIZE_MB": "50",
     })
     assert values["HEALTH_CHECK_INTERVAL_S"] == 15
     assert values["ACQUIRE_TIMEOUT_MS"] == 3000
@@ -326,6 +327,8 @@ def test_flow_codeblocks_variable_names_are_read() -> None:
     assert (values["ALLOWED_ORIGINS"], values["EXECUTION_TIMEOUT_MS"], values["ALLOW_CONSOLE"]) == (
         "https://a.example", 300000, "false")
     assert "s3cret" not in notes and "REDIS_URL set from Flow-CodeBlock's variables" in notes
+    # The same name and meaning here: read, not warned about.
+    assert values["MAX_STREAMING_SIZE_MB"] == 50 and "MAX_STREAMING_SIZE_MB" not in notes
 
 
 def test_our_own_names_win_and_ssrf_protection_can_be_turned_off() -> None:

@@ -168,7 +168,7 @@ def test_fetch_limit_messages(tmp_path: Path, target: HttpTarget) -> None:
                        fetch_max_response_bytes=1000, fetch_timeout_ms=300, fetch_max_requests_per_execution=1)
     try:
         cases = [
-            ("await fetch(input.base + '/bytes?n=1001');",
+            ("await (await fetch(input.base + '/bytes?n=1001')).text();",
              "请求失败 (fetch failed): 响应体超过 1,000 字节 (FETCH_MAX_RESPONSE_BYTES)"),
             ("await fetch(input.base + '/slow?ms=2000');",
              "请求失败 (fetch failed): 300 毫秒内没有响应 (FETCH_TIMEOUT_MS)"),
@@ -183,7 +183,7 @@ def test_fetch_limit_messages(tmp_path: Path, target: HttpTarget) -> None:
             assert en["message"] != zh["message"] or "my own" in en["message"]
             assert zh["message"] == expected, (code, en, zh)
         # The code sees the English text, whatever the request's language.
-        _, body = post(srv, {"codebase64": b64("try { await fetch(input.base + '/bytes?n=1001') } "
+        _, body = post(srv, {"codebase64": b64("try { await (await fetch(input.base + '/bytes?n=1001')).text() } "
                                                     "catch (e) { return e.message }\nreturn 1;"),
                                   "input": {"base": target.url}}, ZH)
         assert body["result"].startswith("fetch failed: the response body is larger than 1000 bytes")

@@ -1,10 +1,12 @@
 """README.zh-CN.md, the Chinese quick start, in step with README.md (#25).
 
-It covers five sections of README.md, the ones a team moving over reads first: "Quick
-start" (the two commands, a curl example, the answer, an error in Chinese), "Playground" and
-"Migrating from Flow-CodeBlock" (its tables). For each pair of sections: the same headings
-below them, the very same code blocks, and the same tables (rows, columns, and in each row
-the same `code` spans and numbers, which is what a reader copies, in any order). Prose is translated freely."""
+It covers six sections of README.md, the ones a team moving over reads first: "Quick
+start" (the two commands, a curl example, the answer, an error in Chinese), "Playground",
+"Streaming large downloads" (its worked example), "Tokens, quotas and the admin API", "Stored
+scripts" and "Migrating from Flow-CodeBlock" (its tables). For each pair of sections: the same
+headings below them, the very same code blocks, and the same tables (rows, columns, and in each
+row the same `code` spans and numbers, which is what a reader copies, in any order). Prose is
+translated freely."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COVERED = {  # README.md's section -> README.zh-CN.md's, in this order in both
     "Quick start": "快速开始",
     "Playground": "在线调试",
+    "Streaming large downloads": "流式下载大文件",
     "Tokens, quotas and the admin API": "令牌、配额与管理 API",
     "Stored scripts": "存储脚本",
     "Migrating from Flow-CodeBlock": "从 Flow-CodeBlock 迁移",

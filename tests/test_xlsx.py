@@ -357,6 +357,38 @@ def test_sheetjs_api_stays(cb: CodeBlockClient) -> None:
     assert result[4] is True  # Flow-CodeBlock: write() with no options is a Buffer
 
 
+# -- SheetJS's XLSX.stream on the stream module (differential: tests/compat/test_xlsx_stream.py)
+
+def test_sheetjs_stream_writers_need_no_set_readable_which_is_refused(tmp_path: Path) -> None:
+    """to_csv/to_json/to_html run on the `stream` module the host installs for code that
+    names them; set_readable, which would keep a code block's class for later ones, is
+    refused; a writer reached by a computed name on a runtime without `stream` says why."""
+    srv = start_server(str(tmp_path), runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1)
+    try:
+        with srv.client() as http:
+            cb = CodeBlockClient(http)
+            sheet = "const X = require('xlsx'); const ws = X.utils.aoa_to_sheet([['a', 1], ['b', 2]]);\n"
+            computed = sheet + ("const m = ['to', 'csv'].join('_');"
+                                " try { X.stream[m](ws); } catch (e) { return [e.code, e.message]; }")
+            code, message = cb.ok(computed)
+            assert code == "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM"
+            assert "XLSX.stream.to_csv comes with the stream module" in message
+            named = sheet + ("const { to_csv } = X.stream; let text = '';\n"
+                             "for await (const c of to_csv(ws)) text += c;\n"
+                             "const rows = [];\n"
+                             "for await (const r of X.stream.to_json(ws, { header: 1 })) rows.push(r);\n"
+                             "return [text, rows]")
+            assert cb.ok(named) == ["\ufeffa,1\nb,2", [["a", 1], ["b", 2]]]
+            refused = ("const X = require('xlsx');"
+                       " try { X.stream.set_readable(class {}); } catch (e) { return [e.name, e.message]; }"
+                       " return 'accepted'")
+            assert cb.ok(refused) == ["TypeError", "XLSX.stream.set_readable is not available in code blocks:"
+                                      " it would change the module for every later code block"]
+            assert cb.ok(named) == ["\ufeffa,1\nb,2", [["a", 1], ["b", 2]]]
+    finally:
+        srv.stop()
+
+
 # -- memory: 100,000 rows x 10 columns in batches under a 128 MB heap ----------------
 
 @pytest.fixture(scope="module")

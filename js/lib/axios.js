@@ -5,7 +5,10 @@
 // `data` for responseType 'arraybuffer' is a Buffer, network errors carry Node's
 // codes (ECONNREFUSED, ENOTFOUND), a timeout is ECONNABORTED "timeout of N ms
 // exceeded", cancellation (signal, CancelToken) rejects with CanceledError.
-// responseType 'stream' and upload/download progress events are not available.
+// responseType 'stream': `data` is a Node Readable (Readable.fromWeb over the fetch body,
+// which the host feeds chunk by chunk), as axios under Node gives its IncomingMessage;
+// destroying it cancels the body and closes the connection.
+// Upload/download progress events are not available.
 
 import axios from 'axios';
 import AxiosError from 'axios/unsafe/core/AxiosError.js';
@@ -16,11 +19,12 @@ import resolveConfig from 'axios/unsafe/helpers/resolveConfig.js';
 
 // Installed before this module (js/build.mjs): the service's fetch and its classes.
 const { fetch, Request, FormData, Buffer, URL, AbortController, setTimeout, clearTimeout } = globalThis;
+const { Readable } = require('stream');
 
 function toBody(data, method) {
   if (data === undefined || data === null || method === 'GET' || method === 'HEAD') return undefined;
   if (typeof data === 'object' && typeof data.getBuffer === 'function' && !(data instanceof FormData)) {
-    return data.getBuffer(); // the form-data package: its headers were set by resolveConfig
+    return data; // the form-data package (fetch reads it, stream parts too): its headers were set by resolveConfig
   }
   return data;
 }
@@ -28,9 +32,7 @@ function toBody(data, method) {
 async function readData(response, responseType) {
   if (responseType === 'arraybuffer') return Buffer.from(await response.arrayBuffer());
   if (responseType === 'blob') return response.blob();
-  if (responseType === 'stream') {
-    throw new AxiosError("responseType 'stream' is not available in code blocks", AxiosError.ERR_NOT_SUPPORT);
-  }
+  if (responseType === 'stream') return response.body === null ? Readable.from([]) : Readable.fromWeb(response.body);
   return response.text(); // json is parsed by axios's transformResponse, as under Node
 }
 
@@ -117,8 +119,16 @@ function hostAdapter(config) {
     }
 
     fetch(fetchRequest).then(async (response) => {
-      const body = await readData(response, (resolved.responseType || 'json').toLowerCase());
+      const responseType = (resolved.responseType || 'json').toLowerCase();
+      const body = await readData(response, responseType);
       if (finished) return;
+      if (responseType === 'stream' && resolved.signal) {
+        // As axios's http adapter: an abort after the response destroys the stream (and so
+        // cancels the body and closes its connection).
+        const onAbort = () => body.destroy();
+        resolved.signal.addEventListener('abort', onAbort, { once: true });
+        body.once('close', () => resolved.signal.removeEventListener('abort', onAbort));
+      }
       finished = true;
       for (const cleanup of cleanups) cleanup();
       const responseHeaders = new AxiosHeaders();

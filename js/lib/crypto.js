@@ -13,10 +13,9 @@
 //   hkdf.js    hkdf/hkdfSync
 //   webcrypto.js  crypto.subtle (SubtleCrypto) and CryptoKey
 //   rsa.js     RSA key generation, signatures and encryption (BigInt and WebAssembly)
+//   x509.js    X509Certificate
 //   curves.js  the curves; der.js the DER/PEM codec; hashes.js the digests by name;
 //   random.js  the one random source; util.js validators and byte conversions
-// Not yet: X.509 (it throws
-// ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the API).
 // Ciphers stream like Node's: update() returns every complete block for CBC and ECB,
 // every byte for CTR and GCM (./crypto/gcm.js); Hash, Hmac and the ciphers also take
 // write()/end()/read() (./crypto/transform.js).
@@ -43,6 +42,7 @@ import { fill, getRandomValuesOriginal, webCrypto } from './crypto/random.js';
 import * as rsa from './crypto/rsa.js';
 import { Sign, Verify, sign, verify } from './crypto/sig.js';
 import { CryptoKey, SubtleCrypto, subtle } from './crypto/webcrypto.js';
+import { X509Certificate } from './crypto/x509.js';
 import { GcmStream } from './crypto/gcm.js';
 import { defineStreamMethods } from './crypto/transform.js';
 import {
@@ -52,7 +52,7 @@ import {
 
 const {
   ERR_CRYPTO_HASH_FINALIZED, ERR_CRYPTO_HASH_UPDATE_FAILED, ERR_CRYPTO_INVALID_AUTH_TAG, ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE, ERR_CRYPTO_INVALID_STATE,
-  ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INCOMPATIBLE_OPTION_PAIR, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE,
+  ERR_INCOMPATIBLE_OPTION_PAIR, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE,
   ERR_OUT_OF_RANGE,
 } = codes;
 
@@ -913,12 +913,6 @@ function publicDecrypt(key, buffer) {
   return rsa.publicDecrypt(pub, rsaData(buffer), padding);
 }
 
-function unavailable(name) {
-  return () => {
-    throw new ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(`crypto.${name} is not available in code blocks yet`);
-  };
-}
-
 // OpenSSL's names of the curves offered (Node's getCurves() lists every curve OpenSSL has).
 function getCurves() { return EC_CURVES.map((c) => c.name).sort(); }
 
@@ -929,7 +923,7 @@ const crypto = {
   KeyObject, createPublicKey, createPrivateKey, createSecretKey, generateKeyPairSync, generateKeyPair, generateKeySync,
   generateKey, publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt, sign, verify,
   createSign: (algorithm) => new Sign(algorithm), createVerify: (algorithm) => new Verify(algorithm), Sign, Verify,
-  createECDH, ECDH, diffieHellman
+  createECDH, ECDH, diffieHellman, X509Certificate,
 };
 // The deprecated aliases of randomBytes: present, not enumerable, as in Node.
 for (const name of ['prng', 'pseudoRandomBytes', 'rng']) {
@@ -939,9 +933,6 @@ Object.assign(crypto, {
   createDiffieHellman, createDiffieHellmanGroup, getDiffieHellman: createDiffieHellmanGroup, DiffieHellman,
   DiffieHellmanGroup, generatePrime, generatePrimeSync, checkPrime, checkPrimeSync,
 });
-for (const name of ['X509Certificate']) {
-  crypto[name] = unavailable(name);
-}
 
 // WebCrypto's classes are globals in Node, accessors as its lazy globals are: the bootstrap
 // defines them (the global object's keys keep one order, whichever module came first) and

@@ -5,15 +5,27 @@
 // first time a code block names one of these globals (js/build.mjs "globals"),
 // after 'url', whose URL class it uses.
 //
-// Not provided: ReadableStream bodies (a response's `body` is a one-chunk reader),
-// priority, duplex; keepalive and the other RequestInit hints read back as given.
+// A fetched response's body stays in the host (outbound.OpenBody) but for its first chunk:
+// `body` is a byte ReadableStream that pulls the rest chunk by chunk (host ops fetch.read
+// and fetch.close), and text()/json()/arrayBuffer()/blob() read through it. Its state is
+// the response's own (no module state); bodies left open are closed by the host when
+// the execution ends.
+//
+// Not provided: priority; keepalive and the other RequestInit hints read back as given.
 
 import { kBytes } from './internal/blob.js';
 import { plain, systemError } from './internal/errors.js';
+import table from '../../src/flow_codeblock/bridge_constants.json' with { type: 'json' };
 
 const { hostCall, hostCancel, SecurityError } = require('internal:host');
 const { URL, URLSearchParams } = require('url');
+const { ReadableStream } = require('stream/web');
 const { Blob, File, Buffer, AbortSignal, TextDecoder } = globalThis;
+
+const { fetch: FETCH, fetchRead: FETCH_READ, fetchClose: FETCH_CLOSE } = table.hostOps;
+
+// form-data's (lib/form_data.js) form as a stream, when it has Readable parts.
+const FORM_STREAM = Symbol.for('flow-codeblock.form-data.stream');
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -182,7 +194,10 @@ function extractBody(body) {
   if (body instanceof Blob) return { bytes: body[kBytes].slice(), type: body.type || null };
   if (body instanceof FormData) return encodeMultipart(body);
   if (isFormDataPackage(body)) { // the npm form-data package
-    return { bytes: bytesOf(body.getBuffer()), type: body.getHeaders()['content-type'] };
+    const type = body.getHeaders()['content-type'];
+    const stream = typeof body[FORM_STREAM] === 'function' ? body[FORM_STREAM]() : null;
+    if (stream !== null) return { bytes: null, stream, type }; // Readable parts: read when sent
+    return { bytes: bytesOf(body.getBuffer()), type };
   }
   return { bytes: encoder.encode(`${body}`), type: 'text/plain;charset=UTF-8' };
 }
@@ -229,8 +244,11 @@ async function collect(stream) {
 function readAs(target, convert) {
   const body = target[kBody];
   if (body !== null && body.stream !== undefined) {
-    if (body.used || body.stream.locked) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    if (body.used || body.stream.locked || body.host?.disturbed) {
+      return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    }
     body.used = true;
+    if (body.host) body.host.buffered = true; // held to FETCH_MAX_RESPONSE_BYTES, not the streaming limit
     return collect(body.stream).then(convert);
   }
   try {
@@ -240,41 +258,51 @@ function readAs(target, convert) {
   }
 }
 
-function oneChunkStream(target) {
-  // A minimal stand-in for a ReadableStream: a reader that yields the whole body once.
-  return {
-    locked: false,
-    getReader() {
-      let done = false;
-      return {
-        read: () => {
-          if (done) return Promise.resolve({ done: true, value: undefined });
-          done = true;
-          return readAs(target, (bytes) => (bytes.length ? { done: false, value: bytes } : { done: true, value: undefined }));
-        },
-        releaseLock() {},
-        cancel: () => Promise.resolve(),
-      };
+// A body given as bytes becomes a byte stream the first time `body` is asked for.
+function bytesStream(body) {
+  const bytes = body.bytes;
+  const stream = new ReadableStream({
+    type: 'bytes',
+    start(controller) {
+      if (bytes.byteLength > 0) controller.enqueue(bytes.slice());
+      controller.close();
     },
-    async * [Symbol.asyncIterator]() {
-      const bytes = consume(target);
-      if (bytes.length) yield bytes;
-    },
-  };
+  });
+  if (body.used) stream.getReader(); // consumed already: locked, as undici's
+  return stream;
+}
+
+// A Content-Type as undici serialises it for blob(): essence and parameter names in lower
+// case, parameters joined by ';' without spaces; '' when it does not parse.
+function mimeType(value) {
+  const [essence, ...params] = value.split(';');
+  const [type, subtype] = essence.trim().toLowerCase().split('/');
+  if (!type || !subtype || !TOKEN.test(type) || !TOKEN.test(subtype)) return '';
+  let out = `${type}/${subtype}`;
+  for (const param of params) {
+    const eq = param.indexOf('=');
+    if (eq === -1) continue;
+    const name = param.slice(0, eq).trim().toLowerCase();
+    const v = param.slice(eq + 1).trim();
+    if (name && TOKEN.test(name) && v !== '') out += `;${name}=${v}`;
+  }
+  return out;
 }
 
 const bodyMethods = {
   get body() {
     if (this[kBody] === null) return null;
-    return this[kBody].stream ?? oneChunkStream(this);
+    const body = this[kBody];
+    if (body.stream === undefined) body.stream = bytesStream(body);
+    return body.stream;
   },
-  get bodyUsed() { return this[kBody] !== null && this[kBody].used; },
+  get bodyUsed() { return this[kBody] !== null && (this[kBody].used || this[kBody].host?.disturbed === true); },
   arrayBuffer() { return readAs(this, (bytes) => bytes.slice().buffer); },
   bytes() { return readAs(this, (bytes) => bytes.slice()); },
   text() { return readAs(this, (bytes) => decoder.decode(bytes)); },
   json() { return readAs(this, (bytes) => JSON.parse(decoder.decode(bytes))); },
   blob() {
-    const type = this[kHeaders].get('content-type') ?? '';
+    const type = mimeType(this[kHeaders].get('content-type') ?? '');
     return readAs(this, (bytes) => new Blob([bytes], { type }));
   },
   formData() {
@@ -302,7 +330,10 @@ function mixBody(cls) {
 
 function cloneBody(source, target) {
   const body = source[kBody];
-  if (body !== null && body.used) throw new TypeError(`${source.constructor.name}.clone: Body has already been consumed.`);
+  if (body !== null && (body.used || body.host?.disturbed)) {
+    // Named here: the bundle is minified, constructor names are not kept.
+    throw new TypeError(`${source instanceof Request ? 'Request' : 'Response'}.clone: Body has already been consumed.`);
+  }
   if (body !== null && body.stream !== undefined) {
     const [mine, theirs] = body.stream.tee();
     body.stream = mine;
@@ -792,15 +823,97 @@ class Response {
 mixBody(Response);
 Object.defineProperty(Response.prototype, Symbol.toStringTag, { value: 'Response', configurable: true });
 
+// A body error as undici reports it: limits as fetch's own failures, a body that broke or
+// stalled mid-read as TypeError: terminated.
+function bodyError(error) {
+  if (error.kind !== 'terminated') return hostError(error);
+  return new TypeError('terminated', { cause: systemError(error.message, error.code) });
+}
+
+function decodeChunk(base64) {
+  const bytes = Buffer.from(base64, 'base64');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+// The body of a fetched response: its first chunk came with the headers; the host keeps
+// the rest (`answer.stream`, an open-body id) until pulled. `host` is the response's own
+// state: `buffered` (a text()/json()/... read, held to FETCH_MAX_RESPONSE_BYTES),
+// `disturbed` (read or cancelled: bodyUsed).
+function hostBody(answer, signal) {
+  const host = { buffered: false, disturbed: false };
+  let first = decodeChunk(answer.body);
+  let open = answer.done ? null : answer.stream; // the host's body id while it holds some
+  let reading = null; // the fetch.read call in flight
+  let failure = answer.bodyError ? bodyError(answer.bodyError) : null;
+  let onAbort = null;
+  const close = () => {
+    if (reading !== null) hostCancel(reading);
+    reading = null;
+    if (open !== null) hostCall(FETCH_CLOSE, { id: open });
+    open = null;
+    if (onAbort !== null) signal.removeEventListener('abort', onAbort);
+    onAbort = null;
+  };
+  const stream = new ReadableStream({
+    type: 'bytes',
+    start(controller) {
+      if (signal && open !== null) {
+        // After the response, an abort errors its body as in undici and frees the connection.
+        onAbort = () => {
+          close();
+          controller.error(signal.reason);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+    },
+    async pull(controller) {
+      host.disturbed = true;
+      if (first !== null) {
+        const chunk = first;
+        first = null;
+        if (chunk.byteLength > 0) {
+          controller.enqueue(chunk);
+          if (open === null && failure === null) { close(); controller.close(); }
+          return;
+        }
+      }
+      if (failure !== null) { close(); throw failure; }
+      for (;;) {
+        if (open === null) { close(); controller.close(); return; }
+        const call = hostCall(FETCH_READ, { id: open, buffered: host.buffered });
+        reading = call.id;
+        const result = await call.promise;
+        if (reading !== call.id) return; // cancelled or aborted meanwhile
+        reading = null;
+        if (result.error) {
+          open = null;
+          close();
+          throw bodyError(result.error);
+        }
+        if (result.done) open = null;
+        if (result.chunk) {
+          controller.enqueue(decodeChunk(result.chunk));
+          if (open === null) { close(); controller.close(); }
+          return;
+        }
+      }
+    },
+    cancel() {
+      host.disturbed = true;
+      close();
+    },
+  }, { highWaterMark: 0 });
+  return { bytes: null, stream, host, used: false };
+}
+
 // A Response for the host's answer to a fetch.
-function responseFromHost(answer) {
+function responseFromHost(answer, signal) {
   const response = new Response(null, { status: 200 });
   response[kMeta] = { status: answer.status, statusText: answer.statusText, type: 'basic', url: answer.url,
     redirected: answer.redirected };
   for (const [name, value] of answer.headers) response[kHeaders].append(name, value);
   response[kHeaders][kGuard] = 'immutable';
-  const bytes = Buffer.from(answer.body, 'base64');
-  response[kBody] = { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), used: false };
+  response[kBody] = answer.body === null ? null : hostBody(answer, signal);
   return response;
 }
 
@@ -851,7 +964,7 @@ async function fetch(input, init = undefined) {
     body.used = true;
     request[kBody] = { bytes: await collect(body.stream), used: false };
   }
-  const { id, promise } = hostCall('fetch', hostRequest(request));
+  const { id, promise } = hostCall(FETCH, hostRequest(request));
   let onAbort;
   const answer = await new Promise((resolve, reject) => {
     onAbort = () => {
@@ -862,7 +975,7 @@ async function fetch(input, init = undefined) {
     promise.then(resolve);
   }).finally(() => signal?.removeEventListener('abort', onAbort));
   if (answer.error) throw hostError(answer.error);
-  return responseFromHost(answer);
+  return responseFromHost(answer, signal);
 }
 
 for (const [name, value] of Object.entries({ fetch, Headers, Request, Response, FormData })) {

@@ -1,8 +1,11 @@
 'use strict';
 // require('form-data'): the npm form-data package's API and byte-exact multipart
-// output (v4), built in memory: append strings, numbers, Buffers, typed arrays and
-// Blobs; getHeaders, getBoundary/setBoundary, getBuffer, getLengthSync. Streams,
-// pipe() and submit() need Node's network stack and are not available.
+// output (v4): append strings, numbers, Buffers, typed arrays, Blobs and Node Readables
+// (or any async iterable of chunks: a fetch body, axios's responseType 'stream');
+// getHeaders, getBoundary/setBoundary, getBuffer and getLengthSync (parts in memory),
+// pipe(dest) (every part, streams read as they are piped). fetch and axios send a form
+// with stream parts by reading it through (FORM_STREAM below), within the execution's
+// ArrayBuffer budget. submit() needs Node's network stack and is not available.
 
 import { kBytes } from './internal/blob.js';
 
@@ -29,6 +32,22 @@ function randomBoundary() {
   return '-'.repeat(26) + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+// The form as a web ReadableStream of its bytes, for fetch (lib/fetch.js): null when every
+// part is in memory (getBuffer serves). A registry symbol: fetch is another bundle.
+const FORM_STREAM = Symbol.for('flow-codeblock.form-data.stream');
+
+function isStreamPart(value) {
+  return value !== null && typeof value === 'object' &&
+    ((typeof value.pipe === 'function' && typeof value.on === 'function') || typeof value[Symbol.asyncIterator] === 'function');
+}
+
+function toBuffer(chunk) {
+  if (typeof chunk === 'string') return Buffer.from(chunk);
+  if (ArrayBuffer.isView(chunk)) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (chunk instanceof ArrayBuffer) return Buffer.from(chunk);
+  throw new TypeError('form-data: a stream part gave a chunk that is not a string, Buffer or typed array');
+}
+
 class FormData {
   #boundary = null;
   #parts = []; // [header string, body bytes]
@@ -42,7 +61,8 @@ class FormData {
     else if (value instanceof Blob) body = Buffer.from(value[kBytes]);
     else if (ArrayBuffer.isView(value)) body = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     else if (value instanceof ArrayBuffer) body = Buffer.from(value);
-    else throw new TypeError('form-data in code blocks accepts strings, numbers, Buffers, typed arrays and Blobs');
+    else if (isStreamPart(value)) body = { stream: value, knownLength: opts.knownLength };
+    else throw new TypeError('form-data in code blocks accepts strings, numbers, Buffers, typed arrays, Blobs and Readables');
     const filename = opts.filename ?? opts.filepath ?? (value instanceof Blob && value.name ? value.name : undefined);
     let contentType = opts.contentType;
     if (!contentType && filename) contentType = lookup(filename);
@@ -71,7 +91,14 @@ class FormData {
     return headers;
   }
 
+  #hasStreams() {
+    return this.#parts.some(([, body]) => !Buffer.isBuffer(body));
+  }
+
   getBuffer() {
+    if (this.#hasStreams()) {
+      throw new TypeError('form-data: getBuffer() cannot read stream parts; send the form with pipe(), fetch or axios');
+    }
     const boundary = this.getBoundary();
     const chunks = [];
     for (const [header, body] of this.#parts) {
@@ -81,11 +108,67 @@ class FormData {
     return Buffer.concat(chunks);
   }
 
-  getLengthSync() { return this.getBuffer().length; }
-  hasKnownLength() { return true; }
-  getLength(callback) { queueMicrotask(() => callback(null, this.getLengthSync())); }
+  // The form's bytes in order, stream parts read as they come.
+  async * #chunks() {
+    const boundary = this.getBoundary();
+    for (const [header, body] of this.#parts) {
+      yield Buffer.from(`--${boundary}\r\n${header}\r\n`);
+      if (Buffer.isBuffer(body)) yield body;
+      else for await (const chunk of body.stream) yield toBuffer(chunk);
+      yield Buffer.from('\r\n');
+    }
+    yield Buffer.from(`--${boundary}--\r\n`);
+  }
+
+  getLengthSync() {
+    if (!this.hasKnownLength()) throw new Error('Cannot calculate proper length in synchronous way.');
+    const boundary = this.getBoundary();
+    let length = Buffer.byteLength(`--${boundary}--\r\n`);
+    for (const [header, body] of this.#parts) {
+      length += Buffer.byteLength(`--${boundary}\r\n${header}\r\n`) + 2 +
+        (Buffer.isBuffer(body) ? body.length : body.knownLength);
+    }
+    return length;
+  }
+
+  hasKnownLength() { return this.#parts.every(([, body]) => Buffer.isBuffer(body) || Number.isFinite(body.knownLength)); }
+  getLength(callback) {
+    queueMicrotask(() => {
+      let length;
+      try { length = this.getLengthSync(); } catch (err) { callback(err); return; }
+      callback(null, length);
+    });
+  }
   toString() { return '[object FormData]'; }
-  pipe() { throw new Error('form-data streams are not available in code blocks: use getBuffer() and getHeaders()'); }
+
+  // Writes every part to `dest` (a Node Writable), waiting for 'drain' when it asks,
+  // then ends it unless { end: false }; a failing part destroys `dest` with its error.
+  pipe(dest, options = undefined) {
+    const chunks = this.#chunks();
+    (async () => {
+      for await (const chunk of chunks) {
+        if (!dest.write(chunk)) await new Promise((resolve) => dest.once('drain', resolve));
+      }
+      if (options?.end !== false) dest.end();
+    })().catch((err) => {
+      if (typeof dest.destroy === 'function') dest.destroy(err);
+    });
+    return dest;
+  }
+
+  [FORM_STREAM]() {
+    if (!this.#hasStreams()) return null;
+    const chunks = this.#chunks();
+    return new globalThis.ReadableStream({
+      async pull(controller) {
+        const { done, value } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      },
+      async cancel() { await chunks.return(); },
+    });
+  }
+
   submit() { throw new Error('form-data submit() is not available in code blocks: send getBuffer() with fetch or axios'); }
 }
 

@@ -254,8 +254,7 @@ const web = {
   CountQueuingStrategy, TextEncoderStream, TextDecoderStream, CompressionStream, DecompressionStream,
 };
 
-for (const [name, value] of Object.entries(web)) {
-  Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
-}
+// The globals are accessors the bootstrap defines in Node's place, which give these
+// classes once this module is installed (internal/lazy_globals.js).
 
 export default web;

@@ -18,10 +18,13 @@
 // its Go code does, a missing trailing cell is null (xlsx_rows.js reads the sheet). They
 // read the sheet's XML as it inflates, so a large sheet never sits in the heap whole.
 //
-// SheetJS's own XLSX.stream (to_csv, to_json) stays as it is: it needs a Node Readable,
-// which XLSX.stream.set_readable would install for every execution (refused in
-// shared_modules.js); with the stream module, a per-execution wrapper of those two that
-// hands SheetJS the execution's Readable belongs here, next to readStream.
+// SheetJS's own XLSX.stream (to_csv, to_json, to_html) gives Readables of the `stream`
+// module: SheetJS keeps the Readable class it is given in a module variable, so each call
+// hands it the one Readable of this runtime's `stream` (shared, frozen: the same class for
+// every execution, nothing of one execution in it). XLSX.stream.set_readable, which would
+// let a code block put its own class there for the next execution, is refused
+// (shared_modules.js). A code block that names to_csv, to_json or to_html gets `stream`
+// installed (js/modules.manifest.mjs, the stream entry's `properties`).
 //
 // What cannot be the same: the Go service keeps an excelize file outside the JS heap,
 // and close() frees it. Here a workbook is plain JS objects: close() drops its sheets
@@ -35,7 +38,9 @@ import XLSX from 'xlsx/xlsx.js';
 import { codes } from './internal/errors.js';
 import { XlsxFormatError, columnOf, convertCell, sheetRows } from './internal/xlsx_rows.js';
 
-const { ERR_INVALID_ARG_TYPE, ERR_INVALID_STATE, ERR_MISSING_ARGS, ERR_OUT_OF_RANGE } = codes;
+const {
+  ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE, ERR_INVALID_STATE, ERR_MISSING_ARGS, ERR_OUT_OF_RANGE,
+} = codes;
 
 // Taken when the bundle loads, before any code block can rebind the globals.
 const { ArrayBuffer, Buffer, Error: Error_, Number: Number_, Object: Object_, TypeError: TypeError_, Uint8Array, Math: Math_ } = globalThis;
@@ -375,6 +380,31 @@ function createWriteStream() {
   });
 }
 
+// -- XLSX.stream -----------------------------------------------------------------------
+
+const sheetStreams = XLSX.stream;
+
+// The stream module, installed by the host when the code names a streaming writer.
+function useNodeReadable(method) {
+  let stream;
+  try {
+    stream = require('node:stream');
+  } catch {
+    throw new ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(`XLSX.stream.${method} comes with the stream module, installed for ` +
+      "code blocks that name to_csv, to_json or to_html or require('stream'): this one reached it by a computed name");
+  }
+  sheetStreams.set_readable(stream.Readable);
+}
+
+/* eslint-disable camelcase -- SheetJS's names */
+const stream = {
+  to_csv(sheet, options) { useNodeReadable('to_csv'); return sheetStreams.to_csv(sheet, options); },
+  to_json(sheet, options) { useNodeReadable('to_json'); return sheetStreams.to_json(sheet, options); },
+  to_html(sheet, options) { useNodeReadable('to_html'); return sheetStreams.to_html(sheet, options); },
+  set_readable: sheetStreams.set_readable,
+};
+/* eslint-enable camelcase */
+
 // -- the module ------------------------------------------------------------------------
 
 const utils = { ...XLSX.utils, book_new }; // eslint-disable-line camelcase
@@ -384,6 +414,7 @@ export default {
   read,
   write,
   utils,
+  stream,
   readStream,
   readBatches,
   createWriteStream,

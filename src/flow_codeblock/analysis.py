@@ -44,6 +44,10 @@ class CodeFacts:
     # Property names used in the code (crypto.subtle, { subtle } = crypto): members of
     # an eager global that a lazy module provides.
     properties: frozenset[str] = frozenset()
+    # String literals (no escapes) in the code: `'ReadableStream' in globalThis` and
+    # globalThis['ReadableStream'] name a global as the identifier (and
+    # globalThis.ReadableStream's property name) does.
+    strings: frozenset[str] = frozenset()
     # The code with `import` declarations and `import()` rewritten for a function
     # body (same line count), or None when there is nothing to rewrite.
     rewritten: str | None = None
@@ -53,11 +57,11 @@ def analyse(code: str) -> CodeFacts:
     source = code.encode()
     tree = Parser(_LANGUAGE).parse(source)
     root = tree.root_node
-    identifiers, properties = _names(root, source)
+    identifiers, properties, strings = _names(root, source)
     if root.has_error:
         return CodeFacts(
             parsed_cleanly=False, has_return=True, uses_await=True, stray_brace=_stray_brace(root, source),
-            modules=_module_names(root, source), identifiers=identifiers, properties=properties,
+            modules=_module_names(root, source), identifiers=identifiers, properties=properties, strings=strings,
         )
     has_return = uses_await = False
     stack: list[Node] = [root]
@@ -74,7 +78,7 @@ def analyse(code: str) -> CodeFacts:
     return CodeFacts(
         parsed_cleanly=True, has_return=has_return, uses_await=uses_await,
         modules=_module_names(root, source), rewritten=_rewrite_imports(root, source),
-        identifiers=identifiers, properties=properties,
+        identifiers=identifiers, properties=properties, strings=strings,
     )
 
 
@@ -99,10 +103,12 @@ _PROPERTY_NODES = frozenset(
     {"property_identifier", "shorthand_property_identifier", "shorthand_property_identifier_pattern"})
 
 
-def _names(root: Node, source: bytes) -> tuple[frozenset[str], frozenset[str]]:
-    """The code's identifiers and property names (CodeFacts' fields of those names)."""
+def _names(root: Node, source: bytes) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The code's identifiers, property names and string literals (CodeFacts' fields of
+    those names)."""
     identifiers: set[str] = set()
     properties: set[str] = set()
+    strings: set[str] = set()
     stack = [root]
     while stack:
         node = stack.pop()
@@ -110,9 +116,13 @@ def _names(root: Node, source: bytes) -> tuple[frozenset[str], frozenset[str]]:
             identifiers.add(source[node.start_byte : node.end_byte].decode(errors="replace"))
         elif node.type in _PROPERTY_NODES:
             properties.add(source[node.start_byte : node.end_byte].decode(errors="replace"))
+        elif node.type == "string":
+            value = _string_value(node, source)
+            if value is not None:
+                strings.add(value)
         else:
             stack.extend(node.children)
-    return frozenset(identifiers), frozenset(properties)
+    return frozenset(identifiers), frozenset(properties), frozenset(strings)
 
 
 def _string_value(node: Node | None, source: bytes) -> str | None:

@@ -13,11 +13,12 @@ import contextlib
 import logging
 import math
 import os
+import re
 import time
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 import orjson
 from starlette.applications import Starlette
@@ -354,7 +355,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONBytes(b'{"success":true,"result":42}')
 
     async def internal_error(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error", extra={"path": request.url.path})
+        log.exception("unhandled error", extra={"path": loggable_path(request.url.path)})
         failure = ExecutionFailure.of(ErrorType.INTERNAL, msg("internal error in the service; please retry"))
         return _error_response(failure, time.perf_counter(), clock, language_of(request.headers.get("accept-language")))
 
@@ -423,6 +424,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return app
 
 
+_TOKEN_IN_PATH: Final = re.compile(r"^(/flow/tokens/)([^/]+)")
+
+
+def loggable_path(path: str) -> str:
+    """`path` as logs may carry it: the admin API names a token in its path
+    (/flow/tokens/:token), and a log line keeps only its hint (the first 10 characters,
+    as the admin API lists it)."""
+    return _TOKEN_IN_PATH.sub(lambda m: f"{m.group(1)}{m.group(2)[:10]}...", path, count=1)
+
+
 def _log_request(
     request: Request, status: int, started: float, execution_id: str | None, error: CodeBlockError | None
 ) -> None:
@@ -433,7 +444,7 @@ def _log_request(
         extra={
             "requestId": current_request_id(),
             "method": request.method,
-            "path": request.scope["path"],
+            "path": loggable_path(request.scope["path"]),
             "status": status,
             "ms": round((time.perf_counter() - started) * 1000, 3),
             "executionId": execution_id,

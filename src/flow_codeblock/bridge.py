@@ -47,7 +47,8 @@ from typing import Any, Final
 import orjson
 
 __all__ = [
-    "DISPATCH", "ESCAPED", "HOST_OBJECT", "INIT_FUNCTION", "LINE_OFFSET", "NOTIFY_FUNCTION", "PENDING", "SCRIPT_NAME",
+    "DISPATCH", "ESCAPED", "HOST_OBJECT", "HOST_OPS", "INIT_FUNCTION", "LINE_OFFSET", "NOTIFY_FUNCTION", "PENDING",
+    "SCRIPT_NAME",
     "BridgeError", "Call", "Escaped", "HostCalls", "Payload", "PayloadTag", "Pending", "Report", "ResetCall", "RunCall",
     "RunReply", "Settled", "TakeCall", "TakeReply",
     "decode_answers", "decode_call", "decode_payload", "decode_report", "decode_run_reply", "decode_take_reply",
@@ -66,6 +67,9 @@ HOST_OBJECT: Final[str] = _TABLE["globals"]["host"]
 INIT_FUNCTION: Final[str] = _TABLE["globals"]["init"]
 NOTIFY_FUNCTION: Final[str] = _TABLE["globals"]["notify"]
 DISPATCH: Final = f"{HOST_OBJECT}.dispatch"
+# The host operations JS may ask for (js/lib/internal/host.js hostCall), by role:
+# fetch, fetchRead and fetchClose (outbound.OutboundSession, js/lib/fetch.js).
+HOST_OPS: Final[dict[str, str]] = dict(_TABLE["hostOps"])
 _SEP: Final[str] = _TABLE["separator"]
 _TAGS: Final[dict[str, str]] = _TABLE["tags"]
 _CLEAN: Final[str] = _TABLE["reports"]["clean"]
@@ -259,7 +263,23 @@ def _json(text: str, what: str) -> Any:
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError as error:
-        raise BridgeError(f"{what}: not JSON ({error})") from None
+        # V8's JSON.stringify writes a lone surrogate of a JS string as an escape (`\ud800`),
+        # which orjson refuses: any code block can log or throw one. Such a string becomes
+        # U+FFFD, as Node writes it to stdout (and Python cannot encode it as UTF-8 anyway).
+        try:
+            return _without_lone_surrogates(json.loads(text))
+        except ValueError:
+            raise BridgeError(f"{what}: not JSON ({error})") from None
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(key): _without_lone_surrogates(item) for key, item in value.items()}
+    return value
 
 
 def encode_payload(payload: Payload) -> str:

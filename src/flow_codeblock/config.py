@@ -119,6 +119,12 @@ class Settings(BaseModel):
     fetch_max_concurrent: int = Field(100, ge=1, le=10_000, description="outbound requests per process")
     fetch_max_inflight_bytes: int = Field(32 * MiB, ge=0, le=4096 * MiB,
                                           description="response bytes one execution's requests may hold in the host")
+    # A response body read as a stream (Response.body, axios responseType 'stream') may run
+    # past fetch_max_response_bytes up to this (Flow-CodeBlock's name and default); the
+    # buffered readers (text, json, arrayBuffer, blob) keep fetch_max_response_bytes.
+    max_streaming_size_mb: int = Field(100, ge=0, le=64 * 1024, description="per response body read as a stream")
+    fetch_max_open_bodies: int = Field(8, ge=1, le=1000, description="response bodies one execution may hold open "
+                                                                     "in the host at once")
 
     # Access: API tokens and rate limits (access.py), both off by default
     auth_enabled: bool = False
@@ -285,7 +291,7 @@ PUBLISHED_LIMITS: Final = (
     "runtime_pool_size", "min_runtime_pool_size", "max_runtime_pool_size", "runtime_idle_timeout_min",
     "health_check_interval_s", "max_concurrent_executions", "acquire_timeout_ms", "fetch_timeout_ms",
     "fetch_max_response_bytes", "fetch_max_requests_per_execution", "fetch_max_concurrent",
-    "fetch_max_inflight_bytes", "wasm_memory_limit_mb",
+    "fetch_max_inflight_bytes", "wasm_memory_limit_mb", "max_streaming_size_mb", "fetch_max_open_bodies",
 )
 
 

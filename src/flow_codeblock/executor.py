@@ -145,7 +145,11 @@ class Executor:
         deadline = loop.time() + timeout_ms / 1000
         try:
             host = OutboundSession(self._fetcher, deadline) if self._fetcher is not None else None
-            outcome = await runtime.execute(block, input_json, deadline, timeout_ms, host)
+            try:
+                outcome = await runtime.execute(block, input_json, deadline, timeout_ms, host)
+            finally:  # bodies the code left open: cancelled, their connections closed
+                if host is not None:
+                    await host.aclose()
         except BaseException:
             self._pool.retire(runtime, RetireReason.EXECUTOR_ERROR)
             raise
@@ -248,7 +252,8 @@ class Executor:
                                       line=line, column=column)
         catalog = module_catalog()
         named = [m for m in map(catalog.resolve, facts.modules) if m]
-        named += [module for name, module in catalog.globals.items() if name in facts.identifiers]
+        named += [module for name, module in catalog.globals.items()
+                  if name in facts.identifiers or name in facts.strings or name in facts.properties]
         named += [module for name, module in catalog.properties.items() if name in facts.properties]
         modules = catalog.install_order(tuple(dict.fromkeys(named)))
         block = CodeBlock.wrap(

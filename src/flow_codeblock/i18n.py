@@ -172,6 +172,9 @@ FROM_JS: Final[dict[str, tuple[str, ...]]] = {
     # Why fetch failed at a limit of the service (outbound.py): the `cause` above.
     "fetch": (
         N_("the response body is larger than %(limit)s bytes (FETCH_MAX_RESPONSE_BYTES)"),
+        N_("the response body is larger than %(limit)s bytes (MAX_STREAMING_SIZE_MB)"),
+        N_("this execution already has %(limit)s response bodies open (FETCH_MAX_OPEN_BODIES): read or cancel one "
+           "first"),
         N_("this execution's responses would hold more than %(limit)s bytes in the host at once "
            "(FETCH_MAX_INFLIGHT_BYTES)"),
         N_("this execution already made %(limit)s requests (FETCH_MAX_REQUESTS_PER_EXECUTION)"),

@@ -17,6 +17,7 @@ import ipaddress
 import logging
 import socket
 import time
+import zlib
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -26,14 +27,24 @@ import httpcore
 import httpx
 
 from . import metrics
+from .bridge import HOST_OPS
 from .netpolicy import AddressPolicy, Refused
 
-__all__ = ["FetchLimits", "Fetcher", "OutboundSession"]
+__all__ = ["FetchLimits", "Fetcher", "OpenBody", "OutboundSession"]
 
 log = logging.getLogger(__name__)
 
 MAX_REDIRECTS: Final = 20  # the fetch standard's limit
 _REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
+# Statuses whose responses have no body (fetch standard "null body status"): JS's body is null.
+_NULL_BODY_STATUSES: Final = frozenset({101, 103, 204, 205, 304})
+# The most body bytes one answer carries to JS (the first with the headers, then each
+# fetch.read): what a streaming body holds in the host is about this much per open body.
+CHUNK_BYTES: Final = 64 * 1024
+# How long fetch waits past the headers for the first chunk to ride along with them; a body
+# slower than that is read by the first fetch.read (fetch resolves at the headers, as Node's).
+_FIRST_CHUNK_WAIT_S: Final = 0.05
+_FETCH, _FETCH_READ, _FETCH_CLOSE = HOST_OPS["fetch"], HOST_OPS["fetchRead"], HOST_OPS["fetchClose"]
 # Hop-by-hop and framing headers are the client's business, not the code block's.
 _FORBIDDEN_REQUEST_HEADERS: Final = frozenset({
     "host", "content-length", "connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer",
@@ -150,6 +161,12 @@ class FetchLimits:
     # yet handed to JS): parallel requests would otherwise each hold up to
     # max_response_bytes outside every limit.
     max_inflight_bytes: int = 32 * 1024 * 1024
+    # What a body read as a stream (Response.body) may total (MAX_STREAMING_SIZE_MB); the
+    # buffered readers (text, json, arrayBuffer, blob) keep max_response_bytes.
+    max_streaming_bytes: int = 100 * 1024 * 1024
+    # Bodies one execution may hold open in the host at once (each holds a connection
+    # and up to about two CHUNK_BYTES).
+    max_open_bodies: int = 8
 
 
 class InflightBytes:
@@ -212,10 +229,13 @@ class Fetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def fetch(self, spec: FetchSpec, timeout_s: float, inflight: InflightBytes | None = None) -> dict[str, Any]:
+    async def fetch(self, spec: FetchSpec, timeout_s: float,
+                    inflight: InflightBytes | None = None) -> tuple[dict[str, Any], OpenBody | None]:
         """Performs `spec` (following redirects as asked) within `timeout_s`; returns the
-        response for JS, or raises FetchFailed. Body bytes are taken from `inflight` as
-        they arrive; the caller gives them back once JS has the answer."""
+        response for JS with the first CHUNK_BYTES of its body, and the rest of the body
+        still open (None when the answer holds all of it), or raises FetchFailed. The
+        answer's body bytes are taken from `inflight`; the caller gives them back once JS
+        has the answer, and closes the open body."""
         inflight = inflight if inflight is not None else InflightBytes(self.limits.max_inflight_bytes)
         started = time.perf_counter()
         outcome = "error"
@@ -244,7 +264,7 @@ class Fetcher:
             metrics.outbound_requests_total.labels(outcome=outcome).inc()
             metrics.outbound_request_duration_seconds.observe(time.perf_counter() - started)
 
-    async def _follow(self, spec: FetchSpec, inflight: InflightBytes) -> dict[str, Any]:
+    async def _follow(self, spec: FetchSpec, inflight: InflightBytes) -> tuple[dict[str, Any], OpenBody | None]:
         method, url, body, headers = spec.method.upper(), spec.url, spec.body, list(spec.headers)
         for hop in range(MAX_REDIRECTS + 1):
             target = _checked_url(url)
@@ -257,6 +277,7 @@ class Fetcher:
             if body:
                 metrics.outbound_bytes_total.labels(direction="sent").inc(len(body))
             response = await self._send(request)
+            opened: OpenBody | None = None
             try:
                 location = response.headers.get("location")
                 if response.status_code in _REDIRECT_STATUSES and location is not None and spec.redirect != "manual":
@@ -275,19 +296,40 @@ class Fetcher:
                     if httpx.URL(next_url).netloc != target.netloc:  # credentials stay with their origin
                         headers = [(k, v) for k, v in headers if k.lower() not in ("authorization", "cookie")]
                     url = next_url
+                    await response.aclose()
                     continue
-                content = await self._read_body(response, inflight)
-            finally:
-                await response.aclose()
+                answer = {
+                    "status": response.status_code,
+                    "statusText": response.reason_phrase,
+                    "url": str(target),
+                    "redirected": hop > 0,
+                    "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in response.headers.raw],
+                }
+                if method == "HEAD" or response.status_code in _NULL_BODY_STATUSES:
+                    await response.aclose()
+                    return {**answer, "body": None, "bodyBytes": 0, "done": True}, None
+                opened = OpenBody(response, self.limits)
+                # No more than FETCH_MAX_RESPONSE_BYTES: a body over it is never whole in JS,
+                # so text() and the other buffered reads meet the limit at their next read.
+                first_read = opened.prefetch(min(CHUNK_BYTES, max(1, self.limits.max_response_bytes)),
+                                             self.limits.max_streaming_bytes)
+                done, _ = await asyncio.wait({first_read}, timeout=_FIRST_CHUNK_WAIT_S)
+                first = b""
+                if first_read in done:
+                    opened.take_prefetch()
+                    try:
+                        first = first_read.result()
+                    except FetchFailed as broken:  # the response came: its body fails when read, as in undici
+                        return {**answer, "body": "", "bodyBytes": 0, "done": True,
+                                "bodyError": {"kind": broken.kind, "message": str(broken), "code": broken.code}}, None
+                inflight.take(len(first))
+            except BaseException:
+                await (opened.aclose() if opened is not None else response.aclose())  # a prefetch stops too
+                raise
             return {
-                "status": response.status_code,
-                "statusText": response.reason_phrase,
-                "url": str(target),
-                "redirected": hop > 0,
-                "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in response.headers.raw],
-                "body": base64.b64encode(content).decode("ascii"),
-                "bodyBytes": len(content),
-            }
+                **answer, "body": base64.b64encode(first).decode("ascii"), "bodyBytes": len(first),
+                "done": opened.finished,
+            }, None if opened.finished else opened
         raise FetchFailed("network", f"redirect count exceeded ({MAX_REDIRECTS})", "ERR_TOO_MANY_REDIRECTS")
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
@@ -303,37 +345,177 @@ class Fetcher:
         except httpx.InvalidURL as exc:  # httpx builds the next request of a redirect, and may fail to
             raise FetchFailed("network", f"invalid redirect location: {exc}", "ERR_INVALID_URL") from None
 
-    async def _read_body(self, response: httpx.Response, inflight: InflightBytes) -> bytes:
-        limit = self.limits.max_response_bytes
-        declared = response.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit and \
-                "content-encoding" not in response.headers:
-            raise _too_large(limit)
-        chunks: list[bytes] = []
-        total = 0
+def _too_large(limit: int, whole: bool = True) -> FetchFailed:
+    """`whole`: a buffered read's limit; else a stream's."""
+    message = (f"the response body is larger than {limit} bytes (FETCH_MAX_RESPONSE_BYTES)" if whole
+               else f"the response body is larger than {limit} bytes (MAX_STREAMING_SIZE_MB)")
+    return FetchFailed("too_large", message, "ERR_FETCH_RESPONSE_TOO_LARGE")
+
+
+# -- response bodies read chunk by chunk -----------------------------------------------
+
+
+class _Decoder:
+    """gzip / deflate decoding with bounded output: zlib's max_length keeps what does not
+    fit in `unconsumed_tail`, so a small compressed chunk cannot expand into a huge one
+    in the host (httpx's own decoders inflate a whole network read at once)."""
+
+    def __init__(self, encoding: str) -> None:
+        self._gzip = encoding in ("gzip", "x-gzip")
+        self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS if self._gzip else zlib.MAX_WBITS)
+        self._first = True  # deflate: a zlib stream, or (as servers also send) raw deflate
+        self._input = b""
+
+    def feed(self, data: bytes) -> None:
+        self._input += data
+
+    @property
+    def pending(self) -> bool:
+        """Whether output may still come (zlib can hold some back when max_length cut it)."""
+        return bool(self._input) or not self._zlib.eof
+
+    def take(self, limit: int) -> bytes:
+        if not self._input:
+            return b""
         try:
-            async for chunk in response.aiter_bytes():  # decoded (gzip, deflate, br): the real size
-                total += len(chunk)
-                if total > limit:
-                    raise _too_large(limit)
-                inflight.take(len(chunk))
-                chunks.append(chunk)
-        except BaseException as exc:
-            inflight.give(sum(len(c) for c in chunks))
-            if isinstance(exc, (httpcore.TimeoutException, httpx.TimeoutException)):
-                raise FetchFailed("timeout", "the response body did not arrive in time (FETCH_TIMEOUT_MS)",
-                                  "ETIMEDOUT") from None
-            if isinstance(exc, (httpx.DecodingError, httpx.ProtocolError, httpx.NetworkError, httpcore.ProtocolError,
-                                httpcore.NetworkError)):
-                raise FetchFailed("network", f"the response body could not be read: {exc}", "ECONNRESET") from None
-            raise
-        metrics.outbound_bytes_total.labels(direction="received").inc(total)
-        return b"".join(chunks)
+            out = self._zlib.decompress(self._input, limit)
+        except zlib.error:
+            if self._gzip or not self._first:
+                raise
+            self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+            out = self._zlib.decompress(self._input, limit)
+        self._first = False
+        self._input = self._zlib.unconsumed_tail
+        if self._zlib.eof:
+            self._input = b""  # trailing bytes after the stream: ignored, as httpx and undici do
+        return out
 
 
-def _too_large(limit: int) -> FetchFailed:
-    return FetchFailed("too_large", f"the response body is larger than {limit} bytes (FETCH_MAX_RESPONSE_BYTES)",
-                       "ERR_FETCH_RESPONSE_TOO_LARGE")
+def _decoder_for(encoding: str | None) -> _Decoder | None:
+    name = (encoding or "").strip().lower()
+    return _Decoder(name) if name in ("gzip", "x-gzip", "deflate") else None
+
+
+class OpenBody:
+    """A response body still in the host. JS pulls it in chunks of at most CHUNK_BYTES
+    (fetch.read): the host holds one network read plus one chunk per open body, whatever
+    the body's size. Closing it (fetch.close, or the execution's end) closes the
+    connection, which the server sees."""
+
+    def __init__(self, response: httpx.Response, limits: FetchLimits) -> None:
+        self._response = response
+        self._limits = limits
+        self._raw = response.aiter_raw()
+        self._decoder = _decoder_for(response.headers.get("content-encoding"))
+        self._input = b""  # undecoded bytes not yet handed out (identity bodies)
+        declared = response.headers.get("content-length")
+        self.declared = int(declared) if declared is not None and declared.isdigit() else None
+        self._raw_total = 0
+        self._eof = False
+        self.total = 0  # decoded bytes handed out
+        self.finished = False
+        self.closed = False
+        self._reader: asyncio.Task[Any] | None = None
+        self._prefetch: asyncio.Task[bytes] | None = None
+
+    def prefetch(self, size: int, limit: int) -> asyncio.Task[bytes]:
+        """Starts reading the first chunk; the next read() takes its result."""
+        task = asyncio.ensure_future(self._read_chunk(size, limit, whole=False))
+        task.add_done_callback(_retrieved)
+        self._prefetch = task
+        return task
+
+    def take_prefetch(self) -> None:
+        """The prefetched chunk was handed over with the headers."""
+        self._prefetch = None
+
+    async def read(self, size: int, limit: int, whole: bool = False) -> bytes:
+        """Up to `size` decoded bytes, b"" at the end. Raises FetchFailed when the body
+        passes `limit` or breaks; `whole` (a buffered read) also when its declared length
+        is over `limit` (a stream may stop before it)."""
+        if self._prefetch is not None:  # the first chunk, read under the streaming limit (it may be all)
+            prefetched, self._prefetch = self._prefetch, None
+            out = await prefetched
+            if self.total > limit:
+                await self.aclose()
+                raise _too_large(limit, whole)
+            return out
+        if self.closed:
+            raise FetchFailed("terminated", "the body was closed", "ERR_BODY_CLOSED")
+        if whole and self._decoder is None and self.declared is not None and self.declared > limit:
+            await self.aclose()
+            raise _too_large(limit, whole)
+        return await self._read_chunk(size, limit, whole)
+
+    async def _read_chunk(self, size: int, limit: int, whole: bool) -> bytes:
+        self._reader = asyncio.current_task()
+        try:
+            out = await self._next(size)
+        except (httpcore.TimeoutException, httpx.TimeoutException):
+            await self.aclose()
+            raise FetchFailed("terminated", "the response body did not arrive in time (FETCH_TIMEOUT_MS)",
+                              "UND_ERR_BODY_TIMEOUT") from None
+        except (zlib.error, httpx.DecodingError) as exc:
+            await self.aclose()
+            raise FetchFailed("terminated", f"the response body could not be decoded: {exc}",
+                              "Z_DATA_ERROR") from None
+        except (httpx.ProtocolError, httpx.NetworkError, httpcore.ProtocolError, httpcore.NetworkError,
+                httpx.StreamError):
+            await self.aclose()
+            raise FetchFailed("terminated", "other side closed", "UND_ERR_SOCKET") from None
+        finally:
+            self._reader = None
+        self.total += len(out)
+        if self.total > limit:
+            await self.aclose()
+            raise _too_large(limit, whole)
+        metrics.outbound_bytes_total.labels(direction="received").inc(len(out))
+        if not out or self._complete():
+            self.finished = True
+            await self.aclose()
+        return out
+
+    async def _next(self, size: int) -> bytes:
+        while True:
+            if self._decoder is not None:
+                out = self._decoder.take(size)
+                if out:
+                    return out
+            elif self._input:
+                out, self._input = self._input[:size], self._input[size:]
+                return out
+            if self._eof:
+                return b""
+            raw = await anext(self._raw, None)
+            if raw is None:
+                self._eof = True
+                continue
+            self._raw_total += len(raw)
+            if self._decoder is not None:
+                self._decoder.feed(raw)
+            else:
+                self._input = raw
+
+    def _complete(self) -> bool:
+        """Whether nothing is left, known without waiting on the network: all the
+        declared bytes arrived and none wait to be handed out."""
+        pending = self._decoder.pending if self._decoder is not None else bool(self._input)
+        return self.declared is not None and self._raw_total >= self.declared and not pending
+
+    async def aclose(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        reader = self._reader
+        if reader is not None and reader is not asyncio.current_task():
+            reader.cancel()  # a read in flight stops; closing under it is httpcore's usual cancel path
+        await self._response.aclose()
+
+
+def _retrieved(task: asyncio.Task[bytes]) -> None:
+    """A prefetch nobody awaited (the body was closed first): its outcome is not an error."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _checked_url(url: str) -> httpx.URL:
@@ -370,37 +552,108 @@ def _connect_message(code: str, exc: Exception, request: httpx.Request) -> str:
 
 
 class OutboundSession:
-    """One execution's access to the network: counts its requests against the limit."""
+    """One execution's access to the network: counts its requests against the limit and
+    holds its open response bodies, all closed when the execution ends (aclose)."""
 
     def __init__(self, fetcher: Fetcher, deadline: float) -> None:
         self._fetcher = fetcher
         self._deadline = deadline
         self._count = 0
         self._inflight = InflightBytes(fetcher.limits.max_inflight_bytes)
+        self._bodies: dict[int, OpenBody] = {}
+        self._opening = 0  # requests under way, each of which may leave a body open
+        self._next_body = 1
 
     async def call(self, op: str, args: dict[str, Any]) -> dict[str, Any]:
         """Runs one host operation for JS; failures come back as {"error": {...}}."""
-        if op != "fetch":
-            return _failure("network", f"unknown host operation {op!r}", "ERR_INVALID_ARG_VALUE")
-        limit = self._fetcher.limits.max_requests_per_execution
+        if op == _FETCH:
+            return await self._fetch(args)
+        if op == _FETCH_READ:
+            return await self._read(args)
+        if op == _FETCH_CLOSE:
+            body = self._bodies.pop(_body_id(args), None)
+            if body is not None:
+                await body.aclose()
+            return {}
+        return _failure("network", f"unknown host operation {op!r}", "ERR_INVALID_ARG_VALUE")
+
+    async def aclose(self) -> None:
+        """The execution ended: every body it left open is cancelled, its connection closed."""
+        bodies, self._bodies = list(self._bodies.values()), {}
+        for body in bodies:
+            await body.aclose()
+        if bodies:
+            log.info("response bodies closed at the end of the execution", extra={"count": len(bodies)})
+
+    def _timeout_s(self) -> float:
+        remaining = self._deadline - asyncio.get_running_loop().time()
+        return max(0.001, min(self._fetcher.limits.timeout_s, remaining))
+
+    async def _fetch(self, args: dict[str, Any]) -> dict[str, Any]:
+        limits = self._fetcher.limits
         self._count += 1
-        if self._count > limit:
+        if self._count > limits.max_requests_per_execution:
             metrics.outbound_requests_total.labels(outcome="limit").inc()
-            return _failure("limit", f"this execution already made {limit} "
+            return _failure("limit", f"this execution already made {limits.max_requests_per_execution} "
                                      "requests (FETCH_MAX_REQUESTS_PER_EXECUTION)", "ERR_FETCH_LIMIT")
+        if len(self._bodies) + self._opening >= limits.max_open_bodies:
+            return _failure("limit", f"this execution already has {limits.max_open_bodies} response bodies open "
+                                     "(FETCH_MAX_OPEN_BODIES): read or cancel one first", "ERR_FETCH_OPEN_BODIES")
         try:
             spec = FetchSpec.from_js(args)
         except (KeyError, TypeError, ValueError) as exc:
             return _failure("network", f"malformed request: {exc}", "ERR_INVALID_ARG_VALUE")
-        remaining = self._deadline - asyncio.get_running_loop().time()
-        timeout_s = max(0.001, min(self._fetcher.limits.timeout_s, remaining))
+        self._opening += 1
         try:
-            answer = await self._fetcher.fetch(spec, timeout_s, self._inflight)
+            answer, body = await self._fetcher.fetch(spec, self._timeout_s(), self._inflight)
         except FetchFailed as failed:
             return _failure(failed.kind, str(failed), failed.code)
+        finally:
+            self._opening -= 1
+        if body is not None:
+            answer["stream"] = self._next_body
+            self._bodies[self._next_body] = body
+            self._next_body += 1
         # Given back as the answer leaves for JS (the runtime sends it in its next call).
         self._inflight.give(answer.pop("bodyBytes"))
         return answer
+
+    async def _read(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The next chunk of open body `id`. `buffered` (text(), json(), ...) holds the
+        body to FETCH_MAX_RESPONSE_BYTES, a stream read to MAX_STREAMING_SIZE_MB."""
+        body_id = _body_id(args)
+        body = self._bodies.get(body_id)
+        if body is None:
+            return _failure("terminated", "the body is not open", "ERR_BODY_CLOSED")
+        limits = self._fetcher.limits
+        buffered = bool(args.get("buffered"))
+        limit = limits.max_response_bytes if buffered else limits.max_streaming_bytes
+        try:
+            # Each read waits FETCH_TIMEOUT_MS at most; the execution's own deadline ends
+            # it otherwise (and aclose closes the body).
+            async with asyncio.timeout(limits.timeout_s):
+                chunk = await body.read(CHUNK_BYTES, limit, whole=buffered)
+            self._inflight.take(len(chunk))
+        except TimeoutError:
+            await body.aclose()
+            self._bodies.pop(body_id, None)
+            return _failure("terminated", "the response body did not arrive in time (FETCH_TIMEOUT_MS)",
+                            "UND_ERR_BODY_TIMEOUT")
+        except FetchFailed as failed:
+            await body.aclose()
+            self._bodies.pop(body_id, None)
+            return _failure(failed.kind, str(failed), failed.code)
+        if body.finished:
+            self._bodies.pop(body_id, None)
+        self._inflight.give(len(chunk))  # as the answer leaves for JS
+        return {"chunk": base64.b64encode(chunk).decode("ascii"), "done": body.finished}
+
+
+def _body_id(args: dict[str, Any]) -> int:
+    try:
+        return int(args.get("id", 0))
+    except (TypeError, ValueError):
+        return 0
 
 
 def _failure(kind: str, message: str, code: str) -> dict[str, Any]:

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import hashlib
 import ipaddress
+import json
 import logging
 import re
 import secrets
@@ -52,7 +54,8 @@ from .executor import ExecutionRequest, ExecutionResult
 from .i18n import Language, Message, msg
 from .tokens import CachedTokens, TokenInfo, iso, tokens_table
 
-__all__ = ["LATENCY_BUCKETS_MS", "ScriptStats", "ScriptStore", "ScriptsAPI", "allowed", "parse_whitelist"]
+__all__ = ["LATENCY_BUCKETS_MS", "NoSuchScript", "ScriptStats", "ScriptStore", "ScriptsAPI", "allowed",
+           "parse_whitelist"]
 
 log = logging.getLogger(__name__)
 
@@ -109,13 +112,27 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 def parse_whitelist(entries: Iterable[str]) -> tuple[Network, ...]:
     """Addresses and CIDRs (`10.0.0.0/8`, `2001:db8::/32`); ValueError naming a bad one."""
-    networks = []
+    networks: list[Network] = []
     for entry in entries:
         try:
-            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+            network = ipaddress.ip_network(entry.strip(), strict=False)
         except ValueError:
             raise ValueError(f"ip_whitelist: {entry!r} is not an IP address or CIDR") from None
+        networks.append(_unmapped(network))
     return tuple(networks)
+
+
+_MAPPED: Final = ipaddress.IPv6Network("::ffff:0:0/96")
+
+
+def _unmapped(network: Network) -> Network:
+    """An IPv4-mapped range (`::ffff:10.0.0.0/104`) as its IPv4 range: `allowed` compares a
+    mapped client as its IPv4 address, so the entry must be one too to match it."""
+    if isinstance(network, ipaddress.IPv6Network) and network.subnet_of(_MAPPED):
+        mapped = network.network_address.ipv4_mapped
+        assert mapped is not None
+        return ipaddress.IPv4Network((mapped, network.prefixlen - 96))
+    return network
 
 
 def allowed(client: str | None, networks: tuple[Network, ...]) -> bool:
@@ -200,6 +217,10 @@ class NoSuchVersion(Exception):
     pass
 
 
+class NoSuchScript(Exception):
+    """The script was deleted meanwhile (a PUT that lost the race to a DELETE)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Updated:
     version: int
@@ -278,14 +299,26 @@ class ScriptStore:
         """New code, or the code of a kept version (a rollback), becomes a new version; the
         same code as the current one changes no version. The version number is taken by one
         UPDATE ... RETURNING (concurrent updates get distinct numbers); versions beyond the
-        last `max_versions` are deleted. NoSuchVersion: the rollback's version is not kept."""
+        last `max_versions` are deleted. NoSuchVersion: the rollback's version is not kept;
+        NoSuchScript: the script was deleted since `script` was read (nothing is written)."""
         now = _now()
         values: dict[str, Any] = {"updated_at": now}
         if description is not None:
             values["description"] = description
         if whitelist is not None:
             values["ip_whitelist"] = orjson.dumps(whitelist).decode() if whitelist else None
+        this = scripts_table.c.id == script.id
         async with self.db.engine.begin() as connection:
+            # The script's row is written first (a row lock in PostgreSQL, the write lock in
+            # SQLite): the current version is then read under the lock, not taken from
+            # `script`, which a concurrent PUT may have replaced since (the same code as that
+            # stale copy would otherwise make no version, and another code would keep running).
+            locked = (await connection.execute(scripts_table.update().where(this).values(**values)
+                                               .returning(scripts_table.c.version,
+                                                          scripts_table.c.description))).first()
+            if locked is None:
+                raise NoSuchScript(script.id)
+            current_version, current_description = locked
             if rollback_to is not None:
                 row = (await connection.execute(sa.select(*_VERSION_COLUMNS).where(
                     versions_table.c.script_id == script.id, versions_table.c.version == rollback_to))).first()
@@ -293,15 +326,14 @@ class ScriptStore:
                     raise NoSuchVersion(rollback_to)
                 kept = Version(*row)
                 code = NewCode(kept.code_base64, kept.code_hash, kept.code_length)
-            this = scripts_table.c.id == script.id
-            changed = code is not None and code.code_hash != script.current.code_hash
-            if changed:
-                values["version"] = scripts_table.c.version + 1
-            result = await connection.execute(scripts_table.update().where(this).values(**values)
-                                              .returning(scripts_table.c.version, scripts_table.c.description))
-            new_version, current_description = result.one()
+            current_hash = (await connection.execute(sa.select(versions_table.c.code_hash).where(
+                versions_table.c.script_id == script.id, versions_table.c.version == current_version))).scalar()
+            changed = code is not None and code.code_hash != current_hash
+            new_version = current_version
             if changed:
                 assert code is not None
+                new_version = (await connection.execute(scripts_table.update().where(this).values(
+                    version=scripts_table.c.version + 1).returning(scripts_table.c.version))).scalar_one()
                 await connection.execute(versions_table.insert().values(
                     script_id=script.id, version=new_version, code_base64=code.code_base64,
                     code_hash=code.code_hash, code_length=code.code_length, description=current_description,
@@ -313,7 +345,7 @@ class ScriptStore:
                 await connection.execute(versions_table.update().where(
                     versions_table.c.script_id == script.id, versions_table.c.version == new_version)
                     .values(description=description))
-        return Updated(new_version, new_version - 1 if changed else new_version, changed)
+        return Updated(new_version, current_version, changed)
 
     async def delete(self, script_id: str) -> bool:
         async with self.db.engine.begin() as connection:
@@ -423,6 +455,8 @@ class _TTLCache(Generic[K, V]):
         self._ttl_s = ttl_s
         self._size = size
         self._entries: dict[K, tuple[float, V]] = {}
+        # Grows with each `forget`: a value read before it is stale and put() drops it.
+        self.generation = 0
 
     def get(self, key: K) -> tuple[bool, V | None]:
         entry = self._entries.get(key)
@@ -430,8 +464,9 @@ class _TTLCache(Generic[K, V]):
             return False, None
         return True, entry[1]
 
-    def put(self, key: K, value: V) -> None:
-        if self._ttl_s <= 0:
+    def put(self, key: K, value: V, *, since: int | None = None) -> None:
+        """`since`: the generation when `value` was read; a forget since then drops it."""
+        if self._ttl_s <= 0 or (since is not None and since != self.generation):
             return
         self._entries.pop(key, None)
         if len(self._entries) >= self._size:
@@ -440,6 +475,7 @@ class _TTLCache(Generic[K, V]):
 
     def forget(self, key: K) -> None:
         self._entries.pop(key, None)
+        self.generation += 1
 
 
 # -- requests -----------------------------------------------------------------------------
@@ -612,6 +648,8 @@ class ScriptsAPI:
         except NoSuchVersion:
             raise _invalid(f"version {spec.rollback_to_version} of this script is not kept: "
                            f"the last {self.w.store.max_versions} versions are") from None
+        except NoSuchScript:
+            raise _no_script() from None
         self._scripts.forget(script.id)  # this process runs the new version now; others within AUTH_CACHE_S
         return self._ok(request, {"script_id": script.id, "version": done.version,
                                   "previous_version": done.previous_version, "code_changed": done.code_changed},
@@ -673,23 +711,37 @@ class ScriptsAPI:
         except ExecutionFailure as failure:
             return self._error(failure, request)
         result = await self.w.execute(ExecutionRequest(code_base64=script.current.code_base64, input=payload))
+        try:
+            return self._answer(request, script, result, headers, started)
+        except BaseException:
+            # The response that would run `after` (reset and release the runtime) is not
+            # sent: run it now, or the runtime is never given back to the pool.
+            if result.after is not None:
+                await result.after()
+            raise
+
+    def _answer(self, request: Request, script: Script, result: ExecutionResult, headers: dict[str, str],
+                started: float) -> Response:
         took_ms = (time.perf_counter() - started) * 1000
         self.w.stats.record(script.id, result.ok, took_ms)
-        headers = {**headers, "X-Execution-Id": result.execution_id, "X-Script-Version": str(script.version)}
+        headers = {**headers, "X-Execution-Id": result.execution_id, "X-Script-Version": str(script.version),
+                   "Content-Security-Policy": _ANSWER_CSP}
         background = _after(result)
         if result.retry_after is not None:
             assert result.error is not None
             refusal = ExecutionFailure(result.error, retry_after=result.retry_after, headers=headers)
             return self._error(refusal, request)
         if not result.ok:
-            status, body = self.w.render(result, took_ms, request)
+            # The caller is not the code's author: the owner's console output (debug lines,
+            # keys) stays out of a failure's answer, as it is out of a success's.
+            status, body = self.w.render(dataclasses.replace(result, logs=None), took_ms, request)
             self.w.log_request(request, status, started, result.execution_id, result.error)
             return Response(body, status_code=status, headers=headers, media_type="application/json",
                             background=background)
         self.w.log_request(request, 200, started, result.execution_id, None)
         text = result.result_json or "null"
         if text.startswith('"'):  # a string: the text itself (Flow-CodeBlock's clients read the body)
-            return Response(orjson.loads(text), headers=headers, media_type="text/plain; charset=utf-8",
+            return Response(_text(text), headers=headers, media_type="text/plain; charset=utf-8",
                             background=background)
         return Response(text.encode(), headers=headers, media_type="application/json", background=background)
 
@@ -698,8 +750,11 @@ class ScriptsAPI:
             raise _no_script()
         hit, script = self._scripts.get(script_id)
         if not hit:
+            # A change through this process while the read is out (PUT, DELETE) must not
+            # have the old script put back for AUTH_CACHE_S: the read is used once, not kept.
+            generation = self._scripts.generation
             script = await self.w.store.get(script_id)
-            self._scripts.put(script_id, script)
+            self._scripts.put(script_id, script, since=generation)
         if script is None:
             raise _no_script()
         return script
@@ -726,7 +781,7 @@ class ScriptsAPI:
         """`{query, header, body}`: repeated query and form fields become lists; the body is
         the parsed JSON, the form's fields, the text, or null when there is none."""
         query = _fields(request.query_params.multi_items())
-        header = {name: value for name, value in request.headers.items()}
+        header = await self._header(request)
         raw = await _read(request, self.w.body_limit)
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body: Any = None
@@ -748,6 +803,42 @@ class ScriptsAPI:
             else:
                 body = text
         return {"query": query, "header": header, "body": body}
+
+
+    async def _header(self, request: Request) -> dict[str, str]:
+        """The request's headers but a caller's credentials of this service: a client that
+        sends its token with every call (Flow-CodeBlock's clients do) must not hand it to the
+        script's owner, who would then spend its quota and read its scripts. `accessToken` and
+        `access-token` are this service's token headers; an Authorization goes only when it
+        carries a token of this service (a webhook's own Authorization is the script's to check).
+        Nor a browser's cookies (a script's answer sets none, so they are another application's
+        of the domain, sent with a link or form to the script) or the caller's proxy credentials."""
+        header = {name: value for name, value in request.headers.items() if name not in _WITHHELD_HEADERS}
+        authorization = header.get("authorization")
+        if authorization is not None:
+            scheme, _, value = authorization.strip().partition(" ")
+            presented = value.strip() if scheme.lower() == "bearer" else authorization.strip()
+            if presented and await self.w.owners.lookup(presented) is not None:
+                del header["authorization"]
+        return header
+
+
+# A script's answer is text of the script's choosing at a URL of this origin, where the
+# playground keeps a tenant's token (localStorage): a browser that shows it must not run it
+# as a page of this origin (a sandbox is an origin of its own), on top of nosniff.
+_ANSWER_CSP: Final = "sandbox; default-src 'none'"
+# access.presented_token's token headers, and credentials that are never the script's.
+_WITHHELD_HEADERS: Final = frozenset({"accesstoken", "access-token", "cookie", "proxy-authorization"})
+
+
+def _text(result_json: str) -> bytes:
+    """A JSON string result as UTF-8 text. A JS string may hold a lone surrogate, which
+    orjson and UTF-8 refuse: it becomes U+FFFD, as Node's res.end(string) writes it."""
+    try:
+        return orjson.loads(result_json).encode()  # type: ignore[no-any-return]
+    except (orjson.JSONDecodeError, UnicodeEncodeError):
+        text: str = json.loads(result_json)
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace").encode()
 
 
 def _after(result: ExecutionResult) -> Any:

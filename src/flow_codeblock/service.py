@@ -109,6 +109,8 @@ def make_fetcher(settings: Settings) -> Fetcher:
         max_requests_per_execution=settings.fetch_max_requests_per_execution,
         max_concurrent=settings.fetch_max_concurrent,
         max_inflight_bytes=settings.fetch_max_inflight_bytes,
+        max_streaming_bytes=settings.max_streaming_size_mb * 1024 * 1024,
+        max_open_bodies=settings.fetch_max_open_bodies,
     ))
 
 

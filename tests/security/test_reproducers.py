@@ -251,17 +251,21 @@ def test_a_bad_redirect_location_is_a_network_error(single: Server, cb: CodeBloc
 
 
 def test_response_bytes_in_flight_are_bounded(tmp_path_factory: pytest.TempPathFactory, target: HttpTarget) -> None:
+    """Parallel responses once each held up to FETCH_MAX_RESPONSE_BYTES in the host. Bodies
+    now stay there a chunk at a time (outbound.OpenBody), and one execution holds at most
+    FETCH_MAX_OPEN_BODIES of them, counted from the moment the requests start."""
     srv = start_server(str(tmp_path_factory.mktemp("inflight")), runtime_pool_size=1, fetch_allow_hosts="127.0.0.1/32",
-                       fetch_max_response_bytes=4 * 1024 * 1024, fetch_max_inflight_bytes=6 * 1024 * 1024)
+                       fetch_max_response_bytes=4 * 1024 * 1024, fetch_max_inflight_bytes=6 * 1024 * 1024,
+                       fetch_max_open_bodies=2)
     try:
         with srv.client() as http:
             cb = CodeBlockClient(http)
             code = ("const rs = await Promise.all([1, 2, 3].map(() => fetch(input.url)));"
                     " return (await Promise.all(rs.map(r => r.arrayBuffer()))).map(b => b.byteLength)")
-            # Each sends 2.5 of its 3 MiB, then pauses: 7.5 MiB held at once.
+            # Each sends 2.5 of its 3 MiB, then pauses: 7.5 MiB would be under way at once.
             slow = f"{target.url}/bytes?n={3 * 1024 * 1024}&hold={5 * 512 * 1024}&ms=800"
             error = cb.error(code, {"url": slow})
-            assert error["type"] == "TypeError" and "FETCH_MAX_INFLIGHT_BYTES" in error["message"], error
+            assert error["type"] == "TypeError" and "FETCH_MAX_OPEN_BODIES" in error["message"], error
             assert cb.ok(code.replace("[1, 2, 3]", "[1, 2]"), {"url": slow}) == [3 * 1024 * 1024] * 2
     finally:
         srv.stop()

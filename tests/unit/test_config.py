@@ -84,7 +84,7 @@ def test_published_limits_keep_the_contracts_names_and_order() -> None:
         runtime_idle_timeout_min=12.5, health_check_interval_s=13.5, max_concurrent_executions=1014,
         acquire_timeout_ms=1015, fetch_timeout_ms=1016, fetch_max_response_bytes=1017,
         fetch_max_requests_per_execution=1018, fetch_max_concurrent=1019, fetch_max_inflight_bytes=1020,
-        wasm_memory_limit_mb=1000,
+        wasm_memory_limit_mb=1000, max_streaming_size_mb=1021, fetch_max_open_bodies=22,
     )
     assert list(published_limits(settings).items()) == [
         ("maxCodeLength", 1001), ("maxInputSize", 1002), ("maxResultSize", 1003), ("maxBodySize", 2004),
@@ -94,7 +94,7 @@ def test_published_limits_keep_the_contracts_names_and_order() -> None:
         ("runtimeIdleTimeoutMin", 12.5), ("healthCheckIntervalS", 13.5), ("maxConcurrentExecutions", 1014),
         ("acquireTimeoutMs", 1015), ("fetchTimeoutMs", 1016), ("fetchMaxResponseBytes", 1017),
         ("fetchMaxRequestsPerExecution", 1018), ("fetchMaxConcurrent", 1019), ("fetchMaxInflightBytes", 1020),
-        ("wasmMemoryLimitMb", 1000),
+        ("wasmMemoryLimitMb", 1000), ("maxStreamingSizeMb", 1021), ("fetchMaxOpenBodies", 22),
     ]
 
 

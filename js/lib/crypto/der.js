@@ -31,10 +31,10 @@ function readTlv(bytes, pos, limit) {
   return { tag, start, end: start + length };
 }
 
-// A node of the tree: { tag, value: Uint8Array, children?: node[] } (children for constructed tags).
+// A node of the tree: { tag, value: Uint8Array, begin, end, children?: node[] } (children for constructed tags).
 function decodeNode(bytes, pos, limit) {
   const { tag, start, end } = readTlv(bytes, pos, limit);
-  const node = { tag, value: bytes.subarray(start, end), end };
+  const node = { tag, value: bytes.subarray(start, end), begin: pos, end };
   if (tag & 0x20) {
     node.children = [];
     for (let at = start; at < end;) {
@@ -163,6 +163,6 @@ function pemEncode(label, der) {
 }
 
 export {
-  DerError, TAG, bitString, concat, decode, expect, explicit, octetString, oid, pemDecode, pemEncode, readBitString,
+  DerError, TAG, bitString, concat, decode, decodeNode, expect, readTlv, explicit, octetString, oid, pemDecode, pemEncode, readBitString,
   readOid, readSmallInt, readUnsigned, sequence, smallInt, tlv, unsignedInt,
 };

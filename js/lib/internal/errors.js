@@ -22,6 +22,7 @@ import {
   ReflectOwnKeys, RegExpPrototypeExec, StringPrototypeEndsWith, StringPrototypeIncludes, StringPrototypeSlice, StringPrototypeSplit,
   StringPrototypeStartsWith, StringPrototypeToLowerCase, String_, SymbolPrototypeToString, Symbol_, TypeError_, URIError_,
 } from './primordials.js';
+import { inspectForUtil } from './inspect.js';
 
 const kErrorType = Symbol_('kErrorType');
 const kIsNodeError = Symbol_('kIsNodeError');
@@ -159,7 +160,8 @@ function invalidArgTypeMessage(name, expected, actual) {
 
 function invalidArgValueMessage(name, value, reason = 'is invalid') {
   if (arguments.length === 1) return name;
-  let shown = typeof value === 'string' ? `'${value}'` : String_(value);
+  // Node: util.inspect(value), cut at 128 characters.
+  let shown = inspectForUtil(value);
   if (shown.length > 128) shown = `${StringPrototypeSlice(shown, 0, 128)}...`;
   const type = StringPrototypeIncludes(name, '.') ? 'property' : 'argument';
   return `The ${type} '${name}' ${reason}. Received ${shown}`;
@@ -348,6 +350,9 @@ P('ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED', Error_);
 P('ERR_OSSL_EC_INVALID_PRIVATE_KEY', Error_);
 P('ERR_OSSL_EVP_OPERATION_NOT_SUPPORTED_FOR_THIS_KEYTYPE', Error_);
 P('ERR_OSSL_INVALID_DIGEST', Error_);
+P('ERR_OSSL_EVP_DECODE_ERROR', Error_);
+P('ERR_OSSL_PEM_BAD_END_LINE', Error_);
+P('ERR_OSSL_PEM_NO_START_LINE', Error_);
 P('ERR_OSSL_MISMATCHING_DOMAIN_PARAMETERS', Error_);
 P('ERR_OSSL_EVP_NOT_XOF_OR_INVALID_LENGTH', Error_);
 P('ERR_OSSL_RSA_DATA_GREATER_THAN_MOD_LEN', Error_);

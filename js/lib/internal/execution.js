@@ -219,7 +219,12 @@ function claim(id, expectedLength, nonce, modules) {
   const named = new SafeSet();
   const names = modules === '' ? [] : StringPrototypeSplit(modules, ',');
   for (let i = 0; i < names.length; i++) SetPrototypeAdd(named, names[i]);
-  const block = { fn, named };
+  // The outer function is kept, not `fn`: each run takes a fresh function from it, so
+  // nothing a run leaves on its own function object (arguments.callee, fn.caller of a
+  // nested function, its prototype) is seen by a later run of the same code (another
+  // caller of a stored script, or another tenant posting the same code). Calling it
+  // again runs none of the code: the marker check above proved it only returns `fn`.
+  const block = { outer, named };
   MapPrototypeSet(compiled, id, block);
   return block;
 }
@@ -279,7 +284,7 @@ const host = {
       block = MapPrototypeGet(compiled, id);
       if (block === undefined) throw new Error_(`code block ${id} is not defined`);
     }
-    const fn = block.fn;
+    const fn = ReflectApply(block.outer, undefined, []);
     beginExecution();
     seedRandom(entropy);
     setHeapFigures(heapUsed, heapTotal);

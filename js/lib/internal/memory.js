@@ -55,6 +55,15 @@ function overBudget(bytes) {
   return new ArrayBufferLimitError(bytes);
 }
 
+// Allocations this small are not charged nor tracked: V8 keeps a typed array of up to 64
+// bytes in the heap (--typed-array-max-size-in-heap), and an ArrayBuffer's object on the
+// heap is about as large as such a backing store, so the heap limit bounds them. Tracking
+// them cost more than they hold: a FinalizationRegistry cell per allocation, kept until
+// a cleanup task that never runs while one execution keeps the thread (a loop, a stream
+// pipeline in microtasks), and reading `.buffer` moves the array off the heap. A CSV
+// parse of 300,000 rows (a decoded string per field) ran out of a 64 MB heap on the cells.
+const UNTRACKED_BYTES = 64;
+
 function track(buffer, bytes) {
   if (bytes > 0) released.register(buffer, { bytes, generation: budget.generation });
 }
@@ -75,6 +84,7 @@ function wrapBufferConstructor(Original) {
   const proxy = new Proxy_(Original, {
     construct(target, args, newTarget) {
       const bytes = requestedBufferBytes(args);
+      if (bytes <= UNTRACKED_BYTES) return ReflectConstruct(target, args, newTarget === proxy ? target : newTarget);
       charge(bytes);
       let buffer;
       try {
@@ -105,6 +115,7 @@ function wrapTypedArray(Original) {
       // iterable, typed array) is charged by the length of what was built.
       if (typeof first !== 'object' || first === null) {
         const bytes = (+first > 0 ? +first : 0) * bytesPerElement;
+        if (bytes <= UNTRACKED_BYTES) return ReflectConstruct(target, args, realTarget);
         charge(bytes);
         let array;
         try {
@@ -118,6 +129,7 @@ function wrapTypedArray(Original) {
       }
       const array = ReflectConstruct(target, args, realTarget);
       const bytes = TypedArrayPrototypeGetByteLength(array);
+      if (bytes <= UNTRACKED_BYTES) return array;
       charge(bytes);
       track(TypedArrayPrototypeGetBuffer(array), bytes);
       return array;

@@ -1,0 +1,57 @@
+"""outbound._Decoder: gzip and deflate inflated with bounded output, whatever a small
+compressed input expands to (the host must not hold a decompression bomb at once)."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import zlib
+
+import pytest
+
+from flow_codeblock.outbound import CHUNK_BYTES, _Decoder, _decoder_for
+
+PLAIN = os.urandom(200_000) + b"0" * 3_000_000  # some entropy, then a long compressible run
+
+
+def raw_deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+def inflate_all(decoder: _Decoder, encoded: bytes, feed: int) -> list[bytes]:
+    """Feeds `encoded` `feed` bytes at a time, taking CHUNK_BYTES at most each time."""
+    out = []
+    for start in range(0, len(encoded), feed):
+        decoder.feed(encoded[start:start + feed])
+        while chunk := decoder.take(CHUNK_BYTES):
+            out.append(chunk)
+    return out
+
+
+@pytest.mark.parametrize(("encoding", "encode"), [
+    ("gzip", gzip.compress), ("x-gzip", gzip.compress), ("deflate", zlib.compress), ("deflate", raw_deflate),
+])
+@pytest.mark.parametrize("feed", [1000, 65536, 10_000_000])
+def test_inflates_in_bounded_chunks(encoding: str, encode: object, feed: int) -> None:
+    encoded = encode(PLAIN)  # type: ignore[operator]
+    decoder = _decoder_for(encoding)
+    assert decoder is not None
+    chunks = inflate_all(decoder, encoded, feed)
+    assert max(len(c) for c in chunks) <= CHUNK_BYTES
+    assert b"".join(chunks) == PLAIN
+    assert not decoder.pending  # the stream ended: nothing held back
+
+
+def test_identity_and_unknown_encodings_are_not_decoded() -> None:
+    assert _decoder_for(None) is None
+    assert _decoder_for("identity") is None
+    assert _decoder_for("br") is None
+
+
+def test_a_corrupt_gzip_body_raises() -> None:
+    decoder = _decoder_for("gzip")
+    assert decoder is not None
+    decoder.feed(b"\x1f\x8b\x08\x00garbage that is not deflate data at all")
+    with pytest.raises(zlib.error):
+        decoder.take(CHUNK_BYTES)
