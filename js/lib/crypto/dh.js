@@ -26,13 +26,9 @@ const modulusTooSmall = () => new plain.ERR_OSSL_DH_MODULUS_TOO_SMALL('error:028
 const badGenerator = () => new plain.ERR_OSSL_DH_BAD_GENERATOR('error:02800065:Diffie-Hellman routines::bad generator');
 
 // The named groups by their prime (hex), for OpenSSL's "known group" treatment: no DH_check,
-// and the group's private key length.
-let named;
-function namedGroup(p, g) {
-  if (g !== 2n) return undefined;
-  named ??= new Map(Object.values(GROUPS).filter((group) => group.keyBits).map((group) => [group.prime, group]));
-  return named.get(p.toString(16));
-}
+// and the group's private key length. Made at install time: constant, and in this closure only.
+const NAMED = new Map(Object.values(GROUPS).filter((group) => group.keyBits).map((group) => [group.prime, group]));
+const namedGroup = (p, g) => (g === 2n ? NAMED.get(p.toString(16)) : undefined);
 
 const encode = (bytes, encoding) => (encoding && encoding !== 'buffer' ? Buffer.from(bytes).toString(encoding) : Buffer.from(bytes));
 // OpenSSL's BN_bn2bin: no leading zero bytes; zero has no bytes at all.
