@@ -8,14 +8,14 @@
 //              generateKeyPair(Sync), generateKey(Sync)
 //   sig.js     sign/verify, Sign/Verify (RSA, ECDSA, Ed25519/Ed448)
 //   ecdh.js    createECDH/ECDH, diffieHellman
+//   dh.js      createDiffieHellman, getDiffieHellman (finite-field DH; groups in dh-groups.js)
+//   primes.js  generatePrime(Sync), checkPrime(Sync)
 //   hkdf.js    hkdf/hkdfSync
 //   webcrypto.js  crypto.subtle (SubtleCrypto) and CryptoKey
 //   rsa.js     RSA key generation, signatures and encryption (BigInt and WebAssembly)
 //   x509.js    X509Certificate
 //   curves.js  the curves; der.js the DER/PEM codec; hashes.js the digests by name;
 //   random.js  the one random source; util.js validators and byte conversions
-// Not yet: finite-field Diffie-Hellman, primes (they throw
-// ERR_FEATURE_UNAVAILABLE_ON_PLATFORM naming the API).
 // Ciphers stream like Node's: update() returns every complete block for CBC and ECB,
 // every byte for CTR and GCM (./crypto/gcm.js); Hash, Hmac and the ciphers also take
 // write()/end()/read() (./crypto/transform.js).
@@ -30,6 +30,8 @@ import { inspect } from 'util';
 import { codes, describeReceived, plain } from './internal/errors.js';
 import { EC_CURVES } from './crypto/curves.js';
 import { ECDH, createECDH, diffieHellman } from './crypto/ecdh.js';
+import { DiffieHellman, DiffieHellmanGroup, createDiffieHellman, createDiffieHellmanGroup } from './crypto/dh.js';
+import { checkPrime, checkPrimeSync, generatePrime, generatePrimeSync } from './crypto/primes.js';
 import { DIGEST_LENGTH, hashOf, isXof } from './crypto/hashes.js';
 import { hkdf, hkdfSync } from './crypto/hkdf.js';
 import {
@@ -50,7 +52,7 @@ import {
 
 const {
   ERR_CRYPTO_HASH_FINALIZED, ERR_CRYPTO_HASH_UPDATE_FAILED, ERR_CRYPTO_INVALID_AUTH_TAG, ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE, ERR_CRYPTO_INVALID_STATE,
-  ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INCOMPATIBLE_OPTION_PAIR, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE,
+  ERR_INCOMPATIBLE_OPTION_PAIR, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE,
   ERR_OUT_OF_RANGE,
 } = codes;
 
@@ -911,12 +913,6 @@ function publicDecrypt(key, buffer) {
   return rsa.publicDecrypt(pub, rsaData(buffer), padding);
 }
 
-function unavailable(name) {
-  return () => {
-    throw new ERR_FEATURE_UNAVAILABLE_ON_PLATFORM(`crypto.${name} is not available in code blocks yet`);
-  };
-}
-
 // OpenSSL's names of the curves offered (Node's getCurves() lists every curve OpenSSL has).
 function getCurves() { return EC_CURVES.map((c) => c.name).sort(); }
 
@@ -933,9 +929,10 @@ const crypto = {
 for (const name of ['prng', 'pseudoRandomBytes', 'rng']) {
   Object.defineProperty(crypto, name, { value: randomBytes, writable: true, configurable: true, enumerable: false });
 }
-for (const name of ['createDiffieHellman', 'getDiffieHellman', 'createDiffieHellmanGroup', 'generatePrime', 'generatePrimeSync', 'checkPrime', 'checkPrimeSync']) {
-  crypto[name] = unavailable(name);
-}
+Object.assign(crypto, {
+  createDiffieHellman, createDiffieHellmanGroup, getDiffieHellman: createDiffieHellmanGroup, DiffieHellman,
+  DiffieHellmanGroup, generatePrime, generatePrimeSync, checkPrime, checkPrimeSync,
+});
 
 // WebCrypto's classes are globals in Node, accessors as its lazy globals are: the bootstrap
 // defines them (the global object's keys keep one order, whichever module came first) and

@@ -671,6 +671,6 @@ function checkSignaturePadding(padding) {
 }
 
 export {
-  PADDING, checkSignaturePadding, generateKey, modPow, modulusBits, privateDecrypt, privateEncrypt, publicDecrypt,
+  PADDING, SMALL_PRIMES, bitLength, checkSignaturePadding, generateKey, millerRabin, modPow, randomBig, toBig, modulusBits, privateDecrypt, privateEncrypt, publicDecrypt,
   publicEncrypt, sign, verify,
 };

@@ -375,6 +375,10 @@ P('ERR_OSSL_RSA_INVALID_PADDING', Error_);
 P('ERR_OSSL_RSA_MISSING_PRIVATE_KEY', Error_);
 P('ERR_OSSL_RSA_UNKNOWN_PADDING_TYPE', Error_);
 P('ERR_OUT_OF_RANGE', RangeError_);
+// Finite-field Diffie-Hellman (js/lib/crypto/dh.js).
+P('ERR_CRYPTO_UNKNOWN_DH_GROUP', Error_);
+P('ERR_OSSL_DH_BAD_GENERATOR', Error_);
+P('ERR_OSSL_DH_MODULUS_TOO_SMALL', Error_);
 P('MODULE_NOT_FOUND', Error_);
 // The layer's own: the reset after an execution could not put shared state back, and the
 // host retires the runtime (execution.js reports the message). Plain, so that nothing reads
