@@ -67,8 +67,8 @@ def test_form_data_extras(cb: CodeBlockClient) -> None:
         "const FormData = require('form-data'); const { Writable } = require('stream');\n"
         "const f = new FormData(); f.setBoundary('B'); f.append('a', '1'); f.append('b', Buffer.from('xy'), 'b.bin');\n"
         "const whole = f.getBuffer().toString(); const chunks = [];\n"
-        "await new Promise((resolve, reject) => f.pipe(new Writable({ write(c, e, cb) { chunks.push(Buffer.from(c)); cb() } }))"
-        ".on('finish', resolve).on('error', reject));\n"
+        "const sink = new Writable({ write(c, e, cb) { chunks.push(Buffer.from(c)); cb() } });\n"
+        "await new Promise((resolve, reject) => f.pipe(sink).on('finish', resolve).on('error', reject));\n"
         "return [Buffer.concat(chunks).toString() === whole, whole.length]"
     )
     assert piped[0] is True and piped[1] > 100, piped
