@@ -11,6 +11,7 @@ import json
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -187,23 +188,7 @@ def test_every_example_runs(cb: CodeBlockClient, example: dict) -> None:
 
 
 def test_playground_with_auth_on(tmp_path: Path) -> None:
-    import os
-    import sys
-
-    from conftest import start_server
-
-    db = tmp_path / "tokens.sqlite3"
-    token = subprocess.run([sys.executable, "-m", "flow_codeblock", "token", "create", "--name", "browser"],
-                           capture_output=True, text=True, check=True,
-                           env={**os.environ, "AUTH_DB_PATH": str(db)}).stdout.strip()
-    srv = start_server(str(tmp_path), runtime_pool_size=1, auth_enabled="true", auth_db_path=str(db))
-    try:
-        proc = subprocess.run(["node", str(CHECK.with_name("playground_auth.mjs")), srv.url, token],
-                              capture_output=True, text=True, timeout=120)
-    finally:
-        srv.stop()
-    assert proc.returncode == 0, proc.stderr
-    seen = json.loads(proc.stdout)
+    _, token, seen = _browser_with_auth(tmp_path, "playground_auth.mjs")
     assert seen["without"] == {"status": "Error 401", "type": "AuthenticationError"}
     assert seen["with"]["status"] == "Success" and seen["with"]["result"]["back"] == "Flow CodeBlock ✓"
     assert "Authorization: Bearer $TOKEN" in seen["curl"] and token not in seen["curl"]
@@ -214,6 +199,24 @@ def test_playground_with_auth_on(tmp_path: Path) -> None:
 def test_playground_saves_opens_and_calls_a_stored_script(tmp_path: Path) -> None:
     """The "Save as script" flow in a real browser: save, list, open, a new version, copy
     the call URL; the URL then runs the script with no code and no token."""
+    url, _, seen = _browser_with_auth(tmp_path, "playground_scripts.mjs")
+    assert seen["initial"]["urlShown"] is False and seen["initial"]["state"].startswith("Save the code")
+    assert seen["withoutToken"].startswith("Failed: "), seen
+    assert seen["saved"] == "Saved: version 1"
+    script_id = seen["url"].rsplit("/", 1)[1]
+    assert seen["url"] == f"{url}/flow/codeblock/{script_id}" and seen["copied"] == seen["url"]
+    assert seen["listed"] == [{"id": script_id, "name": "greeter from the browser", "version": "v1"}]
+    assert seen["opened"]["state"] == "Opened version 1"
+    assert "version: 1" in seen["opened"]["code"] and seen["opened"]["description"] == "greeter from the browser"
+    assert seen["savedVersion"] == "Saved: version 2" and seen["urlAfterVersion"] == seen["url"]
+    assert seen["call"]["post"] == [200, {"hello": "Ada", "version": 2}]
+    assert seen["call"]["get"] == [200, {"hello": "Grace", "version": 2}]
+    assert seen["zh"] == {"state": "已保存：版本 2", "save": "保存为脚本"}
+
+
+def _browser_with_auth(tmp_path: Path, script: str) -> tuple[str, str, dict[str, Any]]:
+    """Runs tests/browser/<script> against a service with AUTH_ENABLED and a new token;
+    gives the service's URL, the token and what the script observed."""
     import os
     import sys
 
@@ -225,21 +228,9 @@ def test_playground_saves_opens_and_calls_a_stored_script(tmp_path: Path) -> Non
                            env={**os.environ, "AUTH_DB_PATH": str(db)}).stdout.strip()
     srv = start_server(str(tmp_path), runtime_pool_size=1, auth_enabled="true", auth_db_path=str(db))
     try:
-        proc = subprocess.run(["node", str(CHECK.with_name("playground_scripts.mjs")), srv.url, token],
+        proc = subprocess.run(["node", str(CHECK.with_name(script)), srv.url, token],
                               capture_output=True, text=True, timeout=120)
     finally:
         srv.stop()
     assert proc.returncode == 0, proc.stderr
-    seen = json.loads(proc.stdout)
-    assert seen["initial"]["urlShown"] is False and seen["initial"]["state"].startswith("Save the code")
-    assert seen["withoutToken"].startswith("Failed: "), seen
-    assert seen["saved"] == "Saved: version 1"
-    script_id = seen["url"].rsplit("/", 1)[1]
-    assert seen["url"] == f"{srv.url}/flow/codeblock/{script_id}" and seen["copied"] == seen["url"]
-    assert seen["listed"] == [{"id": script_id, "name": "greeter from the browser", "version": "v1"}]
-    assert seen["opened"]["state"] == "Opened version 1"
-    assert "version: 1" in seen["opened"]["code"] and seen["opened"]["description"] == "greeter from the browser"
-    assert seen["savedVersion"] == "Saved: version 2" and seen["urlAfterVersion"] == seen["url"]
-    assert seen["call"]["post"] == [200, {"hello": "Ada", "version": 2}]
-    assert seen["call"]["get"] == [200, {"hello": "Grace", "version": 2}]
-    assert seen["zh"] == {"state": "已保存：版本 2", "save": "保存为脚本"}
+    return srv.url, token, json.loads(proc.stdout)

@@ -20,11 +20,12 @@ from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .bodies import invalid, json_body, parse_model, whole
 from .envelope import Clock, envelope
 from .errors import ErrorType, ExecutionFailure
 from .i18n import Language, Message, msg
@@ -36,7 +37,6 @@ __all__ = ["AdminAPI", "expiry"]
 _MAX_BODY = 64 * 1024
 _MAX_PAGE_SIZE = 1000
 T = TypeVar("T")
-M = TypeVar("M", bound=BaseModel)
 Int = int  # pydantic fields below: whole numbers only (strict), as Flow-CodeBlock's *int
 
 
@@ -186,7 +186,7 @@ class AdminAPI:
         return Response(orjson.dumps(envelope(self._clock, body)), media_type="application/json")
 
     async def create(self, request: Request) -> Response:
-        spec = _parse(CreateToken, await _body(request))
+        spec = parse_model(CreateToken, await json_body(request, _MAX_BODY))
         expires = _valid(lambda: expiry(spec.operation, spec.days, spec.specific_date, self._zone))
         info, secret = await self._tokens.store.create(
             spec.name or f"{spec.ws_id}/{spec.email}", ws_id=spec.ws_id, email=spec.email, expires_at=expires,
@@ -199,8 +199,8 @@ class AdminAPI:
 
     async def list(self, request: Request) -> Response:
         query = request.query_params
-        page = _whole(query.get("page", "1"), "page", 1, 10**9)
-        size = _whole(query.get("page_size", "100"), "page_size", 1, _MAX_PAGE_SIZE)
+        page = whole(query.get("page", "1"), "page", 1, 10**9)
+        size = whole(query.get("page_size", "100"), "page_size", 1, _MAX_PAGE_SIZE)
         secret = query.get("token")
         if secret:
             found = await self._tokens.store.lookup(secret)
@@ -215,7 +215,7 @@ class AdminAPI:
 
     async def update(self, request: Request) -> Response:
         secret = request.path_params["token"]
-        spec = _parse(UpdateToken, await _body(request))
+        spec = parse_model(UpdateToken, await json_body(request, _MAX_BODY))
         current = await self._tokens.store.lookup(secret)
         if current is None or not current.active:
             raise _not_found()
@@ -271,42 +271,10 @@ def _not_found() -> ExecutionFailure:
     return ExecutionFailure.of(ErrorType.NOT_FOUND, msg("no active token with that value"))
 
 
-def _invalid(reason: str) -> ExecutionFailure:
-    return ExecutionFailure.of(ErrorType.VALIDATION, msg("invalid request: %(reason)s", reason=reason))
-
-
 def _valid(compute: Callable[[], T]) -> T:
     try:
         return compute()
     except ValueError as exc:
-        raise _invalid(str(exc)) from None
+        raise invalid(str(exc)) from None
 
 
-async def _body(request: Request) -> object:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > _MAX_BODY:
-            raise ExecutionFailure.of(ErrorType.PAYLOAD_TOO_LARGE,
-                                      msg("request body is over the limit of %(limit)s bytes", limit=_MAX_BODY))
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise ExecutionFailure.of(ErrorType.VALIDATION,
-                                  msg("request body is not valid JSON: %(reason)s", reason=str(exc))) from None
-
-
-def _parse(model: type[M], data: object) -> M:
-    if not isinstance(data, dict):
-        raise ExecutionFailure.of(ErrorType.VALIDATION, msg("request body must be a JSON object"))
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        reasons = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())
-        raise _invalid(reasons) from None
-
-
-def _whole(text: str, name: str, low: int, high: int) -> int:
-    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
-        raise _invalid(f"{name} must be a whole number from {low} to {high}")
-    return int(text)

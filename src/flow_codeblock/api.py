@@ -31,6 +31,7 @@ from starlette.routing import Route
 from . import __version__, metrics, playground
 from .access import AccessControl, AccessSettings, presented_token
 from .admin import AdminAPI
+from .bodies import read_body
 from .config import Settings, get_settings, published_limits
 from .cors import CrossOrigin
 from .db import Database
@@ -141,25 +142,6 @@ def _error_response(failure: ExecutionFailure, started: float, clock: Clock, lan
     return JSONBytes(body, status_code=failure.error.type.http_status, headers=headers)
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    chunks = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _too_large(limit: int) -> ExecutionFailure:
-    return ExecutionFailure.of(ErrorType.PAYLOAD_TOO_LARGE,
-                               msg("request body is over the limit of %(limit)s bytes", limit=limit))
-
-
 def _invalid(message: Message) -> ExecutionFailure:
     return ExecutionFailure.of(ErrorType.VALIDATION, message)
 
@@ -248,7 +230,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         language = language_of(request.headers.get("accept-language"))
         try:
             headers = await access.check(request)
-            execution = parse_request(await _read_body(request, settings.body_limit))
+            execution = parse_request(await read_body(request, settings.body_limit))
         except ExecutionFailure as failure:
             _log_request(request, failure.error.type.http_status, started, None, failure.error)
             return _error_response(failure, started, clock, language, headers)
@@ -351,7 +333,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def bench_static(request: Request) -> Response:
         # Reads and parses the body like /flow/codeblock, then answers a fixed result.
-        parse_request(await _read_body(request, settings.body_limit))
+        parse_request(await read_body(request, settings.body_limit))
         return JSONBytes(b'{"success":true,"result":42}')
 
     async def internal_error(request: Request, exc: Exception) -> Response:

@@ -41,12 +41,13 @@ from urllib.parse import parse_qsl
 
 import orjson
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.dialects import postgresql, sqlite
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .bodies import invalid, json_body, parse_model, read_body, whole
 from .db import Database
 from .envelope import Clock, envelope
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
@@ -585,7 +586,7 @@ class ScriptsAPI:
     # -- management -----------------------------------------------------------------------
 
     async def create(self, request: Request, token: TokenInfo) -> Response:
-        spec = _parse(CreateScript, await _json_body(request))
+        spec = parse_model(CreateScript, await json_body(request, _MAX_BODY))
         whitelist = _whitelist(spec.ip_whitelist)
         code = await self._checked_code(spec.code_base64)
         try:
@@ -598,12 +599,12 @@ class ScriptsAPI:
 
     async def listing(self, request: Request, token: TokenInfo) -> Response:
         query = request.query_params
-        page = _whole(query.get("page", "1"), "page", 1, 10**9)
-        size = _whole(query.get("size", query.get("page_size", "20")), "size", 1, _MAX_PAGE_SIZE)
+        page = whole(query.get("page", "1"), "page", 1, 10**9)
+        size = whole(query.get("size", query.get("page_size", "20")), "size", 1, _MAX_PAGE_SIZE)
         sort = query.get("sort", "updated_at")
         order = query.get("order", "desc")
         if sort not in _SORTABLE or order not in ("asc", "desc"):
-            raise _invalid(f"sort must be one of {', '.join(_SORTABLE)} and order asc or desc")
+            raise invalid(f"sort must be one of {', '.join(_SORTABLE)} and order asc or desc")
         keyword = query.get("keyword", "")[:200]
         scripts, total, owned = await self.w.store.owned_by(token.id, (page - 1) * size, size, keyword=keyword,
                                                             sort=sort, descending=order == "desc")
@@ -618,7 +619,7 @@ class ScriptsAPI:
     async def read(self, request: Request, token: TokenInfo) -> Response:
         script = await self._own(request, token)
         wanted = request.query_params.get("version")
-        number = _whole(wanted, "version", 0, 2_000_000_000) if wanted else None
+        number = whole(wanted, "version", 0, 2_000_000_000) if wanted else None
         versions = await self.w.store.versions(script.id)
         available = [v.version for v in versions]
         if number is not None:
@@ -638,15 +639,15 @@ class ScriptsAPI:
 
     async def update(self, request: Request, token: TokenInfo) -> Response:
         script = await self._own(request, token)
-        spec = _parse(UpdateScript, await _json_body(request))
+        spec = parse_model(UpdateScript, await json_body(request, _MAX_BODY))
         if spec.code_base64 is not None and spec.rollback_to_version is not None:
-            raise _invalid("code_base64 and rollback_to_version cannot both be given")
+            raise invalid("code_base64 and rollback_to_version cannot both be given")
         whitelist = _whitelist(spec.ip_whitelist) if spec.ip_whitelist is not None else None
         code = await self._checked_code(spec.code_base64) if spec.code_base64 is not None else None
         try:
             done = await self.w.store.update(script, code, spec.rollback_to_version, spec.description, whitelist)
         except NoSuchVersion:
-            raise _invalid(f"version {spec.rollback_to_version} of this script is not kept: "
+            raise invalid(f"version {spec.rollback_to_version} of this script is not kept: "
                            f"the last {self.w.store.max_versions} versions are") from None
         except NoSuchScript:
             raise _no_script() from None
@@ -782,16 +783,16 @@ class ScriptsAPI:
         the parsed JSON, the form's fields, the text, or null when there is none."""
         query = _fields(request.query_params.multi_items())
         header = await self._header(request)
-        raw = await _read(request, self.w.body_limit)
+        raw = await read_body(request, self.w.body_limit)
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body: Any = None
         if kind.startswith("multipart/"):
-            raise _invalid("multipart bodies are not accepted: send JSON, a urlencoded form or text")
+            raise invalid("multipart bodies are not accepted: send JSON, a urlencoded form or text")
         if raw:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
-                raise _invalid("the request body is not UTF-8 text") from None
+                raise invalid("the request body is not UTF-8 text") from None
             if kind == "application/json" or kind.endswith("+json"):
                 try:
                     body = orjson.loads(raw)
@@ -866,7 +867,7 @@ def _whitelist(entries: list[str] | None) -> list[str]:
     try:
         parse_whitelist(entries)
     except ValueError as exc:
-        raise _invalid(str(exc)) from None
+        raise invalid(str(exc)) from None
     return [entry.strip() for entry in entries]
 
 
@@ -874,52 +875,3 @@ def _no_script() -> ExecutionFailure:
     return ExecutionFailure.of(ErrorType.NOT_FOUND, msg("no script with that id"))
 
 
-def _invalid(reason: str) -> ExecutionFailure:
-    return ExecutionFailure.of(ErrorType.VALIDATION, msg("invalid request: %(reason)s", reason=reason))
-
-
-async def _read(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    chunks = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _too_large(limit: int) -> ExecutionFailure:
-    return ExecutionFailure.of(ErrorType.PAYLOAD_TOO_LARGE,
-                               msg("request body is over the limit of %(limit)s bytes", limit=limit))
-
-
-async def _json_body(request: Request) -> object:
-    raw = await _read(request, _MAX_BODY)
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise ExecutionFailure.of(ErrorType.VALIDATION,
-                                  msg("request body is not valid JSON: %(reason)s", reason=str(exc))) from None
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def _parse(model: type[M], data: object) -> M:
-    if not isinstance(data, dict):
-        raise ExecutionFailure.of(ErrorType.VALIDATION, msg("request body must be a JSON object"))
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        reasons = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())
-        raise _invalid(reasons) from None
-
-
-def _whole(text: str, name: str, low: int, high: int) -> int:
-    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
-        raise _invalid(f"{name} must be a whole number from {low} to {high}")
-    return int(text)
