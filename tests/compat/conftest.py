@@ -52,3 +52,17 @@ def run_in_node(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
         [str(NODE), str(RUNNER)], input=json.dumps(cases), capture_output=True, text=True, timeout=120, check=True
     )
     return json.loads(proc.stdout)
+
+
+def node_keys_from(keygen: str) -> dict[str, Any]:
+    """The keys `keygen` makes in Node, made once per suite: every case then gets them as
+    `input.k`, here and in Node, so both sides work on the same keys."""
+    [outcome] = run_in_node([{"code": keygen, "input": {}}])
+    assert outcome["ok"], outcome
+    keys: dict[str, Any] = json.loads(outcome["result"])
+    return keys
+
+
+def node_outcomes_with_keys(cases: Sequence[str], keys: dict[str, Any]) -> list[dict[str, Any]]:
+    """Node's outcome of each case, run with `keys` as `input.k`."""
+    return run_in_node([{"code": code, "input": {"k": keys}} for code in cases])

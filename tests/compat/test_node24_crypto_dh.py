@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from compat.conftest import assert_same_as_node, case_ids, run_in_node
+from compat.conftest import assert_same_as_node, case_ids, node_keys_from, node_outcomes_with_keys, run_in_node
 from conftest import CodeBlockClient
 
 C = "const crypto = require('crypto'); const k = input.k;\n"
@@ -258,15 +258,12 @@ KNOWN_DIFFERENCES: dict[str, str] = {}
 
 @pytest.fixture(scope="module")
 def node_keys() -> dict[str, Any]:
-    [outcome] = run_in_node([{"code": KEYGEN, "input": {}}])
-    assert outcome["ok"], outcome
-    keys: dict[str, Any] = json.loads(outcome["result"])
-    return keys
+    return node_keys_from(KEYGEN)
 
 
 @pytest.fixture(scope="module")
 def node_outcomes(node_keys: dict[str, Any]) -> list[dict[str, Any]]:
-    return run_in_node([{"code": code, "input": {"k": node_keys}} for code in ALL])
+    return node_outcomes_with_keys(ALL, node_keys)
 
 
 @pytest.mark.parametrize("index", range(len(ALL)), ids=case_ids(ALL, GROUPED))

@@ -14,12 +14,11 @@ caught in the snippet and returned as [class, name, code, message]."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-from compat.conftest import assert_same_as_node, case_ids, run_in_node
+from compat.conftest import assert_same_as_node, case_ids, node_keys_from, node_outcomes_with_keys, run_in_node
 from conftest import CodeBlockClient
 
 P = (
@@ -395,15 +394,12 @@ ALL = [code for _, group in GROUPS for code in group]
 
 @pytest.fixture(scope="module")
 def node_keys() -> dict[str, Any]:
-    [outcome] = run_in_node([{"code": KEYGEN, "input": {}}])
-    assert outcome["ok"], outcome
-    keys: dict[str, Any] = json.loads(outcome["result"])
-    return keys
+    return node_keys_from(KEYGEN)
 
 
 @pytest.fixture(scope="module")
 def node_outcomes(node_keys: dict[str, Any]) -> list[dict[str, Any]]:
-    return run_in_node([{"code": code, "input": {"k": node_keys}} for code in ALL])
+    return node_outcomes_with_keys(ALL, node_keys)
 
 
 @pytest.mark.parametrize("index", range(len(ALL)), ids=case_ids(ALL, GROUPS))
