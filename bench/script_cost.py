@@ -6,7 +6,12 @@ this machine, in one run.
 
 Loaded by autocannon (bench/http_load.mjs) with a cheap code block (so that the per-call
 machinery's share is as large as it gets), in interleaved rounds (AB BA ...); each figure is
-the median over the rounds, and `stored_vs_posted` (rps) is the figure to compare across runs.
+the median over the rounds. Two ratios:
+- `stored_cpu_vs_posted`: the workers' CPU per call (user + system, all their threads, from
+  /proc), stored over posted. This is the cost per call the issue names, and it holds on a
+  shared machine, where other processes take the cores from the service and the load
+  generator alike; <= 1.0 means a stored call costs no more.
+- `stored_vs_posted`: requests per second, stored over posted; on a quiet machine only.
 
     .venv/bin/python bench/script_cost.py [--seconds 5] [--rounds 3] [--connections 50]
 """
@@ -55,20 +60,27 @@ def main() -> int:
         for target, extra, body in targets.values():
             load(target, extra, args.connections, 2, body)  # warm-up
         rps: dict[str, list[float]] = {name: [] for name in targets}
+        cpu_us: dict[str, list[float]] = {name: [] for name in targets}
         names = list(targets)
         for number in range(args.rounds):
             for name in names if number % 2 == 0 else reversed(names):
                 target, extra, body = targets[name]
+                before = serving.workers_cpu_s(service.pid)
                 result = load(target, extra, args.connections, args.seconds, body)
+                used = serving.workers_cpu_s(service.pid) - before
                 assert result["non2xx"] == 0 and result["errors"] == 0, (name, result)
                 rps[name].append(result["rps"])
+                cpu_us[name].append(used / result["total"] * 1e6)
                 print(f"  round {number + 1} {name}: {result['rps']:.0f} rps, p50 {result['p50_ms']} ms, "
-                      f"p99 {result['p99_ms']} ms", flush=True)
+                      f"p99 {result['p99_ms']} ms, {cpu_us[name][-1]:.0f} us CPU per call", flush=True)
     finally:
         serving.stop_service(service)
     medians = {name: statistics.median(values) for name, values in rps.items()}
+    cpu = {name: statistics.median(values) for name, values in cpu_us.items()}
     print(json.dumps({"posted_rps": round(medians["posted"]), "stored_rps": round(medians["stored"]),
-                      "stored_vs_posted": round(medians["stored"] / medians["posted"], 3)}, indent=2))
+                      "stored_vs_posted": round(medians["stored"] / medians["posted"], 3),
+                      "posted_cpu_us_per_call": round(cpu["posted"]), "stored_cpu_us_per_call": round(cpu["stored"]),
+                      "stored_cpu_vs_posted": round(cpu["stored"] / cpu["posted"], 3)}, indent=2))
     return 0
 
 

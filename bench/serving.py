@@ -102,6 +102,17 @@ def worker_pids(pid: int) -> list[int]:
     return [c for c in _children(pid) if b"resource_tracker" not in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system, all threads) that `pid` has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def workers_cpu_s(pid: int) -> float:
+    """CPU seconds of the server's workers: the service's own cost, without the load generator's."""
+    return sum(cpu_s(worker) for worker in worker_pids(pid))
+
+
 def tree_rss_bytes(pid: int) -> int:
     """RSS of `pid` and all its descendants."""
     total, stack = 0, [pid]

@@ -201,7 +201,11 @@ def test_input_from_query_form_json_and_text(srv: Server) -> None:
     multipart = call(srv, script, "POST", files={"f": ("a.txt", b"x")})
     assert multipart.status_code == 400 and multipart.json()["error"]["type"] == "ValidationError"
     bad_json = call(srv, script, "POST", content="{", headers={"Content-Type": "application/json"})
-    assert bad_json.status_code == 400
+    assert bad_json.status_code == 400 and "not valid JSON" in bad_json.json()["error"]["message"]
+    for kind in ("application/json", "text/plain", "application/x-www-form-urlencoded"):
+        not_utf8 = call(srv, script, "POST", content=b'{"a": "\xff"}', headers={"Content-Type": kind})
+        assert not_utf8.status_code == 400, kind
+        assert "not UTF-8" in not_utf8.json()["error"]["message"], (kind, not_utf8.text)
     limit = httpx.get(f"{srv.url}/flow/limits").json()["maxBodySize"]
     too_large = call(srv, script, "POST", content=b"x" * (limit + 1), headers={"Content-Type": "text/plain"})
     assert too_large.status_code == 413

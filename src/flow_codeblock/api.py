@@ -378,9 +378,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[
             *bench_routes,
-            *admin_routes,
-            *scripts_api.routes(),
+            # The hot routes first: Starlette tries the routes in order, one regex each.
             Route("/flow/codeblock", codeblock, methods=["POST"]),
+            *scripts_api.routes(),  # its call route first
+            *admin_routes,
             Route("/health", health, methods=["GET"]),
             Route("/flow/limits", limits, methods=["GET"]),
             Route("/flow/health", flow_health, methods=["GET"]),
