@@ -63,6 +63,7 @@ check: setup
 # tests/unit/test_i18n_catalogs.py checks that none is missing, unused or mismatched.
 # The catalogs are read as .po at run time: nothing to compile for serve or dist.
 messages: setup
+	mkdir -p build
 	$(BIN)/pybabel extract --no-default-keywords -k msg -k N_ --no-location --omit-header --sort-output \
 	  -o build/messages.pot src/flow_codeblock
 	$(BIN)/pybabel update --ignore-obsolete --ignore-pot-creation-date -i build/messages.pot \

@@ -5,6 +5,7 @@ usual error shape: 401 AuthenticationError, 403 ForbiddenError, 429 RateLimitErr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from starlette.requests import Request
 
@@ -40,6 +41,13 @@ def _refuse(which: str, decision: Decision | None) -> None:
     raise ExecutionFailure.of(ErrorType.RATE_LIMIT, msg("rate limit exceeded for %(subject)s; retry later",
                                                         subject=subject),
                               retry_after=decision.retry_after_s, headers=decision.headers(which))
+
+
+# What a stored script's caller is told when its owner's token refuses the call.
+_OWNER_REFUSALS: Final = {
+    ErrorType.QUOTA_EXCEEDED: msg("the script's owner has used up its quota of calls"),
+    ErrorType.RATE_LIMIT: msg("rate limit exceeded for this script's owner; retry later"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +127,16 @@ class AccessControl:
         """A stored script's call, which sends no token: the address's limit, then its
         owner's rate limit and quota, as `check` applies them to a token that was sent."""
         ip = await self._limit_address(request)
-        return await self._charge(owner, ip.headers("ip") if ip is not None else {})
+        try:
+            return await self._charge(owner, ip.headers("ip") if ip is not None else {})
+        except ExecutionFailure as failure:
+            # The caller is anyone with the script's URL: it learns that the script may not run
+            # now and when to retry, not the owner's token or the size of its quota.
+            told = _OWNER_REFUSALS.get(failure.error.type)
+            if told is None:
+                raise
+            raise ExecutionFailure.of(failure.error.type, told, retry_after=failure.retry_after,
+                                      headers=failure.headers) from None
 
     async def _limit_address(self, request: Request) -> Decision | None:
         if not (self._settings.rate_limit_enabled and self._buckets is not None and request.client is not None):

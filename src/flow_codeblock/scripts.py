@@ -773,10 +773,9 @@ class ScriptsAPI:
         if owner is None or not owner.active:
             raise ExecutionFailure.of(ErrorType.TOKEN_EXPIRED, msg(
                 "the script's owner token was revoked: the script can no longer run"))
-        if owner.expired():
+        if owner.expired():  # when, is the owner's to know (the caller may be anyone)
             raise ExecutionFailure.of(ErrorType.TOKEN_EXPIRED, msg(
-                "the script's owner token expired at %(expires)s: the script can no longer run",
-                expires=owner.expires_at or ""))
+                "the script's owner token has expired: the script can no longer run"))
         return owner
 
     async def _input(self, request: Request) -> dict[str, Any]:

@@ -295,3 +295,33 @@ def test_odd_call_bodies_get_4xx_or_an_answer(srv: Server, content: bytes, kind:
     response = call(srv, script, "POST", content=content, headers={"Content-Type": kind})
     assert response.status_code in (200, 400), response.text
     assert call(srv, script).text == "object"  # GET: no body, null
+
+
+def test_refusals_do_not_tell_the_owners_quota_or_expiry(srv: Server) -> None:
+    """Anyone with a script's URL may call it: when the owner's token refuses the call, the
+    caller learns that the script cannot run (the status, its type, when to retry), not the
+    size of the owner's quota or the date its token expired. The owner, calling with its own
+    token, is told both."""
+    owner = token(srv, quota_type="count", total_quota=7, operation="add", days=1)
+    script = save(srv, owner, "return 1")
+    assert [call(srv, script).status_code for _ in range(7)] == [200] * 7
+    refused = call(srv, script)
+    assert refused.status_code == 429 and refused.json()["error"]["type"] == "QuotaExceeded", refused.text
+    assert "owner" in refused.json()["error"]["message"] and "7" not in refused.json()["error"]["message"]
+    own = httpx.post(f"{srv.url}/flow/codeblock", json={"codebase64": b64("return 1"), "input": {}},
+                     headers={"accessToken": owner}, timeout=30)
+    assert own.status_code == 429 and "7 calls" in own.json()["error"]["message"], own.text
+
+    limited = token(srv, rate_limit_per_minute=1, rate_limit_burst=1)
+    other = save(srv, limited, "return 1")
+    assert call(srv, other).json() == 1
+    slowed = call(srv, other)
+    assert slowed.status_code == 429 and slowed.json()["error"]["type"] == "RateLimitError", slowed.text
+    assert "API token" not in slowed.json()["error"]["message"] and slowed.headers["retry-after"]
+
+    expired = httpx.put(f"{srv.url}/flow/tokens/{owner}", json={"operation": "set", "specific_date": "2020-01-02"},
+                        headers={"accessToken": ADMIN}, timeout=30)
+    assert expired.status_code == 200, expired.text
+    gone = call(srv, script)
+    assert gone.status_code == 410 and gone.json()["error"]["type"] == "TokenExpiredError", gone.text
+    assert "2020" not in gone.text
