@@ -743,9 +743,14 @@ class ScriptsAPI:
         self.w.log_request(request, 200, started, result.execution_id, None)
         text = result.result_json or "null"
         if text.startswith('"'):  # a string: the text itself (Flow-CodeBlock's clients read the body)
-            return Response(_text(text), headers=headers, media_type="text/plain; charset=utf-8",
-                            background=background)
-        return Response(text.encode(), headers=headers, media_type="application/json", background=background)
+            answer = Response(_text(text), media_type="text/plain; charset=utf-8", background=background)
+        else:
+            answer = Response(text.encode(), media_type="application/json", background=background)
+        # The hot path: the headers appended as bytes (Response(headers=...) lower-cases and
+        # encodes each one again), the constant ones encoded once.
+        answer.raw_headers += [(name.lower().encode("latin-1"), value.encode("latin-1"))
+                               for name, value in headers.items()]
+        return answer
 
     async def _runnable(self, script_id: str) -> Script:
         if self._w is None or not _ID.match(script_id):
@@ -781,7 +786,8 @@ class ScriptsAPI:
     async def _input(self, request: Request) -> dict[str, Any]:
         """`{query, header, body}`: repeated query and form fields become lists; the body is
         the parsed JSON, the form's fields, the text, or null when there is none."""
-        query = _fields(request.query_params.multi_items())
+        # No QueryParams object for the usual call without a query string.
+        query = _fields(request.query_params.multi_items()) if request.scope["query_string"] else {}
         header = await self._header(request)
         raw = await read_body(request, self.w.body_limit)
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
