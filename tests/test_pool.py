@@ -116,6 +116,23 @@ async def test_executions_parked_on_timers_grow_the_pool() -> None:
         assert pool.stats().checks_total == 0
 
 
+async def test_a_parked_execution_keeps_spare_runtimes_before_anyone_waits() -> None:
+    """RUNTIME_POOL_SPARE: one execution parks on a timer in a pool of 2; nothing waits, yet
+    the pool grows to keep 2 free, so that the next arrivals find a warm runtime."""
+    async with make_pool(initial=2, min_size=2, max_size=8, spare_while_parked=2) as (pool, executor):
+        parked = asyncio.ensure_future(run(executor, "await new Promise(r => setTimeout(r, 400)); return 1"))
+        for _ in range(300):  # the runtime parks within milliseconds; the new one is built in a thread
+            await asyncio.sleep(0.01)
+            if pool.stats().idle >= 2:
+                break
+        stats = pool.stats()
+        assert stats.waiting == 0 and stats.size == 3 and stats.idle == 2, stats
+        assert await parked == (True, 1)
+    async with make_pool(initial=2, min_size=2, max_size=8, spare_while_parked=0) as (pool, executor):
+        assert await run(executor, "await new Promise(r => setTimeout(r, 200)); return 1") == (True, 1)
+        assert pool.size == 2  # no spare: nothing waited, nothing grew
+
+
 async def test_timeout_and_memory_rebuild_the_runtime() -> None:
     async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
         before_timeout, before_memory = rebuilt("timeout"), rebuilt("memory")

@@ -57,6 +57,11 @@ class PoolPolicy:
     # cores and each stays colder (issue #20: 20-45% fewer rps than a pool of 4).
     grow_fraction: float = 0.2
     grow_min: int = 5
+    # While runtimes are parked, keep this many free (idle or being built), so that the
+    # arrivals that follow a wave of parked executions find a warm runtime instead of
+    # waiting for one to be built and warmed (issue #24: the growth step's spike came
+    # ~0.5 s before the pool grew). Nothing parked: no spare, as above.
+    spare_while_parked: int = 2
     # Shrinking: at most half of the idle-expired runtimes, at most this many per pass.
     max_release_per_pass: int = 10
 
@@ -145,11 +150,14 @@ def grow_batch(policy: PoolPolicy, size: int) -> int:
 
 
 def growth_wanted(policy: PoolPolicy, size: int, *, waiting: int, free: int, parked: int) -> int:
-    """How many runtimes to add now: none unless more executions wait than runtimes are
-    free (or being built) and at least one busy runtime is parked, so that a new one
-    would get CPU that the parked ones leave unused; then a batch, at most the shortfall."""
-    short = waiting - free
-    if short <= 0 or parked == 0:
+    """How many runtimes to add now: none unless at least one busy runtime is parked, so
+    that a new one would get CPU that the parked ones leave unused, and fewer runtimes are
+    free (or being built) than wait plus `spare_while_parked`; then a batch, at most the
+    shortfall."""
+    if parked == 0:
+        return 0
+    short = waiting + policy.spare_while_parked - free
+    if short <= 0:
         return 0
     return min(grow_batch(policy, size), short)
 

@@ -452,9 +452,10 @@ class RuntimePool:
         metrics.pool_size_adjusted_total.labels(direction="down").inc()
 
     def _grow_on_demand(self) -> None:
-        """Executions are waiting: grow now rather than at the next check, if the
-        policy's rule wants it (runtimes parked on timers or host calls)."""
-        if self._closing or not self._waiters or self.size >= self.policy.max_size:
+        """Executions are waiting, or a runtime has just parked: grow now rather than at the
+        next check, if the policy's rule wants it (runtimes parked on timers or host calls,
+        and fewer free than wait plus the spare)."""
+        if self._closing or self.size >= self.policy.max_size:
             return
         parked = sum(1 for runtime in self._in_use if runtime.parked)
         self._grow(growth_wanted(self.policy, self.size, waiting=len(self._waiters),

@@ -51,6 +51,7 @@ def pool_policy(settings: Settings) -> PoolPolicy:
         min_size=settings.min_runtime_pool_size,
         max_size=settings.max_runtime_pool_size,
         idle_timeout_s=settings.runtime_idle_timeout_min * 60,
+        spare_while_parked=settings.runtime_pool_spare,
         max_error_rate=settings.runtime_max_error_rate,
         max_age_s=settings.runtime_max_age_s,
         max_executions=settings.runtime_max_executions,

@@ -31,7 +31,8 @@ def rt(id: int, *, age: float = 60, idle: float = 0, executions: int = 10, error
 
 
 def policy(**kwargs: object) -> PoolPolicy:
-    base = {"min_size": 2, "max_size": 20, "idle_timeout_s": 300.0}
+    """No spare unless a test asks for one: the waiting rule alone (test_spare_* test the spare)."""
+    base = {"min_size": 2, "max_size": 20, "idle_timeout_s": 300.0, "spare_while_parked": 0}
     return PoolPolicy(**{**base, **kwargs})  # type: ignore[arg-type]
 
 
@@ -118,6 +119,29 @@ def test_grow_while_executions_wait_and_runtimes_are_parked() -> None:
     assert plan(runtimes, creating=0, waiting=0, policy=policy(), now=NOW).grow == 0  # nobody waits
     big = [rt(i, parked=True) for i in range(31)]
     assert plan(big, creating=0, waiting=50, policy=policy(max_size=100), now=NOW).grow == 7  # 20% of 31, up
+
+
+@pytest.mark.parametrize(
+    ("waiting", "free", "parked", "expected"),
+    [(0, 2, 1, 0),  # two free: the spare is there
+     (0, 1, 1, 1),  # one short of the spare
+     (0, 0, 3, 2),
+     (0, 0, 0, 0),  # nothing parked: every runtime computes, no spare (issue #20)
+     (4, 0, 0, 0),
+     (3, 1, 2, 4),  # what waits plus the spare, less what is free
+     (30, 0, 1, 5)],  # a batch at most
+)
+def test_spare_while_parked(waiting: int, free: int, parked: int, expected: int) -> None:
+    assert growth_wanted(policy(spare_while_parked=2), 4, waiting=waiting, free=free, parked=parked) == expected
+
+
+def test_spare_is_the_default_and_plan_keeps_it() -> None:
+    assert PoolPolicy(min_size=1, max_size=8, idle_timeout_s=1).spare_while_parked == 2
+    runtimes = [rt(0, parked=True), rt(1, parked=True), rt(2, busy=True), rt(3)]
+    assert plan(runtimes, creating=0, waiting=0, policy=policy(spare_while_parked=2), now=NOW).grow == 1
+    assert plan(runtimes, creating=1, waiting=0, policy=policy(spare_while_parked=2), now=NOW).grow == 0
+    computing = [rt(i, busy=True) for i in range(4)]
+    assert plan(computing, creating=0, waiting=9, policy=policy(spare_while_parked=2), now=NOW).grow == 0
 
 
 def test_grow_never_above_max() -> None:
