@@ -21,6 +21,8 @@ Routes:
   /csv?rows=N&tag=T        a CSV (chunked, no Content-Length): header id,name,amount, then N rows
   /broken?n=N&cut=K        declares N bytes, sends K, then closes the connection
   /deflate?n=N             N bytes of '0' deflate-encoded (a zlib stream): a small body that inflates large
+  /brotli[?n=N]            a brotli-encoded JSON body; with n, N bytes of '0' (inflates large);
+                           with bad=1, a body that is not brotli
   /empty/<code>            that status (204, 304) with no body
   /collect?tag=T           POST: records the body (text) in `collected[T]`, answers {"received": bytes}
   /outcome?tag=T           {"outcome": stream_outcomes[T] or null}: what /stream?tag=T saw so far
@@ -42,6 +44,8 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+import brotli  # type: ignore[import-untyped]
 
 
 class HttpTarget:
@@ -207,6 +211,14 @@ def _handler(target: HttpTarget) -> type[BaseHTTPRequestHandler]:
             elif path == "/deflate":
                 self._send(200, zlib.compress(b"0" * int(query["n"]), 9), "text/plain",
                            headers=[("Content-Encoding", "deflate")])
+            elif path == "/brotli":
+                if "bad" in query:
+                    plain = b"this is not brotli at all" * 4
+                else:
+                    plain = b"0" * int(query["n"]) if "n" in query else json.dumps({"compressed": "br"}).encode()
+                self._send(200, plain if "bad" in query else brotli.compress(plain, quality=11),
+                           "text/plain" if "n" in query else "application/json",
+                           headers=[("Content-Encoding", "br")])
             elif path.startswith("/empty/"):
                 self.send_response(int(path.rsplit("/", 1)[1]))
                 self.end_headers()

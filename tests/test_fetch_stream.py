@@ -139,6 +139,26 @@ def test_deflate_decoding_stays_bounded(net: CodeBlockClient, target: HttpTarget
         n, True, True, "fetch failed: the response body is larger than 100000 bytes (FETCH_MAX_RESPONSE_BYTES)"]
 
 
+def test_brotli_decoding_stays_bounded(net: CodeBlockClient, target: HttpTarget) -> None:
+    """The same for br: a 3 MB body in a few hundred bytes comes out in chunks of at most
+    64 KiB, and a body that is not brotli fails the read, not the service."""
+    n = 1_500_000
+    code = """
+    const r = await fetch(input.url);
+    let total = 0, biggest = 0, zeros = true;
+    for await (const c of r.body) {
+      total += c.byteLength; biggest = Math.max(biggest, c.byteLength); zeros &&= c.every((b) => b === 48);
+    }
+    let error; try { await (await fetch(input.bad)).text() } catch (e) { error = [e.message, e.cause?.code] }
+    return [total, biggest <= 65536, zeros, r.headers.get('content-encoding'), error]
+    """
+    total, bounded, zeros, encoding, error = net.ok(code, {"url": f"{target.url}/brotli?n={n}",
+                                                           "bad": f"{target.url}/brotli?bad=1"})
+    assert [total, bounded, zeros, encoding] == [n, True, True, "br"]
+    assert error == ["terminated", "Z_DATA_ERROR"], error  # Node's message; the cause as for gzip
+    assert net.ok("return 1") == 1
+
+
 # -- cancelled bodies close their connection ------------------------------------------
 
 # Closed while the execution runs: the code asks the server (/outcome) before it returns.

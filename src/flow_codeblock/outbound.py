@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any, Final
 
+import brotli  # type: ignore[import-untyped]
 import httpcore
 import httpx
 
@@ -268,10 +269,11 @@ class Fetcher:
         method, url, body, headers = spec.method.upper(), spec.url, spec.body, list(spec.headers)
         for hop in range(MAX_REDIRECTS + 1):
             target = _checked_url(url)
+            sent = [(k.encode("ascii"), v) for k, v in headers if k.lower() not in _FORBIDDEN_REQUEST_HEADERS]
             request = self._client.build_request(
                 method, target,
                 # Names as httpx encodes a str name (ASCII); values are the bytes to send.
-                headers=[(k.encode("ascii"), v) for k, v in headers if k.lower() not in _FORBIDDEN_REQUEST_HEADERS],
+                headers=[*sent, *_accept_encoding(target, headers)],
                 content=body,
             )
             if body:
@@ -345,6 +347,17 @@ class Fetcher:
         except httpx.InvalidURL as exc:  # httpx builds the next request of a redirect, and may fail to
             raise FetchFailed("network", f"invalid redirect location: {exc}", "ERR_INVALID_URL") from None
 
+def _accept_encoding(target: httpx.URL, headers: list[tuple[str, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Node's fetch (undici) when the code sets none: br only over https, identity for a
+    range request (httpx's default would offer br everywhere)."""
+    names = {name.lower() for name, _ in headers}
+    if "accept-encoding" in names:
+        return []
+    if "range" in names:
+        return [(b"accept-encoding", b"identity")]
+    return [(b"accept-encoding", b"br, gzip, deflate" if target.scheme == "https" else b"gzip, deflate")]
+
+
 def _too_large(limit: int, whole: bool = True) -> FetchFailed:
     """`whole`: a buffered read's limit; else a stream's."""
     message = (f"the response body is larger than {limit} bytes (FETCH_MAX_RESPONSE_BYTES)" if whole
@@ -391,8 +404,44 @@ class _Decoder:
         return out
 
 
-def _decoder_for(encoding: str | None) -> _Decoder | None:
+class _BrotliDecoder:
+    """br, bounded as _Decoder is: brotli's output_buffer_limit stops a step near `limit`
+    bytes (its buffer grows in blocks, so a step may overshoot: the excess is kept for the
+    next take), and the rest of the stream comes out of the next steps, with no new input
+    until the decompressor takes it."""
+
+    def __init__(self) -> None:
+        self._brotli = brotli.Decompressor()
+        self._input = b""
+        self._output = b""
+
+    def feed(self, data: bytes) -> None:
+        self._input += data
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._input) or bool(self._output) or not self._brotli.is_finished()
+
+    def take(self, limit: int) -> bytes:
+        if not self._output:
+            self._output = self._step(limit)
+        out, self._output = self._output[:limit], self._output[limit:]
+        return out
+
+    def _step(self, limit: int) -> bytes:
+        if self._brotli.is_finished():
+            self._input = b""  # trailing bytes after the stream: ignored, as for gzip
+            return b""
+        if self._input and self._brotli.can_accept_more_data():
+            data, self._input = self._input, b""
+            return self._brotli.process(data, output_buffer_limit=limit)  # type: ignore[no-any-return]
+        return self._brotli.process(b"", output_buffer_limit=limit)  # type: ignore[no-any-return]
+
+
+def _decoder_for(encoding: str | None) -> _Decoder | _BrotliDecoder | None:
     name = (encoding or "").strip().lower()
+    if name == "br":
+        return _BrotliDecoder()
     return _Decoder(name) if name in ("gzip", "x-gzip", "deflate") else None
 
 
@@ -455,7 +504,7 @@ class OpenBody:
             await self.aclose()
             raise FetchFailed("terminated", "the response body did not arrive in time (FETCH_TIMEOUT_MS)",
                               "UND_ERR_BODY_TIMEOUT") from None
-        except (zlib.error, httpx.DecodingError) as exc:
+        except (zlib.error, brotli.error, httpx.DecodingError) as exc:
             await self.aclose()
             raise FetchFailed("terminated", f"the response body could not be decoded: {exc}",
                               "Z_DATA_ERROR") from None

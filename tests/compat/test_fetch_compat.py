@@ -95,6 +95,9 @@ NETWORK = [
     "const r = await fetch(input.base + '/status/500'); return [r.status, r.statusText]",
     "const r = await fetch(input.base + '/text'); return await r.text()",
     "const r = await fetch(input.base + '/gzip'); return [await r.json(), r.headers.get('content-encoding')]",
+    "const r = await fetch(input.base + '/brotli'); return [await r.json(), r.headers.get('content-encoding')]",
+    "const r = await fetch(input.base + '/brotli?n=200000'); const t = await r.text(); return [t.length, /^0+$/.test(t)]",
+    "try { await (await fetch(input.base + '/brotli?bad=1')).text(); return 'decoded' } catch (e) { return [e.name, e.message] }",
     "const r = await fetch(input.base + '/cookies'); return r.headers.getSetCookie()",
     "const r = await fetch(input.base + '/redirect/2'); return [r.status, r.redirected, r.url]",
     "const r = await fetch(input.base + '/redirect/1', { redirect: 'manual' }); return [r.status, r.headers.get('location'), r.redirected]",
@@ -105,6 +108,9 @@ NETWORK = [
     "const r = await fetch(input.base + '/goto?status=303&url=/echo', { method: 'PUT', body: 'dropped' }); const e = await r.json(); return [e.method, e.text]",
     "const r = await fetch(input.base + '/goto?status=301&url=/echo', { method: 'POST', body: 'dropped' }); const e = await r.json(); return [e.method, e.text]",
     "const e = await (await fetch(input.base + '/echo?a=1&b=x%20y', { headers: { 'X-Custom': 'v' } })).json(); return [e.method, e.query, e.headers['x-custom'], e.headers['user-agent']]",
+    "const e = await (await fetch(input.base + '/echo')).json(); return e.headers['accept-encoding']",
+    "const e = await (await fetch(input.base + '/echo', { headers: { range: 'bytes=0-1' } })).json(); return e.headers['accept-encoding']",
+    "const e = await (await fetch(input.base + '/echo', { headers: { 'accept-encoding': 'br' } })).json(); return e.headers['accept-encoding']",
     "const e = await (await fetch(input.base + '/echo', { method: 'POST', body: JSON.stringify({ a: 1 }), headers: { 'content-type': 'application/json' } })).json(); return [e.headers['content-type'], e.headers['content-length'], e.text]",
     "const e = await (await fetch(input.base + '/echo', { method: 'POST', body: 'text' })).json(); return [e.headers['content-type'], e.text]",
     "const e = await (await fetch(input.base + '/echo', { method: 'POST', body: new URLSearchParams({ q: 'a&b' }) })).json(); return [e.headers['content-type'], e.text]",
@@ -149,6 +155,7 @@ NETWORK = [
     "const axios = require('axios'); const [a, b] = await Promise.all([axios.get(input.base + '/json'), axios.get(input.base + '/text')]); return [a.data, b.data]",
     "const axios = require('axios'); const FormData = require('form-data'); const f = new FormData(); f.append('k', 'v'); f.append('file', Buffer.from('abc'), 'a.txt'); return (await axios.post(input.base + '/multipart', f)).data",
     "const axios = require('axios'); const r = await axios.get(input.base + '/gzip'); return r.data",
+    "const axios = require('axios'); const r = await axios.get(input.base + '/brotli'); return r.data",
     "const axios = require('axios'); return [typeof axios.get, typeof axios.create, typeof axios.all, typeof axios.spread, typeof axios.isAxiosError, typeof axios.AxiosHeaders]",
 ]
 

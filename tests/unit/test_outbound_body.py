@@ -1,4 +1,4 @@
-"""outbound._Decoder: gzip and deflate inflated with bounded output, whatever a small
+"""outbound._Decoder and _BrotliDecoder: gzip, deflate and br inflated with bounded output, whatever a small
 compressed input expands to (the host must not hold a decompression bomb at once)."""
 
 from __future__ import annotations
@@ -7,9 +7,11 @@ import gzip
 import os
 import zlib
 
+import brotli  # type: ignore[import-untyped]
+import httpx
 import pytest
 
-from flow_codeblock.outbound import CHUNK_BYTES, _Decoder, _decoder_for
+from flow_codeblock.outbound import CHUNK_BYTES, _accept_encoding, _BrotliDecoder, _Decoder, _decoder_for
 
 PLAIN = os.urandom(200_000) + b"0" * 3_000_000  # some entropy, then a long compressible run
 
@@ -19,7 +21,7 @@ def raw_deflate(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
-def inflate_all(decoder: _Decoder, encoded: bytes, feed: int) -> list[bytes]:
+def inflate_all(decoder: _Decoder | _BrotliDecoder, encoded: bytes, feed: int) -> list[bytes]:
     """Feeds `encoded` `feed` bytes at a time, taking CHUNK_BYTES at most each time."""
     out = []
     for start in range(0, len(encoded), feed):
@@ -31,6 +33,7 @@ def inflate_all(decoder: _Decoder, encoded: bytes, feed: int) -> list[bytes]:
 
 @pytest.mark.parametrize(("encoding", "encode"), [
     ("gzip", gzip.compress), ("x-gzip", gzip.compress), ("deflate", zlib.compress), ("deflate", raw_deflate),
+    ("br", brotli.compress),
 ])
 @pytest.mark.parametrize("feed", [1000, 65536, 10_000_000])
 def test_inflates_in_bounded_chunks(encoding: str, encode: object, feed: int) -> None:
@@ -46,7 +49,23 @@ def test_inflates_in_bounded_chunks(encoding: str, encode: object, feed: int) ->
 def test_identity_and_unknown_encodings_are_not_decoded() -> None:
     assert _decoder_for(None) is None
     assert _decoder_for("identity") is None
-    assert _decoder_for("br") is None
+    assert _decoder_for("zstd") is None
+
+
+def test_a_corrupt_brotli_body_raises() -> None:
+    decoder = _decoder_for("br")
+    assert decoder is not None
+    decoder.feed(b"this is not brotli at all" * 4)
+    with pytest.raises(brotli.error):
+        decoder.take(CHUNK_BYTES)
+
+
+def test_a_truncated_brotli_body_stays_pending() -> None:
+    decoder = _decoder_for("br")
+    assert decoder is not None
+    encoded = brotli.compress(PLAIN)
+    inflate_all(decoder, encoded[: len(encoded) // 2], 65536)
+    assert decoder.pending  # the stream did not end: OpenBody does not call it complete
 
 
 def test_a_corrupt_gzip_body_raises() -> None:
@@ -55,3 +74,13 @@ def test_a_corrupt_gzip_body_raises() -> None:
     decoder.feed(b"\x1f\x8b\x08\x00garbage that is not deflate data at all")
     with pytest.raises(zlib.error):
         decoder.take(CHUNK_BYTES)
+
+
+@pytest.mark.parametrize(("url", "headers", "expected"), [
+    ("https://example.com/", [], [(b"accept-encoding", b"br, gzip, deflate")]),  # undici's, over https
+    ("http://example.com/", [], [(b"accept-encoding", b"gzip, deflate")]),
+    ("https://example.com/", [("Range", b"bytes=0-9")], [(b"accept-encoding", b"identity")]),
+    ("https://example.com/", [("Accept-Encoding", b"gzip")], []),  # the code's own is kept
+])
+def test_accept_encoding_is_nodes(url: str, headers: list[tuple[str, bytes]], expected: object) -> None:
+    assert _accept_encoding(httpx.URL(url), headers) == expected
