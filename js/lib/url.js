@@ -88,6 +88,35 @@ for (const name of ['parse', 'canParse', 'createObjectURL', 'revokeObjectURL']) 
   Object.defineProperty(URL, name, { enumerable: true });
 }
 
+// What util.inspect and console.log show (Node's lib/internal/url.js [inspect.custom]).
+const kInspect = Symbol.for('nodejs.util.inspect.custom');
+const URL_FIELDS = ['href', 'origin', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname',
+  'search', 'searchParams', 'hash'];
+Object.defineProperty(URL.prototype, kInspect, {
+  value: function inspectURL(depth, options, inspect) {
+    if (typeof depth === 'number' && depth < 0) return this;
+    const shown = {};
+    for (const field of URL_FIELDS) shown[field] = this[field];
+    return `${this.constructor.name} ${inspect(shown, options)}`;
+  },
+  configurable: true, writable: true,
+});
+Object.defineProperty(URLSearchParams.prototype, kInspect, {
+  value: function inspectURLSearchParams(depth, options, inspect) {
+    if (typeof depth === 'number' && depth < 0) return '[Object]';
+    const inner = { ...options };
+    if (typeof depth === 'number') inner.depth = depth - 1;
+    const output = [];
+    for (const [key, value] of this) output.push(`${inspect(key, inner)} => ${inspect(value, inner)}`);
+    const name = this.constructor.name;
+    if (output.length === 0) return `${name} {}`;
+    const length = output.reduce((total, entry) => total + entry.length + 2, -2);
+    if (length > (options?.breakLength ?? 128)) return `${name} {\n  ${output.join(',\n  ')} }`;
+    return `${name} { ${output.join(', ')} }`;
+  },
+  configurable: true, writable: true,
+});
+
 function pathnameOf(record) {
   if (typeof record.path === 'string') return record.path; // an opaque path
   let out = '';

@@ -298,6 +298,14 @@ WHATWG = [
     "return new URL('http://x/').toString === URL.prototype.toString",
     U + "return Object.entries(url).map(([k, v]) => [k, typeof v, v.name, v.length])",
     U + "return Object.getOwnPropertyNames(url.Url.prototype).sort()",
+    # What util.inspect and console.log show.
+    "const util = require('util'); return util.inspect(new URL('https://u:p@a.b:8080/c?d=1&e=%20#f'))",
+    "const util = require('util'); return [util.inspect(new URLSearchParams('a=1&b=x&a=2')), "
+    "util.inspect(new URLSearchParams()), util.inspect({ p: new URLSearchParams('k=v') })]",
+    "const util = require('util'); return util.inspect(new URLSearchParams(Object.fromEntries("
+    "Array.from({ length: 12 }, (_, i) => ['key' + i, 'value ' + i]))))",
+    "const util = require('util'); return util.inspect({ deep: { deeper: { url: new URL('http://x/?q=1') } } }, { depth: 1 })",
+    "const util = require('util'); return util.inspect(new URLSearchParams([['n', '1'], ['quote', \"it's\"]]))",
 ]
 
 DOMAINS = ["example.com", "EXAMPLE.com", "münchen.de", "☃.net", "xn--n3h.net", "ß.de", "σ.com", "a:b", "a b",  # noqa: RUF001 (Greek sigma: IDNA)
