@@ -347,6 +347,7 @@ class Fetcher:
         except httpx.InvalidURL as exc:  # httpx builds the next request of a redirect, and may fail to
             raise FetchFailed("network", f"invalid redirect location: {exc}", "ERR_INVALID_URL") from None
 
+
 def _accept_encoding(target: httpx.URL, headers: list[tuple[str, bytes]]) -> list[tuple[bytes, bytes]]:
     """Node's fetch (undici) when the code sets none: br only over https, identity for a
     range request (httpx's default would offer br everywhere)."""
