@@ -13,11 +13,12 @@ import forge from 'node-forge';
 import { codes, plain } from '../internal/errors.js';
 import { OKP_TYPES, ecCurveByJwk, ecCurveByName, ecCurveByOid, okpTypeByOid } from './curves.js';
 import * as der from './der.js';
+import { DIGEST_LENGTH, hashOf } from './hashes.js';
 import { fill } from './random.js';
-import { generateKey as generateRsaKey } from './rsa.js';
+import { OID_RSASSA_PSS, generateKey as generateRsaKey, pssAlgorithmDer, pssDigestName, readPssParams } from './rsa.js';
 import {
   bufferSource, fromBinary, invalidArgValue, isAnyArrayBuffer, later, toBinary, unsupportedKey, validateFunction,
-  validateInteger, validateObject, validateOneOf, validateString, validateUint32, viewBytes,
+  validateInt32, validateInteger, validateObject, validateOneOf, validateString, validateUint32, viewBytes,
 } from './util.js';
 
 const {
@@ -30,6 +31,7 @@ const OID_RSA = '1.2.840.113549.1.1.1';
 
 // -- the material of a key --------------------------------------------------------------
 // secret: { kind: 'secret', bytes }; rsa: { kind: 'rsa', forge };
+// rsa-pss: { kind: 'rsa-pss', forge, pss: undefined or { hash, mgf1, saltLength } (./rsa.js) };
 // ec: { kind: 'ec', curve, priv?, pub (uncompressed point) };
 // ed25519/ed448/x25519/x448: { kind, spec, priv?, pub }.
 
@@ -46,8 +48,11 @@ function okpMaterial(kind, priv, pub) {
   const spec = OKP_TYPES[kind];
   return withPublic({ kind, spec, priv }, pub, () => spec.noble.getPublicKey(priv));
 }
+// RSA and RSASSA-PSS keys: both a forge key.
+const isRsa = (material) => material.kind === 'rsa' || material.kind === 'rsa-pss';
+
 function publicOf(material) {
-  if (material.kind === 'rsa') return { kind: 'rsa', forge: forge.pki.setRsaPublicKey(material.forge.n, material.forge.e) };
+  if (isRsa(material)) return { ...material, forge: forge.pki.setRsaPublicKey(material.forge.n, material.forge.e) };
   if (material.kind === 'secret') return material;
   return { ...material, priv: undefined };
 }
@@ -82,7 +87,7 @@ Object.defineProperty(KeyObject.prototype, Symbol.toStringTag, { value: 'KeyObje
 // The bytes two equal keys share: the secret, or the DER of the private/public key.
 function identity(material) {
   if (material.kind === 'secret') return material.bytes;
-  return material.priv !== undefined || (material.kind === 'rsa' && material.forge.d) ? pkcs8Der(material) : spkiDer(material);
+  return material.priv !== undefined || (isRsa(material) && material.forge.d) ? pkcs8Der(material) : spkiDer(material);
 }
 
 class SecretKeyObject extends KeyObject {
@@ -103,8 +108,11 @@ class AsymmetricKeyObject extends KeyObject {
   get asymmetricKeyType() { return keyMaterial.get(this).kind; }
   get asymmetricKeyDetails() {
     const material = keyMaterial.get(this);
-    if (material.kind === 'rsa') {
-      return { modulusLength: material.forge.n.bitLength(), publicExponent: BigInt(`0x${material.forge.e.toString(16)}`) };
+    if (isRsa(material)) {
+      const details = { modulusLength: material.forge.n.bitLength(), publicExponent: BigInt(`0x${material.forge.e.toString(16)}`) };
+      if (material.pss === undefined) return details;
+      const { hash, mgf1, saltLength } = material.pss;
+      return { ...details, hashAlgorithm: hash, mgf1HashAlgorithm: mgf1, saltLength };
     }
     if (material.kind === 'ec') return { namedCurve: material.curve.name };
     return {};
@@ -218,6 +226,9 @@ const algorithmOf = (material) => (material.kind === 'ec'
 
 function spkiDer(material) {
   if (material.kind === 'rsa') return derOfForge(forge.pki.publicKeyToAsn1(material.forge));
+  if (material.kind === 'rsa-pss') {
+    return der.sequence(pssAlgorithmDer(material.pss), der.bitString(derOfForge(forge.pki.publicKeyToRSAPublicKey(material.forge))));
+  }
   return der.sequence(algorithmOf(material), der.bitString(material.pub));
 }
 
@@ -229,6 +240,9 @@ function sec1Der(material, withCurve) {
 
 function pkcs8Der(material) {
   if (material.kind === 'rsa') return derOfForge(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(material.forge)));
+  if (material.kind === 'rsa-pss') {
+    return der.sequence(der.smallInt(0), pssAlgorithmDer(material.pss), der.octetString(derOfForge(forge.pki.privateKeyToAsn1(material.forge))));
+  }
   const inner = material.kind === 'ec' ? sec1Der(material, false) : der.octetString(material.priv);
   return der.sequence(der.smallInt(0), algorithmOf(material), der.octetString(inner));
 }
@@ -271,6 +285,7 @@ const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
 const bigB64url = (big) => b64url(Buffer.from(((h) => (h.length % 2 ? `0${h}` : h))(big.toString(16)), 'hex'));
 
 function jwkOf(material, isPrivate) {
+  if (material.kind === 'rsa-pss') throw new codes.ERR_CRYPTO_JWK_UNSUPPORTED_KEY_TYPE();
   if (material.kind === 'rsa') {
     const k = material.forge;
     const jwk = { kty: 'RSA', n: bigB64url(k.n), e: bigB64url(k.e) };
@@ -327,6 +342,10 @@ function parsePkcs8(bytes) {
   const oid = der.readOid(algorithm.children[0]);
   const inner = der.expect(key, der.TAG.OCTET_STRING).value;
   if (oid === OID_RSA) return { kind: 'rsa', forge: forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(bytes))) };
+  if (oid === OID_RSASSA_PSS) {
+    const pss = readPssParams(algorithm.children[1]);
+    return { kind: 'rsa-pss', forge: forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(inner))), pss };
+  }
   if (oid === OID_EC) {
     const curve = ecCurveByOid(der.readOid(algorithm.children[1]));
     if (curve === undefined) throw new der.DerError('curve');
@@ -344,6 +363,10 @@ function parseSpki(bytes) {
   const oid = der.readOid(algorithm.children[0]);
   const pub = der.readBitString(key);
   if (oid === OID_RSA) return { kind: 'rsa', forge: forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(toBinary(bytes))) };
+  if (oid === OID_RSASSA_PSS) {
+    const pss = readPssParams(algorithm.children[1]);
+    return { kind: 'rsa-pss', forge: forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(toBinary(pub))), pss };
+  }
   if (oid === OID_EC) {
     const curve = ecCurveByOid(der.readOid(algorithm.children[1]));
     if (curve === undefined) throw new der.DerError('curve');
@@ -574,7 +597,7 @@ function generateKeyPairSync(type, options) {
   validateString(type, 'type');
   const [publicEncoding, privateEncoding] = pairEncodings(type, options);
   if (options !== undefined) validateObject(options, 'options');
-  if (type === 'rsa') return rsaKeyPair(options, publicEncoding, privateEncoding);
+  if (type === 'rsa' || type === 'rsa-pss') return rsaKeyPair(type, options, publicEncoding, privateEncoding);
   if (type === 'ec') {
     validateObject(options, 'options');
     validateString(options.namedCurve, 'options.namedCurve');
@@ -593,14 +616,50 @@ function generateKeyPairSync(type, options) {
 }
 
 // Node's validation (keygen.js), then OpenSSL's limits, in ./rsa.js.
-function rsaKeyPair(options, publicEncoding, privateEncoding) {
+function rsaKeyPair(type, options, publicEncoding, privateEncoding) {
   validateObject(options, 'options');
   const { modulusLength } = options;
   validateUint32(modulusLength, 'options.modulusLength');
   let { publicExponent } = options;
   if (publicExponent == null) publicExponent = 0x10001;
   else validateUint32(publicExponent, 'options.publicExponent');
-  return keyPair({ kind: 'rsa', forge: generateRsaKey(modulusLength, publicExponent) }, publicEncoding, privateEncoding);
+  if (type === 'rsa') return keyPair({ kind: 'rsa', forge: generateRsaKey(modulusLength, publicExponent) }, publicEncoding, privateEncoding);
+  const pss = pssOptions(options);
+  return keyPair({ kind: 'rsa-pss', forge: generateRsaKey(modulusLength, publicExponent), pss }, publicEncoding, privateEncoding);
+}
+
+// An rsa-pss key's parameters from generateKeyPair's options (Node's keygen.js and
+// RsaKeyGenTraits): none unless one is given; the MGF1 digest and the salt length follow the
+// digest, OpenSSL's defaults the rest. The deprecated `hash` and `mgf1Hash` still count.
+function pssOptions(options) {
+  const { hash, mgf1Hash, hashAlgorithm, mgf1HashAlgorithm, saltLength } = options;
+  if (saltLength !== undefined) validateInt32(saltLength, 'options.saltLength', 0);
+  if (hashAlgorithm !== undefined) validateString(hashAlgorithm, 'options.hashAlgorithm');
+  if (mgf1HashAlgorithm !== undefined) validateString(mgf1HashAlgorithm, 'options.mgf1HashAlgorithm');
+  if (hash !== undefined) {
+    validateString(hash, 'options.hash');
+    if (hashAlgorithm && hash !== hashAlgorithm) throw new ERR_INVALID_ARG_VALUE('options.hash', hash);
+  }
+  if (mgf1Hash !== undefined) {
+    validateString(mgf1Hash, 'options.mgf1Hash');
+    if (mgf1HashAlgorithm && mgf1Hash !== mgf1HashAlgorithm) throw new ERR_INVALID_ARG_VALUE('options.mgf1Hash', mgf1Hash);
+  }
+  const md = hashAlgorithm || hash;
+  const mgf1Md = mgf1HashAlgorithm || mgf1Hash;
+  if (md !== undefined && hashOf(md) === undefined) throw new plain.ERR_CRYPTO_INVALID_DIGEST(`Invalid digest: ${md}`);
+  if (mgf1Md !== undefined && hashOf(mgf1Md) === undefined) throw new plain.ERR_CRYPTO_INVALID_DIGEST(`Invalid MGF1 digest: ${mgf1Md}`);
+  if (md === undefined && mgf1Md === undefined && saltLength === undefined) return undefined;
+  const name = (digest) => {
+    const known = pssDigestName(digest);
+    if (known === undefined) throw new plain.ERR_CRYPTO_UNSUPPORTED_OPERATION(`${digest} is not supported in RSA-PSS key parameters`);
+    return known;
+  };
+  const hashName = md === undefined ? 'sha1' : name(md);
+  return {
+    hash: hashName,
+    mgf1: mgf1Md !== undefined ? name(mgf1Md) : hashName,
+    saltLength: saltLength ?? (md === undefined ? 20 : DIGEST_LENGTH.get(hashOf(hashName))),
+  };
 }
 
 // Node generates on its thread pool; here the work happens now and the callback runs later.
@@ -632,6 +691,6 @@ function generateKey(type, options, callback) {
 function secretBytes(key) { return keyMaterial.get(key).bytes; }
 
 export {
-  KeyObject, createPrivateKey, createPublicKey, createSecretKey, generateKey, generateKeyPair, generateKeyPairSync,
+  KeyObject, isRsa, createPrivateKey, createPublicKey, createSecretKey, generateKey, generateKeyPair, generateKeyPairSync,
   generateKeySync, isKeyObject, materialOf, prepareAsymmetricKey, secretBytes,
 };
