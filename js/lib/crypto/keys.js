@@ -13,25 +13,29 @@ import forge from 'node-forge';
 import { codes, plain } from '../internal/errors.js';
 import { OKP_TYPES, ecCurveByJwk, ecCurveByName, ecCurveByOid, okpTypeByOid } from './curves.js';
 import * as der from './der.js';
+import { generateKeyPair as generateDhKeyPair, keyPairParameters as dhParameters, publicValue as dhPublicValue } from './dh.js';
 import { DIGEST_LENGTH, hashOf } from './hashes.js';
 import { fill } from './random.js';
-import { OID_RSASSA_PSS, generateKey as generateRsaKey, pssAlgorithmDer, pssDigestName, readPssParams } from './rsa.js';
+import { OID_RSASSA_PSS, generateKey as generateRsaKey, pssAlgorithmDer, pssDigestName, readPssParams, toBig } from './rsa.js';
 import {
   bufferSource, fromBinary, invalidArgValue, isAnyArrayBuffer, later, toBinary, unsupportedKey, validateFunction,
   validateInt32, validateInteger, validateObject, validateOneOf, validateString, validateUint32, viewBytes,
 } from './util.js';
 
 const {
-  ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS, ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE,
+  ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS, ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE, ERR_INCOMPATIBLE_OPTION_PAIR, ERR_INVALID_ARG_TYPE,
+  ERR_INVALID_ARG_VALUE,
 } = codes;
 const { Buffer } = globalThis;
 
 const OID_EC = '1.2.840.10045.2.1';
 const OID_RSA = '1.2.840.113549.1.1.1';
+const OID_DH = '1.2.840.113549.1.3.1'; // PKCS #3 dhKeyAgreement
 
 // -- the material of a key --------------------------------------------------------------
 // secret: { kind: 'secret', bytes }; rsa: { kind: 'rsa', forge };
 // rsa-pss: { kind: 'rsa-pss', forge, pss: undefined or { hash, mgf1, saltLength } (./rsa.js) };
+// dh: { kind: 'dh', p, g, priv?, pub } (BigInts; ./dh.js);
 // ec: { kind: 'ec', curve, priv?, pub (uncompressed point) };
 // ed25519/ed448/x25519/x448: { kind, spec, priv?, pub }.
 
@@ -43,6 +47,9 @@ function withPublic(material, pub, compute) {
 }
 function ecMaterial(curve, priv, pub) {
   return withPublic({ kind: 'ec', curve, priv }, pub, () => curve.noble.getPublicKey(priv, false));
+}
+function dhMaterial(p, g, priv, pub) {
+  return withPublic({ kind: 'dh', p, g, priv }, pub, () => dhPublicValue(p, g, priv));
 }
 function okpMaterial(kind, priv, pub) {
   const spec = OKP_TYPES[kind];
@@ -221,15 +228,23 @@ function parseKeyEncoding(enc, keyType, isPublic, objName) {
 // -- writing keys -------------------------------------------------------------------------
 
 const padTo = (bytes, size) => { const out = new Uint8Array(size); out.set(bytes, size - bytes.length); return out; };
-const algorithmOf = (material) => (material.kind === 'ec'
-  ? der.sequence(der.oid(OID_EC), der.oid(material.curve.oid)) : der.sequence(der.oid(material.spec.oid)));
+// A non-negative BigInt as a DER INTEGER.
+const bigDer = (value) => der.unsignedInt(Uint8Array.from(Buffer.from(((h) => (h.length % 2 ? `0${h}` : h))(value.toString(16)), 'hex')));
+const readBig = (node) => toBig(der.readUnsigned(node));
+
+function algorithmOf(material) {
+  if (material.kind === 'ec') return der.sequence(der.oid(OID_EC), der.oid(material.curve.oid));
+  // PKCS #3 DHParameter: prime, base (OpenSSL writes no privateValueLength).
+  if (material.kind === 'dh') return der.sequence(der.oid(OID_DH), der.sequence(bigDer(material.p), bigDer(material.g)));
+  return der.sequence(der.oid(material.spec.oid));
+}
 
 function spkiDer(material) {
   if (material.kind === 'rsa') return derOfForge(forge.pki.publicKeyToAsn1(material.forge));
   if (material.kind === 'rsa-pss') {
     return der.sequence(pssAlgorithmDer(material.pss), der.bitString(derOfForge(forge.pki.publicKeyToRSAPublicKey(material.forge))));
   }
-  return der.sequence(algorithmOf(material), der.bitString(material.pub));
+  return der.sequence(algorithmOf(material), der.bitString(material.kind === 'dh' ? bigDer(material.pub) : material.pub));
 }
 
 // RFC 5915's ECPrivateKey: the curve inside for SEC1, left to the PKCS#8 wrapper otherwise (as OpenSSL).
@@ -243,7 +258,7 @@ function pkcs8Der(material) {
   if (material.kind === 'rsa-pss') {
     return der.sequence(der.smallInt(0), pssAlgorithmDer(material.pss), der.octetString(derOfForge(forge.pki.privateKeyToAsn1(material.forge))));
   }
-  const inner = material.kind === 'ec' ? sec1Der(material, false) : der.octetString(material.priv);
+  const inner = material.kind === 'ec' ? sec1Der(material, false) : material.kind === 'dh' ? bigDer(material.priv) : der.octetString(material.priv);
   return der.sequence(der.smallInt(0), algorithmOf(material), der.octetString(inner));
 }
 
@@ -285,7 +300,7 @@ const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
 const bigB64url = (big) => b64url(Buffer.from(((h) => (h.length % 2 ? `0${h}` : h))(big.toString(16)), 'hex'));
 
 function jwkOf(material, isPrivate) {
-  if (material.kind === 'rsa-pss') throw new codes.ERR_CRYPTO_JWK_UNSUPPORTED_KEY_TYPE();
+  if (material.kind === 'rsa-pss' || material.kind === 'dh') throw new codes.ERR_CRYPTO_JWK_UNSUPPORTED_KEY_TYPE();
   if (material.kind === 'rsa') {
     const k = material.forge;
     const jwk = { kty: 'RSA', n: bigB64url(k.n), e: bigB64url(k.e) };
@@ -335,6 +350,13 @@ function parseSec1(bytes, curveFromAlgorithm) {
   return ecMaterial(curve, Uint8Array.from(padTo(d, curve.size)), pub && ecPoint(curve, pub));
 }
 
+// PKCS #3 DHParameter: prime, base and an optional privateValueLength (ignored).
+function dhParams(node) {
+  const [prime, base, length, extra] = der.expect(node, der.TAG.SEQUENCE).children;
+  if (extra !== undefined || (length !== undefined && length.tag !== der.TAG.INTEGER)) throw new der.DerError('DH parameters');
+  return { p: readBig(prime), g: readBig(base) };
+}
+
 // PKCS#8 PrivateKeyInfo of any supported type.
 function parsePkcs8(bytes) {
   const [version, algorithm, key] = der.decode(bytes).children;
@@ -345,6 +367,10 @@ function parsePkcs8(bytes) {
   if (oid === OID_RSASSA_PSS) {
     const pss = readPssParams(algorithm.children[1]);
     return { kind: 'rsa-pss', forge: forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(inner))), pss };
+  }
+  if (oid === OID_DH) {
+    const { p, g } = dhParams(algorithm.children[1]);
+    return dhMaterial(p, g, readBig(der.decode(inner)));
   }
   if (oid === OID_EC) {
     const curve = ecCurveByOid(der.readOid(algorithm.children[1]));
@@ -366,6 +392,10 @@ function parseSpki(bytes) {
   if (oid === OID_RSASSA_PSS) {
     const pss = readPssParams(algorithm.children[1]);
     return { kind: 'rsa-pss', forge: forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(toBinary(pub))), pss };
+  }
+  if (oid === OID_DH) {
+    const { p, g } = dhParams(algorithm.children[1]);
+    return dhMaterial(p, g, undefined, readBig(der.decode(pub)));
   }
   if (oid === OID_EC) {
     const curve = ecCurveByOid(der.readOid(algorithm.children[1]));
@@ -612,6 +642,7 @@ function generateKeyPairSync(type, options) {
   if (Object.prototype.hasOwnProperty.call(OKP_TYPES, type)) {
     return keyPair(okpMaterial(type, fill(new Uint8Array(OKP_TYPES[type].size))), publicEncoding, privateEncoding);
   }
+  if (type === 'dh') return dhKeyPair(options, publicEncoding, privateEncoding);
   throw invalidArgValue('type', type, 'must be a supported key type');
 }
 
@@ -660,6 +691,33 @@ function pssOptions(options) {
     mgf1: mgf1Md !== undefined ? name(mgf1Md) : hashName,
     saltLength: saltLength ?? (md === undefined ? 20 : DIGEST_LENGTH.get(hashOf(hashName))),
   };
+}
+
+// Node's keygen.js for 'dh': a group, or a prime or a prime length with a generator (2 by default).
+function dhKeyPair(options, publicEncoding, privateEncoding) {
+  validateObject(options, 'options');
+  const { group, primeLength, prime, generator } = options;
+  let params;
+  if (group != null) {
+    if (prime != null) throw new ERR_INCOMPATIBLE_OPTION_PAIR('group', 'prime');
+    if (primeLength != null) throw new ERR_INCOMPATIBLE_OPTION_PAIR('group', 'primeLength');
+    if (generator != null) throw new ERR_INCOMPATIBLE_OPTION_PAIR('group', 'generator');
+    validateString(group, 'options.group');
+    params = dhParameters(group);
+  } else {
+    if (prime != null) {
+      if (primeLength != null) throw new ERR_INCOMPATIBLE_OPTION_PAIR('prime', 'primeLength');
+      if (!ArrayBuffer.isView(prime)) throw new ERR_INVALID_ARG_TYPE('options.prime', ['Buffer', 'TypedArray', 'DataView'], prime);
+    } else if (primeLength != null) {
+      validateInt32(primeLength, 'options.primeLength', 0);
+    } else {
+      throw new plain.ERR_MISSING_OPTION('At least one of the group, prime, or primeLength options is required');
+    }
+    if (generator != null) validateInt32(generator, 'options.generator', 0);
+    params = dhParameters(undefined, prime ?? undefined, primeLength, generator ?? 2);
+  }
+  const { priv, pub } = generateDhKeyPair(params.p, params.g);
+  return keyPair(dhMaterial(params.p, params.g, priv, pub), publicEncoding, privateEncoding);
 }
 
 // Node generates on its thread pool; here the work happens now and the callback runs later.

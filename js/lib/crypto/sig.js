@@ -91,6 +91,7 @@ function signWith(algorithm, data, key, oneShot) {
     const { hash, pss } = pssKeyOptions(material, algorithm, options, true);
     return rsa.sign(material.forge, hash, data, pss);
   }
+  if (material.kind === 'dh') throw notForThisKey();
   if (material.kind === 'ec') {
     const digest = digestOf(algorithm, data);
     const format = dsaEncoding === 'der' ? 'der' : 'compact';
@@ -117,6 +118,7 @@ function verifyWith(algorithm, data, key, signature, oneShot) {
       throw err;
     }
   }
+  if (material.kind === 'dh') throw notForThisKey();
   if (material.kind === 'ec') {
     const digest = digestOf(algorithm, data);
     const format = dsaEncoding === 'der' ? 'der' : 'compact';
