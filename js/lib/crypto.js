@@ -853,6 +853,11 @@ forge.random.getBytes = forge.random.getBytesSync = (count) => toBinary(fill(new
 // a signature it has no provider for.
 function rsaKey(key, ctx, raw = false) {
   const { material } = prepareAsymmetricKey(key, ctx);
+  if (material.kind === 'rsa-pss') {
+    // A PSS key only signs: privateEncrypt's default padding is refused first.
+    if (raw && ctx === 'consumePrivate') throw new plain.ERR_OSSL_ILLEGAL_OR_UNSUPPORTED_PADDING_MODE('error:1C8000A5:Provider routines::illegal or unsupported padding mode');
+    throw new plain.ERR_OSSL_OPERATION_NOT_SUPPORTED_FOR_THIS_KEYTYPE('error:1C8000B2:Provider routines::operation not supported for this keytype');
+  }
   if (material.kind !== 'rsa') {
     if (raw && ctx === 'consumePrivate') throw new Error('error:00000000:lib(0)::reason(0)');
     if (raw) throw new plain.ERR_OSSL_EVP_PROVIDER_SIGNATURE_NOT_SUPPORTED('error:030000ED:digital envelope routines::provider signature not supported');

@@ -213,4 +213,47 @@ function createDiffieHellman(prime, primeEncoding, generator, generatorEncoding)
 }
 function createDiffieHellmanGroup(name) { return new DiffieHellmanGroup(name); }
 
-export { DiffieHellman, DiffieHellmanGroup, createDiffieHellman, createDiffieHellmanGroup };
+// -- 'dh' KeyObjects: generateKeyPair('dh') and crypto.diffieHellman ---------------------------
+// OpenSSL's EVP path (Node's DhKeyGenTraits, ncrypto's DHPointer::stateless): p and g from a
+// group name, a prime or a prime length; the private key as DH_generate_key draws it for an
+// object made from a prime (a known group's key length when p is a known group's prime).
+
+const opensslError = (text) => new Error(`error:${text}`); // these OpenSSL errors carry no code in Node
+
+// { p, g } of generateKeyPair('dh')'s options, already validated as Node's keygen.js does.
+function keyPairParameters(group, prime, primeLength, generator) {
+  if (group !== undefined) {
+    const name = group.toLowerCase();
+    if (!Object.hasOwn(GROUPS, name)) throw new plain.ERR_CRYPTO_UNKNOWN_DH_GROUP('Unknown DH group');
+    return { p: BigInt(`0x${GROUPS[name].prime}`), g: 2n };
+  }
+  if (prime !== undefined) return { p: toBig(bufferSource(prime, 'options.prime')), g: BigInt(generator) };
+  if (primeLength < MIN_BITS) throw opensslError('0280007E:Diffie-Hellman routines::modulus too small');
+  return { p: generateParameters(primeLength, generator), g: BigInt(generator) };
+}
+
+// A private value and its public value for p and g.
+function generateKeyPair(p, g) {
+  const bits = bitLength(p);
+  if (bits < MIN_BITS) throw opensslError('0280007E:Diffie-Hellman routines::modulus too small');
+  if (bits > MAX_BITS) throw opensslError('0280007F:Diffie-Hellman routines::modulus too large');
+  if ((p & 1n) === 0n) throw opensslError('0180006C:bignum routines::no inverse'); // no Montgomery form for an even modulus
+  const priv = privateKey({ p, keyBits: namedGroup(p, g)?.keyBits ?? 0, group: false }, bits);
+  return { priv, pub: modPow(g, priv, p) };
+}
+
+const publicValue = (p, g, priv) => modPow(g, priv, p);
+
+// The shared secret of two dh keys' values, padded to p's length (ncrypto pads it).
+function agree(p, priv, pub) {
+  const failed = () => new plain.ERR_CRYPTO_OPERATION_FAILED('Failed to compute shared secret');
+  if (pub <= 1n || pub >= p - 1n || (p & 1n) === 0n) throw failed();
+  const z = modPow(pub, priv, p);
+  if (z <= 1n || z === p - 1n) throw failed();
+  return padded(z, Math.ceil(bitLength(p) / 8));
+}
+
+export {
+  DiffieHellman, DiffieHellmanGroup, agree, createDiffieHellman, createDiffieHellmanGroup, generateKeyPair, keyPairParameters,
+  publicValue,
+};

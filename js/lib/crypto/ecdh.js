@@ -5,9 +5,10 @@
 
 import { codes, plain } from '../internal/errors.js';
 import { ecCurveByName } from './curves.js';
+import { agree } from './dh.js';
 import { createPrivateKey, createPublicKey, isKeyObject, materialOf } from './keys.js';
 import { fill } from './random.js';
-import { bufferSource, validateObject, validateString } from './util.js';
+import { bufferSource, invalidArgValue, later, validateFunction, validateObject, validateString } from './util.js';
 
 const {
   ERR_CRYPTO_ECDH_INVALID_FORMAT, ERR_CRYPTO_ECDH_INVALID_PUBLIC_KEY, ERR_CRYPTO_INCOMPATIBLE_KEY,
@@ -139,7 +140,7 @@ ECDH.convertKey = function convertKey(key, curve, inEnc, outEnc, format) {
 
 function createECDH(curve) { return new ECDH(curve); }
 
-const DH_KEY_TYPES = ['ec', 'x25519', 'x448'];
+const DH_KEY_TYPES = ['dh', 'ec', 'x25519', 'x448'];
 
 // diffieHellman's keys: KeyObjects, or what createPrivateKey/createPublicKey take.
 function agreementKey(value, wantPrivate) {
@@ -149,8 +150,16 @@ function agreementKey(value, wantPrivate) {
   return value;
 }
 
-function diffieHellman(options) {
+const mismatchingParameters = () => new plain.ERR_OSSL_MISMATCHING_DOMAIN_PARAMETERS(
+  'error:1C8000CB:Provider routines::mismatching domain parameters');
+
+// Node's diffieHellman: the keys' checks throw; the agreement's own failures go to the
+// callback when there is one (called on a later turn, as Node's job calls it).
+function diffieHellman(options, callback) {
   validateObject(options, 'options');
+  if (callback !== undefined) validateFunction(callback, 'callback');
+  if (options.privateKey === undefined) throw invalidArgValue('options.privateKey', undefined);
+  if (options.publicKey === undefined) throw invalidArgValue('options.publicKey', undefined);
   const privateKey = agreementKey(options.privateKey, true);
   const publicKey = agreementKey(options.publicKey, false);
   const privateType = privateKey.asymmetricKeyType;
@@ -160,10 +169,26 @@ function diffieHellman(options) {
   }
   const priv = materialOf(privateKey);
   const pub = materialOf(publicKey);
+  if (callback === undefined) return agreeKeys(priv, pub);
+  let secret;
+  let error = null;
+  try {
+    secret = agreeKeys(priv, pub);
+  } catch (err) {
+    // Node's job hands OpenSSL's error over without the code it adds to thrown ones.
+    error = typeof err?.code === 'string' && err.code.startsWith('ERR_OSSL_') ? new Error(err.message) : err;
+  }
+  later(() => (error ? callback(error) : callback(null, secret)));
+  return undefined;
+}
+
+function agreeKeys(priv, pub) {
+  if (priv.kind === 'dh') {
+    if (priv.p !== pub.p || priv.g !== pub.g) throw mismatchingParameters();
+    return agree(priv.p, priv.priv, pub.pub);
+  }
   if (priv.kind === 'ec') {
-    if (priv.curve !== pub.curve) {
-      throw new plain.ERR_OSSL_MISMATCHING_DOMAIN_PARAMETERS('error:1C8000CB:Provider routines::mismatching domain parameters');
-    }
+    if (priv.curve !== pub.curve) throw mismatchingParameters();
     return Buffer.from(priv.curve.noble.getSharedSecret(priv.priv, pub.pub, true).subarray(1));
   }
   return Buffer.from(priv.spec.noble.getSharedSecret(priv.priv, pub.pub));

@@ -13,23 +13,29 @@ import forge from 'node-forge';
 import { codes, plain } from '../internal/errors.js';
 import { OKP_TYPES, ecCurveByJwk, ecCurveByName, ecCurveByOid, okpTypeByOid } from './curves.js';
 import * as der from './der.js';
+import { generateKeyPair as generateDhKeyPair, keyPairParameters as dhParameters, publicValue as dhPublicValue } from './dh.js';
+import { DIGEST_LENGTH, hashOf } from './hashes.js';
 import { fill } from './random.js';
-import { generateKey as generateRsaKey } from './rsa.js';
+import { OID_RSASSA_PSS, generateKey as generateRsaKey, pssAlgorithmDer, pssDigestName, readPssParams, toBig } from './rsa.js';
 import {
   bufferSource, fromBinary, invalidArgValue, isAnyArrayBuffer, later, toBinary, unsupportedKey, validateFunction,
-  validateInteger, validateObject, validateOneOf, validateString, validateUint32, viewBytes,
+  validateInt32, validateInteger, validateObject, validateOneOf, validateString, validateUint32, viewBytes,
 } from './util.js';
 
 const {
-  ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS, ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE,
+  ERR_CRYPTO_INCOMPATIBLE_KEY_OPTIONS, ERR_CRYPTO_INVALID_KEY_OBJECT_TYPE, ERR_INCOMPATIBLE_OPTION_PAIR, ERR_INVALID_ARG_TYPE,
+  ERR_INVALID_ARG_VALUE,
 } = codes;
 const { Buffer } = globalThis;
 
 const OID_EC = '1.2.840.10045.2.1';
 const OID_RSA = '1.2.840.113549.1.1.1';
+const OID_DH = '1.2.840.113549.1.3.1'; // PKCS #3 dhKeyAgreement
 
 // -- the material of a key --------------------------------------------------------------
 // secret: { kind: 'secret', bytes }; rsa: { kind: 'rsa', forge };
+// rsa-pss: { kind: 'rsa-pss', forge, pss: undefined or { hash, mgf1, saltLength } (./rsa.js) };
+// dh: { kind: 'dh', p, g, priv?, pub } (BigInts; ./dh.js);
 // ec: { kind: 'ec', curve, priv?, pub (uncompressed point) };
 // ed25519/ed448/x25519/x448: { kind, spec, priv?, pub }.
 
@@ -42,12 +48,18 @@ function withPublic(material, pub, compute) {
 function ecMaterial(curve, priv, pub) {
   return withPublic({ kind: 'ec', curve, priv }, pub, () => curve.noble.getPublicKey(priv, false));
 }
+function dhMaterial(p, g, priv, pub) {
+  return withPublic({ kind: 'dh', p, g, priv }, pub, () => dhPublicValue(p, g, priv));
+}
 function okpMaterial(kind, priv, pub) {
   const spec = OKP_TYPES[kind];
   return withPublic({ kind, spec, priv }, pub, () => spec.noble.getPublicKey(priv));
 }
+// RSA and RSASSA-PSS keys: both a forge key.
+const isRsa = (material) => material.kind === 'rsa' || material.kind === 'rsa-pss';
+
 function publicOf(material) {
-  if (material.kind === 'rsa') return { kind: 'rsa', forge: forge.pki.setRsaPublicKey(material.forge.n, material.forge.e) };
+  if (isRsa(material)) return { ...material, forge: forge.pki.setRsaPublicKey(material.forge.n, material.forge.e) };
   if (material.kind === 'secret') return material;
   return { ...material, priv: undefined };
 }
@@ -82,7 +94,7 @@ Object.defineProperty(KeyObject.prototype, Symbol.toStringTag, { value: 'KeyObje
 // The bytes two equal keys share: the secret, or the DER of the private/public key.
 function identity(material) {
   if (material.kind === 'secret') return material.bytes;
-  return material.priv !== undefined || (material.kind === 'rsa' && material.forge.d) ? pkcs8Der(material) : spkiDer(material);
+  return material.priv !== undefined || (isRsa(material) && material.forge.d) ? pkcs8Der(material) : spkiDer(material);
 }
 
 class SecretKeyObject extends KeyObject {
@@ -103,8 +115,11 @@ class AsymmetricKeyObject extends KeyObject {
   get asymmetricKeyType() { return keyMaterial.get(this).kind; }
   get asymmetricKeyDetails() {
     const material = keyMaterial.get(this);
-    if (material.kind === 'rsa') {
-      return { modulusLength: material.forge.n.bitLength(), publicExponent: BigInt(`0x${material.forge.e.toString(16)}`) };
+    if (isRsa(material)) {
+      const details = { modulusLength: material.forge.n.bitLength(), publicExponent: BigInt(`0x${material.forge.e.toString(16)}`) };
+      if (material.pss === undefined) return details;
+      const { hash, mgf1, saltLength } = material.pss;
+      return { ...details, hashAlgorithm: hash, mgf1HashAlgorithm: mgf1, saltLength };
     }
     if (material.kind === 'ec') return { namedCurve: material.curve.name };
     return {};
@@ -213,12 +228,23 @@ function parseKeyEncoding(enc, keyType, isPublic, objName) {
 // -- writing keys -------------------------------------------------------------------------
 
 const padTo = (bytes, size) => { const out = new Uint8Array(size); out.set(bytes, size - bytes.length); return out; };
-const algorithmOf = (material) => (material.kind === 'ec'
-  ? der.sequence(der.oid(OID_EC), der.oid(material.curve.oid)) : der.sequence(der.oid(material.spec.oid)));
+// A non-negative BigInt as a DER INTEGER.
+const bigDer = (value) => der.unsignedInt(Uint8Array.from(Buffer.from(((h) => (h.length % 2 ? `0${h}` : h))(value.toString(16)), 'hex')));
+const readBig = (node) => toBig(der.readUnsigned(node));
+
+function algorithmOf(material) {
+  if (material.kind === 'ec') return der.sequence(der.oid(OID_EC), der.oid(material.curve.oid));
+  // PKCS #3 DHParameter: prime, base (OpenSSL writes no privateValueLength).
+  if (material.kind === 'dh') return der.sequence(der.oid(OID_DH), der.sequence(bigDer(material.p), bigDer(material.g)));
+  return der.sequence(der.oid(material.spec.oid));
+}
 
 function spkiDer(material) {
   if (material.kind === 'rsa') return derOfForge(forge.pki.publicKeyToAsn1(material.forge));
-  return der.sequence(algorithmOf(material), der.bitString(material.pub));
+  if (material.kind === 'rsa-pss') {
+    return der.sequence(pssAlgorithmDer(material.pss), der.bitString(derOfForge(forge.pki.publicKeyToRSAPublicKey(material.forge))));
+  }
+  return der.sequence(algorithmOf(material), der.bitString(material.kind === 'dh' ? bigDer(material.pub) : material.pub));
 }
 
 // RFC 5915's ECPrivateKey: the curve inside for SEC1, left to the PKCS#8 wrapper otherwise (as OpenSSL).
@@ -229,7 +255,10 @@ function sec1Der(material, withCurve) {
 
 function pkcs8Der(material) {
   if (material.kind === 'rsa') return derOfForge(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(material.forge)));
-  const inner = material.kind === 'ec' ? sec1Der(material, false) : der.octetString(material.priv);
+  if (material.kind === 'rsa-pss') {
+    return der.sequence(der.smallInt(0), pssAlgorithmDer(material.pss), der.octetString(derOfForge(forge.pki.privateKeyToAsn1(material.forge))));
+  }
+  const inner = material.kind === 'ec' ? sec1Der(material, false) : material.kind === 'dh' ? bigDer(material.priv) : der.octetString(material.priv);
   return der.sequence(der.smallInt(0), algorithmOf(material), der.octetString(inner));
 }
 
@@ -271,6 +300,7 @@ const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
 const bigB64url = (big) => b64url(Buffer.from(((h) => (h.length % 2 ? `0${h}` : h))(big.toString(16)), 'hex'));
 
 function jwkOf(material, isPrivate) {
+  if (material.kind === 'rsa-pss' || material.kind === 'dh') throw new codes.ERR_CRYPTO_JWK_UNSUPPORTED_KEY_TYPE();
   if (material.kind === 'rsa') {
     const k = material.forge;
     const jwk = { kty: 'RSA', n: bigB64url(k.n), e: bigB64url(k.e) };
@@ -320,6 +350,13 @@ function parseSec1(bytes, curveFromAlgorithm) {
   return ecMaterial(curve, Uint8Array.from(padTo(d, curve.size)), pub && ecPoint(curve, pub));
 }
 
+// PKCS #3 DHParameter: prime, base and an optional privateValueLength (ignored).
+function dhParams(node) {
+  const [prime, base, length, extra] = der.expect(node, der.TAG.SEQUENCE).children;
+  if (extra !== undefined || (length !== undefined && length.tag !== der.TAG.INTEGER)) throw new der.DerError('DH parameters');
+  return { p: readBig(prime), g: readBig(base) };
+}
+
 // PKCS#8 PrivateKeyInfo of any supported type.
 function parsePkcs8(bytes) {
   const [version, algorithm, key] = der.decode(bytes).children;
@@ -327,6 +364,14 @@ function parsePkcs8(bytes) {
   const oid = der.readOid(algorithm.children[0]);
   const inner = der.expect(key, der.TAG.OCTET_STRING).value;
   if (oid === OID_RSA) return { kind: 'rsa', forge: forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(bytes))) };
+  if (oid === OID_RSASSA_PSS) {
+    const pss = readPssParams(algorithm.children[1]);
+    return { kind: 'rsa-pss', forge: forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(toBinary(inner))), pss };
+  }
+  if (oid === OID_DH) {
+    const { p, g } = dhParams(algorithm.children[1]);
+    return dhMaterial(p, g, readBig(der.decode(inner)));
+  }
   if (oid === OID_EC) {
     const curve = ecCurveByOid(der.readOid(algorithm.children[1]));
     if (curve === undefined) throw new der.DerError('curve');
@@ -344,6 +389,14 @@ function parseSpki(bytes) {
   const oid = der.readOid(algorithm.children[0]);
   const pub = der.readBitString(key);
   if (oid === OID_RSA) return { kind: 'rsa', forge: forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(toBinary(bytes))) };
+  if (oid === OID_RSASSA_PSS) {
+    const pss = readPssParams(algorithm.children[1]);
+    return { kind: 'rsa-pss', forge: forge.pki.publicKeyFromAsn1(forge.asn1.fromDer(toBinary(pub))), pss };
+  }
+  if (oid === OID_DH) {
+    const { p, g } = dhParams(algorithm.children[1]);
+    return dhMaterial(p, g, undefined, readBig(der.decode(pub)));
+  }
   if (oid === OID_EC) {
     const curve = ecCurveByOid(der.readOid(algorithm.children[1]));
     if (curve === undefined) throw new der.DerError('curve');
@@ -574,7 +627,7 @@ function generateKeyPairSync(type, options) {
   validateString(type, 'type');
   const [publicEncoding, privateEncoding] = pairEncodings(type, options);
   if (options !== undefined) validateObject(options, 'options');
-  if (type === 'rsa') return rsaKeyPair(options, publicEncoding, privateEncoding);
+  if (type === 'rsa' || type === 'rsa-pss') return rsaKeyPair(type, options, publicEncoding, privateEncoding);
   if (type === 'ec') {
     validateObject(options, 'options');
     validateString(options.namedCurve, 'options.namedCurve');
@@ -589,18 +642,82 @@ function generateKeyPairSync(type, options) {
   if (Object.prototype.hasOwnProperty.call(OKP_TYPES, type)) {
     return keyPair(okpMaterial(type, fill(new Uint8Array(OKP_TYPES[type].size))), publicEncoding, privateEncoding);
   }
+  if (type === 'dh') return dhKeyPair(options, publicEncoding, privateEncoding);
   throw invalidArgValue('type', type, 'must be a supported key type');
 }
 
 // Node's validation (keygen.js), then OpenSSL's limits, in ./rsa.js.
-function rsaKeyPair(options, publicEncoding, privateEncoding) {
+function rsaKeyPair(type, options, publicEncoding, privateEncoding) {
   validateObject(options, 'options');
   const { modulusLength } = options;
   validateUint32(modulusLength, 'options.modulusLength');
   let { publicExponent } = options;
   if (publicExponent == null) publicExponent = 0x10001;
   else validateUint32(publicExponent, 'options.publicExponent');
-  return keyPair({ kind: 'rsa', forge: generateRsaKey(modulusLength, publicExponent) }, publicEncoding, privateEncoding);
+  if (type === 'rsa') return keyPair({ kind: 'rsa', forge: generateRsaKey(modulusLength, publicExponent) }, publicEncoding, privateEncoding);
+  const pss = pssOptions(options);
+  return keyPair({ kind: 'rsa-pss', forge: generateRsaKey(modulusLength, publicExponent), pss }, publicEncoding, privateEncoding);
+}
+
+// An rsa-pss key's parameters from generateKeyPair's options (Node's keygen.js and
+// RsaKeyGenTraits): none unless one is given; the MGF1 digest and the salt length follow the
+// digest, OpenSSL's defaults the rest. The deprecated `hash` and `mgf1Hash` still count.
+function pssOptions(options) {
+  const { hash, mgf1Hash, hashAlgorithm, mgf1HashAlgorithm, saltLength } = options;
+  if (saltLength !== undefined) validateInt32(saltLength, 'options.saltLength', 0);
+  if (hashAlgorithm !== undefined) validateString(hashAlgorithm, 'options.hashAlgorithm');
+  if (mgf1HashAlgorithm !== undefined) validateString(mgf1HashAlgorithm, 'options.mgf1HashAlgorithm');
+  if (hash !== undefined) {
+    validateString(hash, 'options.hash');
+    if (hashAlgorithm && hash !== hashAlgorithm) throw new ERR_INVALID_ARG_VALUE('options.hash', hash);
+  }
+  if (mgf1Hash !== undefined) {
+    validateString(mgf1Hash, 'options.mgf1Hash');
+    if (mgf1HashAlgorithm && mgf1Hash !== mgf1HashAlgorithm) throw new ERR_INVALID_ARG_VALUE('options.mgf1Hash', mgf1Hash);
+  }
+  const md = hashAlgorithm || hash;
+  const mgf1Md = mgf1HashAlgorithm || mgf1Hash;
+  if (md !== undefined && hashOf(md) === undefined) throw new plain.ERR_CRYPTO_INVALID_DIGEST(`Invalid digest: ${md}`);
+  if (mgf1Md !== undefined && hashOf(mgf1Md) === undefined) throw new plain.ERR_CRYPTO_INVALID_DIGEST(`Invalid MGF1 digest: ${mgf1Md}`);
+  if (md === undefined && mgf1Md === undefined && saltLength === undefined) return undefined;
+  const name = (digest) => {
+    const known = pssDigestName(digest);
+    if (known === undefined) throw new plain.ERR_CRYPTO_UNSUPPORTED_OPERATION(`${digest} is not supported in RSA-PSS key parameters`);
+    return known;
+  };
+  const hashName = md === undefined ? 'sha1' : name(md);
+  return {
+    hash: hashName,
+    mgf1: mgf1Md !== undefined ? name(mgf1Md) : hashName,
+    saltLength: saltLength ?? (md === undefined ? 20 : DIGEST_LENGTH.get(hashOf(hashName))),
+  };
+}
+
+// Node's keygen.js for 'dh': a group, or a prime or a prime length with a generator (2 by default).
+function dhKeyPair(options, publicEncoding, privateEncoding) {
+  validateObject(options, 'options');
+  const { group, primeLength, prime, generator } = options;
+  let params;
+  if (group != null) {
+    if (prime != null) throw new ERR_INCOMPATIBLE_OPTION_PAIR('group', 'prime');
+    if (primeLength != null) throw new ERR_INCOMPATIBLE_OPTION_PAIR('group', 'primeLength');
+    if (generator != null) throw new ERR_INCOMPATIBLE_OPTION_PAIR('group', 'generator');
+    validateString(group, 'options.group');
+    params = dhParameters(group);
+  } else {
+    if (prime != null) {
+      if (primeLength != null) throw new ERR_INCOMPATIBLE_OPTION_PAIR('prime', 'primeLength');
+      if (!ArrayBuffer.isView(prime)) throw new ERR_INVALID_ARG_TYPE('options.prime', ['Buffer', 'TypedArray', 'DataView'], prime);
+    } else if (primeLength != null) {
+      validateInt32(primeLength, 'options.primeLength', 0);
+    } else {
+      throw new plain.ERR_MISSING_OPTION('At least one of the group, prime, or primeLength options is required');
+    }
+    if (generator != null) validateInt32(generator, 'options.generator', 0);
+    params = dhParameters(undefined, prime ?? undefined, primeLength, generator ?? 2);
+  }
+  const { priv, pub } = generateDhKeyPair(params.p, params.g);
+  return keyPair(dhMaterial(params.p, params.g, priv, pub), publicEncoding, privateEncoding);
 }
 
 // Node generates on its thread pool; here the work happens now and the callback runs later.
@@ -632,6 +749,6 @@ function generateKey(type, options, callback) {
 function secretBytes(key) { return keyMaterial.get(key).bytes; }
 
 export {
-  KeyObject, createPrivateKey, createPublicKey, createSecretKey, generateKey, generateKeyPair, generateKeyPairSync,
+  KeyObject, isRsa, createPrivateKey, createPublicKey, createSecretKey, generateKey, generateKeyPair, generateKeyPairSync,
   generateKeySync, isKeyObject, materialOf, prepareAsymmetricKey, secretBytes,
 };

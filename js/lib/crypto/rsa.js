@@ -414,7 +414,7 @@ function digestInfo(hash, digest) {
 }
 
 // EMSA-PSS-ENCODE with emBits = modBits - 1; saltLength already resolved.
-function pssEncode(hash, mHash, modBits, saltLength) {
+function pssEncode(hash, mHash, modBits, saltLength, mgfHash = hash) {
   const hLen = mHash.length;
   const emBits = modBits - 1;
   const emLen = Math.ceil(emBits / 8);
@@ -426,7 +426,7 @@ function pssEncode(hash, mHash, modBits, saltLength) {
   const db = new Uint8Array(emLen - hLen - 1);
   db[db.length - saltLength - 1] = 1;
   db.set(salt, db.length - saltLength);
-  xorInto(db, mgf1(hash, h, db.length));
+  xorInto(db, mgf1(mgfHash, h, db.length));
   db[0] &= 0xff >> (8 * emLen - emBits);
   const em = new Uint8Array(emLen);
   em.set(db); em.set(h, db.length); em[emLen - 1] = 0xbc;
@@ -434,7 +434,7 @@ function pssEncode(hash, mHash, modBits, saltLength) {
 }
 
 // EMSA-PSS-VERIFY; saltLength < 0: recovered from the encoding (RSA_PSS_SALTLEN_AUTO).
-function pssVerify(hash, mHash, em, modBits, saltLength) {
+function pssVerify(hash, mHash, em, modBits, saltLength, mgfHash = hash) {
   const hLen = mHash.length;
   const emBits = modBits - 1;
   const emLen = Math.ceil(emBits / 8);
@@ -444,7 +444,7 @@ function pssVerify(hash, mHash, em, modBits, saltLength) {
   if (em[0] & (0xff << (8 - zeroBits)) & 0xff) return false;
   const db = Uint8Array.from(em.subarray(0, emLen - hLen - 1));
   const h = em.subarray(emLen - hLen - 1, emLen - 1);
-  xorInto(db, mgf1(hash, h, db.length));
+  xorInto(db, mgf1(mgfHash, h, db.length));
   db[0] &= 0xff >> zeroBits;
   let i = 0;
   while (i < db.length && db[i] === 0) i++;
@@ -459,8 +459,22 @@ function pssVerify(hash, mHash, em, modBits, saltLength) {
 const SALTLEN_DIGEST = -1;
 const SALTLEN_MAX_SIGN = -2;
 const SALTLEN_MAX = -3;
+// OpenSSL's default for a PSS key: the digest's length to sign (less if it does not fit), any to verify.
+const SALTLEN_AUTO_DIGEST_MAX = -4;
+const saltTooSmall = () => providerError('ERR_OSSL_PSS_SALTLEN_TOO_SMALL', '1C8000AC', 'pss saltlen too small');
 
-// sign(): the signature bytes. `pss`: { saltLength } or undefined for PKCS#1 v1.5.
+// A restricted PSS key's minimum salt length (`pss.min`) and its refusals; `signing` as OpenSSL's
+// rsa_sig.c (an automatic length only when verifying).
+function restrictSalt(pss, saltLength, hLen, signing) {
+  if (pss.min === undefined) return saltLength;
+  if (signing && saltLength === SALTLEN_MAX_SIGN) throw invalidSaltLength();
+  const resolved = saltLength === SALTLEN_DIGEST ? hLen : saltLength;
+  if (resolved >= 0 && resolved < pss.min) throw saltTooSmall();
+  return saltLength;
+}
+
+// sign(): the signature bytes. `pss`: undefined for PKCS#1 v1.5, or { saltLength, mgf1?, min? }:
+// the MGF1 digest when it is not the message's, the minimum salt length of a restricted key.
 function sign(key, hashName, data, pss) {
   const hash = rsaHash(hashName, digestNotAllowed);
   const p = params(key);
@@ -469,11 +483,13 @@ function sign(key, hashName, data, pss) {
   if (pss !== undefined) {
     let { saltLength } = pss;
     const emLen = Math.ceil((p.bits - 1) / 8);
+    if (saltLength < SALTLEN_AUTO_DIGEST_MAX) throw invalidSaltLength();
+    saltLength = restrictSalt(pss, saltLength, mHash.length, true);
     if (saltLength === SALTLEN_DIGEST) saltLength = mHash.length;
     else if (saltLength === SALTLEN_MAX_SIGN || saltLength === SALTLEN_MAX) saltLength = emLen - mHash.length - 2;
-    else if (saltLength < SALTLEN_MAX) throw invalidSaltLength();
+    else if (saltLength === SALTLEN_AUTO_DIGEST_MAX) saltLength = Math.min(mHash.length, emLen - mHash.length - 2);
     if (saltLength < 0) throw tooLargeForKeySize();
-    em = pssEncode(hash, mHash, p.bits, saltLength);
+    em = pssEncode(hash, mHash, p.bits, saltLength, pss.mgf1 === undefined ? hash : rsaHash(pss.mgf1, digestNotAllowed));
   } else {
     const t = digestInfo(hash, mHash);
     if (t.length + 11 > p.k) throw digestTooBig();
@@ -495,9 +511,12 @@ function verify(key, hashName, data, signature, pss) {
   const mHash = hash(data);
   if (pss !== undefined) {
     let { saltLength } = pss;
+    if (saltLength < SALTLEN_AUTO_DIGEST_MAX) throw invalidSaltLength();
+    saltLength = restrictSalt(pss, saltLength, mHash.length, false);
     if (saltLength === SALTLEN_DIGEST) saltLength = mHash.length;
+    else if (saltLength === SALTLEN_MAX) saltLength = Math.ceil((p.bits - 1) / 8) - mHash.length - 2;
     else if (saltLength < SALTLEN_DIGEST) saltLength = -1;
-    return pssVerify(hash, mHash, em, p.bits, saltLength);
+    return pssVerify(hash, mHash, em, p.bits, saltLength, pss.mgf1 === undefined ? hash : rsaHash(pss.mgf1, digestNotAllowed));
   }
   const t = digestInfo(hash, mHash);
   if (t.length + 11 > p.k) return false;
@@ -506,6 +525,77 @@ function verify(key, hashName, data, signature, pss) {
   expected.fill(0xff, 2, p.k - t.length - 1);
   expected.set(t, p.k - t.length);
   return constantEqual(em, expected);
+}
+
+// -- RSASSA-PSS keys (RFC 8017 appendix A.2.3, RFC 4055) -----------------------------------
+// An 'rsa-pss' key may carry parameters that restrict how it signs: { hash, mgf1, saltLength }
+// (digest names), or none. OpenSSL writes only the fields that differ from the defaults
+// (sha1, MGF1 with sha1, 20), the hashes with NULL parameters.
+
+const OID_RSASSA_PSS = '1.2.840.113549.1.1.10';
+const OID_MGF1 = '1.2.840.113549.1.1.8';
+// The digests OpenSSL allows in PSS parameters, by their OIDs.
+const PSS_DIGESTS = new Map([
+  ['sha1', '1.3.14.3.2.26'], ['sha224', '2.16.840.1.101.3.4.2.4'], ['sha256', '2.16.840.1.101.3.4.2.1'],
+  ['sha384', '2.16.840.1.101.3.4.2.2'], ['sha512', '2.16.840.1.101.3.4.2.3'], ['sha512-224', '2.16.840.1.101.3.4.2.5'],
+  ['sha512-256', '2.16.840.1.101.3.4.2.6'],
+]);
+const PSS_DIGEST_BY_OID = new Map([...PSS_DIGESTS].map(([name, oid]) => [oid, name]));
+const PSS_DEFAULTS = Object.freeze({ hash: 'sha1', mgf1: 'sha1', saltLength: 20 });
+
+// The canonical name of a digest allowed in PSS parameters, or undefined.
+function pssDigestName(name) {
+  const hash = hashOf(name);
+  for (const known of PSS_DIGESTS.keys()) if (hashOf(known) === hash) return known;
+  return undefined;
+}
+
+const hashAlgorithmDer = (name) => der.sequence(der.oid(PSS_DIGESTS.get(name)), Uint8Array.of(der.TAG.NULL, 0));
+function uintDer(n) {
+  const bytes = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+  return der.unsignedInt(Uint8Array.from(bytes.length ? bytes : [0]));
+}
+
+// The AlgorithmIdentifier of an rsa-pss key: the OID, then its parameters if it has any.
+function pssAlgorithmDer(pss) {
+  if (pss === undefined) return der.sequence(der.oid(OID_RSASSA_PSS));
+  const fields = [];
+  if (pss.hash !== 'sha1') fields.push(der.explicit(0, hashAlgorithmDer(pss.hash)));
+  if (pss.mgf1 !== 'sha1') fields.push(der.explicit(1, der.sequence(der.oid(OID_MGF1), hashAlgorithmDer(pss.mgf1))));
+  if (pss.saltLength !== 20) fields.push(der.explicit(2, uintDer(pss.saltLength)));
+  return der.sequence(der.oid(OID_RSASSA_PSS), der.sequence(...fields));
+}
+
+// An AlgorithmIdentifier node's digest (absent or NULL parameters only).
+function readHashAlgorithm(node) {
+  const [oidNode, parameters, extra] = der.expect(node, der.TAG.SEQUENCE).children;
+  const name = PSS_DIGEST_BY_OID.get(der.readOid(oidNode));
+  if (name === undefined || extra !== undefined || (parameters !== undefined && parameters.tag !== der.TAG.NULL)) {
+    throw new der.DerError('PSS digest');
+  }
+  return name;
+}
+
+// The parameters node of an rsa-pss AlgorithmIdentifier (undefined: none) as { hash, mgf1, saltLength }.
+function readPssParams(node) {
+  if (node === undefined) return undefined;
+  const pss = { ...PSS_DEFAULTS };
+  let last = -1;
+  for (const field of der.expect(node, der.TAG.SEQUENCE).children) {
+    const n = field.tag - 0xa0;
+    if (n <= last || n > 3 || field.children?.length !== 1) throw new der.DerError('PSS parameters');
+    last = n;
+    const [inner] = field.children;
+    if (n === 0) pss.hash = readHashAlgorithm(inner);
+    else if (n === 1) {
+      const [mgf, hash] = der.expect(inner, der.TAG.SEQUENCE).children;
+      if (der.readOid(mgf) !== OID_MGF1) throw new der.DerError('MGF');
+      pss.mgf1 = readHashAlgorithm(hash);
+    } else if (n === 2) pss.saltLength = der.readSmallInt(inner);
+    else if (der.readSmallInt(inner) !== 1) throw new der.DerError('trailer');
+  }
+  return pss;
 }
 
 // -- encryption (RFC 8017 section 7) ----------------------------------------------------------
@@ -671,6 +761,6 @@ function checkSignaturePadding(padding) {
 }
 
 export {
-  PADDING, SMALL_PRIMES, bitLength, checkSignaturePadding, generateKey, millerRabin, modPow, randomBig, toBig, modulusBits, privateDecrypt, privateEncrypt, publicDecrypt,
+  OID_RSASSA_PSS, PADDING, SALTLEN_AUTO_DIGEST_MAX, digestNotAllowed, illegalPaddingMode, pssAlgorithmDer, pssDigestName, readPssParams, SMALL_PRIMES, bitLength, checkSignaturePadding, generateKey, millerRabin, modPow, randomBig, toBig, modulusBits, privateDecrypt, privateEncrypt, publicDecrypt,
   publicEncrypt, sign, verify,
 };

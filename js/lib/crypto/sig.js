@@ -63,12 +63,35 @@ function rsaVerify(algorithm, data, key, signature, options) {
   return rsa.verify(key, algorithm ?? 'sha256', data, signature, pss);
 }
 
+// An rsa-pss key signs with PSS only. Its parameters, when it has them, fix the digest and
+// MGF1's and set the least salt length, which is also the default (OpenSSL's restricted
+// keys); without them the salt is the digest's length when it fits. An explicit PSS padding
+// makes the default Node's for RSA keys (the largest salt to sign, any to verify).
+function pssKeyOptions(material, algorithm, options, signing) {
+  const { pss } = material;
+  const hash = algorithm ?? (pss === undefined ? 'sha256' : pss.hash);
+  if (pss !== undefined && hashOf(hash) !== undefined && hashOf(hash) !== hashOf(pss.hash)) throw rsa.digestNotAllowed();
+  const padding = intOption('padding', options);
+  if (padding !== undefined && padding !== constants.RSA_PKCS1_PSS_PADDING) throw rsa.illegalPaddingMode();
+  let saltLength = intOption('saltLength', options);
+  if (saltLength === undefined) {
+    if (padding !== undefined) saltLength = signing ? constants.RSA_PSS_SALTLEN_MAX_SIGN : constants.RSA_PSS_SALTLEN_AUTO;
+    else saltLength = pss === undefined ? rsa.SALTLEN_AUTO_DIGEST_MAX : pss.saltLength;
+  }
+  return { hash, pss: { saltLength, mgf1: pss?.mgf1, min: pss?.saltLength } };
+}
+
 // `oneShot`: crypto.sign (Ed25519/Ed448 allowed) rather than a Sign object (a digest always).
 function signWith(algorithm, data, key, oneShot) {
   const options = keyOptions(key);
   const dsaEncoding = dsaEncodingOf(key);
   const { material } = prepareAsymmetricKey(key, 'consumePrivate');
   if (material.kind === 'rsa') return rsaSign(algorithm, data, material.forge, options);
+  if (material.kind === 'rsa-pss') {
+    const { hash, pss } = pssKeyOptions(material, algorithm, options, true);
+    return rsa.sign(material.forge, hash, data, pss);
+  }
+  if (material.kind === 'dh') throw notForThisKey();
   if (material.kind === 'ec') {
     const digest = digestOf(algorithm, data);
     const format = dsaEncoding === 'der' ? 'der' : 'compact';
@@ -84,7 +107,18 @@ function verifyWith(algorithm, data, key, signature, oneShot) {
   const options = keyOptions(key);
   const dsaEncoding = dsaEncodingOf(key);
   const { material } = prepareAsymmetricKey(key, 'consumePublic');
-  if (material.kind === 'rsa') return rsaVerify(algorithm, data, material.forge, signature, options);
+  if (material.kind === 'rsa' || material.kind === 'rsa-pss') {
+    try {
+      if (material.kind === 'rsa') return rsaVerify(algorithm, data, material.forge, signature, options);
+      const { hash, pss } = pssKeyOptions(material, algorithm, options, false);
+      return rsa.verify(material.forge, hash, data, signature, pss);
+    } catch (err) {
+      // A Verify object answers false where OpenSSL refuses the digest, padding or salt length.
+      if (!oneShot && typeof err?.code === 'string' && err.code.startsWith('ERR_OSSL_')) return false;
+      throw err;
+    }
+  }
+  if (material.kind === 'dh') throw notForThisKey();
   if (material.kind === 'ec') {
     const digest = digestOf(algorithm, data);
     const format = dsaEncoding === 'der' ? 'der' : 'compact';

@@ -39,6 +39,7 @@ function validateInteger(value, name, min = Number.MIN_SAFE_INTEGER, max = Numbe
   if (!Number.isInteger(value)) throw new ERR_OUT_OF_RANGE(name, 'an integer', value);
   if (value < min || value > max) throw new ERR_OUT_OF_RANGE(name, `>= ${min} && <= ${max}`, value);
 }
+const validateInt32 = (value, name, min = -2147483648, max = 2147483647) => validateInteger(value, name, min, max);
 function validateUint32(value, name) {
   validateNumber(value, name);
   if (!Number.isInteger(value)) throw new ERR_OUT_OF_RANGE(name, 'an integer', value);
@@ -105,6 +106,6 @@ const constants = Object.freeze({
 
 export {
   bufferSource, constants, later, microtask, fromBinary, invalidArgValue, isAnyArrayBuffer, output, toBinary, toBytes, unsupportedKey,
-  validateBoolean, validateFunction, validateInteger, validateNumber, validateObject, validateOneOf, validateString,
+  validateBoolean, validateFunction, validateInt32, validateInteger, validateNumber, validateObject, validateOneOf, validateString,
   validateUint32, viewBytes,
 };

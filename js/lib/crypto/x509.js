@@ -11,7 +11,7 @@ import { inspect } from 'util';
 import { codes, plain } from '../internal/errors.js';
 import { DerError, TAG, pemEncode, readTlv, tlv } from './der.js';
 import { hashOf } from './hashes.js';
-import { createPublicKey, isKeyObject } from './keys.js';
+import { createPublicKey, isKeyObject, materialOf } from './keys.js';
 import { verify as verifySignature } from './sig.js';
 import { constants, validateBoolean, validateObject, validateString } from './util.js';
 
@@ -970,12 +970,11 @@ function legacyObject(self, cert) {
   const type = key?.asymmetricKeyType;
   let rsa;
   let ec;
-  if (type === 'rsa') {
-    const jwk = key.export({ format: 'jwk' });
-    const modulus = Buffer.from(jwk.n, 'base64url');
+  if (type === 'rsa' || type === 'rsa-pss') {
+    const { n, e } = materialOf(key).forge; // an rsa-pss key has no JWK
     rsa = {
-      modulus: modulus.toString('hex').toUpperCase().replace(/^0+(?=.)/, ''),
-      exponent: `0x${BigInt(`0x${Buffer.from(jwk.e, 'base64url').toString('hex')}`).toString(16)}`,
+      modulus: n.toString(16).toUpperCase(),
+      exponent: `0x${e.toString(16)}`,
       pubkey: key.export({ type: 'spki', format: 'der' }),
       bits: key.asymmetricKeyDetails.modulusLength,
     };
