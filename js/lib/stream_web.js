@@ -235,7 +235,8 @@ class DecompressionStream {
 
 for (const [Class, tag] of [[TextEncoderStream, 'TextEncoderStream'], [TextDecoderStream, 'TextDecoderStream'],
   [CompressionStream, 'CompressionStream'], [DecompressionStream, 'DecompressionStream']]) {
-  Object.defineProperty(Class.prototype, Symbol.toStringTag, { value: tag, configurable: true });
+  // Node 24 gives the compression streams a tag and the text streams none ([object Object]).
+  if (!tag.startsWith('Text')) Object.defineProperty(Class.prototype, Symbol.toStringTag, { value: tag, configurable: true });
   for (const name of ['readable', 'writable']) {
     const { get } = Object.getOwnPropertyDescriptor(Class.prototype, name);
     Object.defineProperty(Class.prototype, name, {

@@ -32,6 +32,9 @@ CASES = [
     "return [typeof globalThis.CompressionStream, typeof global.DecompressionStream];",
     "return [typeof new CompressionStream('gzip').readable, typeof new TextEncoderStream().writable];",
     "const { ReadableStream: R } = require('stream/web'); return [R === ReadableStream, R === globalThis.ReadableStream];",
+    "return [new TextEncoderStream(), new TextDecoderStream(), new CompressionStream('gzip'), new DecompressionStream('deflate'),"
+    " new ReadableStream(), new TransformStream(), new CountQueuingStrategy({ highWaterMark: 1 })]"
+    ".map((s) => Object.prototype.toString.call(s));",
 ]
 
 
