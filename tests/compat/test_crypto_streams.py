@@ -187,6 +187,15 @@ EVENTS = [
     S + P.format("const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }); const s = crypto.createSign('sha256');\n"
                  "Readable.from(['signed ', 'by stream']).pipe(s).on('finish', () => { const sig = s.sign(privateKey); const v = crypto.createVerify('sha256');\n"
                  "Readable.from(['signed by stream']).pipe(v).on('finish', () => resolve([v.verify(publicKey, sig), crypto.verify('sha256', Buffer.from('signed by stream'), publicKey, sig)])); });"),
+    T + "const h = crypto.createHash('sha256'); const ev = []; h.on('data', (d) => ev.push(d.length)); h.update('a'); h.write('b'); h.end('c');\n"
+    "return [ev, t(() => h.digest('hex')), t(() => h.digest('hex')), t(() => h.update('d'))]",
+    T + "const m = crypto.createHmac('sha1', 'k'); m.on('data', () => {}); m.end('x'); return [t(() => m.digest('hex')), t(() => m.read())]",
+    T + "const c = crypto.createCipheriv('aes-128-cbc', K, IV); const ev = []; c.on('data', (d) => ev.push(d.length)); c.write('x'.repeat(20));\n"
+    "const u = c.update('y'.repeat(20)); c.end(); return [ev, u.length, t(() => c.final())]",
+    T + "const s = crypto.createSign('sha256'); const ev = []; s.on('finish', () => ev.push('finish')); s.update('a'); s.write('b'); s.end('c');\n"
+    "const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519'); return new Promise((r) => setTimeout(() => r([ev, "
+    "t(() => s.sign(crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey).length > 60), t(() => s.write(42))]), 5))",
+    T + "const h = crypto.createHash('sha256'); const errors = []; h.on('error', (e) => errors.push(e.code)); return [t(() => h.write(42)), t(() => h.write(null)), errors]",
 ]
 
 ALL = HASH_STREAMS + HMAC_STREAMS + CIPHER_STREAMS + GCM + ONE_SHOT + EVENTS
