@@ -15,7 +15,7 @@ import {
   tameIntrinsicOverrides,
 } from './lib/internal/harden.js';
 import { ArrayBufferLimitError, installBufferAccounting } from './lib/internal/memory.js';
-import { configureModules, loadModule, loadedModule, registerInternal, registerModule } from './lib/internal/modules.js';
+import { configureModules, loadModule, loadedModule, namedModule, registerInternal, registerModule } from './lib/internal/modules.js';
 import { addGlobals, checkShape, declareSlot, recordGlobals, resetSlots } from './lib/internal/per_execution.js';
 import { hostCall, hostCancel } from './lib/internal/host.js';
 import { AbortError, SecurityError, codes, describeReceived, plain, systemError } from './lib/internal/errors.js';
@@ -172,6 +172,8 @@ function init(token, options) {
   registerInternal('object_urls', Object.freeze({ createObjectURL, revokeObjectURLPath }));
   // CryptoKey and SubtleCrypto, given by the crypto bundle (random.js's accessor globals).
   registerInternal('webcrypto', webCryptoProvider);
+  // The lazy modules the running code block named (crypto's streams need `stream`).
+  registerInternal('lazy_modules', Object.freeze({ namedModule }));
   const roots = [...hidden];
   let bootstrapped = false;
   configureModules({

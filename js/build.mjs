@@ -72,6 +72,10 @@ for (const entry of lazy) {
 const globals = Object.fromEntries(lazy.flatMap((entry) => (entry.globals ?? []).map((g) => [g, entry.name])));
 // Properties a module provides on an eager global (crypto.subtle): code that names one gets the module.
 const properties = Object.fromEntries(lazy.flatMap((entry) => (entry.properties ?? []).map((p) => [p, entry.name])));
+// Modules installed with another when the code names one of these properties (withModule):
+// { module: { with: [properties] } }.
+const companions = Object.fromEntries(lazy.filter((entry) => entry.withModule !== undefined)
+  .map((entry) => [entry.name, entry.withModule]));
 // Alias kinds: 'member' gives the function itself (lodash/get), 'namespace' an
 // object holding it ({ format } = require('date-fns/format')), as each package does.
 const aliases = Object.fromEntries(lazy.flatMap((entry) => Object.entries(entry.aliases ?? {})
@@ -163,7 +167,7 @@ const watPlugin = {
   },
 };
 
-const manifest = { modules: {}, aliases, globals, properties };
+const manifest = { modules: {}, aliases, globals, properties, companions };
 await Promise.all(Object.entries(modules).map(async ([name, { target, entry }]) => {
   const file = `${name.replaceAll('/', '__').replaceAll(':', '_')}.js`;
   const requires = shared(name);

@@ -31,6 +31,9 @@
 //   globals    globals whose use in a code block installs this module
 //   properties property names whose use in a code block (crypto.subtle, { subtle } = crypto)
 //              installs this module: members of an eager global that a lazy module provides
+//   withModule { <module>: [property names] }: installed for a code block that uses <module>
+//              and names one of these properties (crypto's Hash.on and pipe need `stream`;
+//              `for await` names asyncIterator: analysis.py)
 //   requires   modules that must be installed first (the bundle uses their instance)
 //   emptyFor   Node modules the package needs only for features code blocks cannot use:
 //              bundled empty so the package loads
@@ -89,6 +92,17 @@ export const MODULES = Object.freeze([
     strict: true, keepNames: true, requires: ['stream/web'], resets: 'the default highWaterMark (setDefaultHighWaterMark; a restorer)',
     // SheetJS's XLSX.stream writers give Readables of this module (js/lib/xlsx.js).
     properties: ['to_csv', 'to_json', 'to_html'], readme: true,
+    // crypto's Hash, Hmac, Cipheriv/Decipheriv and Sign/Verify are streams of this module
+    // once it is there (js/lib/crypto/transform.js); not a dependency of crypto, which most
+    // code blocks use without any stream (bench/module_cost.py: +25 ms, +167 KiB).
+    withModule: {
+      crypto: ['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'off', 'removeListener',
+        'removeAllListeners', 'emit', 'listeners', 'listenerCount', 'pipe', 'unpipe', 'pause', 'resume', 'isPaused',
+        'destroy', 'cork', 'uncork', 'readable', 'writable', 'readableEnded', 'readableFlowing', 'readableLength',
+        'writableEnded', 'writableFinished', 'writableLength', 'writableNeedDrain', 'destroyed', 'closed', 'errored',
+        'readableHighWaterMark', 'writableHighWaterMark', 'readableObjectMode', 'writableObjectMode', 'readableEncoding',
+        'writableCorked', 'unshift', 'wrap', 'iterator', 'toArray', 'setDefaultEncoding', 'asyncIterator'],
+    },
   },
   { name: 'stream/promises', entry: './js/lib/stream_promises.js', load: 'lazy', state: 'frozen', strict: true, requires: ['stream'] },
   { name: 'stream/consumers', entry: './js/lib/stream_consumers.js', load: 'lazy', state: 'frozen', strict: true },

@@ -86,6 +86,9 @@ def test_analysis_never_raises(code: str) -> None:
     ("return { subtle }", {"subtle"}),
     ("return 'crypto.subtle' // subtle", set()),
     ("return crypto['subtle']", set()),
+    ("for await (const c of h) x(c); return 1", {"asyncIterator"}),
+    ("return h[Symbol.asyncIterator]()", {"asyncIterator"}),
+    ("for (const c of h) x(c); return 1", set()),
 ])
 def test_property_names(code: str, properties: set[str]) -> None:
     # Property names install the modules that provide members of an eager global

@@ -91,3 +91,13 @@ def test_resolves_refuses_unknown_modules() -> None:
     assert resolves("lodash/get") and resolves("dayjs/plugin/utc") and resolves("node:buffer")
     assert not resolves("left-pad") and not resolves("lodash/") and not resolves("internal")
 
+
+
+def test_stream_comes_with_crypto_for_code_that_names_a_stream_member() -> None:
+    catalog = module_catalog()
+    assert catalog.companions_of(["crypto"], frozenset({"on", "digest"})) == ["stream"]
+    assert catalog.companions_of(["crypto"], frozenset({"asyncIterator"})) == ["stream"]
+    assert catalog.companions_of(["crypto"], frozenset({"update", "digest"})) == []
+    assert catalog.companions_of(["url"], frozenset({"on", "pipe"})) == []
+    assert set(catalog.install_order(("crypto", *catalog.companions_of(["crypto"], frozenset({"pipe"}))))) == {
+        "crypto", "stream/web", "stream"}

@@ -121,6 +121,9 @@ def _names(root: Node, source: bytes) -> tuple[frozenset[str], frozenset[str], f
             if value is not None:
                 strings.add(value)
         else:
+            # `for await (x of y)` reads y[Symbol.asyncIterator]: it names that property.
+            if node.type == "for_in_statement" and any(child.type == "await" for child in node.children):
+                properties.add("asyncIterator")
             stack.extend(node.children)
     return frozenset(identifiers), frozenset(properties), frozenset(strings)
 

@@ -42,6 +42,9 @@ class ModuleCatalog:
     globals: dict[str, str]  # global name -> module whose installation defines it
     # property name -> module that provides it on an eager global (crypto.subtle)
     properties: dict[str, str] = dataclasses.field(default_factory=dict)
+    # module -> {other module: property names}: installed for a code block that uses the
+    # other module and names one of them (stream with crypto's Hash.on)
+    companions: dict[str, dict[str, frozenset[str]]] = dataclasses.field(default_factory=dict)
     per_execution: frozenset[str] = frozenset()  # modules instantiated afresh in every execution
 
     @property
@@ -93,6 +96,11 @@ class ModuleCatalog:
             visit(name)
         return tuple(order)
 
+    def companions_of(self, modules: list[str], properties: frozenset[str]) -> list[str]:
+        """The modules to install with `modules` for code that names `properties`."""
+        return [name for name, with_ in self.companions.items()
+                if any(other in modules and names & properties for other, names in with_.items())]
+
     def is_per_execution(self, name: str) -> bool:
         return name in self.per_execution
 
@@ -114,5 +122,7 @@ def module_catalog() -> ModuleCatalog:
         requires={name: list(entry.get("requires", [])) for name, entry in manifest["modules"].items()},
         globals=dict(manifest.get("globals", {})),
         properties=dict(manifest.get("properties", {})),
+        companions={name: {other: frozenset(props) for other, props in with_.items()}
+                    for name, with_ in manifest.get("companions", {}).items()},
         per_execution=frozenset(name for name, entry in manifest["modules"].items() if entry.get("perExecution")),
     )

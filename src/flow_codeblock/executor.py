@@ -255,6 +255,7 @@ class Executor:
         named += [module for name, module in catalog.globals.items()
                   if name in facts.identifiers or name in facts.strings or name in facts.properties]
         named += [module for name, module in catalog.properties.items() if name in facts.properties]
+        named += catalog.companions_of(named, facts.properties)
         modules = catalog.install_order(tuple(dict.fromkeys(named)))
         block = CodeBlock.wrap(
             facts.rewritten or code, key, is_async=facts.uses_await, stray_brace=facts.stray_brace, modules=modules

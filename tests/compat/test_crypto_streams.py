@@ -137,8 +137,70 @@ ONE_SHOT = [T + code for code in [
     "return crypto.hash('sha256', 'abc') === crypto.createHash('sha256').update('abc').digest('hex')",
 ]]
 
-ALL = HASH_STREAMS + HMAC_STREAMS + CIPHER_STREAMS + GCM + ONE_SHOT
-GROUPS = (("hash", HASH_STREAMS), ("hmac", HMAC_STREAMS), ("cipher", CIPHER_STREAMS), ("gcm", GCM), ("hash1", ONE_SHOT))
+# Events, pipe, pipeline and async iteration: a code block that names a stream member gets
+# the stream module with crypto (js/modules.manifest.mjs, withModule), and each object a
+# stream of it (js/lib/crypto/transform.js).
+S = T + "const { Readable, Writable, pipeline } = require('stream');\n"
+P = "return new Promise((resolve, reject) => {{ {} }})"
+EVENTS = [
+    T + "const h = crypto.createHash('sha256'); const ev = []; h.on('data', (d) => ev.push(['data', d.toString('hex').slice(0, 8)]));\n"
+    "h.on('end', () => ev.push('end')); h.on('finish', () => ev.push('finish')); h.end('abc'); return new Promise((r) => setTimeout(() => r(ev), 10))",
+    *[S + P.format(f"const h = crypto.createHash('{alg}'); Readable.from(['a', 'b', 'c']).pipe(h).on('readable', () => {{ const d = h.read(); if (d) resolve(d.toString('hex')); }});")
+      for alg in ("sha256", "md5", "sha3-256")],
+    S + P.format("const h = crypto.createHash('sha256').setEncoding('hex'); Readable.from(['a', 'bc']).pipe(h).on('data', resolve);"),
+    S + P.format("const out = []; pipeline(Readable.from([Buffer.from('abc'), 'def']), crypto.createHash('md5'), "
+                 "new Writable({ write(c, e, cb) { out.push(c.toString('hex')); cb(); } }), (err) => (err ? reject(err) : resolve(out)));"),
+    S + P.format("const out = []; pipeline(Readable.from(['part one, ', 'part two']), crypto.createHmac('sha256', 'key'), "
+                 "new Writable({ write(c, e, cb) { out.push(c.toString('base64')); cb(); } }), (err) => resolve([err, out]));"),
+    S + P.format("const s = crypto.createSign('sha256'); Readable.from(['a']).pipe(s); s.on('finish', () => resolve('finished'));"),
+    T + "const s = crypto.createSign('sha256'); const v = crypto.createVerify('sha256'); "
+    "return [typeof s.on, typeof s.pipe, typeof s.once, s.writable, v.writable, s.writableEnded]",
+    S + "const h = crypto.createHash('sha256'); const stream = require('stream'); "
+    "return [h instanceof stream.Writable, typeof h.on, typeof h.pipe, h.readable, h.writable, h.readableEnded]",
+    T + "const h = crypto.createHash('sha256'); return [typeof h.on, typeof h.pipe, typeof h.once, typeof h.emit, typeof h.removeListener]",
+    T + "const c = crypto.createCipheriv('aes-128-cbc', K, IV); const out = []; c.on('data', (d) => out.push(d.toString('hex')));\n"
+    "return new Promise((r) => { c.on('end', () => r(out)); c.write('hello world, this is more than a block'); c.end(); })",
+    T + "const c = crypto.createCipheriv('aes-128-ctr', K, IV); const out = []; c.on('data', (d) => out.push(d.toString('hex')));\n"
+    "return new Promise((r) => { c.on('end', () => r(out)); c.write('abc'); c.write(''); c.end('def'); })",
+    S + P.format("const c = crypto.createCipheriv('aes-128-cbc', K, IV); const d = crypto.createDecipheriv('aes-128-cbc', K, IV); const out = [];\n"
+                 "Readable.from(['secret ', 'text']).pipe(c).pipe(d).on('data', (x) => out.push(x.toString())).on('end', () => resolve(out.join('')));"),
+    S + P.format("const c = crypto.createCipheriv('aes-256-gcm', K32, N); const out = []; c.on('data', (x) => out.push(x.toString('hex')));\n"
+                 "c.on('end', () => resolve([out, c.getAuthTag().toString('hex')])); Readable.from(['authenticated ', 'stream']).pipe(c);"),
+    T + "const d = crypto.createDecipheriv('aes-128-cbc', K, IV); "
+    "return new Promise((r) => { d.on('error', (e) => r([e.name, e.code, e.message])); d.on('data', () => {}); d.end(Buffer.alloc(16, 7)); })",
+    T + "const m = crypto.createHmac('sha256', 'k'); m.setEncoding('base64'); const ev = []; m.on('data', (d) => ev.push(d)); m.on('end', () => ev.push('end'));\n"
+    "m.write('x'); m.end(); return new Promise((r) => setTimeout(() => r(ev), 5))",
+    T + "const v = crypto.createVerify('sha256'); const ev = []; v.on('finish', () => ev.push('finish')); v.end('x'); return new Promise((r) => setTimeout(() => r(ev), 5))",
+    T + "const h = crypto.createHash('sha256'); const ev = []; h.on('error', (e) => ev.push([e.code, e.message])); h.end('a'); h.write('b');\n"
+    "return new Promise((r) => setTimeout(() => r(ev), 5))",
+    T + "const h = crypto.createHash('sha256'); h.end('a'); return [h.read().length, h.readableEnded, h.writableEnded, h.writableFinished]",
+    T + "const h = crypto.createHash('sha256'); return new Promise((r) => { h.once('readable', () => r(h.read().toString('hex').slice(0, 8))); h.end('abc'); })",
+    T + "const h = crypto.createHash('sha256'); const chunks = []; return (async () => { h.end('abc'); for await (const c of h) chunks.push(c.toString('hex').slice(0, 6)); return chunks; })()",
+    T + "const d = crypto.createCipheriv('aes-128-ecb', K, null); const chunks = []; return (async () => { d.write('x'.repeat(20)); d.end('y');\n"
+    "for await (const c of d) chunks.push(c.length); return chunks; })()",
+    S + P.format("const h = crypto.createHash('md5'); const out = []; h.pipe(new Writable({ write(c, e, cb) { out.push(c.toString('hex')); cb(); } }))"
+                 ".on('finish', () => resolve(out)); h.end('abc');"),
+    T + "return crypto.createHash('sha1').end('a').toArray().then((chunks) => chunks.map((c) => c.toString('hex')))",
+    T + "const h = crypto.createHash('sha256'); h.destroy(); return [h.destroyed, h.writable, h.readable]",
+    T + "const h = crypto.createHash('sha256'); return [h.writableHighWaterMark, h.readableHighWaterMark, h.readableObjectMode, h.writableLength]",
+    T + "const h = crypto.createHash('sha256'); h.on('data', () => {}); return [h.listenerCount('data'), h.listeners('data').length, h.off('data', () => {}) === h, h.once('end', () => {}) === h]",
+    S + P.format("const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }); const s = crypto.createSign('sha256');\n"
+                 "Readable.from(['signed ', 'by stream']).pipe(s).on('finish', () => { const sig = s.sign(privateKey); const v = crypto.createVerify('sha256');\n"
+                 "Readable.from(['signed by stream']).pipe(v).on('finish', () => resolve([v.verify(publicKey, sig), crypto.verify('sha256', Buffer.from('signed by stream'), publicKey, sig)])); });"),
+    T + "const h = crypto.createHash('sha256'); const ev = []; h.on('data', (d) => ev.push(d.length)); h.update('a'); h.write('b'); h.end('c');\n"
+    "return [ev, t(() => h.digest('hex')), t(() => h.digest('hex')), t(() => h.update('d'))]",
+    T + "const m = crypto.createHmac('sha1', 'k'); m.on('data', () => {}); m.end('x'); return [t(() => m.digest('hex')), t(() => m.read())]",
+    T + "const c = crypto.createCipheriv('aes-128-cbc', K, IV); const ev = []; c.on('data', (d) => ev.push(d.length)); c.write('x'.repeat(20));\n"
+    "const u = c.update('y'.repeat(20)); c.end(); return [ev, u.length, t(() => c.final())]",
+    T + "const s = crypto.createSign('sha256'); const ev = []; s.on('finish', () => ev.push('finish')); s.update('a'); s.write('b'); s.end('c');\n"
+    "const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519'); return new Promise((r) => setTimeout(() => r([ev, "
+    "t(() => s.sign(crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey).length > 60), t(() => s.write(42))]), 5))",
+    T + "const h = crypto.createHash('sha256'); const errors = []; h.on('error', (e) => errors.push(e.code)); return [t(() => h.write(42)), t(() => h.write(null)), errors]",
+]
+
+ALL = HASH_STREAMS + HMAC_STREAMS + CIPHER_STREAMS + GCM + ONE_SHOT + EVENTS
+GROUPS = (("hash", HASH_STREAMS), ("hmac", HMAC_STREAMS), ("cipher", CIPHER_STREAMS), ("gcm", GCM), ("hash1", ONE_SHOT),
+          ("events", EVENTS))
 
 
 @pytest.fixture(scope="module")
@@ -187,3 +249,24 @@ def test_write_after_end_throws(cb: CodeBlockClient) -> None:
 
 def test_enough_cases() -> None:
     assert len(ALL) >= 60, len(ALL)
+
+
+# Without the stream module (a code block that names no stream member), the other members
+# say why, whatever an earlier code block installed in the runtime (issue #24).
+COMPUTED = T + ("const h = crypto.createHash('sha256'); const name = ['o', 'n'].join('');\n"
+                "return [t(() => h[name]('data', () => {})), t(() => h[['pi', 'pe'].join('')]({})), h['readable' + ''],\n"
+                "  h.write('a'), t(() => h.end('b').read())]")
+
+
+def test_stream_members_without_the_stream_module(cb1: CodeBlockClient) -> None:
+    expected = [
+        ["ERR", "Error", "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM",
+         f"{name}() of a crypto stream needs the stream module, installed for code blocks that require('crypto') and "
+         "name a stream method (on, once, pipe, ...) or require('stream'): this one reached it by a computed name"]
+        for name in ("on", "pipe")
+    ]
+    digest = "fb8e20fc2e4c3f248c60c39bd652f3c1347298bb977b8b4d5903b85055620603"
+    assert cb1.ok(COMPUTED) == [*expected, None, True, digest]
+    # A code block that installs the stream module in this runtime changes nothing for the next.
+    assert cb1.ok("const { Readable } = require('stream'); require('crypto'); return typeof Readable") == "function"
+    assert cb1.ok(COMPUTED) == [*expected, None, True, digest]

@@ -9,7 +9,7 @@ import { hookedModules, hooksOf } from '../../js/lib/internal/shared_modules.js'
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 const names = MODULES.map((entry) => entry.name);
 const FIELDS = new Set(['name', 'package', 'entry', 'load', 'state', 'resets', 'aliases', 'subpaths', 'globals',
-  'properties', 'requires', 'emptyFor', 'strict', 'keepNames', 'readme']);
+  'properties', 'withModule', 'requires', 'emptyFor', 'strict', 'keepNames', 'readme']);
 
 test('every entry has a unique name, a known load and state, and only known fields', () => {
   assert.equal(new Set(names).size, names.length);
@@ -47,6 +47,16 @@ test('requires and globals name manifest modules, each global once', () => {
   for (const entry of MODULES) {
     for (const dep of entry.requires ?? []) assert.ok(names.includes(dep), `${entry.name} requires ${dep}`);
     if (entry.load === 'eager') assert.equal(entry.requires, undefined, entry.name);
+  }
+});
+
+test('withModule: lazy modules installed with other manifest modules, on property names', () => {
+  for (const entry of MODULES.filter((e) => e.withModule !== undefined)) {
+    assert.equal(entry.load, 'lazy', entry.name);
+    for (const [other, properties] of Object.entries(entry.withModule)) {
+      assert.ok(names.includes(other) && other !== entry.name, `${entry.name} with ${other}`);
+      assert.ok(properties.length > 0 && properties.every((p) => typeof p === 'string' && p !== ''), entry.name);
+    }
   }
 });
 

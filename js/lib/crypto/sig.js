@@ -8,7 +8,8 @@ import { codes, plain } from '../internal/errors.js';
 import { hashOf } from './hashes.js';
 import { prepareAsymmetricKey } from './keys.js';
 import * as rsa from './rsa.js';
-import { bufferSource, constants, later, microtask, invalidArgValue, output, toBytes, validateFunction, validateString } from './util.js';
+import { defineWritableMethods } from './transform.js';
+import { bufferSource, constants, later, invalidArgValue, output, toBytes, validateFunction, validateString } from './util.js';
 
 const { ERR_INVALID_ARG_TYPE } = codes;
 const { Buffer } = globalThis;
@@ -160,7 +161,7 @@ function verify(algorithm, data, key, signature, callback) {
 }
 
 // Sign and Verify are Writable streams in Node: write() and end() feed update(), then
-// sign()/verify() (no 'finish' events here: nothing in a code block waits on them).
+// sign()/verify().
 // Each stream's algorithm and data: a WeakMap, so that nothing of it is reachable from the object.
 const streams = new WeakMap();
 
@@ -177,20 +178,9 @@ class SignatureStream {
     streams.set(this, { algorithm, chunks: [] });
   }
   update(data, encoding) { streamOf(this).chunks.push(Uint8Array.from(toBytes(data, encoding))); return this; }
-  write(chunk, encoding, callback) {
-    if (typeof encoding === 'function') { callback = encoding; encoding = undefined; }
-    this.update(chunk, encoding);
-    if (typeof callback === 'function') microtask(() => callback(null));
-    return true;
-  }
-  end(chunk, encoding, callback) {
-    if (typeof chunk === 'function') { callback = chunk; chunk = undefined; }
-    if (typeof encoding === 'function') { callback = encoding; encoding = undefined; }
-    if (chunk !== undefined && chunk !== null) this.update(chunk, encoding);
-    if (typeof callback === 'function') microtask(() => callback());
-    return this;
-  }
 }
+// write() and end() as Node's Writable has them (./transform.js): each chunk goes to update().
+defineWritableMethods(SignatureStream, (self, bytes) => { streamOf(self).chunks.push(Uint8Array.from(bytes)); });
 
 class Sign extends SignatureStream {
   sign(key, outputEncoding) {

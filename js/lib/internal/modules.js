@@ -232,6 +232,7 @@ function perExecutionModule(name, execution) {
 // the code block names where the host sees them (a SafeSet, made once per code block).
 function makeRequire(named) {
   const execution = { cache: new SafeMap(), bundleRequire: null, named };
+  running = execution;
   // What a per-execution bundle's own require() resolves: the service's internals,
   // and everything else as the execution's require (dayjs locales get its dayjs).
   execution.bundleRequire = function (id) {
@@ -266,6 +267,19 @@ function makeRequire(named) {
   return { require, esm };
 }
 
+// The execution whose require makeRequire made last: the one running (a runtime runs one
+// execution at a time, and each starts with makeRequire).
+let running = null;
+
+// A lazy module's exports when the running execution's code block named it (the host
+// installed it for this block), else undefined, whatever an earlier execution installed:
+// what a module does with another (crypto's Hash as a stream) then depends on the code
+// block only, never on the runtime it got (issue #24).
+function namedModule(name) {
+  if (running === null || !SetPrototypeHas(running.named, name)) return undefined;
+  return loadedModule(name);
+}
+
 // A shared module's exports when it is loaded in this runtime, else undefined: the global
 // crypto's subtle getter (random.js) reads the crypto module's without loading it.
 function loadedModule(name) {
@@ -273,6 +287,6 @@ function loadedModule(name) {
 }
 
 export {
-  makeRequire, loadShared as loadModule, loadedModule, registerModule, registerInternal, configureModules,
+  makeRequire, loadShared as loadModule, loadedModule, namedModule, registerModule, registerInternal, configureModules,
   availableModules, defineModule,
 };
