@@ -82,10 +82,17 @@ function montContext(modulus) {
   return { modulus, s, w, n0: montgomeryN0(modulus) & (2 ** w - 1), r2: (1n << BigInt(2 * w * s)) % modulus };
 }
 
+// The modulus and R^2 (slots S_N and S_R2, side by side) are written from their BigInts once
+// per context, then copied as limbs.
 function withEngine(ctx, work) {
   try {
-    put(S_N, ctx.modulus, ctx);
-    put(S_R2, ctx.r2, ctx);
+    if (ctx.limbs === undefined) {
+      put(S_N, ctx.modulus, ctx);
+      put(S_R2, ctx.r2, ctx);
+      ctx.limbs = engine.u32.slice(0, (2 * SLOT) >> 2);
+    } else {
+      engine.u32.set(ctx.limbs);
+    }
     return work();
   } finally {
     engine.u8.fill(0, 0, USED);
