@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := .make
 WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
-JS_SOURCES := $(shell find js -name '*.js' -o -name '*.mjs' -o -name '*.html' -o -name '*.css')
+JS_SOURCES := $(shell find js -name '*.js' -o -name '*.mjs' -o -name '*.html' -o -name '*.css' -o -name '*.wat')
 # System packages the tests use: Debian's Chromium for the playground browser test
 # (playwright-core cannot download one here), nginx for the multi-replica test, Redis
 # for the shared rate limits.

@@ -60,8 +60,9 @@ for (let s = 0; s < samples; s++) {
 return out;
 """
 
-# op -> operations per sample (keygen is long enough to time one by one).
-REPS = {"keygen": 1, "sign": 5, "sign_pss": 5, "verify": 40, "encrypt_oaep": 40, "decrypt_oaep": 5}
+# op -> operations per sample (keygen is long enough to time one by one). A runtime's
+# performance.now() ticks in whole milliseconds: a sample spans 40+ ticks.
+REPS = {"keygen": 1, "sign": 20, "sign_pss": 20, "verify": 400, "encrypt_oaep": 400, "decrypt_oaep": 20}
 NODE_WRAPPER = ("const input = JSON.parse(process.argv[2]);\nconst result = (() => {\n%s\n})();\n"
                 "console.log(JSON.stringify(result));\n")
 

@@ -155,7 +155,7 @@ const watPlugin = {
   name: 'wat',
   setup(b) {
     b.onLoad({ filter: /\.wat$/ }, (args) => {
-      const parsed = wabt.parseWat(args.path, readFileSync(args.path, 'utf8'), { bulk_memory: true });
+      const parsed = wabt.parseWat(args.path, readFileSync(args.path, 'utf8'), { bulk_memory: true, simd: true });
       try {
         parsed.validate();
         const { buffer } = parsed.toBinary({});

@@ -73,6 +73,9 @@ SECRETS = [
     "const y = Buffer.alloc(128); y[127] = 7; return d.computeSecret(y, null, 'hex')",
     C + "const d = crypto.createDiffieHellman(k.modp1.prime, 'hex'); d.setPrivateKey(Buffer.from([2]));\n"
     "return [d.computeSecret(Buffer.from([3])).toString('hex'), d.generateKeys('hex')]",
+    # a private key longer than rsa.js's exponent slot (11,520 bits): the BigInt path
+    C + "const d = crypto.createDiffieHellman(k.modp1.prime, 'hex'); d.setPrivateKey(Buffer.alloc(1500, 0x5a));\n"
+    "return [d.computeSecret(k.modp1.bPub, 'hex', 'hex'), d.generateKeys('hex')]",
 ]
 
 GROUP_CASES = [

@@ -21,7 +21,9 @@ from conftest import CodeBlockClient
 C = "const crypto = require('crypto'); const k = input.k;\n"
 
 # Made by Node once per run. r1025 has a modulus one bit past a byte (PSS's encoded message
-# is then a byte shorter than the modulus); r1024e3 has e = 3.
+# is then a byte shorter than the modulus); r1024e3 has e = 3. r3072 and r4096 take
+# montgomery.wat's other sizes: 3072 bits is 110 limbs of 28 bits (near their 120-limb
+# bound), 4096 bits is 24-bit limbs.
 KEYGEN = """
 const crypto = require('crypto');
 const out = {};
@@ -41,12 +43,14 @@ add('r1024', { modulusLength: 1024 });
 add('r1025', { modulusLength: 1025 });
 add('r1024e3', { modulusLength: 1024, publicExponent: 3 });
 add('r2048', { modulusLength: 2048 });
+add('r3072', { modulusLength: 3072 });
+add('r4096', { modulusLength: 4096 });
 const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
 out.ec = { pkcs8: ec.privateKey.export({ type: 'pkcs8', format: 'pem' }), spki: ec.publicKey.export({ type: 'spki', format: 'pem' }) };
 return out;
 """
 
-RSA = ("r512", "r1024", "r1025", "r1024e3", "r2048")
+RSA = ("r512", "r1024", "r1025", "r1024e3", "r2048", "r3072", "r4096")
 MSG = "Buffer.from('webhook body')"
 
 # PKCS#1 v1.5 signatures are deterministic: the same bytes as Node's.
@@ -101,7 +105,10 @@ ENCRYPT = [
     C + "const e = crypto.publicEncrypt({ key: k.r1024.spki, padding: 1 }, Buffer.from('secret')); return crypto.privateDecrypt({ key: k.r1024.pkcs8, padding: 1 }, e).toString()",
     C + "const e = crypto.publicEncrypt({ key: k.r1024.spki, padding: 1 }, Buffer.alloc(117, 7)); return crypto.privateDecrypt({ key: k.r1024.pkcs8, padding: 1 }, e).toString('hex')",
     C + "const e = crypto.publicEncrypt({ key: k.r1024.spki, padding: 1 }, Buffer.alloc(0)); return crypto.privateDecrypt({ key: k.r1024.pkcs8, padding: 1 }, e).length",
-    C + "const m = Buffer.alloc(128, 0x11); return crypto.publicEncrypt({ key: k.r1024.spki, padding: crypto.constants.RSA_NO_PADDING }, m).toString('base64')",
+    *[C + f"const m = Buffer.alloc({n}, 0x11); return crypto.publicEncrypt({{ key: k.{r}.spki, padding: crypto.constants.RSA_NO_PADDING }}, m).toString('base64')"
+      for r, n in (("r1024", 128), ("r3072", 384), ("r4096", 512))],
+    *[C + f"return crypto.privateDecrypt({{ key: k.{r}.pkcs8, padding: 3 }}, Buffer.alloc({n}, 0x22)).toString('base64')"
+      for r, n in (("r3072", 384), ("r4096", 512))],
     C + "const m = Buffer.alloc(128, 0x11); const e = crypto.publicEncrypt({ key: k.r1024.spki, padding: 3 }, m); return crypto.privateDecrypt({ key: k.r1024.pkcs8, padding: 3 }, e).equals(m)",
     C + "return crypto.privateDecrypt({ key: k.r1024.pkcs8, padding: crypto.constants.RSA_NO_PADDING }, Buffer.alloc(128, 0x22)).toString('base64')",
     C + "return crypto.privateDecrypt({ key: k.r1024.pkcs8, padding: 3 }, Buffer.alloc(5, 0x22)).toString('base64')",

@@ -23,33 +23,37 @@ const { Buffer } = globalThis;
 // only the operands of the operation in progress and is wiped after each: nothing in it
 // outlives an operation, and no code block can reach it (it is in this closure only).
 
-const SLOT = 1040; // bytes a number takes: 256 limbs (8192 bits) and the scratch's 2 more
-const MAX_LIMBS = 256;
-const S_N = 0; const S_T = 1; const S_ACC = 2; const S_TMP = 3; const S_TABLE = 4; // 16 table slots
-const USED = (S_TABLE + 16) * SLOT;
+const SLOT = 1440; // bytes a number takes: 352 limbs of 4 bytes (8,448 bits at 24 bits a limb) and zeros
+const MAX_LIMBS = 352;
+const S_N = 0; const S_R2 = 1; const S_A = 2; const S_B = 3; const S_OUT = 4; const S_E = 28;
+const USED = (S_E + 1) * SLOT;
 
 const engine = (() => {
   try {
     const module = new WebAssembly.Module(Buffer.from(wasmBase64, 'base64'));
     const { exports } = new WebAssembly.Instance(module, {});
-    return { mul: exports.mul, u32: new Uint32Array(exports.memory.buffer), u8: new Uint8Array(exports.memory.buffer) };
+    const { buffer } = exports.memory;
+    return { modexp: exports.modexp, mulmod: exports.mulmod, u32: new Uint32Array(buffer), u8: new Uint8Array(buffer) };
   } catch {
     return undefined; // no WebAssembly: the BigInt path below does the same, slower
   }
 })();
 
-function put(slot, value, s) {
-  const hex = value.toString(16).padStart(s * 8, '0');
+// A number into a slot as ctx.s limbs of ctx.w bits (w / 4 hex digits each), one per u32.
+function put(slot, value, { s, w }) {
+  const digits = w >> 2;
+  const hex = value.toString(16).padStart(s * digits, '0');
   const base = (slot * SLOT) >> 2;
   const { u32 } = engine;
-  for (let i = 0, end = hex.length; i < s; i++, end -= 8) u32[base + i] = parseInt(hex.slice(end - 8, end), 16);
+  for (let i = 0, end = hex.length; i < s; i++, end -= digits) u32[base + i] = parseInt(hex.slice(end - digits, end), 16);
 }
 
-function get(slot, s) {
+function get(slot, { s, w }) {
+  const digits = w >> 2;
   const base = (slot * SLOT) >> 2;
   const { u32 } = engine;
   let hex = '';
-  for (let i = s - 1; i >= 0; i--) hex += u32[base + i].toString(16).padStart(8, '0');
+  for (let i = s - 1; i >= 0; i--) hex += u32[base + i].toString(16).padStart(digits, '0');
   return BigInt(`0x${hex}`);
 }
 
@@ -66,22 +70,30 @@ const bitLength = (x) => (x === 0n ? 0 : x.toString(2).length);
 // Sliding-window exponent: larger windows pay off for longer exponents.
 const windowFor = (bits) => (bits > 512 ? 5 : bits > 128 ? 4 : bits > 24 ? 3 : 1);
 
-// What Montgomery multiplication needs of a modulus: its limbs, -n^-1 mod 2^32 and R^2 mod n.
-// R^2 costs a BigInt division (about 0.1 ms at 2048 bits here): a key computes it once per
-// modulus (params below), a candidate prime once per test.
+// What Montgomery multiplication needs of a modulus: s limbs of w bits with R = 2^(w s) > 4n
+// (montgomery.wat's bound: 28-bit limbs up to 3,358 bits, 24-bit ones above), -n^-1 mod 2^w
+// and R^2 mod n. R^2 costs a BigInt division (about 0.1 ms at 2048 bits here): a key computes
+// it once per modulus (params below), a candidate prime once per test.
 function montContext(modulus) {
-  const s = Math.ceil(bitLength(modulus) / 32);
+  const bits = bitLength(modulus);
+  const w = bits + 2 <= 28 * 120 ? 28 : 24;
+  const s = Math.ceil((bits + 2) / w);
   if (engine === undefined || (modulus & 1n) === 0n || s > MAX_LIMBS || modulus === 1n) return { modulus, s: 0 };
-  return { modulus, s, n0: montgomeryN0(modulus), r2: (1n << BigInt(64 * s)) % modulus };
+  return { modulus, s, w, n0: montgomeryN0(modulus) & (2 ** w - 1), r2: (1n << BigInt(2 * w * s)) % modulus };
 }
 
+// The modulus and R^2 (slots S_N and S_R2, side by side) are written from their BigInts once
+// per context, then copied as limbs.
 function withEngine(ctx, work) {
-  const { s, n0 } = ctx;
-  const at = (slot) => slot * SLOT;
-  const step = (out, a, b) => engine.mul(at(out), at(a), at(b), at(S_N), at(S_T), s, n0);
   try {
-    put(S_N, ctx.modulus, s);
-    return work(step, at);
+    if (ctx.limbs === undefined) {
+      put(S_N, ctx.modulus, ctx);
+      put(S_R2, ctx.r2, ctx);
+      ctx.limbs = engine.u32.slice(0, (2 * SLOT) >> 2);
+    } else {
+      engine.u32.set(ctx.limbs);
+    }
+    return work();
   } finally {
     engine.u8.fill(0, 0, USED);
   }
@@ -91,53 +103,31 @@ function withEngine(ctx, work) {
 // BigInt division.
 function mulMod(a, b, ctx) {
   if (ctx.s === 0) return a * b % ctx.modulus;
-  const { s } = ctx;
-  return withEngine(ctx, (step) => {
-    put(S_ACC, a, s); put(S_TMP, b, s);
-    step(S_ACC, S_ACC, S_TMP);
-    put(S_TMP, ctx.r2, s);
-    step(S_ACC, S_ACC, S_TMP);
-    return get(S_ACC, s);
+  return withEngine(ctx, () => {
+    put(S_A, a, ctx); put(S_B, b, ctx);
+    engine.mulmod(ctx.s, ctx.w, ctx.n0);
+    return get(S_OUT, ctx);
   });
 }
 
-// base^exponent mod modulus (modulus odd, as every RSA modulus and candidate prime is).
+// base^exponent mod modulus (modulus odd, as every RSA modulus and candidate prime is): one
+// call into montgomery.wat, which keeps the window's table and the loop.
 function modPow(base, exponent, modulus, ctx = montContext(modulus)) {
   if (modulus === 1n) return 0n;
   if (ctx.s === 0) return bigModPow(base, exponent, modulus);
   base %= modulus;
   if (base < 0n) base += modulus;
   if (exponent === 0n) return 1n;
-  const { s } = ctx;
-  return withEngine(ctx, (step, at) => {
-    put(S_TMP, ctx.r2, s);
-    put(S_ACC, base, s);
-    step(S_TABLE, S_ACC, S_TMP); // base in Montgomery form
-    const bits = exponent.toString(2);
-    const width = windowFor(bits.length);
-    const size = 1 << (width - 1);
-    if (size > 1) {
-      step(S_TMP, S_TABLE, S_TABLE);
-      for (let i = 1; i < size; i++) step(S_TABLE + i, S_TABLE + i - 1, S_TMP);
-    }
-    let started = false;
-    for (let i = 0; i < bits.length;) {
-      if (bits[i] === '0') { step(S_ACC, S_ACC, S_ACC); i++; continue; }
-      let j = Math.min(i + width, bits.length);
-      while (bits[j - 1] === '0') j--;
-      const entry = S_TABLE + (parseInt(bits.slice(i, j), 2) >> 1);
-      if (started) {
-        for (let k = i; k < j; k++) step(S_ACC, S_ACC, S_ACC);
-        step(S_ACC, S_ACC, entry);
-      } else {
-        engine.u32.copyWithin(at(S_ACC) >> 2, at(entry) >> 2, (at(entry) >> 2) + s);
-        started = true;
-      }
-      i = j;
-    }
-    put(S_TMP, 1n, s);
-    step(S_ACC, S_ACC, S_TMP); // out of Montgomery form
-    return get(S_ACC, s);
+  const hex = exponent.toString(16);
+  const bits = hex.length * 4 - Math.clz32(parseInt(hex[0], 16)) + 28;
+  // An exponent longer than its slot (only a DH private key set by hand can be): BigInt.
+  if (bits > SLOT * 8) return bigModPow(base, exponent, modulus);
+  return withEngine(ctx, () => {
+    put(S_A, base, ctx);
+    const base32 = (S_E * SLOT) >> 2;
+    for (let i = 0, end = hex.length; end > 0; i++, end -= 8) engine.u32[base32 + i] = parseInt(hex.slice(Math.max(0, end - 8), end), 16);
+    engine.modexp(ctx.s, ctx.w, ctx.n0, bits, windowFor(bits));
+    return get(S_OUT, ctx);
   });
 }
 
@@ -170,12 +160,21 @@ function gcd(a, b) {
 
 // -- bytes and numbers ----------------------------------------------------------------------
 
-const toBig = (bytes) => (bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`));
+// Hex by table: the Buffer layer's hex codec cost about a third of a 2048-bit verify.
+const HEX = Object.freeze(Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0')));
+function toBig(bytes) {
+  if (bytes.length === 0) return 0n;
+  let hex = '';
+  for (let i = 0; i < bytes.length; i++) hex += HEX[bytes[i]];
+  return BigInt(`0x${hex}`);
+}
+// The low `length` bytes of value, big-endian, zero-padded.
 function toBytes(value, length) {
   const hex = value.toString(16);
   const out = Buffer.alloc(length);
-  const bytes = Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
-  out.set(bytes.subarray(Math.max(0, bytes.length - length)), Math.max(0, length - bytes.length));
+  for (let i = length - 1, end = hex.length; i >= 0 && end > 0; i--, end -= 2) {
+    out[i] = parseInt(hex.slice(Math.max(0, end - 2), end), 16);
+  }
   return out;
 }
 const randomBytes = (n) => fill(new Uint8Array(n));
@@ -272,14 +271,15 @@ function millerRabin(w, rounds) {
   let a = 0;
   while ((m & 1n) === 0n) { m >>= 1n; a++; }
   const bits = bitLength(w);
+  const ctx = montContext(w);
   for (let i = 0; i < rounds; i++) {
     let b;
     do b = randomBig(bits); while (b <= 1n || b >= w1);
-    let z = modPow(b, m, w);
+    let z = modPow(b, m, w, ctx);
     if (z === 1n || z === w1) continue;
     let composite = true;
     for (let j = 1; j < a; j++) {
-      z = z * z % w;
+      z = mulMod(z, z, ctx);
       if (z === w1) { composite = false; break; }
       if (z === 1n) break;
     }
