@@ -22,7 +22,8 @@ Routes:
   /broken?n=N&cut=K        declares N bytes, sends K, then closes the connection
   /deflate?n=N             N bytes of '0' deflate-encoded (a zlib stream): a small body that inflates large
   /brotli[?n=N]            a brotli-encoded JSON body; with n, N bytes of '0' (inflates large);
-                           with bad=1, a body that is not brotli
+                           with bad=1, a body that is not brotli; with lgwin=W (and n), encoded
+                           quickly with that window (24: a 16 MiB ring buffer in its decoder)
   /empty/<code>            that status (204, 304) with no body
   /collect?tag=T           POST: records the body (text) in `collected[T]`, answers {"received": bytes}
   /outcome?tag=T           {"outcome": stream_outcomes[T] or null}: what /stream?tag=T saw so far
@@ -36,6 +37,7 @@ import base64
 import contextlib
 import email.parser
 import email.policy
+import functools
 import gzip
 import json
 import threading
@@ -216,7 +218,9 @@ def _handler(target: HttpTarget) -> type[BaseHTTPRequestHandler]:
                     plain = b"this is not brotli at all" * 4
                 else:
                     plain = b"0" * int(query["n"]) if "n" in query else json.dumps({"compressed": "br"}).encode()
-                self._send(200, plain if "bad" in query else brotli.compress(plain, quality=11),
+                encoded = (_brotli_quick(int(query["n"]), int(query["lgwin"])) if "lgwin" in query
+                           else brotli.compress(plain, quality=11))
+                self._send(200, plain if "bad" in query else encoded,
                            "text/plain" if "n" in query else "application/json",
                            headers=[("Content-Encoding", "br")])
             elif path.startswith("/empty/"):
@@ -282,6 +286,12 @@ def _handler(target: HttpTarget) -> type[BaseHTTPRequestHandler]:
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _route
 
     return Handler
+
+
+@functools.cache
+def _brotli_quick(n: int, lgwin: int) -> bytes:
+    """n bytes of '0' in brotli with window `lgwin`, at a quality that takes milliseconds."""
+    return bytes(brotli.compress(b"0" * n, quality=4, lgwin=lgwin))
 
 
 def _parts(content_type: str, body: bytes) -> list[dict[str, Any]]:

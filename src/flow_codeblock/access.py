@@ -125,18 +125,23 @@ class AccessControl:
 
     async def charge_owner(self, request: Request, owner: TokenInfo) -> dict[str, str]:
         """A stored script's call, which sends no token: the address's limit, then its
-        owner's rate limit and quota, as `check` applies them to a token that was sent."""
+        owner's rate limit and quota, as `check` applies them to a token that was sent.
+        The answer's headers are the address's: the caller's own bucket, never the owner's."""
         ip = await self._limit_address(request)
+        headers = ip.headers("ip") if ip is not None else {}
         try:
-            return await self._charge(owner, ip.headers("ip") if ip is not None else {})
+            await self._charge(owner, {})
         except ExecutionFailure as failure:
             # The caller is anyone with the script's URL: it learns that the script may not run
-            # now and when to retry, not the owner's token or the size of its quota.
+            # now and when to retry, not the owner's token, the size of its quota, or its
+            # token bucket (shared by all the owner's traffic: its X-RateLimit-* headers
+            # would show the owner's limit and, call after call, how much the owner calls).
             told = _OWNER_REFUSALS.get(failure.error.type)
             if told is None:
                 raise
             raise ExecutionFailure.of(failure.error.type, told, retry_after=failure.retry_after,
-                                      headers=failure.headers) from None
+                                      headers=headers) from None
+        return headers
 
     async def _limit_address(self, request: Request) -> Decision | None:
         if not (self._settings.rate_limit_enabled and self._buckets is not None and request.client is not None):

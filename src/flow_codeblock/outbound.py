@@ -310,7 +310,7 @@ class Fetcher:
                 if method == "HEAD" or response.status_code in _NULL_BODY_STATUSES:
                     await response.aclose()
                     return {**answer, "body": None, "bodyBytes": 0, "done": True}, None
-                opened = OpenBody(response, self.limits)
+                opened = OpenBody(response, self.limits, inflight)
                 # No more than FETCH_MAX_RESPONSE_BYTES: a body over it is never whole in JS,
                 # so text() and the other buffered reads meet the limit at their next read.
                 first_read = opened.prefetch(min(CHUNK_BYTES, max(1, self.limits.max_response_bytes)),
@@ -409,14 +409,19 @@ class _BrotliDecoder:
     """br, bounded as _Decoder is: brotli's output_buffer_limit stops a step near `limit`
     bytes (its buffer grows in blocks, so a step may overshoot: the excess is kept for the
     next take), and the rest of the stream comes out of the next steps, with no new input
-    until the decompressor takes it."""
+    until the decompressor takes it. Unlike zlib's 32 KiB, the decompressor's ring buffer is
+    as large as the window the stream declares (`window`, up to 16 MiB), whatever the body's
+    size: OpenBody counts it against FETCH_MAX_INFLIGHT_BYTES."""
 
     def __init__(self) -> None:
         self._brotli = brotli.Decompressor()
         self._input = b""
         self._output = b""
+        self.window = 0  # known from the stream's first byte
 
     def feed(self, data: bytes) -> None:
+        if not self.window and data:
+            self.window = _brotli_window(data[0]) if not self._input else _brotli_window(self._input[0])
         self._input += data
 
     @property
@@ -439,6 +444,19 @@ class _BrotliDecoder:
         return self._brotli.process(b"", output_buffer_limit=limit)  # type: ignore[no-any-return]
 
 
+def _brotli_window(first: int) -> int:
+    """The window a brotli stream declares in its first bits (RFC 7932, 9.1), which its
+    decoder may allocate as it starts; 0 for a large window, which the decoder refuses."""
+    if not first & 1:
+        return 1 << 16
+    if n := (first >> 1) & 7:
+        return 1 << (17 + n)
+    m = (first >> 4) & 7
+    if m == 1:
+        return 0
+    return 1 << (8 + m) if m else 1 << 17
+
+
 def _decoder_for(encoding: str | None) -> _Decoder | _BrotliDecoder | None:
     name = (encoding or "").strip().lower()
     if name == "br":
@@ -452,9 +470,11 @@ class OpenBody:
     the body's size. Closing it (fetch.close, or the execution's end) closes the
     connection, which the server sees."""
 
-    def __init__(self, response: httpx.Response, limits: FetchLimits) -> None:
+    def __init__(self, response: httpx.Response, limits: FetchLimits, inflight: InflightBytes | None = None) -> None:
         self._response = response
         self._limits = limits
+        self._inflight = inflight
+        self._held = 0  # taken from `inflight` while the body is open: a brotli window
         self._raw = response.aiter_raw()
         self._decoder = _decoder_for(response.headers.get("content-encoding"))
         self._input = b""  # undecoded bytes not yet handed out (identity bodies)
@@ -513,6 +533,9 @@ class OpenBody:
                 httpx.StreamError):
             await self.aclose()
             raise FetchFailed("terminated", "other side closed", "UND_ERR_SOCKET") from None
+        except FetchFailed:  # the window over FETCH_MAX_INFLIGHT_BYTES
+            await self.aclose()
+            raise
         finally:
             self._reader = None
         self.total += len(out)
@@ -543,8 +566,17 @@ class OpenBody:
             self._raw_total += len(raw)
             if self._decoder is not None:
                 self._decoder.feed(raw)
+                if isinstance(self._decoder, _BrotliDecoder):
+                    self._hold(self._decoder.window)
             else:
                 self._input = raw
+
+    def _hold(self, size: int) -> None:
+        """Counts `size` bytes that the open body keeps in the host (raises FetchFailed
+        past FETCH_MAX_INFLIGHT_BYTES), before the decoder allocates them."""
+        if self._inflight is not None and size > self._held:
+            self._inflight.take(size - self._held)
+            self._held = size
 
     def _complete(self) -> bool:
         """Whether nothing is left, known without waiting on the network: all the
@@ -556,6 +588,10 @@ class OpenBody:
         if self.closed:
             return
         self.closed = True
+        if self._inflight is not None and self._held:
+            self._inflight.give(self._held)
+            self._held = 0
+        self._decoder = None  # a brotli decoder's window goes now, not when the body object does
         reader = self._reader
         if reader is not None and reader is not asyncio.current_task():
             reader.cancel()  # a read in flight stops; closing under it is httpcore's usual cancel path

@@ -339,3 +339,46 @@ def test_math_random_cannot_be_predicted_from_an_earlier_execution(cb: CodeBlock
     assert cb.ok("return [Math.random.name, Math.random.length, Object.isFrozen(Math)]") == ["random", 0, True]
     mean = cb.ok("let s = 0; for (let i = 0; i < 100000; i++) s += Math.random(); return s / 100000")
     assert 0.49 < mean < 0.51
+
+
+# -- found by an attacker's pass over the twelfth session's changes ---------------------------
+
+
+def test_brotli_windows_count_against_the_bytes_in_flight(tmp_path_factory: pytest.TempPathFactory,
+                                                          target: HttpTarget) -> None:
+    """A br body's decoder holds a ring buffer as large as the window its stream declares
+    (up to 16 MiB), whatever the body's size: a few hundred bytes from a server kept 16 MiB
+    in the host per open body, 128 MiB per execution with FETCH_MAX_OPEN_BODIES=8, outside
+    FETCH_MAX_INFLIGHT_BYTES. The window now counts against it while the body is open."""
+    srv = start_server(str(tmp_path_factory.mktemp("brotli")), runtime_pool_size=1, fetch_allow_hosts="127.0.0.1/32",
+                       fetch_max_inflight_bytes=40 * 1024 * 1024)
+    first_chunks = """
+    const out = [];
+    for (const r of rs) {
+      try {
+        const reader = r.body.getReader();
+        const { value } = await reader.read();
+        out.push(value.byteLength > 0);
+        await reader.cancel();
+      } catch (e) { out.push(e.cause?.code ?? e.message) }
+    }
+    return out.sort()
+    """
+    try:
+        with srv.client() as http:
+            cb = CodeBlockClient(http)
+            url = f"{target.url}/brotli?n={32 * 1024 * 1024}&lgwin=24"
+            # Three open at once: 48 MiB of windows under a 40 MiB limit.
+            together = cb.ok("const rs = await Promise.all([1, 2, 3].map(() => fetch(input.url)));" + first_chunks,
+                             {"url": url})
+            assert together == ["ERR_FETCH_INFLIGHT", True, True], together
+            # One at a time: each window is given back when its body closes.
+            one_by_one = cb.ok("const rs = []; for (let i = 0; i < 3; i++) {"
+                               " const r = await fetch(input.url); rs.push(r);"
+                               " const reader = r.body.getReader(); await reader.read(); await reader.cancel() }"
+                               " return rs.length", {"url": url})
+            assert one_by_one == 3
+            assert cb.ok("const r = await fetch(input.url); return (await r.json()).compressed",
+                         {"url": f"{target.url}/brotli"}) == "br"
+    finally:
+        srv.stop()

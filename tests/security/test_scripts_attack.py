@@ -325,3 +325,32 @@ def test_refusals_do_not_tell_the_owners_quota_or_expiry(srv: Server) -> None:
     gone = call(srv, script)
     assert gone.status_code == 410 and gone.json()["error"]["type"] == "TokenExpiredError", gone.text
     assert "2020" not in gone.text
+
+
+def test_a_callers_answer_does_not_show_the_owners_rate_limit_bucket(srv: Server) -> None:
+    """The owner's token bucket is shared by all its traffic (its own posted code, its other
+    scripts): its X-RateLimit-* headers on a script's answers told anyone with the script's
+    URL the owner's limit and, call after call, how much the owner was calling. A refusal
+    still says when to retry."""
+    owner = token(srv, rate_limit_per_minute=600, rate_limit_burst=37)
+    script = save(srv, owner, "return 1")
+    before = call(srv, script)
+    assert before.status_code == 200, before.text
+    for _ in range(5):  # the owner's own calls, which the caller must not see
+        own = httpx.post(f"{srv.url}/flow/codeblock", json={"codebase64": b64("return 1"), "input": {}},
+                         headers={"accessToken": owner}, timeout=30)
+        assert own.status_code == 200 and own.headers["x-ratelimit-type"] == "token", own.headers
+    after = call(srv, script)
+    assert after.status_code == 200, after.text
+    for answer in (before, after):
+        assert answer.headers.get("x-ratelimit-type") != "token", answer.headers
+        assert "37" not in {answer.headers.get("x-ratelimit-limit")}, answer.headers
+    assert before.headers.get("x-ratelimit-remaining") == after.headers.get("x-ratelimit-remaining") or (
+        before.headers.get("x-ratelimit-type") == "ip")
+
+    slow = token(srv, rate_limit_per_minute=1, rate_limit_burst=1)
+    limited = save(srv, slow, "return 1")
+    assert call(srv, limited).status_code == 200
+    refused = call(srv, limited)
+    assert refused.status_code == 429 and float(refused.headers["retry-after"]) > 0, refused.headers
+    assert refused.headers.get("x-ratelimit-type") != "token", refused.headers

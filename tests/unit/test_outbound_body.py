@@ -84,3 +84,15 @@ def test_a_corrupt_gzip_body_raises() -> None:
 ])
 def test_accept_encoding_is_nodes(url: str, headers: list[tuple[str, bytes]], expected: object) -> None:
     assert _accept_encoding(httpx.URL(url), headers) == expected
+
+
+@pytest.mark.parametrize("lgwin", range(10, 25))
+def test_a_brotli_decoder_knows_its_window_from_the_first_byte(lgwin: int) -> None:
+    """What OpenBody counts against FETCH_MAX_INFLIGHT_BYTES while a br body is open."""
+    decoder = _BrotliDecoder()
+    assert decoder.window == 0
+    encoded = brotli.compress(b"0" * 100_000, lgwin=lgwin)
+    decoder.feed(encoded[:1])
+    decoder.feed(encoded[1:])
+    assert decoder.window == 1 << lgwin
+    assert b"".join(inflate_all(_BrotliDecoder(), encoded, 1000)) == b"0" * 100_000
