@@ -6,6 +6,7 @@ import asyncio
 import base64
 import contextlib
 import random
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -131,6 +132,34 @@ async def test_a_parked_execution_keeps_spare_runtimes_before_anyone_waits() -> 
     async with make_pool(initial=2, min_size=2, max_size=8, spare_while_parked=0) as (pool, executor):
         assert await run(executor, "await new Promise(r => setTimeout(r, 200)); return 1") == (True, 1)
         assert pool.size == 2  # no spare: nothing waited, nothing grew
+
+
+async def test_growth_builds_two_runtimes_at_a_time() -> None:
+    """A burst that grows the pool by a batch builds it two at a time (pool._GROWTH_BUILDS),
+    so that the first new runtimes are ready soon; all of them are still built."""
+    settings = load_settings(execution_timeout_ms=2000, acquire_timeout_ms=10_000)
+    inner = runtime_factory(settings)
+    lock = threading.Lock()
+    building = [0, 0]  # now, most at once
+
+    def factory() -> Runtime:
+        with lock:
+            building[0] += 1
+            building[1] = max(building[1], building[0])
+        try:
+            return inner()
+        finally:
+            with lock:
+                building[0] -= 1
+
+    pol = PoolPolicy(min_size=1, max_size=12, idle_timeout_s=300.0)
+    async with runtime_pool(factory, pol, initial=1, max_waiting=100, check_interval_s=0.02,
+                            health_checks=False) as pool:
+        executor = Executor(execution_limits(settings), pool)
+        code = "await new Promise(r => setTimeout(r, 300)); return input.id;"
+        results = await asyncio.gather(*(run(executor, code, {"id": i}) for i in range(12)))
+        assert [value for _, value in results] == list(range(12))
+        assert pool.size == 12 and building[1] == 2, (pool.size, building)
 
 
 async def test_timeout_and_memory_rebuild_the_runtime() -> None:

@@ -85,8 +85,9 @@ class Settings(BaseModel):
     max_runtime_pool_size: int = Field(32, ge=1, le=1000)
     runtime_idle_timeout_min: float = Field(5.0, gt=0, le=24 * 60)
     # Free runtimes kept while some are parked on timers or fetch (policy.PoolPolicy); 0:
-    # grow only once executions wait.
-    runtime_pool_spare: int = Field(2, ge=0, le=1000)
+    # grow only once executions wait. 0 by default: 2 showed no gain on bench/tail_latency.py
+    # --growth (docs/performance.md, twelfth session), and each spare is a runtime's memory.
+    runtime_pool_spare: int = Field(0, ge=0, le=1000)
     health_check_interval_s: float = Field(30.0, gt=0, le=3600)
     runtime_max_age_s: float = Field(3600.0, gt=0)
     runtime_max_executions: int = Field(10_000, ge=1)

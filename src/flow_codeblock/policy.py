@@ -59,9 +59,9 @@ class PoolPolicy:
     grow_min: int = 5
     # While runtimes are parked, keep this many free (idle or being built), so that the
     # arrivals that follow a wave of parked executions find a warm runtime instead of
-    # waiting for one to be built and warmed (issue #24: the growth step's spike came
-    # ~0.5 s before the pool grew). Nothing parked: no spare, as above.
-    spare_while_parked: int = 2
+    # waiting for one to be built and warmed. Nothing parked: no spare, as above.
+    # RUNTIME_POOL_SPARE; 0 by default (config.py says why).
+    spare_while_parked: int = 0
     # Shrinking: at most half of the idle-expired runtimes, at most this many per pass.
     max_release_per_pass: int = 10
 

@@ -136,7 +136,7 @@ def test_spare_while_parked(waiting: int, free: int, parked: int, expected: int)
 
 
 def test_spare_is_the_default_and_plan_keeps_it() -> None:
-    assert PoolPolicy(min_size=1, max_size=8, idle_timeout_s=1).spare_while_parked == 2
+    assert PoolPolicy(min_size=1, max_size=8, idle_timeout_s=1).spare_while_parked == 0
     runtimes = [rt(0, parked=True), rt(1, parked=True), rt(2, busy=True), rt(3)]
     assert plan(runtimes, creating=0, waiting=0, policy=policy(spare_while_parked=2), now=NOW).grow == 1
     assert plan(runtimes, creating=1, waiting=0, policy=policy(spare_while_parked=2), now=NOW).grow == 0
