@@ -374,6 +374,8 @@ class _Decoder:
     fit in `unconsumed_tail`, so a small compressed chunk cannot expand into a huge one
     in the host (httpx's own decoders inflate a whole network read at once)."""
 
+    window = 0  # zlib's 32 KiB window is not counted against FETCH_MAX_INFLIGHT_BYTES
+
     def __init__(self, encoding: str) -> None:
         self._gzip = encoding in ("gzip", "x-gzip")
         self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS if self._gzip else zlib.MAX_WBITS)
@@ -417,11 +419,13 @@ class _BrotliDecoder:
         self._brotli = brotli.Decompressor()
         self._input = b""
         self._output = b""
+        self._started = False
         self.window = 0  # known from the stream's first byte
 
     def feed(self, data: bytes) -> None:
-        if not self.window and data:
-            self.window = _brotli_window(data[0]) if not self._input else _brotli_window(self._input[0])
+        if data and not self._started:
+            self._started = True
+            self.window = _brotli_window(data[0])
         self._input += data
 
     @property
@@ -566,8 +570,7 @@ class OpenBody:
             self._raw_total += len(raw)
             if self._decoder is not None:
                 self._decoder.feed(raw)
-                if isinstance(self._decoder, _BrotliDecoder):
-                    self._hold(self._decoder.window)
+                self._hold(self._decoder.window)
             else:
                 self._input = raw
 

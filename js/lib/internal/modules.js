@@ -232,7 +232,7 @@ function perExecutionModule(name, execution) {
 // the code block names where the host sees them (a SafeSet, made once per code block).
 function makeRequire(named) {
   const execution = { cache: new SafeMap(), bundleRequire: null, named };
-  running = execution;
+  running = named;
   // What a per-execution bundle's own require() resolves: the service's internals,
   // and everything else as the execution's require (dayjs locales get its dayjs).
   execution.bundleRequire = function (id) {
@@ -267,8 +267,9 @@ function makeRequire(named) {
   return { require, esm };
 }
 
-// The execution whose require makeRequire made last: the one running (a runtime runs one
-// execution at a time, and each starts with makeRequire).
+// The modules named by the code block whose require makeRequire made last: the one running
+// (a runtime runs one execution at a time, and each starts with makeRequire). Only the names
+// are kept, not the execution's module instances.
 let running = null;
 
 // A lazy module's exports when the running execution's code block named it (the host
@@ -276,7 +277,7 @@ let running = null;
 // what a module does with another (crypto's Hash as a stream) then depends on the code
 // block only, never on the runtime it got (issue #24).
 function namedModule(name) {
-  if (running === null || !SetPrototypeHas(running.named, name)) return undefined;
+  if (running === null || !SetPrototypeHas(running, name)) return undefined;
   return loadedModule(name);
 }
 
