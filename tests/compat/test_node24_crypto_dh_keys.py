@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from compat.conftest import assert_same_as_node, case_ids, node_keys_from, node_outcomes_with_keys, run_in_node
+from compat.conftest import assert_same_as_node, case_ids, keyed_fixtures, run_in_node
 from conftest import CodeBlockClient
 
 C = (
@@ -142,14 +142,7 @@ ALL = KEYS + AGREE + GENERATE
 GROUPS = (("keys", KEYS), ("agree", AGREE), ("generate", GENERATE))
 
 
-@pytest.fixture(scope="module")
-def node_keys() -> dict[str, Any]:
-    return node_keys_from(KEYGEN)
-
-
-@pytest.fixture(scope="module")
-def node_outcomes(node_keys: dict[str, Any]) -> list[dict[str, Any]]:
-    return node_outcomes_with_keys(ALL, node_keys)
+node_keys, node_outcomes = keyed_fixtures(KEYGEN, ALL)
 
 
 @pytest.mark.parametrize("index", range(len(ALL)), ids=case_ids(ALL, GROUPS))
