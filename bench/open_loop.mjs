@@ -14,12 +14,27 @@
 // Prints one JSON line.
 //
 // usage: node bench/open_loop.mjs URL BODIES.json RATE SECONDS [MAX_CONNECTIONS] [TIMEOUT_MS]
+//          [--arrivals even|poisson] [--seed N] [--delay S] [--per-second]
+// --arrivals: evenly spaced (the default; wrk2's shape) or Poisson (independent users: bursts
+//   as chance makes them), seeded; --delay: wait S seconds before the first request (node's
+//   own start-up is then out of the window); --per-second: add each second's p50/p99/max.
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { arrivals, dueUntil, percentile } from './schedule.mjs';
+import { parseArgs } from 'node:util';
+import { arrivals, dueUntil, perSecond, percentile, poissonArrivals } from './schedule.mjs';
 
-const [url, bodiesFile, rateText, secondsText, connectionsText = '512', timeoutText = '10000'] = process.argv.slice(2);
+const { values: options, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    arrivals: { type: 'string', default: 'even' },
+    seed: { type: 'string', default: '1' },
+    delay: { type: 'string', default: '0' },
+    'per-second': { type: 'boolean', default: false },
+  },
+});
+const [url, bodiesFile, rateText, secondsText, connectionsText = '512', timeoutText = '10000'] = positionals;
+if (!['even', 'poisson'].includes(options.arrivals)) throw new RangeError(`--arrivals: even or poisson, not ${options.arrivals}`);
 const LATE_MS = 5;
 const MAX_IN_FLIGHT = 20_000;
 const rate = Number(rateText);
@@ -33,8 +48,10 @@ const requests = JSON.parse(readFileSync(bodiesFile, 'utf8')).map((body) => Buff
   Buffer.from(`POST ${target.pathname} HTTP/1.1\r\nhost: ${target.host}\r\ncontent-type: application/json\r\n`
     + `content-length: ${Buffer.byteLength(body)}\r\n\r\n`),
   Buffer.from(body)]));
-const schedule = arrivals(rate, seconds);
+const schedule = options.arrivals === 'poisson'
+  ? poissonArrivals(rate, seconds, Number(options.seed)) : arrivals(rate, seconds);
 const latencies = new Float64Array(schedule.length);
+const byIndex = new Float64Array(schedule.length).fill(Number.NaN);  // for --per-second
 const counts = { completed: 0, errors: 0, non2xx: 0, dropped: 0, late: 0 };
 const HEAD_END = Buffer.from('\r\n\r\n');
 let maxLagMs = 0;
@@ -57,6 +74,7 @@ function done(index, ok, status) {
   else {
     const now = performance.now() - started;
     latencies[counts.completed] = now - schedule[index];
+    byIndex[index] = now - schedule[index];
     counts.completed += 1;
     lastDone = now;
   }
@@ -119,6 +137,7 @@ function send(index) {
   else write(connection, index);
 }
 
+await new Promise((resolve) => setTimeout(resolve, Number(options.delay) * 1000));
 started = performance.now();
 function tick() {
   const now = performance.now() - started;
@@ -155,5 +174,6 @@ process.stdout.write(`${JSON.stringify({
   p99_ms: round(percentile(sorted, 0.99)),
   p999_ms: round(percentile(sorted, 0.999)),
   max_ms: round(sorted.length ? sorted[sorted.length - 1] : Number.NaN),
+  ...(options['per-second'] ? { per_second: perSecond(schedule, byIndex) } : {}),
 })}\n`);
 process.exit(0);

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
-import { arrivals, dueUntil, percentile } from '../../bench/schedule.mjs';
+import { arrivals, dueUntil, perSecond, percentile, poissonArrivals } from '../../bench/schedule.mjs';
 import {
   ContractError, errorType, failureBody, parseRequest, requiredModules, successBody,
 } from '../../bench/peers/contract.mjs';
@@ -23,6 +23,32 @@ test('arrivals refuse a rate or duration that is not positive', () => {
   for (const [rate, seconds] of [[0, 1], [-5, 1], [10, 0], [Number.NaN, 1]]) {
     assert.throws(() => arrivals(rate, seconds), RangeError);
   }
+});
+
+test('Poisson arrivals: rising due times inside the window, about rate x seconds of them, repeatable by seed', () => {
+  const due = poissonArrivals(300, 20, 7);
+  assert.ok(due.length > 300 * 20 * 0.95 && due.length < 300 * 20 * 1.05, `${due.length} arrivals`);
+  for (let i = 1; i < due.length; i += 1) assert.ok(due[i] >= due[i - 1]);
+  assert.ok(due[0] >= 0 && due.at(-1) < 20_000);
+  assert.deepEqual([...poissonArrivals(300, 20, 7)], [...due]);
+  assert.notDeepEqual([...poissonArrivals(300, 20, 8)].slice(0, 10), [...due].slice(0, 10));
+  // Exponential gaps: mean 1000 / rate, and about e^-1 of them longer than the mean.
+  const gaps = due.slice(1).map((t, i) => t - due[i]);
+  const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+  assert.ok(Math.abs(mean - 1000 / 300) < 0.2, `mean gap ${mean}`);
+  const longer = gaps.filter((g) => g > 1000 / 300).length / gaps.length;
+  assert.ok(Math.abs(longer - Math.exp(-1)) < 0.03, `share of long gaps ${longer}`);
+  assert.throws(() => poissonArrivals(0, 1), RangeError);
+});
+
+test('perSecond groups latencies by due second and skips requests that never completed', () => {
+  const due = Float64Array.from([0, 500, 999, 1000, 2500]);
+  const latency = Float64Array.from([3, 1, 2, Number.NaN, 9]);
+  assert.deepEqual(perSecond(due, latency), [
+    { second: 0, n: 3, p50: 2, p99: 3, max: 3 },
+    { second: 1, n: 0, p50: null, p99: null, max: null },
+    { second: 2, n: 1, p50: 9, p99: 9, max: 9 },
+  ]);
 });
 
 test('dueUntil takes every request that has come due, and none early', () => {
