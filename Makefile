@@ -99,6 +99,7 @@ bench: setup $(PEERS_ADDON)
 	rm -f "$$BENCH_RESULTS"
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/open_loop.py
+	$(BIN)/python bench/asgi_servers.py
 	$(BIN)/python bench/sandbox_api.py
 	$(BIN)/python bench/engine_path.py
 	$(BIN)/python bench/cpu_split.py

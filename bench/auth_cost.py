@@ -68,7 +68,7 @@ def main() -> int:
     redis = redis_on = None
     services = [off, on]
     if args.redis:
-        port = serving._free_port()
+        port = serving.free_port()
         redis = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                   "--appendonly", "no"], stdout=subprocess.DEVNULL)
         process, redis_on = serving.start_service(2, {**base, "AUTH_ENABLED": "true", "ADMIN_TOKEN": ADMIN,

@@ -14,15 +14,15 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["PEERS", "peers_built", "rss_bytes", "start_peer", "start_service", "stop_service", "tree_rss_bytes",
-           "worker_pids"]
+__all__ = ["PEERS", "free_port", "peers_built", "rss_bytes", "start_peer", "start_service", "stop_service",
+           "tree_rss_bytes", "worker_pids"]
 
 PEERS = Path(__file__).resolve().parent / "peers"
 # isolated-vm's native addon once `make bench` (npm ci in bench/peers) has built it.
 _PEER_ADDON = PEERS / "node_modules" / "isolated-vm" / "out" / "isolated_vm.node"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -33,7 +33,7 @@ def start_service(workers: int, env: dict[str, str], log_path: str | None = None
     """Starts the service with `env` on top of this environment; returns it and its URL
     once /health answers. `python`: the interpreter whose flow_codeblock serves (another
     checkout's .venv, to compare two versions in one run)."""
-    port = _free_port()
+    port = free_port()
     environ = {**os.environ, "LOG_LEVEL": "warning", **env}
     environ.pop("PROMETHEUS_MULTIPROC_DIR", None)  # serve makes its own for several workers
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 (lives with the process)
@@ -62,7 +62,7 @@ def start_peer(mode: str, workers: int, isolates: int = 4,
     which it does once every isolate is set up."""
     if not peers_built():
         raise RuntimeError(f"bench/peers is not built ({_PEER_ADDON} missing): `make bench` builds it")
-    port = _free_port()
+    port = free_port()
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 (lives with the process)
     process = subprocess.Popen(["node", str(PEERS / "server.mjs"), "--mode", mode, "--port", str(port),
                                 "--workers", str(workers), "--isolates", str(isolates)],
