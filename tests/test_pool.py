@@ -117,6 +117,24 @@ async def test_executions_parked_on_timers_grow_the_pool() -> None:
         assert pool.stats().checks_total == 0
 
 
+async def test_short_executions_queued_behind_parked_ones_grow_the_pool_by_the_cores_only() -> None:
+    """Both runtimes park on a long timer, then 20 short blocks queue: the pool grows by
+    compute_slots (2), which serve the queue long before the timers end, not by one runtime
+    per waiting execution (the old rule reached the maximum, 10)."""
+    async with make_pool(initial=2, min_size=2, max_size=10, compute_slots=2) as (pool, executor):
+        parked = [asyncio.ensure_future(run(executor, "await new Promise(r => setTimeout(r, 1500)); return 0"))
+                  for _ in range(2)]
+        for _ in range(300):
+            await asyncio.sleep(0.01)
+            if pool.stats().idle == 0:
+                break
+        short = await asyncio.gather(*(run(executor, "return input.id;", {"id": i}) for i in range(20)))
+        assert [value for _, value in short] == list(range(20))
+        assert not any(task.done() for task in parked), "the short ones must not have waited for the timers"
+        assert pool.size == 4, pool.stats()
+        assert [await task for task in parked] == [(True, 0), (True, 0)]
+
+
 async def test_a_parked_execution_keeps_spare_runtimes_before_anyone_waits() -> None:
     """RUNTIME_POOL_SPARE: one execution parks on a timer in a pool of 2; nothing waits, yet
     the pool grows to keep 2 free, so that the next arrivals find a warm runtime."""

@@ -57,6 +57,13 @@ class PoolPolicy:
     # cores and each stays colder (issue #20: 20-45% fewer rps than a pool of 4).
     grow_fraction: float = 0.2
     grow_min: int = 5
+    # How many executions can use the CPU at once: the runtimes growth keeps unparked
+    # (computing, idle or being built) are at most this many plus the spare. Executions
+    # that wait while others are parked are often short: counting each one as a runtime
+    # to build grew a pool of 4 to 19-32 when a load of parked blocks began under 300 req/s,
+    # and building them took the CPU the waiting ones needed (docs/performance.md,
+    # "Thirteenth session"). The service sets it from the machine's cores.
+    compute_slots: int = 2
     # While runtimes are parked, keep this many free (idle or being built), so that the
     # arrivals that follow a wave of parked executions find a warm runtime instead of
     # waiting for one to be built and warmed. Nothing parked: no spare, as above.
@@ -133,11 +140,12 @@ def plan(runtimes: Sequence[RuntimeHealth], *, creating: int, waiting: int, poli
     # Runtimes being built count as free: they will be within milliseconds.
     free = sum(1 for rt in runtimes if not rt.busy and rt.id not in rebuilding) - len(release) + creating
     parked = sum(1 for rt in runtimes if rt.busy and rt.parked)
+    computing = sum(1 for rt in runtimes if rt.busy and not rt.parked)
     grow = 0
     if remaining < policy.min_size:
         grow = policy.min_size - remaining
     elif not release:
-        grow = growth_wanted(policy, remaining, waiting=waiting, free=free, parked=parked)
+        grow = growth_wanted(policy, remaining, waiting=waiting, free=free, parked=parked, computing=computing)
     grow = max(0, min(grow, policy.max_size - remaining))
     return Plan(rebuild=tuple(rebuild), release=release, grow=grow)
 
@@ -149,14 +157,21 @@ def grow_batch(policy: PoolPolicy, size: int) -> int:
     return max(0, min(batch, policy.max_size - size))
 
 
-def growth_wanted(policy: PoolPolicy, size: int, *, waiting: int, free: int, parked: int) -> int:
+def growth_wanted(policy: PoolPolicy, size: int, *, waiting: int, free: int, parked: int,
+                  computing: int = 0) -> int:
     """How many runtimes to add now: none unless at least one busy runtime is parked, so
-    that a new one would get CPU that the parked ones leave unused, and fewer runtimes are
-    free (or being built) than wait plus `spare_while_parked`; then a batch, at most the
-    shortfall."""
+    that a new one would get CPU that the parked ones leave unused. Then enough that the
+    runtimes not parked (`computing`, and `free`: idle or being built) cover what computes
+    and waits, up to `compute_slots`, plus `spare_while_parked`; a batch at most.
+
+    An execution that waits may park as soon as it starts (a fetch) or compute for a
+    millisecond; either way one that starts frees its place in the queue, so runtimes
+    beyond the cores' worth are not built for the queue's length: while they are built,
+    the parked ones return, and each new one that parks calls for the next (pool.py)."""
     if parked == 0:
         return 0
-    short = waiting + policy.spare_while_parked - free
+    wanted = min(computing + waiting, policy.compute_slots) + policy.spare_while_parked
+    short = wanted - (computing + free)
     if short <= 0:
         return 0
     return min(grow_batch(policy, size), short)

@@ -470,7 +470,8 @@ class RuntimePool:
             return
         parked = sum(1 for runtime in self._in_use if runtime.parked)
         self._grow(growth_wanted(self.policy, self.size, waiting=len(self._waiters),
-                                 free=len(self._idle) + self._creating, parked=parked))
+                                 free=len(self._idle) + self._creating, parked=parked,
+                                 computing=len(self._in_use) - parked))
 
     def _grow(self, count: int) -> None:
         count = min(count, self.policy.max_size - self.size)

@@ -52,6 +52,8 @@ def pool_policy(settings: Settings) -> PoolPolicy:
         max_size=settings.max_runtime_pool_size,
         idle_timeout_s=settings.runtime_idle_timeout_min * 60,
         spare_while_parked=settings.runtime_pool_spare,
+        # A worker's executions run on their isolates' threads, so it can keep every core busy.
+        compute_slots=max(2, os.cpu_count() or 2),
         max_error_rate=settings.runtime_max_error_rate,
         max_age_s=settings.runtime_max_age_s,
         max_executions=settings.runtime_max_executions,

@@ -114,25 +114,44 @@ def test_no_growth_while_every_runtime_computes() -> None:
 
 def test_grow_while_executions_wait_and_runtimes_are_parked() -> None:
     runtimes = [rt(i, parked=True) for i in range(3)] + [rt(3, busy=True)]
-    assert plan(runtimes, creating=0, waiting=50, policy=policy(), now=NOW).grow == 5  # grow_min
-    assert plan(runtimes, creating=0, waiting=2, policy=policy(), now=NOW).grow == 2  # at most what waits
+    # One computes, 50 wait: the unparked runtimes should cover compute_slots (2), so one more.
+    assert plan(runtimes, creating=0, waiting=50, policy=policy(), now=NOW).grow == 1
     assert plan(runtimes, creating=0, waiting=0, policy=policy(), now=NOW).grow == 0  # nobody waits
     big = [rt(i, parked=True) for i in range(31)]
-    assert plan(big, creating=0, waiting=50, policy=policy(max_size=100), now=NOW).grow == 7  # 20% of 31, up
+    assert plan(big, creating=0, waiting=50, policy=policy(max_size=100), now=NOW).grow == 2  # compute_slots
+    many_cores = policy(max_size=100, compute_slots=20)
+    assert plan(big, creating=0, waiting=50, policy=many_cores, now=NOW).grow == 7  # a batch: 20% of 31, up
+    assert plan(big, creating=0, waiting=3, policy=many_cores, now=NOW).grow == 3  # at most what waits
+
+
+def test_waiting_executions_do_not_each_get_a_runtime() -> None:
+    """Executions queued behind parked ones are often a millisecond of CPU: the pool grows
+    to cover the cores (compute_slots), not the queue's length, which grew a pool of 4 to
+    19-32 when parked blocks began under 300 req/s (docs/performance.md)."""
+    parked = [rt(i, parked=True) for i in range(4)]
+    assert plan(parked, creating=0, waiting=12, policy=policy(), now=NOW).grow == 2
+    assert plan(parked, creating=2, waiting=12, policy=policy(), now=NOW).grow == 0  # being built: enough
+    with_idle = [*parked, rt(4), rt(5)]
+    assert plan(with_idle, creating=0, waiting=12, policy=policy(), now=NOW).grow == 0
+    computing = [*parked, rt(4, busy=True), rt(5, busy=True)]
+    assert plan(computing, creating=0, waiting=12, policy=policy(), now=NOW).grow == 0  # the cores are in use
+    assert plan(computing, creating=0, waiting=12, policy=policy(compute_slots=4), now=NOW).grow == 2
 
 
 @pytest.mark.parametrize(
-    ("waiting", "free", "parked", "expected"),
-    [(0, 2, 1, 0),  # two free: the spare is there
-     (0, 1, 1, 1),  # one short of the spare
-     (0, 0, 3, 2),
-     (0, 0, 0, 0),  # nothing parked: every runtime computes, no spare (issue #20)
-     (4, 0, 0, 0),
-     (3, 1, 2, 4),  # what waits plus the spare, less what is free
-     (30, 0, 1, 5)],  # a batch at most
+    ("waiting", "free", "parked", "computing", "expected"),
+    [(0, 2, 1, 0, 0),  # two free: the spare is there
+     (0, 1, 1, 0, 1),  # one short of the spare
+     (0, 0, 3, 0, 2),
+     (0, 0, 0, 0, 0),  # nothing parked: every runtime computes, no spare (issue #20)
+     (4, 0, 0, 0, 0),
+     (3, 1, 2, 0, 3),  # the cores' worth of what waits (2) plus the spare, less what is free
+     (1, 1, 2, 1, 2),  # one computes and one waits: both count, as does the spare; one is free
+     (30, 0, 1, 0, 4)],  # two for the cores and the spare, whatever waits
 )
-def test_spare_while_parked(waiting: int, free: int, parked: int, expected: int) -> None:
-    assert growth_wanted(policy(spare_while_parked=2), 4, waiting=waiting, free=free, parked=parked) == expected
+def test_spare_while_parked(waiting: int, free: int, parked: int, computing: int, expected: int) -> None:
+    assert growth_wanted(policy(spare_while_parked=2), 4, waiting=waiting, free=free, parked=parked,
+                         computing=computing) == expected
 
 
 def test_spare_is_the_default_and_plan_keeps_it() -> None:
@@ -146,20 +165,20 @@ def test_spare_is_the_default_and_plan_keeps_it() -> None:
 
 def test_grow_never_above_max() -> None:
     runtimes = [rt(i, parked=True) for i in range(4)]
-    assert plan(runtimes, creating=0, waiting=9, policy=policy(max_size=6), now=NOW).grow == 2
+    assert plan(runtimes, creating=0, waiting=9, policy=policy(max_size=5), now=NOW).grow == 1
     full = [rt(i, parked=True) for i in range(20)]
     assert plan(full, creating=0, waiting=5, policy=policy(), now=NOW).grow == 0
 
 
 def test_runtimes_being_created_count_as_free() -> None:
     runtimes = [rt(i, parked=True) for i in range(10)]
-    assert plan(runtimes, creating=5, waiting=5, policy=policy(), now=NOW).grow == 0
-    assert plan(runtimes, creating=5, waiting=7, policy=policy(), now=NOW).grow == 2
+    assert plan(runtimes, creating=5, waiting=5, policy=policy(compute_slots=10), now=NOW).grow == 0
+    assert plan(runtimes, creating=5, waiting=7, policy=policy(compute_slots=10), now=NOW).grow == 2
 
 
 @pytest.mark.parametrize(
     ("waiting", "free", "parked", "expected"),
-    [(0, 0, 4, 0), (3, 3, 4, 0), (3, 0, 0, 0), (3, 0, 1, 3), (30, 2, 1, 5), (30, 0, 4, 5)],
+    [(0, 0, 4, 0), (3, 3, 4, 0), (3, 0, 0, 0), (1, 0, 1, 1), (3, 0, 1, 2), (30, 2, 1, 0), (30, 0, 4, 2)],
 )
 def test_growth_wanted(waiting: int, free: int, parked: int, expected: int) -> None:
     assert growth_wanted(policy(), 4, waiting=waiting, free=free, parked=parked) == expected
