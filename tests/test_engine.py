@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import os
+import threading
 import time
 
 import pytest
 
-from flow_codeblock.engine import EngineClosed, Isolate, ResultKind
-from flow_codeblock.testing import start_engine
+from flow_codeblock.engine import (
+    EngineClosed,
+    Isolate,
+    ResultKind,
+    background_supported,
+    enter_background,
+)
+from flow_codeblock.service import build_thread_setup
+from flow_codeblock.testing import load_settings, start_engine
 
 MiB = 1024 * 1024
 
@@ -223,6 +232,51 @@ async def test_the_isolate_thread_runs_batch_and_the_creator_keeps_its_policy() 
         assert os.sched_getscheduler(0) == os.SCHED_OTHER
     finally:
         await asyncio.to_thread(iso.close)
+
+
+async def test_an_isolate_built_in_the_background_runs_idle_until_promoted() -> None:
+    """engine.enter_background (the pool's builder threads): V8's thread of an isolate made
+    there runs SCHED_IDLE, so building and warming take only CPU no request wants, until
+    promote() gives it a serving isolate's SCHED_BATCH."""
+    assert background_supported()  # root here and in CI: the test would prove nothing otherwise
+    before = _thread_policies()
+
+    def create() -> Isolate:
+        enter_background()
+        return Isolate(heap_limit_bytes=64 * MiB, loop=None)
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        iso = pool.submit(create).result()
+        try:
+            new = {tid: policy for tid, policy in _thread_policies().items() if tid not in before}
+            builder = pool.submit(threading.get_native_id).result()
+            isolate_threads = [tid for tid in new if tid != builder]
+            assert [new[tid] for tid in isolate_threads] == [os.SCHED_IDLE], new
+            assert iso.eval_blocking("6 * 7", timeout=5).value == 42  # it runs, at idle priority
+            assert iso.promote() is True
+            assert os.sched_getscheduler(isolate_threads[0]) == os.SCHED_BATCH
+            assert iso.promote() is True  # once is enough; again changes nothing
+            assert os.sched_getscheduler(builder) == os.SCHED_IDLE  # the builder stays in the background
+        finally:
+            iso.close()
+
+
+def test_background_is_not_used_where_a_thread_could_not_come_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without CAP_SYS_NICE and RLIMIT_NICE, the kernel refuses SCHED_IDLE -> SCHED_BATCH:
+    then runtimes are built at normal priority rather than served idle."""
+    real = os.sched_setscheduler
+
+    def refuse_leaving_idle(pid: int, policy: int, param: os.sched_param) -> None:
+        if policy != os.SCHED_IDLE and os.sched_getscheduler(pid) == os.SCHED_IDLE:
+            raise PermissionError(1, "Operation not permitted")
+        real(pid, policy, param)
+
+    monkeypatch.setattr(os, "sched_setscheduler", refuse_leaving_idle)
+    assert background_supported() is False
+    assert build_thread_setup(load_settings()) is None
+    monkeypatch.setattr(os, "sched_setscheduler", real)
+    assert build_thread_setup(load_settings()) is enter_background
+    assert build_thread_setup(load_settings(runtime_build_idle_priority=False)) is None
 
 
 async def test_closing_isolates_leaks_no_descriptors() -> None:

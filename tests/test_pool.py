@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import os
 import random
 import threading
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from flow_codeblock.config import load_settings
+from flow_codeblock.engine import enter_background
 from flow_codeblock.errors import ErrorType, ExecutionFailure, RetireReason
 from flow_codeblock.executor import ExecutionRequest, Executor
 from flow_codeblock.policy import PoolPolicy
@@ -174,10 +176,41 @@ async def test_growth_builds_two_runtimes_at_a_time() -> None:
     async with runtime_pool(factory, pol, initial=1, max_waiting=100, check_interval_s=0.02,
                             health_checks=False) as pool:
         executor = Executor(execution_limits(settings), pool)
-        code = "await new Promise(r => setTimeout(r, 300)); return input.id;"
+        # Parked long enough that no runtime comes back before the last one is built (once
+        # one does, it serves what still waits and growth stops: policy.growth_wanted).
+        code = "await new Promise(r => setTimeout(r, 1500)); return input.id;"
         results = await asyncio.gather(*(run(executor, code, {"id": i}) for i in range(12)))
         assert [value for _, value in results] == list(range(12))
         assert pool.size == 12 and building[1] == 2, (pool.size, building)
+
+
+def _idle_threads() -> dict[int, str]:
+    """This process's threads in SCHED_IDLE, with their Python names (V8's threads have none)."""
+    names = {thread.native_id: thread.name for thread in threading.enumerate()}
+    found = {}
+    for task in os.listdir("/proc/self/task"):
+        with contextlib.suppress(OSError):  # ended since listdir
+            if os.sched_getscheduler(int(task)) == os.SCHED_IDLE:
+                found[int(task)] = names.get(int(task), "")
+    return found
+
+
+async def test_growth_is_built_in_the_background_and_serves_at_normal_priority() -> None:
+    """Runtimes for growth are built on SCHED_IDLE threads (pool.py), their isolates'
+    threads too; once published none is left idle: only the builder threads are."""
+    settings = load_settings(execution_timeout_ms=2000, acquire_timeout_ms=10_000)
+    pol = PoolPolicy(min_size=1, max_size=6, idle_timeout_s=300.0)
+    before = set(_idle_threads())
+    async with runtime_pool(runtime_factory(settings), pol, initial=1, max_waiting=100,
+                            build_thread_setup=enter_background) as pool:
+        executor = Executor(execution_limits(settings), pool)
+        code = "await new Promise(r => setTimeout(r, 1000)); return input.id;"
+        results = await asyncio.gather(*(run(executor, code, {"id": i}) for i in range(6)))
+        assert [value for _, value in results] == list(range(6))
+        assert pool.size == 6
+        idle = {tid: name for tid, name in _idle_threads().items() if tid not in before}
+        assert idle and all(name.startswith("runtime-build") for name in idle.values()), idle
+        assert await run(executor, "return 'served'") == (True, "served")
 
 
 async def test_timeout_and_memory_rebuild_the_runtime() -> None:

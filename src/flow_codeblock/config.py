@@ -85,9 +85,14 @@ class Settings(BaseModel):
     max_runtime_pool_size: int = Field(32, ge=1, le=1000)
     runtime_idle_timeout_min: float = Field(5.0, gt=0, le=24 * 60)
     # Free runtimes kept while some are parked on timers or fetch (policy.PoolPolicy); 0:
-    # grow only once executions wait. 0 by default: 2 showed no gain on bench/tail_latency.py
-    # --growth (docs/performance.md, twelfth session), and each spare is a runtime's memory.
-    runtime_pool_spare: int = Field(0, ge=0, le=1000)
+    # grow only once executions wait. With growth built at idle priority (below), a spare
+    # costs requests no CPU: on bench/tail_latency.py --growth the whole window's p99 went
+    # from 11-47 ms with 0 to 5.1-7.0 ms with 1 or 2 (docs/performance.md, thirteenth
+    # session); each spare is a runtime's memory while executions are parked, so 1.
+    runtime_pool_spare: int = Field(1, ge=0, le=1000)
+    # Growth and replacements are built at idle priority (SCHED_IDLE), so that building
+    # never takes a core from a request (pool.py); off: at normal priority, as at start-up.
+    runtime_build_idle_priority: bool = True
     health_check_interval_s: float = Field(30.0, gt=0, le=3600)
     runtime_max_age_s: float = Field(3600.0, gt=0)
     runtime_max_executions: int = Field(10_000, ge=1)

@@ -57,7 +57,9 @@ __all__ = [
     "Isolate",
     "JSResult",
     "ResultKind",
+    "background_supported",
     "engine_start",
+    "enter_background",
     "init_engine",
     "v8_version",
 ]
@@ -281,7 +283,7 @@ class Isolate:
         self._result_fd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
         self._notify_fd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
         try:
-            self._ctx = _create_context(self._dll)
+            self._ctx, self._background_tid = _create_context(self._dll)
         except BaseException:
             os.close(self._result_fd)
             os.close(self._notify_fd)
@@ -445,6 +447,19 @@ class Isolate:
     def closed(self) -> bool:
         return self._closed
 
+    def promote(self) -> bool:
+        """Moves V8's thread of an isolate built in the background (enter_background) to
+        the policy of every serving isolate, SCHED_BATCH. True when it is there (or was
+        never in the background); False if the kernel refused."""
+        tid, self._background_tid = self._background_tid, None
+        if tid is None:
+            return True
+        try:
+            os.sched_setscheduler(tid, os.SCHED_BATCH, os.sched_param(0))
+        except OSError:
+            return False
+        return True
+
     # -- internals ------------------------------------------------------------------
 
     def _attach(self) -> None:
@@ -549,18 +564,78 @@ def _read_address(fd: int) -> _Handle:
     return ctypes.cast(address, _mr_dll.RawValueHandle)
 
 
-def _create_context(dll: ctypes.CDLL) -> int:
+def _create_context(dll: ctypes.CDLL) -> tuple[int, int | None]:
     """mr_init_context, with the calling thread in SCHED_BATCH meanwhile: the
     isolate's thread, created inside, inherits the policy, so that posting work to
-    it does not make the kernel switch to it at once, preempting the event loop."""
+    it does not make the kernel switch to it at once, preempting the event loop.
+
+    From a thread in the background (enter_background) the isolate's thread inherits
+    SCHED_IDLE instead, and its id is returned, for Isolate.promote once it serves."""
     try:
         policy = os.sched_getscheduler(0)
         param = os.sched_getparam(0)
-        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
     except (AttributeError, OSError):
-        return int(dll.mr_init_context(_callback))
+        return int(dll.mr_init_context(_callback)), None
+    if policy == os.SCHED_IDLE:
+        ctx, tid = _create_in_background(dll)
+        if tid is not None:
+            return ctx, tid
+        dll.mr_free_context(ctx)  # its thread could not be told apart: build it as usual
     try:
-        return int(dll.mr_init_context(_callback))
+        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+    except OSError:
+        return int(dll.mr_init_context(_callback)), None
+    try:
+        return int(dll.mr_init_context(_callback)), None
     finally:
         with contextlib.suppress(OSError):
             os.sched_setscheduler(0, policy, param)
+
+
+_CREATING_IN_BACKGROUND = threading.Lock()
+
+
+def _create_in_background(dll: ctypes.CDLL) -> tuple[int, int | None]:
+    """mr_init_context starts the isolate's thread: it is the thread that appeared
+    meanwhile in SCHED_IDLE (a thread another part of the process starts at the same
+    time inherits its own creator's policy; two background creations take turns)."""
+    with _CREATING_IN_BACKGROUND:
+        before = set(os.listdir("/proc/self/task"))
+        ctx = int(dll.mr_init_context(_callback))
+        started = set(os.listdir("/proc/self/task")) - before
+    idle = []
+    for name in started:
+        with contextlib.suppress(OSError):
+            if os.sched_getscheduler(int(name)) == os.SCHED_IDLE:
+                idle.append(int(name))
+    return ctx, idle[0] if len(idle) == 1 else None
+
+
+def enter_background() -> None:
+    """Puts the calling thread in SCHED_IDLE: it gets a core only when no other thread
+    of the machine wants it, and so does V8's thread of every isolate it creates, until
+    Isolate.promote. The pool builds runtimes for growth and replacement this way, so
+    that bootstrapping and warming them (~60 ms of CPU each with lodash) never takes a
+    core from a request (docs/performance.md, "Thirteenth session"). A thread in
+    SCHED_IDLE stays there: use a thread that only builds."""
+    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+
+def background_supported() -> bool:
+    """Whether a thread may leave SCHED_IDLE for SCHED_BATCH here: without CAP_SYS_NICE
+    the kernel allows it only when RLIMIT_NICE permits nice 0 (sched(7)), and an isolate
+    that could not be promoted would serve at idle priority. Tried on a throwaway thread."""
+    outcome: list[bool] = []
+
+    def attempt() -> None:
+        try:
+            enter_background()
+            os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+            outcome.append(True)
+        except (AttributeError, OSError):
+            outcome.append(False)
+
+    thread = threading.Thread(target=attempt, name="sched-probe")
+    thread.start()
+    thread.join()
+    return outcome == [True]

@@ -26,6 +26,12 @@ bench/module_cost.py), so:
   LIFO (bench/idle_order.py) was not conclusive on the loaded machine of that session
   (50 req/s, 4 runtimes: p99 202 against 10 ms; at 150 req/s both queued for seconds):
   docs/performance.md, "Tail latency at light load".
+- built in the background: runtimes for growth and replacement are built on threads in
+  SCHED_IDLE (`build_thread_setup`, engine.enter_background), and so are their isolates'
+  threads until they are published: bootstrapping and warming one (~60 ms of CPU with
+  lodash) then takes only CPU that no request wants. Building them at normal priority made
+  the start of a parked load a latency spike on 2 cores (docs/performance.md, "Thirteenth
+  session"); runtime creation "never delays a request that an idle runtime could serve".
 - warm-up off the request path: a new runtime (growth, replacement, start) loads,
   before it is published, PRELOAD_MODULES and the modules recent executions used
   (policy.ModuleUsage, policy.warm_set), most used first, within WARMUP_BUDGET_MB of V8
@@ -40,6 +46,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
 import contextlib
 import functools
 import logging
@@ -116,8 +123,13 @@ class RuntimePool:
         check_interval_s: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
         warm_up: WarmUp | None = None,
+        build_thread_setup: Callable[[], None] | None = None,
     ) -> None:
         self._factory = factory
+        # Growth and replacements are built on these threads (module docstring); None: on
+        # asyncio's default threads, at the loop's priority.
+        self._builder = None if build_thread_setup is None else concurrent.futures.ThreadPoolExecutor(
+            max_workers=_GROWTH_BUILDS + 1, thread_name_prefix="runtime-build", initializer=build_thread_setup)
         self._warm_up = warm_up if warm_up is not None else WarmUp()
         self.usage = ModuleUsage()
         self.module_costs: dict[str, int] = {}  # heap bytes per module, measured when first warmed
@@ -153,7 +165,7 @@ class RuntimePool:
     async def start(self, *, health_checks: bool = True) -> None:
         """Creates the initial runtimes (in threads) and starts the health checker."""
         started = time.perf_counter()
-        runtimes = await asyncio.gather(*(self._build() for _ in range(self._initial)))
+        runtimes = await asyncio.gather(*(self._build(background=False) for _ in range(self._initial)))
         for runtime in runtimes:
             runtime.on_parked = self._grow_on_demand
             self._all[runtime.id] = runtime
@@ -190,6 +202,8 @@ class RuntimePool:
         self._maintenance.clear()
         if runtimes:
             await asyncio.to_thread(_close_all, runtimes)
+        if self._builder is not None:
+            self._builder.shutdown(wait=False)
         self._publish_gauges()
 
     # -- leasing ----------------------------------------------------------------------
@@ -252,11 +266,15 @@ class RuntimePool:
         return warm_set(self.usage.weights, costs, budget_bytes=self._warm_up.budget_bytes,
                         executions=self.usage.executions, preload=self._warm_up.preload)
 
-    async def _build(self) -> Runtime:
-        """A new runtime, warmed (module docstring): created in a thread, its modules loaded
-        on its isolate's thread, each new module's heap measured in a thread. A runtime
-        whose warm-up fails is closed and replaced by a cold one."""
-        runtime = await asyncio.to_thread(self._factory)
+    async def _build(self, *, background: bool = True) -> Runtime:
+        """A new runtime, warmed (module docstring): created in a thread (a background one
+        unless told otherwise), its modules loaded on its isolate's thread, each new
+        module's heap measured in a thread. A runtime whose warm-up fails is closed and
+        replaced by a cold one."""
+        if background and self._builder is not None:
+            runtime = await asyncio.get_running_loop().run_in_executor(self._builder, self._factory)
+        else:
+            runtime = await asyncio.to_thread(self._factory)
         names = self.warm_modules()
         if not names:
             return runtime
@@ -509,6 +527,10 @@ class RuntimePool:
         if self._closing:
             self._spawn(asyncio.to_thread(runtime.close))
             return
+        if not runtime.promote():  # engine.background_supported said it would work: unexpected
+            # Served anyway: dropping it would have the pool build the next one the same way.
+            log.error("a runtime built in the background keeps an idle priority",
+                      extra={"runtime": runtime.id})
         runtime.on_parked = self._grow_on_demand  # a runtime that parks may free CPU for another
         self._all[runtime.id] = runtime
         self._offer(runtime)

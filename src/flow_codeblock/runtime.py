@@ -196,6 +196,11 @@ class Runtime:
         """Frees the isolate. Blocking: call it off the event loop."""
         self._isolate.close()
 
+    def promote(self) -> bool:
+        """A runtime built in the background (engine.enter_background) is about to serve:
+        its isolate's thread gets a serving thread's priority. False if the kernel refused."""
+        return self._isolate.promote()
+
     @property
     def closed(self) -> bool:
         return self._isolate.closed

@@ -9,12 +9,13 @@ import logging
 import os
 import resource
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import metrics
 from .bundles import load_bootstrap, module_catalog
 from .config import Settings, effective_rss_limit_mb
-from .engine import init_engine
+from .engine import background_supported, enter_background, init_engine
 from .errors import RetireReason
 from .executor import ExecutionLimits, Executor
 from .netpolicy import AddressPolicy
@@ -44,6 +45,18 @@ def v8_flags(settings: Settings) -> list[str]:
         # WebAssembly memories live outside the heap too: cap each one.
         f"--wasm-max-mem-pages={wasm_pages}",
     ]
+
+
+def build_thread_setup(settings: Settings) -> Callable[[], None] | None:
+    """Growth and replacements built at idle priority (pool.py), where the kernel lets an
+    isolate's thread come back from it; else at the loop's."""
+    if not settings.runtime_build_idle_priority:
+        return None
+    if not background_supported():
+        log.info("runtimes are built at normal priority: this process may not leave SCHED_IDLE "
+                 "(no CAP_SYS_NICE, RLIMIT_NICE below 20)")
+        return None
+    return enter_background
 
 
 def pool_policy(settings: Settings) -> PoolPolicy:
@@ -146,6 +159,7 @@ class Service:
             max_waiting=self.settings.max_concurrent_executions,
             check_interval_s=self.settings.health_check_interval_s,
             warm_up=warm_up(self.settings),
+            build_thread_setup=build_thread_setup(self.settings),
         )
         await self.pool.start()
         self.fetcher = make_fetcher(self.settings)

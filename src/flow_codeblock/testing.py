@@ -13,7 +13,7 @@ import asyncio
 import dataclasses
 import io
 import zipfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -52,11 +52,12 @@ def runtime_factory(settings: Settings | None = None, loop: asyncio.AbstractEven
 @asynccontextmanager
 async def runtime_pool(factory: RuntimeFactory, policy: PoolPolicy, *, initial: int, max_waiting: int = 1000,
                        check_interval_s: float = 30.0, health_checks: bool = False,
-                       drain_timeout_s: float = 5.0, warm_up: WarmUp | None = None) -> AsyncIterator[RuntimePool]:
+                       drain_timeout_s: float = 5.0, warm_up: WarmUp | None = None,
+                       build_thread_setup: Callable[[], None] | None = None) -> AsyncIterator[RuntimePool]:
     """A started pool of `factory`'s runtimes, closed when the block ends. Health checks
     are off unless asked for: benchmarks and tests call pool.check() when they mean to."""
     pool = RuntimePool(factory, policy=policy, initial=initial, max_waiting=max_waiting,
-                       check_interval_s=check_interval_s, warm_up=warm_up)
+                       check_interval_s=check_interval_s, warm_up=warm_up, build_thread_setup=build_thread_setup)
     await pool.start(health_checks=health_checks)
     try:
         yield pool

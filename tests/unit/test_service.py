@@ -5,6 +5,7 @@ from the wrong setting."""
 from __future__ import annotations
 
 import json
+import os
 
 from flow_codeblock.api import access_settings
 from flow_codeblock.config import load_settings
@@ -28,10 +29,11 @@ def test_pool_policy() -> None:
                              runtime_max_error_rate=0.25, runtime_max_age_s=99.0, runtime_max_executions=1234,
                              runtime_max_heap_growth_mb=5, runtime_pool_spare=3)
     policy = pool_policy(settings)
-    assert policy.spare_while_parked == 3 and pool_policy(load_settings()).spare_while_parked == 0
+    assert policy.spare_while_parked == 3 and pool_policy(load_settings()).spare_while_parked == 1
     assert (policy.min_size, policy.max_size, policy.idle_timeout_s) == (3, 7, 120.0)
     assert (policy.max_error_rate, policy.max_age_s, policy.max_executions) == (0.25, 99.0, 1234)
     assert policy.max_heap_growth_bytes == 5 * MiB
+    assert policy.compute_slots == max(2, os.cpu_count() or 2)  # a worker can keep every core busy
 
 
 def test_access_settings() -> None:
