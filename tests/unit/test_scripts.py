@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from flow_codeblock.db import Database, async_url
+from flow_codeblock.config import async_url
+from flow_codeblock.db import Database
 from flow_codeblock.scripts import (
     LATENCY_BUCKETS_MS,
     NewCode,

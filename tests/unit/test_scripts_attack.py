@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from flow_codeblock.db import Database, async_url
+from flow_codeblock.config import async_url
+from flow_codeblock.db import Database
 from flow_codeblock.envelope import Clock
 from flow_codeblock.errors import ExecutionFailure
 from flow_codeblock.i18n import DEFAULT_LANGUAGE
