@@ -162,7 +162,8 @@ def test_forwarded_for_is_trusted_only_from_listed_proxies(tmp_path: Path, trust
 
 def test_the_token_cache_evicts_one_entry_when_full(tmp_path: Path) -> None:
     from flow_codeblock.db import Database
-    from flow_codeblock.tokens import CachedTokens, TokenStore
+    from flow_codeblock.token_store import TokenStore
+    from flow_codeblock.tokens import CachedTokens
 
     cache = CachedTokens(TokenStore(Database(f"sqlite+aiosqlite:///{tmp_path / 't.sqlite3'}")), ttl_s=60)
     cache.max_entries = 3

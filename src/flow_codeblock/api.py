@@ -17,8 +17,9 @@ import re
 import time
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import orjson
 from starlette.applications import Starlette
@@ -34,7 +35,6 @@ from .admin import AdminAPI
 from .bodies import read_body
 from .config import Settings, get_settings, published_limits
 from .cors import CrossOrigin
-from .db import Database
 from .engine import v8_version
 from .envelope import Clock, current_request_id, envelope, request_id_var, timing
 from .errors import CodeBlockError, ErrorType, ExecutionFailure
@@ -45,11 +45,17 @@ from .openapi import openapi_spec
 from .quota import Quotas
 from .randomness import random_bytes
 from .sandbox import Sandbox
-from .scripts import ScriptsAPI, ScriptStats, ScriptStore, ScriptsWiring
+from .scripts import ScriptsAPI, ScriptStats, ScriptsWiring
 from .service import rss_bytes, tune_gc
-from .tokens import CachedTokens, TokenInfo, TokenStore
-from .usage import UsageRecorder, UsageStore
+from .tokens import CachedTokens, TokenInfo
+from .usage import UsageRecorder
 from .usage_api import UsageAPI
+
+if TYPE_CHECKING:
+    from .db import Database
+    from .script_store import ScriptStore
+    from .token_store import TokenStore
+    from .usage_store import UsageStore
 
 __all__ = ["create_app", "render_result"]
 
@@ -184,15 +190,42 @@ def uses_database(settings: Settings) -> bool:
     return settings.auth_enabled or bool(settings.admin_token)
 
 
+@dataclass(frozen=True, slots=True)
+class Stores:
+    """The database and what is kept in it (open_stores)."""
+
+    database: Database
+    tokens: TokenStore
+    usage: UsageStore
+    scripts: ScriptStore
+
+
+def open_stores(settings: Settings) -> Stores | None:
+    """The database's stores when the settings need them (uses_database), else None. SQLAlchemy
+    and Alembic are imported here and nowhere else on the way to a running service: they cost
+    a worker ~30 MB of RSS, which a service without a database does not pay (issue #20)."""
+    if not uses_database(settings):
+        return None
+    from .db import Database
+    from .script_store import ScriptStore
+    from .token_store import TokenStore
+    from .usage_store import UsageStore
+
+    database = Database(settings.database)
+    return Stores(database, TokenStore(database), UsageStore(database),
+                  ScriptStore(database, settings.max_script_versions))
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
     sandbox = Sandbox(settings)  # the Python API's object: one path for both
     clock = Clock(settings.timestamp_format, settings.timezone)
-    database = Database(settings.database) if uses_database(settings) else None
-    tokens = CachedTokens(TokenStore(database), settings.auth_cache_s) if database is not None else None
+    stores = open_stores(settings)
+    database = stores.database if stores is not None else None
+    tokens = CachedTokens(stores.tokens, settings.auth_cache_s) if stores is not None else None
     # Usage records: in memory on the request's path, written in the background (usage.py).
-    usage = UsageRecorder(UsageStore(database) if database is not None else None, settings.timezone,
+    usage = UsageRecorder(stores.usage if stores is not None else None, settings.timezone,
                           flush_s=settings.usage_flush_s, stats_days=settings.stats_retention_days,
                           log_days=settings.quota_log_retention_days, max_buffer=settings.usage_buffer_max)
     quotas = (Quotas(tokens.store, settings.redis_url, settings.quota_redis_failure, usage)
@@ -358,9 +391,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     def scripts_wiring() -> ScriptsWiring | None:
         """Stored scripts belong to API tokens: they need auth on (and so the database)."""
-        if not settings.auth_enabled or database is None or tokens is None:
+        if not settings.auth_enabled or stores is None or tokens is None:
             return None
-        store = ScriptStore(database, settings.max_script_versions)
+        store = stores.scripts
         return ScriptsWiring(
             store=store, owners=tokens, stats=ScriptStats(store, settings.script_stats_flush_s),
             authenticate=access.authenticate, charge=charge_owner,

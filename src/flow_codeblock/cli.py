@@ -20,7 +20,7 @@ from .legacy_env import translate, unused
 from .logs import configure_logging
 
 if TYPE_CHECKING:
-    from .tokens import TokenStore
+    from .token_store import TokenStore
 
 __all__ = ["main"]
 
@@ -98,7 +98,7 @@ def _token(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _token_command(args: argparse.Namespace, settings: Settings) -> int:
     from .db import Database
-    from .tokens import TokenStore
+    from .token_store import TokenStore
 
     database = Database(settings.database)
     try:

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .legacy_env import translate
 from .netpolicy import parse_host_list
 
-__all__ = ["PUBLISHED_LIMITS", "ConfigError", "Settings", "get_settings", "load_settings", "published_limits"]
+__all__ = ["PUBLISHED_LIMITS", "ConfigError", "Settings", "async_url", "get_settings", "load_settings",
+           "published_limits"]
 
 MiB = 1024 * 1024
 
@@ -197,8 +198,6 @@ class Settings(BaseModel):
     @classmethod
     def _database_url(cls, value: str) -> str:
         if value:
-            from .db import async_url
-
             async_url(value, "")  # raises ValueError naming what it accepts
         return value
 
@@ -212,8 +211,6 @@ class Settings(BaseModel):
     @property
     def database(self) -> str:
         """The SQLAlchemy asyncio URL of the service's database (db.py)."""
-        from .db import async_url
-
         return async_url(self.database_url, self.database_path or self.auth_db_path)
 
     @field_validator("allow_console", mode="before")
@@ -312,6 +309,24 @@ def published_limits(settings: Settings) -> dict[str, object]:
 def _camel_case(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(word.capitalize() for word in rest)
+
+
+def async_url(database_url: str, sqlite_path: str) -> str:
+    """The SQLAlchemy URL with an asyncio driver: DATABASE_URL as given (postgresql:// and
+    sqlite:// get asyncpg and aiosqlite; an explicit +driver is kept), else the SQLite file.
+    Text only, here rather than in db.py: every worker validates its settings, and only one
+    with a database may import SQLAlchemy (issue #20)."""
+    if not database_url:
+        return f"sqlite+aiosqlite:///{sqlite_path}"
+    scheme, sep, rest = database_url.partition("://")
+    if not sep:
+        raise ValueError("must be a URL such as postgresql://user:password@host/db or sqlite:///path")
+    drivers = {"postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg", "sqlite": "sqlite+aiosqlite"}
+    if "+" in scheme:
+        return database_url
+    if scheme not in drivers:
+        raise ValueError(f"unsupported database {scheme!r}: postgresql:// or sqlite://")
+    return f"{drivers[scheme]}://{rest}"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -1,7 +1,7 @@
 """The service's database: SQLAlchemy 2's asyncio engine over SQLite (aiosqlite, the default:
 a file, no server) or PostgreSQL (asyncpg, when DATABASE_URL is set, so that replicas share
 tokens, quotas and, next, stored scripts). The schema is Alembic's (migrations/), applied by
-`upgrade` at start and by `codeblock db upgrade`.
+`upgrade` at start and by `codeblock db upgrade`. Its URL comes from config.async_url.
 
 The database is opened only when something needs it (auth, the admin API, the CLI): with
 both off, POST /flow/codeblock never touches it.
@@ -18,28 +18,12 @@ from alembic.config import Config
 from sqlalchemy import Connection, event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-__all__ = ["HEAD", "Database", "async_url"]
+__all__ = ["HEAD", "Database"]
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS: Final = Path(__file__).with_name("migrations")
 HEAD: Final = "0004"  # the newest revision (tests check a new database ends there)
-
-
-def async_url(database_url: str, sqlite_path: str) -> str:
-    """The SQLAlchemy URL with an asyncio driver: DATABASE_URL as given (postgresql:// and
-    sqlite:// get asyncpg and aiosqlite; an explicit +driver is kept), else the SQLite file."""
-    if not database_url:
-        return f"sqlite+aiosqlite:///{sqlite_path}"
-    scheme, sep, rest = database_url.partition("://")
-    if not sep:
-        raise ValueError("must be a URL such as postgresql://user:password@host/db or sqlite:///path")
-    drivers = {"postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg", "sqlite": "sqlite+aiosqlite"}
-    if "+" in scheme:
-        return database_url
-    if scheme not in drivers:
-        raise ValueError(f"unsupported database {scheme!r}: postgresql:// or sqlite://")
-    return f"{drivers[scheme]}://{rest}"
 
 
 class Database:

@@ -17,12 +17,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from . import metrics
 from .envelope import current_request_id
-from .tokens import TokenStore
 from .usage import UsageRecorder
+
+if TYPE_CHECKING:
+    from .token_store import TokenStore
 
 __all__ = ["QuotaStoreDown", "Quotas"]
 

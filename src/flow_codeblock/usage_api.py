@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import sqlalchemy as sa
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -26,8 +25,11 @@ from .admin import AdminAPI
 from .errors import ErrorType, ExecutionFailure
 from .i18n import msg
 from .quota import Quotas
-from .tokens import CachedTokens, TokenInfo, iso, tokens_table
-from .usage import NO_TOKEN, UsageRecorder, UsageStore
+from .tokens import CachedTokens, TokenInfo, iso
+from .usage import NO_TOKEN, UsageRecorder
+
+if TYPE_CHECKING:
+    from .usage_store import UsageStore
 
 __all__ = ["UsageAPI"]
 
@@ -198,11 +200,9 @@ class UsageAPI:
         ids = [token_id for token_id in token_ids if token_id != NO_TOKEN]
         if not ids:
             return {}
-        columns = (tokens_table.c.id, tokens_table.c.hint, tokens_table.c.name, tokens_table.c.ws_id,
-                   tokens_table.c.email)
-        async with self._store.db.engine.connect() as connection:
-            rows = (await connection.execute(sa.select(*columns).where(tokens_table.c.id.in_(ids)))).all()
-        return {row[0]: {"token_hint": row[1], "name": row[2], "ws_id": row[3], "email": row[4]} for row in rows}
+        assert self._tokens is not None
+        return {info.id: {"token_hint": info.hint, "name": info.name, "ws_id": info.ws_id, "email": info.email}
+                for info in await self._tokens.store.get_many(ids)}
 
 
 def _anonymous(token_id: int) -> dict[str, Any]:

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from flow_codeblock.config import PUBLISHED_LIMITS, ConfigError, Settings, load_settings, published_limits
+from flow_codeblock.config import (
+    PUBLISHED_LIMITS,
+    ConfigError,
+    Settings,
+    async_url,
+    load_settings,
+    published_limits,
+)
 
 MiB = 1024 * 1024
 
@@ -138,3 +145,24 @@ def test_warmup_budget_is_a_non_negative_number_of_mb() -> None:
     assert load_settings(warmup_budget_mb="0").warmup_budget_mb == 0
     with pytest.raises(ConfigError, match="WARMUP_BUDGET_MB"):
         load_settings(warmup_budget_mb=-1)
+
+
+def test_database_urls_get_an_asyncio_driver() -> None:
+    assert async_url("", "tokens.sqlite3") == "sqlite+aiosqlite:///tokens.sqlite3"
+    assert async_url("postgresql://u:p@h/db", "x") == "postgresql+asyncpg://u:p@h/db"
+    assert async_url("postgres://h/db", "x") == "postgresql+asyncpg://h/db"
+    assert async_url("sqlite:////var/t.db", "x") == "sqlite+aiosqlite:////var/t.db"
+    assert async_url("postgresql+asyncpg://h/db", "x") == "postgresql+asyncpg://h/db"
+    for bad in ("mysql://h/db", "not a url"):
+        with pytest.raises(ValueError):
+            async_url(bad, "x")
+
+
+def test_settings_choose_the_database() -> None:
+    assert load_settings(auth_db_path="a.db").database == "sqlite+aiosqlite:///a.db"
+    assert load_settings(auth_db_path="a.db", database_path="b.db").database == "sqlite+aiosqlite:///b.db"
+    assert load_settings(database_path="b.db", database_url="postgresql://h/d").database.startswith("postgresql+")
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        load_settings(database_url="mongodb://h/d")
+    with pytest.raises(ConfigError, match="ADMIN_TOKEN"):
+        load_settings(admin_token="short")

@@ -10,18 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from flow_codeblock.db import Database, async_url
+from flow_codeblock.config import async_url
+from flow_codeblock.db import Database
+from flow_codeblock.script_store import ScriptStore
 from flow_codeblock.scripts import (
     LATENCY_BUCKETS_MS,
     NewCode,
     ScriptStats,
-    ScriptStore,
     allowed,
     bucket_of,
     parse_whitelist,
     percentile,
 )
-from flow_codeblock.tokens import TokenStore
+from flow_codeblock.token_store import TokenStore
 
 
 def test_allow_list() -> None:

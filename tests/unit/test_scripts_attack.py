@@ -13,22 +13,24 @@ from typing import Any
 
 import pytest
 
-from flow_codeblock.db import Database, async_url
+from flow_codeblock.config import async_url
+from flow_codeblock.db import Database
 from flow_codeblock.envelope import Clock
 from flow_codeblock.errors import ExecutionFailure
 from flow_codeblock.i18n import DEFAULT_LANGUAGE
+from flow_codeblock.script_store import ScriptStore
 from flow_codeblock.scripts import (
     NewCode,
     NoSuchScript,
     Script,
     ScriptsAPI,
     ScriptStats,
-    ScriptStore,
     ScriptsWiring,
     allowed,
     parse_whitelist,
 )
-from flow_codeblock.tokens import CachedTokens, TokenStore
+from flow_codeblock.token_store import TokenStore
+from flow_codeblock.tokens import CachedTokens
 
 
 class PausedReads(ScriptStore):
