@@ -32,12 +32,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import shutil
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -59,6 +61,7 @@ MIX = [
                " return _.sortBy(_.filter(input.users, u => u.age > 20), 'age').map(u => u.id);"),
     ("dayjs", "const dayjs = require('dayjs'); return dayjs(input.date).add(7, 'day').format('YYYY-MM-DD');"),
 ]
+QUIET_S = 3.0  # after the load, before the second reading of each worker's RSS
 INPUT = {
     "a": 12, "b": 7, "c": 3.14159, "name": "Ada", "count": 5, "values": list(range(20)), "date": "2024-05-01",
     "users": [{"id": i, "first": f"F{i}", "last": f"L{i}", "age": 15 + i * 3} for i in range(8)],
@@ -135,10 +138,28 @@ def _rss_mb(pid: int) -> list[float]:
     return [serving.rss_bytes(p) / 2**20 for p in serving.worker_pids(pid)]
 
 
+class PeakRss(threading.Thread):
+    """The highest RSS of each worker of `pid` while a load runs, read every 0.25 s."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak: dict[int, float] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.25):
+            for worker in serving.worker_pids(self.pid):
+                with contextlib.suppress(OSError, StopIteration):
+                    self.peak[worker] = max(self.peak.get(worker, 0.0), serving.rss_bytes(worker) / 2**20)
+
+
 def measure(args: argparse.Namespace, bodies: list[str]) -> tuple[dict[str, Summary], dict[str, object]]:
     """Starts ours and the peers, loads them in interleaved rounds; returns each load's
     summary and what was read from the services after the load (pool sizes, RSS)."""
-    settings = {"ENABLE_BENCH_ROUTES": "true", "RUNTIME_POOL_SIZE": "8", "MAX_CONCURRENT_EXECUTIONS": "1000"}
+    settings = {"ENABLE_BENCH_ROUTES": "true", "MAX_CONCURRENT_EXECUTIONS": "1000"}
+    if args.pool_size:  # 8 by default, as in every run since the ninth session; 0: the service's own (4)
+        settings["RUNTIME_POOL_SIZE"] = str(args.pool_size)
     ours, base = serving.start_service(args.workers, settings)
     # The same service with API tokens on (a token lookup per request, cached AUTH_CACHE_S; usage
     # records in memory): auth_on_vs_off. bench/auth_cost.py also prices count quotas.
@@ -163,15 +184,27 @@ def measure(args: argparse.Namespace, bodies: list[str]) -> tuple[dict[str, Summ
         load(urls["ours"], bodies, args.connections, 3)  # warm-up: every runtime loads the modules
         load(urls["ours_auth"], bodies, args.connections, 3, headers["ours_auth"])
         results = []
+        peak = PeakRss(ours.pid)
         for number, name in interleaved(list(urls), args.rounds):
+            if name == "ours" and not peak.is_alive():
+                peak.start()
             result = load(urls[name], bodies, args.connections, args.seconds, headers.get(name))
             print(f"  round {number + 1} {name}: {result['rps']:.0f} rps, p50 {result['p50_ms']} ms, "
                   f"p99 {result['p99_ms']} ms", flush=True)
             results.append((name, result))
+        peak.done.set()
         after: dict[str, object] = {
+            "ours_rss_peak": sorted(peak.peak.values()),
             "pools": sorted({httpx.get(f"{base}/flow/health").json()["pool"]["size"] for _ in range(4)}),
             "ours_rss": _rss_mb(ours.pid),
             **{f"{name}_rss": _rss_mb(process.pid) for name, (process, _) in peers.items()},
+        }
+        # Once quiet, the pool gives idle runtimes a full GC (pool.py): what a worker holds
+        # between bursts, as against right after one.
+        time.sleep(QUIET_S)
+        after |= {
+            "ours_rss_quiet": _rss_mb(ours.pid),
+            **{f"{name}_rss_quiet": _rss_mb(process.pid) for name, (process, _) in peers.items()},
         }
     finally:
         for process, _ in peers.values():
@@ -190,6 +223,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--isolates", type=int, default=4, help="per peer worker")
     parser.add_argument("--no-peers", action="store_true", help="this service only (bench/peers not built)")
+    parser.add_argument("--pool-size", type=int, default=8,
+                        help="RUNTIME_POOL_SIZE per worker; 0: the service's default (4)")
     args = parser.parse_args()
     if not args.no_peers and not serving.peers_built():
         parser.error("bench/peers is not built: `make bench` builds it (or pass --no-peers)")
@@ -228,6 +263,7 @@ def main() -> int:
         bench.figure(f"{name}_rps_rounds", theirs.rounds_rps, "rps", fmt=".0f")
         bench.figure(f"{name}_errors", theirs.failed, "requests")
         bench.figure(f"{name}_worker_rss_mb", after[f"{name}_rss"], "MB", fmt=".0f")  # type: ignore[arg-type]
+        bench.figure(f"{name}_worker_rss_mb_quiet", after[f"{name}_rss_quiet"], "MB", fmt=".0f")  # type: ignore[arg-type]
         bench.figure(f"vs_{name}", rps_ratio(service, theirs), "ratio", fmt=".3f", text=vs_line(name, service, theirs))
     bench.figure("bare_mini_racer_eval_us", bare_us, "us", fmt=".0f")
     bench.figure("engine_eval_us", engine_us, "us", fmt=".0f", baseline=Baseline("bare_mini_racer_eval_us", bare_us))
@@ -236,6 +272,10 @@ def main() -> int:
     # Memory after the load: each worker holds its grown pool (runtimes seen: pool sizes
     # reported by /flow/health); bench/runtime_cost.py gives the RSS of one idle runtime.
     bench.figure("worker_rss_mb", after["ours_rss"], "MB", fmt=".0f")  # type: ignore[arg-type]
+    bench.figure("worker_rss_mb_peak", after["ours_rss_peak"], "MB", fmt=".0f",  # type: ignore[arg-type]
+                 note="the highest of each worker while the rounds ran")
+    bench.figure("worker_rss_mb_quiet", after["ours_rss_quiet"], "MB", fmt=".0f",  # type: ignore[arg-type]
+                 note=f"{QUIET_S:.0f} s after the load")
     bench.figure("pool_sizes_after_load", after["pools"], "runtimes")  # type: ignore[arg-type]
     bench.figure("load_average", [load_before, load_after], "runnable", fmt=".2f",
                  note="(1-minute load average before and after the HTTP rounds, on "

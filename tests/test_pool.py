@@ -19,6 +19,7 @@ from flow_codeblock.engine import enter_background
 from flow_codeblock.errors import ErrorType, ExecutionFailure, RetireReason
 from flow_codeblock.executor import ExecutionRequest, Executor
 from flow_codeblock.policy import PoolPolicy
+from flow_codeblock import pool as pool_module
 from flow_codeblock.pool import RuntimePool, WarmUp
 from flow_codeblock.runtime import Runtime
 from flow_codeblock.service import execution_limits
@@ -211,6 +212,38 @@ async def test_growth_is_built_in_the_background_and_serves_at_normal_priority()
         idle = {tid: name for tid, name in _idle_threads().items() if tid not in before}
         assert idle and all(name.startswith("runtime-build") for name in idle.values()), idle
         assert await run(executor, "return 'served'") == (True, "served")
+
+
+async def test_a_quiet_pool_collects_the_garbage_its_runtimes_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once nothing runs for a quiet period, every idle runtime that ran code gets one full
+    GC (pool.py), so a burst's garbage is not held for good; while executions keep coming,
+    none is collected."""
+    monkeypatch.setattr(pool_module, "_QUIET_GC_AFTER_S", 0.3)
+    async with make_pool(initial=2, min_size=2, max_size=2) as (pool, executor):
+        garbage = "let kept = 0; for (let i = 0; i < 2000; i++) kept += JSON.stringify(" \
+                  "{ i, s: 'x'.repeat(200) }).length; return kept;"
+        deadline = asyncio.get_running_loop().time() + 0.8
+        while asyncio.get_running_loop().time() < deadline:  # busy: the quiet period never ends
+            await asyncio.gather(run(executor, garbage), run(executor, garbage))
+        assert pool.quiet_collections == 0
+        runtimes = list(pool._all.values())
+        for runtime in runtimes:
+            await asyncio.to_thread(runtime.measure_heap, 0.0)
+        before = [runtime.heap_total or 0 for runtime in runtimes]
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if pool.quiet_collections == 2:
+                break
+        assert pool.quiet_collections == 2
+        assert all(runtime.collected_executions == runtime.execution_count for runtime in runtimes)
+        for runtime in runtimes:
+            await asyncio.to_thread(runtime.measure_heap, 0.0)
+        # A full GC leaves no more heap committed than any collection before it did.
+        assert sum(runtime.heap_total or 0 for runtime in runtimes) <= sum(before), before
+        await asyncio.sleep(0.5)
+        assert pool.quiet_collections == 2  # nothing ran since: nothing to collect again
+        assert await run(executor, "return 'after'") == (True, "after")
+        assert pool.stats().idle == 2 and pool.stats().maintenance == 0
 
 
 async def test_timeout_and_memory_rebuild_the_runtime() -> None:

@@ -32,6 +32,13 @@ bench/module_cost.py), so:
   lodash) then takes only CPU that no request wants. Building them at normal priority made
   the start of a parked load a latency spike on 2 cores (docs/performance.md, "Thirteenth
   session"); runtime creation "never delays a request that an idle runtime could serve".
+- memory given back when quiet: once nothing has been in use or waiting for
+  `_QUIET_GC_AFTER_S`, the idle runtimes that ran code since their last full GC get one,
+  one at a time, each taken out of service meanwhile. Under load each heap holds up to
+  ~23 MB of garbage between V8's own collections, and V8's memory reducer, which would
+  shrink it once the isolate idles, is a delayed task that an isolate waiting for work
+  never runs: a worker with 4 runtimes stayed at ~204 MB after a burst, and fell to
+  ~127 MB after a full GC of each (docs/performance.md, "Thirteenth session").
 - warm-up off the request path: a new runtime (growth, replacement, start) loads,
   before it is published, PRELOAD_MODULES and the modules recent executions used
   (policy.ModuleUsage, policy.warm_set), most used first, within WARMUP_BUDGET_MB of V8
@@ -81,6 +88,9 @@ _GROW_AFTER_WAIT_S = 0.005
 # second burst 380-404 ms against ~213: the pool reaches its size later). 2 gains on both;
 # 1 would trade I/O bursts for the growth step.
 _GROWTH_BUILDS = 2
+# How long the pool must be quiet (nothing in use or waiting) before idle runtimes get a
+# full GC (module docstring). Long enough that a steady load never pays for it.
+_QUIET_GC_AFTER_S = 1.0
 
 
 def _no_estimate(name: str) -> int:
@@ -159,6 +169,8 @@ class RuntimePool:
         # _GROWTH_BUILDS at a time, so that the first new runtimes are ready soon.
         self._replacing = asyncio.Semaphore(1)
         self._growing = asyncio.Semaphore(_GROWTH_BUILDS)
+        self._quiet_timer: asyncio.TimerHandle | None = None
+        self.quiet_collections = 0
 
     # -- life cycle -------------------------------------------------------------------
 
@@ -179,6 +191,8 @@ class RuntimePool:
         """Stops handing out runtimes, lets in-use ones finish up to `drain_timeout`,
         then closes every runtime."""
         self._closing = True
+        if self._quiet_timer is not None:
+            self._quiet_timer.cancel()
         if self._health_task is not None:
             self._health_task.cancel()
             # A check may be reading heaps in a thread: let it finish before any
@@ -310,7 +324,42 @@ class RuntimePool:
             self._spawn(asyncio.to_thread(runtime.close))
         else:
             self._offer(runtime)
+            if not self._in_use:
+                self._arm_quiet_gc()
         metrics.pool_in_use.set(len(self._in_use))
+
+    # -- memory when quiet --------------------------------------------------------------
+
+    def _arm_quiet_gc(self) -> None:
+        """(Re)starts the quiet period: called whenever the last execution in use ends."""
+        if self._quiet_timer is not None:
+            self._quiet_timer.cancel()
+        self._quiet_timer = asyncio.get_running_loop().call_later(_QUIET_GC_AFTER_S, self._collect_when_quiet)
+
+    def _collect_when_quiet(self) -> None:
+        """One idle runtime that ran code since its last full GC gets one, off the loop;
+        then the next, while the pool stays quiet (a new quiet period starts after load)."""
+        self._quiet_timer = None
+        if self._closing or self._in_use or self._waiters:
+            return
+        runtime = next((r for r in reversed(self._idle) if r.execution_count > r.collected_executions), None)
+        if runtime is None:
+            return
+        self._idle.remove(runtime)
+        self._maintenance.add(runtime)
+        self._spawn(self._collect(runtime))
+
+    async def _collect(self, runtime: Runtime) -> None:
+        try:
+            await asyncio.to_thread(runtime.collect_garbage)
+            self.quiet_collections += 1
+        except Exception:
+            log.exception("full gc of an idle runtime failed", extra={"runtime": runtime.id})
+        finally:
+            self._maintenance.discard(runtime)
+            if runtime.id in self._all and not self._closing:
+                self._offer(runtime)
+        self._collect_when_quiet()
 
     def retire(self, runtime: Runtime, reason: RetireReason, *, quiet: bool = False) -> None:
         """Takes `runtime` out of service now; closes and replaces it off the loop."""

@@ -161,6 +161,7 @@ class Runtime:
         self.heap_total: int | None = None
         self.heap_measured_at = 0.0
         self.heap_measured_executions = 0
+        self.collected_executions = 0  # execution_count at the last full GC
 
     # -- life cycle -------------------------------------------------------------------
 
@@ -381,8 +382,15 @@ class Runtime:
                                                          "detail": report.detail[:194]})
         return reason
 
+    def collect_garbage(self) -> None:
+        """A full GC now (blocking: call it off the event loop, on an idle runtime). The pool
+        runs it once it is quiet (pool.py): V8 would shrink an idle heap itself, but its
+        memory reducer is a delayed task, which an isolate that waits for work never runs."""
+        self._collect_garbage()
+
     def _collect_garbage(self) -> None:
         started = time.perf_counter()
+        self.collected_executions = self.execution_count
         self.heap_used = self._isolate.collect_garbage()
         log.debug("full gc", extra={"runtime": self.id, "heap_used": self.heap_used,
                                     "ms": round((time.perf_counter() - started) * 1000, 3)})
