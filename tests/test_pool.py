@@ -15,12 +15,12 @@ from contextlib import asynccontextmanager
 import pytest
 from prometheus_client import REGISTRY
 
+from flow_codeblock import pool as pool_module
 from flow_codeblock.config import load_settings
 from flow_codeblock.engine import enter_background
 from flow_codeblock.errors import ErrorType, ExecutionFailure, RetireReason
 from flow_codeblock.executor import ExecutionRequest, Executor
 from flow_codeblock.policy import PoolPolicy
-from flow_codeblock import pool as pool_module
 from flow_codeblock.pool import RuntimePool, WarmUp
 from flow_codeblock.runtime import Runtime
 from flow_codeblock.service import execution_limits
