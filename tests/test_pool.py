@@ -276,6 +276,32 @@ async def test_a_steady_light_load_never_pays_for_quiet_collections(monkeypatch:
         assert pool.quiet_collections - started <= 2, pool.quiet_collections - started
 
 
+async def test_close_never_frees_a_runtime_under_a_quiet_collection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A service told to stop while idle (the usual case) may be in a quiet collection: close()
+    must wait for that GC before it frees the isolate (engine.collect_garbage takes no lock
+    and does not check `closed`: freeing the context under it is a use after free)."""
+    monkeypatch.setattr(pool_module, "_QUIET_GC_AFTER_S", 0.05)
+    real_gc = Runtime.collect_garbage
+    closed_under_gc: list[bool] = []
+
+    def collect_slowly(runtime: Runtime) -> None:
+        time.sleep(0.4)
+        closed_under_gc.append(runtime.closed)
+        if not runtime.closed:
+            real_gc(runtime)
+
+    monkeypatch.setattr(Runtime, "collect_garbage", collect_slowly)
+    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
+        assert await run(executor, "return 1") == (True, 1)
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if pool.stats().maintenance:
+                break
+        assert pool.stats().maintenance == 1
+        await pool.close(0.0)
+        assert closed_under_gc == [False]
+
+
 async def test_timeout_and_memory_rebuild_the_runtime() -> None:
     async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
         before_timeout, before_memory = rebuilt("timeout"), rebuilt("memory")
