@@ -172,6 +172,7 @@ class RuntimePool:
         self._quiet_timer: asyncio.TimerHandle | None = None
         self._quiet_since = float("-inf")  # loop time when the last execution in use ended
         self._collecting = False  # a quiet collection runs (one at a time)
+        self._collection: asyncio.Future[None] | None = None  # close() waits for it
         self.quiet_collections = 0
 
     # -- life cycle -------------------------------------------------------------------
@@ -211,6 +212,10 @@ class RuntimePool:
         pending = [t for t in self._background if not t.done()]
         if pending:
             await asyncio.wait(pending, timeout=max(deadline - time.monotonic(), 0.1))
+        if self._collection is not None:
+            # A quiet collection's GC runs in a thread on an idle runtime (engine's
+            # collect_garbage takes no lock): one GC, let it finish before closing.
+            await asyncio.wait((self._collection,))
         runtimes = list(self._all.values())
         self._all.clear()
         self._idle.clear()
@@ -362,11 +367,12 @@ class RuntimePool:
         self._idle.remove(runtime)
         self._maintenance.add(runtime)
         self._collecting = True
-        self._spawn(self._collect(runtime))
+        self._collection = asyncio.ensure_future(asyncio.to_thread(runtime.collect_garbage))
+        self._spawn(self._collect(runtime, self._collection))
 
-    async def _collect(self, runtime: Runtime) -> None:
+    async def _collect(self, runtime: Runtime, collection: asyncio.Future[None]) -> None:
         try:
-            await asyncio.to_thread(runtime.collect_garbage)
+            await asyncio.shield(collection)
             self.quiet_collections += 1
         except Exception:
             log.exception("full gc of an idle runtime failed", extra={"runtime": runtime.id})
