@@ -8,18 +8,19 @@ import contextlib
 import os
 import random
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
 from prometheus_client import REGISTRY
 
+from flow_codeblock import pool as pool_module
 from flow_codeblock.config import load_settings
 from flow_codeblock.engine import enter_background
 from flow_codeblock.errors import ErrorType, ExecutionFailure, RetireReason
 from flow_codeblock.executor import ExecutionRequest, Executor
 from flow_codeblock.policy import PoolPolicy
-from flow_codeblock import pool as pool_module
 from flow_codeblock.pool import RuntimePool, WarmUp
 from flow_codeblock.runtime import Runtime
 from flow_codeblock.service import execution_limits
@@ -244,6 +245,61 @@ async def test_a_quiet_pool_collects_the_garbage_its_runtimes_hold(monkeypatch: 
         assert pool.quiet_collections == 2  # nothing ran since: nothing to collect again
         assert await run(executor, "return 'after'") == (True, "after")
         assert pool.stats().idle == 2 and pool.stats().maintenance == 0
+
+
+async def test_a_steady_light_load_never_pays_for_quiet_collections(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once a quiet period has started the collections, executions that come and go between
+    them (each leaves the pool empty for a moment) start a new quiet period: the chain must
+    not go on collecting the runtimes they used, one after the other, for as long as the load
+    lasts (a full GC each time, and one runtime out of service all along)."""
+    monkeypatch.setattr(pool_module, "_QUIET_GC_AFTER_S", 0.3)
+    slow_gc = Runtime.collect_garbage
+
+    def collect_slowly(runtime: Runtime) -> None:
+        time.sleep(0.1)
+        slow_gc(runtime)
+
+    monkeypatch.setattr(Runtime, "collect_garbage", collect_slowly)
+    async with make_pool(initial=2, min_size=2, max_size=2) as (pool, executor):
+        await asyncio.gather(run(executor, "return 1"), run(executor, "return 2"))
+        for _ in range(100):  # the quiet period ends: the first collection starts
+            await asyncio.sleep(0.01)
+            if pool.stats().maintenance:
+                break
+        assert pool.stats().maintenance == 1
+        started = pool.quiet_collections
+        deadline = asyncio.get_running_loop().time() + 1.0
+        while asyncio.get_running_loop().time() < deadline:  # a light steady load, never quiet for 0.3 s
+            assert await run(executor, "return 'light'") == (True, "light")
+            await asyncio.sleep(0.02)
+        # The collection under way and at most the one after it; not one per 0.1 s of load.
+        assert pool.quiet_collections - started <= 2, pool.quiet_collections - started
+
+
+async def test_close_never_frees_a_runtime_under_a_quiet_collection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A service told to stop while idle (the usual case) may be in a quiet collection: close()
+    must wait for that GC before it frees the isolate (engine.collect_garbage takes no lock
+    and does not check `closed`: freeing the context under it is a use after free)."""
+    monkeypatch.setattr(pool_module, "_QUIET_GC_AFTER_S", 0.05)
+    real_gc = Runtime.collect_garbage
+    closed_under_gc: list[bool] = []
+
+    def collect_slowly(runtime: Runtime) -> None:
+        time.sleep(0.4)
+        closed_under_gc.append(runtime.closed)
+        if not runtime.closed:
+            real_gc(runtime)
+
+    monkeypatch.setattr(Runtime, "collect_garbage", collect_slowly)
+    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
+        assert await run(executor, "return 1") == (True, 1)
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if pool.stats().maintenance:
+                break
+        assert pool.stats().maintenance == 1
+        await pool.close(0.0)
+        assert closed_under_gc == [False]
 
 
 async def test_timeout_and_memory_rebuild_the_runtime() -> None:

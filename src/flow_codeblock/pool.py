@@ -170,6 +170,9 @@ class RuntimePool:
         self._replacing = asyncio.Semaphore(1)
         self._growing = asyncio.Semaphore(_GROWTH_BUILDS)
         self._quiet_timer: asyncio.TimerHandle | None = None
+        self._quiet_since = float("-inf")  # loop time when the last execution in use ended
+        self._collecting = False  # a quiet collection runs (one at a time)
+        self._collection: asyncio.Future[None] | None = None  # close() waits for it
         self.quiet_collections = 0
 
     # -- life cycle -------------------------------------------------------------------
@@ -209,6 +212,10 @@ class RuntimePool:
         pending = [t for t in self._background if not t.done()]
         if pending:
             await asyncio.wait(pending, timeout=max(deadline - time.monotonic(), 0.1))
+        if self._collection is not None:
+            # A quiet collection's GC runs in a thread on an idle runtime (engine's
+            # collect_garbage takes no lock): one GC, let it finish before closing.
+            await asyncio.wait((self._collection,))
         runtimes = list(self._all.values())
         self._all.clear()
         self._idle.clear()
@@ -332,30 +339,45 @@ class RuntimePool:
 
     def _arm_quiet_gc(self) -> None:
         """(Re)starts the quiet period: called whenever the last execution in use ends."""
+        loop = asyncio.get_running_loop()
+        self._quiet_since = loop.time()
         if self._quiet_timer is not None:
             self._quiet_timer.cancel()
-        self._quiet_timer = asyncio.get_running_loop().call_later(_QUIET_GC_AFTER_S, self._collect_when_quiet)
+        self._quiet_timer = loop.call_later(_QUIET_GC_AFTER_S, self._collect_when_quiet)
 
     def _collect_when_quiet(self) -> None:
         """One idle runtime that ran code since its last full GC gets one, off the loop;
-        then the next, while the pool stays quiet (a new quiet period starts after load)."""
+        then the next, while the pool stays quiet (a new quiet period starts after load).
+        An execution that ran during a collection restarts the quiet period: the next
+        collection waits for it to end, so a light steady load (the pool empty between its
+        executions) does not keep one runtime after another in a full GC."""
+        if self._quiet_timer is not None:
+            self._quiet_timer.cancel()
         self._quiet_timer = None
-        if self._closing or self._in_use or self._waiters:
+        if self._closing or self._in_use or self._waiters or self._collecting:
+            return  # busy: the last release re-arms; collecting: its end goes on
+        loop = asyncio.get_running_loop()
+        remaining = self._quiet_since + _QUIET_GC_AFTER_S - loop.time()
+        if remaining > 0:
+            self._quiet_timer = loop.call_later(remaining, self._collect_when_quiet)
             return
         runtime = next((r for r in reversed(self._idle) if r.execution_count > r.collected_executions), None)
         if runtime is None:
             return
         self._idle.remove(runtime)
         self._maintenance.add(runtime)
-        self._spawn(self._collect(runtime))
+        self._collecting = True
+        self._collection = asyncio.ensure_future(asyncio.to_thread(runtime.collect_garbage))
+        self._spawn(self._collect(runtime, self._collection))
 
-    async def _collect(self, runtime: Runtime) -> None:
+    async def _collect(self, runtime: Runtime, collection: asyncio.Future[None]) -> None:
         try:
-            await asyncio.to_thread(runtime.collect_garbage)
+            await asyncio.shield(collection)
             self.quiet_collections += 1
         except Exception:
             log.exception("full gc of an idle runtime failed", extra={"runtime": runtime.id})
         finally:
+            self._collecting = False
             self._maintenance.discard(runtime)
             if runtime.id in self._all and not self._closing:
                 self._offer(runtime)
