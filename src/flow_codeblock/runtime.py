@@ -375,7 +375,7 @@ class Runtime:
                 return RetireReason.CODE_CACHE_FULL
             if self._isolate.garbage_pressure():
                 # Before the next execution, not during it: it would be charged for this garbage.
-                await asyncio.to_thread(self._collect_garbage)
+                await asyncio.to_thread(self._collect_garbage, "pressure")
             return None
         reason = RetireReason.dirty(report.detail)
         log.warning("runtime dirty after reset", extra={"runtime": self.id, "reason": reason.value,
@@ -386,13 +386,13 @@ class Runtime:
         """A full GC now (blocking: call it off the event loop, on an idle runtime). The pool
         runs it once it is quiet (pool.py): V8 would shrink an idle heap itself, but its
         memory reducer is a delayed task, which an isolate that waits for work never runs."""
-        self._collect_garbage()
+        self._collect_garbage("quiet")
 
-    def _collect_garbage(self) -> None:
+    def _collect_garbage(self, reason: str) -> None:
         started = time.perf_counter()
         self.collected_executions = self.execution_count
         self.heap_used = self._isolate.collect_garbage()
-        log.debug("full gc", extra={"runtime": self.id, "heap_used": self.heap_used,
+        log.debug("full gc", extra={"runtime": self.id, "reason": reason, "heap_used": self.heap_used,
                                     "ms": round((time.perf_counter() - started) * 1000, 3)})
 
     async def _call_reset(self, deadline: float) -> JSResult:
