@@ -89,8 +89,11 @@ class Settings(BaseModel):
     # grow only once executions wait. With growth built at idle priority (below), a spare
     # costs requests no CPU: on bench/tail_latency.py --growth the whole window's p99 went
     # from 11-47 ms with 0 to 5.1-7.0 ms with 1 or 2 (docs/performance.md, thirteenth
-    # session); each spare is a runtime's memory while executions are parked, so 1.
-    runtime_pool_spare: int = Field(1, ge=0, le=1000)
+    # session). The onset of a parked load (the pool still at its resting size) wants 2:
+    # max latency of the other requests in that second, 5 runs each, median 70 ms with 1
+    # against 29 ms with 2 (fourteenth session). Each spare is a runtime's memory, only
+    # while executions are parked.
+    runtime_pool_spare: int = Field(2, ge=0, le=1000)
     # Growth and replacements are built at idle priority (SCHED_IDLE), so that building
     # never takes a core from a request (pool.py); off: at normal priority, as at start-up.
     runtime_build_idle_priority: bool = True

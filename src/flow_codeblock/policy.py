@@ -67,7 +67,7 @@ class PoolPolicy:
     # While runtimes are parked, keep this many free (idle or being built), so that the
     # arrivals that follow a wave of parked executions find a warm runtime instead of
     # waiting for one to be built and warmed. Nothing parked: no spare, as above.
-    # RUNTIME_POOL_SPARE (1 in the service; config.py says why); 0 for a bare policy.
+    # RUNTIME_POOL_SPARE (2 in the service; config.py says why); 0 for a bare policy.
     spare_while_parked: int = 0
     # Shrinking: at most half of the idle-expired runtimes, at most this many per pass.
     max_release_per_pass: int = 10

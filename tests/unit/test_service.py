@@ -29,7 +29,7 @@ def test_pool_policy() -> None:
                              runtime_max_error_rate=0.25, runtime_max_age_s=99.0, runtime_max_executions=1234,
                              runtime_max_heap_growth_mb=5, runtime_pool_spare=3)
     policy = pool_policy(settings)
-    assert policy.spare_while_parked == 3 and pool_policy(load_settings()).spare_while_parked == 1
+    assert policy.spare_while_parked == 3 and pool_policy(load_settings()).spare_while_parked == 2
     assert (policy.min_size, policy.max_size, policy.idle_timeout_s) == (3, 7, 120.0)
     assert (policy.max_error_rate, policy.max_age_s, policy.max_executions) == (0.25, 99.0, 1234)
     assert policy.max_heap_growth_bytes == 5 * MiB
