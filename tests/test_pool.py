@@ -20,7 +20,7 @@ from flow_codeblock.config import load_settings
 from flow_codeblock.engine import enter_background
 from flow_codeblock.errors import ErrorType, ExecutionFailure, RetireReason
 from flow_codeblock.executor import ExecutionRequest, Executor
-from flow_codeblock.policy import PoolPolicy
+from flow_codeblock.policy import ModuleUsage, PoolPolicy
 from flow_codeblock.pool import RuntimePool, WarmUp
 from flow_codeblock.runtime import Runtime
 from flow_codeblock.service import execution_limits
@@ -701,3 +701,41 @@ async def test_a_runtime_warming_up_never_delays_a_request_an_idle_warm_runtime_
                 await asyncio.sleep(0.005)
         assert events == ["warming", "acquired", "warmed"]
         pool.release(got)
+
+
+@pytest.mark.parametrize(("reason", "inherited"), [(RetireReason.EXECUTIONS, True), (RetireReason.AGE, True),
+                                                   (RetireReason.HEAP_GROWTH, False)])
+async def test_a_recycled_runtime_is_replaced_with_the_modules_it_had_loaded(reason: RetireReason,
+                                                                            inherited: bool) -> None:
+    """Without a warm-up budget, lodash is loaded only on the request that needs it; the
+    runtime that replaces a recycled one loads it before it serves, but not after heap growth
+    (the modules may be the growth)."""
+    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
+        pool._warm_up = WarmUp(budget_bytes=0, estimate=lambda name: 1 << 20)  # nothing fits
+        assert await run(executor, LODASH) == (True, 3)
+        (old,) = pool._idle
+        assert old.has_modules(("lodash",)) and pool.warm_modules() == ()
+        pool.retire(old, reason)
+        while pool.stats().idle == 0:
+            await asyncio.sleep(0.01)
+        (new,) = pool._idle
+        assert new is not old and new.has_modules(("lodash",)) is inherited
+        result = await executor.execute(ExecutionRequest(code_base64=b64(LODASH), input={}))
+        assert result.ok and (result.module_load_ms is None) is inherited
+        assert result.after is not None
+        await result.after()
+
+
+async def test_a_replacement_leaves_out_modules_recent_executions_stopped_using() -> None:
+    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
+        pool._warm_up = WarmUp(budget_bytes=0, estimate=lambda name: 1 << 20)  # nothing fits
+        assert await run(executor, LODASH) == (True, 3)
+        pool.usage = ModuleUsage()  # recent executions no longer use lodash: its weight faded out
+        for _ in range(200):
+            pool.usage.record(())
+        (old,) = pool._idle
+        pool.retire(old, RetireReason.EXECUTIONS)
+        while pool.stats().idle == 0:
+            await asyncio.sleep(0.01)
+        (new,) = pool._idle
+        assert not new.has_modules(("lodash",))

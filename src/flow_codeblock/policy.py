@@ -16,8 +16,8 @@ from typing import NamedTuple
 from .errors import RetireReason
 
 __all__ = [
-    "ModuleUsage", "Plan", "PoolPolicy", "RuntimeHealth", "grow_batch", "growth_wanted", "next_interval", "plan",
-    "warm_set",
+    "MIN_WARM_SHARE", "ModuleUsage", "Plan", "PoolPolicy", "RuntimeHealth", "grow_batch", "growth_wanted",
+    "next_interval", "plan", "warm_set",
 ]
 
 

@@ -43,7 +43,10 @@ bench/module_cost.py), so:
   before it is published, PRELOAD_MODULES and the modules recent executions used
   (policy.ModuleUsage, policy.warm_set), most used first, within WARMUP_BUDGET_MB of V8
   heap per runtime (each module's heap is measured the first time it is warmed, until
-  then estimated from its bundle's size). Runtimes are built and warmed in threads and
+  then estimated from its bundle's size). A runtime recycled for its executions or age is
+  replaced by one that also loads what it had loaded and recent executions still use
+  (`_inherited`): the memory is the same, and no request pays for a module beyond the
+  budget that the recycled runtime had. Runtimes are built and warmed in threads and
   on their isolates' own threads; the event loop only posts work. A request waits for a
   warming runtime only when no other runtime is free (it is counted in the pool's size
   but not idle), and never has it handed over cold.
@@ -65,7 +68,17 @@ from typing import Any
 from . import metrics
 from .errors import ErrorType, ExecutionFailure, RetireReason
 from .i18n import Message, msg
-from .policy import ModuleUsage, Plan, PoolPolicy, RuntimeHealth, growth_wanted, next_interval, plan, warm_set
+from .policy import (
+    MIN_WARM_SHARE,
+    ModuleUsage,
+    Plan,
+    PoolPolicy,
+    RuntimeHealth,
+    growth_wanted,
+    next_interval,
+    plan,
+    warm_set,
+)
 from .runtime import Runtime
 
 __all__ = ["PoolStats", "RuntimePool", "WarmUp"]
@@ -91,6 +104,8 @@ _GROWTH_BUILDS = 2
 # How long the pool must be quiet (nothing in use or waiting) before idle runtimes get a
 # full GC (module docstring). Long enough that a steady load never pays for it.
 _QUIET_GC_AFTER_S = 1.0
+# Retirements whose replacement loads the modules the retired runtime had (_inherited).
+_INHERITING = frozenset({RetireReason.EXECUTIONS, RetireReason.AGE})
 
 
 def _no_estimate(name: str) -> int:
@@ -287,16 +302,28 @@ class RuntimePool:
         return warm_set(self.usage.weights, costs, budget_bytes=self._warm_up.budget_bytes,
                         executions=self.usage.executions, preload=self._warm_up.preload)
 
-    async def _build(self, *, background: bool = True) -> Runtime:
-        """A new runtime, warmed (module docstring): created in a thread (a background one
-        unless told otherwise), its modules loaded on its isolate's thread, each new
-        module's heap measured in a thread. A runtime whose warm-up fails is closed and
-        replaced by a cold one."""
+    def _inherited(self, replacing: Runtime, reason: RetireReason) -> tuple[str, ...]:
+        """The modules a replacement loads besides `warm_modules()`: those the runtime it
+        replaces had loaded and recent executions still use, when it is only recycled (its
+        executions or age). Its memory held them already, and without them the next request
+        for one beyond the budget would load it on the request path (xlsx: ~300 ms; docs/
+        performance.md, fourteenth session). Not after heap growth: they may be its cause."""
+        if reason not in _INHERITING:
+            return ()
+        floor = self.usage.executions * MIN_WARM_SHARE
+        weights = self.usage.weights
+        return tuple(sorted(name for name in replacing.modules if weights.get(name, 0.0) >= floor > 0))
+
+    async def _build(self, *, background: bool = True, inherit: tuple[str, ...] = ()) -> Runtime:
+        """A new runtime, warmed (module docstring) with `warm_modules()` and `inherit`:
+        created in a thread (a background one unless told otherwise), its modules loaded on
+        its isolate's thread, each new module's heap measured in a thread. A runtime whose
+        warm-up fails is closed and replaced by a cold one."""
         if background and self._builder is not None:
             runtime = await asyncio.get_running_loop().run_in_executor(self._builder, self._factory)
         else:
             runtime = await asyncio.to_thread(self._factory)
-        names = self.warm_modules()
+        names = tuple(dict.fromkeys(self.warm_modules() + inherit))
         if not names:
             return runtime
         started = time.perf_counter()
@@ -395,7 +422,7 @@ class RuntimePool:
             self._spawn(asyncio.to_thread(runtime.close))
             return
         self._creating += 1
-        self._spawn(self._create_one(replacing=runtime))
+        self._spawn(self._create_one(replacing=runtime, inherit=self._inherited(runtime, reason)))
 
     # -- health -----------------------------------------------------------------------
 
@@ -571,7 +598,7 @@ class RuntimePool:
         for _ in range(count):
             self._spawn(self._create_one())
 
-    async def _create_one(self, replacing: Runtime | None = None) -> None:
+    async def _create_one(self, replacing: Runtime | None = None, inherit: tuple[str, ...] = ()) -> None:
         """Builds a runtime in a thread and publishes it; the one it replaces is closed
         in another thread at the same time. `_creating` was raised by the caller.
 
@@ -586,7 +613,7 @@ class RuntimePool:
                     runtime = await self._build()
             else:
                 async with self._replacing:
-                    runtime = await self._build()
+                    runtime = await self._build(inherit=inherit)
         except Exception:
             log.exception("runtime creation failed")
             return
