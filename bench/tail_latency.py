@@ -117,6 +117,9 @@ class PoolWatch(threading.Thread):
         self.stop = threading.Event()
         self.sizes: dict[int, list[tuple[float, int]]] = {}
         self.last: dict[int, dict[str, object]] = {}
+        # Each worker's executions.total, first and last seen in the window: its share of
+        # the load (the generator's few keep-alive connections can all land on one worker).
+        self.executions: dict[int, list[int]] = {}
 
     def run(self) -> None:
         self.started = time.monotonic()
@@ -129,6 +132,14 @@ class PoolWatch(threading.Thread):
                 pid = int(status["pid"])
                 self.sizes.setdefault(pid, []).append((time.monotonic() - self.started, int(status["pool"]["size"])))
                 self.last[pid] = status["pool"]
+                seen = self.executions.setdefault(pid, [int(status["executions"]["total"])] * 2)
+                seen[1] = int(status["executions"]["total"])
+
+
+def worker_shares(watch: PoolWatch) -> str:
+    """Each worker's executions in the window, as seen by the poller (from its first answer
+    to its last): "5,100/900" is a worker doing 85% of the load."""
+    return "/".join(str(last - first) for first, last in watch.executions.values())
 
 
 def resolve_rate(bench: Bench, rate: str, url: str, bodies: list[str], labels: dict[str, object]) -> int:
@@ -159,6 +170,7 @@ def run_block(bench: Bench, name: str, bodies: list[str], args: argparse.Namespa
             rate = resolve_rate(bench, args.rate, url, bodies, {"block": name, "service": service})
         load(url, bodies, rate, args.warmup, args, seed=99)
         rounds = []
+        shares = []
         for index in range(args.rounds):
             watch = PoolWatch(url)
             if service == "ours":
@@ -167,9 +179,12 @@ def run_block(bench: Bench, name: str, bodies: list[str], args: argparse.Namespa
             watch.stop.set()
             if service == "ours":
                 watch.join()
+                shares.append(worker_shares(watch))
         rss = [serving.rss_bytes(pid) / 1e6 for pid in serving.worker_pids(process.pid)]
     finally:
         serving.stop_service(process)
+    if shares:
+        bench.line(f"  executions per worker, each window: {shares}")
     for pid, pool in watch.last.items():
         keys = ("size", "warmHits", "coldPicks", "warmModules", "moduleHeapBytes")
         shown = {k: pool.get(k) for k in keys if k in pool}
