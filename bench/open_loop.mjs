@@ -60,6 +60,8 @@ let next = 0;
 let lastDone = 0;
 let opened = 0;
 let peakConnections = 0;
+let closedByServer = 0;
+const CLOSE = /\r\nconnection:\s*close/i;
 let finish;
 const finished = new Promise((resolve) => { finish = resolve; });
 const idle = [];
@@ -107,7 +109,12 @@ function open() {
     connection.chunks = [];
     connection.size = 0;
     done(index, true, Number(head.slice(9, 12)));
-    release(connection);
+    // As HTTP clients do: a connection the server closes after this answer is not reused
+    // (the service sends it to move clients off a busy worker, src/flow_codeblock/rebalance.py).
+    if (CLOSE.test(head)) {
+      closedByServer += 1;
+      connection.socket.destroy();
+    } else release(connection);
   });
   connection.socket.on('error', () => {});
   connection.socket.on('close', () => {
@@ -167,6 +174,7 @@ process.stdout.write(`${JSON.stringify({
   ...counts,
   unfinished,
   peak_connections: peakConnections,
+  closed_by_server: closedByServer,
   achieved_rps: Math.round((counts.completed / Math.max(seconds, lastDone / 1000)) * 10) / 10,
   max_lag_ms: round(maxLagMs),
   p50_ms: round(percentile(sorted, 0.5)),

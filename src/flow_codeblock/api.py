@@ -44,6 +44,7 @@ from .logs import configure_logging
 from .openapi import openapi_spec
 from .quota import Quotas
 from .randomness import random_bytes
+from .rebalance import Rebalancer
 from .sandbox import Sandbox
 from .scripts import ScriptsAPI, ScriptStats, ScriptsWiring
 from .service import rss_bytes, tune_gc
@@ -232,6 +233,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
               if tokens is not None else None)
     access = AccessControl(access_settings(settings), tokens, quotas)
 
+    # One worker has no other to send a client to.
+    rebalancer = Rebalancer(settings.rebalance_closes_per_s if settings.workers > 1 else 0)
+
     def language_of(accept_language: str | None) -> Language:
         # The client's Accept-Language when it names a language we have, else MESSAGES_LANGUAGE.
         return negotiate(accept_language, settings.messages_language)
@@ -277,6 +281,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         usage.executed(caller.id if caller is not None else None, result.requires, result.ok)
         status, body = render_result(result, (time.perf_counter() - started) * 1000, clock, language)
         _log_request(request, status, started, result.execution_id, result.error)
+        if rebalancer.close_now(sandbox.service.pool.waiting):
+            headers = {**headers, "connection": "close"}
         background = BackgroundTask(result.after) if result.after else None
         return JSONBytes(body, status_code=status, headers=headers or None, background=background)
 

@@ -41,6 +41,10 @@ class Settings(BaseModel):
     host: str = "0.0.0.0"
     port: int = Field(3002, ge=1, le=65535)
     workers: int = Field(1, ge=1, le=64)
+    # With several workers: a worker whose executions wait for a runtime closes up to this
+    # many keep-alive connections a second (`Connection: close`), so that clients reconnect
+    # to a less busy worker (rebalance.py says why); 0: never.
+    rebalance_closes_per_s: float = Field(10.0, ge=0, le=10_000)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "text"] = "json"
     # `timestamp` of the answers: RFC 3339 with the zone's offset, or `local`

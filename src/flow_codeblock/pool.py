@@ -472,6 +472,11 @@ class RuntimePool:
     def size(self) -> int:
         return len(self._all) + self._creating
 
+    @property
+    def waiting(self) -> int:
+        """Executions waiting for a runtime now."""
+        return len(self._waiters)
+
     def stats(self) -> PoolStats:
         return PoolStats(
             size=self.size, idle=len(self._idle), in_use=len(self._in_use), maintenance=len(self._maintenance),

@@ -145,3 +145,27 @@ async def test_status_shows_the_module_aware_pool(client: httpx.AsyncClient) -> 
     pool = (await client.get("/flow/status")).json()["pool"]
     assert {"warmHits", "coldPicks", "warmModules", "moduleHeapBytes"} <= set(pool)
     assert isinstance(pool["warmHits"], int) and isinstance(pool["warmModules"], list)
+
+
+@pytest.mark.parametrize(("workers", "closes"), [(2, True), (1, False)])
+async def test_a_worker_whose_executions_wait_asks_a_client_to_reconnect(workers: int, closes: bool) -> None:
+    """rebalance.py: with executions waiting for this worker's only runtime, the answer that
+    frees it carries `Connection: close` (several workers); one worker never sends it."""
+    settings = load_settings(runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1,
+                             execution_timeout_ms=3000, log_level="warning", workers=workers)
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://codeblock.test") as http:
+            async def post(code: str) -> httpx.Response:
+                return await http.post("/flow/codeblock", json={"input": {}, "codebase64": b64(code)})
+
+            slow = asyncio.create_task(post("const end = Date.now() + 300; while (Date.now() < end) {} return 1"))
+            await asyncio.sleep(0.05)
+            queued = [asyncio.create_task(post("return 2")) for _ in range(2)]
+            first = await slow
+            rest = await asyncio.gather(*queued)
+            quiet = await post("return 3")  # nothing waits now
+    assert [r.status_code for r in (first, *rest, quiet)] == [200] * 4
+    assert (first.headers.get("connection") == "close") is closes
+    assert "connection" not in quiet.headers
