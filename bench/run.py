@@ -157,7 +157,11 @@ class PeakRss(threading.Thread):
 def measure(args: argparse.Namespace, bodies: list[str]) -> tuple[dict[str, Summary], dict[str, object]]:
     """Starts ours and the peers, loads them in interleaved rounds; returns each load's
     summary and what was read from the services after the load (pool sizes, RSS)."""
-    settings = {"ENABLE_BENCH_ROUTES": "true", "MAX_CONCURRENT_EXECUTIONS": "1000"}
+    # REBALANCE_CLOSES_PER_S 0: autocannon does not honour `Connection: close` (it writes the
+    # next request onto the closing connection: ~10 errors a second), and under this closed
+    # loop every worker queues, so moving a connection gains nothing (docs/performance.md,
+    # fourteenth session).
+    settings = {"ENABLE_BENCH_ROUTES": "true", "MAX_CONCURRENT_EXECUTIONS": "1000", "REBALANCE_CLOSES_PER_S": "0"}
     if args.pool_size:  # 8 by default, as in every run since the ninth session; 0: the service's own (4)
         settings["RUNTIME_POOL_SIZE"] = str(args.pool_size)
     ours, base = serving.start_service(args.workers, settings)
