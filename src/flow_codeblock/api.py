@@ -236,6 +236,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # One worker has no other to send a client to.
     rebalancer = Rebalancer(settings.rebalance_closes_per_s if settings.workers > 1 else 0)
 
+    def reconnect() -> bool:
+        """Whether this answer asks its client to reconnect (rebalance.py)."""
+        return rebalancer.close_now(sandbox.service.pool.waiting)
+
     def language_of(accept_language: str | None) -> Language:
         # The client's Accept-Language when it names a language we have, else MESSAGES_LANGUAGE.
         return negotiate(accept_language, settings.messages_language)
@@ -272,6 +276,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             _log_request(request, failure.error.type.http_status, started, None, failure.error)
             return _error_response(failure, started, clock, language, headers)
         result = await sandbox.execute(execution)
+        if reconnect():  # a refusal too: its retry had better go to another worker
+            headers = {**headers, "connection": "close"}
         if result.retry_after is not None:
             assert result.error is not None  # a retry_after comes with its failure (executor._failed)
             refusal = ExecutionFailure(result.error, retry_after=result.retry_after)
@@ -281,8 +287,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         usage.executed(caller.id if caller is not None else None, result.requires, result.ok)
         status, body = render_result(result, (time.perf_counter() - started) * 1000, clock, language)
         _log_request(request, status, started, result.execution_id, result.error)
-        if rebalancer.close_now(sandbox.service.pool.waiting):
-            headers = {**headers, "connection": "close"}
         background = BackgroundTask(result.after) if result.after else None
         return JSONBytes(body, status_code=status, headers=headers or None, background=background)
 
@@ -405,7 +409,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             authenticate=access.authenticate, charge=charge_owner,
             validate=lambda code: sandbox.service.executor.validate(code), execute=execute_for_owner,
             clock=clock, language_of=language_of, cache_s=settings.auth_cache_s,
-            body_limit=settings.body_limit, log_request=_log_request,
+            body_limit=settings.body_limit, log_request=_log_request, reconnect=reconnect,
             render=lambda result, total_ms, request: render_result(
                 result, total_ms, clock, language_of(request.headers.get("accept-language"))))
 

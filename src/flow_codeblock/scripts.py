@@ -317,6 +317,8 @@ class ScriptsWiring:
     body_limit: int
     # api._log_request for the calls that ran (refusals are logged by `error`).
     log_request: Callable[[Request, int, float, str | None, CodeBlockError | None], None]
+    # Whether an answer asks its client to reconnect, to a less busy worker (rebalance.py).
+    reconnect: Callable[[], bool] = lambda: False
 
 
 class ScriptsAPI:
@@ -524,6 +526,8 @@ class ScriptsAPI:
         self.w.stats.record(script.id, result.ok, took_ms)
         headers = {**headers, "X-Execution-Id": result.execution_id, "X-Script-Version": str(script.version),
                    "Content-Security-Policy": _ANSWER_CSP}
+        if self.w.reconnect():
+            headers["Connection"] = "close"
         background = _after(result)
         if result.retry_after is not None:
             assert result.error is not None

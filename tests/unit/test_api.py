@@ -169,3 +169,23 @@ async def test_a_worker_whose_executions_wait_asks_a_client_to_reconnect(workers
     assert [r.status_code for r in (first, *rest, quiet)] == [200] * 4
     assert (first.headers.get("connection") == "close") is closes
     assert "connection" not in quiet.headers
+
+
+async def test_a_refusal_from_a_busy_worker_asks_its_client_to_reconnect() -> None:
+    """A 429 because executions already wait here: its retry had better go to another worker."""
+    settings = load_settings(runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1,
+                             max_concurrent_executions=1, execution_timeout_ms=3000, log_level="warning", workers=2)
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://codeblock.test") as http:
+            async def post(code: str) -> httpx.Response:
+                return await http.post("/flow/codeblock", json={"input": {}, "codebase64": b64(code)})
+
+            slow = asyncio.create_task(post("const end = Date.now() + 300; while (Date.now() < end) {} return 1"))
+            await asyncio.sleep(0.05)
+            waiting = asyncio.create_task(post("return 2"))
+            await asyncio.sleep(0.05)
+            refused = await post("return 3")  # one already waits: MAX_CONCURRENT_EXECUTIONS
+            await asyncio.gather(slow, waiting)
+    assert refused.status_code == 429 and refused.headers.get("connection") == "close"

@@ -7,16 +7,20 @@ script", not a 500. And the IP allow-list's IPv4-mapped entries."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from starlette.requests import Request
 
 from flow_codeblock.config import async_url
 from flow_codeblock.db import Database
 from flow_codeblock.envelope import Clock
 from flow_codeblock.errors import ExecutionFailure
+from flow_codeblock.executor import ExecutionResult
 from flow_codeblock.i18n import DEFAULT_LANGUAGE
 from flow_codeblock.script_store import ScriptStore
 from flow_codeblock.scripts import (
@@ -140,3 +144,20 @@ def test_addresses_that_embed_an_ipv4_address_do_not_pass_for_it() -> None:
                    "10.1.2.3.4", "010.1.2.3", "0x0a.1.2.3", "10.1.2.3/8", " 10.1.2.3", ""):
         assert not allowed(client, networks), client
     assert allowed("::ffff:a01:203", networks)  # the mapped form, in hex
+
+
+@pytest.mark.parametrize("reconnect", [True, False])
+async def test_a_script_call_asks_its_client_to_reconnect_when_the_worker_says_so(
+        setup: tuple[PausedReads, TokenStore, ScriptsAPI], reconnect: bool) -> None:
+    """rebalance.py: a stored script's answer carries `Connection: close` as a code block's does."""
+    store, tokens, api = setup
+    owner, _ = await tokens.create("owner")
+    store.go.set()
+    script = await store.create(owner, code("return 1"), "d", [])
+    assert api._w is not None
+    wired = ScriptsAPI(dataclasses.replace(api._w, reconnect=lambda: reconnect, log_request=lambda *_: None), unused)
+    result = ExecutionResult(execution_id="e", ok=True, result_json="1", error=None, logs=None, execution_ms=1.0)
+    answer = wired._answer(cast(Request, None), script, result, {}, time.perf_counter())
+    assert answer.status_code == 200 and answer.body == b"1"
+    assert (answer.headers.get("connection") == "close") is reconnect
+    await store.db.aclose()
