@@ -114,6 +114,9 @@ function open() {
     if (CLOSE.test(head)) {
       closedByServer += 1;
       connection.socket.destroy();
+      // Its place goes to a new connection at once when requests are queued for one (at the
+      // cap): else they would wait for a later answer, and the last ones for none.
+      if (waitingHead < waiting.length) release(open());
     } else release(connection);
   });
   connection.socket.on('error', () => {});
