@@ -739,3 +739,28 @@ async def test_a_replacement_leaves_out_modules_recent_executions_stopped_using(
             await asyncio.sleep(0.01)
         (new,) = pool._idle
         assert not new.has_modules(("lodash",))
+
+
+async def test_a_replacement_whose_inherited_module_fails_to_warm_keeps_the_warm_set() -> None:
+    """A module beyond the budget that fails to warm costs the replacement only itself: it is
+    built again with the warm set, not left cold."""
+    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
+        # dayjs fits the budget, lodash does not: warm set ("dayjs",), lodash only inherited.
+        pool._warm_up = WarmUp(budget_bytes=1 << 20, estimate=lambda name: 1 if name == "dayjs" else 1 << 30)
+        pool.module_costs.clear()
+        assert await run(executor, LODASH) == (True, 3)
+        assert (await run(executor, "return require('dayjs')('2024-01-02').year()"))[0]
+        assert pool.warm_modules() == ("dayjs",)
+        warm = Runtime.warm
+
+        async def failing(runtime: Runtime, names: tuple[str, ...], timeout_s: float) -> bool:
+            return False if "lodash" in names else await warm(runtime, names, timeout_s)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Runtime, "warm", failing)
+            (old,) = pool._idle
+            pool.retire(old, RetireReason.AGE)
+            while pool.stats().idle == 0:
+                await asyncio.sleep(0.01)
+        (new,) = pool._idle
+        assert new.has_modules(("dayjs",)) and not new.has_modules(("lodash",))

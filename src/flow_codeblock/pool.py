@@ -318,7 +318,8 @@ class RuntimePool:
         """A new runtime, warmed (module docstring) with `warm_modules()` and `inherit`:
         created in a thread (a background one unless told otherwise), its modules loaded on
         its isolate's thread, each new module's heap measured in a thread. A runtime whose
-        warm-up fails is closed and replaced by a cold one."""
+        warm-up fails is closed and replaced: built again without `inherit` if it had some,
+        else by a cold one."""
         if background and self._builder is not None:
             runtime = await asyncio.get_running_loop().run_in_executor(self._builder, self._factory)
         else:
@@ -337,6 +338,8 @@ class RuntimePool:
             before = runtime.heap_used or 0
             if not await runtime.warm((name,), self._warm_up.timeout_s):
                 self._spawn(asyncio.to_thread(runtime.close))
+                if inherit:  # once more with the warm set alone: it warmed before inheriting
+                    return await self._build(background=background)
                 return await asyncio.to_thread(self._factory)
             measured = learn
             if learn:
