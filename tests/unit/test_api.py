@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import AsyncIterator
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
@@ -147,25 +148,34 @@ async def test_status_shows_the_module_aware_pool(client: httpx.AsyncClient) -> 
     assert isinstance(pool["warmHits"], int) and isinstance(pool["warmModules"], list)
 
 
-@pytest.mark.parametrize(("workers", "closes"), [(2, True), (1, False)])
-async def test_a_worker_whose_executions_wait_asks_a_client_to_reconnect(workers: int, closes: bool) -> None:
-    """rebalance.py: with executions waiting for this worker's only runtime, the answer that
-    frees it carries `Connection: close` (several workers); one worker never sends it."""
-    settings = load_settings(runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1,
-                             execution_timeout_ms=3000, log_level="warning", workers=workers)
-    app = create_app(settings)
+SLOW = "const end = Date.now() + 300; while (Date.now() < end) {} return 1"
+
+
+@contextlib.asynccontextmanager
+async def one_runtime(**settings: object) -> AsyncIterator[Callable[[str], Awaitable[httpx.Response]]]:
+    """An app whose worker has a single runtime (rebalance.py's tests); yields a poster of code."""
+    app = create_app(load_settings(runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1,
+                                   execution_timeout_ms=3000, log_level="warning", **settings))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://codeblock.test") as http:
             async def post(code: str) -> httpx.Response:
                 return await http.post("/flow/codeblock", json={"input": {}, "codebase64": b64(code)})
 
-            slow = asyncio.create_task(post("const end = Date.now() + 300; while (Date.now() < end) {} return 1"))
-            await asyncio.sleep(0.05)
-            queued = [asyncio.create_task(post("return 2")) for _ in range(2)]
-            first = await slow
-            rest = await asyncio.gather(*queued)
-            quiet = await post("return 3")  # nothing waits now
+            yield post
+
+
+@pytest.mark.parametrize(("workers", "closes"), [(2, True), (1, False)])
+async def test_a_worker_whose_executions_wait_asks_a_client_to_reconnect(workers: int, closes: bool) -> None:
+    """rebalance.py: with executions waiting for this worker's only runtime, the answer that
+    frees it carries `Connection: close` (several workers); one worker never sends it."""
+    async with one_runtime(workers=workers) as post:
+        slow = asyncio.create_task(post(SLOW))
+        await asyncio.sleep(0.05)
+        queued = [asyncio.create_task(post("return 2")) for _ in range(2)]
+        first = await slow
+        rest = await asyncio.gather(*queued)
+        quiet = await post("return 3")  # nothing waits now
     assert [r.status_code for r in (first, *rest, quiet)] == [200] * 4
     assert (first.headers.get("connection") == "close") is closes
     assert "connection" not in quiet.headers
@@ -173,19 +183,11 @@ async def test_a_worker_whose_executions_wait_asks_a_client_to_reconnect(workers
 
 async def test_a_refusal_from_a_busy_worker_asks_its_client_to_reconnect() -> None:
     """A 429 because executions already wait here: its retry had better go to another worker."""
-    settings = load_settings(runtime_pool_size=1, min_runtime_pool_size=1, max_runtime_pool_size=1,
-                             max_concurrent_executions=1, execution_timeout_ms=3000, log_level="warning", workers=2)
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://codeblock.test") as http:
-            async def post(code: str) -> httpx.Response:
-                return await http.post("/flow/codeblock", json={"input": {}, "codebase64": b64(code)})
-
-            slow = asyncio.create_task(post("const end = Date.now() + 300; while (Date.now() < end) {} return 1"))
-            await asyncio.sleep(0.05)
-            waiting = asyncio.create_task(post("return 2"))
-            await asyncio.sleep(0.05)
-            refused = await post("return 3")  # one already waits: MAX_CONCURRENT_EXECUTIONS
-            await asyncio.gather(slow, waiting)
+    async with one_runtime(workers=2, max_concurrent_executions=1) as post:
+        slow = asyncio.create_task(post(SLOW))
+        await asyncio.sleep(0.05)
+        waiting = asyncio.create_task(post("return 2"))
+        await asyncio.sleep(0.05)
+        refused = await post("return 3")  # one already waits: MAX_CONCURRENT_EXECUTIONS
+        await asyncio.gather(slow, waiting)
     assert refused.status_code == 429 and refused.headers.get("connection") == "close"
