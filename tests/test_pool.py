@@ -536,6 +536,18 @@ async def test_a_closing_pool_answers_service_unavailable() -> None:
         await closing
 
 
+async def replace_the_idle_runtime(pool: RuntimePool, reason: RetireReason) -> Runtime:
+    """Retires the pool's only runtime, idle, for `reason`; returns its replacement once it
+    is published (built and warmed)."""
+    (old,) = pool._idle
+    pool.retire(old, reason)
+    while pool.stats().idle == 0:
+        await asyncio.sleep(0.01)
+    (new,) = pool._idle
+    assert new is not old
+    return new
+
+
 # -- module-aware acquire and warm-up (issue #24) ------------------------------------
 
 LODASH = "const _ = require('lodash'); return _.sum([1, 2]);"
@@ -607,11 +619,7 @@ async def test_a_new_runtime_is_warmed_with_recently_used_modules_before_it_is_h
         pool._publish = published  # type: ignore[method-assign]
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(Runtime, "warm", warming)
-            (old,) = pool._idle
-            pool.retire(old, RetireReason.AGE)
-            while pool.stats().idle == 0:
-                await asyncio.sleep(0.01)
-        (new,) = pool._idle
+            new = await replace_the_idle_runtime(pool, RetireReason.AGE)
         assert events == [("warm", new.id, False), ("published", new.id, True)]
         assert pool.module_costs["lodash"] > 0  # measured on its first warm-up
         ok, value = await run(executor, LODASH)
@@ -715,11 +723,8 @@ async def test_a_recycled_runtime_is_replaced_with_the_modules_it_had_loaded(rea
         assert await run(executor, LODASH) == (True, 3)
         (old,) = pool._idle
         assert old.has_modules(("lodash",)) and pool.warm_modules() == ()
-        pool.retire(old, reason)
-        while pool.stats().idle == 0:
-            await asyncio.sleep(0.01)
-        (new,) = pool._idle
-        assert new is not old and new.has_modules(("lodash",)) is inherited
+        new = await replace_the_idle_runtime(pool, reason)
+        assert new.has_modules(("lodash",)) is inherited
         result = await executor.execute(ExecutionRequest(code_base64=b64(LODASH), input={}))
         assert result.ok and (result.module_load_ms is None) is inherited
         assert result.after is not None
@@ -733,11 +738,7 @@ async def test_a_replacement_leaves_out_modules_recent_executions_stopped_using(
         pool.usage = ModuleUsage()  # recent executions no longer use lodash: its weight faded out
         for _ in range(200):
             pool.usage.record(())
-        (old,) = pool._idle
-        pool.retire(old, RetireReason.EXECUTIONS)
-        while pool.stats().idle == 0:
-            await asyncio.sleep(0.01)
-        (new,) = pool._idle
+        new = await replace_the_idle_runtime(pool, RetireReason.EXECUTIONS)
         assert not new.has_modules(("lodash",))
 
 
@@ -758,9 +759,5 @@ async def test_a_replacement_whose_inherited_module_fails_to_warm_keeps_the_warm
 
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(Runtime, "warm", failing)
-            (old,) = pool._idle
-            pool.retire(old, RetireReason.AGE)
-            while pool.stats().idle == 0:
-                await asyncio.sleep(0.01)
-        (new,) = pool._idle
+            new = await replace_the_idle_runtime(pool, RetireReason.AGE)
         assert new.has_modules(("dayjs",)) and not new.has_modules(("lodash",))
