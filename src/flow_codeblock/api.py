@@ -237,8 +237,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     rebalancer = Rebalancer(settings.rebalance_closes_per_s if settings.workers > 1 else 0)
 
     def reconnect() -> bool:
-        """Whether this answer asks its client to reconnect (rebalance.py)."""
-        return rebalancer.close_now(sandbox.service.pool.waiting)
+        """Whether this answer asks its client to reconnect (rebalance.py). One worker (the
+        default): no look at the pool on every request."""
+        return rebalancer.enabled and rebalancer.close_now(sandbox.service.pool.waiting)
 
     def language_of(accept_language: str | None) -> Language:
         # The client's Accept-Language when it names a language we have, else MESSAGES_LANGUAGE.

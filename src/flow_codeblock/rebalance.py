@@ -36,7 +36,7 @@ class Rebalancer:
     def close_now(self, waiting: int) -> bool:
         """Whether this response should close its connection: executions wait here, and the
         last close was at least 1/per_second ago."""
-        if waiting <= 0 or self._interval == math.inf:
+        if waiting <= 0 or not self.enabled:
             return False
         now = self._clock()
         if now < self._next:
