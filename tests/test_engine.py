@@ -176,6 +176,93 @@ async def test_queued_evals_run_in_order_and_a_cancelled_queued_one_never_runs()
         await asyncio.to_thread(iso.close)
 
 
+async def test_a_pair_runs_in_order_and_answers_together() -> None:
+    """call_pair: the second call runs after the first and after the microtasks the
+    first left (V8's checkpoint between tasks); both futures are set in one callback,
+    the first's first, and the loop is woken once, by the second's answer."""
+    iso = await new_isolate()
+    try:
+        log = await asyncio.to_thread(iso.keep, "(function () { return (globalThis.seen ??= []).push(String(this)); })")
+        leave = await asyncio.to_thread(
+            iso.keep, "(function () { const name = String(this); globalThis.seen.push(name);"
+                      " Promise.resolve().then(() => globalThis.seen.push('micro ' + name)); })")
+        first, second = iso.call_pair(log, "first", "second")
+        order: list[str] = []
+        first[1].add_done_callback(lambda _: order.append("first"))
+        second[1].add_done_callback(lambda _: order.append("second"))
+        wakes = 0
+        on_result = iso._on_result
+
+        def counted() -> None:
+            nonlocal wakes
+            wakes += 1
+            on_result()
+
+        iso._loop.remove_reader(iso._result_fd)
+        iso._loop.add_reader(iso._result_fd, counted)
+        assert (await second[1]).value == 2 and first[1].done() and (await first[1]).value == 1
+        assert order == ["first", "second"] and wakes == 1
+        assert (await iso.eval("globalThis.seen.join()")[1]).value == "first,second"
+        # A checkpoint runs between the two: microtasks the first call leaves run before the second.
+        await iso.eval("globalThis.seen = []")[1]
+        _, after = iso.call_pair(leave, "a", "b")
+        await after[1]
+        assert (await iso.eval("globalThis.seen.join()")[1]).value == "a,micro a,b,micro b"
+    finally:
+        await asyncio.to_thread(iso.close)
+
+
+async def test_a_pair_behind_a_busy_call_queues_and_its_first_call_can_be_cancelled() -> None:
+    iso = await new_isolate()
+    try:
+        spin = await asyncio.to_thread(
+            iso.keep, "(function () { const t = Date.now(); while (Date.now() - t < +this) {} return 'spun'; })")
+        _, busy = iso.call(spin, "50")
+        (_, queued_first), (_, queued_second) = iso.call_pair(spin, "0", "0")
+        assert (await busy).value == "spun"
+        assert (await queued_first).value == "spun" and (await queued_second).value == "spun"
+        # The first call of a pair is cancelled like any call in flight: V8 stops it, and
+        # the second runs after it and answers.
+        (first_ticket, first), (_, second) = iso.call_pair(spin, "60000", "0")
+        asyncio.get_running_loop().call_later(0.05, iso.cancel, first_ticket)
+        assert (await asyncio.wait_for(first, 5)).kind is ResultKind.TERMINATED
+        assert (await asyncio.wait_for(second, 5)).kind in (ResultKind.VALUE, ResultKind.TERMINATED)
+        assert (await iso.eval("6 * 7")[1]).value == 42
+    finally:
+        await asyncio.to_thread(iso.close)
+
+
+async def test_cancelling_a_pairs_first_call_after_it_answered_delivers_its_answer() -> None:
+    """The first call answered and left a microtask that never ends: the second waits
+    behind it, and so would the first's unread answer. Cancelling the first (its
+    deadline) hands over that answer at once."""
+    iso = await new_isolate()
+    spin_after = await asyncio.to_thread(
+        iso.keep, "(function () { Promise.resolve().then(() => { while (true) {} }); return 'answered'; })")
+    try:
+        (ticket, first), (_, second) = iso.call_pair(spin_after, "", "")
+        await asyncio.sleep(0.05)
+        assert not first.done()
+        iso.cancel(ticket)
+        assert first.done() and (await first).value == "answered"
+        assert not second.done()
+    finally:
+        await asyncio.to_thread(iso.close)
+    with pytest.raises(EngineClosed):
+        await asyncio.wait_for(second, 5)
+
+
+async def test_closing_answers_both_calls_of_a_pair_in_flight() -> None:
+    iso = await new_isolate()
+    spin = await asyncio.to_thread(iso.keep, "(function () { while (true) {} })")
+    (_, first), (_, second) = iso.call_pair(spin, "", "")
+    await asyncio.sleep(0.05)
+    await asyncio.to_thread(iso.close)
+    for future in (first, second):
+        with pytest.raises(EngineClosed):
+            await asyncio.wait_for(future, 5)
+
+
 async def test_results_and_notifications_are_freed() -> None:
     notes: asyncio.Queue[int] = asyncio.Queue()
     iso = await new_isolate(notes)

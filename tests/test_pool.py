@@ -459,43 +459,51 @@ async def test_close_during_a_health_check_waits_for_heap_reads() -> None:
         assert await run(executor, "return 'still serving'") == (True, "still serving")
 
 
-async def test_an_asynchronous_execution_is_reset_by_the_call_that_takes_its_result() -> None:
-    """Two calls into V8 per asynchronous execution (run, take), not three: the reset
-    report arrives with the result and reset() makes no call of its own."""
+async def test_an_execution_that_settles_at_once_is_one_pair_of_calls_into_v8() -> None:
+    """run and finish go to V8 together (engine.py call_pair): an execution that settles
+    in run's microtask checkpoint, synchronous or not, is reset by finish, and reset()
+    makes no call of its own. One that waits needs the doorbell and a take."""
     settings = load_settings()
     factory = runtime_factory(settings)
     loop = factory.loop
     runtime = await factory.create()
+    isolate = runtime._isolate
     calls: list[str] = []
-    original_eval, original_call = runtime._eval_until, runtime._call_until
+    original_eval, original_call, original_pair = isolate.eval, isolate.call, isolate.call_pair
 
-    async def counted_eval(source: str, deadline: float):  # type: ignore[no-untyped-def]
-        calls.append(source.split("(", 1)[0])
-        return await original_eval(source, deadline)
+    def counted_eval(source: str):  # type: ignore[no-untyped-def]
+        calls.append("eval")
+        return original_eval(source)
 
-    async def counted_call(message: str, deadline: float):  # type: ignore[no-untyped-def]
-        calls.append("__flow." + message.split("\0", 1)[0])
-        return await original_call(message, deadline)
+    def counted_call(function, message: str):  # type: ignore[no-untyped-def]
+        calls.append(message.split("\0", 1)[0])
+        return original_call(function, message)
 
-    runtime._eval_until = counted_eval  # type: ignore[method-assign]
-    runtime._call_until = counted_call  # type: ignore[method-assign]
+    def counted_pair(function, first: str, second: str):  # type: ignore[no-untyped-def]
+        calls.append(first.split("\0", 1)[0] + "+" + second.split("\0", 1)[0])
+        return original_pair(function, first, second)
+
+    isolate.eval = counted_eval  # type: ignore[method-assign]
+    isolate.call = counted_call  # type: ignore[method-assign]
+    isolate.call_pair = counted_pair  # type: ignore[method-assign]
+    compile_block = Executor(execution_limits(settings), None)._compile  # type: ignore[arg-type]
     try:
-        executor_block = Executor(execution_limits(settings), None)._compile("await null; globalThis.x = 1; return 1")  # type: ignore[arg-type]
-        for _ in range(2):  # the first also defines the block
-            calls.clear()
-            outcome = await runtime.execute(executor_block, "{}", loop.time() + 5, 5000)
-            assert outcome.ok and outcome.result_json == "1"
-            assert await runtime.reset(1.0) is None
-        assert calls == ["__flow.run", "__flow.take"]
-        # A synchronous one still needs the separate reset.
+        for code, expected in (("await null; globalThis.x = 1; return 1", "1"), ("globalThis.y = 1; return 2", "2")):
+            block = compile_block(code)
+            for _ in range(2):  # the first also defines the block
+                calls.clear()
+                outcome = await runtime.execute(block, "{}", loop.time() + 5, 5000)
+                assert outcome.ok and outcome.result_json == expected
+                assert await runtime.reset(1.0) is None
+            assert calls == ["run+finish"], code
         calls.clear()
-        sync_block = Executor(execution_limits(settings), None)._compile("globalThis.y = 1; return 2")  # type: ignore[arg-type]
-        assert (await runtime.execute(sync_block, "{}", loop.time() + 5, 5000)).ok
+        waits = compile_block("await new Promise((resolve) => setTimeout(resolve, 20)); globalThis.z = 1; return 3")
+        assert (await runtime.execute(waits, "{}", loop.time() + 5, 5000)).result_json == "3"
         assert await runtime.reset(1.0) is None
-        assert calls[-2:] == ["__flow.run", "__flow.reset"]
-        probe = Executor(execution_limits(settings), None)._compile("return [typeof globalThis.x, typeof globalThis.y]")  # type: ignore[arg-type]
+        assert calls[1:] == ["run+finish", "take"] and calls[0] == "eval"  # eval: its definition
+        probe = compile_block("return [typeof globalThis.x, typeof globalThis.y, typeof globalThis.z]")
         outcome = await runtime.execute(probe, "{}", loop.time() + 5, 5000)
-        assert outcome.result_json == '["undefined","undefined"]'
+        assert outcome.result_json == '["undefined","undefined","undefined"]'
         assert await runtime.reset(1.0) is None
     finally:
         await asyncio.to_thread(runtime.close)

@@ -12,6 +12,10 @@ Calls, host -> JS, passed as `this` to `__flow.dispatch` (engine.py Isolate.call
            -> RunReply: a Payload (it finished synchronously), PENDING, or ESCAPED
     take   take\\0token\\0ack\\0answersJson        -> TakeReply: PENDING, HostCalls or Settled
     reset  reset\\0token\\0ack                     -> Report
+    finish finish\\0token\\0ack                    -> FinishReply: a Report, or what take replies
+  finish is posted right behind run, so V8's thread runs it after run's microtask
+  checkpoint without waiting for the host: after a synchronous execution it is the
+  reset, after an asynchronous one a take without answers.
   `ack` is 1 when the host read the doorbell since its last call (engine.py notify_ack).
   `answersJson` is '' or [[callId, answer], ...] for finished host calls.
 
@@ -49,11 +53,12 @@ import orjson
 __all__ = [
     "DISPATCH", "ESCAPED", "HOST_OBJECT", "HOST_OPS", "INIT_FUNCTION", "LINE_OFFSET", "NOTIFY_FUNCTION", "PENDING",
     "SCRIPT_NAME",
-    "BridgeError", "Call", "Escaped", "HostCalls", "Payload", "PayloadTag", "Pending", "Report", "ResetCall", "RunCall",
-    "RunReply", "Settled", "TakeCall", "TakeReply",
-    "decode_answers", "decode_call", "decode_payload", "decode_report", "decode_run_reply", "decode_take_reply",
-    "define_module_script", "encode_answer", "encode_answers", "encode_payload", "encode_report", "encode_reset",
-    "encode_run", "encode_run_reply", "encode_take", "encode_take_reply", "init_script", "js_string", "sink_script",
+    "BridgeError", "Call", "Escaped", "FinishCall", "FinishReply", "HostCalls", "Payload", "PayloadTag", "Pending",
+    "Report", "ResetCall", "RunCall", "RunReply", "Settled", "TakeCall", "TakeReply",
+    "decode_answers", "decode_call", "decode_finish_reply", "decode_payload", "decode_report", "decode_run_reply",
+    "decode_take_reply", "define_module_script", "encode_answer", "encode_answers", "encode_finish",
+    "encode_finish_reply", "encode_payload", "encode_report", "encode_reset", "encode_run", "encode_run_reply",
+    "encode_take", "encode_take_reply", "init_script", "js_string", "sink_script",
 ]
 
 _TABLE: Final[dict[str, Any]] = json.loads(
@@ -111,9 +116,15 @@ class ResetCall:
     ack: int
 
 
-Call = RunCall | TakeCall | ResetCall
-_CALLS: Final[dict[str, type[RunCall] | type[TakeCall] | type[ResetCall]]] = {
-    "run": RunCall, "take": TakeCall, "reset": ResetCall,
+@dataclass(frozen=True, slots=True)
+class FinishCall:
+    token: str
+    ack: int
+
+
+Call = RunCall | TakeCall | ResetCall | FinishCall
+_CALLS: Final[dict[str, type[RunCall] | type[TakeCall] | type[ResetCall] | type[FinishCall]]] = {
+    "run": RunCall, "take": TakeCall, "reset": ResetCall, "finish": FinishCall,
 }
 
 
@@ -154,6 +165,10 @@ def encode_take(call: TakeCall) -> str:
 
 def encode_reset(call: ResetCall) -> str:
     return _encode("reset", call)
+
+
+def encode_finish(call: FinishCall) -> str:
+    return _encode("finish", call)
 
 
 def decode_call(message: str) -> Call:
@@ -257,6 +272,7 @@ PENDING: Final = Pending()
 ESCAPED: Final = Escaped()
 RunReply = Payload | Pending | Escaped
 TakeReply = Pending | HostCalls | Settled
+FinishReply = Report | TakeReply
 
 
 def _json(text: str, what: str) -> Any:
@@ -399,3 +415,15 @@ def sink_script(function_source: str, source_url: str) -> str:
 def define_module_script(token: str, name: str, *, per_execution: bool) -> str:
     """Installs the module factory in the sink as npm module `name`."""
     return f"{HOST_OBJECT}.defineModule({js_string(token)}, {js_string(name)}, {int(per_execution)})"
+
+
+def encode_finish_reply(reply: FinishReply) -> str:
+    return encode_report(reply) if isinstance(reply, Report) else encode_take_reply(reply)
+
+
+def decode_finish_reply(text: str) -> FinishReply:
+    """A report (the execution was synchronous: finish reset the runtime), else a take
+    reply. The two cannot be confused: a report starts with a letter no take tag is."""
+    if text.startswith((_CLEAN, _DIRTY)):
+        return decode_report(text)
+    return decode_take_reply(text)

@@ -30,7 +30,7 @@ from typing import Any, Final, Protocol
 import orjson
 
 from . import bridge
-from .bridge import Escaped, HostCalls, Payload, PayloadTag, Pending, Settled
+from .bridge import Escaped, HostCalls, Payload, PayloadTag, Pending, Report, Settled
 from .bundles import ModuleCatalog
 from .codeblock import CodeBlock, escape_error, stray_brace_error, syntax_error
 from .engine import EngineClosed, Isolate, JSResult, ResultKind
@@ -57,6 +57,10 @@ _ids = itertools.count(1)
 log = logging.getLogger(__name__)
 
 _STUCK: Final = JSResult(ResultKind.TERMINATED, "the runtime did not stop at its deadline")
+_CLOSED: Final = JSResult(ResultKind.ENGINE_ERROR, "the runtime was closed")
+_BEHIND_MICROTASKS: Final = JSResult(ResultKind.TERMINATED, "the deadline passed in the microtasks after run")
+# A call posted to V8 (Isolate.call's ticket and future), or its answer when it could not be.
+Posted = tuple[Any, "asyncio.Future[JSResult]"] | JSResult
 
 
 class _Timer:
@@ -69,6 +73,21 @@ class _Timer:
 def _resolve(future: asyncio.Future[JSResult], result: JSResult) -> None:
     if not future.done():
         future.set_result(result)
+
+
+def _abandon(isolate: Isolate, posted: Posted) -> None:
+    """A posted call whose answer no one will wait for: stopped unless it has answered
+    (only when its runtime is retired), its answer dropped when it comes."""
+    if isinstance(posted, JSResult) or posted[1].done():
+        return
+    ticket, future = posted
+    isolate.cancel(ticket)
+    future.add_done_callback(_drop_answer)
+
+
+def _drop_answer(future: asyncio.Future[JSResult]) -> None:
+    if not future.cancelled():
+        future.exception()  # retrieved: EngineClosed when the runtime closes first is expected
 
 
 class HostServices(Protocol):
@@ -308,25 +327,36 @@ class Runtime:
             claim_length = block.function_length
 
         self._wake = asyncio.Event()
+        run_message = bridge.encode_run(bridge.RunCall(
+            token=self._token, ack=self._isolate.notify_ack(), id=block_id, claim_length=claim_length,
+            nonce=nonce, entropy=random_bytes(32).hex(),  # keys the JS CSPRNG (js/lib/internal/random.js)
+            heap_used=self.heap_used or 0, heap_total=self.heap_total or 0,
+            modules=block.module_list if claim_length else "", input_json=input_json,
+        ))
+        # finish goes with run, before run answers: V8's thread runs it right after run's
+        # microtask checkpoint (js/lib/internal/execution.js finish), and the event loop
+        # wakes once for both; an execution that settles there costs one round trip
+        # between the threads, not two.
+        run, finish = self._post_pair(run_message, bridge.encode_finish(bridge.FinishCall(token=self._token, ack=0)))
         try:
-            started = await self._call_until(bridge.encode_run(bridge.RunCall(
-                token=self._token, ack=self._isolate.notify_ack(), id=block_id, claim_length=claim_length,
-                nonce=nonce, entropy=random_bytes(32).hex(),  # keys the JS CSPRNG (js/lib/internal/random.js)
-                heap_used=self.heap_used or 0, heap_total=self.heap_total or 0,
-                modules=block.module_list if claim_length else "", input_json=input_json,
-            )), deadline)
+            started = await self._answer(run, deadline)
             if started.kind is not ResultKind.VALUE:
                 return self._outcome(started, block, timeout_ms)
             reply = bridge.decode_run_reply(started.text)
-            if isinstance(reply, Escaped) or (isinstance(reply, Payload) and reply.tag is PayloadTag.UNDEFINED_BLOCK):
+            if isinstance(reply, Escaped):
                 return self._outcome(reply, block, timeout_ms)
-            if claim_length:
+            undefined = isinstance(reply, Payload) and reply.tag is PayloadTag.UNDEFINED_BLOCK
+            if claim_length and not undefined:
                 self._defined[block.key] = block_id
+            finished = await self._answer_finish(finish, deadline)
             if isinstance(reply, Pending):
-                return await self._drive(self._wake, host, block, deadline, timeout_ms)
-            return await self._settle_synchronous(self._outcome(reply, block, timeout_ms), block, deadline, timeout_ms)
+                return await self._after_pending(finished, host, block, deadline, timeout_ms)
+            return self._after_synchronous(self._outcome(reply, block, timeout_ms), finished, block, timeout_ms)
         finally:
             self._wake = None
+            # Unless it answered: the runtime is being retired (or a bug raised), and
+            # nothing may run in it any more.
+            _abandon(self._isolate, finish)
 
     async def compile_check(self, block: CodeBlock, timeout_s: float) -> Outcome:
         """Compiles `block` without running any of it (a stored script's check when it is
@@ -344,25 +374,42 @@ class Runtime:
             return self._outcome(dropped, block, int(timeout_s * 1000))
         return Outcome(ok=True)
 
-    async def _settle_synchronous(self, outcome: Outcome, block: CodeBlock, deadline: float,
-                                  timeout_ms: int) -> Outcome:
+    def _after_synchronous(self, outcome: Outcome, finished: JSResult, block: CodeBlock,
+                           timeout_ms: int) -> Outcome:
         """A synchronous result is final only once the microtasks the code left have run:
-        V8 runs them after the call that returned the result, and the reset call waits
-        behind them. Both are charged to the execution's deadline: a flood of promise
-        reactions ends in TimeoutError (and a retired runtime), not in a reset that
-        burns CPU after the answer has gone."""
-        result = await self._call_reset(deadline)
-        if result.kind is not ResultKind.VALUE:
-            abnormal = self._outcome(result, block, timeout_ms)
+        V8 runs them after the call that returned the result, and finish, the reset
+        here, runs behind them. Both are charged to the execution's deadline: a flood of
+        promise reactions ends in TimeoutError (and a retired runtime), not in a reset
+        that burns CPU after the answer has gone."""
+        if finished.kind is not ResultKind.VALUE:
+            abnormal = self._outcome(finished, block, timeout_ms)
             abnormal.logs = outcome.logs
             return abnormal
-        self._reset_report = bridge.decode_report(result.text)
+        report = bridge.decode_finish_reply(finished.text)
+        if not isinstance(report, Report):
+            raise bridge.BridgeError("finish: no reset report after a synchronous execution")
+        self._reset_report = report
         return outcome
+
+    async def _after_pending(self, finished: JSResult, host: HostServices | None, block: CodeBlock,
+                             deadline: float, timeout_ms: int) -> Outcome:
+        """An asynchronous execution: settled in run's microtask checkpoint (finish took
+        its payload and reset the runtime), or driven on from the doorbell."""
+        if finished.kind is not ResultKind.VALUE:
+            return self._outcome(finished, block, timeout_ms)
+        reply = bridge.decode_finish_reply(finished.text)
+        if isinstance(reply, Settled):
+            self._reset_report = reply.report
+            return self._outcome(reply.payload, block, timeout_ms)
+        if not isinstance(reply, Pending):
+            raise bridge.BridgeError("finish: neither settled nor pending after run said pending")
+        assert self._wake is not None
+        return await self._drive(self._wake, host, block, deadline, timeout_ms)
 
     async def reset(self, timeout_s: float) -> RetireReason | None:
         """Puts the per-execution state back after an execution. Returns None when the
         runtime is clean again, or the reason it must be retired. An execution that
-        settled was already reset within its deadline (`_settle_synchronous`, and the
+        settled was already reset within its deadline (`_after_synchronous`, and the
         call that took an asynchronous result); this call covers the others."""
         report, self._reset_report = self._reset_report, None
         if report is None:
@@ -496,14 +543,39 @@ class Runtime:
         try:
             posted = self._isolate.call(self._dispatch, message)
         except EngineClosed:
-            return JSResult(ResultKind.ENGINE_ERROR, "the runtime was closed")
+            return _CLOSED
         return await self._until(*posted, deadline)
 
-    async def _until(self, ticket: Any, future: asyncio.Future[JSResult], deadline: float) -> JSResult:
+    def _post_pair(self, first: str, second: str) -> tuple[Posted, Posted]:
+        """Posts two calls of `__flow.dispatch`, the second right behind the first
+        (engine.py Isolate.call_pair), without waiting for V8."""
+        try:
+            return self._isolate.call_pair(self._dispatch, first, second)
+        except EngineClosed:
+            return _CLOSED, _CLOSED
+
+    async def _answer(self, posted: Posted, deadline: float) -> JSResult:
+        """The answer to a posted call, terminating it at `deadline` (like `_eval_until`)."""
+        if isinstance(posted, JSResult):
+            return posted
+        return await self._until(*posted, deadline)
+
+    async def _answer_finish(self, posted: Posted, deadline: float) -> JSResult:
+        """finish's answer. Not there by the deadline, V8 is still in the microtasks the
+        code left (a flood of promise reactions, or the code after an `await`): that is
+        the execution's timeout at once, without the grace period. Waiting would let the
+        flood fill the heap, and a cancelled finish that never started cannot answer."""
+        if isinstance(posted, JSResult):
+            return posted
+        return await self._until(*posted, deadline, grace=False)
+
+    async def _until(self, ticket: Any, future: asyncio.Future[JSResult], deadline: float,
+                     grace: bool = True) -> JSResult:
         # One plain timer instead of asyncio.wait_for (this is the hot path); the
         # give-up timer replaces it only once the deadline has passed.
         timer = _Timer()
-        timer.handle = asyncio.get_running_loop().call_at(deadline, self._stop_at_deadline, ticket, future, timer)
+        timer.handle = asyncio.get_running_loop().call_at(deadline, self._stop_at_deadline, ticket, future, timer,
+                                                          grace)
         try:
             return await future
         except EngineClosed:
@@ -511,10 +583,14 @@ class Runtime:
         finally:
             timer.handle.cancel()
 
-    def _stop_at_deadline(self, ticket: Any, future: asyncio.Future[JSResult], timer: _Timer) -> None:
+    def _stop_at_deadline(self, ticket: Any, future: asyncio.Future[JSResult], timer: _Timer, grace: bool) -> None:
         """Terminates the call in flight; if V8 has not answered within the grace
-        period, the call is reported stuck (and the runtime retired)."""
+        period (none for finish, see _answer_finish), the call is reported stuck (and
+        the runtime retired)."""
         self._isolate.cancel(ticket)
+        if not grace:
+            _resolve(future, _BEHIND_MICROTASKS)
+            return
         timer.handle = asyncio.get_running_loop().call_later(_TERMINATION_GRACE_S, _resolve, future, _STUCK)
 
     async def _park(self, wake: asyncio.Event, deadline: float) -> JSResult | None:

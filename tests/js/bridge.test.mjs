@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 
 import {
   CALLS, ESCAPED, GLOBALS, LINE_OFFSET, PENDING, SCRIPT_NAME, TAGS,
-  decodeCall, decodePayload, decodeReport, decodeRunReply, decodeTakeReply,
-  encodeHostCalls, encodePayload, encodeReport, encodeReset, encodeRun, encodeSettled, encodeTake,
+  decodeCall, decodeFinishReply, decodePayload, decodeReport, decodeRunReply, decodeTakeReply,
+  encodeFinish, encodeHostCalls, encodePayload, encodeReport, encodeReset, encodeRun, encodeSettled, encodeTake,
 } from '../../js/lib/internal/bridge.js';
 
 const table = JSON.parse(readFileSync(new URL('../../src/flow_codeblock/bridge_constants.json', import.meta.url), 'utf8'));
@@ -28,10 +28,12 @@ test('a call round trips', () => {
   assert.deepEqual(plain(decodeCall(encodeTake({ token: 't', ack: 1, answersJson: '' }))),
     { op: 'take', token: 't', ack: 1, answersJson: '' });
   assert.deepEqual(plain(decodeCall(encodeReset({ token: 't', ack: 1 }))), { op: 'reset', token: 't', ack: 1 });
+  assert.deepEqual(plain(decodeCall(encodeFinish({ token: 't', ack: 0 }))), { op: 'finish', token: 't', ack: 0 });
 });
 
 test('the wire format is the one the host writes', () => {
   assert.equal(encodeReset({ token: 'tok', ack: 1 }), 'reset\0tok\u00001');
+  assert.equal(encodeFinish({ token: 'tok', ack: 0 }), 'finish\0tok\u00000');
   assert.equal(encodeRun(RUN), ['run', RUN.token, '1', '7', '123', RUN.nonce, RUN.entropy, '4000000', '8000000', 'lodash,dayjs',
     RUN.inputJson].join('\0'));
 });
@@ -51,6 +53,7 @@ test('a malformed call is refused with its fault', () => {
     ['walk\0t\u00001', 'unknown call walk'],
     ['reset', 'reset: 0 of its 2 fields'],
     ['reset\0t', 'reset: 1 of its 2 fields'],
+    ['finish\0t', 'finish: 1 of its 2 fields'],
     ['run\0t\u00001\u00002', 'run: 3 of its 10 fields'],
     ['reset\0t\0yes', 'reset: field ack is not an integer'],
     ['reset\0t\0', 'reset: field ack is not an integer'],
@@ -111,6 +114,15 @@ test('take replies round trip', () => {
   }
 });
 
+test('finish replies: a report after a synchronous execution, else a take reply', () => {
+  assert.deepEqual(decodeFinishReply(encodeReport(true, '')), { kind: 'report', report: { clean: true, detail: '' } });
+  assert.deepEqual(decodeFinishReply(encodeReport(false, 'stuck')), { kind: 'report', report: { clean: false, detail: 'stuck' } });
+  assert.deepEqual(decodeFinishReply(PENDING), { kind: 'pending' });
+  const payload = encodePayload(TAGS.result, LOGS_JSON, '1');
+  assert.equal(decodeFinishReply(encodeSettled(encodeReport(true, ''), payload)).kind, 'settled');
+  assert.throws(() => decodeFinishReply('fine'), /take reply tag f/);
+});
+
 test('the settled length is the report\'s JS length (UTF-16 units), as the host reads it', () => {
   assert.equal(encodeSettled('dirty:😀', 'R[]\n1'), 'S8:dirty:😀R[]\n1');
 });
@@ -129,7 +141,7 @@ test('the constants are the shared table\'s', () => {
   assert.deepEqual({ ...TAGS }, table.tags);
   assert.equal(ESCAPED, table.tags.escaped);
   assert.deepEqual({ ...GLOBALS }, { host: '__flow', init: '__flowInit', notify: '__flowNotify' });
-  for (const op of ['run', 'take', 'reset']) assert.deepEqual(CALLS[op].map((f) => [...f]), table.calls[op]);
+  for (const op of ['run', 'take', 'reset', 'finish']) assert.deepEqual(CALLS[op].map((f) => [...f]), table.calls[op]);
 });
 
 test('the tables the codec hands out are frozen', () => {

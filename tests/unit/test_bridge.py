@@ -16,6 +16,7 @@ from flow_codeblock.bridge import (
     ESCAPED,
     PENDING,
     BridgeError,
+    FinishCall,
     HostCalls,
     Payload,
     PayloadTag,
@@ -44,12 +45,15 @@ RUN = RunCall(token="ab" * 16, ack=1, id=7, claim_length=123, nonce="cd" * 16, e
     TakeCall(token="t", ack=1, answers_json='[[1,{"status":200}]]'),
     TakeCall(token="t", ack=0),
     ResetCall(token="t", ack=1),
-], ids=["run", "run, defined before", "take with answers", "take without", "reset"])
-def test_a_call_round_trips(call: RunCall | TakeCall | ResetCall) -> None:
+    FinishCall(token="t", ack=0),
+], ids=["run", "run, defined before", "take with answers", "take without", "reset", "finish"])
+def test_a_call_round_trips(call: RunCall | TakeCall | ResetCall | FinishCall) -> None:
     if isinstance(call, RunCall):
         text = bridge.encode_run(call)
     elif isinstance(call, TakeCall):
         text = bridge.encode_take(call)
+    elif isinstance(call, FinishCall):
+        text = bridge.encode_finish(call)
     else:
         text = bridge.encode_reset(call)
     assert bridge.decode_call(text) == call
@@ -58,6 +62,7 @@ def test_a_call_round_trips(call: RunCall | TakeCall | ResetCall) -> None:
 def test_the_wire_format_is_the_documented_one() -> None:
     """The messages stay byte-identical to what execution.js has always parsed."""
     assert bridge.encode_reset(ResetCall(token="tok", ack=1)) == "reset\0tok\x001"
+    assert bridge.encode_finish(FinishCall(token="tok", ack=0)) == "finish\0tok\x000"
     assert bridge.encode_take(TakeCall(token="tok", ack=0, answers_json="[]")) == "take\0tok\x000\0[]"
     assert bridge.encode_run(RUN) == "\0".join([
         "run", RUN.token, "1", "7", "123", RUN.nonce, RUN.entropy, "4000000", "8000000", "lodash,dayjs", RUN.input_json,
@@ -75,6 +80,7 @@ def test_the_last_field_takes_the_rest_of_the_message() -> None:
     ("walk\0t\x001", "unknown bridge call 'walk'"),
     ("reset", "reset: 0 of its 2 fields"),
     ("reset\0t", "reset: 1 of its 2 fields"),
+    ("finish\0t", "finish: 1 of its 2 fields"),
     ("run\0t\x001\x002", "run: 3 of its 10 fields"),
     ("reset\0t\0yes", "reset: field ack is not an integer: 'yes'"),
     ("reset\0t\0", "reset: field ack is not an integer: ''"),
@@ -186,6 +192,24 @@ def test_the_settled_length_counts_utf16_units_as_javascript_does() -> None:
     assert isinstance(decoded, Settled) and decoded.report == Report(False, "😀")
     assert decoded.payload == Payload(PayloadTag.RESULT, [], "1")
     assert bridge.encode_take_reply(decoded) == text
+
+
+@pytest.mark.parametrize("reply", [
+    Report(True, ""),
+    Report(False, "Error: stuck"),
+    PENDING,
+    Settled(Report(True, "0"), PAYLOADS[0]),
+    HostCalls([{"id": 1, "op": "fetch", "args": {}}]),
+], ids=["clean report", "dirty report", "pending", "settled", "host calls"])
+def test_a_finish_reply_round_trips(reply: bridge.FinishReply) -> None:
+    """finish answers a report after a synchronous execution, else what take answers:
+    the two are told apart by their first characters."""
+    assert bridge.decode_finish_reply(bridge.encode_finish_reply(reply)) == reply
+
+
+def test_a_malformed_finish_reply_is_refused() -> None:
+    with pytest.raises(BridgeError, match="take reply: unknown tag 'f'"):
+        bridge.decode_finish_reply("fine")
 
 
 @pytest.mark.parametrize(("text", "complaint"), [

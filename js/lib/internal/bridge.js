@@ -5,7 +5,7 @@
 // read one table, src/flow_codeblock/bridge_constants.json, which esbuild's JSON
 // loader puts into the bundle at build time (and Node reads as a JSON module in
 // tests/js/bridge.test.mjs), so no tag, field order or constant is copied by hand.
-//   calls   run / take / reset: '<op>\0<field>\0...'; the last field takes the rest
+//   calls   run / take / reset / finish: '<op>\0<field>\0...'; the last field takes the rest
 //   replies a payload '<tag><logs JSON>\n<body>' (tags R, E, D), '' (pending),
 //           'X' (escaped), 'H<host calls JSON>', 'S<length>:<report><payload>',
 //           and reports 'clean:<repairs>' / 'dirty:<reason>'.
@@ -27,6 +27,7 @@ const DIRTY = table.reports.dirty;
 // op -> frozen [[field, 'text' | 'int'], ...] in wire order.
 const CALLS = ObjectFreeze({
   run: freezeFields(table.calls.run), take: freezeFields(table.calls.take), reset: freezeFields(table.calls.reset),
+  finish: freezeFields(table.calls.finish),
 });
 const PENDING = '';
 const ESCAPED = TAGS.escaped;
@@ -60,7 +61,7 @@ function decodeCall(message) {
   if (typeof message !== 'string') throw malformed('not a string');
   let at = StringPrototypeIndexOf(message, SEPARATOR);
   const op = at === -1 ? message : StringPrototypeSlice(message, 0, at);
-  const fields = op === 'run' || op === 'take' || op === 'reset' ? CALLS[op] : undefined;
+  const fields = op === 'run' || op === 'take' || op === 'reset' || op === 'finish' ? CALLS[op] : undefined;
   if (fields === undefined) throw malformed(`unknown call ${StringPrototypeSlice(op, 0, 20)}`);
   const call = ObjectCreate(null);
   call.op = op;
@@ -101,6 +102,7 @@ function encodeCall(op, call) {
 const encodeRun = (call) => encodeCall('run', call);
 const encodeTake = (call) => encodeCall('take', call);
 const encodeReset = (call) => encodeCall('reset', call);
+const encodeFinish = (call) => encodeCall('finish', call);
 
 // -- replies (JS -> host) ----------------------------------------------------------
 
@@ -168,9 +170,17 @@ function decodeTakeReply(text) {
   };
 }
 
+// finish's reply: a report (it reset the runtime after a synchronous execution), else take's.
+function decodeFinishReply(text) {
+  if (StringPrototypeStartsWith(text, CLEAN) || StringPrototypeStartsWith(text, DIRTY)) {
+    return { kind: 'report', report: decodeReport(text) };
+  }
+  return decodeTakeReply(text);
+}
+
 export {
   GLOBALS, SCRIPT_NAME, LINE_OFFSET, TAGS, PENDING, ESCAPED, CALLS,
-  decodeCall, encodeRun, encodeTake, encodeReset,
+  decodeCall, encodeRun, encodeTake, encodeReset, encodeFinish,
   encodePayload, decodePayload, encodeReport, decodeReport, encodeSettled, encodeHostCalls,
-  decodeRunReply, decodeTakeReply,
+  decodeRunReply, decodeTakeReply, decodeFinishReply,
 };

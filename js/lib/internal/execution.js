@@ -4,7 +4,7 @@
 //                                  over a function that returns the code block's
 //                                  function, see claim());
 //   dispatch()                     with `this` one of the bridge's calls (run, take,
-//                                  reset), whose shapes and replies bridge.js and
+//                                  reset, finish), whose shapes and replies bridge.js and
 //                                  src/flow_codeblock/bridge.py declare:
 //   run                            with claimLength > 0, first claims the function in
 //                                  the sink as code block `id`; then starts it; replies
@@ -15,7 +15,11 @@
 //                                  replies with the settled payload, the reset already
 //                                  done (below), else the outbox of host calls, or PENDING;
 //   reset                          puts shared state back (per_execution.js) and
-//                                  replies with the report (clean or dirty).
+//                                  replies with the report (clean or dirty);
+//   finish                         posted by the host right behind run, before run
+//                                  has answered: after a synchronous execution, reset;
+//                                  after an asynchronous one that has settled, take;
+//                                  else PENDING (the host waits for the doorbell).
 // Why take may reset and run may not: mini-racer runs the microtask checkpoint after
 // a call has returned its result, so promise reactions a synchronous code block left
 // behind run after run returns, and a reset inside run would miss what they do. The
@@ -25,6 +29,12 @@
 // queue, and a settled execution has no timers, host calls or waits left, so nothing
 // of it can run after take: the separate reset call (a round trip between threads)
 // is saved for every asynchronous execution.
+// finish saves the round trip of the rest: V8's thread runs it after run's checkpoint
+// in the same wake-up. It tells the kinds apart by the state the checkpoint left: a
+// payload waiting (an asynchronous execution that settled in it), an execution still
+// live (the host waits for the doorbell; finish leaves the outbox to the take that the
+// ring calls for), or neither (a synchronous result, a block that could not be claimed,
+// with nothing left to wait for).
 // The token is a per-runtime secret known only to the host, so user code cannot
 // drive these entry points.
 // The host calls `dispatch` with the call packed into `this` (engine.py
@@ -241,6 +251,7 @@ const host = {
     const call = decodeCall(this);
     if (call.op === 'reset') return host.reset(call.token, call.ack);
     if (call.op === 'take') return host.take(call.token, call.answersJson, call.ack);
+    if (call.op === 'finish') return host.finish(call.token, call.ack);
     return host.run(call.token, call.id, call.inputJson, call.claimLength, call.nonce, call.entropy,
       call.heapUsed, call.heapTotal, call.ack, call.modules);
   },
@@ -317,20 +328,29 @@ const host = {
   take(token, answersJson, ack) {
     enter(token, ack);
     if (answersJson) deliver(answersJson);
-    const payload = state.payload;
-    state.payload = null;
-    if (payload !== null) {
-      return encodeSettled(resetRuntime(), payload);
-    }
-    const calls = isLive() ? takeOutbox() : '';
-    return calls === '' ? PENDING : encodeHostCalls(calls);
+    return takeReply();
   },
 
   reset(token, ack) {
     enter(token, ack);
     return resetRuntime();
   },
+
+  finish(token, ack) {
+    enter(token, ack);
+    if (state.payload !== null) return takeReply();
+    return isLive() ? PENDING : resetRuntime();
+  },
 };
+
+// take's reply: the settled payload with the reset done, else the outbox, else PENDING.
+function takeReply() {
+  const payload = state.payload;
+  state.payload = null;
+  if (payload !== null) return encodeSettled(resetRuntime(), payload);
+  const calls = isLive() ? takeOutbox() : '';
+  return calls === '' ? PENDING : encodeHostCalls(calls);
+}
 
 // The reset's report: clean (with its repairs), or dirty when the runtime must be retired.
 function resetRuntime() {
@@ -367,7 +387,7 @@ function installHost(global, token, notify) {
   state.notify = notify;
   configureHost(ringHost);
   const api = {};
-  for (const name of ['configure', 'defineModule', 'run', 'take', 'reset', 'dispatch']) {
+  for (const name of ['configure', 'defineModule', 'run', 'take', 'reset', 'finish', 'dispatch']) {
     ObjectDefineProperty(api, name, { value: host[name], enumerable: true });
   }
   ObjectDefineProperty(api, 'sink', {
