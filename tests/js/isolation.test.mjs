@@ -3,7 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harden, isHardened } from '../../js/lib/internal/harden.js';
-import { declareSlot, resetSlots } from '../../js/lib/internal/per_execution.js';
+import {
+  addGlobals, declareSlot, recordGlobals, resetSharedState, resetSlots,
+} from '../../js/lib/internal/per_execution.js';
 
 test('harden freezes an object, its prototype chain and what its getters return', () => {
   const inner = { deep: { value: 1 } };
@@ -43,4 +45,18 @@ test('resetSlots puts a declared slot back, and makes a fresh value where one is
   assert.equal(shared.limit, 10);
   assert.notEqual(shared.env, firstEnv);
   assert.deepEqual(shared.env, {});
+});
+
+test('a reset finds a shared root that is not frozen, also one a module install added later', () => {
+  // Freezing cannot be undone, so each root is checked at the first reset after it joins.
+  const global = {};
+  recordGlobals(global, [Object.freeze({ a: 1 })]);
+  assert.equal(typeof resetSharedState(), 'number');
+  const added = { b: 1 };
+  addGlobals(global, [added]);
+  assert.throws(() => resetSharedState(), { code: 'ERR_SHARED_STATE_NOT_RESTORED', message: /not frozen/ });
+  Object.freeze(added);
+  assert.equal(typeof resetSharedState(), 'number');
+  recordGlobals(global, [{ c: 1 }]); // a new baseline is checked whole
+  assert.throws(() => resetSharedState(), /not frozen/);
 });

@@ -489,8 +489,9 @@ function shapeChange(shape) {
 // Throws ERR_SHARED_STATE_NOT_RESTORED when one of `roots` is no longer frozen (a fault of the layer: a
 // frozen object cannot be unfrozen, so this guards against an object that was never
 // hardened being found among the roots).
-function checkFrozen(roots) {
-  for (let i = 0; i < roots.length; i++) {
+// Throws unless every root from index `from` on is frozen (or deliberately left otherwise).
+function checkFrozen(roots, from = 0) {
+  for (let i = from; i < roots.length; i++) {
     const obj = roots[i];
     if (isObjectLike(obj) && !WeakSetPrototypeHas(unfrozen, obj) && !ObjectIsFrozen(obj) &&
         MapPrototypeGet(slots, obj) === undefined && ObjectIsExtensible(obj)) {
