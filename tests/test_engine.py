@@ -252,6 +252,25 @@ async def test_cancelling_a_pairs_first_call_after_it_answered_delivers_its_answ
         await asyncio.wait_for(second, 5)
 
 
+async def test_a_cancelled_first_call_answers_while_its_microtasks_keep_v8_busy() -> None:
+    """The first call is stopped at its deadline, but a microtask it queued never ends,
+    so the second never runs and never wakes the loop: the first's answer still comes,
+    at once, not at the next answer on the watched descriptor."""
+    iso = await new_isolate()
+    spin_both = await asyncio.to_thread(
+        iso.keep, "(function () { Promise.resolve().then(() => { for (;;) {} }); for (;;) {} })")
+    try:
+        (ticket, first), (_, second) = iso.call_pair(spin_both, "", "")
+        await asyncio.sleep(0.05)
+        iso.cancel(ticket)
+        assert (await asyncio.wait_for(first, 1)).kind is ResultKind.TERMINATED
+        assert not second.done()
+    finally:
+        await asyncio.to_thread(iso.close)
+    with pytest.raises(EngineClosed):
+        await asyncio.wait_for(second, 5)
+
+
 async def test_closing_answers_both_calls_of_a_pair_in_flight() -> None:
     iso = await new_isolate()
     spin = await asyncio.to_thread(iso.keep, "(function () { while (true) {} })")

@@ -51,6 +51,21 @@ def test_timeout_after_settle_in_microtasks_still_recovers(cb1: CodeBlockClient,
     assert_healthy(cb1, single_runtime_server)
 
 
+@pytest.mark.parametrize("code", [
+    "Promise.resolve().then(() => { const a = []; for (;;) a.push(new Array(1e5).fill(1)); });\nreturn 1",
+    "(async () => { await null; const a = []; for (;;) a.push(new Array(1e5).fill(1)); })();\nreturn await 1",
+])
+def test_heap_limit_reached_after_the_result(cb1: CodeBlockClient, single_runtime_server: Server, code: str) -> None:
+    """The result is ready, then a microtask the code left fills the heap: the execution's
+    limit, so MemoryLimitError, and the runtime is not handed to the next caller with
+    the limit's flag still set (it would fail an asynchronous block at its first await)."""
+    status, body = cb1.run(code)
+    assert status == 400, body
+    assert body["error"]["type"] == "MemoryLimitError", body
+    assert cb1.ok("await null; return 'next'") == "next"
+    assert_healthy(cb1, single_runtime_server)
+
+
 @pytest.mark.parametrize(
     "code",
     [

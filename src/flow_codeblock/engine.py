@@ -286,7 +286,9 @@ class Isolate:
         self._queue: deque[_AsyncWaiter] = deque()
         self._lock = threading.Lock()
         self._closed = False
+        self._broken = False  # an answer came out of order: nothing more may be posted
         self._attached = False  # the loop reads the eventfds
+        self._watching_quiet = False  # the loop reads _quiet_fd too (a pair's first call was cancelled)
         self._notified = False  # a notification was read and not yet acknowledged
         self._result_fd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
         self._quiet_fd = os.eventfd(0, os.EFD_NONBLOCK | os.EFD_CLOEXEC)
@@ -386,7 +388,7 @@ class Isolate:
         first = _AsyncWaiter(self._loop, first_text, function)
         second = _AsyncWaiter(self._loop, second_text, function)
         with self._lock:
-            if self._closed:
+            if self._closed or self._broken:
                 raise EngineClosed("the runtime is closed")
             if not self._attached:
                 self._attach()
@@ -401,7 +403,7 @@ class Isolate:
 
     def _submit(self, waiter: _AsyncWaiter) -> tuple[_AsyncWaiter, asyncio.Future[JSResult]]:
         with self._lock:
-            if self._closed:
+            if self._closed or self._broken:
                 raise EngineClosed("the runtime is closed")
             if not self._attached:
                 self._attach()
@@ -432,6 +434,9 @@ class Isolate:
                 answer = self._read_quiet(ticket)
                 if answer is None:
                     self._fast.mr_cancel_task(self._ctx, ticket.task_id)
+                    # Its answer may now come while the second call cannot run (V8 stays in
+                    # the code's microtasks): from here on the loop watches for it.
+                    self._watch_quiet()
                     return
                 self._quiet = None
             elif ticket is self._inflight:
@@ -548,8 +553,12 @@ class Isolate:
             waiter = self._inflight
             assert isinstance(waiter, _AsyncWaiter)
             quiet, self._quiet = self._quiet, None
+            self._unwatch_quiet()
             quiet_result = None if quiet is None else self._read_quiet(quiet)
-            if quiet is not None and quiet_result is None:  # cannot happen: V8 wrote it before this one
+            if quiet is not None and quiet_result is None:
+                # Cannot happen (V8 wrote it before this one). Should its answer come later it
+                # would add to the next pair's in the counter: no more calls here.
+                self._broken = True
                 self._fast.mr_free_value(self._ctx, quiet.code_handle)
                 quiet_result = JSResult(ResultKind.ENGINE_ERROR, "a paired call was answered out of order")
             result = self._answer_of(waiter, raw)
@@ -560,6 +569,33 @@ class Isolate:
         if quiet is not None and quiet_result is not None:
             quiet.deliver(quiet_result)
         waiter.deliver(result)
+
+    def _watch_quiet(self) -> None:
+        """Under the lock, on the loop's thread."""
+        if self._loop is not None and not self._watching_quiet:
+            self._loop.add_reader(self._quiet_fd, self._on_quiet)
+            self._watching_quiet = True
+
+    def _unwatch_quiet(self) -> None:
+        """Under the lock, on the loop's thread."""
+        if self._watching_quiet:
+            assert self._loop is not None
+            self._loop.remove_reader(self._quiet_fd)
+            self._watching_quiet = False
+
+    def _on_quiet(self) -> None:
+        """Event loop: the answer of a cancelled pair's first call, come on its own."""
+        with self._lock:
+            if self._closed:
+                return
+            waiter = self._quiet
+            answer = None if waiter is None else self._read_quiet(waiter)
+            if waiter is not None and answer is None:
+                return  # not yet: keep watching
+            self._quiet = None
+            self._unwatch_quiet()
+        if waiter is not None and answer is not None:
+            waiter.deliver(answer)
 
     def _read_quiet(self, waiter: _AsyncWaiter) -> JSResult | None:
         """Under the lock: the answer of a pair's first call, None while V8 has not

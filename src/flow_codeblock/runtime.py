@@ -389,7 +389,18 @@ class Runtime:
         if not isinstance(report, Report):
             raise bridge.BridgeError("finish: no reset report after a synchronous execution")
         self._reset_report = report
-        return outcome
+        return self._unless_out_of_memory(outcome, block, timeout_ms)
+
+    def _unless_out_of_memory(self, outcome: Outcome, block: CodeBlock, timeout_ms: int) -> Outcome:
+        """Microtasks the code left after its result can reach the heap limit: V8 stops
+        them and the reset then finds the runtime clean, but the limit was this
+        execution's, and the isolate keeps the flag that it was reached. The execution
+        fails with MemoryLimitError and the runtime is retired."""
+        if not self._isolate.memory_limit_reached():
+            return outcome
+        failed = self._outcome(JSResult(ResultKind.OUT_OF_MEMORY, ""), block, timeout_ms)
+        failed.logs = outcome.logs
+        return failed
 
     async def _after_pending(self, finished: JSResult, host: HostServices | None, block: CodeBlock,
                              deadline: float, timeout_ms: int) -> Outcome:
@@ -400,7 +411,7 @@ class Runtime:
         reply = bridge.decode_finish_reply(finished.text)
         if isinstance(reply, Settled):
             self._reset_report = reply.report
-            return self._outcome(reply.payload, block, timeout_ms)
+            return self._unless_out_of_memory(self._outcome(reply.payload, block, timeout_ms), block, timeout_ms)
         if not isinstance(reply, Pending):
             raise bridge.BridgeError("finish: neither settled nor pending after run said pending")
         assert self._wake is not None
@@ -507,7 +518,8 @@ class Runtime:
                         self._start_call(request, host, calls, answered)
                 elif isinstance(reply, Settled):  # settled, and reset already
                     self._reset_report = reply.report
-                    return self._outcome(reply.payload, block, timeout_ms)
+                    return self._unless_out_of_memory(self._outcome(reply.payload, block, timeout_ms), block,
+                                                      timeout_ms)
         finally:
             for task in calls.values():
                 task.cancel()
