@@ -443,8 +443,6 @@ class Isolate:
                 self._fast.mr_cancel_task(self._ctx, ticket.task_id)
                 return
             else:
-                answer = None
-            if answer is None:
                 try:
                     self._queue.remove(ticket)
                 except ValueError:
