@@ -439,6 +439,7 @@ class Isolate:
                     self._watch_quiet()
                     return
                 self._quiet = None
+                self._unwatch_quiet()
             elif ticket is self._inflight:
                 self._fast.mr_cancel_task(self._ctx, ticket.task_id)
                 return
@@ -555,9 +556,9 @@ class Isolate:
             quiet_result = None if quiet is None else self._read_quiet(quiet)
             if quiet is not None and quiet_result is None:
                 # Cannot happen (V8 wrote it before this one). Should its answer come later it
-                # would add to the next pair's in the counter: no more calls here.
+                # would add to the next pair's in the counter: no more calls here. Its code
+                # handle may still be in V8's hands: the context frees it when it closes.
                 self._broken = True
-                self._fast.mr_free_value(self._ctx, quiet.code_handle)
                 quiet_result = JSResult(ResultKind.ENGINE_ERROR, "a paired call was answered out of order")
             result = self._answer_of(waiter, raw)
             self._inflight = None
@@ -585,6 +586,7 @@ class Isolate:
         """Event loop: the answer of a cancelled pair's first call, come on its own."""
         with self._lock:
             if self._closed:
+                self._unwatch_quiet()  # readable until the close detaches it: stop the loop calling
                 return
             waiter = self._quiet
             answer = None if waiter is None else self._read_quiet(waiter)

@@ -423,6 +423,10 @@ class Runtime:
         settled was already reset within its deadline (`_after_synchronous`, and the
         call that took an asynchronous result); this call covers the others."""
         report, self._reset_report = self._reset_report, None
+        if self._isolate.memory_limit_reached():
+            # The isolate's flag that the heap limit was reached never clears; an execution
+            # that reached it was retired already (MemoryLimitError), and no other may inherit it.
+            return RetireReason.MEMORY
         if report is None:
             result = await self._call_reset(asyncio.get_running_loop().time() + timeout_s)
             if result.kind is not ResultKind.VALUE:

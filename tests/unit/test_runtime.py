@@ -165,6 +165,14 @@ async def test_a_synchronous_result_and_a_clean_reset(runtime: Runtime) -> None:
     assert runtime.execution_count == 1 and runtime.error_count == 0
 
 
+async def test_a_runtime_whose_isolate_reached_its_heap_limit_is_never_reset_for_reuse(
+        runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The isolate's flag never clears: whatever the reset would find, the runtime goes."""
+    assert (await execute(runtime, "return 1")).ok
+    monkeypatch.setattr(runtime._isolate, "memory_limit_reached", lambda: True)
+    assert await runtime.reset(1.0) is RetireReason.MEMORY
+
+
 async def test_an_asynchronous_result_settles_through_take(runtime: Runtime) -> None:
     code = "await new Promise((r) => setTimeout(r, 5)); return [input.s, await Promise.resolve(2)]"
     outcome = await execute(runtime, code, '{"s": "x"}', is_async=True)
