@@ -530,6 +530,7 @@ class Isolate:
         loop = self._loop
 
         def detach() -> None:
+            self._watching_quiet = False  # a later _unwatch_quiet must not touch a reused number
             for fd in fds:
                 loop.remove_reader(fd)
                 os.close(fd)
