@@ -286,7 +286,8 @@ class Runtime:
         self.execution_count += 1
         self.last_used_at = time.monotonic()
         self._load_ms = 0.0
-        outcome = await self._execute(block, input_json, deadline, timeout_ms, host)
+        outcome = self._unless_out_of_memory(await self._execute(block, input_json, deadline, timeout_ms, host),
+                                             block, timeout_ms)
         loaded_ms, self._load_ms = self._load_ms, 0.0
         outcome.execution_ms = (time.perf_counter() - started) * 1000 - loaded_ms
         if loaded_ms:
@@ -339,7 +340,7 @@ class Runtime:
         # between the threads, not two.
         run, finish = self._post_pair(run_message, bridge.encode_finish(bridge.FinishCall(token=self._token, ack=0)))
         try:
-            started = await self._answer(run, deadline)
+            started = await self._wait_answer(run, deadline)
             if started.kind is not ResultKind.VALUE:
                 return self._outcome(started, block, timeout_ms)
             reply = bridge.decode_run_reply(started.text)
@@ -348,7 +349,11 @@ class Runtime:
             undefined = isinstance(reply, Payload) and reply.tag is PayloadTag.UNDEFINED_BLOCK
             if claim_length and not undefined:
                 self._defined[block.key] = block_id
-            finished = await self._answer_finish(finish, deadline)
+            # Not there by the deadline, V8 is still in the microtasks the code left (a flood
+            # of promise reactions, or the code after an `await`): the execution's timeout at
+            # once, without the grace period. Waiting would let a flood fill the heap, and a
+            # cancelled finish that never started cannot answer.
+            finished = await self._wait_answer(finish, deadline, grace=False)
             if isinstance(reply, Pending):
                 return await self._after_pending(finished, host, block, deadline, timeout_ms)
             return self._after_synchronous(self._outcome(reply, block, timeout_ms), finished, block, timeout_ms)
@@ -389,14 +394,15 @@ class Runtime:
         if not isinstance(report, Report):
             raise bridge.BridgeError("finish: no reset report after a synchronous execution")
         self._reset_report = report
-        return self._unless_out_of_memory(outcome, block, timeout_ms)
+        return outcome
 
     def _unless_out_of_memory(self, outcome: Outcome, block: CodeBlock, timeout_ms: int) -> Outcome:
         """Microtasks the code left after its result can reach the heap limit: V8 stops
         them and the reset then finds the runtime clean, but the limit was this
-        execution's, and the isolate keeps the flag that it was reached. The execution
-        fails with MemoryLimitError and the runtime is retired."""
-        if not self._isolate.memory_limit_reached():
+        execution's, and the isolate keeps the flag that it was reached. An execution
+        that ended without retiring its runtime fails then with MemoryLimitError, and
+        the runtime is retired."""
+        if outcome.retire_reason is not None or not self._isolate.memory_limit_reached():
             return outcome
         failed = self._outcome(JSResult(ResultKind.OUT_OF_MEMORY, ""), block, timeout_ms)
         failed.logs = outcome.logs
@@ -411,7 +417,7 @@ class Runtime:
         reply = bridge.decode_finish_reply(finished.text)
         if isinstance(reply, Settled):
             self._reset_report = reply.report
-            return self._unless_out_of_memory(self._outcome(reply.payload, block, timeout_ms), block, timeout_ms)
+            return self._outcome(reply.payload, block, timeout_ms)
         if not isinstance(reply, Pending):
             raise bridge.BridgeError("finish: neither settled nor pending after run said pending")
         assert self._wake is not None
@@ -522,8 +528,7 @@ class Runtime:
                         self._start_call(request, host, calls, answered)
                 elif isinstance(reply, Settled):  # settled, and reset already
                     self._reset_report = reply.report
-                    return self._unless_out_of_memory(self._outcome(reply.payload, block, timeout_ms), block,
-                                                      timeout_ms)
+                    return self._outcome(reply.payload, block, timeout_ms)
         finally:
             for task in calls.values():
                 task.cancel()
@@ -551,7 +556,7 @@ class Runtime:
         try:
             posted = self._isolate.eval(source)
         except EngineClosed:
-            return JSResult(ResultKind.ENGINE_ERROR, "the runtime was closed")
+            return _CLOSED
         return await self._until(*posted, deadline)
 
     async def _call_until(self, message: str, deadline: float) -> JSResult:
@@ -570,20 +575,11 @@ class Runtime:
         except EngineClosed:
             return _CLOSED, _CLOSED
 
-    async def _answer(self, posted: Posted, deadline: float) -> JSResult:
+    async def _wait_answer(self, posted: Posted, deadline: float, *, grace: bool = True) -> JSResult:
         """The answer to a posted call, terminating it at `deadline` (like `_eval_until`)."""
         if isinstance(posted, JSResult):
             return posted
-        return await self._until(*posted, deadline)
-
-    async def _answer_finish(self, posted: Posted, deadline: float) -> JSResult:
-        """finish's answer. Not there by the deadline, V8 is still in the microtasks the
-        code left (a flood of promise reactions, or the code after an `await`): that is
-        the execution's timeout at once, without the grace period. Waiting would let the
-        flood fill the heap, and a cancelled finish that never started cannot answer."""
-        if isinstance(posted, JSResult):
-            return posted
-        return await self._until(*posted, deadline, grace=False)
+        return await self._until(*posted, deadline, grace)
 
     async def _until(self, ticket: Any, future: asyncio.Future[JSResult], deadline: float,
                      grace: bool = True) -> JSResult:
@@ -595,13 +591,13 @@ class Runtime:
         try:
             return await future
         except EngineClosed:
-            return JSResult(ResultKind.ENGINE_ERROR, "the runtime was closed")
+            return _CLOSED
         finally:
             timer.handle.cancel()
 
     def _stop_at_deadline(self, ticket: Any, future: asyncio.Future[JSResult], timer: _Timer, grace: bool) -> None:
         """Terminates the call in flight; if V8 has not answered within the grace
-        period (none for finish, see _answer_finish), the call is reported stuck (and
+        period (none for finish, see _execute), the call is reported stuck (and
         the runtime retired)."""
         self._isolate.cancel(ticket)
         if not grace:
