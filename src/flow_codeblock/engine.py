@@ -388,10 +388,7 @@ class Isolate:
         first = _AsyncWaiter(self._loop, first_text, function)
         second = _AsyncWaiter(self._loop, second_text, function)
         with self._lock:
-            if self._closed or self._broken:
-                raise EngineClosed("the runtime is closed")
-            if not self._attached:
-                self._attach()
+            self._open()
             if self._inflight is None and not self._queue:
                 self._quiet = first
                 self._post(first, self._quiet_fd)
@@ -403,16 +400,21 @@ class Isolate:
 
     def _submit(self, waiter: _AsyncWaiter) -> tuple[_AsyncWaiter, asyncio.Future[JSResult]]:
         with self._lock:
-            if self._closed or self._broken:
-                raise EngineClosed("the runtime is closed")
-            if not self._attached:
-                self._attach()
+            self._open()
             if self._inflight is None:
                 self._inflight = waiter
                 self._post(waiter)
             else:
                 self._queue.append(waiter)
         return waiter, waiter.future
+
+    def _open(self) -> None:
+        """Under the lock, before posting: refuses a closed (or broken) isolate, and has
+        the loop read the eventfds from the first call on."""
+        if self._closed or self._broken:
+            raise EngineClosed("the runtime is closed")
+        if not self._attached:
+            self._attach()
 
     def notify_ack(self) -> int:
         """1 when a notification was read since the last call (JavaScript may ring
