@@ -9,6 +9,8 @@ import json
 import os
 import threading
 import time
+from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -232,43 +234,44 @@ async def test_a_pair_behind_a_busy_call_queues_and_its_first_call_can_be_cancel
         await asyncio.to_thread(iso.close)
 
 
-async def test_cancelling_a_pairs_first_call_after_it_answered_delivers_its_answer() -> None:
-    """The first call answered and left a microtask that never ends: the second waits
-    behind it, and so would the first's unread answer. Cancelling the first (its
-    deadline) hands over that answer at once."""
+@contextlib.asynccontextmanager
+async def a_pair_behind_an_endless_microtask(source: str) -> AsyncIterator[tuple[Isolate, Any, Any, Any]]:
+    """A pair of calls of the function `source` (which leaves a microtask that never ends),
+    50 ms on; yields the isolate, the first call's ticket and both futures. The second
+    never runs: closing the isolate answers it EngineClosed."""
     iso = await new_isolate()
-    spin_after = await asyncio.to_thread(
-        iso.keep, "(function () { Promise.resolve().then(() => { while (true) {} }); return 'answered'; })")
+    function = await asyncio.to_thread(iso.keep, source)
     try:
-        (ticket, first), (_, second) = iso.call_pair(spin_after, "", "")
+        (ticket, first), (_, second) = iso.call_pair(function, "", "")
         await asyncio.sleep(0.05)
-        assert not first.done()
-        iso.cancel(ticket)
-        assert first.done() and (await first).value == "answered"
-        assert not second.done()
+        yield iso, ticket, first, second
     finally:
         await asyncio.to_thread(iso.close)
     with pytest.raises(EngineClosed):
         await asyncio.wait_for(second, 5)
+
+
+async def test_cancelling_a_pairs_first_call_after_it_answered_delivers_its_answer() -> None:
+    """The first call answered and left a microtask that never ends: the second waits
+    behind it, and so would the first's unread answer. Cancelling the first (its
+    deadline) hands over that answer at once."""
+    source = "(function () { Promise.resolve().then(() => { while (true) {} }); return 'answered'; })"
+    async with a_pair_behind_an_endless_microtask(source) as (iso, ticket, first, second):
+        assert not first.done()
+        iso.cancel(ticket)
+        assert first.done() and (await first).value == "answered"
+        assert not second.done()
 
 
 async def test_a_cancelled_first_call_answers_while_its_microtasks_keep_v8_busy() -> None:
     """The first call is stopped at its deadline, but a microtask it queued never ends,
     so the second never runs and never wakes the loop: the first's answer still comes,
     at once, not at the next answer on the watched descriptor."""
-    iso = await new_isolate()
-    spin_both = await asyncio.to_thread(
-        iso.keep, "(function () { Promise.resolve().then(() => { for (;;) {} }); for (;;) {} })")
-    try:
-        (ticket, first), (_, second) = iso.call_pair(spin_both, "", "")
-        await asyncio.sleep(0.05)
+    source = "(function () { Promise.resolve().then(() => { for (;;) {} }); for (;;) {} })"
+    async with a_pair_behind_an_endless_microtask(source) as (iso, ticket, first, second):
         iso.cancel(ticket)
         assert (await asyncio.wait_for(first, 1)).kind is ResultKind.TERMINATED
         assert not second.done()
-    finally:
-        await asyncio.to_thread(iso.close)
-    with pytest.raises(EngineClosed):
-        await asyncio.wait_for(second, 5)
 
 
 async def test_closing_answers_both_calls_of_a_pair_in_flight() -> None:
