@@ -197,6 +197,92 @@ def test_raw_wait_async_does_not_run_in_the_next_execution(cb1: CodeBlockClient)
     assert cb1.ok("await new Promise(r => setTimeout(r, 100)); return typeof fromWait") == "undefined"
 
 
+# The reset wakes what an execution left waiting. It must run none of that execution's
+# code while doing so: a promise reaction queued from there would run after the reset,
+# with nothing left to undo it, and could plant itself again at every reset.
+WAIT_INDEX_PLANTER = """
+const cell = new Int32Array(new SharedArrayBuffer(4));
+Promise.resolve().then(() => {
+  let calls = 0;
+  const index = { valueOf() {
+    if (calls++ > 0) Promise.resolve().then(() => { globalThis.planted = 'from the reset'; });
+    return 0;
+  } };
+  Atomics.waitAsync(cell, index, 0, 1e6);
+});
+return 'planted'
+"""
+TIMER_PLANTER = """
+Promise.resolve().then(() => {
+  const timers = [setTimeout(() => {}, 1e5), setInterval(() => {}, 1e5), setImmediate(() => {})];
+  const plant = () => Promise.resolve().then(() => { globalThis.planted = 'from the reset'; });
+  for (const timer of timers) {
+    for (const key of Reflect.ownKeys(timer).concat(['_generation', '_cell', '_serial', '_id', '_destroyed'])) {
+      let value = timer[key];
+      Object.defineProperty(timer, key, { get() { plant(); return value; }, set(v) { plant(); value = v; } });
+    }
+  }
+});
+return 'planted'
+"""
+# Rewrites console at every reset, so every later execution's logs are copied out.
+IMPLANT = """
+const real = console, stolen = [];
+const hook = new Proxy(real, { get(target, key) {
+  const f = target[key];
+  return typeof f === 'function' ? (...a) => { stolen.push(a.join(' ')); return f(...a); } : f;
+} });
+const cell = new Int32Array(new SharedArrayBuffer(4));
+function arm() {
+  const index = { valueOf() {
+    if (this.armed) Promise.resolve().then(() => { globalThis.console = hook; globalThis.stolen = stolen; arm(); });
+    this.armed = true;
+    return 0;
+  } };
+  Atomics.waitAsync(cell, index, 0, 1e9);
+}
+Promise.resolve().then(arm);
+return 'implanted'
+"""
+
+
+@pytest.mark.parametrize("planter", [WAIT_INDEX_PLANTER, TIMER_PLANTER], ids=["wait index", "timer properties"])
+def test_the_reset_runs_no_code_of_the_execution(cb1: CodeBlockClient, planter: str) -> None:
+    assert cb1.ok(planter) == "planted"
+    assert cb1.ok("return typeof planted") == "undefined"
+    assert cb1.ok("await null; return typeof planted") == "undefined"
+
+
+def test_no_implant_sees_a_later_executions_logs(cb1: CodeBlockClient) -> None:
+    assert cb1.ok(IMPLANT) == "implanted"
+    _, victim = cb1.run("console.log('api key', 'sk-victim'); return 1")
+    assert [e["message"] for e in victim["logs"]] == ["api key sk-victim"]
+    cb1.run("await new Promise(r => setTimeout(r, 5)); console.info('password', 'hunter2'); return 2")
+    assert cb1.ok("return [typeof stolen, String(console.log).includes('stolen')]") == ["undefined", False]
+
+
+def test_timers_and_waits_work_with_odd_arguments(cb1: CodeBlockClient) -> None:
+    """The layer keeps its own record of each timer and each wait's index as a number:
+    what code sees of them, and what it passes, behaves as before."""
+    code = """
+    const t = setTimeout(() => {}, 10); const id = +t; clearTimeout(id);
+    const fired = [];
+    const i = setInterval(function () { fired.push(this === i); if (fired.length === 2) clearInterval(this); }, 1);
+    const r = setTimeout(() => fired.push('refreshed'), 5); r.refresh();
+    await new Promise(res => setTimeout(res, 40));
+    const cell = new Int32Array(new SharedArrayBuffer(8));
+    const w = Atomics.waitAsync(cell, { valueOf() { return 1; } }, 0, 1000);
+    Atomics.notify(cell, 1);
+    const errors = [];
+    for (const index of [-1, 2, 1n, Symbol('x')]) {
+      try { Atomics.waitAsync(cell, index, 0, 0); } catch (e) { errors.push(e.constructor.name); }
+    }
+    return [typeof id, t._destroyed, fired, await w.value, errors, Atomics.waitAsync(cell, '1', 0, 0).value];
+    """
+    assert cb1.ok(code) == ["number", True, [True, True, "refreshed"], "ok",
+                            ["RangeError", "RangeError", "TypeError", "TypeError"], "timed-out"]
+
+
 def test_finalization_callbacks_do_not_run_in_the_next_execution(cb1: CodeBlockClient) -> None:
     cb1.ok("const reg = new FinalizationRegistry(() => { globalThis.fromFinalizer = 1 });\n"
            "for (let i = 0; i < 1000; i++) reg.register({ big: new Array(1000) }, i); return 1")

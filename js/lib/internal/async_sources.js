@@ -10,7 +10,7 @@ import {
   Promise_, Proxy_, ReflectApply, ReflectConstruct,
 } from './primordials.js';
 
-let waits = []; // [typedArray, index] of the current execution's pending waits
+let waits = []; // [typedArray, index as a number] of the current execution's pending waits
 
 function gate(promise, serial) {
   return new Promise_((resolve, reject) => {
@@ -20,15 +20,22 @@ function gate(promise, serial) {
   });
 }
 
+// The index is kept as the number V8 converted it to: releaseWaits runs in the reset,
+// and passing the caller's object there would run its valueOf (code of an execution that
+// has ended, with nothing left to undo what it does). The probe lets V8 convert it in
+// the usual order (the typed array is checked first) and calls its valueOf once, now.
 function waitAsync(typedArray, index, value, timeout) {
-  const result = AtomicsWaitAsync(typedArray, index, value, timeout);
+  let converted = 0;
+  const probe = { __proto__: null, valueOf() { converted = +index; return converted; } };
+  const result = AtomicsWaitAsync(typedArray, typeof index === 'number' ? index : probe, value, timeout);
   if (!result.async) return result;
-  waits[waits.length] = [typedArray, index];
+  waits[waits.length] = [typedArray, typeof index === 'number' ? index : converted];
   return { async: true, value: gate(result.value, currentSerial()) };
 }
 
 // Wakes every wait the ending execution left pending (their gated promises stay
-// pending forever, so no user continuation runs).
+// pending forever, so no user continuation runs). Runs no code of the execution's: the
+// typed arrays are checked by their internal slots and the indexes are numbers.
 function releaseWaits() {
   const pending = waits;
   waits = [];
