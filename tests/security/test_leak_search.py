@@ -31,6 +31,7 @@ ALL_MODULES = SHARED_MODULES + PER_EXECUTION_MODULES
 # The walk, as JS source: `roots(require)` and `walk(roots)` (a list of [path, object]).
 WALK = r"""
 const SKIP = new Set(['SECRET_SKIP']);
+let handedOut = []; // hiddenRoots' sample of objects the layer and the modules hand out
 function hiddenRoots() {
   const p = Object.getPrototypeOf;
   const list = [
@@ -90,6 +91,7 @@ function hiddenRoots() {
     ['byob-reader', new ReadableStream({ type: 'bytes' }).getReader({ mode: 'byob' })],
     ['writer', new WritableStream().getWriter()], ...controllers.map((c, i) => ['controller-' + i, c]));
   for (const [name, instance] of instances) list.push(['proto-of-' + name, p(instance)]);
+  handedOut = instances;
   return list;
 }
 
@@ -353,6 +355,67 @@ def test_a_recompiled_shared_regexp_retires_the_runtime(server: Server, cb: Code
     assert cb.ok(RECOMPILE_EVERY_REGEXP) >= 3  # lodash's templateSettings at least
     assert rebuilt(server) == before + 1
     assert differences(baseline["fingerprints"], fingerprints(cb)) == []
+
+
+# After its result, an execution booby-traps what it was handed and what it passes: every
+# property of each object becomes an accessor, its prototype a Proxy, its arguments objects
+# with valueOf and toString, each of which queues a promise reaction that plants a global.
+# A trap that fires in the reset (or in a later execution) would run that reaction after
+# the reset, with nothing left to undo it: the next execution must find no plant.
+TRAP_EVERYTHING = WALK + roots_source(ALL_MODULES) + r"""
+walk(roots);
+const plant = (where) => Promise.resolve().then(() => { globalThis.__trap = where; });
+const trap = (where) => ({
+  valueOf() { plant(where + '.valueOf'); return 1; }, toString() { plant(where + '.toString'); return 'x'; },
+  get then() { plant(where + '.then'); return undefined; },
+});
+const proxyHandler = (where) => new Proxy({}, { get(_, name) {
+  return (...args) => { plant(where + '<' + String(name) + '>'); return Reflect[name](...args); };
+} });
+const NAMES = ['_generation', '_cell', '_serial', '_id', '_destroyed', '_repeat', '_onTimeout', '_idleTimeout',
+  '_timerArgs', '_onImmediate', '_argv', '_ref', 'then', 'constructor', 'length', 'buffer', 'signal', 'aborted',
+  Symbol.toPrimitive, Symbol.iterator, Symbol.asyncIterator, Symbol.species];
+function arm(mode) {
+  const cell = new Int32Array(new SharedArrayBuffer(8));
+  const own = [['timeout', setTimeout(() => {}, 1e6)], ['interval', setInterval(() => {}, 1e6)],
+    ['immediate', setImmediate(() => {})], ['timeout-trapped-delay', setTimeout(() => {}, trap('delay'))],
+    ['controller', new AbortController()], ['emitter', new (require('events'))()], ['cell', cell]];
+  Atomics.waitAsync(cell, trap('wait-index'), 0, 1e6);
+  Atomics.waitAsync(cell, 1, trap('wait-value'), trap('wait-timeout'));
+  try { clearTimeout(trap('clear')); } catch {}
+  let armed = 0;
+  for (const [name, obj] of own.concat(handedOut)) {
+    const keys = new Set([...Reflect.ownKeys(obj), ...NAMES]);
+    for (const key of keys) {
+      const d = Object.getOwnPropertyDescriptor(obj, key);
+      if (d && !d.configurable) continue;
+      let value = d && 'value' in d ? d.value : trap(name + '.' + String(key));
+      const where = mode + ':' + name + '.' + String(key);
+      try {
+        Object.defineProperty(obj, key, { configurable: true,
+          get() { plant(where + '<get>'); return value; }, set(v) { plant(where + '<set>'); value = v; } });
+        armed++;
+      } catch {}
+    }
+    try { Object.setPrototypeOf(obj, new Proxy(Object.getPrototypeOf(obj) ?? {}, proxyHandler(mode + ':' + name))); } catch {}
+  }
+  return armed;
+}
+"""
+
+
+@pytest.mark.parametrize("when", ["after a synchronous result", "after an asynchronous result"])
+def test_no_trap_runs_after_the_execution(server: Server, cb: CodeBlockClient, when: str) -> None:
+    before = rebuilt(server)
+    if when == "after a synchronous result":
+        armed = cb.ok(TRAP_EVERYTHING + "Promise.resolve().then(() => arm('sync')); return arm('during');")
+    else:  # a chain long enough to arm after the result settled
+        armed = cb.ok(TRAP_EVERYTHING + "let p = Promise.resolve(); for (let i = 0; i < 20; i++) p = p.then(() => {});"
+                                         " p.then(() => arm('async')); await null; return arm('during');")
+    assert armed > 500
+    assert rebuilt(server) == before, "the traps retired the runtime: the next execution would not share it"
+    assert cb.ok("return typeof __trap === 'undefined' ? 'clean' : __trap") == "clean"
+    assert cb.ok("await new Promise((r) => setTimeout(r, 5)); return typeof __trap === 'undefined' ? 'clean' : __trap") == "clean"
 
 
 # Calls every function reachable from the roots, on a receiver of the kind it expects,
