@@ -351,6 +351,64 @@ def test_module_state_in_closures_is_restored(cb1: CodeBlockClient) -> None:
                   " return [getDefaultOptions(), startOfWeek(new Date(2024, 0, 3)).getDay()]") == [{}, 0]
 
 
+# Module code the reset runs (a restorer) must meet neither a prototype nor a method the
+# code planted: each plant below puts itself back from inside the reset and copies every
+# later execution's console output.
+DATE_FNS_PROTO_PLANTER = """
+const df = require('date-fns');
+function plant() {
+  const trap = new Proxy({}, { ownKeys() { Promise.resolve().then(implant); return []; },
+    get(target, key) { globalThis.__seen = (globalThis.__seen || []).concat(String(key)); return undefined; } });
+  df.setDefaultOptions({ ['__proto__']: trap, weekStartsOn: 1 });
+}
+function implant() {
+  const log = console.log;
+  console.log = function (...args) { globalThis.__stolen = args.join(' '); return log.apply(this, args); };
+  plant();
+}
+plant();
+return 'planted'
+"""
+REGEXP_EXEC_PLANTER = """
+require('xlsx');
+const exec = RegExp.prototype.exec;
+function hook(text) {
+  if (String(text).includes('office:spreadsheet')) {  // the xlsx restorer's workbook
+    RegExp.prototype.exec = exec;
+    Promise.resolve().then(() => { RegExp.prototype.exec = hook; });
+  } else globalThis.__stolen = String(text);
+  return exec.apply(this, arguments);
+}
+RegExp.prototype.exec = hook;
+return 'planted'
+"""
+
+
+@pytest.mark.parametrize("planter", [DATE_FNS_PROTO_PLANTER, REGEXP_EXEC_PLANTER], ids=["date-fns", "RegExp exec"])
+def test_module_code_in_the_reset_meets_nothing_planted(cb1: CodeBlockClient, planter: str) -> None:
+    assert cb1.ok(planter) == "planted"
+    cb1.ok("console.log('tenant secret'); return /^[^@]+@[^@]+$/.test('victim@example.com')")
+    read = ("const { format } = require('date-fns');"
+            " return [format(new Date(0), 'yyyy'), typeof __stolen, typeof __seen, RegExp.prototype.exec === /x/.exec]")
+    assert cb1.ok(read) == ["1970", "undefined", "undefined", True]
+
+
+def test_date_fns_default_options_take_own_keys_but_not_a_prototype(cb1: CodeBlockClient) -> None:
+    code = """
+    const { setDefaultOptions, getDefaultOptions, startOfWeek } = require('date-fns');
+    const inherited = Object.create({ weekStartsOn: 3 });
+    setDefaultOptions(Object.assign(inherited, { firstWeekContainsDate: 4 }));
+    const first = getDefaultOptions();
+    setDefaultOptions({ weekStartsOn: 1, ['__proto__']: { locale: 'planted' } });
+    const second = getDefaultOptions();
+    setDefaultOptions({ firstWeekContainsDate: undefined });
+    return [first, second, Object.getPrototypeOf(second) === Object.prototype, 'locale' in second,
+      getDefaultOptions(), startOfWeek(new Date(2024, 0, 3)).getDay(), setDefaultOptions.name, setDefaultOptions.length]
+    """
+    assert cb1.ok(code) == [{"firstWeekContainsDate": 4}, {"firstWeekContainsDate": 4, "weekStartsOn": 1}, True, False,
+                            {"weekStartsOn": 1}, 1, "setDefaultOptions", 1]
+
+
 def test_decimal_configuration_does_not_leak(cb1: CodeBlockClient) -> None:
     """Decimal.set changes the constructor and its shared prototype; decimal.js is a fresh
     instance per execution (js/modules.manifest.mjs), so the next one starts from the defaults."""

@@ -171,14 +171,19 @@ function resetSlots() {
 // After every execution. Returns the number of repairs; throws ERR_SHARED_STATE_NOT_RESTORED
 // naming what could not be repaired (the runtime is then retired).
 function resetSharedState() {
-  let repairs = restoreGlobals();
-  repairs += resetSlots();
-  for (let i = 0; i < restorers.length; i++) restorers[i]();
-  repairs += checkInternalState();
+  // The unfrozen shared objects first: the restorers run module code (SheetJS parses a
+  // workbook), which must find RegExp.prototype's and Promise.prototype's methods as they
+  // were. A method the code replaced would run inside the reset, where it could put the
+  // original back before a later check and queue work that runs after the reset.
   for (let i = 0; i < checkedShapes.length; i++) {
     const change = shapeChange(checkedShapes[i]);
     if (change !== '') throw new ERR_SHARED_STATE_NOT_RESTORED(`a shared object was changed: ${change}`);
   }
+  // Then the globals, which module code may also read.
+  let repairs = restoreGlobals();
+  repairs += resetSlots();
+  for (let i = 0; i < restorers.length; i++) restorers[i]();
+  repairs += checkInternalState();
   checkFrozen(frozenRoots, frozenChecked);
   frozenChecked = frozenRoots.length;
   RegExpPrototypeExec(EMPTY_PATTERN, '');

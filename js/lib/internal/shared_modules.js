@@ -17,24 +17,43 @@ import {
 
 // esbuild's and webpack's ES module interop export getters (date-fns has 250): harden()
 // reaches a getter, not the value it returns, so the exports are copied into data
-// properties first.
-function materialize(exports) {
+// properties first. `replace` gives some of them other values (a wrapper).
+function materialize(exports, replace = {}) {
   if (exports === null || typeof exports !== 'object') return exports;
   const keys = ReflectOwnKeys(exports);
   let accessors = false;
   for (let i = 0; i < keys.length && !accessors; i++) {
     accessors = !('value' in ObjectGetOwnPropertyDescriptor(exports, keys[i]));
   }
-  if (!accessors) return exports;
+  if (!accessors && ObjectKeys(replace).length === 0) return exports;
   const copy = {};
   for (let i = 0; i < keys.length; i++) {
     const desc = ObjectGetOwnPropertyDescriptor(exports, keys[i]);
+    const own = ObjectPrototypeHasOwnProperty(replace, keys[i]);
     ObjectDefineProperty(copy, keys[i], {
-      value: 'value' in desc ? desc.value : ReflectApply(desc.get, exports, []),
+      value: own ? replace[keys[i]] : 'value' in desc ? desc.value : ReflectApply(desc.get, exports, []),
       writable: false, enumerable: desc.enumerable, configurable: false,
     });
   }
   return copy;
+}
+
+// date-fns' setDefaultOptions copies each own key of its argument into the options object
+// it keeps, by assignment: a key "__proto__" (`{ ['__proto__']: proxy }`) gave that object
+// the caller's prototype, whose traps then ran in later executions' date-fns calls and in
+// the reset (its restorer's for-in). The wrapper passes a copy without that key, made the
+// way date-fns reads its argument (for-in over own keys), while the caller's code runs.
+function withoutProtoKey(original) {
+  return {
+    setDefaultOptions(options) {
+      const copy = {};
+      for (const key in options) {
+        if (key === '__proto__' || !ObjectPrototypeHasOwnProperty(options, key)) continue;
+        ObjectDefineProperty(copy, key, { value: options[key], writable: true, enumerable: true, configurable: true });
+      }
+      return ReflectApply(original, this, [copy]);
+    },
+  }.setDefaultOptions;
 }
 
 function refuse(name) {
@@ -96,7 +115,7 @@ const hooks = {
   },
   'date-fns': {
     prepare(dateFns) {
-      const exports = materialize(dateFns);
+      const exports = materialize(dateFns, { setDefaultOptions: withoutProtoKey(dateFns.setDefaultOptions) });
       const setter = exports.parsers.T.run('0', 'T', undefined, {}).setter;
       harden(proto(setter)); // ValueSetter, Setter
       return exports;
