@@ -231,9 +231,9 @@ return tried;
 
 # Calls every function of the shared modules with hostile arguments: setters of
 # closure state (setDefaultOptions, SSF.load, stream.set_readable...) among them.
-CALL_EVERYTHING = WALK + roots_source(SHARED_MODULES) + r"""
+CALL_EVERYTHING_TEMPLATE = WALK + roots_source(SHARED_MODULES) + r"""
 const SECRET = 'LEAK-SECRET-of-A';
-const hostile = { toString() { return SECRET }, valueOf() { return 7 }, locale: { code: SECRET }, weekStartsOn: 3 };
+const hostile = HOSTILE;
 const { list } = walk(roots.slice(1));
 let called = 0;
 // Timers, and functions that loop until the deadline on these arguments (as in Node).
@@ -242,12 +242,40 @@ const skipNames = /\.(setTimeout|setInterval|setImmediate|delay|defer|debounce|t
 for (const [path, fn] of list) {
   if (typeof fn !== 'function' || skipNames.test(path)) continue;
   if (/(pinyin|crypto|generateKeyPair|scrypt|pbkdf2|prime)/i.test(path)) continue; // slow by design
-  for (const args of [[SECRET], [hostile], [SECRET, hostile], [0, SECRET]]) {
+  for (const args of ARGUMENTS) {
     try { fn(...args); called++; } catch {}
   }
 }
 return called;
 """
+def call_everything(hostile: str, arguments: str) -> str:
+    return CALL_EVERYTHING_TEMPLATE.replace("HOSTILE", hostile).replace("ARGUMENTS", arguments)
+
+
+HOSTILE = "{ toString() { return SECRET }, valueOf() { return 7 }, locale: { code: SECRET }, weekStartsOn: 3 }"
+# The same calls with arguments whose every use, once the execution has returned, plants a
+# global: accessors, valueOf and toString, and an own "__proto__" key that makes a
+# library's copy by assignment inherit from a Proxy. A library that keeps such an
+# argument in its closures would run the trap in the reset or in a later execution.
+TRAPPED = r"""(() => {
+  let ended = false;
+  Promise.resolve().then(() => { ended = true; });
+  const plant = (where) => {
+    if (!ended) return;
+    globalThis.__trap = where;  // seen by the execution it runs in
+    Promise.resolve().then(() => { globalThis.__trap = where; });  // and after a reset it runs in
+  };
+  const proxy = new Proxy({}, new Proxy({}, { get(_, name) {  // every trap plants
+    return (...args) => { plant('proto<' + String(name) + '>'); return Reflect[name](...args); };
+  } }));
+  const trapped = JSON.parse('{"__proto__": {}, "weekStartsOn": 3}');
+  trapped.__proto__ = proxy;  // the own key's value: a Proxy for whoever copies it by assignment
+  for (const key of ['locale', 'code', 'toString', 'valueOf', 'then', 'length', 'constructor']) {
+    let value = key === 'toString' ? () => SECRET : key === 'valueOf' ? () => 7 : undefined;
+    Object.defineProperty(trapped, key, { get() { plant(key); return value; }, set(v) { value = v; }, enumerable: true });
+  }
+  return trapped;
+})()"""
 
 
 @pytest.fixture(scope="module")
@@ -309,10 +337,21 @@ def test_no_change_survives(server: Server, cb: CodeBlockClient, baseline: dict[
 
 def test_no_closure_state_survives(server: Server, cb: CodeBlockClient, baseline: dict[str, Any]) -> None:
     before = rebuilt(server)
-    assert cb.ok(CALL_EVERYTHING) > 1000
+    assert cb.ok(call_everything(HOSTILE, "[[SECRET], [hostile], [SECRET, hostile], [0, SECRET]]")) > 1000
     assert rebuilt(server) == before
     assert cb.ok(PROBES) == baseline["probes"]
     assert differences(baseline["fingerprints"], fingerprints(cb)) == []
+
+
+def test_no_argument_kept_by_a_module_is_used_after_the_execution(server: Server, cb: CodeBlockClient,
+                                                                  baseline: dict[str, Any]) -> None:
+    before = rebuilt(server)
+    # The trapped argument alone comes last: a later call must not replace what it left.
+    assert cb.ok(call_everything(TRAPPED, "[[SECRET, hostile], [hostile]]")) > 1000
+    assert rebuilt(server) == before
+    probes, trap = cb.ok(f"const probes = (() => {{ {PROBES} }})(); return [probes, typeof __trap === 'undefined' ? 'clean' : __trap]")
+    assert trap == "clean"
+    assert probes == baseline["probes"]
 
 
 @pytest.mark.parametrize("module", SHARED_MODULES + PER_EXECUTION_MODULES)
