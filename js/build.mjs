@@ -115,6 +115,10 @@ function nodeShims(b) {
   // - readable-stream: Node 24's messages and behaviour where the port lags (chunk types,
   //   operators' function checks).
   // - csv-stringify: no module Buffer handed out (below).
+  // - date-fns-tz caches a formatter and a validity per time zone, keyed by the zone's text:
+  //   a zone given as an object whose toString answers differently for the key and for
+  //   Intl cached another zone's formatter under a real zone's name, for every later
+  //   execution. The zone is made text once, on entry, as the first regex test would.
   const patches = {
     [join('web-streams-polyfill', 'dist', 'ponyfill.js')]: [
       ['let S=e=>{if("function"==typeof queueMicrotask)S=queueMicrotask;else{const e=d(void 0);S=t=>b(e,t)}return S(e)};',
@@ -135,8 +139,13 @@ function nodeShims(b) {
     // a code block could write into it and change the next execution's BOM. A copy each time.
     [join('csv-stringify', 'dist', 'cjs', 'index.cjs')]: [['push(bom_utf8);', 'push(Buffer.from(bom_utf8));']],
     [join('csv-stringify', 'dist', 'cjs', 'sync.cjs')]: [['push(bom_utf8);', 'push(Buffer.from(bom_utf8));']],
+    [join('date-fns-tz', 'dist', 'cjs', '_lib', 'tzParseTimezone', 'index.js')]: [[
+      'function tzParseTimezone(timezoneString, date, isUtcDate) {\n',
+      'function tzParseTimezone(timezoneString, date, isUtcDate) {\n' +
+        "    if (timezoneString && typeof timezoneString !== 'string') timezoneString = `${timezoneString}`;\n",
+    ]],
   };
-  b.onLoad({ filter: /(web-streams-polyfill|readable-stream|csv-stringify)[\\/]/ }, (args) => {
+  b.onLoad({ filter: /(web-streams-polyfill|readable-stream|csv-stringify|date-fns-tz)[\\/]/ }, (args) => {
     const key = Object.keys(patches).find((file) => args.path.endsWith(file));
     if (key === undefined) return undefined;
     let contents = readFileSync(args.path, 'utf8');

@@ -409,6 +409,23 @@ def test_date_fns_default_options_take_own_keys_but_not_a_prototype(cb1: CodeBlo
                             {"weekStartsOn": 1}, 1, "setDefaultOptions", 1]
 
 
+def test_a_time_zone_that_answers_twice_does_not_poison_date_fns_tz(cb1: CodeBlockClient) -> None:
+    """date-fns-tz caches a formatter per zone name: a zone whose toString answered one
+    name for the cache key and another inside Intl cached New York's formatter under
+    Shanghai's name for every later execution."""
+    planter = """
+    const { formatInTimeZone } = require('date-fns-tz');
+    const inIntl = () => /new DateTimeFormat/.test(new Error().stack);
+    const tz = { toString() { return inIntl() ? 'America/New_York' : 'Asia/Shanghai'; } };
+    try { formatInTimeZone(new Date('2024-01-01T00:00:00Z'), tz, 'yyyy-MM-dd HH:mm XXX'); } catch {}
+    return 'planted'
+    """
+    victim = ("return require('date-fns-tz').formatInTimeZone(new Date('2024-01-01T00:00:00Z'), 'Asia/Shanghai',"
+              " 'yyyy-MM-dd HH:mm XXX')")
+    assert cb1.ok(planter) == "planted"
+    assert cb1.ok(victim) == "2024-01-01 08:00 +08:00"
+
+
 def test_decimal_configuration_does_not_leak(cb1: CodeBlockClient) -> None:
     """Decimal.set changes the constructor and its shared prototype; decimal.js is a fresh
     instance per execution (js/modules.manifest.mjs), so the next one starts from the defaults."""

@@ -21,11 +21,14 @@ import httpx
 import pytest
 
 from conftest import CodeBlockClient, Server, start_server
+from module_manifest import load_manifest
 
-SHARED_MODULES = ["lodash", "qs", "crypto-js", "sm-crypto-v2", "date-fns", "date-fns-tz", "xlsx", "pinyin", "form-data", "crypto",
-                  "url", "buffer", "events", "util", "assert", "assert/strict", "querystring", "string_decoder",
-                  "timers", "process", "stream", "stream/promises", "stream/web", "stream/consumers"]
-PER_EXECUTION_MODULES = ["axios", "dayjs", "dayjs/plugin/utc", "dayjs/locale/zh-cn", "uuid", "fast-xml-parser", "jose"]
+# Every module the manifest lets code blocks require (a module added later is searched too),
+# and two of dayjs's subpaths.
+_ENTRIES = [entry for entry in load_manifest() if not entry["name"].startswith("internal:")]
+SHARED_MODULES = [entry["name"] for entry in _ENTRIES if entry["state"] != "per-execution"]
+PER_EXECUTION_MODULES = [entry["name"] for entry in _ENTRIES if entry["state"] == "per-execution"] + [
+    "dayjs/plugin/utc", "dayjs/locale/zh-cn"]
 ALL_MODULES = SHARED_MODULES + PER_EXECUTION_MODULES
 
 # The walk, as JS source: `roots(require)` and `walk(roots)` (a list of [path, object]).
@@ -42,6 +45,8 @@ function hiddenRoots() {
     ['%TypedArray%', p(Uint8Array)], ['%IteratorHelper%', p([].values().map((x) => x))],
     ['%Segments%', p(new Intl.Segmenter().segment('a'))],
     ['%ThrowTypeError%', Object.getOwnPropertyDescriptor(function () { 'use strict'; return arguments; }(), 'callee').get],
+    ['%ErrorStack%.get', Object.getOwnPropertyDescriptor(new Error('e'), 'stack').get],
+    ['%ErrorStack%.set', Object.getOwnPropertyDescriptor(new Error('e'), 'stack').set],
   ];
   const prepare = Error.prepareStackTrace;
   Error.prepareStackTrace = (e, frames) => frames;
@@ -466,6 +471,8 @@ HANDED_OUT = WALK + roots_source(ALL_MODULES) + r"""
 // instead), and the holders of per-execution slots (non-extensible, some properties writable).
 const allowed = new Set([globalThis, RegExp.prototype, Promise.prototype, process, console, Error, Buffer]);
 const perExecutionRoots = new Set(PER_EXECUTION.map((name) => 'require:' + name));
+// The root a path starts from (module names have dots: decimal.js).
+const rootOf = (path) => [...perExecutionRoots].find((root) => path === root || path.startsWith(root + '.')) ?? '';
 const samples = new Map();
 const sample = (C, make) => { try { if (C && C.prototype) samples.set(C.prototype, make) } catch {} };
 for (const [C, make] of [
@@ -486,7 +493,11 @@ for (const [C, make] of [
   [Intl.ListFormat, () => new Intl.ListFormat('en')], [Intl.RelativeTimeFormat, () => new Intl.RelativeTimeFormat('en')],
   [Intl.DisplayNames, () => new Intl.DisplayNames('en', { type: 'region' })],
   [FinalizationRegistry, () => new FinalizationRegistry(() => {})], [DisposableStack, () => new DisposableStack()],
+  [FormData, () => { const form = new FormData(); form.append('a', '1'); return form; }],
 ]) sample(C, make);
+// A hex string that is also a valid SM2 public key (what sm2.precomputePublicKey takes).
+const HEX = require('sm-crypto-v2').sm2.getPublicKeyFromPrivateKey(
+  '3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8');
 const receiverFor = (holder) => {
   for (let p = holder; p !== null; p = Object.getPrototypeOf(p)) {
     const make = samples.get(p);
@@ -524,11 +535,11 @@ const reach = (value, into) => {
 const found = new Map();
 let calls = 0;
 for (const [fn, [holder, path]] of holders) {
-  if (skip.test(path) || /pinyin|require:crypto\./.test(path) || perExecutionRoots.has(path.split('.')[0])) continue;
+  if (skip.test(path) || /pinyin|require:crypto\./.test(path) || perExecutionRoots.has(rootOf(path))) continue;
   const seen = [new Set(), new Set()];
   for (const round of [0, 1]) {
     for (const self of [receiverFor(holder), undefined]) {
-      for (const args of [[], ['a'], [1, 2]]) {
+      for (const args of [[], ['a'], [1, 2], [HEX]]) {
         let out;
         try { out = Reflect.apply(fn, self, args); } catch (e) { out = e; }
         reach(out, seen[round]);
@@ -546,7 +557,7 @@ for (const [fn, [holder, path]] of holders) {
     }
   }
 }
-return { calls, unfrozen: [...found.values()].slice(0, 20) };
+return { calls, unfrozen: [...found.values()].slice(0, 40) };
 """
 
 

@@ -401,7 +401,7 @@ function hardenMembers(obj, tamePrototypes = true) {
 
 // Intrinsics that no property path from the global object reaches: the prototypes
 // of generators, iterators and async functions, %TypedArray%, V8's CallSite (given
-// to Error.prepareStackTrace), %ThrowTypeError%.
+// to Error.prepareStackTrace), %ThrowTypeError%, the errors' `stack` accessors.
 function hiddenIntrinsics() {
   const list = [];
   const add = (v) => { if (isObjectLike(v)) list[list.length] = v; };
@@ -432,6 +432,9 @@ function hiddenIntrinsics() {
   if (prepare === undefined) delete Error_.prepareStackTrace;
   else ObjectDefineProperty(Error_, 'prepareStackTrace', prepare);
   if (frames && frames.length) add(proto(frames[0]));
+  // The accessor pair V8 gives every error for `stack`: one getter and one setter, shared.
+  const stack = ObjectGetOwnPropertyDescriptor(new Error_('e'), 'stack');
+  if (stack !== undefined) { add(stack.get); add(stack.set); }
   return list;
 }
 
