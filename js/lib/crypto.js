@@ -628,7 +628,7 @@ function timingSafeEqual(a, b) {
 
 // -- ciphers ------------------------------------------------------------------------
 
-const CIPHERS = {};
+const CIPHERS = { __proto__: null }; // looked up by the caller's name: no inherited members
 for (const bits of [128, 192, 256]) {
   for (const mode of ['cbc', 'ecb', 'ctr', 'gcm']) CIPHERS[`aes-${bits}-${mode}`] = { keyLength: bits / 8, mode };
 }

@@ -467,6 +467,9 @@ KDF = [
     C + "const log = []; const done = new Promise((r) => crypto.pbkdf2('p', 's', 1, 8, 'sha1', () => { log.push('cb'); r(); }));\n"
     "log.push('sync'); await Promise.resolve(); log.push('micro'); await done; return log",
     C + "return crypto.createCipheriv('nope', Buffer.alloc(16), Buffer.alloc(16))",
+    # Names of Object.prototype's members are unknown ciphers too, not entries of a table.
+    *[C + f"return crypto.{fn}('{name}', Buffer.alloc(16), Buffer.alloc(16))"
+      for fn in ("createCipheriv", "createDecipheriv") for name in ("constructor", "__proto__", "toString")],
     C + "return crypto.createCipheriv('aes-128-cbc', Buffer.alloc(15), Buffer.alloc(16))",
     C + "return crypto.createCipheriv('aes-128-cbc', Buffer.alloc(16), Buffer.alloc(15))",
     C + "return crypto.createCipheriv('aes-128-cbc', 1, Buffer.alloc(16))",
