@@ -180,7 +180,7 @@ return {
   util: [util.inspect({ a: [1, { b: 2 }] }), util.format('%s=%d', 'x', 1)],
   crypto: [CryptoJS.AES.decrypt(CryptoJS.AES.encrypt('m', 'k').toString(), 'k').toString(CryptoJS.enc.Utf8),
     CryptoJS.SHA256('x').toString(), require('crypto').createHash('md5').update('x').digest('hex')],
-  pinyin: pinyin('中文'),
+  pinyin: [pinyin('中文'), pinyin('我们长大了银行行长重庆人', { segment: 'segmentit', group: true })],
   events: [events.defaultMaxListeners, new events().getMaxListeners()],
   url: [new URL('http://a.example/x?y=1').href, require('url').format(new URL('http://b.example'))],
   buffer: [Buffer.poolSize, Buffer.from('hi').toString('base64')],
@@ -357,6 +357,56 @@ def test_no_argument_kept_by_a_module_is_used_after_the_execution(server: Server
     probes, trap = cb.ok(f"const probes = (() => {{ {PROBES} }})(); return [probes, typeof __trap === 'undefined' ? 'clean' : __trap]")
     assert trap == "clean"
     assert probes == baseline["probes"]
+
+
+# RegExp.prototype is left unfrozen (harden.js says why) and checked at the reset, so a change
+# put back before the execution returns is not seen there. Meanwhile shared modules run
+# through it, and what they build and keep then (lodash's memo of parsed paths, pinyin's
+# word splitter on first use) must not carry the change to later executions.
+POISON_REGEXP = r"""
+// Results as usual (a wrong one could loop a library forever), but each replacer function
+// is also called with a bait object, and a dictionary split gives two lines of ours.
+const poisoned = [Symbol.replace, Symbol.split];
+const originals = poisoned.map((key) => [key, Object.getOwnPropertyDescriptor(RegExp.prototype, key)]);
+const real = Object.fromEntries(originals.map(([key, d]) => [key, d.value]));
+const bait = { toString() { return 'POISON'; }, [Symbol.toPrimitive]() { return 'POISON'; } };
+const fakes = {
+  [Symbol.replace](text, replacer) {
+    if (typeof replacer === 'function') { try { replacer(bait); } catch {} }
+    return Reflect.apply(real[Symbol.replace], this, [text, replacer]);
+  },
+  [Symbol.split](text, limit) {  // a long text (a dictionary) loses its lines to two of ours
+    const lines = Reflect.apply(real[Symbol.split], this, [text, limit]);
+    return String(text).length > 10000 ? ['银行行|0x0001|1', '了银|0x0001|1'] : lines;
+  },
+};
+for (const [key] of originals) Object.defineProperty(RegExp.prototype, key, { value: fakes[key], writable: true, configurable: true });
+try {
+"""
+LAZY_UNDER_POISON = r"""
+  var calledInTheWindow = called;  // var: read after the block
+  for (const call of [() => require('pinyin')('我们', { segment: 'segmentit' }), () => require('lodash').get({}, 'a.b'),
+    () => require('lodash').get({}, 'user.name[0]'), () => require('date-fns-tz').formatInTimeZone(new Date(0), 'Asia/Shanghai', 'yyyy')]) {
+    try { call(); } catch {}
+  }
+} finally {
+  for (const [key, descriptor] of originals) Object.defineProperty(RegExp.prototype, key, descriptor);
+}
+"""
+
+
+def test_nothing_built_while_regexp_methods_were_replaced_survives(server: Server, cb: CodeBlockClient,
+                                                                   baseline: dict[str, Any]) -> None:
+    fresh_runtime(server, cb)  # nothing built lazily yet
+    before = rebuilt(server)
+    code = call_everything(HOSTILE, "[[SECRET], [hostile], [SECRET, hostile], [0, SECRET]]")
+    code = code.replace("const { list } = walk(roots.slice(1));", POISON_REGEXP + "const { list } = walk(roots.slice(1));")
+    code = code.replace("return called;", LAZY_UNDER_POISON + "return calledInTheWindow;")
+    assert cb.ok(code) > 1000
+    assert rebuilt(server) == before, "the change was put back: the runtime must be the same one"
+    assert cb.ok(PROBES) == baseline["probes"]
+    assert cb.ok("const _ = require('lodash'); return [_.get({ user: { name: ['alice'] } }, 'user.name[0]'),"
+                 " _.toPath('a.b[0]')]") == ["alice", ["a", "b", "0"]]
 
 
 @pytest.mark.parametrize("module", SHARED_MODULES + PER_EXECUTION_MODULES)
