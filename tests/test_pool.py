@@ -592,6 +592,30 @@ async def test_when_no_idle_runtime_has_the_modules_acquire_takes_another_at_onc
         assert (pool.warm_hits, pool.cold_picks, pool.stats().waiting) == (0, 1, 0)
 
 
+async def test_a_reset_cancelled_midway_retires_the_runtime(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reset after the response runs in a task of its own; cancelled while it waits (a
+    garbage collection in a thread, a call into V8), the runtime must not stay leased."""
+    async with make_pool(initial=1, min_size=1, max_size=1) as (pool, executor):
+        waiting = asyncio.Event()
+
+        async def reset_that_waits(self: Runtime, timeout_s: float) -> RetireReason | None:
+            waiting.set()
+            await asyncio.Event().wait()
+            return None
+
+        monkeypatch.setattr(Runtime, "reset", reset_that_waits)
+        result = await executor.execute(ExecutionRequest(code_base64=b64("return 1"), input={}))
+        assert result.ok and result.after is not None
+        before = rebuilt(RetireReason.EXECUTOR_ERROR)
+        task = asyncio.ensure_future(result.after())
+        await waiting.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert rebuilt(RetireReason.EXECUTOR_ERROR) == before + 1
+        assert pool.stats().in_use == 0
+
+
 async def test_preloaded_modules_are_loaded_before_any_runtime_serves() -> None:
     settings = load_settings(execution_timeout_ms=2000, preload_modules="lodash,dayjs")
     pol = PoolPolicy(min_size=2, max_size=2, idle_timeout_s=300.0)

@@ -289,7 +289,13 @@ class Executor:
     async def _finish(self, runtime: Runtime, retire_reason: RetireReason | None) -> None:
         started = time.perf_counter()
         if retire_reason is None:
-            retire_reason = await runtime.reset(self._limits.reset_timeout_ms / 1000)
+            try:
+                retire_reason = await runtime.reset(self._limits.reset_timeout_ms / 1000)
+            except BaseException:
+                # Cancelled mid-reset (the response's background task, at shutdown): whether
+                # the runtime is clean is unknown, and one left leased would be lost to the pool.
+                self._pool.retire(runtime, RetireReason.EXECUTOR_ERROR)
+                raise
         if retire_reason is None:
             self._pool.release(runtime)
         else:
