@@ -95,7 +95,6 @@ function lockdownIntrinsics() {
   ObjectDefineProperty(Math, 'random', { value: random });
   const hidden = hiddenIntrinsics();
   tameIntrinsicOverrides(overrideIntrinsics(global));
-  leaveUnfrozen(RegExp.prototype);
   leaveUnfrozen(Promise.prototype);
   hardenMembers(global, false);
   for (let i = 0; i < hidden.length; i++) harden(hidden[i], false);
@@ -197,7 +196,6 @@ function init(token, options) {
   for (const value of [timers.Timeout, timers.Immediate, ArrayBufferLimitError, SecurityError, AbortError, codes, plain, navigator]) {
     roots[roots.length] = harden(value);
   }
-  checkShape(RegExp.prototype);
   checkShape(Promise.prototype);
   checkInternalState();
   recordGlobals(global, roots);

@@ -120,14 +120,10 @@ function nodeShims(b) {
   //   Intl cached another zone's formatter under a real zone's name, for every later
   //   execution. The zone is made text once, on entry, as the first regex test would.
   // - pinyin builds its segmentit word splitter on the first call that asks for it, inside
-  //   some execution, splitting its dictionaries with a regex: through RegExp.prototype,
-  //   which is left unfrozen, that execution could replace the split for a moment and put
-  //   its own words into every later execution's splitter. Split on the text '\n' (the
-  //   dictionaries have no '\r'; the bundle takes the package's umd build).
-  // - lodash keeps the paths it parses ('a.b[0]' for _.get, _.set, ...) in a module-wide
-  //   memo of 500, parsed with String.prototype.replace and a regex: the same trick put an
-  //   execution's object into the cached path, and its code ran inside later executions'
-  //   _.get. Parsed afresh each time (about a microsecond).
+  //   some execution, splitting its dictionaries with a regex: when RegExp.prototype was
+  //   left unfrozen, that execution could replace the split for a moment and put its own
+  //   words into every later execution's splitter. Split on the text '\n' (the dictionaries
+  //   have no '\r'; the bundle takes the package's umd build): no regex at all.
   const patches = {
     [join('web-streams-polyfill', 'dist', 'ponyfill.js')]: [
       ['let S=e=>{if("function"==typeof queueMicrotask)S=queueMicrotask;else{const e=d(void 0);S=t=>b(e,t)}return S(e)};',
@@ -148,8 +144,6 @@ function nodeShims(b) {
     // a code block could write into it and change the next execution's BOM. A copy each time.
     [join('csv-stringify', 'dist', 'cjs', 'index.cjs')]: [['push(bom_utf8);', 'push(Buffer.from(bom_utf8));']],
     [join('csv-stringify', 'dist', 'cjs', 'sync.cjs')]: [['push(bom_utf8);', 'push(Buffer.from(bom_utf8));']],
-    [join('lodash', 'lodash.js')]: [['var stringToPath = memoizeCapped(function(string) {',
-      'var stringToPath = (function(string) {']],
     [join('pinyin', 'lib', 'umd', 'pinyin.js')]: [['dict.split(/\\r?\\n/)', "dict.split('\\n')"]],
     [join('date-fns-tz', 'dist', 'cjs', '_lib', 'tzParseTimezone', 'index.js')]: [[
       'function tzParseTimezone(timezoneString, date, isUtcDate) {\n',
@@ -157,7 +151,7 @@ function nodeShims(b) {
         "    if (timezoneString && typeof timezoneString !== 'string') timezoneString = `${timezoneString}`;\n",
     ]],
   };
-  b.onLoad({ filter: /(web-streams-polyfill|readable-stream|csv-stringify|date-fns-tz|pinyin|lodash)[\\/]/ }, (args) => {
+  b.onLoad({ filter: /(web-streams-polyfill|readable-stream|csv-stringify|date-fns-tz|pinyin)[\\/]/ }, (args) => {
     const key = Object.keys(patches).find((file) => args.path.endsWith(file));
     if (key === undefined) return undefined;
     let contents = readFileSync(args.path, 'utf8');

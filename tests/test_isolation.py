@@ -140,7 +140,8 @@ def test_tampering_is_undone(cb1: CodeBlockClient, tamper: str) -> None:
 
 
 UNFROZEN_STATE = ("return [Object.isFrozen(Array.prototype), Object.isExtensible(globalThis), typeof stuck,"
-                  " Object.isExtensible(RegExp.prototype), typeof RegExp.prototype.evil, typeof RegExp.prototype.exec]")
+                  " Object.isExtensible(Promise.prototype), typeof Promise.prototype.evil,"
+                  " typeof Promise.prototype.then]")
 
 
 @pytest.mark.parametrize(
@@ -149,11 +150,11 @@ UNFROZEN_STATE = ("return [Object.isFrozen(Array.prototype), Object.isExtensible
         # What cannot be undone retires the runtime; the next execution gets a fresh one.
         "Object.preventExtensions(globalThis); return 1",
         "Object.defineProperty(globalThis, 'stuck', { value: 1, configurable: false }); return 1",
-        # RegExp.prototype is left unfrozen for V8's fast path: any change retires.
-        "RegExp.prototype.evil = 1; return 1",
-        "Object.freeze(RegExp.prototype); return 1",
-        "delete RegExp.prototype.exec; return 1",
-        "Object.setPrototypeOf(new Proxy(RegExp.prototype, {}), null); return 1",
+        # Promise.prototype is left unfrozen (programs assign `then` on their promises): any change retires.
+        "Promise.prototype.evil = 1; return 1",
+        "Object.freeze(Promise.prototype); return 1",
+        "delete Promise.prototype.finally; return 1",
+        "Object.setPrototypeOf(new Proxy(Promise.prototype, {}), null); return 1",
     ],
 )
 def test_unrepairable_tampering_retires_the_runtime(cb1: CodeBlockClient, tamper: str) -> None:
@@ -180,7 +181,7 @@ def test_asynchronous_tampering_is_undone(cb1: CodeBlockClient, tamper: str) -> 
 
 
 def test_unrepairable_tampering_in_asynchronous_code_retires_the_runtime(cb1: CodeBlockClient) -> None:
-    assert cb1.ok("await null; Object.preventExtensions(globalThis); RegExp.prototype.evil = 1; return 1") == 1
+    assert cb1.ok("await null; Object.preventExtensions(globalThis); Promise.prototype.evil = 1; return 1") == 1
     assert cb1.ok(UNFROZEN_STATE) == [True, True, "undefined", True, "undefined", "function"]
 
 
@@ -409,6 +410,28 @@ def test_date_fns_default_options_take_own_keys_but_not_a_prototype(cb1: CodeBlo
                             {"weekStartsOn": 1}, 1, "setDefaultOptions", 1]
 
 
+def test_regexp_prototype_is_frozen_so_no_shared_regex_can_be_captured(cb1: CodeBlockClient) -> None:
+    """Replacing RegExp.prototype.test for a moment handed the code a regex lodash keeps in a
+    closure (as `this`); a `test` of its own on that regex then ran inside later tenants'
+    _.get and read their input. RegExp.prototype is frozen: nothing can be replaced."""
+    planter = """
+    const _ = require('lodash');
+    const test = RegExp.prototype.test;
+    let captured = null;
+    RegExp.prototype.test = function (s) { captured = this; return test.call(this, s); };
+    _.get({}, 'a');
+    RegExp.prototype.test = test;
+    const steal = function () { globalThis.__stolen = JSON.stringify(steal.caller.arguments[1]); return true; };
+    if (captured) captured.test = steal;
+    return captured ? 'captured' : 'nothing captured'
+    """
+    assert cb1.ok(planter) == "nothing captured"  # sloppy code: the assignment is ignored
+    assert cb1.ok("return Object.isFrozen(RegExp.prototype)") is True
+    victim = "return require('lodash').get({ user: { name: 'alice', password: 'hunter2' } }, 'user.name')"
+    assert cb1.ok(victim) == "alice"
+    assert cb1.ok("return typeof __stolen") == "undefined"
+
+
 def test_a_time_zone_that_answers_twice_does_not_poison_date_fns_tz(cb1: CodeBlockClient) -> None:
     """date-fns-tz caches a formatter per zone name: a zone whose toString answered one
     name for the cache key and another inside Intl cached New York's formatter under
@@ -545,7 +568,7 @@ return [when, JSON.stringify({ apiKey: input.apiKey }).length > 0];
 )
 def test_what_a_bundle_caches_on_first_use_holds_no_class_of_the_code_block(
         cb1: CodeBlockClient, plant: str, victim: str, collect: str) -> None:
-    assert cb1.run("RegExp.prototype.evil = 1; return 1")[0] == 200  # retires: a fresh runtime, nothing cached
+    assert cb1.run("Promise.prototype.evil = 1; return 1")[0] == 200  # retires: a fresh runtime, nothing cached
     assert cb1.ok(plant) == "planted"
     assert cb1.ok(victim, {"apiKey": "sk-live-of-B"}) not in (None, False)
     assert cb1.ok(collect) is None

@@ -214,7 +214,7 @@ MUTATIONS = {
 }
 
 # Left unfrozen by design: any change to them retires the runtime (tested on their own).
-UNFROZEN = "new Set([globalThis, RegExp.prototype, Promise.prototype])"
+UNFROZEN = "new Set([globalThis, Promise.prototype])"
 
 
 def mutation_code(kinds: list[str], modules: list[str]) -> str:
@@ -303,9 +303,9 @@ def rebuilt(server: Server) -> int:
 
 
 def fresh_runtime(server: Server, cb: CodeBlockClient) -> None:
-    """Retires the runtime (a change to RegExp.prototype does): the next execution gets a new one."""
+    """Retires the runtime (a change to Promise.prototype does): the next execution gets a new one."""
     before = rebuilt(server)
-    cb.ok("RegExp.prototype.retireMe = 1; return 1")
+    cb.ok("Promise.prototype.retireMe = 1; return 1")
     assert rebuilt(server) == before + 1
 
 
@@ -359,54 +359,21 @@ def test_no_argument_kept_by_a_module_is_used_after_the_execution(server: Server
     assert probes == baseline["probes"]
 
 
-# RegExp.prototype is left unfrozen (harden.js says why) and checked at the reset, so a change
-# put back before the execution returns is not seen there. Meanwhile shared modules run
-# through it, and what they build and keep then (lodash's memo of parsed paths, pinyin's
-# word splitter on first use) must not carry the change to later executions.
-POISON_REGEXP = r"""
-// Results as usual (a wrong one could loop a library forever), but each replacer function
-// is also called with a bait object, and a dictionary split gives two lines of ours.
-const poisoned = [Symbol.replace, Symbol.split];
-const originals = poisoned.map((key) => [key, Object.getOwnPropertyDescriptor(RegExp.prototype, key)]);
-const real = Object.fromEntries(originals.map(([key, d]) => [key, d.value]));
-const bait = { toString() { return 'POISON'; }, [Symbol.toPrimitive]() { return 'POISON'; } };
-const fakes = {
-  [Symbol.replace](text, replacer) {
-    if (typeof replacer === 'function') { try { replacer(bait); } catch {} }
-    return Reflect.apply(real[Symbol.replace], this, [text, replacer]);
-  },
-  [Symbol.split](text, limit) {  // a long text (a dictionary) loses its lines to two of ours
-    const lines = Reflect.apply(real[Symbol.split], this, [text, limit]);
-    return String(text).length > 10000 ? ['银行行|0x0001|1', '了银|0x0001|1'] : lines;
-  },
-};
-for (const [key] of originals) Object.defineProperty(RegExp.prototype, key, { value: fakes[key], writable: true, configurable: true });
-try {
-"""
-LAZY_UNDER_POISON = r"""
-  var calledInTheWindow = called;  // var: read after the block
-  for (const call of [() => require('pinyin')('我们', { segment: 'segmentit' }), () => require('lodash').get({}, 'a.b'),
-    () => require('lodash').get({}, 'user.name[0]'), () => require('date-fns-tz').formatInTimeZone(new Date(0), 'Asia/Shanghai', 'yyyy')]) {
-    try { call(); } catch {}
-  }
-} finally {
-  for (const [key, descriptor] of originals) Object.defineProperty(RegExp.prototype, key, descriptor);
-}
-"""
-
-
-def test_nothing_built_while_regexp_methods_were_replaced_survives(server: Server, cb: CodeBlockClient,
-                                                                   baseline: dict[str, Any]) -> None:
-    fresh_runtime(server, cb)  # nothing built lazily yet
-    before = rebuilt(server)
-    code = call_everything(HOSTILE, "[[SECRET], [hostile], [SECRET, hostile], [0, SECRET]]")
-    code = code.replace("const { list } = walk(roots.slice(1));", POISON_REGEXP + "const { list } = walk(roots.slice(1));")
-    code = code.replace("return called;", LAZY_UNDER_POISON + "return calledInTheWindow;")
-    assert cb.ok(code) > 1000
-    assert rebuilt(server) == before, "the change was put back: the runtime must be the same one"
-    assert cb.ok(PROBES) == baseline["probes"]
-    assert cb.ok("const _ = require('lodash'); return [_.get({ user: { name: ['alice'] } }, 'user.name[0]'),"
-                 " _.toPath('a.b[0]')]") == ["alice", ["a", "b", "0"]]
+def test_regexp_methods_cannot_be_replaced_even_for_a_moment(cb: CodeBlockClient) -> None:
+    """RegExp.prototype was left unfrozen and checked at the reset, which does not see a change
+    put back before the execution returns. Meanwhile shared modules ran through it: lodash's
+    memo of parsed paths and pinyin's splitter kept what a replaced @@replace or @@split gave,
+    and a replaced `test` was handed regexes lodash and util.inspect keep in closures, on which
+    the code then put a `test` of its own. It is frozen now: nothing can be replaced."""
+    code = r"""'use strict';
+    const keys = Reflect.ownKeys(RegExp.prototype);
+    const refused = keys.filter((key) => {
+      try { Object.defineProperty(RegExp.prototype, key, { value: 1 }); return false; } catch { return true; }
+    });
+    let added = true;
+    try { RegExp.prototype.added = 1; } catch { added = false; }
+    return [keys.length > 15, refused.length === keys.length, added, Object.isFrozen(RegExp.prototype)]"""
+    assert cb.ok(code) == [True, True, False, True]
 
 
 @pytest.mark.parametrize("module", SHARED_MODULES + PER_EXECUTION_MODULES)
@@ -421,11 +388,11 @@ def test_no_change_survives_from_a_first_require(server: Server, cb: CodeBlockCl
 
 
 def test_the_unfrozen_objects_retire_the_runtime_when_changed(server: Server, cb: CodeBlockClient) -> None:
-    for change in ["RegExp.prototype.x = 1", "delete Promise.prototype.finally", "Promise.prototype.then = null"]:
+    for change in ["Promise.prototype.x = 1", "delete Promise.prototype.finally", "Promise.prototype.then = null"]:
         before = rebuilt(server)
         cb.ok(f"{change}; return 1")
         assert rebuilt(server) == before + 1, change
-        assert cb.ok("return [typeof RegExp.prototype.x, typeof Promise.prototype.finally, typeof Promise.prototype.then]") == [
+        assert cb.ok("return [typeof Promise.prototype.x, typeof Promise.prototype.finally, typeof Promise.prototype.then]") == [
             "undefined", "function", "function"]
 
 
@@ -517,9 +484,9 @@ def test_no_trap_runs_after_the_execution(server: Server, cb: CodeBlockClient, w
 # shared (a prototype, a cached object): it must be frozen. Finds prototypes no
 # property path reaches (Date.prototype.toTemporalInstant once handed out Temporal's).
 HANDED_OUT = WALK + roots_source(ALL_MODULES) + r"""
-// Unfrozen by design: the global object, RegExp.prototype and Promise.prototype (checked
+// Unfrozen by design: the global object and Promise.prototype (checked
 // instead), and the holders of per-execution slots (non-extensible, some properties writable).
-const allowed = new Set([globalThis, RegExp.prototype, Promise.prototype, process, console, Error, Buffer]);
+const allowed = new Set([globalThis, Promise.prototype, process, console, Error, Buffer]);
 const perExecutionRoots = new Set(PER_EXECUTION.map((name) => 'require:' + name));
 // The root a path starts from (module names have dots: decimal.js).
 const rootOf = (path) => [...perExecutionRoots].find((root) => path === root || path.startsWith(root + '.')) ?? '';

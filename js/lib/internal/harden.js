@@ -23,11 +23,15 @@
 //   RegExp.prototype.compile replaces them before it fails on a frozen lastIndex).
 //   harden() records what it meets; checkInternalState() compares and restores it after
 //   every execution (a recompiled RegExp cannot be put back: it retires the runtime).
-// - Two intrinsics are left unfrozen, and checked after every execution instead (any
-//   change retires the runtime): RegExp.prototype, because V8 takes its fast path for
-//   every regular expression only while that object keeps its initial shape, and
-//   Promise.prototype, because programs assign `then` on their own promises (axios's
-//   CancelToken does) and an accessor in its place slows Promise.all (docs/performance.md).
+// - One intrinsic is left unfrozen, and checked after every execution instead (any change
+//   retires the runtime): Promise.prototype, because programs assign `then` on their own
+//   promises (axios's CancelToken does) and an accessor in its place slows Promise.all
+//   (docs/performance.md). RegExp.prototype was left unfrozen too, for V8's fast path
+//   (frozen, `replace`, `split` and `match` with a regex run 9-33x slower), until an
+//   attacker's pass showed why it cannot be: a code block replaced its `test` for a
+//   moment, was handed a regex a shared module keeps in a closure (as `this`), put the
+//   method back and gave that regex a `test` of its own, which then ran inside every
+//   later tenant's lodash and util.inspect calls, reading their data.
 
 import {
   ArrayBufferPrototypeGetByteLength, ArrayBuffer_, DataView_, Date_, DatePrototypeGetTime, DatePrototypeSetTime,
@@ -283,8 +287,7 @@ function setUnchanged(obj, items) {
 // -- harden -----------------------------------------------------------------------------
 
 // Objects harden() must not freeze: the global object (its own properties are
-// per-execution state, put back by per_execution.js), RegExp.prototype and
-// Promise.prototype (above).
+// per-execution state, put back by per_execution.js) and Promise.prototype (above).
 const unfrozen = new SafeWeakSet();
 
 function leaveUnfrozen(obj) { WeakSetPrototypeAdd(unfrozen, obj); }
