@@ -140,8 +140,8 @@ def test_tampering_is_undone(cb1: CodeBlockClient, tamper: str) -> None:
 
 
 UNFROZEN_STATE = ("return [Object.isFrozen(Array.prototype), Object.isExtensible(globalThis), typeof stuck,"
-                  " Object.isExtensible(Promise.prototype), typeof Promise.prototype.evil,"
-                  " typeof Promise.prototype.then]")
+                  " Object.getOwnPropertyDescriptor(Promise.prototype, 'then').writable,"
+                  " typeof Promise.prototype.evil, typeof Promise.prototype.then]")
 
 
 @pytest.mark.parametrize(
@@ -150,11 +150,11 @@ UNFROZEN_STATE = ("return [Object.isFrozen(Array.prototype), Object.isExtensible
         # What cannot be undone retires the runtime; the next execution gets a fresh one.
         "Object.preventExtensions(globalThis); return 1",
         "Object.defineProperty(globalThis, 'stuck', { value: 1, configurable: false }); return 1",
-        # Promise.prototype is left unfrozen (programs assign `then` on their promises): any change retires.
-        "Promise.prototype.evil = 1; return 1",
+        # Promise.prototype.then is left writable (programs assign `then` on their promises):
+        # any change retires.
+        "Promise.prototype.then = function () {}; return 1",
         "Object.freeze(Promise.prototype); return 1",
-        "delete Promise.prototype.finally; return 1",
-        "Object.setPrototypeOf(new Proxy(Promise.prototype, {}), null); return 1",
+        "Object.defineProperty(new Proxy(Promise.prototype, {}), 'then', { writable: false }); return 1",
     ],
 )
 def test_unrepairable_tampering_retires_the_runtime(cb1: CodeBlockClient, tamper: str) -> None:
@@ -181,7 +181,7 @@ def test_asynchronous_tampering_is_undone(cb1: CodeBlockClient, tamper: str) -> 
 
 
 def test_unrepairable_tampering_in_asynchronous_code_retires_the_runtime(cb1: CodeBlockClient) -> None:
-    assert cb1.ok("await null; Object.preventExtensions(globalThis); Promise.prototype.evil = 1; return 1") == 1
+    assert cb1.ok("await null; Object.preventExtensions(globalThis); Promise.prototype.then = null; return 1") == 1
     assert cb1.ok(UNFROZEN_STATE) == [True, True, "undefined", True, "undefined", "function"]
 
 
@@ -432,6 +432,27 @@ def test_regexp_prototype_is_frozen_so_no_shared_regex_can_be_captured(cb1: Code
     assert cb1.ok("return typeof __stolen") == "undefined"
 
 
+def test_no_getter_in_place_of_a_promise_constructor_captures_the_layers_promises(cb1: CodeBlockClient) -> None:
+    """V8's species lookup in the layer's own `then` calls read Promise.prototype.constructor:
+    a getter there for a moment was handed the raw promise of a wait, on which the code put a
+    reaction that ran after the reset, in the next tenant's execution."""
+    planter = """
+    const P = Promise.prototype, d = Object.getOwnPropertyDescriptor(P, 'constructor'); let raw;
+    try { Object.defineProperty(P, 'constructor', { configurable: true, get() { raw ??= this; return Promise; } }); }
+    catch (e) { return e.name; }
+    Atomics.waitAsync(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1e9);
+    Object.defineProperty(P, 'constructor', d);
+    P.then.call(raw, (v) => console.log('planted code ran later: ' + v));
+    return 'planted'
+    """
+    assert cb1.ok(planter) == "TypeError"
+    _, victim = cb1.run("return 'victim'")
+    assert victim["logs"] == []
+    assert cb1.ok("const P = Promise.prototype; return [Object.isExtensible(P),"
+                  " Reflect.ownKeys(P).filter((k) => Object.getOwnPropertyDescriptor(P, k).configurable).length]") == [
+        False, 0]
+
+
 def test_a_time_zone_that_answers_twice_does_not_poison_date_fns_tz(cb1: CodeBlockClient) -> None:
     """date-fns-tz caches a formatter per zone name: a zone whose toString answered one
     name for the cache key and another inside Intl cached New York's formatter under
@@ -568,7 +589,7 @@ return [when, JSON.stringify({ apiKey: input.apiKey }).length > 0];
 )
 def test_what_a_bundle_caches_on_first_use_holds_no_class_of_the_code_block(
         cb1: CodeBlockClient, plant: str, victim: str, collect: str) -> None:
-    assert cb1.run("Promise.prototype.evil = 1; return 1")[0] == 200  # retires: a fresh runtime, nothing cached
+    assert cb1.run("Promise.prototype.then = null; return 1")[0] == 200  # retires: a fresh runtime, nothing cached
     assert cb1.ok(plant) == "planted"
     assert cb1.ok(victim, {"apiKey": "sk-live-of-B"}) not in (None, False)
     assert cb1.ok(collect) is None

@@ -319,7 +319,7 @@ async def test_timeout_and_memory_rebuild_the_runtime() -> None:
     [
         ("Object.preventExtensions(globalThis); return 1", "dirty_global"),
         ("Object.defineProperty(globalThis, 'stuck', { value: 1, configurable: false }); return 1", "dirty_global"),
-        ("Promise.prototype.evil = 1; return 1", "dirty_shared_object"),
+        ("Promise.prototype.then = null; return 1", "dirty_shared_object"),
     ],
 )
 async def test_a_dirty_runtime_is_counted_with_the_js_reason(tamper: str, reason: str) -> None:

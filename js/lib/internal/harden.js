@@ -23,10 +23,10 @@
 //   RegExp.prototype.compile replaces them before it fails on a frozen lastIndex).
 //   harden() records what it meets; checkInternalState() compares and restores it after
 //   every execution (a recompiled RegExp cannot be put back: it retires the runtime).
-// - One intrinsic is left unfrozen, and checked after every execution instead (any change
-//   retires the runtime): Promise.prototype, because programs assign `then` on their own
-//   promises (axios's CancelToken does) and an accessor in its place slows Promise.all
-//   (docs/performance.md). RegExp.prototype was left unfrozen too, for V8's fast path
+// - One intrinsic property is left writable, and checked after every execution instead (any
+//   change retires the runtime): Promise.prototype.then, because programs assign `then` on
+//   their own promises (axios's CancelToken does) and an accessor in its place slows
+//   Promise.all (docs/performance.md). The rest of Promise.prototype is fixed (bootstrap.js). RegExp.prototype was left unfrozen too, for V8's fast path
 //   (frozen, `replace`, `split` and `match` with a regex run 9-33x slower), until an
 //   attacker's pass showed why it cannot be: a code block replaced its `test` for a
 //   moment, was handed a regex a shared module keeps in a closure (as `this`), put the
