@@ -85,8 +85,6 @@ function declarePerExecutionState(buffer, process, console) {
   for (const name of ObjectKeys(console)) declareSlot(console, name);
 }
 
-// Freezes the intrinsics (before the layer adds its globals, so their prototypes'
-// overrides are tamed by list, not wholesale: harden.js).
 // Promise.prototype stays unfrozen for `then` alone, which programs assign on their own
 // promises (the override mistake): the rest is fixed, so nothing else can be changed and put
 // back within an execution. A getter put in place of `constructor` for a moment was read by
@@ -102,6 +100,8 @@ function lockAllButThen(proto) {
   ObjectPreventExtensions(proto);
 }
 
+// Freezes the intrinsics (before the layer adds its globals, so their prototypes'
+// overrides are tamed by list, not wholesale: harden.js).
 function lockdownIntrinsics() {
   // V8 reads both from the Error constructor as data properties; Node defines both.
   ObjectDefineProperty(Error, 'prepareStackTrace', { value: undefined, writable: true, enumerable: false, configurable: true });

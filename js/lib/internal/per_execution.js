@@ -16,7 +16,7 @@
 //                                            bootstrap and after each module install:
 //                                            added ones deleted, changed ones put back;
 //                                            what cannot be put back retires the runtime
-//   Promise.prototype                        left unfrozen (harden.js says why); any
+//   Promise.prototype.then                   left writable (harden.js says why); any
 //                                            change retires the runtime
 //   RegExp legacy statics ($1-$9, input...)  cleared by a match of '' (they hold the last
 //                                            match: the execution's data)
@@ -172,7 +172,7 @@ function resetSlots() {
 // naming what could not be repaired (the runtime is then retired).
 function resetSharedState() {
   // The unfrozen shared object first: the restorers run module code, which must find
-  // Promise.prototype's methods as they were. A method the code replaced would run inside
+  // Promise.prototype.then as it was. A method the code replaced would run inside
   // the reset, where it could put the original back before a later check and queue work
   // that runs after the reset.
   for (let i = 0; i < checkedShapes.length; i++) {
