@@ -453,6 +453,23 @@ def test_no_getter_in_place_of_a_promise_constructor_captures_the_layers_promise
         False, 0]
 
 
+@pytest.mark.parametrize("receiver", ["P", "require('lodash')", "globalThis"])
+def test_no_crypto_stream_is_kept_for_a_shared_object(cb1: CodeBlockClient, receiver: str) -> None:
+    """The crypto classes' stream members made a stream for whatever `this` they were called on
+    and kept it in a WeakMap: called on the shared prototype (or any shared object), that
+    stream outlived the execution, and the next tenant met its buffer and listeners."""
+    get = "const c = require('crypto'); require('stream'); const P = c.Hash.prototype;"
+    planter = get + (f" try {{ P.on.call({receiver}, 'data', (d) => {{ globalThis.ranLater = d; }});"
+                     " return 'planted'; } catch (e) { return [e.name, e.code]; }")
+    assert cb1.ok(planter) == ["TypeError", "ERR_INVALID_THIS"]
+    victim = get + f" try {{ return P.listenerCount.call({receiver}, 'data'); }} catch (e) {{ return e.code; }}"
+    assert cb1.ok(victim) == "ERR_INVALID_THIS"
+    own = ("const h = require('crypto').createHash('sha256'); require('stream'); let out;"
+           " h.on('data', (d) => { out = d.toString('hex'); }); h.end('abc');"
+           " await new Promise((r) => setTimeout(r, 5)); return out")
+    assert cb1.ok(own) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
 def test_a_time_zone_that_answers_twice_does_not_poison_date_fns_tz(cb1: CodeBlockClient) -> None:
     """date-fns-tz caches a formatter per zone name: a zone whose toString answered one
     name for the cache key and another inside Intl cached New York's formatter under

@@ -207,7 +207,7 @@ function hashDigest(entry) {
 }
 
 // write()/end()/read(): end() pushes the digest; digest() still answers once after it.
-defineStreamMethods(Hash, (self, bytes) => {
+defineStreamMethods(Hash, 'Hash', (self, bytes) => {
   const entry = hashStates.get(self);
   if (entry === undefined) throw new TypeError('Illegal invocation');
   if (entry.digested === null) entry.state.update(bytes);
@@ -275,7 +275,7 @@ function hmacDigest(entry) {
   return entry.state.digest();
 }
 
-defineStreamMethods(Hmac, (self, bytes) => {
+defineStreamMethods(Hmac, 'Hmac', (self, bytes) => {
   const entry = hmacEntry(self);
   if (!entry.digested) entry.state.update(bytes);
 }, (self) => hmacDigest(hmacEntry(self)));
@@ -822,7 +822,7 @@ class Decipheriv extends CipherBase {
 // The names Node's classes have (the bundle is minified).
 Object.defineProperty(Cipheriv, 'name', { value: 'Cipheriv' });
 Object.defineProperty(Decipheriv, 'name', { value: 'Decipheriv' });
-defineStreamMethods(CipherBase, (self, bytes) => CipherBase.transform(self, bytes), (self) => CipherBase.flush(self));
+defineStreamMethods(CipherBase, 'Cipheriv or Decipheriv', (self, bytes) => CipherBase.transform(self, bytes), (self) => CipherBase.flush(self));
 
 function createCipheriv(algorithm, key, iv, options) { return new Cipheriv(algorithm, key, iv, options); }
 function createDecipheriv(algorithm, key, iv, options) { return new Decipheriv(algorithm, key, iv, options); }

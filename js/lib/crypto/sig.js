@@ -180,7 +180,7 @@ class SignatureStream {
   update(data, encoding) { streamOf(this).chunks.push(Uint8Array.from(toBytes(data, encoding))); return this; }
 }
 // write() and end() as Node's Writable has them (./transform.js): each chunk goes to update().
-defineWritableMethods(SignatureStream, (self, bytes) => { streamOf(self).chunks.push(Uint8Array.from(bytes)); });
+defineWritableMethods(SignatureStream, 'Sign or Verify', (self, bytes) => { streamOf(self).chunks.push(Uint8Array.from(bytes)); });
 
 class Sign extends SignatureStream {
   sign(key, outputEncoding) {

@@ -24,8 +24,8 @@ import { microtask } from './util.js';
 const { namedModule } = require('internal:lazy_modules');
 
 const {
-  ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE, ERR_STREAM_NULL_VALUES, ERR_STREAM_WRITE_AFTER_END,
-  ERR_UNKNOWN_ENCODING,
+  ERR_FEATURE_UNAVAILABLE_ON_PLATFORM, ERR_INVALID_ARG_TYPE, ERR_INVALID_THIS, ERR_STREAM_NULL_VALUES,
+  ERR_STREAM_WRITE_AFTER_END, ERR_UNKNOWN_ENCODING,
 } = codes;
 const { Buffer } = globalThis;
 
@@ -33,10 +33,24 @@ const { Buffer } = globalThis;
 
 // Each object's stream (a stream.Transform or Writable), made at its first stream call.
 const delegates = new WeakMap();
+const theGlobal = globalThis; // as the module loads, between executions: code may rebind the name
+
+// Streams and states are kept for the code block's own objects only. Keyed by a shared object
+// (the frozen prototype itself, another module's exports, the global object, reached with
+// .call), one would outlive the execution: another tenant's could read what it buffered and
+// run its listeners (an attacker's pass).
+function isOwn(self, spec) {
+  return self !== theGlobal && self instanceof spec.Class && !Object.isFrozen(self);
+}
+
+function checkOwn(self, spec) {
+  if (!isOwn(self, spec)) throw new ERR_INVALID_THIS(spec.name);
+}
 
 // `self`'s stream, or undefined without the stream module. `transform(self, bytes)` and
 // `flush(self)` as defineStreamMethods takes them; `writable`: a Writable (Sign, Verify).
 function delegateOf(self, spec) {
+  checkOwn(self, spec);
   let stream = delegates.get(self);
   if (stream !== undefined) return stream;
   const module = namedModule('stream');
@@ -108,7 +122,8 @@ function defineForwarders(Class, spec) {
   });
   for (const name of STREAM_PROPERTIES) {
     Object.defineProperty(Class.prototype, name, {
-      get: { [name]() { return delegateOf(this, spec)?.[name]; } }[name],
+      // Read on anything else (the prototype, as util.inspect does): undefined, as in Node.
+      get: { [name]() { return isOwn(this, spec) ? delegateOf(this, spec)?.[name] : undefined; } }[name],
       set: { [name](value) { const stream = delegateOf(this, spec); if (stream !== undefined) stream[name] = value; } }[name],
       configurable: true,
     });
@@ -120,7 +135,8 @@ function defineForwarders(Class, spec) {
 // Each object's stream state, kept off the object (nothing of it is reachable from it).
 const states = new WeakMap();
 
-function stateOf(self) {
+function stateOf(self, spec) {
+  checkOwn(self, spec);
   let state = states.get(self);
   if (state === undefined) {
     state = { ended: false, buffer: [], length: 0, decoder: null };
@@ -150,16 +166,17 @@ function chunkBytes(chunk, encoding) {
   throw new ERR_INVALID_ARG_TYPE('chunk', ['string', 'Buffer', 'TypedArray', 'DataView'], chunk);
 }
 
-// Defines write, end, read and setEncoding on `Class.prototype`. `transform(self, bytes)`
+// Defines write, end, read and setEncoding on `Class.prototype` (`name`: the class as errors
+// name it; the bundle's names are minified). `transform(self, bytes)`
 // returns the output of one chunk (or nothing); `flush(self)` the output at the end.
-function defineStreamMethods(Class, transform, flush) {
-  const spec = { transform, flush, writable: false };
+function defineStreamMethods(Class, name, transform, flush) {
+  const spec = { transform, flush, writable: false, Class, name };
   const methods = {
     write(chunk, encoding, callback) {
       const stream = delegateOf(this, spec);
       if (stream !== undefined) return stream.write(chunk, encoding, callback);
       if (typeof encoding === 'function') { callback = encoding; encoding = undefined; }
-      const state = stateOf(this);
+      const state = stateOf(this, spec);
       const bytes = chunkBytes(chunk, encoding);
       if (state.ended) throw new ERR_STREAM_WRITE_AFTER_END();
       push(state, transform(this, bytes));
@@ -171,7 +188,7 @@ function defineStreamMethods(Class, transform, flush) {
       if (stream !== undefined) { stream.end(chunk, encoding, callback); return this; }
       if (typeof chunk === 'function') { callback = chunk; chunk = undefined; encoding = undefined; }
       if (typeof encoding === 'function') { callback = encoding; encoding = undefined; }
-      const state = stateOf(this);
+      const state = stateOf(this, spec);
       if (chunk !== undefined && chunk !== null) {
         const bytes = chunkBytes(chunk, encoding);
         if (state.ended) throw new ERR_STREAM_WRITE_AFTER_END();
@@ -193,7 +210,7 @@ function defineStreamMethods(Class, transform, flush) {
     read(size) {
       const stream = delegateOf(this, spec);
       if (stream !== undefined) return stream.read(size);
-      const state = stateOf(this);
+      const state = stateOf(this, spec);
       if (state.length === 0 || size === 0) return null;
       const all = state.decoder === null ? Buffer.concat(state.buffer) : state.buffer.join('');
       let n = size === undefined || size === null || Number.isNaN(+size) ? all.length : Math.floor(+size);
@@ -210,7 +227,7 @@ function defineStreamMethods(Class, transform, flush) {
     setEncoding(encoding) {
       const stream = delegateOf(this, spec);
       if (stream !== undefined) { stream.setEncoding(encoding); return this; }
-      const state = stateOf(this);
+      const state = stateOf(this, spec);
       state.decoder = new StringDecoder(encoding);
       // What is buffered already is re-read in the new encoding, as Node does.
       const bytes = Buffer.concat(state.buffer.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
@@ -228,8 +245,8 @@ function defineStreamMethods(Class, transform, flush) {
 
 // Sign and Verify: Writables whose write() is update(). Without the stream module, write()
 // and end() call update() at once (there is nothing to read).
-function defineWritableMethods(Class, update) {
-  const spec = { transform: update, writable: true };
+function defineWritableMethods(Class, name, update) {
+  const spec = { transform: update, writable: true, Class, name };
   const methods = {
     write(chunk, encoding, callback) {
       const stream = delegateOf(this, spec);
