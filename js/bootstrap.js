@@ -11,7 +11,7 @@ import { installAsyncSourceGates } from './lib/internal/async_sources.js';
 import { GLOBALS } from './lib/internal/bridge.js';
 import { failExecution, installHost } from './lib/internal/execution.js';
 import {
-  checkInternalState, harden, hardenMembers, hiddenIntrinsics, internalStateCounts, leaveUnfrozen, overrideIntrinsics,
+  checkInternalState, harden, hardenMembers, hiddenIntrinsics, internalStateCounts, keepWritable, overrideIntrinsics,
   tameIntrinsicOverrides,
 } from './lib/internal/harden.js';
 import { ArrayBufferLimitError, installBufferAccounting } from './lib/internal/memory.js';
@@ -21,8 +21,8 @@ import { hostCall, hostCancel } from './lib/internal/host.js';
 import { AbortError, SecurityError, codes, describeReceived, plain, systemError } from './lib/internal/errors.js';
 import { isLive } from './lib/internal/state.js';
 import {
-  ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectKeys, ObjectPreventExtensions, PromisePrototypeThen,
-  PromiseResolve, ReflectDeleteProperty, ReflectOwnKeys, TypeError_,
+  ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ObjectKeys, PromisePrototypeThen, PromiseResolve,
+  ReflectDeleteProperty, ReflectOwnKeys, TypeError_,
 } from './lib/internal/primordials.js';
 import EventEmitter from './lib/events.js';
 import { makeBufferModule } from './lib/buffer.js';
@@ -85,21 +85,6 @@ function declarePerExecutionState(buffer, process, console) {
   for (const name of ObjectKeys(console)) declareSlot(console, name);
 }
 
-// Promise.prototype stays unfrozen for `then` alone, which programs assign on their own
-// promises (the override mistake): the rest is fixed, so nothing else can be changed and put
-// back within an execution. A getter put in place of `constructor` for a moment was read by
-// V8's species lookup in the layer's own `then` calls, which handed the code the layer's
-// internal promises: it planted a reaction there that ran after the reset (an attacker's pass).
-function lockAllButThen(proto) {
-  for (const key of ReflectOwnKeys(proto)) {
-    if (key === 'then') continue;
-    const descriptor = ObjectGetOwnPropertyDescriptor(proto, key);
-    ObjectDefineProperty(proto, key, 'value' in descriptor ? { writable: false, configurable: false } : { configurable: false });
-  }
-  ObjectDefineProperty(proto, 'then', { configurable: false });
-  ObjectPreventExtensions(proto);
-}
-
 // Freezes the intrinsics (before the layer adds its globals, so their prototypes'
 // overrides are tamed by list, not wholesale: harden.js).
 function lockdownIntrinsics() {
@@ -110,8 +95,11 @@ function lockdownIntrinsics() {
   ObjectDefineProperty(Math, 'random', { value: random });
   const hidden = hiddenIntrinsics();
   tameIntrinsicOverrides(overrideIntrinsics(global));
-  leaveUnfrozen(Promise.prototype);
-  lockAllButThen(Promise.prototype);
+  // Promise.prototype is frozen but for `then`, which programs assign on their own promises
+  // (the override mistake): a slot, checked after every execution (any change retires).
+  // Unfrozen, a getter put in place of `constructor` for a moment was read by V8's species
+  // lookup in the layer's own `then` calls, handing the code the layer's internal promises.
+  keepWritable(Promise.prototype, 'then');
   hardenMembers(global, false);
   for (let i = 0; i < hidden.length; i++) harden(hidden[i], false);
   return hidden;

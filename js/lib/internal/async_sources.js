@@ -25,11 +25,11 @@ function gate(promise, serial) {
 // has ended, with nothing left to undo what it does). The probe lets V8 convert it in
 // the usual order (the typed array is checked first) and calls its valueOf once, now.
 function waitAsync(typedArray, index, value, timeout) {
-  let converted = 0;
-  const probe = { __proto__: null, valueOf() { converted = +index; return converted; } };
-  const result = AtomicsWaitAsync(typedArray, typeof index === 'number' ? index : probe, value, timeout);
+  let converted = index;
+  const probe = typeof index === 'number' ? index : { __proto__: null, valueOf() { return (converted = +index); } };
+  const result = AtomicsWaitAsync(typedArray, probe, value, timeout);
   if (!result.async) return result;
-  waits[waits.length] = [typedArray, typeof index === 'number' ? index : converted];
+  waits[waits.length] = [typedArray, converted];
   return { async: true, value: gate(result.value, currentSerial()) };
 }
 

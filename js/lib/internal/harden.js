@@ -26,7 +26,7 @@
 // - One intrinsic property is left writable, and checked after every execution instead (any
 //   change retires the runtime): Promise.prototype.then, because programs assign `then` on
 //   their own promises (axios's CancelToken does) and an accessor in its place slows
-//   Promise.all (docs/performance.md). The rest of Promise.prototype is fixed (bootstrap.js). RegExp.prototype was left unfrozen too, for V8's fast path
+//   Promise.all (docs/performance.md). It is a slot (keepWritable) of a frozen Promise.prototype. RegExp.prototype was left unfrozen too, for V8's fast path
 //   (frozen, `replace`, `split` and `match` with a regex run 9-33x slower), until an
 //   attacker's pass showed why it cannot be: a code block replaced its `test` for a
 //   moment, was handed a regex a shared module keeps in a closure (as `this`), put the
@@ -287,10 +287,9 @@ function setUnchanged(obj, items) {
 // -- harden -----------------------------------------------------------------------------
 
 // Objects harden() must not freeze: the global object (its own properties are
-// per-execution state, put back by per_execution.js) and Promise.prototype (above).
+// per-execution state, put back by per_execution.js; hardenMembers).
 const unfrozen = new SafeWeakSet();
 
-function leaveUnfrozen(obj) { WeakSetPrototypeAdd(unfrozen, obj); }
 
 function freezeOne(obj) {
   const isView = recordInternalState(obj);
@@ -519,6 +518,6 @@ function internalStateCounts() {
 }
 
 export {
-  harden, hardenMembers, isHardened, hiddenIntrinsics, overrideIntrinsics, keepWritable, leaveUnfrozen, tameIntrinsicOverrides, checkInternalState,
+  harden, hardenMembers, isHardened, hiddenIntrinsics, overrideIntrinsics, keepWritable, tameIntrinsicOverrides, checkInternalState,
   checkFrozen, shapeOf, shapeChange, internalStateCounts,
 };
